@@ -1,0 +1,169 @@
+"""The ``cdv`` command (messages in French)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .load import default_data_dir, discover_territories, load_territory, validate_territory
+from .problems import DataError
+
+__all__ = ["main", "build_parser"]
+
+
+class _FrenchParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # pragma: no cover - argparse exits
+        translations = {
+            "the following arguments are required": "arguments obligatoires manquants",
+            "invalid choice": "choix invalide",
+            "unrecognized arguments": "arguments non reconnus",
+            "expected one argument": "une valeur est attendue",
+            "argument": "option",
+        }
+        for english, french in translations.items():
+            message = message.replace(english, french)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur : {message}\n")
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.donnees) if args.donnees else default_data_dir()
+
+
+def _check_data_dir(path: Path) -> bool:
+    if not path.is_dir():
+        print(f"Dossier de données introuvable : {path}", file=sys.stderr)
+        return False
+    return True
+
+
+def _selected(args: argparse.Namespace, data_dir: Path) -> list[str] | None:
+    ids = discover_territories(data_dir)
+    if getattr(args, "territoire", None):
+        wanted = args.territoire
+        unknown = [t for t in wanted if t not in ids]
+        if unknown:
+            print(f"Territoire inconnu : {', '.join(unknown)}. Territoires disponibles : "
+                  f"{', '.join(ids) or 'aucun'}.", file=sys.stderr)
+            return None
+        return wanted
+    return ids
+
+
+def _years_text(years: list[int]) -> str:
+    if not years:
+        return "aucune"
+    return ", ".join(str(y) for y in years)
+
+
+def command_liste(args: argparse.Namespace) -> int:
+    data_dir = _data_dir(args)
+    if not _check_data_dir(data_dir):
+        return 1
+    ids = discover_territories(data_dir)
+    if not ids:
+        print(f"Aucun territoire dans {data_dir} (un territoire est un dossier contenant territoire.yml).")
+        return 0
+    print(f"{len(ids)} territoire{'s' if len(ids) > 1 else ''} dans {data_dir} :")
+    status = 0
+    for tid in ids:
+        territory = load_territory(tid, data_dir, strict=False)
+        errors = len(territory.errors)
+        flag = "" if not errors else f"  ⚠ {errors} erreur{'s' if errors > 1 else ''} (cdv valider)"
+        tables = ", ".join(f"{name} ({len(frame)})" for name, frame in sorted(territory.tables.items()))
+        print(f"- {tid} — {territory.nom} ({territory.sigle}){flag}")
+        print(f"    rapports : {_years_text(territory.report_years())} ; "
+              f"années couvertes par les données : {_years_text(territory.data_years())}")
+        print(f"    tables : {tables or 'aucune'}")
+    return status
+
+
+def command_valider(args: argparse.Namespace) -> int:
+    data_dir = _data_dir(args)
+    if not _check_data_dir(data_dir):
+        return 1
+    ids = _selected(args, data_dir)
+    if ids is None:
+        return 1
+    if not ids:
+        print(f"Aucun territoire à valider dans {data_dir}.")
+        return 0
+    total_errors = 0
+    for tid in ids:
+        problems = validate_territory(tid, data_dir)
+        errors = [p for p in problems if p.is_error]
+        warnings = [p for p in problems if not p.is_error]
+        total_errors += len(errors)
+        if errors:
+            print(f"✘ {tid} : {len(errors)} erreur{'s' if len(errors) > 1 else ''}")
+        else:
+            print(f"✔ {tid} : données valides")
+        for problem in errors:
+            print(f"  erreur — {problem}")
+        for problem in warnings:
+            print(f"  avertissement — {problem}")
+        if not errors:
+            _print_findings(tid, data_dir)
+    if total_errors:
+        print(f"\n{total_errors} erreur{'s' if total_errors > 1 else ''} au total : "
+              "corrigez les fichiers indiqués (les données brutes ne sont jamais modifiées par cdv).")
+        return 1
+    return 0
+
+
+def _print_findings(tid: str, data_dir: Path) -> None:
+    """Consistency findings of the source reports (warnings: they never fail validation)."""
+    try:
+        from .checks import run_checks
+    except ImportError:  # the checks module arrives with the analysis library
+        return
+    try:
+        territory = load_territory(tid, data_dir)
+    except DataError:
+        return
+    findings = run_checks(territory)
+    if not findings:
+        print("  aucune incohérence relevée dans les sources")
+        return
+    print(f"  {len(findings)} incohérence{'s' if len(findings) > 1 else ''} relevée"
+          f"{'s' if len(findings) > 1 else ''} dans les sources (avertissements) :")
+    for finding in findings:
+        print(f"  - {finding}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _FrenchParser(
+        prog="cdv",
+        description="cdv-analysis : évaluation des Contrats de Ville (données, contrôles, rapports).",
+    )
+    parser.add_argument("--version", action="version", version=f"cdv-analysis {__version__}")
+    commands = parser.add_subparsers(dest="commande", metavar="COMMANDE", parser_class=_FrenchParser)
+
+    def add(name: str, help_text: str, handler):
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--donnees", metavar="DOSSIER",
+                         help="dossier des données brutes (par défaut : data/raw du projet)")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    add("liste", "liste les territoires et les années couvertes par leurs données", command_liste)
+    valider = add("valider", "valide les données brutes et signale les incohérences des sources", command_valider)
+    valider.add_argument("--territoire", action="append", metavar="ID",
+                         help="ne valider que ce territoire (option répétable)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    return args.handler(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

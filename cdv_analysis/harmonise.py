@@ -1,0 +1,82 @@
+"""Map each territory's printed labels to one shared vocabulary.
+
+The vocabularies live in ``cdv_analysis/vocabulaires/*.yml``; a territory may
+extend them under ``libelles:`` in its ``territoire.yml``. Raw data are never
+edited: the printed label stays beside its code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Mapping
+
+import yaml
+
+from .clean import name_key
+
+__all__ = ["Vocabulary", "vocabulary", "PILLAR_CODES", "pillar_label", "pillar_order"]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A controlled vocabulary: codes, their French labels and printed aliases."""
+
+    name: str
+    labels: Mapping[str, str]
+    order: Mapping[str, int]
+    aliases: Mapping[str, str] = field(repr=False)
+    attributes: Mapping[str, Mapping[str, object]] = field(repr=False, default_factory=dict)
+
+    def code(self, printed: object, extra: Mapping[str, str] | None = None) -> str | None:
+        """Code of a printed label, or None when the label is unknown."""
+        key = name_key(printed)
+        if not key:
+            return None
+        if extra:
+            for alias, code in extra.items():
+                if name_key(alias) == key:
+                    return code
+        if key in self.aliases:
+            return self.aliases[key]
+        # A bare code ("cohesion_sociale") is accepted as its own alias.
+        for code in self.labels:
+            if name_key(code) == key:
+                return code
+        return None
+
+    def label(self, code: str) -> str:
+        return self.labels.get(code, code)
+
+    def examples(self, limit: int = 4) -> str:
+        """A short French list of accepted labels, for error messages."""
+        return ", ".join(f"« {self.labels[c]} »" for c in list(self.labels)[:limit])
+
+
+@lru_cache(maxsize=None)
+def vocabulary(name: str) -> Vocabulary:
+    """Load ``vocabulaires/<name>.yml``."""
+    text = resources.files("cdv_analysis").joinpath("vocabulaires", f"{name}.yml").read_text("utf-8")
+    entries = yaml.safe_load(text)
+    labels, order, aliases, attributes = {}, {}, {}, {}
+    for rank, (code, entry) in enumerate(entries.items()):
+        labels[code] = entry["libelle"]
+        order[code] = entry.get("ordre", rank + 1)
+        attributes[code] = {k: v for k, v in entry.items() if k not in {"libelle", "ordre", "alias"}}
+        for alias in [entry["libelle"], *entry.get("alias", [])]:
+            previous = aliases.setdefault(name_key(alias), code)
+            if previous != code:
+                raise ValueError(f"alias « {alias} » of {name} maps to both {previous} and {code}")
+    return Vocabulary(name, labels, order, aliases, attributes)
+
+
+PILLAR_CODES = tuple(vocabulary("piliers").labels)
+
+
+def pillar_label(code: str) -> str:
+    return vocabulary("piliers").label(code)
+
+
+def pillar_order(code: str) -> int:
+    return vocabulary("piliers").order.get(code, 99)

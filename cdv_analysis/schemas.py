@@ -1,0 +1,307 @@
+"""Schemas of the raw tables, checked with pandera.
+
+Raw cells are validated as printed strings (they are parsed afterwards, in
+``load``), so that every failure can name the file, line, column and value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .clean import ParseError, parse_figure, parse_montant, parse_nombre, parse_pourcentage
+from .harmonise import vocabulary
+
+__all__ = ["ColumnSpec", "TableSpec", "TABLES", "INDICATOR_TABLES", "ValidationContext", "raw_schema"]
+
+SUPPORTS = ("tableau", "texte", "graphique")
+TYPE_CREDIT = ("specifique", "droit_commun")
+TYPES_PORTEUR = (
+    "association", "commune", "ccas", "epci", "conseil_citoyen", "etat", "bailleur",
+    "departement", "region", "etablissement_public", "entreprise", "autre",
+)
+NATURES = (
+    "constat", "proposition", "citation", "attente", "priorite", "engagement",
+    "avis", "frein", "levier", "definition",
+)
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column of a raw table.
+
+    ``kind`` says how its cells are read: ``texte``, ``annee``, ``montant``,
+    ``pourcentage``, ``nombre``, ``entier``, ``choix``, ``pilier``, ``financeur``,
+    ``source``, ``niveau``, ``valeur``, ``code``.
+    """
+
+    name: str
+    kind: str = "texte"
+    required: bool = False
+    nullable: bool = True
+    choices: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    columns: tuple[ColumnSpec, ...]
+    description: str
+    one_of: tuple[str, ...] = ()  # at least one of these cells must be filled
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required_columns(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> ColumnSpec:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _common(annee_required: bool = True, support: bool = True) -> tuple[ColumnSpec, ...]:
+    columns = [
+        ColumnSpec("annee", "annee", required=annee_required, nullable=not annee_required),
+        ColumnSpec("source", "source", required=True, nullable=False),
+        ColumnSpec("section", "texte", required=True, nullable=False),
+        ColumnSpec("remarque"),
+    ]
+    if support:
+        columns.append(ColumnSpec("support", "choix", choices=SUPPORTS))
+    return tuple(columns)
+
+
+def _indicator_table(name: str, description: str) -> TableSpec:
+    return TableSpec(
+        name,
+        (
+            ColumnSpec("perimetre"),
+            ColumnSpec("theme"),
+            ColumnSpec("indicateur", required=True, nullable=False),
+            ColumnSpec("modalite"),
+            ColumnSpec("valeur", "valeur", required=True, nullable=False),
+            ColumnSpec("unite"),
+            *_common(),
+        ),
+        description,
+    )
+
+
+TABLES: dict[str, TableSpec] = {
+    spec.name: spec
+    for spec in (
+        TableSpec(
+            "financements",
+            (
+                ColumnSpec("mesure", "choix", required=True, nullable=False,
+                           choices=("programmation", "sollicite", "subventionnable")),
+                ColumnSpec("pilier", "pilier"),
+                ColumnSpec("thematique"),
+                ColumnSpec("financeur", "financeur"),
+                ColumnSpec("type_credit", "choix", choices=TYPE_CREDIT),
+                ColumnSpec("montant", "montant", required=True),
+                ColumnSpec("part_publiee", "pourcentage"),
+                *_common(),
+            ),
+            "montants de la programmation, des crédits spécifiques et du droit commun",
+            one_of=("montant", "part_publiee"),
+        ),
+        TableSpec(
+            "projets",
+            (
+                ColumnSpec("mesure", "choix", required=True, nullable=False,
+                           choices=("deposes", "soutenus", "porteurs")),
+                ColumnSpec("pilier", "pilier"),
+                ColumnSpec("thematique"),
+                ColumnSpec("type_porteur", "choix", choices=TYPES_PORTEUR),
+                ColumnSpec("porteur"),
+                ColumnSpec("commune"),
+                ColumnSpec("nombre", "entier", required=True, nullable=False),
+                ColumnSpec("part_publiee", "pourcentage"),
+                *_common(),
+            ),
+            "nombres de projets déposés, soutenus et de porteurs",
+        ),
+        TableSpec(
+            "actions",
+            (
+                ColumnSpec("dispositif", "code", required=True, nullable=False),
+                ColumnSpec("numero"),
+                ColumnSpec("axe"),
+                ColumnSpec("priorite"),
+                ColumnSpec("sous_priorite"),
+                ColumnSpec("pilier", "pilier"),
+                ColumnSpec("thematique"),
+                ColumnSpec("porteur"),
+                ColumnSpec("type_porteur", "choix", choices=TYPES_PORTEUR),
+                ColumnSpec("intitule", required=True, nullable=False),
+                ColumnSpec("commune"),
+                ColumnSpec("montant", "montant"),
+                *_common(support=False),
+            ),
+            "actions une par une (FCS, fonds de concours, focus, grilles d'actions)",
+        ),
+        TableSpec(
+            "enquetes",
+            (
+                ColumnSpec("enquete", required=True, nullable=False),
+                ColumnSpec("axe"),
+                ColumnSpec("question", required=True, nullable=False),
+                ColumnSpec("modalite"),
+                ColumnSpec("pourcentage", "pourcentage", required=True),
+                ColumnSpec("effectif", "entier"),
+                ColumnSpec("n_repondants", "entier"),
+                ColumnSpec("n_origine", "choix", choices=("publie", "questionnaire")),
+                *_common(annee_required=False),
+            ),
+            "résultats des questionnaires",
+            one_of=("pourcentage", "effectif"),
+        ),
+        TableSpec(
+            "cooperation",
+            (
+                ColumnSpec("enquete", required=True, nullable=False),
+                ColumnSpec("partenaire", required=True, nullable=False),
+                ColumnSpec("niveau", "niveau", required=True, nullable=False),
+                ColumnSpec("libelle_niveau"),
+                ColumnSpec("pourcentage", "pourcentage", required=True, nullable=False),
+                ColumnSpec("n_repondants", "entier"),
+                *_common(annee_required=False, support=False),
+            ),
+            "degrés de coopération entre partenaires (échelle à 5 niveaux)",
+        ),
+        TableSpec(
+            "qualitatif",
+            (
+                ColumnSpec("id", "code", required=True, nullable=False),
+                ColumnSpec("acteur", required=True, nullable=False),
+                ColumnSpec("nature", "choix", required=True, nullable=False, choices=NATURES),
+                ColumnSpec("theme"),
+                ColumnSpec("numero"),
+                ColumnSpec("rattache_a"),
+                ColumnSpec("texte", required=True, nullable=False),
+                *_common(annee_required=False, support=False),
+            ),
+            "constats, propositions, citations et priorités",
+        ),
+        _indicator_table("contexte", "indicateurs de contexte (QPV, EPCI, département…)"),
+        _indicator_table("gouvernance", "chiffres de la gouvernance et de la démarche d'évaluation"),
+        _indicator_table("participation", "participation des habitants et conseils citoyens"),
+        _indicator_table("sante", "volet santé (ASV, CLS, actions, partenariats)"),
+        _indicator_table("realisations", "chiffres de réalisation des actions"),
+    )
+}
+
+INDICATOR_TABLES = ("contexte", "gouvernance", "participation", "sante", "realisations")
+
+
+@dataclass
+class ValidationContext:
+    """What a territory declares that its tables must agree with."""
+
+    sources: frozenset[str] = frozenset()
+    pillar_aliases: Mapping[str, str] = field(default_factory=dict)
+    financer_aliases: Mapping[str, str] = field(default_factory=dict)
+
+
+_YEAR_RE = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")
+
+
+def _is_year(value: str) -> bool:
+    match = _YEAR_RE.match(value.strip())
+    if not match:
+        return False
+    start = int(match.group(1))
+    end = int(match.group(2) or start)
+    return 1990 <= start <= end <= 2100
+
+
+def _parses(parser: Callable[[str], float], minimum: float | None = None,
+            maximum: float | None = None, integral: bool = False) -> Callable[[str], bool]:
+    def check(value: str) -> bool:
+        try:
+            number = parser(value)
+        except ParseError:
+            return False
+        if minimum is not None and number < minimum:
+            return False
+        if maximum is not None and number > maximum:
+            return False
+        return not integral or float(number).is_integer()
+
+    return check
+
+
+def _expectation(spec: ColumnSpec, context: ValidationContext) -> tuple[Callable[[str], bool], str]:
+    """The element check of a column and its French expectation."""
+    kind = spec.kind
+    if kind == "annee":
+        return _is_year, "une année (« 2021 ») ou une période (« 2015-2022 »)"
+    if kind == "montant":
+        return _parses(parse_montant), "un montant en euros (ex. « 4 734 927,00 € » ou « 1 712 989 »)"
+    if kind == "pourcentage":
+        return _parses(parse_pourcentage), "un pourcentage (ex. « 68,3 » ou « 42,1 % »)"
+    if kind == "nombre":
+        return _parses(parse_nombre, minimum=0), "un nombre positif (ex. « 1 263 »)"
+    if kind == "entier":
+        return _parses(parse_nombre, minimum=0, integral=True), "un nombre entier positif (ex. « 132 »)"
+    if kind == "niveau":
+        return (lambda v: v.strip() in {"1", "2", "3", "4", "5"}), "un niveau de coopération de 1 à 5"
+    if kind == "valeur":
+        return _parses(lambda v: parse_figure(v).valeur), "une valeur chiffrée (ex. « 43 % », « 1 077 € », « 2 595 »)"
+    if kind == "code":
+        return (lambda v: re.fullmatch(r"[a-z0-9][a-z0-9_\-]*", v.strip()) is not None), \
+            "un identifiant en minuscules sans espace (ex. « fcs », « r21-a1 »)"
+    if kind == "choix":
+        return (lambda v: v.strip() in spec.choices), "une de ces valeurs : " + ", ".join(spec.choices)
+    if kind == "source":
+        declared = context.sources
+        return (lambda v: v.strip() in declared), (
+            "une source déclarée dans territoire.yml (" + ", ".join(sorted(declared)) + ")"
+            if declared else "une source déclarée dans territoire.yml (aucune n'est déclarée)"
+        )
+    if kind == "pilier":
+        pillars = vocabulary("piliers")
+        return (lambda v: pillars.code(v, context.pillar_aliases) is not None), (
+            "un pilier connu (" + pillars.examples(5)
+            + ") ou un alias déclaré sous « libelles: piliers: » dans territoire.yml"
+        )
+    if kind == "financeur":
+        financers = vocabulary("financeurs")
+        return (lambda v: financers.code(v, context.financer_aliases) is not None), (
+            "un financeur connu (" + financers.examples(5)
+            + "…) ou un alias déclaré sous « libelles: financeurs: » dans territoire.yml"
+        )
+    return (lambda v: True), "du texte"
+
+
+def raw_schema(table: str, present_columns: Iterable[str], context: ValidationContext) -> pa.DataFrameSchema:
+    """Pandera schema of the columns of ``table`` that a file actually has.
+
+    Missing required columns are reported before validation (``load``), so a
+    file missing one column still has its other columns checked.
+    """
+    present = set(present_columns)
+    columns: dict[str, pa.Column] = {}
+    for spec in TABLES[table].columns:
+        if spec.name not in present:
+            continue
+        checks = []
+        if not spec.nullable:
+            checks.append(pa.Check(lambda s: s.str.strip() != "", error="une valeur (cellule obligatoire)"))
+        test, expected = _expectation(spec, context)
+        if spec.kind != "texte":
+            checks.append(pa.Check(lambda v, test=test: v.strip() == "" or test(v), element_wise=True, error=expected))
+        columns[spec.name] = pa.Column(str, checks=checks, nullable=False, coerce=False)
+    return pa.DataFrameSchema(columns, strict=False, name=table)
+
+
+def empty_frame(table: str) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype="object") for name in TABLES[table].column_names})
