@@ -101,7 +101,7 @@ TABLES: dict[str, TableSpec] = {
             "financements",
             (
                 ColumnSpec("mesure", "choix", required=True, nullable=False,
-                           choices=("programmation", "sollicite", "subventionnable")),
+                           choices=("programmation", "sollicite", "subventionnable", "evolution")),
                 ColumnSpec("pilier", "pilier"),
                 ColumnSpec("thematique"),
                 ColumnSpec("financeur", "financeur"),

@@ -1,0 +1,164 @@
+"""French formatting: exact babel output and round trips through the parsers."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+from hypothesis import given, strategies as st
+
+from cdv_analysis.clean import parse_montant, parse_nombre, parse_pourcentage
+from cdv_analysis.formatting import (
+    LOCALE,
+    date_fr,
+    ecart_points,
+    euros,
+    guillemets,
+    liste_fr,
+    mois_fr,
+    nombre,
+    pluriel,
+    pourcent,
+    variation,
+)
+
+NNBSP = "\u202f"  # babel's thousands separator for fr_FR
+NBSP = "\u00a0"  # babel's space before € and %
+MINUS = "\u2212"
+
+
+def test_locale() -> None:
+    assert LOCALE == "fr_FR"
+
+
+@pytest.mark.parametrize(
+    "value, decimals, expected",
+    [
+        (4_734_927, 0, f"4{NNBSP}734{NNBSP}927{NBSP}€"),
+        (4_734_927, 2, f"4{NNBSP}734{NNBSP}927,00{NBSP}€"),
+        (999, 0, f"999{NBSP}€"),
+        (1_077.4, 0, f"1{NNBSP}077{NBSP}€"),
+    ],
+)
+def test_euros(value: float, decimals: int, expected: str) -> None:
+    assert euros(value, decimals) == expected
+
+
+@pytest.mark.parametrize(
+    "points, decimals, expected",
+    [
+        (68.3, 1, f"68,3{NBSP}%"),
+        (68.3, 0, f"68{NBSP}%"),
+        (5, 1, f"5,0{NBSP}%"),
+        (100, 1, f"100,0{NBSP}%"),
+        (12.346, 2, f"12,35{NBSP}%"),
+    ],
+)
+def test_pourcent(points: float, decimals: int, expected: str) -> None:
+    assert pourcent(points, decimals) == expected
+
+
+@pytest.mark.parametrize(
+    "value, decimals, expected",
+    [(1263, 0, f"1{NNBSP}263"), (1.23, 1, "1,2"), (0, 0, "0"), (2_595_000, 0, f"2{NNBSP}595{NNBSP}000")],
+)
+def test_nombre(value: float, decimals: int, expected: str) -> None:
+    assert nombre(value, decimals) == expected
+
+
+@pytest.mark.parametrize(
+    "points, expected",
+    [
+        (47, f"+47,0{NBSP}%"),
+        (-3.5, f"{MINUS}3,5{NBSP}%"),
+        (0, f"0,0{NBSP}%"),
+        (-0.01, f"0,0{NBSP}%"),  # rounds to zero: no sign
+    ],
+)
+def test_variation(points: float, expected: str) -> None:
+    assert variation(points) == expected
+
+
+@pytest.mark.parametrize(
+    "points, decimals, expected",
+    [
+        (10, 0, "+10 points"),
+        (-2, 0, f"{MINUS}2 points"),
+        (1, 0, "+1 point"),
+        (-1, 0, f"{MINUS}1 point"),
+        (0, 0, "0 point"),
+        (1.5, 1, "+1,5 point"),
+        (1.96, 0, "+2 points"),
+    ],
+)
+def test_ecart_points(points: float, decimals: int, expected: str) -> None:
+    assert ecart_points(points, decimals) == expected
+
+
+@pytest.mark.parametrize("value", [date(2023, 6, 27), datetime(2023, 6, 27, 14, 30), "2023-06-27"])
+def test_dates(value: object) -> None:
+    assert date_fr(value) == "27 juin 2023"
+    assert mois_fr(value) == "juin 2023"
+
+
+def test_first_of_month_is_not_an_ordinal() -> None:
+    assert date_fr(date(2024, 2, 1)) == "1 février 2024"
+
+
+@pytest.mark.parametrize(
+    "n, singulier, plural, expected",
+    [
+        (1, "commune", None, "1 commune"),
+        (19, "commune", None, "19 communes"),
+        (0, "projet", None, "0 projet"),
+        (1263, "projet", None, f"1{NNBSP}263 projets"),
+        (3, "prix", None, "3 prix"),
+        (2, "quartier prioritaire", "quartiers prioritaires", "2 quartiers prioritaires"),
+        (4, "bureau", "bureaux", "4 bureaux"),
+    ],
+)
+def test_pluriel(n: int, singulier: str, plural: str | None, expected: str) -> None:
+    assert pluriel(n, singulier, plural) == expected
+
+
+@pytest.mark.parametrize(
+    "items, expected",
+    [([], ""), (["a"], "a"), (["a", "b"], "a et b"), (["a", "b", "c"], "a, b et c"), ((1, 2), "1 et 2")],
+)
+def test_liste_fr(items: list[object], expected: str) -> None:
+    assert liste_fr(items) == expected
+
+
+def test_guillemets() -> None:
+    assert guillemets("Quartiers 2030") == f"«{NBSP}Quartiers 2030{NBSP}»"
+
+
+@pytest.mark.parametrize("missing", [None, math.nan, float("nan"), pd.NA, pd.NaT])
+@pytest.mark.parametrize(
+    "function",
+    [euros, pourcent, nombre, variation, ecart_points, date_fr, mois_fr, liste_fr, guillemets],
+)
+def test_missing_values(function, missing: object) -> None:
+    assert function(missing) == "n.d."
+
+
+def test_missing_count_in_pluriel() -> None:
+    assert pluriel(None, "commune") == "n.d."
+    assert pluriel(math.nan, "commune") == "n.d."
+
+
+@given(st.integers(-(10**12), 10**12))
+def test_euros_round_trip(value: int) -> None:
+    assert parse_montant(euros(value)) == value
+
+
+@given(st.integers(0, 1000))
+def test_pourcent_round_trip(tenths: int) -> None:
+    assert parse_pourcentage(pourcent(tenths / 10)) == tenths / 10
+
+
+@given(st.integers(0, 10**9))
+def test_nombre_round_trip(value: int) -> None:
+    assert parse_nombre(nombre(value)) == value
