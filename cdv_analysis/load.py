@@ -473,7 +473,10 @@ class Territory:
         """The parsed table ``name`` (an empty frame with the right columns if absent)."""
         if name not in TABLES:
             raise KeyError(f"table inconnue « {name} » ; tables : {', '.join(TABLES)}")
-        return self.tables.get(name, empty_frame(name))
+        if name not in self.tables:
+            raw = empty_frame(name).assign(fichier=pd.Series(dtype="object"), ligne=pd.Series(dtype="Int64"))
+            return _parse_table(name, raw, self.meta)
+        return self.tables[name]
 
     def has(self, name: str) -> bool:
         return name in self.tables and not self.tables[name].empty

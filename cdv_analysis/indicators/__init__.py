@@ -1,0 +1,58 @@
+"""Indicators: pure functions from a Territory's tables to small tidy DataFrames."""
+
+from .contexte import qpv_gaps
+from .gouvernance import (
+    COOPERATION_LEVELS,
+    MEAN_LEVEL_CAVEAT,
+    cooperation_levels,
+    cooperation_means,
+    response_rates,
+    survey_items,
+)
+from .participation import council_opinions, participation_figures, statements, statements_summary
+from .programmation import (
+    actions_by_priority,
+    amounts_by_commune,
+    associative_projects,
+    contract_record,
+    credit_types,
+    financer_mix,
+    fonds_de_concours,
+    fund_projects,
+    growth,
+    pillar_amounts,
+    programmation_series,
+    project_selection,
+)
+from .sante import actions_by_public, health_actions, health_context, partnership_levels, working_groups
+
+__all__ = [
+    "qpv_gaps",
+    "COOPERATION_LEVELS",
+    "MEAN_LEVEL_CAVEAT",
+    "cooperation_levels",
+    "cooperation_means",
+    "response_rates",
+    "survey_items",
+    "council_opinions",
+    "participation_figures",
+    "statements",
+    "statements_summary",
+    "actions_by_priority",
+    "amounts_by_commune",
+    "associative_projects",
+    "contract_record",
+    "credit_types",
+    "financer_mix",
+    "fonds_de_concours",
+    "fund_projects",
+    "growth",
+    "pillar_amounts",
+    "programmation_series",
+    "project_selection",
+    "actions_by_public",
+    "health_actions",
+    "health_context",
+    "partnership_levels",
+    "working_groups",
+]

@@ -1,0 +1,134 @@
+"""Gouvernance et coopérations: response rates, questionnaire items with their uncertainty, cooperation levels."""
+
+from __future__ import annotations
+
+
+import pandas as pd
+
+from ..clean import ParseError, parse_figure
+from ..load import Territory
+from ..stats import compatible_counts, plausible_n, wilson_interval
+from ._common import filled, text
+
+__all__ = [
+    "COOPERATION_LEVELS",
+    "MEAN_LEVEL_CAVEAT",
+    "response_rates",
+    "survey_items",
+    "cooperation_levels",
+    "cooperation_means",
+]
+
+COOPERATION_LEVELS = {1: "relation", 2: "connexion", 3: "cohésion", 4: "connexion dynamique", 5: "cohésion dynamique"}
+MEAN_LEVEL_CAVEAT = (
+    "Le niveau moyen traite l'échelle de coopération (1 à 5) comme des intervalles égaux, ce qu'elle "
+    "n'est pas : c'est un repère de comparaison entre partenaires, pas une mesure."
+)
+
+
+def response_rates(territory: Territory) -> pd.DataFrame:
+    """Questionnaires sent and answered, computed response rate and the rate the report prints."""
+    table = territory.table("gouvernance")
+    columns = ["enquete", "envoyes", "repondants", "taux", "taux_publie"]
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for audience, group in table[filled(table, "perimetre")].groupby("perimetre", sort=False):
+        def pick(pattern: str, unit: str | None = None) -> float | None:
+            match = group[group["indicateur"].str.contains(pattern, case=False, regex=True)
+                          & group["valeur"].notna()]
+            if unit:
+                match = match[match["unite"] == unit]
+            return float(match["valeur"].iloc[0]) if not match.empty else None
+
+        sent = pick(r"envoy")
+        answered = pick(r"ayant répondu|répondants|réponses reçues")
+        if sent is None or answered is None:
+            continue
+        printed = group[group["indicateur"].str.contains("taux de réponse", case=False)]
+        rows.append({"enquete": audience, "envoyes": int(sent), "repondants": int(answered),
+                     "taux": 100 * answered / sent,
+                     "taux_publie": printed["valeur_publiee"].iloc[0] if not printed.empty else None})
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _exact(printed: str) -> bool:
+    if any(c in printed for c in "½¼¾/"):
+        return False
+    try:
+        return parse_figure(printed).qualificatif is None
+    except ParseError:
+        return False
+
+
+def survey_items(territory: Territory, enquete: str | None = None) -> pd.DataFrame:
+    """Each questionnaire item with its count of respondents and a Wilson 95 % interval.
+
+    The count is the printed one, or the only whole number of the stated
+    respondents that gives the printed percentage; ``possible`` is False when
+    no whole number does (the percentage cannot come from that many respondents).
+    """
+    items = territory.table("enquetes")
+    if enquete:
+        items = items[items["enquete"] == enquete]
+    rows = []
+    for _, item in items.iterrows():
+        n = item["n_repondants"]
+        printed = text(item["pourcentage_publie"])
+        count, possible, low, high = item["effectif"], None, None, None
+        if pd.notna(n) and printed and _exact(printed):
+            candidates = compatible_counts(printed, int(n))
+            possible = bool(candidates)
+            if pd.isna(count) and len(candidates) == 1:
+                count = candidates[0]
+        if pd.notna(n) and pd.notna(count) and int(n) > 0:
+            low, high = (100 * bound for bound in wilson_interval(int(count), int(n)))
+        rows.append({"enquete": item["enquete"], "axe": item["axe"], "question": item["question"],
+                     "modalite": item["modalite"], "pourcentage": item["pourcentage"],
+                     "pourcentage_publie": printed, "n": n, "effectif": count, "possible": possible,
+                     "ic_bas": low, "ic_haut": high, "n_origine": item["n_origine"], "source": item["source"],
+                     "section": item["section"]})
+    result = pd.DataFrame(rows)
+    if not result.empty:
+        result["effectif"] = pd.array(result["effectif"], dtype="Int64")
+        result["n"] = pd.array(result["n"], dtype="Int64")
+    return result
+
+
+def cooperation_levels(territory: Territory, enquete: str | None = None) -> pd.DataFrame:
+    """Partner × level (1–5) table of printed percentages."""
+    table = territory.table("cooperation")
+    if enquete:
+        table = table[table["enquete"] == enquete]
+    if table.empty:
+        return pd.DataFrame()
+    pivot = table.pivot_table(index="partenaire", columns="niveau", values="pourcentage", aggfunc="first", sort=False)
+    pivot = pivot.reindex(columns=sorted(COOPERATION_LEVELS)).rename(columns=COOPERATION_LEVELS)
+    pivot.columns.name = "niveau"
+    pivot.attrs.update(n_publie=sorted(set(table["n_repondants"].dropna().astype(int))),
+                       n_plausibles=plausible_n(table["pourcentage_publie"].tolist(), n_max=100),
+                       source=table["source"].iloc[0], section=table["section"].iloc[0])
+    return pivot
+
+
+def cooperation_means(territory: Territory, enquete: str | None = None) -> pd.DataFrame:
+    """Mean cooperation level per partner (see ``MEAN_LEVEL_CAVEAT``), and the dominant level."""
+    table = territory.table("cooperation")
+    if enquete:
+        table = table[table["enquete"] == enquete]
+    rows = []
+    for partner, group in table.groupby("partenaire", sort=False):
+        weights = group["pourcentage"].astype(float)
+        if weights.sum() <= 0:
+            continue
+        dominant = group.loc[weights.idxmax()]
+        rows.append({"partenaire": partner,
+                     "niveau_moyen": float((group["niveau"].astype(float) * weights).sum() / weights.sum()),
+                     "niveau_dominant": COOPERATION_LEVELS[int(dominant["niveau"])],
+                     "part_niveau_dominant": float(dominant["pourcentage"]),
+                     "part_niveaux_4_5": float(weights[group["niveau"] >= 4].sum()),
+                     "somme_publiee": float(weights.sum())})
+    result = pd.DataFrame(rows)
+    return result.sort_values("niveau_moyen", ascending=False).reset_index(drop=True) if rows else result
+
+

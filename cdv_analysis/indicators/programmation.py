@@ -1,0 +1,258 @@
+"""Programmation: amounts by pillar, kinds of credit, financers, projects, dedicated funds, evolution."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..harmonise import pillar_label, pillar_order, vocabulary
+from ..load import Territory
+from ..stats import cagr, pct_change
+from ._common import best_section, blank, filled, most_printed, of_year, text
+
+__all__ = [
+    "pillar_amounts",
+    "credit_types",
+    "financer_mix",
+    "project_selection",
+    "associative_projects",
+    "fund_projects",
+    "fonds_de_concours",
+    "programmation_series",
+    "growth",
+    "amounts_by_commune",
+    "actions_by_priority",
+    "contract_record",
+]
+
+PILLAR_COLUMNS = ["pilier", "libelle", "libelle_publie", "montant", "part", "part_publiee", "source", "section"]
+
+
+def _with_pillar_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["libelle"] = frame["pilier"].map(pillar_label)
+    frame["_ordre"] = frame["pilier"].map(pillar_order)
+    return frame.sort_values("_ordre").drop(columns="_ordre").reset_index(drop=True)
+
+
+def _programmation(territory: Territory, year: int | str) -> pd.DataFrame:
+    money = of_year(territory.table("financements"), year)
+    return money[money["mesure"] == "programmation"]
+
+
+def pillar_amounts(territory: Territory, year: int | str) -> pd.DataFrame:
+    """Programmation by pillar: amount, computed share and printed share.
+
+    Taken from the printed pillar table when there is one; otherwise each pillar's
+    specific and ordinary credits are added up (``attrs["methode"]`` says which).
+    """
+    money = _programmation(territory, year)
+    direct = money[filled(money, "pilier") & blank(money, "financeur", "thematique", "type_credit")
+                   & money["montant"].notna()]
+    shares_only = money[filled(money, "pilier") & blank(money, "financeur", "thematique", "type_credit")
+                        & money["part_publiee"].notna()]
+    if direct.empty and not shares_only.empty:
+        table = best_section(shares_only, "pilier").drop_duplicates("pilier")
+        result = _with_pillar_labels(table.assign(libelle_publie=table["pilier_publie"], montant=float("nan")))
+        result["part"] = result["part_publiee"].astype(float)
+        result = result[PILLAR_COLUMNS]
+        result.attrs.update(methode="parts imprimées par pilier (montants non publiés)", total_publie=None,
+                            annee=str(year))
+        return result
+    if not direct.empty:
+        table = best_section(direct, "pilier").drop_duplicates("pilier")
+        result = table.assign(libelle_publie=table["pilier_publie"])
+        method = "tableau de répartition par pilier"
+        total_rows = money[(money["section"] == table["section"].iloc[0]) & blank(
+            money, "pilier", "financeur", "thematique", "type_credit") & money["montant"].notna()]
+        printed_total = float(total_rows["montant"].iloc[0]) if not total_rows.empty else None
+    else:
+        split = money[filled(money, "pilier") & money["type_credit"].isin(["specifique", "droit_commun"])
+                      & blank(money, "financeur") & money["montant"].notna()]
+        if split.empty:
+            return pd.DataFrame(columns=PILLAR_COLUMNS)
+        rows = []
+        for pillar, group in split.groupby("pilier"):
+            overall = group[blank(group, "thematique")]
+            used = overall if not overall.empty else group
+            rows.append({"pilier": pillar, "libelle_publie": text(used["pilier_publie"].iloc[0]),
+                         "montant": float(used["montant"].sum()), "part_publiee": pd.NA,
+                         "source": used["source"].iloc[0], "section": "; ".join(dict.fromkeys(used["section"]))})
+        result = pd.DataFrame(rows)
+        method = "somme des crédits spécifiques et de droit commun par pilier"
+        printed_total = None
+    result = _with_pillar_labels(result)
+    result["montant"] = result["montant"].astype(float)
+    result["part"] = 100 * result["montant"] / result["montant"].sum()
+    result["part_publiee"] = pd.array(result["part_publiee"], dtype="Float64")
+    result = result[PILLAR_COLUMNS]
+    result.attrs.update(methode=method, total_publie=printed_total, annee=str(year))
+    return result
+
+
+def credit_types(territory: Territory, year: int | str) -> pd.DataFrame:
+    """Specific credits (politique de la ville) against ordinary credits (droit commun), by pillar."""
+    money = _programmation(territory, year)
+    split = money[money["type_credit"].isin(["specifique", "droit_commun"]) & filled(money, "pilier")
+                  & blank(money, "financeur", "thematique") & money["montant"].notna()]
+    if split.empty:
+        return pd.DataFrame(columns=["pilier", "libelle", "specifique", "droit_commun", "total", "part_specifique"])
+    split = split.drop_duplicates(["pilier", "type_credit"])
+    table = split.pivot_table(index="pilier", columns="type_credit", values="montant", aggfunc="sum").reindex(
+        columns=["specifique", "droit_commun"]).fillna(0.0).reset_index()
+    table = _with_pillar_labels(table)
+    table["total"] = table["specifique"] + table["droit_commun"]
+    table["part_specifique"] = 100 * table["specifique"] / table["total"]
+    table = table[["pilier", "libelle", "specifique", "droit_commun", "total", "part_specifique"]]
+    table.attrs.update(source=split["source"].iloc[0], section="; ".join(dict.fromkeys(split["section"])),
+                       annee=str(year))
+    return table
+
+
+def financer_mix(territory: Territory, year: int | str) -> pd.DataFrame:
+    """Financing by financer as printed (amounts and/or shares), from the most complete table."""
+    money = _programmation(territory, year)
+    rows = money[filled(money, "financeur") & blank(money, "pilier", "thematique")
+                 & (money["montant"].notna() | money["part_publiee"].notna())]
+    columns = ["financeur", "libelle", "libelle_publie", "type_credit", "montant", "part", "part_publiee",
+               "source", "section"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    table = best_section(rows, "financeur_publie").copy()
+    vocab = vocabulary("financeurs")
+    table["libelle"] = table["financeur"].map(vocab.label)
+    table["libelle_publie"] = table["financeur_publie"]
+    if table["montant"].notna().all():
+        table["part"] = 100 * table["montant"] / table["montant"].sum()
+    else:
+        table["part"] = pd.NA
+    table = table[columns].reset_index(drop=True)
+    table.attrs.update(annee=str(year), somme_parts_publiees=float(table["part_publiee"].sum(skipna=True)))
+    return table
+
+
+def project_selection(territory: Territory, year: int | str) -> pd.DataFrame:
+    """Projects filed and supported (the value printed most often) and the selection rate."""
+    projects = of_year(territory.table("projets"), year)
+    overall = projects[blank(projects, "pilier", "thematique", "type_porteur", "porteur", "commune")]
+    filed = most_printed(overall.loc[overall["mesure"] == "deposes", "nombre"])
+    supported = most_printed(overall.loc[overall["mesure"] == "soutenus", "nombre"])
+    rate = 100 * supported / filed if filed and supported is not None else None
+    result = pd.DataFrame([{"annee": str(year), "deposes": filed, "soutenus": supported, "taux_selection": rate}])
+    result.attrs["sources"] = sorted(set(overall["source"]))
+    return result
+
+
+def associative_projects(territory: Territory, year: int | str) -> pd.DataFrame:
+    """Projects carried by associations, by pillar, with computed and printed shares."""
+    projects = of_year(territory.table("projets"), year)
+    associative = projects[(projects["type_porteur"] == "association") & (projects["mesure"] == "soutenus")
+                           & blank(projects, "thematique", "porteur", "commune")]
+    columns = ["pilier", "libelle", "nombre", "part", "part_publiee"]
+    by_pillar = associative[filled(associative, "pilier")].drop_duplicates("pilier")
+    total = most_printed(associative.loc[blank(associative, "pilier"), "nombre"])
+    if by_pillar.empty:
+        result = pd.DataFrame(columns=columns)
+    else:
+        result = _with_pillar_labels(by_pillar)
+        result["nombre"] = result["nombre"].astype(int)
+        result["part"] = 100 * result["nombre"] / result["nombre"].sum()
+        result = result[columns]
+    supported = project_selection(territory, year)["soutenus"].iloc[0]
+    result.attrs.update(total=total, soutenus=supported,
+                        part_des_soutenus=100 * total / supported if total and supported else None)
+    return result
+
+
+def fund_projects(territory: Territory, year: int | str, dispositif: str = "fcs") -> pd.DataFrame:
+    """Projects of a dedicated fund (by default the Fonds de Cohésion Sociale), by axis."""
+    actions = of_year(territory.table("actions"), year)
+    fund = actions[actions["dispositif"] == dispositif]
+    if fund.empty:
+        return pd.DataFrame(columns=["axe", "projets", "montant"])
+    table = (fund.assign(axe=fund["axe"].map(text).replace("", "(sans axe)"))
+             .groupby("axe", sort=False).agg(projets=("intitule", "size"), montant=("montant", "sum"))
+             .reset_index())
+    table.attrs.update(total=float(fund["montant"].sum()), projets=len(fund), annee=str(year))
+    return table
+
+
+def fonds_de_concours(territory: Territory, year: int | str) -> pd.DataFrame:
+    """Fonds de concours to communes, one row per funded operation."""
+    actions = of_year(territory.table("actions"), year)
+    funds = actions[actions["dispositif"].str.startswith("fonds_de_concours")]
+    return funds[["dispositif", "commune", "intitule", "montant", "source", "section"]].reset_index(drop=True)
+
+
+def programmation_series(territory: Territory) -> pd.DataFrame:
+    """Total programmation of each year (as printed; a table's total is preferred to a sentence)."""
+    money = territory.table("financements")
+    totals = money[(money["mesure"] == "programmation") & money["montant"].notna()
+                   & blank(money, "pilier", "thematique", "financeur", "type_credit")
+                   & (money["annee_debut"] == money["annee_fin"])]
+    rows = []
+    for year, group in totals.groupby("annee_debut"):
+        ranked = group.assign(_rang=group["support"].map({"tableau": 0, "graphique": 1}).fillna(2))
+        best = ranked.sort_values("_rang", kind="stable").iloc[0]
+        rows.append({"annee": int(year), "montant": float(best["montant"]), "montant_publie": best["montant_publie"],
+                     "support": best["support"], "source": best["source"], "section": best["section"]})
+    return pd.DataFrame(rows, columns=["annee", "montant", "montant_publie", "support", "source", "section"])
+
+
+def growth(series: pd.DataFrame) -> pd.DataFrame:
+    """Change of each year against the first year of ``series``: euros, percent and annual growth rate."""
+    if series.empty:
+        return series.assign(variation=[], variation_pct=[], tcam=[])
+    first = series.iloc[0]
+    result = series.copy()
+    result["variation"] = result["montant"] - first["montant"]
+    result["variation_pct"] = [pct_change(first["montant"], m) for m in result["montant"]]
+    result["tcam"] = [cagr(first["montant"], m, y - first["annee"]) if y > first["annee"] else float("nan")
+                      for y, m in zip(result["annee"], result["montant"])]
+    return result
+
+
+def amounts_by_commune(territory: Territory, year: int | str) -> pd.DataFrame:
+    """Action rows with a commune and an amount, added up by commune."""
+    actions = of_year(territory.table("actions"), year)
+    located = actions[filled(actions, "commune") & actions["montant"].notna()]
+    if located.empty:
+        return pd.DataFrame(columns=["commune", "actions", "montant"])
+    return (located.groupby("commune").agg(actions=("intitule", "size"), montant=("montant", "sum"))
+            .sort_values("montant", ascending=False).reset_index())
+
+
+def actions_by_priority(territory: Territory, year: int | str) -> pd.DataFrame:
+    """Actions of the contract's priority grid, counted by priority."""
+    actions = of_year(territory.table("actions"), year)
+    grid = actions[actions["dispositif"] == "grille_priorites"]
+    if grid.empty:
+        return pd.DataFrame(columns=["priorite", "actions", "communes"])
+    table = (grid.groupby("priorite", sort=False)
+             .agg(actions=("intitule", "size"),
+                  communes=("commune", lambda c: c.map(text).replace("", pd.NA).nunique()))
+             .reset_index())
+    # Priorities are numbered « 1 » … « 10 »: sort them as numbers, named ones after.
+    order = table["priorite"].map(lambda p: (0, int(p)) if str(p).isdigit() else (1, str(p)))
+    return table.iloc[sorted(range(len(table)), key=lambda i: order.iloc[i])].reset_index(drop=True)
+
+
+def contract_record(territory: Territory) -> pd.DataFrame:
+    """Figures printed for the whole contract period (e.g. 2015-2022): projects and credits."""
+    rows = []
+    for table_name, value in (("projets", "nombre"), ("financements", "montant")):
+        table = territory.table(table_name)
+        period = table[(table["annee_debut"] != table["annee_fin"]) & table[value].notna()]
+        for _, row in period.iterrows():
+            labels = {"deposes": "projets déposés", "soutenus": "projets soutenus", "porteurs": "porteurs",
+                      "programmation": "montant programmé", "sollicite": "crédits sollicités",
+                      "subventionnable": "dépenses subventionnables"}
+            detail = [text(row.get(c)) for c in ("type_porteur", "type_credit") if text(row.get(c))]
+            financer = text(row.get("financeur_publie"))
+            rows.append({"annee": row["annee"], "mesure": row["mesure"],
+                         "libelle": labels.get(row["mesure"], row["mesure"]), "precision": ", ".join(
+                             [{"association": "portés par des associations", "specifique": "crédits spécifiques",
+                               "droit_commun": "droit commun"}.get(d, d) for d in detail] + ([financer] if financer else [])),
+                         "valeur": float(row[value]), "unite": "€" if value == "montant" else "nombre",
+                         "source": row["source"], "section": row["section"]})
+    return pd.DataFrame(rows, columns=["annee", "mesure", "libelle", "precision", "valeur", "unite", "source",
+                                       "section"])
