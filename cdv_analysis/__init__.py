@@ -31,6 +31,7 @@ from .load import (  # noqa: E402
     default_data_dir,
     discover_territories,
     load_all,
+    load_valid,
     load_territory,
     validate_territory,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "default_data_dir",
     "discover_territories",
     "load_all",
+    "load_valid",
     "load_territory",
     "validate_territory",
     "DataError",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -134,6 +135,46 @@ def _print_findings(tid: str, data_dir: Path) -> None:
         print(f"  - {finding}")
 
 
+def command_rapports(args: argparse.Namespace) -> int:
+    from .report import build_all
+
+    data_dir = _data_dir(args)
+    if not _check_data_dir(data_dir):
+        return 1
+    if args.territoire and _selected(args, data_dir) is None:
+        return 1
+    if args.jobs is not None and args.jobs < 1:
+        print("--jobs attend un nombre de rapports simultanés au moins égal à 1.", file=sys.stderr)
+        return 2
+    summary = build_all(data_dir, args.sortie, args.sortie_donnees, territories=args.territoire,
+                        years=args.annee, jobs=args.jobs, force=args.force, progress=not args.silencieux)
+    print(summary.text())
+    return 0 if summary.ok else 1
+
+
+def command_nouveau_territoire(args: argparse.Namespace) -> int:
+    import shutil
+
+    data_dir = _data_dir(args)
+    template = data_dir / "_modele"
+    target = data_dir / args.id
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", args.id):
+        print(f"Identifiant invalide « {args.id} » : lettres minuscules, chiffres, - ou _.", file=sys.stderr)
+        return 2
+    if target.exists():
+        print(f"Le dossier {target} existe déjà : rien n'a été modifié.", file=sys.stderr)
+        return 1
+    if not template.is_dir():
+        print(f"Modèle introuvable : {template}", file=sys.stderr)
+        return 1
+    shutil.copytree(template, target)
+    yml = target / "territoire.yml"
+    yml.write_text(yml.read_text("utf-8").replace("id: modele", f"id: {args.id}"), "utf-8")
+    print(f"Territoire créé : {target}\nComplétez territoire.yml et les tables, puis lancez "
+          f"« cdv valider --territoire {args.id} ».")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _FrenchParser(
         prog="cdv",
@@ -153,6 +194,18 @@ def build_parser() -> argparse.ArgumentParser:
     valider = add("valider", "valide les données brutes et signale les incohérences des sources", command_valider)
     valider.add_argument("--territoire", action="append", metavar="ID",
                          help="ne valider que ce territoire (option répétable)")
+    rapports = add("rapports", "construit les rapports HTML (un par territoire et par année) et l'index",
+                   command_rapports)
+    rapports.add_argument("--territoire", action="append", metavar="ID", help="ce territoire seulement (répétable)")
+    rapports.add_argument("--annee", action="append", type=int, metavar="AAAA", help="cette année seulement (répétable)")
+    rapports.add_argument("--jobs", type=int, metavar="N", help="rapports construits en parallèle (défaut : nombre de cœurs)")
+    rapports.add_argument("--force", action="store_true", help="reconstruire même si rien n'a changé")
+    rapports.add_argument("--sortie", metavar="DOSSIER", help="dossier des rapports (défaut : reports/)")
+    rapports.add_argument("--sortie-donnees", metavar="DOSSIER",
+                          help="dossier des tables d'indicateurs (défaut : data/processed/)")
+    rapports.add_argument("--silencieux", action="store_true", help="sans barre de progression")
+    nouveau = add("nouveau-territoire", "crée un dossier de territoire à partir du modèle", command_nouveau_territoire)
+    nouveau.add_argument("id", help="identifiant du territoire (nom du dossier)")
     return parser
 
 

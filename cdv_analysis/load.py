@@ -37,6 +37,8 @@ __all__ = [
     "load_territory",
     "validate_territory",
     "read_raw_file",
+    "load_all",
+    "load_valid",
     "TERRITORY_FILE",
 ]
 
@@ -591,6 +593,17 @@ def load_territory(territory: str | Path, data_dir: Path | str | None = None, st
 def load_all(data_dir: Path | str | None = None, strict: bool = True) -> dict[str, Territory]:
     """Every territory of a data folder, keyed by id."""
     return {tid: load_territory(tid, data_dir, strict=strict) for tid in discover_territories(data_dir)}
+
+
+def load_valid(data_dir: Path | str | None = None) -> tuple[list[Territory], dict[str, str]]:
+    """Every territory that loads without error, and the others with the reason (French)."""
+    loaded, skipped = [], {}
+    for tid in discover_territories(data_dir):
+        try:
+            loaded.append(load_territory(tid, data_dir))
+        except DataError as error:
+            skipped[tid] = f"{len(error.problems)} problème(s) de données (voir `cdv valider --territoire {tid}`)"
+    return loaded, skipped
 
 
 def iter_problems(data_dir: Path | str | None = None, territories: Iterable[str] | None = None):

@@ -24,9 +24,13 @@ from .programmation import (
     programmation_series,
     project_selection,
 )
+from .synthese import comparison_table, key_figures, qpv_population
 from .sante import actions_by_public, health_actions, health_context, partnership_levels, working_groups
 
 __all__ = [
+    "comparison_table",
+    "key_figures",
+    "qpv_population",
     "qpv_gaps",
     "COOPERATION_LEVELS",
     "MEAN_LEVEL_CAVEAT",

@@ -24,7 +24,8 @@ def qpv_gaps(territory: Territory) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     numeric = table[table["valeur"].notna() & ~table["unite"].isin(["texte", "date"])]
     rows = []
-    for (indicator, unit), group in numeric.groupby(["indicateur", "unite"], sort=False):
+    # Figures of different vintages (or sources) are never compared with each other.
+    for (indicator, unit, _, _), group in numeric.groupby(["indicateur", "unite", "annee", "source"], sort=False):
         qpv = group[group["perimetre"] == "QPV"]
         if qpv.empty:
             continue

@@ -1,0 +1,519 @@
+"""Charts in the house style: one theme, one palette, French labels, a title and a source line.
+
+Each chart function takes an indicator DataFrame (``cdv_analysis.indicators``)
+and returns a :class:`Chart`: the figure, a title stating the finding, an alt
+text for screen readers and the source line, all in French.
+
+Figures are built as ``matplotlib.figure.Figure`` rather than through pyplot:
+nothing lingers in pyplot's registry when a report draws dozens of charts, and
+no backend is forced (PNGs always render through Agg; a notebook keeps its
+inline backend and displays a ``Chart`` through ``_repr_png_``).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import textwrap
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from babel.numbers import format_compact_currency
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from .clean import name_key
+from .formatting import LOCALE, ecart_points, euros, guillemets, liste_fr, nombre, pluriel, pourcent, variation
+from .indicators.gouvernance import COOPERATION_LEVELS
+from .stats import pct_change
+
+__all__ = [
+    "Chart",
+    "apply_style",
+    "PILLAR_COLORS",
+    "CREDIT_COLORS",
+    "CREDIT_LABELS",
+    "SEQUENTIAL_CMAP",
+    "pillar_bars",
+    "credit_types_bars",
+    "financer_mix_bars",
+    "evolution_line",
+    "survey_items_bars",
+    "cooperation_heatmap",
+    "health_series",
+    "statements_by_theme",
+    "qpv_gaps_bars",
+]
+
+# Paul Tol's "muted" qualitative scheme: distinguishable under the common colour-vision deficiencies.
+PILLAR_COLORS = {
+    "cohesion_sociale": "#332288",
+    "cadre_de_vie": "#117733",
+    "emploi_economie": "#DDCC77",
+    "pilotage": "#AA4499",
+    "transversal": "#44AA99",
+}
+CREDIT_COLORS = {"specifique": "#CC6677", "droit_commun": "#88CCEE"}
+CREDIT_LABELS = {"specifique": "Crédits spécifiques", "droit_commun": "Droit commun"}
+QPV_COLOR, REFERENCE_COLOR = "#882255", "#BBBBBB"
+ACCENT = "#4477AA"  # charts without a categorical meaning (survey items, totals over time)
+NEUTRAL = "#999999"  # anything outside the vocabularies (an unknown pillar, an unspecified credit)
+SEQUENTIAL_CMAP = "crest"  # perceptually uniform, readable in grey scale
+
+# Actor codes without their accents; the others print well once capitalised.
+ACTOR_LABELS = {"agglomeration": "Agglomération", "elus": "Élus", "conseils_citoyens": "Conseils citoyens"}
+
+_SOURCE_MARGIN = 0.45  # inches kept free at the bottom of every figure for the source line
+_IMPOSSIBLE_LABEL = "pourcentage impossible avec n répondants"
+
+
+@dataclass
+class Chart:
+    """A finished chart with what a report needs to publish it accessibly."""
+
+    figure: Figure
+    title: str
+    alt: str
+    source: str
+
+    def to_png(self, dpi: int = 110) -> bytes:
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=dpi,
+                            metadata={"Title": self.title, "Description": self.alt, "Source": self.source})
+        return buffer.getvalue()
+
+    def save(self, path: str | os.PathLike, dpi: int = 110) -> Path:
+        """Write the PNG atomically: a reader never sees a half-written file."""
+        path = Path(path)
+        data = self.to_png(dpi)  # rendered first, so that a failing chart leaves nothing on disk
+        temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        try:
+            with open(temporary, "xb") as handle:  # unlike mkstemp, keeps the umask's permissions
+                handle.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        return path
+
+    def close(self) -> None:
+        self.figure.clear()
+
+    def _repr_png_(self) -> bytes:
+        return self.to_png()
+
+
+def apply_style() -> None:
+    """The house theme (global matplotlib settings, as any seaborn theme)."""
+    sns.set_theme(context="notebook", style="whitegrid", font_scale=1.0, rc={
+        "figure.titlesize": 14, "figure.titleweight": "bold", "axes.titlesize": 12,
+        "axes.labelsize": 11, "xtick.labelsize": 10, "ytick.labelsize": 10, "legend.fontsize": 10,
+        "axes.spines.top": False, "axes.spines.right": False, "axes.edgecolor": "#888888",
+    })
+
+
+# --- shared helpers ------------------------------------------------------------------------------------------
+
+def _require(frame: pd.DataFrame, what: str) -> None:
+    if frame is None or frame.empty:
+        raise ValueError(f"aucune donnée à représenter pour {what}")
+
+
+def _figure(height: float, width: float = 9.0, ncols: int = 1) -> tuple[Figure, list[Axes]]:
+    apply_style()
+    height += _SOURCE_MARGIN
+    figure = Figure(figsize=(width, height))
+    figure.set_layout_engine("constrained", rect=(0, _SOURCE_MARGIN / height, 1, 1 - _SOURCE_MARGIN / height / 4))
+    return figure, list(np.atleast_1d(figure.subplots(1, ncols)))
+
+
+def _chars(figure: Figure, points: float) -> int:
+    """Characters of a ``points``-sized font that fit across the figure (average glyph ≈ 0.55 em)."""
+    return int(figure.get_figwidth() * 72 / (0.55 * points))
+
+
+def _wrap(text: object, width: int) -> str:
+    return textwrap.fill(str(text), width, break_on_hyphens=False)
+
+
+def _finish(figure: Figure, title: str, alt: str, source: str) -> Chart:
+    figure.suptitle(_wrap(title, _chars(figure, 14)), x=0.01, ha="left")
+    source_line = f"Source : {source}"
+    figure.text(0.01, 0.08 / figure.get_figheight(), _wrap(source_line, _chars(figure, 8.5)),
+                ha="left", va="bottom", fontsize=8.5, color="#666666")
+    return Chart(figure, title, alt, source_line)
+
+
+def _compact_euros(value: float) -> str:
+    return format_compact_currency(value, "EUR", locale=LOCALE, fraction_digits=1)
+
+
+def _euro_axis(axis) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda value, _: _compact_euros(value)))
+
+
+def _percent_axis(axis) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda value, _: pourcent(value, 0)))
+
+
+def _pct(value: float) -> str:
+    """A percentage as the sources print it: ``80 %`` but ``42,1 %``."""
+    return pourcent(value, 0 if float(value).is_integer() else 1)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _legend_above(ax: Axes, ncols: int = 3, **kwargs) -> None:
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncols=ncols, frameon=False, borderaxespad=0, **kwargs)
+
+
+def _horizontal(ax: Axes) -> None:
+    """Bars read top-down in data order, without horizontal grid lines crossing the labels."""
+    ax.invert_yaxis()
+    ax.yaxis.grid(False)
+    ax.margins(x=0.3)
+
+
+def _year(frame: pd.DataFrame) -> str:
+    year = frame.attrs.get("annee")
+    return f" {year}" if year else ""
+
+
+# --- programmation -------------------------------------------------------------------------------------------
+
+def pillar_bars(pillars: pd.DataFrame, source: str) -> Chart:
+    """Programmation by pillar (``indicators.pillar_amounts``): amounts when printed, else shares."""
+    _require(pillars, "la répartition par pilier")
+    shares = pillars["part"].astype(float)
+    amounts = pillars["montant"].astype(float)
+    has_amounts = bool(amounts.notna().all())
+    labels = [f"{euros(a)} ({pourcent(s)})" for a, s in zip(amounts, shares)] if has_amounts \
+        else [pourcent(s) for s in shares]
+    fig, (ax,) = _figure(1.3 + 0.55 * len(pillars))
+    bars = ax.barh([_wrap(label, 28) for label in pillars["libelle"]], amounts if has_amounts else shares,
+                   color=[PILLAR_COLORS.get(code, NEUTRAL) for code in pillars["pilier"]])
+    ax.bar_label(bars, labels, padding=4)
+    _horizontal(ax)
+    if has_amounts:
+        _euro_axis(ax.xaxis)
+        ax.set_xlabel("Montant programmé")
+    else:
+        _percent_axis(ax.xaxis)
+        ax.set_xlabel("Part de la programmation (montants non publiés)")
+    top = pillars.loc[shares.idxmax()]
+    year = _year(pillars)
+    title = f"Le pilier {_lower_first(top['libelle'])} concentre {pourcent(shares.max())} de la programmation{year}"
+    alt = (f"Barres horizontales de la programmation{year} par pilier : "
+           + " ; ".join(f"{name}, {label}" for name, label in zip(pillars["libelle"], labels))
+           + (f". Total : {euros(amounts.sum())}." if has_amounts else "."))
+    return _finish(fig, title, alt, source)
+
+
+def credit_types_bars(credits: pd.DataFrame, source: str) -> Chart:
+    """Specific credits against ordinary credits, stacked by pillar (``indicators.credit_types``)."""
+    _require(credits, "la répartition des crédits")
+    fig, (ax,) = _figure(1.6 + 0.55 * len(credits))
+    names = [_wrap(label, 28) for label in credits["libelle"]]
+    left = np.zeros(len(credits))
+    widest = credits["total"].max()
+    for kind in ("specifique", "droit_commun"):
+        values = credits[kind].astype(float).to_numpy()
+        bars = ax.barh(names, values, left=left, color=CREDIT_COLORS[kind], label=CREDIT_LABELS[kind])
+        # Only segments wide enough to hold their amount are labelled inside; the total is always printed.
+        ax.bar_label(bars, [_compact_euros(v) if v >= 0.15 * widest else "" for v in values],
+                     label_type="center", fontsize=9)
+        left += values
+    ax.bar_label(bars, [euros(t) for t in credits["total"]], padding=4)
+    _horizontal(ax)
+    _euro_axis(ax.xaxis)
+    ax.set_xlabel("Montant programmé")
+    _legend_above(ax, ncols=2)
+    overall = 100 * credits["specifique"].sum() / credits["total"].sum()
+    year = _year(credits)
+    title = f"Les crédits spécifiques représentent {pourcent(overall)} des crédits programmés{year and ' en' + year}"
+    alt = (f"Barres empilées par pilier des crédits spécifiques et de droit commun programmés{year and ' en' + year} : "
+           + " ; ".join(f"{row.libelle}, {euros(row.total)} dont {euros(row.specifique)} de crédits spécifiques "
+                        f"({pourcent(row.part_specifique)})" for row in credits.itertuples())
+           + f". Les crédits spécifiques font {pourcent(overall)} du total.")
+    return _finish(fig, title, alt, source)
+
+
+def financer_mix_bars(mix: pd.DataFrame, source: str) -> Chart:
+    """Financing by financer as printed (``indicators.financer_mix``): amounts when all printed, else shares."""
+    _require(mix, "la répartition par financeur")
+    has_amounts = bool(mix["montant"].notna().all())
+    shares = (mix["part"] if has_amounts else mix["part_publiee"]).astype(float)
+    mix = mix.assign(_share=shares).sort_values("_share", ascending=False, kind="stable")
+    labels = [f"{euros(a)} ({pourcent(s)})" for a, s in zip(mix["montant"], mix["_share"])] if has_amounts \
+        else [_pct(s) for s in mix["_share"]]
+    kinds = mix["type_credit"].where(mix["type_credit"].isin(list(CREDIT_COLORS)), "")
+    fig, (ax,) = _figure(1.6 + 0.5 * len(mix))
+    bars = ax.barh([_wrap(label, 32) for label in mix["libelle_publie"]],
+                   mix["montant"].astype(float) if has_amounts else mix["_share"],
+                   color=[CREDIT_COLORS.get(kind, NEUTRAL) for kind in kinds])
+    ax.bar_label(bars, labels, padding=4)
+    _horizontal(ax)
+    if has_amounts:
+        _euro_axis(ax.xaxis)
+        ax.set_xlabel("Montant")
+    else:
+        _percent_axis(ax.xaxis)
+        ax.set_xlabel("Part publiée du financement")
+    present = list(dict.fromkeys(kinds))
+    _legend_above(ax, handles=[Patch(color=CREDIT_COLORS.get(k, NEUTRAL), label=CREDIT_LABELS.get(
+        k, "Type de crédit non précisé")) for k in present])
+    top = mix.iloc[0]
+    year = _year(mix)
+    title = f"Premier financeur{year and ' en' + year} : {top['libelle_publie']} ({pourcent(top['_share'])})"
+    alt = (f"Barres horizontales du financement{year} par financeur, tel qu'imprimé : "
+           + " ; ".join(f"{name}, {label}" for name, label in zip(mix["libelle_publie"], labels)) + ".")
+    printed_total = shares.sum()
+    if not has_amounts and abs(printed_total - 100) > 0.5:
+        alt += f" Les parts publiées totalisent {pourcent(printed_total)}."
+    return _finish(fig, title, alt, source)
+
+
+def evolution_line(series: pd.DataFrame, source: str) -> Chart:
+    """Total programmation over the years (``indicators.growth(indicators.programmation_series(t))``)."""
+    _require(series, "l'évolution de la programmation")
+    series = series.sort_values("annee")
+    years, amounts = series["annee"].astype(int).tolist(), series["montant"].astype(float)
+    fig, (ax,) = _figure(4.2)
+    ax.plot(years, amounts, marker="o", markersize=8, linewidth=2.5, color=ACCENT)
+    for year, amount in zip(years, amounts):
+        ax.annotate(euros(amount), (year, amount), xytext=(0, 10), textcoords="offset points", ha="center")
+    ax.set_xticks(years, [str(year) for year in years])
+    ax.set_ylim(0, amounts.max() * 1.2)
+    ax.margins(x=0.12)
+    ax.xaxis.grid(False)
+    _euro_axis(ax.yaxis)
+    ax.set_xlabel("Année")
+    ax.set_ylabel("Montant programmé")
+    first, last = amounts.iloc[0], amounts.iloc[-1]
+    if len(years) == 1:
+        title = f"La programmation atteint {euros(last)} en {years[0]}"
+    else:
+        title = (f"La programmation passe de {euros(first)} en {years[0]} à {euros(last)} en {years[-1]} "
+                 f"({variation(pct_change(first, last))})")
+    alt = "Courbe du montant programmé par année : " + " ; ".join(
+        f"{year}, {euros(amount)}" for year, amount in zip(years, amounts)) + "."
+    if "tcam" in series and len(years) > 1:
+        alt += f" Taux de croissance annuel moyen sur la période : {variation(series['tcam'].iloc[-1])}."
+    return _finish(fig, title, alt, source)
+
+
+# --- gouvernance ---------------------------------------------------------------------------------------------
+
+def _count_label(item) -> str:
+    n, count = item.get("n"), item.get("effectif")
+    if pd.isna(n):
+        return ""
+    return f"{int(count)}/{int(n)}" if pd.notna(count) else f"n = {int(n)}"
+
+
+def survey_items_bars(items: pd.DataFrame, source: str) -> Chart:
+    """Questionnaire items (``indicators.survey_items``): percentages with their Wilson 95 % intervals.
+
+    Percentages that no whole number of respondents can give (``possible`` is
+    False) are hatched: the printed figure is then doubtful, not just uncertain.
+    """
+    _require(items, "le questionnaire")
+    items = items.reset_index(drop=True)
+    percents = items["pourcentage"].astype(float)
+    has_interval = {"ic_bas", "ic_haut"} <= set(items.columns)
+    low = items["ic_bas"].astype(float) if has_interval else pd.Series(np.nan, index=items.index)
+    high = items["ic_haut"].astype(float) if has_interval else pd.Series(np.nan, index=items.index)
+    impossible = (items["possible"].astype("boolean").eq(False).fillna(False).to_numpy(bool)
+                  if "possible" in items else np.zeros(len(items), bool))
+    names = [_wrap(f"{row.question} — {row.modalite}", 48) for row in items.itertuples()]
+    lines = sum(name.count("\n") + 1 for name in names)
+    fig, (ax,) = _figure(1.8 + 0.2 * lines + 0.2 * len(items), width=10)
+    bars = ax.barh(range(len(items)), percents, color=ACCENT,
+                   xerr=[percents - low, high - percents] if low.notna().any() else None,
+                   error_kw={"ecolor": "#222222", "elinewidth": 1.2, "capsize": 3})
+    for bar, doubtful in zip(bars, impossible):
+        if doubtful:
+            bar.set(facecolor="white", edgecolor=ACCENT, hatch="///")
+    labels = [f"{_pct(p)} ({_count_label(row)})" if _count_label(row) else _pct(p)
+              for p, (_, row) in zip(percents, items.iterrows())]
+    ax.bar_label(bars, labels, padding=4, fontsize=9)
+    ax.set_yticks(range(len(items)), names, fontsize=9)
+    _horizontal(ax)
+    ax.set_xlim(0, max(100, np.nanmax(np.fmax(percents, high))) * 1.3)
+    ax.set_xticks(range(0, 101, 20))
+    _percent_axis(ax.xaxis)
+    ax.set_xlabel("Part des répondants")
+    handles = [Patch(color=ACCENT, label="pourcentage publié")]
+    if low.notna().any():
+        handles.append(Line2D([], [], color="#222222", marker="|", markersize=8,
+                              label="intervalle de confiance à 95 % (Wilson)"))
+    if impossible.any():
+        handles.append(Patch(facecolor="white", edgecolor=ACCENT, hatch="///", label=_IMPOSSIBLE_LABEL))
+    _legend_above(ax, handles=handles)
+
+    survey = liste_fr(dict.fromkeys(str(e).replace("_", " ") for e in items["enquete"]))
+    sizes = sorted({int(n) for n in items["n"].dropna()}) if "n" in items else []
+    respondents = f" ({pluriel(sizes[0], 'répondant')})" if len(sizes) == 1 else ""
+    widths = (high - low).dropna()
+    if widths.empty:
+        title = f"Questionnaire {survey}{respondents} : {pluriel(len(items), 'réponse publiée', 'réponses publiées')}"
+    else:
+        title = (f"Questionnaire {survey}{respondents} : des intervalles de confiance à 95 % "
+                 f"larges de {nombre(widths.min())} à {nombre(widths.max())} points")
+    described = []
+    for name, row, label, doubtful in zip(items["question"], items.itertuples(), labels, impossible):
+        text = f"{name} ({row.modalite}) : {label}"
+        if pd.notna(low.iloc[row.Index]):
+            text += f", intervalle de {pourcent(low.iloc[row.Index])} à {pourcent(high.iloc[row.Index])}"
+        described.append(text + (", pourcentage impossible pour ce nombre de répondants" if doubtful else ""))
+    alt = (f"Barres horizontales des réponses au questionnaire {survey}{respondents}, avec l'intervalle de "
+           f"confiance à 95 % de chaque pourcentage. " + " ; ".join(described) + ".")
+    if impossible.any():
+        wrong = pluriel(int(impossible.sum()), "pourcentage publié est impossible",
+                        "pourcentages publiés sont impossibles")
+        alt += f" {_upper_first(wrong)} avec le nombre de répondants déclaré."
+    return _finish(fig, title, alt, source)
+
+
+def cooperation_heatmap(levels: pd.DataFrame, source: str) -> Chart:
+    """Partner × cooperation level table of printed percentages (``indicators.cooperation_levels``)."""
+    _require(levels, "les niveaux de coopération")
+    values = levels.astype(float)
+    rank = {name: number for number, name in COOPERATION_LEVELS.items()}
+    columns = [_wrap(f"{rank[c]}. {c}" if c in rank else c, 12) for c in values.columns]
+    fig, (ax,) = _figure(1.6 + 0.5 * len(values), width=9)
+    sns.heatmap(values, ax=ax, cmap=SEQUENTIAL_CMAP, vmin=0, annot=values.map(_pct).to_numpy(), fmt="",
+                linewidths=1.5, linecolor="white", annot_kws={"fontsize": 10},
+                cbar_kws={"format": FuncFormatter(lambda v, _: pourcent(v, 0)), "label": "Part des répondants"})
+    ax.set_xticklabels(columns, rotation=0)
+    ax.set_yticklabels(values.index, rotation=0)
+    ax.set_xlabel("Niveau de coopération (de 1, le plus faible, à 5)")
+    ax.set_ylabel("Partenaire")
+    partner, level = values.stack().idxmax()
+    title = (f"{partner} : {_pct(values.loc[partner, level])} des répondants situent la coopération "
+             f"au niveau {guillemets(level)}")
+    alt = ("Carte de chaleur des niveaux de coopération déclarés avec chaque partenaire, en part des répondants. "
+           + " ; ".join(f"{name} : " + ", ".join(f"{c} {_pct(v)}" for c, v in row.dropna().items())
+                        for name, row in values.iterrows()) + ".")
+    printed_n, plausible = levels.attrs.get("n_publie") or [], levels.attrs.get("n_plausibles") or []
+    if printed_n and plausible and not set(printed_n) & set(plausible):
+        alt += (f" Ces pourcentages ne peuvent pas venir de {liste_fr(printed_n)} répondants ; ils sont "
+                f"compatibles avec {liste_fr(plausible[:3])} répondants.")
+    return _finish(fig, title, alt, source)
+
+
+# --- santé, participation, contexte -----------------------------------------------------------------------------
+
+def health_series(actions: pd.DataFrame, source: str) -> Chart:
+    """Health actions per year (``indicators.health_actions``): amounts and counts side by side."""
+    _require(actions, "les actions de santé")
+    actions = actions.sort_values("annee")
+    years = actions["annee"].astype(int).astype(str)
+    fig, (money, counts) = _figure(4.0, ncols=2)
+    for ax, column, color, label, heading in (
+            (money, "montant", PILLAR_COLORS["cohesion_sociale"], euros, "Montant financé"),
+            (counts, "actions", ACCENT, nombre, "Nombre d'actions")):
+        heights = actions[column].astype(float)
+        bars = ax.bar(years, heights.fillna(0), color=color, width=0.6)
+        ax.bar_label(bars, [label(v) for v in heights], padding=3)
+        ax.set_title(heading)
+        ax.set_xlabel("Année")
+        ax.xaxis.grid(False)
+        ax.margins(y=0.15)
+    _euro_axis(money.yaxis)
+    counts.yaxis.set_major_locator(MaxNLocator(integer=True))
+    known = actions.dropna(subset=["actions"])
+    last = actions.iloc[-1]
+    amount = f" ({euros(last['montant'])} en {int(last['annee'])})" if pd.notna(last["montant"]) else ""
+    if len(known) > 1:
+        title = (f"Santé : de {pluriel(known['actions'].iloc[0], 'action')} en {int(known['annee'].iloc[0])} "
+                 f"à {pluriel(known['actions'].iloc[-1], 'action')} en {int(known['annee'].iloc[-1])}{amount}")
+    elif len(known) == 1:
+        title = f"Santé : {pluriel(known['actions'].iloc[0], 'action')} en {int(known['annee'].iloc[0])}{amount}"
+    else:
+        title = f"Santé : {euros(last['montant'])} financés en {int(last['annee'])}"
+    alt = ("Deux diagrammes en barres par année : montant financé et nombre d'actions de santé. "
+           + " ; ".join(f"{year} : {pluriel(row.actions, 'action')}, {euros(row.montant)}"
+                        for year, row in zip(years, actions.itertuples())) + ".")
+    return _finish(fig, title, alt, source)
+
+
+def statements_by_theme(statements: pd.DataFrame, source: str, top: int = 10, actors: int = 7) -> Chart:
+    """Qualitative statements (``indicators.statements``) counted by theme, coloured by actor.
+
+    Keeps the ``top`` themes; actors beyond the ``actors`` most frequent are grouped.
+    """
+    _require(statements, "les énoncés qualitatifs")
+    # Sources print one theme in several cases (« COHESION SOCIALE », « Cohésion sociale »): count them as one.
+    table = statements.assign(_theme=statements["theme"].map(name_key))
+    printed = table.groupby("_theme")["theme"].agg(lambda t: _upper_first(t.value_counts().index[0]))
+    speaker = table["acteur"].map(lambda a: ACTOR_LABELS.get(a, _upper_first(str(a).replace("_", " "))))
+    kept = table["_theme"].value_counts().index[:top]
+    main_actors = speaker[table["_theme"].isin(kept)].value_counts().index
+    speaker = speaker.where(speaker.isin(main_actors[:actors]), "Autres acteurs")
+    counts = pd.crosstab(table["_theme"], speaker).loc[kept]
+    counts = counts[[c for c in counts.sum().sort_values(ascending=False).index if c != "Autres acteurs"]
+                    + (["Autres acteurs"] if "Autres acteurs" in counts else [])]
+    fig, (ax,) = _figure(1.9 + 0.45 * len(counts))
+    names = [_wrap(printed[key], 34) for key in counts.index]
+    left = np.zeros(len(counts))
+    palette = sns.color_palette("colorblind", len(counts.columns))
+    for actor, color in zip(counts.columns, palette):
+        bars = ax.barh(names, counts[actor], left=left, color=color, label=actor)
+        left += counts[actor].to_numpy()
+    ax.bar_label(bars, [nombre(total) for total in left], padding=4)
+    _horizontal(ax)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("Nombre d'énoncés")
+    _legend_above(ax, ncols=4, title="Acteur", alignment="left")
+    total = counts.sum(axis=1)
+    title = (f"Le thème {guillemets(printed[total.index[0]])} revient le plus souvent : "
+             f"{pluriel(total.iloc[0], 'énoncé')} sur {nombre(len(table))}")
+    alt = (f"Barres empilées du nombre d'énoncés par thème ({len(counts)} thèmes les plus fréquents sur "
+           f"{table['_theme'].nunique()}), par acteur : "
+           + " ; ".join(f"{printed[key]}, {pluriel(total[key], 'énoncé')} ("
+                        + ", ".join(f"{actor} {n}" for actor, n in counts.loc[key].items() if n) + ")"
+                        for key in counts.index) + ".")
+    return _finish(fig, title, alt, source)
+
+
+def qpv_gaps_bars(gaps: pd.DataFrame, source: str) -> Chart:
+    """QPV against their reference perimeter for indicators in % (``indicators.qpv_gaps``)."""
+    rates = gaps[gaps["unite"] == "%"] if not gaps.empty else gaps
+    _require(rates, "les écarts entre QPV et territoire de référence (indicateurs en %)")
+    rates = rates.sort_values("ecart", key=abs, ascending=False).reset_index(drop=True)
+    names = [_wrap(f"{_upper_first(r.indicateur)} ({r.annee})", 36) + f"\nréférence : {r.perimetre_reference}"
+             for r in rates.itertuples()]
+    lines = sum(name.count("\n") + 1 for name in names)
+    fig, (ax,) = _figure(1.8 + 0.3 * lines + 0.2 * len(rates))
+    position, height = np.arange(len(rates)), 0.4
+    for offset, column, color, label in ((-height / 2, "qpv", QPV_COLOR, "Quartiers prioritaires (QPV)"),
+                                         (height / 2, "reference", REFERENCE_COLOR, "Territoire de référence")):
+        bars = ax.barh(position + offset, rates[column], height, color=color, label=label)
+        ax.bar_label(bars, [_pct(v) for v in rates[column]], padding=3, fontsize=9)
+    ax.set_yticks(position, names)
+    _horizontal(ax)
+    _percent_axis(ax.xaxis)
+    ax.set_xlabel("Valeur de l'indicateur")
+    _legend_above(ax, ncols=2)
+    widest = rates.iloc[0]
+    gap = lambda value: ecart_points(value, 0 if float(value).is_integer() else 1)  # noqa: E731
+    title = (f"{_upper_first(widest['indicateur'])} : {gap(widest['ecart'])} dans les QPV "
+             f"(référence : {widest['perimetre_reference']})")
+    alt = ("Barres horizontales comparant les quartiers prioritaires à leur territoire de référence : "
+           + " ; ".join(f"{r.indicateur} ({r.annee}), {_pct(r.qpv)} en QPV contre {_pct(r.reference)} "
+                        f"({r.perimetre_reference}), soit {gap(r.ecart)}" for r in rates.itertuples()) + ".")
+    return _finish(fig, title, alt, source)

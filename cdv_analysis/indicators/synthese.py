@@ -1,0 +1,106 @@
+"""Key figures of a report and the cross-territory comparison table."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..clean import ParseError, parse_nombre
+from ..load import Territory
+from .gouvernance import response_rates
+from .programmation import (
+    associative_projects,
+    credit_types,
+    financer_mix,
+    pillar_amounts,
+    programmation_series,
+    project_selection,
+)
+
+__all__ = ["key_figures", "comparison_table", "qpv_population"]
+
+
+def qpv_population(territory: Territory) -> float | None:
+    """Population of the QPV declared in territoire.yml (``population_qpv: {valeur: …}``)."""
+    entry = territory.meta.get("population_qpv")
+    value = entry.get("valeur") if isinstance(entry, dict) else entry
+    if value in (None, ""):
+        return None
+    try:
+        return parse_nombre(str(value))
+    except ParseError:
+        return None
+
+
+def _specific_share(territory: Territory, year: int | str) -> float | None:
+    credits = credit_types(territory, year)
+    if not credits.empty and credits["total"].sum():
+        return 100 * credits["specifique"].sum() / credits["total"].sum()
+    return None
+
+
+def key_figures(territory: Territory, year: int | str) -> pd.DataFrame:
+    """The headline figures of one report: (libellé, valeur, format, source)."""
+    rows: list[dict] = []
+
+    def add(label: str, value, kind: str, source: str = "") -> None:
+        if value is not None and not pd.isna(value):
+            rows.append({"indicateur": label, "valeur": float(value), "format": kind, "source": source})
+
+    series = programmation_series(territory)
+    this_year = series[series["annee"] == int(str(year)[-4:])]
+    if not this_year.empty:
+        add("Programmation (coût total des actions)", this_year["montant"].iloc[0], "euros",
+            this_year["source"].iloc[0])
+    selection = project_selection(territory, year).iloc[0]
+    add("Projets déposés", selection["deposes"], "nombre")
+    add("Projets soutenus", selection["soutenus"], "nombre")
+    add("Taux de sélection des projets", selection["taux_selection"], "pourcent")
+    pillars = pillar_amounts(territory, year)
+    if not pillars.empty:
+        top = pillars.sort_values("part", ascending=False).iloc[0]
+        add(f"Part du pilier « {top['libelle']} »", top["part"], "pourcent", top["source"])
+    add("Part des crédits spécifiques dans la programmation", _specific_share(territory, year), "pourcent")
+    associative = associative_projects(territory, year)
+    add("Projets portés par des associations", associative.attrs.get("total"), "nombre")
+    mix = financer_mix(territory, year)
+    if len(mix) >= 2 and mix["montant"].notna().all():
+        add("Crédits spécifiques engagés (tous financeurs)", mix["montant"].sum(), "euros", mix["source"].iloc[0])
+    for _, rate in response_rates(territory).iterrows():
+        add(f"Taux de réponse au questionnaire ({rate['enquete']})", rate["taux"], "pourcent")
+    population = qpv_population(territory)
+    add("Habitants des quartiers prioritaires", population, "nombre")
+    return pd.DataFrame(rows, columns=["indicateur", "valeur", "format", "source"])
+
+
+def comparison_table(territories: list[Territory]) -> pd.DataFrame:
+    """Common indicators side by side, one row per (territory, report year)."""
+    rows = []
+    for territory in territories:
+        population = qpv_population(territory)
+        series = programmation_series(territory)
+        for year in territory.report_years():
+            pillars = pillar_amounts(territory, year)
+            shares = dict(zip(pillars["pilier"], pillars["part"])) if not pillars.empty else {}
+            total = series.loc[series["annee"] == year, "montant"]
+            total = float(total.iloc[0]) if not total.empty else None
+            associative = associative_projects(territory, year).attrs.get("part_des_soutenus")
+            previous = series[series["annee"] < year]
+            growth = None
+            if total is not None and not previous.empty:
+                first = previous.iloc[0]
+                growth = 100 * (total - first["montant"]) / first["montant"]
+            rows.append({
+                "territoire": territory.id, "sigle": territory.sigle, "annee": year,
+                "programmation": total,
+                "part_cohesion_sociale": shares.get("cohesion_sociale"),
+                "part_cadre_de_vie": shares.get("cadre_de_vie"),
+                "part_emploi_economie": shares.get("emploi_economie"),
+                "part_pilotage": shares.get("pilotage"),
+                "part_credits_specifiques": _specific_share(territory, year),
+                "part_projets_associatifs": associative,
+                "population_qpv": population,
+                "programmation_par_habitant_qpv": total / population if total and population else None,
+                "evolution_depuis_premiere_annee": growth,
+                "premiere_annee": int(previous.iloc[0]["annee"]) if growth is not None else None,
+            })
+    return pd.DataFrame(rows)

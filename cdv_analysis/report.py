@@ -1,0 +1,452 @@
+"""Build the published reports: assemble, execute (papermill), convert (nbconvert), cache, index.
+
+One report per (territory, year) is assembled from the section notebooks into a
+single notebook with one parameters cell, so that it costs one kernel start.
+Reports are built in parallel worker processes; a report is rebuilt only when
+the hash of its inputs changes; a failed report leaves the previous good one in
+place and writes the failed notebook beside it for inspection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import multiprocessing
+import os
+import re
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import nbformat
+
+from . import __version__
+from .formatting import date_fr
+from .load import default_data_dir, discover_territories, load_territory
+from .notebook import write_atomic
+from .problems import DataError
+
+__all__ = [
+    "SECTIONS",
+    "Job",
+    "JobResult",
+    "BuildSummary",
+    "assemble",
+    "build_all",
+    "notebooks_dir",
+    "render_html",
+]
+
+SECTIONS = ("01_synthese", "02_programmation", "03_gouvernance", "04_sante", "05_participation",
+            "06_qualite", "07_sources")
+COMPARISON = "comparaison"
+REPORT_FORMAT = "1"  # bump to invalidate every cached report when the page format changes
+CACHE_FILE = ".empreinte.json"
+FAILED_NOTEBOOK = "rapport.echec.ipynb"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def notebooks_dir() -> Path:
+    """``$CDV_NOTEBOOKS``, else the ``notebooks`` folder of the project."""
+    return Path(os.environ.get("CDV_NOTEBOOKS", _PACKAGE.parent / "notebooks"))
+
+
+# ---------------------------------------------------------------------------
+# Jobs and results
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report to build: a (territory, year), or the comparison when ``territory`` is None."""
+
+    territory: str | None
+    year: int | None
+    data_dir: str
+    out_dir: str
+    processed_dir: str
+    notebooks: str
+    key: str
+    title: str
+
+    @property
+    def folder(self) -> Path:
+        if self.territory is None:
+            return Path(self.out_dir)
+        return Path(self.out_dir) / self.territory / str(self.year)
+
+    @property
+    def html_name(self) -> str:
+        return "comparaison.html" if self.territory is None else "rapport.html"
+
+    @property
+    def label(self) -> str:
+        return "comparaison" if self.territory is None else f"{self.territory} {self.year}"
+
+    @property
+    def parameters(self) -> dict:
+        params = {"donnees": self.data_dir, "sortie_donnees": self.processed_dir}
+        if self.territory is not None:
+            params.update(territoire=self.territory, annee=self.year)
+        return params
+
+
+@dataclass
+class JobResult:
+    label: str
+    territory: str | None
+    year: int | None
+    status: str  # "construit", "cache", "echec"
+    seconds: float = 0.0
+    message: str = ""
+    section: str = ""
+    cell: int | None = None
+    html: str = ""
+    failed_notebook: str = ""
+
+
+@dataclass
+class BuildSummary:
+    results: list[JobResult] = field(default_factory=list)
+    seconds: float = 0.0
+    index: str = ""
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def ok(self) -> bool:
+        return self.count("echec") == 0
+
+    def text(self) -> str:
+        """French summary for the command line."""
+        from .formatting import nombre, pluriel
+
+        lines = [
+            f"{pluriel(len(self.results), 'rapport')} : {self.count('construit')} construit(s), "
+            f"{self.count('cache')} repris du cache, {self.count('echec')} en échec — "
+            f"{nombre(self.seconds, 1)} s"
+        ]
+        for result in self.results:
+            if result.status == "echec":
+                where = f" dans la section « {result.section} »" if result.section else ""
+                cell = f", cellule {result.cell}" if result.cell is not None else ""
+                inspect = f" — notebook d'échec : {result.failed_notebook}" if result.failed_notebook else ""
+                lines.append(f"✘ {result.label} : échec{where}{cell} : {result.message}{inspect}")
+        if self.index:
+            lines.append(f"Index : {self.index}")
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# Cache keys
+
+
+def _digest_files(paths: Iterable[Path], digest) -> None:
+    for path in sorted(paths):
+        digest.update(path.as_posix().split("/cdv_analysis/")[-1].encode())
+        digest.update(path.read_bytes())
+
+
+def code_fingerprint() -> str:
+    """Hash of the package's code, vocabularies and templates."""
+    digest = hashlib.sha256()
+    _digest_files((p for p in _PACKAGE.rglob("*") if p.is_file() and p.suffix in {".py", ".yml", ".j2", ".css"}
+                   and "__pycache__" not in p.parts), digest)
+    return digest.hexdigest()
+
+
+def _job_key(notebooks: list[Path], data_fingerprints: list[str], parameters: dict, code: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(REPORT_FORMAT.encode())
+    digest.update(code.encode())
+    for path in notebooks:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    for fingerprint in data_fingerprints:
+        digest.update(fingerprint.encode())
+    digest.update(json.dumps(parameters, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def _cached(job: Job) -> bool:
+    record = job.folder / CACHE_FILE
+    if not (job.folder / job.html_name).is_file() or not record.is_file():
+        return False
+    try:
+        return json.loads(record.read_text("utf-8")).get("cle") == job.key
+    except (OSError, ValueError):
+        return False
+
+
+# ---------------------------------------------------------------------------
+# Assembling and converting
+
+
+def assemble(paths: Iterable[Path]) -> nbformat.NotebookNode:
+    """One notebook from several section notebooks, keeping a single parameters and setup cell."""
+    cells, seen, metadata = [], set(), None
+    for path in paths:
+        book = nbformat.read(path, as_version=4)
+        metadata = metadata or book.metadata
+        section = book.metadata.get("cdv_section", path.stem)
+        for cell in book.cells:
+            unique = set(cell.metadata.get("tags", [])) & {"parameters", "setup"}
+            if unique & seen:
+                continue
+            seen |= unique
+            cell.metadata["cdv_section"] = cell.metadata.get("cdv_section", section)
+            cells.append(cell)
+    book = nbformat.v4.new_notebook(cells=cells, metadata=dict(metadata or {}))
+    return book
+
+
+_HEADING_RE = re.compile(r"<h([23])[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
+
+
+def _toc(body: str) -> list[tuple[int, str, str]]:
+    entries = []
+    for level, anchor, inner in _HEADING_RE.findall(body):
+        label = re.sub(r"<[^>]+>", "", inner).replace("¶", "").strip()
+        entries.append((int(level), anchor, html.unescape(label)))
+    return entries
+
+
+def _page_css() -> str:
+    return (_PACKAGE / "templates" / "rapport.css").read_text("utf-8")
+
+
+def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, footer: dict[str, str],
+                index_href: str = "index.html") -> str:
+    """A self-contained French page: header, table of contents, sections, footer. No script, no network."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+    from traitlets.config import Config
+
+    book = nbformat.from_dict(executed)
+    for cell in book.cells:
+        if cell.cell_type == "code":
+            # Warnings go to the audit notebook, not to the published page.
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    config = Config()
+    config.TagRemovePreprocessor.remove_cell_tags = ("parameters", "injected-parameters", "setup")
+    config.TagRemovePreprocessor.enabled = True
+    exporter = HTMLExporter(config=config, template_name="basic")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
+    body, _ = exporter.from_notebook_node(book)
+    environment = Environment(loader=FileSystemLoader(_PACKAGE / "templates"),
+                              autoescape=select_autoescape(["html", "j2"]))
+    page = environment.get_template("rapport.html.j2")
+    return page.render(title=title, subtitle=subtitle, toc=_toc(body), body=body, footer=footer, css=_page_css(),
+                       index_href=index_href)
+
+
+def _failure_details(book: nbformat.NotebookNode) -> tuple[str, int | None]:
+    """Section and position (among the code cells) of the cell papermill marked as failed."""
+    code_index = 0
+    for cell in book.cells:
+        if cell.cell_type != "code" or "injected-parameters" in cell.metadata.get("tags", []):
+            continue
+        code_index += 1
+        if cell.metadata.get("papermill", {}).get("exception"):
+            return cell.metadata.get("cdv_section", ""), code_index
+    return "", None
+
+
+_KERNEL_START_ERRORS = ("kernel died", "kernel didn't respond", "address already in use", "timeout waiting for kernel")
+
+
+def _execute(input_path: Path, output_path: Path, parameters: dict, cwd: Path, attempts: int = 3) -> None:
+    import papermill
+
+    for attempt in range(1, attempts + 1):
+        try:
+            papermill.execute_notebook(str(input_path), str(output_path), parameters=parameters,
+                                       kernel_name="python3", progress_bar=False, log_output=False,
+                                       cwd=str(cwd), start_timeout=120)
+            return
+        except papermill.PapermillExecutionError:
+            raise
+        except (RuntimeError, TimeoutError, OSError) as error:
+            # Concurrent kernels can race for ports at start-up: start again.
+            if attempt == attempts or not any(m in str(error).lower() for m in _KERNEL_START_ERRORS):
+                raise
+            time.sleep(0.5 * attempt)
+
+
+def run_job(job: Job) -> JobResult:
+    """Build one report (in a worker process). Never raises: failures become results."""
+    started = time.perf_counter()
+    result = JobResult(job.label, job.territory, job.year, "construit", html=str(job.folder / job.html_name))
+    try:
+        names = SECTIONS if job.territory is not None else (COMPARISON,)
+        book = assemble(Path(job.notebooks) / f"{name}.ipynb" for name in names)
+        with tempfile.TemporaryDirectory(prefix="cdv-") as temporary:
+            input_path = Path(temporary) / "rapport.ipynb"
+            output_path = Path(temporary) / "rapport.execute.ipynb"
+            nbformat.write(book, input_path)
+            try:
+                _execute(input_path, output_path, job.parameters, cwd=Path(temporary))
+            except Exception as error:  # noqa: BLE001 - every failure is reported, none stops the batch
+                result.status = "echec"
+                result.message = _error_message(error)
+                if output_path.is_file():
+                    executed = nbformat.read(output_path, as_version=4)
+                    result.section, result.cell = _failure_details(executed)
+                    failed = write_atomic(job.folder / FAILED_NOTEBOOK, nbformat.writes(executed))
+                    result.failed_notebook = str(failed)
+                return result
+            executed = nbformat.read(output_path, as_version=4)
+        page = render_html(executed, job.title, _subtitle(job), _footer(job),
+                           "index.html" if job.territory is None else "../../index.html")
+        write_atomic(job.folder / job.html_name.replace(".html", ".ipynb"), nbformat.writes(executed))
+        write_atomic(job.folder / job.html_name, page)
+        write_atomic(job.folder / CACHE_FILE, json.dumps(
+            {"cle": job.key, "construit_le": dt.datetime.now().isoformat(timespec="seconds"),
+             "parametres": job.parameters, "version": __version__}, ensure_ascii=False, indent=1))
+        (job.folder / FAILED_NOTEBOOK).unlink(missing_ok=True)
+    except Exception as error:  # noqa: BLE001
+        result.status = "echec"
+        result.message = _error_message(error)
+    finally:
+        result.seconds = time.perf_counter() - started
+    return result
+
+
+def _error_message(error: Exception) -> str:
+    ename, evalue = getattr(error, "ename", None), getattr(error, "evalue", None)
+    text = f"{ename} : {evalue}" if ename else f"{type(error).__name__} : {error}"
+    return text.strip().splitlines()[0][:300] if text.strip() else type(error).__name__
+
+
+def _subtitle(job: Job) -> str:
+    if job.territory is None:
+        return "Comparaison des territoires et des années"
+    return f"Rapport d'évaluation {job.year}"
+
+
+def _footer(job: Job) -> dict[str, str]:
+    params = ", ".join(f"{k} = {v}" for k, v in job.parameters.items() if k in {"territoire", "annee"})
+    return {
+        "Version": f"cdv-analysis {__version__}",
+        "Empreinte": job.key[:16],
+        "Paramètres": params or "tous les territoires",
+        "Construit le": date_fr(dt.date.today()),
+    }
+
+
+# ---------------------------------------------------------------------------
+# Batch
+
+
+def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path,
+          territories: list[str] | None, years: list[int] | None) -> tuple[list[Job], list[JobResult]]:
+    code = code_fingerprint()
+    section_paths = [notebooks / f"{name}.ipynb" for name in SECTIONS]
+    jobs, failures, fingerprints = [], [], []
+    for tid in territories or discover_territories(data_dir):
+        try:
+            territory = load_territory(tid, data_dir)
+        except DataError as error:
+            failures.append(JobResult(tid, tid, None, "echec", message=(
+                f"données invalides ({len([p for p in error.problems if p.is_error])} erreur(s)) : "
+                f"lancez `cdv valider --territoire {tid}`")))
+            continue
+        fingerprint = territory.fingerprint()
+        fingerprints.append(fingerprint)
+        for year in territory.report_years():
+            if years and year not in years:
+                continue
+            params = {"territoire": tid, "annee": year}
+            jobs.append(Job(tid, year, str(data_dir), str(out_dir), str(processed_dir), str(notebooks),
+                            _job_key(section_paths, [fingerprint], params, code),
+                            f"Contrat de Ville — {territory.nom} ({territory.sigle})"))
+    if not territories and not years:
+        jobs.append(Job(None, None, str(data_dir), str(out_dir), str(processed_dir), str(notebooks),
+                        _job_key([notebooks / f"{COMPARISON}.ipynb"], fingerprints, {}, code),
+                        "Contrats de Ville — comparaison des territoires"))
+    return jobs, failures
+
+
+def write_index(out_dir: Path, results: list[JobResult], data_dir: Path | None = None) -> Path:
+    """``reports/index.html``: every report found on disk, with this run's status."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    statuses = {(r.territory, r.year): r for r in results}
+    entries: dict[str, list[dict]] = {}
+    for report in sorted(out_dir.glob("*/*/rapport.html")):
+        tid, year = report.parent.parent.name, int(report.parent.name)
+        result = statuses.get((tid, year))
+        entries.setdefault(tid, []).append({
+            "annee": year, "lien": report.relative_to(out_dir).as_posix(),
+            "etat": {"construit": "reconstruit", "cache": "à jour", "echec": "échec : version précédente"}.get(
+                result.status if result else "", "non reconstruit cette fois"),
+            "message": result.message if result and result.status == "echec" else ""})
+    for result in results:
+        if result.status == "echec" and result.year is None and result.territory:
+            entries.setdefault(result.territory, []).append(
+                {"annee": "", "lien": "", "etat": "échec", "message": result.message})
+    names = {}
+    for tid in entries:
+        try:
+            names[tid] = load_territory(tid, data_dir, strict=False).nom
+        except Exception:  # noqa: BLE001 - the index never fails on a name
+            names[tid] = tid
+    environment = Environment(loader=FileSystemLoader(_PACKAGE / "templates"),
+                              autoescape=select_autoescape(["html", "j2"]))
+    page = environment.get_template("index.html.j2").render(
+        entries=entries, names=names, comparison=(out_dir / "comparaison.html").is_file(),
+        date=date_fr(dt.date.today()), version=__version__, css=_page_css())
+    return write_atomic(out_dir / "index.html", page)
+
+
+def build_all(data_dir: Path | str | None = None, out_dir: Path | str | None = None,
+              processed_dir: Path | str | None = None, territories: list[str] | None = None,
+              years: list[int] | None = None, jobs: int | None = None, force: bool = False,
+              progress: bool = True, notebooks: Path | str | None = None) -> BuildSummary:
+    """Build every report (or the selected ones) and the index; returns the summary."""
+    from tqdm import tqdm
+
+    started = time.perf_counter()
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    out_dir = Path(out_dir) if out_dir else _PACKAGE.parent / "reports"
+    processed_dir = Path(processed_dir) if processed_dir else _PACKAGE.parent / "data" / "processed"
+    notebooks = Path(notebooks) if notebooks else notebooks_dir()
+    planned, results = _plan(data_dir.resolve(), out_dir.resolve(), processed_dir.resolve(), notebooks.resolve(),
+                             territories, years)
+    to_build = []
+    for job in planned:
+        if not force and _cached(job):
+            results.append(JobResult(job.label, job.territory, job.year, "cache", html=str(job.folder / job.html_name)))
+        else:
+            to_build.append(job)
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(to_build) or 1))
+    bar = tqdm(total=len(to_build), desc="Rapports", unit="rapport", disable=not progress or not to_build)
+    if to_build:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {pool.submit(run_job, job): job for job in to_build}
+            for future in as_completed(futures):
+                result = future.result()
+                results.append(result)
+                bar.set_postfix_str(result.label)
+                bar.update()
+    bar.close()
+    order = {job.label: i for i, job in enumerate(planned)}
+    results.sort(key=lambda r: order.get(r.label, -1))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    index = write_index(out_dir, results, data_dir)
+    return BuildSummary(results, time.perf_counter() - started, str(index))
+
+
+def summary_dict(summary: BuildSummary) -> dict:
+    return {"results": [asdict(r) for r in summary.results], "seconds": summary.seconds, "index": summary.index}

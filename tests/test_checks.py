@@ -1,0 +1,85 @@
+"""The consistency checks find the mistakes printed in the source reports, and only those."""
+
+from __future__ import annotations
+
+from cdv_analysis.checks import (
+    check_copied_tables,
+    check_granularity,
+    check_printed_growth,
+    check_repeated_counts,
+    check_shares,
+    check_text_against_table,
+    check_totals,
+    run_checks,
+)
+
+
+def _values(findings):
+    return {(f.publie, f.calcule) for f in findings}
+
+
+def test_text_total_contradicting_table_2021_and_2022(cabbalr):
+    findings = check_text_against_table(cabbalr)
+    published = {f.publie.replace("\u202f", " ").replace("\u00a0", " ") for f in findings}
+    assert "texte : 6 931 143 €" in published
+    assert "texte : 5 955 899 €" in published
+    assert all(f.categorie == "texte ≠ tableau" for f in findings)
+
+
+def test_shares_summing_to_109_percent_in_2019(cabbalr):
+    findings = check_shares(cabbalr)
+    assert len(findings) == 1
+    assert findings[0].annee == "2019" and "109,2" in findings[0].calcule
+
+
+def test_associative_table_copied_from_2021_to_2022(cabbalr):
+    [finding] = check_copied_tables(cabbalr)
+    assert finding.annee == "2022" and "2021" in finding.message
+
+
+def test_project_counts_printed_with_two_values_in_2019(cabbalr):
+    findings = check_repeated_counts(cabbalr)
+    assert {f.annee for f in findings} == {"2019"}
+    assert any("129" in f.publie and "127" in f.publie for f in findings)
+
+
+def test_totals_that_do_add_up_raise_nothing(cabbalr):
+    # 2021 and 2022 pillar tables, FCS axes and crédits spécifiques all add up in the sources.
+    assert [f for f in check_totals(cabbalr) if f.annee in {"2021", "2022"}] == []
+
+
+def test_granularity_finds_impossible_percentages_and_the_real_n(call):
+    findings = check_granularity(call)
+    messages = " ".join(f.message for f in findings)
+    assert "63,7 %" in messages and "52,7 %" in messages
+    cooperation = [f for f in findings if f.categorie == "effectif incohérent" and "cooperation" in f.message]
+    assert cooperation and "n = 21" in cooperation[0].calcule
+    # 42,1 % of 19 is possible (8/19): never reported.
+    assert "42,1 % (" not in messages
+
+
+def test_printed_growth_is_rounded_down(call):
+    findings = check_printed_growth(call)
+    assert findings and all("47,7" in f.calcule for f in findings)
+
+
+def test_findings_are_filtered_by_year(cabbalr):
+    assert {f.annee for f in run_checks(cabbalr, 2021)} <= {"2021", ""}
+    assert run_checks(cabbalr, 2019) and all(f.annee in {"2019", ""} for f in run_checks(cabbalr, 2019))
+
+
+def test_findings_are_french_and_cite_their_source(cabbalr, call):
+    for territory in (cabbalr, call):
+        for finding in run_checks(territory):
+            text = str(finding)
+            assert "source :" in text and finding.source in territory.sources
+            assert "nan" not in text.lower().split()
+
+
+def test_cli_prints_findings_after_validation(raw_dir, capsys):
+    from cdv_analysis.cli import main
+
+    assert main(["valider", "--donnees", str(raw_dir)]) == 0
+    out = capsys.readouterr().out
+    assert "incohérences relevées dans les sources" in out
+    assert "6 931 143" in out.replace("\u202f", " ").replace("\u00a0", " ")

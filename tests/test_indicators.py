@@ -1,0 +1,140 @@
+"""Indicators recomputed from the embedded data."""
+
+from __future__ import annotations
+
+import pytest
+
+from cdv_analysis import indicators as ind
+
+
+def test_cabbalr_2021_pillar_shares_recomputed_from_amounts(cabbalr):
+    pillars = ind.pillar_amounts(cabbalr, 2021)
+    assert pillars["pilier"].tolist() == ["cohesion_sociale", "cadre_de_vie", "emploi_economie", "pilotage"]
+    assert pillars["montant"].sum() == 6_931_463
+    assert pillars.attrs["total_publie"] == 6_931_463
+    assert pillars["part"].round(1).tolist() == pillars["part_publiee"].astype(float).tolist() == [68.3, 10.5, 20.3, 0.9]
+
+
+def test_cabbalr_2021_specific_credits_share(cabbalr):
+    credits = ind.credit_types(cabbalr, 2021)
+    assert credits["specifique"].sum() == 4_132_530
+    assert credits["droit_commun"].sum() == 2_798_933
+    share = 100 * credits["specifique"].sum() / credits["total"].sum()
+    assert round(share, 1) == 59.6  # the share the report prints
+    cadre = credits.set_index("pilier").loc["cadre_de_vie"]
+    assert cadre["part_specifique"] == pytest.approx(100 * 672_671 / 724_721)
+
+
+def test_cabbalr_2022_financers_and_share_of_specific_credits(cabbalr):
+    mix = ind.financer_mix(cabbalr, 2022)
+    assert mix["montant"].sum() == 2_312_715
+    assert mix.groupby("financeur")["montant"].sum().to_dict() == {
+        "anct": 1_882_511, "region": 332_286, "epci": 97_918}
+    total = ind.programmation_series(cabbalr).set_index("annee").loc[2022, "montant"]
+    assert round(100 * mix["montant"].sum() / total) == 39  # printed « 39 % »
+
+
+def test_cabbalr_2019_financing_shares_as_printed(cabbalr):
+    mix = ind.financer_mix(cabbalr, 2019)
+    assert len(mix) == 8 and mix["montant"].isna().all()
+    assert mix.attrs["somme_parts_publiees"] == pytest.approx(109.2)
+
+
+def test_project_selection_rates(cabbalr):
+    rates = {year: ind.project_selection(cabbalr, year).iloc[0] for year in (2019, 2021, 2022)}
+    assert (rates[2021]["deposes"], rates[2021]["soutenus"]) == (141, 122)
+    assert rates[2021]["taux_selection"] == pytest.approx(100 * 122 / 141)
+    assert (rates[2022]["deposes"], rates[2022]["soutenus"]) == (171, 132)
+    assert (rates[2019]["deposes"], rates[2019]["soutenus"]) == (153, 129)  # 129 printed twice, 127 once
+
+
+def test_associative_projects_2022(cabbalr):
+    associative = ind.associative_projects(cabbalr, 2022)
+    assert associative["nombre"].sum() == associative.attrs["total"] == 75
+    assert associative.attrs["part_des_soutenus"] == pytest.approx(100 * 75 / 132)
+
+
+def test_fcs_2022_by_axis(cabbalr):
+    fund = ind.fund_projects(cabbalr, 2022)
+    assert fund["projets"].sum() == 31 and fund["montant"].sum() == 97_918
+    assert fund["montant"].tolist() == [8_250, 15_000, 26_850, 32_818, 15_000]
+
+
+def test_call_financing_growth_2016_2022(call):
+    growth = ind.growth(ind.programmation_series(call))
+    assert growth["annee"].tolist() == [2016, 2019, 2022]
+    last = growth.iloc[-1]
+    assert last["variation"] == 1_860_000
+    assert last["variation_pct"] == pytest.approx(47.69, abs=0.01)
+    assert last["tcam"] == pytest.approx(6.72, abs=0.01)
+
+
+def test_call_response_rates(call):
+    rates = ind.response_rates(call).set_index("enquete")
+    assert rates.loc["communes", "taux"] == 100
+    assert rates.loc["associations", "taux"] == pytest.approx(30.0)
+    assert (rates.loc["associations", "envoyes"], rates.loc["associations", "repondants"]) == (70, 21)
+
+
+def test_call_survey_items_counts_and_intervals(call):
+    items = ind.survey_items(call, "communes")
+    innovative = items[items["pourcentage_publie"] == "42,1 %"].iloc[0]
+    assert innovative["effectif"] == 8 and innovative["possible"]
+    assert innovative["ic_bas"] == pytest.approx(23.1, abs=0.05)
+    assert innovative["ic_haut"] == pytest.approx(63.7, abs=0.05)
+    coherence = items[items["pourcentage_publie"] == "63,7 %"].iloc[0]
+    assert not coherence["possible"] and coherence["effectif"] is None or str(coherence["effectif"]) == "<NA>"
+
+
+def test_call_cooperation_distribution_and_means(call):
+    levels = ind.cooperation_levels(call)
+    assert list(levels.columns) == ["relation", "connexion", "cohésion", "connexion dynamique", "cohésion dynamique"]
+    assert levels.loc["Région", "relation"] == pytest.approx(52.4)
+    assert levels.attrs["n_publie"] == [19] and levels.attrs["n_plausibles"][0] == 21
+    means = ind.cooperation_means(call).set_index("partenaire")
+    assert means.loc["Etat", "niveau_moyen"] == pytest.approx(
+        (1 * 4.8 + 2 * 38.1 + 3 * 23.8 + 4 * 14.3 + 5 * 19) / 100)
+    assert means.index[0] == "Etat" and means.index[-1] == "Région"
+
+
+def test_call_health_actions(call):
+    actions = ind.health_actions(call).set_index("annee")
+    assert actions.loc[2015, "actions"] == 3 and actions.loc[2022, "actions"] == 22
+    assert actions.loc[2022, "montant"] == 207_654
+    publics = ind.actions_by_public(call)
+    assert publics.set_index("public")["part"].to_dict() == {"adultes": 26, "jeunes": 18, "enfants": 14}
+
+
+def test_cabbalr_qpv_gaps(cabbalr):
+    gaps = ind.qpv_gaps(cabbalr)
+    poverty = gaps[gaps["indicateur"] == "taux de pauvreté"].iloc[0]
+    assert (poverty["qpv"], poverty["reference"], poverty["perimetre_reference"]) == (43, 20, "reste de l'EPCI")
+    assert poverty["ratio"] == pytest.approx(2.15)
+    taxed = gaps[gaps["indicateur"] == "part des ménages imposés"].set_index("annee")
+    # Two vintages, each against its own reference: never mixed.
+    assert taxed.loc["2013", "ecart"] == pytest.approx(24 - 45.6)
+    assert taxed.loc["2022", "ecart"] == pytest.approx(24 - 45)
+
+
+def test_contract_record_2015_2022(cabbalr):
+    record = ind.contract_record(cabbalr)
+    values = dict(zip(record["libelle"] + " " + record["precision"], record["valeur"]))
+    assert values["projets déposés "] == 1263 and values["projets soutenus "] == 1044
+    assert values["crédits sollicités crédits spécifiques"] == 26_286_227
+
+
+def test_key_figures_and_comparison(cabbalr, call):
+    figures = ind.key_figures(cabbalr, 2021).set_index("indicateur")["valeur"]
+    assert figures["Programmation (coût total des actions)"] == 6_931_463
+    assert figures["Part des crédits spécifiques dans la programmation"] == pytest.approx(59.62, abs=0.01)
+    comparison = ind.comparison_table([cabbalr, call]).set_index(["territoire", "annee"])
+    assert comparison.loc[("call", 2022), "programmation_par_habitant_qpv"] == pytest.approx(5_760_000 / 56_000)
+    assert comparison.loc[("cabbalr", 2022), "evolution_depuis_premiere_annee"] == pytest.approx(
+        100 * (5_955_889 - 5_530_289) / 5_530_289)
+
+
+def test_statements_are_verbatim_and_filterable(call):
+    ideal = ind.statements(call, theme="contrat idéal")
+    assert len(ideal) == 9 and set(ideal["nature"]) == {"attente"}
+    summary = ind.statements_summary(call)
+    assert summary.values.sum() == len(call.table("qualitatif"))
