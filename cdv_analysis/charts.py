@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import textwrap
 import uuid
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .clean import name_key
+from .clean import ParseError, name_key, parse_figure
 from .formatting import LOCALE, ecart_points, euros, guillemets, liste_fr, nombre, pluriel, pourcent, variation
 from .indicators.gouvernance import COOPERATION_LEVELS
 from .stats import pct_change
@@ -70,8 +71,8 @@ SEQUENTIAL_CMAP = "crest"  # perceptually uniform, readable in grey scale
 # Actor codes without their accents; the others print well once capitalised.
 ACTOR_LABELS = {"agglomeration": "Agglomération", "elus": "Élus", "conseils_citoyens": "Conseils citoyens"}
 
-_SOURCE_MARGIN = 0.45  # inches kept free at the bottom of every figure for the source line
 _IMPOSSIBLE_LABEL = "pourcentage impossible avec n répondants"
+_CONFIDENCE = f"de confiance à {pourcent(95, 0)}"  # babel's no-break space keeps « 95 % » whole
 
 
 @dataclass
@@ -104,6 +105,7 @@ class Chart:
         return path
 
     def close(self) -> None:
+        """Release the figure's artists (it is not registered with pyplot: nothing else holds it)."""
         self.figure.clear()
 
     def _repr_png_(self) -> bytes:
@@ -128,26 +130,26 @@ def _require(frame: pd.DataFrame, what: str) -> None:
 
 def _figure(height: float, width: float = 9.0, ncols: int = 1) -> tuple[Figure, list[Axes]]:
     apply_style()
-    height += _SOURCE_MARGIN
-    figure = Figure(figsize=(width, height))
-    figure.set_layout_engine("constrained", rect=(0, _SOURCE_MARGIN / height, 1, 1 - _SOURCE_MARGIN / height / 4))
+    figure = Figure(figsize=(width, height + 0.4), layout="constrained")
     return figure, list(np.atleast_1d(figure.subplots(1, ncols)))
 
 
 def _chars(figure: Figure, points: float) -> int:
-    """Characters of a ``points``-sized font that fit across the figure (average glyph ≈ 0.55 em)."""
-    return int(figure.get_figwidth() * 72 / (0.55 * points))
+    """Characters of a ``points``-sized font that fit across the figure (a bold glyph averages ≈ 0.65 em)."""
+    return int(figure.get_figwidth() * 72 / (0.65 * points))
 
 
 def _wrap(text: object, width: int) -> str:
-    return textwrap.fill(str(text), width, break_on_hyphens=False)
+    # Guillemets stay with their words: the spaces inside them become no-break spaces, which textwrap keeps.
+    text = re.sub(r"«\s+", "«\u00a0", re.sub(r"\s+»", "\u00a0»", str(text)))
+    return textwrap.fill(text, width, break_on_hyphens=False)
 
 
 def _finish(figure: Figure, title: str, alt: str, source: str) -> Chart:
     figure.suptitle(_wrap(title, _chars(figure, 14)), x=0.01, ha="left")
     source_line = f"Source : {source}"
-    figure.text(0.01, 0.08 / figure.get_figheight(), _wrap(source_line, _chars(figure, 8.5)),
-                ha="left", va="bottom", fontsize=8.5, color="#666666")
+    # As the figure's x label, the source line gets its room from the constrained layout.
+    figure.supxlabel(_wrap(source_line, _chars(figure, 8.5)), x=0.01, ha="left", fontsize=8.5, color="#666666")
     return Chart(figure, title, alt, source_line)
 
 
@@ -163,9 +165,26 @@ def _percent_axis(axis) -> None:
     axis.set_major_formatter(FuncFormatter(lambda value, _: pourcent(value, 0)))
 
 
+def _decimals(value: float) -> int:
+    """Decimals as the sources print them: ``80 %`` but ``42,1 %``."""
+    return 0 if float(value).is_integer() else 1
+
+
 def _pct(value: float) -> str:
-    """A percentage as the sources print it: ``80 %`` but ``42,1 %``."""
-    return pourcent(value, 0 if float(value).is_integer() else 1)
+    return pourcent(value, _decimals(value))
+
+
+def _points(value: float) -> str:
+    return ecart_points(value, _decimals(value))
+
+
+def _qualifier(printed: object) -> str:
+    """The qualifier a source prints before a figure (``plus de ``, ``près de ``), to keep on its label."""
+    try:
+        qualifier = parse_figure(str(printed)).qualificatif
+    except ParseError:
+        return ""
+    return f"{qualifier} " if qualifier else ""
 
 
 def _lower_first(text: str) -> str:
@@ -180,16 +199,18 @@ def _legend_above(ax: Axes, ncols: int = 3, **kwargs) -> None:
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncols=ncols, frameon=False, borderaxespad=0, **kwargs)
 
 
-def _horizontal(ax: Axes) -> None:
-    """Bars read top-down in data order, without horizontal grid lines crossing the labels."""
+def _horizontal(ax: Axes, room: float = 0.3) -> None:
+    """Bars read top-down in data order, with ``room`` on the right for their labels."""
     ax.invert_yaxis()
     ax.yaxis.grid(False)
-    ax.margins(x=0.3)
+    # Not ax.margins: stacked bars leave sticky edges at the stack ends, which cancel the margin.
+    ax.set_xlim(0, ax.dataLim.x1 * (1 + room))
 
 
-def _year(frame: pd.DataFrame) -> str:
+def _year(frame: pd.DataFrame, preposition: str = "") -> str:
+    """`` 2021`` or `` en 2021`` after a noun, from the indicator's ``attrs``; empty when unknown."""
     year = frame.attrs.get("annee")
-    return f" {year}" if year else ""
+    return f"{preposition} {year}" if year else ""
 
 
 # --- programmation -------------------------------------------------------------------------------------------
@@ -206,7 +227,7 @@ def pillar_bars(pillars: pd.DataFrame, source: str) -> Chart:
     bars = ax.barh([_wrap(label, 28) for label in pillars["libelle"]], amounts if has_amounts else shares,
                    color=[PILLAR_COLORS.get(code, NEUTRAL) for code in pillars["pilier"]])
     ax.bar_label(bars, labels, padding=4)
-    _horizontal(ax)
+    _horizontal(ax, 0.45 if has_amounts else 0.2)
     if has_amounts:
         _euro_axis(ax.xaxis)
         ax.set_xlabel("Montant programmé")
@@ -242,9 +263,8 @@ def credit_types_bars(credits: pd.DataFrame, source: str) -> Chart:
     ax.set_xlabel("Montant programmé")
     _legend_above(ax, ncols=2)
     overall = 100 * credits["specifique"].sum() / credits["total"].sum()
-    year = _year(credits)
-    title = f"Les crédits spécifiques représentent {pourcent(overall)} des crédits programmés{year and ' en' + year}"
-    alt = (f"Barres empilées par pilier des crédits spécifiques et de droit commun programmés{year and ' en' + year} : "
+    title = f"Les crédits spécifiques représentent {pourcent(overall)} des crédits programmés{_year(credits, ' en')}"
+    alt = (f"Barres empilées par pilier des crédits spécifiques et de droit commun programmés{_year(credits, ' en')} : "
            + " ; ".join(f"{row.libelle}, {euros(row.total)} dont {euros(row.specifique)} de crédits spécifiques "
                         f"({pourcent(row.part_specifique)})" for row in credits.itertuples())
            + f". Les crédits spécifiques font {pourcent(overall)} du total.")
@@ -265,20 +285,19 @@ def financer_mix_bars(mix: pd.DataFrame, source: str) -> Chart:
                    mix["montant"].astype(float) if has_amounts else mix["_share"],
                    color=[CREDIT_COLORS.get(kind, NEUTRAL) for kind in kinds])
     ax.bar_label(bars, labels, padding=4)
-    _horizontal(ax)
+    _horizontal(ax, 0.45 if has_amounts else 0.2)
     if has_amounts:
         _euro_axis(ax.xaxis)
         ax.set_xlabel("Montant")
     else:
         _percent_axis(ax.xaxis)
         ax.set_xlabel("Part publiée du financement")
-    present = list(dict.fromkeys(kinds))
+    present = [kind for kind in (*CREDIT_COLORS, "") if kind in set(kinds)]
     _legend_above(ax, handles=[Patch(color=CREDIT_COLORS.get(k, NEUTRAL), label=CREDIT_LABELS.get(
         k, "Type de crédit non précisé")) for k in present])
     top = mix.iloc[0]
-    year = _year(mix)
-    title = f"Premier financeur{year and ' en' + year} : {top['libelle_publie']} ({pourcent(top['_share'])})"
-    alt = (f"Barres horizontales du financement{year} par financeur, tel qu'imprimé : "
+    title = f"Premier financeur{_year(mix, ' en')} : {top['libelle_publie']} ({pourcent(top['_share'])})"
+    alt = (f"Barres horizontales du financement{_year(mix)} par financeur, tel qu'imprimé : "
            + " ; ".join(f"{name}, {label}" for name, label in zip(mix["libelle_publie"], labels)) + ".")
     printed_total = shares.sum()
     if not has_amounts and abs(printed_total - 100) > 0.5:
@@ -293,8 +312,10 @@ def evolution_line(series: pd.DataFrame, source: str) -> Chart:
     years, amounts = series["annee"].astype(int).tolist(), series["montant"].astype(float)
     fig, (ax,) = _figure(4.2)
     ax.plot(years, amounts, marker="o", markersize=8, linewidth=2.5, color=ACCENT)
-    for year, amount in zip(years, amounts):
-        ax.annotate(euros(amount), (year, amount), xytext=(0, 10), textcoords="offset points", ha="center")
+    printed = series.get("montant_publie", amounts)
+    for year, amount, as_printed in zip(years, amounts, printed):
+        ax.annotate(_qualifier(as_printed) + euros(amount), (year, amount), xytext=(0, 10),
+                    textcoords="offset points", ha="center")
     ax.set_xticks(years, [str(year) for year in years])
     ax.set_ylim(0, amounts.max() * 1.2)
     ax.margins(x=0.12)
@@ -333,11 +354,13 @@ def survey_items_bars(items: pd.DataFrame, source: str) -> Chart:
     _require(items, "le questionnaire")
     items = items.reset_index(drop=True)
     percents = items["pourcentage"].astype(float)
-    has_interval = {"ic_bas", "ic_haut"} <= set(items.columns)
-    low = items["ic_bas"].astype(float) if has_interval else pd.Series(np.nan, index=items.index)
-    high = items["ic_haut"].astype(float) if has_interval else pd.Series(np.nan, index=items.index)
-    impossible = (items["possible"].astype("boolean").eq(False).fillna(False).to_numpy(bool)
-                  if "possible" in items else np.zeros(len(items), bool))
+    bounds = items.reindex(columns=["ic_bas", "ic_haut"]).astype(float)  # the columns may be missing
+    low, high = bounds["ic_bas"], bounds["ic_haut"]
+    impossible = items.reindex(columns=["possible"])["possible"].astype("boolean").eq(False).fillna(False)
+    counts = [_count_label(row) for _, row in items.iterrows()]
+    printed = items.get("pourcentage_publie", percents)
+    shown = [_qualifier(as_printed) + _pct(p) for p, as_printed in zip(percents, printed)]
+    labels = [f"{value} ({count})" if count else value for value, count in zip(shown, counts)]
     names = [_wrap(f"{row.question} — {row.modalite}", 48) for row in items.itertuples()]
     lines = sum(name.count("\n") + 1 for name in names)
     fig, (ax,) = _figure(1.8 + 0.2 * lines + 0.2 * len(items), width=10)
@@ -347,22 +370,20 @@ def survey_items_bars(items: pd.DataFrame, source: str) -> Chart:
     for bar, doubtful in zip(bars, impossible):
         if doubtful:
             bar.set(facecolor="white", edgecolor=ACCENT, hatch="///")
-    labels = [f"{_pct(p)} ({_count_label(row)})" if _count_label(row) else _pct(p)
-              for p, (_, row) in zip(percents, items.iterrows())]
     ax.bar_label(bars, labels, padding=4, fontsize=9)
     ax.set_yticks(range(len(items)), names, fontsize=9)
     _horizontal(ax)
-    ax.set_xlim(0, max(100, np.nanmax(np.fmax(percents, high))) * 1.3)
+    ax.set_xlim(0, max(100, np.nanmax(np.fmax(percents, high)) * 1.35))
     ax.set_xticks(range(0, 101, 20))
     _percent_axis(ax.xaxis)
     ax.set_xlabel("Part des répondants")
     handles = [Patch(color=ACCENT, label="pourcentage publié")]
     if low.notna().any():
         handles.append(Line2D([], [], color="#222222", marker="|", markersize=8,
-                              label="intervalle de confiance à 95 % (Wilson)"))
+                              label=f"intervalle {_CONFIDENCE} (Wilson)"))
     if impossible.any():
         handles.append(Patch(facecolor="white", edgecolor=ACCENT, hatch="///", label=_IMPOSSIBLE_LABEL))
-    _legend_above(ax, handles=handles)
+    _legend_above(ax, ncols=1, handles=handles)
 
     survey = liste_fr(dict.fromkeys(str(e).replace("_", " ") for e in items["enquete"]))
     sizes = sorted({int(n) for n in items["n"].dropna()}) if "n" in items else []
@@ -371,16 +392,14 @@ def survey_items_bars(items: pd.DataFrame, source: str) -> Chart:
     if widths.empty:
         title = f"Questionnaire {survey}{respondents} : {pluriel(len(items), 'réponse publiée', 'réponses publiées')}"
     else:
-        title = (f"Questionnaire {survey}{respondents} : des intervalles de confiance à 95 % "
+        title = (f"Questionnaire {survey}{respondents} : des intervalles {_CONFIDENCE} "
                  f"larges de {nombre(widths.min())} à {nombre(widths.max())} points")
-    described = []
-    for name, row, label, doubtful in zip(items["question"], items.itertuples(), labels, impossible):
-        text = f"{name} ({row.modalite}) : {label}"
-        if pd.notna(low.iloc[row.Index]):
-            text += f", intervalle de {pourcent(low.iloc[row.Index])} à {pourcent(high.iloc[row.Index])}"
-        described.append(text + (", pourcentage impossible pour ce nombre de répondants" if doubtful else ""))
-    alt = (f"Barres horizontales des réponses au questionnaire {survey}{respondents}, avec l'intervalle de "
-           f"confiance à 95 % de chaque pourcentage. " + " ; ".join(described) + ".")
+    described = [f"{row.question} ({row.modalite}) : {label}"
+                 + (f", intervalle de {pourcent(a)} à {pourcent(b)}" if pd.notna(a) else "")
+                 + (", pourcentage impossible pour ce nombre de répondants" if doubtful else "")
+                 for row, label, a, b, doubtful in zip(items.itertuples(), labels, low, high, impossible)]
+    alt = (f"Barres horizontales des réponses au questionnaire {survey}{respondents}, avec l'intervalle {_CONFIDENCE} "
+           "de chaque pourcentage. " + " ; ".join(described) + ".")
     if impossible.any():
         wrong = pluriel(int(impossible.sum()), "pourcentage publié est impossible",
                         "pourcentages publiés sont impossibles")
@@ -451,7 +470,7 @@ def health_series(actions: pd.DataFrame, source: str) -> Chart:
     return _finish(fig, title, alt, source)
 
 
-def statements_by_theme(statements: pd.DataFrame, source: str, top: int = 10, actors: int = 7) -> Chart:
+def statements_by_theme(statements: pd.DataFrame, source: str, top: int = 10, actors: int = 6) -> Chart:
     """Qualitative statements (``indicators.statements``) counted by theme, coloured by actor.
 
     Keeps the ``top`` themes; actors beyond the ``actors`` most frequent are grouped.
@@ -460,11 +479,11 @@ def statements_by_theme(statements: pd.DataFrame, source: str, top: int = 10, ac
     # Sources print one theme in several cases (« COHESION SOCIALE », « Cohésion sociale »): count them as one.
     table = statements.assign(_theme=statements["theme"].map(name_key))
     printed = table.groupby("_theme")["theme"].agg(lambda t: _upper_first(t.value_counts().index[0]))
-    speaker = table["acteur"].map(lambda a: ACTOR_LABELS.get(a, _upper_first(str(a).replace("_", " "))))
     kept = table["_theme"].value_counts().index[:top]
-    main_actors = speaker[table["_theme"].isin(kept)].value_counts().index
-    speaker = speaker.where(speaker.isin(main_actors[:actors]), "Autres acteurs")
-    counts = pd.crosstab(table["_theme"], speaker).loc[kept]
+    shown = table[table["_theme"].isin(kept)]
+    speaker = shown["acteur"].map(lambda a: ACTOR_LABELS.get(a, _upper_first(str(a).replace("_", " "))))
+    speaker = speaker.where(speaker.isin(speaker.value_counts().index[:actors]), "Autres acteurs")
+    counts = pd.crosstab(shown["_theme"], speaker).loc[kept]
     counts = counts[[c for c in counts.sum().sort_values(ascending=False).index if c != "Autres acteurs"]
                     + (["Autres acteurs"] if "Autres acteurs" in counts else [])]
     fig, (ax,) = _figure(1.9 + 0.45 * len(counts))
@@ -472,13 +491,14 @@ def statements_by_theme(statements: pd.DataFrame, source: str, top: int = 10, ac
     left = np.zeros(len(counts))
     palette = sns.color_palette("colorblind", len(counts.columns))
     for actor, color in zip(counts.columns, palette):
+        color = NEUTRAL if actor == "Autres acteurs" else color
         bars = ax.barh(names, counts[actor], left=left, color=color, label=actor)
         left += counts[actor].to_numpy()
     ax.bar_label(bars, [nombre(total) for total in left], padding=4)
-    _horizontal(ax)
+    _horizontal(ax, 0.12)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("Nombre d'énoncés")
-    _legend_above(ax, ncols=4, title="Acteur", alignment="left")
+    _legend_above(ax, title="Acteur", alignment="left")
     total = counts.sum(axis=1)
     title = (f"Le thème {guillemets(printed[total.index[0]])} revient le plus souvent : "
              f"{pluriel(total.iloc[0], 'énoncé')} sur {nombre(len(table))}")
@@ -492,8 +512,9 @@ def statements_by_theme(statements: pd.DataFrame, source: str, top: int = 10, ac
 
 def qpv_gaps_bars(gaps: pd.DataFrame, source: str) -> Chart:
     """QPV against their reference perimeter for indicators in % (``indicators.qpv_gaps``)."""
-    rates = gaps[gaps["unite"] == "%"] if not gaps.empty else gaps
-    _require(rates, "les écarts entre QPV et territoire de référence (indicateurs en %)")
+    _require(gaps, "les écarts entre QPV et territoire de référence")
+    rates = gaps[gaps["unite"] == "%"]
+    _require(rates, "les écarts entre QPV et territoire de référence (aucun indicateur en %)")
     rates = rates.sort_values("ecart", key=abs, ascending=False).reset_index(drop=True)
     names = [_wrap(f"{_upper_first(r.indicateur)} ({r.annee})", 36) + f"\nréférence : {r.perimetre_reference}"
              for r in rates.itertuples()]
@@ -510,10 +531,9 @@ def qpv_gaps_bars(gaps: pd.DataFrame, source: str) -> Chart:
     ax.set_xlabel("Valeur de l'indicateur")
     _legend_above(ax, ncols=2)
     widest = rates.iloc[0]
-    gap = lambda value: ecart_points(value, 0 if float(value).is_integer() else 1)  # noqa: E731
-    title = (f"{_upper_first(widest['indicateur'])} : {gap(widest['ecart'])} dans les QPV "
+    title = (f"{_upper_first(widest['indicateur'])} : {_points(widest['ecart'])} dans les QPV "
              f"(référence : {widest['perimetre_reference']})")
     alt = ("Barres horizontales comparant les quartiers prioritaires à leur territoire de référence : "
            + " ; ".join(f"{r.indicateur} ({r.annee}), {_pct(r.qpv)} en QPV contre {_pct(r.reference)} "
-                        f"({r.perimetre_reference}), soit {gap(r.ecart)}" for r in rates.itertuples()) + ".")
+                        f"({r.perimetre_reference}), soit {_points(r.ecart)}" for r in rates.itertuples()) + ".")
     return _finish(fig, title, alt, source)

@@ -502,8 +502,8 @@ class Territory:
         return sorted(years)
 
     def expected_file(self, table: str) -> str:
-        """Where a missing table would be read from (for 'missing data' sentences)."""
-        return _shown(self.folder / f"{table}.csv")
+        """Where a missing table would be read from, as ``data/raw/<id>/<table>.csv``."""
+        return Path(*self.folder.parts[-3:], f"{table}.csv").as_posix()
 
     def fingerprint(self) -> str:
         """SHA-256 of the territory's input files (names and bytes), for provenance and caching."""

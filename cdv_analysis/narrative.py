@@ -168,7 +168,9 @@ def financer_paragraph(mix: pd.DataFrame, year: int | str, *, top: int = 3,
         return absent
     has_amounts = mix["montant"].notna().all()
     value = "montant" if has_amounts else "part_publiee"
-    grouped = (mix.assign(_v=mix[value].astype(float)).groupby("libelle", sort=False)["_v"].sum()
+    # A financer outside the vocabulary keeps its printed label rather than drop out of the groups.
+    labels = mix["libelle"].map(_text).where(mix["libelle"].map(_text) != "", mix["libelle_publie"])
+    grouped = (mix[value].astype(float).groupby(labels, sort=False).sum()
                .sort_values(ascending=False, kind="stable"))
     total = float(grouped.sum())
     specific_only = set(mix["type_credit"].map(_text)) == {"specifique"}
@@ -200,15 +202,17 @@ def selection_paragraph(selection: pd.DataFrame, *, expected_file: str | None = 
     row = selection.iloc[0] if selection is not None and not selection.empty else None
     if row is None or (_none(row["deposes"]) and _none(row["soutenus"])):
         return _absent(None, "les projets déposés et soutenus", expected_file)
-    year = f"En {row['annee']}, " if _text(row.get("annee")) else ""
+    year = f"En {_year(row.get('annee'))}, " if _text(row.get("annee")) else ""
     filed, supported = row["deposes"], row["soutenus"]
-    if _none(supported):
-        return f"{year}{pluriel(filed, 'projet a été déposé', 'projets ont été déposés')} ; le nombre de projets soutenus n'est pas publié."
-    if _none(filed):
-        return f"{year}{pluriel(supported, 'projet a été soutenu', 'projets ont été soutenus')} ; le nombre de projets déposés n'est pas publié."
-    outcome = ("aucun n'a été soutenu" if supported == 0
-               else f"{nombre(supported)} {_verb(supported, 'a été soutenu', 'ont été soutenus')}")
-    text = f"sur {pluriel(filed, 'projet déposé', 'projets déposés')}, {outcome}, soit {pourcent(row['taux_selection'])}."
+    if _none(filed) or _none(supported):
+        known, verb, unknown = (supported, "soutenu", "déposés") if _none(filed) else (filed, "déposé", "soutenus")
+        text = (f"{pluriel(known, f'projet a été {verb}', f'projets ont été {verb}s')} ; "
+                f"le nombre de projets {unknown} n'est pas publié.")
+    else:
+        outcome = ("aucun n'a été soutenu" if supported == 0
+                   else f"{nombre(supported)} {_verb(supported, 'a été soutenu', 'ont été soutenus')}")
+        text = (f"sur {pluriel(filed, 'projet déposé', 'projets déposés')}, {outcome}, "
+                f"soit {pourcent(row['taux_selection'])}.")
     return year + text if year else _cap(text)
 
 
@@ -219,15 +223,13 @@ def associative_paragraph(associative: pd.DataFrame, *, expected_file: str | Non
         return _absent(None, "les projets portés par des associations", expected_file)
     sentences = []
     if not _none(total):
+        projects = pluriel(total, "projet soutenu", "projets soutenus")
         carried = _verb(total, "est porté", "sont portés")
-        if _none(supported):
-            sentences.append(f"{pluriel(total, 'projet soutenu', 'projets soutenus')} {carried} par des associations.")
-        else:
-            sentences.append(f"{pluriel(total, 'projet soutenu', 'projets soutenus')} sur {nombre(supported)} "
-                             f"{carried} par des associations, soit {pourcent(share)}.")
+        sentences.append(f"{projects} {carried} par des associations." if _none(supported) else
+                         f"{projects} sur {nombre(supported)} {carried} par des associations, soit {pourcent(share)}.")
     if not associative.empty:
-        parts = liste_fr(f"{_pillar(row['libelle'])} ({pluriel(row['nombre'], 'projet')}, {pourcent(row['part'])})"
-                         for _, row in associative.iterrows())
+        parts = liste_fr(f"{_pillar(row['libelle'])} ({pluriel(row['nombre'], 'projet')}, "
+                         f"{pourcent(row['part'])})" for _, row in associative.iterrows())
         sentences.append(f"Par pilier, ces projets associatifs se répartissent ainsi : {parts}.")
         by_pillar = int(associative["nombre"].sum())
         if not _none(total) and by_pillar != total:
@@ -246,9 +248,10 @@ def fund_paragraph(fund: pd.DataFrame, label: str = "Fonds de Cohésion Sociale"
     text = (f"{'En ' + year + ', ' if year else ''}{pluriel(count, 'projet')} "
             f"{_verb(count, 'est financé', 'sont financés')} au titre du dispositif {guillemets(label)}")
     text = _cap(text) + (f", pour un total de {euros(total)}." if total else ".")
-    if len(fund) > 1 or _text(fund["axe"].iloc[0]) != "(sans axe)":
+    unnamed = "(sans axe)"  # the placeholder ``fund_projects`` gives actions without an axis
+    if list(fund["axe"]) != [unnamed]:
         axes = " ; ".join(
-            f"{'sans axe' if row['axe'] == '(sans axe)' else guillemets(row['axe'])} : "
+            f"{'sans axe' if row['axe'] == unnamed else guillemets(row['axe'])} : "
             f"{pluriel(row['projets'], 'projet')}, {euros(row['montant'])}" for _, row in fund.iterrows())
         text += f" Par axe : {axes}."
     return text
@@ -267,11 +270,12 @@ def growth_paragraph(growth: pd.DataFrame, *, expected_file: str | None = None) 
         return absent
     first, last = growth.iloc[0], growth.iloc[-1]
     if len(growth) == 1:
-        return f"Un seul montant annuel de programmation est disponible : {euros(first['montant'])} en {first['annee']}."
+        return (f"Un seul montant annuel de programmation est disponible : {euros(first['montant'])} "
+                f"en {_year(first['annee'])}.")
     change = float(last["variation"])
     direction = "une hausse" if change > 0 else "une baisse"
-    text = (f"De {first['annee']} à {last['annee']}, la programmation passe de {euros(first['montant'])} "
-            f"à {euros(last['montant'])}")
+    text = (f"De {_year(first['annee'])} à {_year(last['annee'])}, la programmation passe "
+            f"de {euros(first['montant'])} à {euros(last['montant'])}")
     if change == 0:
         text += "."
     else:
@@ -280,11 +284,12 @@ def growth_paragraph(growth: pd.DataFrame, *, expected_file: str | None = None) 
     middle = growth.iloc[1:-1]
     if not middle.empty:
         text += (f" {_verb(len(middle), 'Montant intermédiaire', 'Montants intermédiaires')} : "
-                 + liste_fr(f"{euros(row['montant'])} en {row['annee']}" for _, row in middle.iterrows()) + ".")
-    approximate = growth[growth["montant_publie"].map(_approximate)] if "montant_publie" in growth else growth.iloc[:0]
+                 + liste_fr(f"{euros(row['montant'])} en {_year(row['annee'])}" for _, row in middle.iterrows()) + ".")
+    printed = growth.get("montant_publie", pd.Series(dtype=object))
+    approximate = growth[printed.map(_approximate)] if not printed.empty else printed
     if not approximate.empty:
         text += (" Les montants imprimés sont approchés : " + liste_fr(
-            f"{guillemets(row['montant_publie'])} en {row['annee']}" for _, row in approximate.iterrows()) + ".")
+            f"{guillemets(row['montant_publie'])} en {_year(row['annee'])}" for _, row in approximate.iterrows()) + ".")
     return text
 
 
@@ -351,22 +356,23 @@ def survey_item_sentence(item_row: pd.Series, unit_singular: str, unit_plural: s
     lead = f"À la question {guillemets(_text(item_row['question']))}"
     lead += f", réponse {guillemets(modality)} : " if modality else " : "
     n, count, printed = item_row.get("n"), item_row.get("effectif"), _text(item_row.get("pourcentage_publie"))
-    respondents = f"sur {pluriel(n, unit_singular, unit_plural)} ayant répondu" if not _none(n) else ""
+    n = None if _none(n) else n
+    respondents = f"sur {pluriel(n, unit_singular, unit_plural)} ayant répondu" if n else ""
     if not _none(n) and not _none(count) and int(n) > 0:
-        text = (f"{pluriel(count, unit_singular, unit_plural)} sur {nombre(n)}, soit {pourcent(100 * count / n)}")
+        text = f"{pluriel(count, unit_singular, unit_plural)} sur {nombre(n)}, soit {pourcent(100 * count / n)}"
         if not _none(item_row.get("ic_bas")):
             text += (f" (intervalle de confiance à 95 % : {pourcent(item_row['ic_bas'])} à "
                      f"{pourcent(item_row['ic_haut'])})")
         return lead + text + "."
-    if not printed:
-        return lead + (f"{pourcent(item_row['pourcentage'])} {respondents}".strip() + ".")
+    if not _none(count):
+        return lead + f"{pluriel(count, unit_singular, unit_plural)} (nombre de répondants non publié)."
     possible = item_row.get("possible")
     if not _none(possible) and not possible:
         shown = pourcent(item_row["pourcentage"], decimals_of(printed))
         return (lead + f"{shown} est imprimé, ce qu'aucun nombre entier {_de(unit_plural)} sur {nombre(n)} "
                 "ne peut donner.")
     if _approximate(printed) or any(c in printed for c in "½¼¾⅓⅔/"):
-        return lead + f"{guillemets(printed)} est imprimé, valeur approchée" + (f", {respondents}." if respondents else ".")
+        return lead + f"{guillemets(printed)} est imprimé, valeur approchée" + (f", {respondents}" if n else "") + "."
     shown = pourcent(item_row["pourcentage"], decimals_of(printed))
     if _none(n):
         return lead + f"{shown} (nombre de répondants non publié)."
@@ -431,8 +437,9 @@ def health_paragraph(actions: pd.DataFrame, publics: pd.DataFrame | None = None,
     if (actions is None or actions.empty) and (publics is None or publics.empty):
         return _absent(None, "les actions de santé", expected_file)
     sentences = []
-    for column, noun, render in (("actions", "Le nombre d'actions de santé financées", lambda v: pluriel(v, "action")),
-                                 ("montant", "Le montant des actions de santé", euros)):
+    series = (("actions", "Le nombre d'actions de santé financées", lambda v: pluriel(v, "action")),
+              ("montant", "Le montant des actions de santé", euros))
+    for column, noun, render in series:
         known = actions.dropna(subset=[column]) if actions is not None and column in actions else pd.DataFrame()
         if len(known) >= 2:
             first, last = known.iloc[0], known.iloc[-1]
@@ -443,7 +450,9 @@ def health_paragraph(actions: pd.DataFrame, publics: pd.DataFrame | None = None,
             sentences.append(f"{noun} est de {render(known.iloc[0][column])} en {_year(known.iloc[0]['annee'])}.")
     if publics is not None and not publics.empty:
         shares = liste_fr(f"{row['public']} ({_pct(row['part'])})" for _, row in publics.iterrows())
-        sentences.append(f"Parts des actions par public : {shares}." + _sum_note(publics["part"].sum(), "Ces parts", complete=False))
+        # Only some publics are printed: their shares need not add up to 100 %.
+        sentences.append(f"Parts des actions par public : {shares}."
+                         + _sum_note(publics["part"].sum(), "Ces parts", complete=False))
     return " ".join(sentences)
 
 
@@ -501,8 +510,8 @@ def findings_list(findings: Iterable[Finding]) -> str:
     """Inconsistencies of the published figures (``checks.run_checks``) as Markdown bullets."""
     lines = []
     for finding in findings:
-        values = [f"{label} : {value}" for label, value in (("publié", finding.publie), ("recalculé", finding.calcule))
-                  if value is not None]
+        values = [f"{label} : {value}" for label, value in
+                  (("publié", finding.publie), ("recalculé", finding.calcule)) if value is not None]
         where = f"{finding.source}, {finding.section}" if finding.section else finding.source
         lines.append(f"- **{finding.categorie}** : {finding.message}"
                      + (f" ({' ; '.join(values)})" if values else "") + f" — source : {where}")
@@ -538,12 +547,71 @@ def qpv_gaps_paragraph(gaps: pd.DataFrame, top: int = 3, *, expected_file: str |
     sentences = []
     if not rates.empty:
         ranked = rates.loc[rates["ecart"].abs().sort_values(ascending=False, kind="stable").index[:top]]
-        sentences.append(f"{_verb(len(ranked), 'Le plus grand écart', 'Les plus grands écarts')} en points : " + " ; ".join(
-            f"{compared(row)}, soit {ecart_points(row['ecart'])}" for _, row in ranked.iterrows()) + ".")
+        points = " ; ".join(f"{compared(row)}, soit {ecart_points(row['ecart'])}" for _, row in ranked.iterrows())
+        largest = _verb(len(ranked), "Le plus grand écart", "Les plus grands écarts")
+        sentences.append(f"{largest} en points : {points}.")
     if not others.empty:
         distance = others["ratio"].map(lambda r: abs(math.log(r)))
         ranked = others.loc[distance.sort_values(ascending=False, kind="stable").index[:top]]
-        sentences.append(f"{_verb(len(ranked), 'Autre indicateur', 'Autres indicateurs')}, en rapport QPV / référence : "
-                         + " ; ".join(f"{compared(row)}, soit un rapport de {nombre(row['ratio'], 2)}"
-                                      for _, row in ranked.iterrows()) + ".")
+        ratios = " ; ".join(f"{compared(row)}, soit un rapport de {nombre(row['ratio'], 2)}"
+                            for _, row in ranked.iterrows())
+        sentences.append(f"{_verb(len(ranked), 'Autre indicateur', 'Autres indicateurs')}, "
+                         f"en rapport QPV / référence : {ratios}.")
     return " ".join(sentences)
+
+
+_FIGURE_FORMATS = {"euros": euros, "pourcent": pourcent, "nombre": nombre}
+
+
+def key_figures_paragraph(figures: pd.DataFrame, territory_name: str, year: int | str) -> str:
+    """Opening sentence of a report: the year's programmation, projects and leading pillar."""
+    if figures is None or figures.empty:
+        return ""
+    values = dict(zip(figures["indicateur"], figures["valeur"]))
+    parts = []
+    total = values.get("Programmation (coût total des actions)")
+    if total is not None:
+        parts.append(f"la programmation du Contrat de Ville représente {euros(total)}")
+    filed, supported = values.get("Projets déposés"), values.get("Projets soutenus")
+    if filed is not None and supported is not None:
+        parts.append(f"{pluriel(supported, 'projet')} {_verb(supported, 'a été soutenu', 'ont été soutenus')} "
+                     f"sur {nombre(filed)} déposés")
+    leading = next((k for k in values if k.startswith("Part du pilier")), None)
+    if leading:
+        pillar = leading.removeprefix("Part du pilier ").strip()
+        parts.append(f"le pilier {pillar} en reçoit {pourcent(values[leading])}")
+    if not parts:
+        return ""
+    return f"En {_year(year)}, pour la {territory_name}, " + liste_fr(parts) + "."
+
+
+def provenance_paragraph(version: str, fingerprint: str, territory: str, year: int | str) -> str:
+    """Provenance block of the « Sources et méthode » section."""
+    return (
+        f"**Provenance.** Rapport produit par cdv-analysis {version} à partir des données du territoire "
+        f"« {territory} » (empreinte des données : `{fingerprint[:16]}`), pour l'année {_year(year)}. "
+        "Les tables d'indicateurs derrière chaque graphique sont écrites dans "
+        f"`data/processed/{territory}/{_year(year)}/`."
+    )
+
+
+def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | None = None) -> str:
+    """What the comparison covers, the largest programmation per QPV inhabitant, and what was left out."""
+    if comparison is None or comparison.empty:
+        return "Aucun territoire valide n'est disponible pour la comparaison."
+    territories = comparison["sigle"].drop_duplicates().tolist()
+    text = (f"La comparaison porte sur {pluriel(len(territories), 'territoire')} ({liste_fr(territories)}) et "
+            f"{pluriel(len(comparison), 'rapport')}.")
+    per_head = comparison.dropna(subset=["programmation_par_habitant_qpv"])
+    if len(per_head) >= 2:
+        top = per_head.loc[per_head["programmation_par_habitant_qpv"].idxmax()]
+        low = per_head.loc[per_head["programmation_par_habitant_qpv"].idxmin()]
+        text += (f" Rapportée à la population des quartiers prioritaires, la programmation va de "
+                 f"{euros(low['programmation_par_habitant_qpv'])} par habitant ({low['sigle']}, {low['annee']}) à "
+                 f"{euros(top['programmation_par_habitant_qpv'])} ({top['sigle']}, {top['annee']}).")
+    text += (" Les montants ne recouvrent pas toujours le même périmètre d'un rapport à l'autre : "
+             "ils sont repris tels que chaque collectivité les publie.")
+    if skipped:
+        text += " Territoires écartés faute de données valides : " + liste_fr(
+            [f"{tid} ({reason})" for tid, reason in skipped.items()]) + "."
+    return text

@@ -38,6 +38,10 @@ def write_atomic(path: Path | str, data: bytes | str) -> Path:
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
+        # mkstemp creates 0600 files; published files are read by others.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -85,21 +89,16 @@ class ReportContext:
 
     def present(self, frame: pd.DataFrame, name: str, what: str, table: str,
                 text: Callable[[pd.DataFrame], str] | None = None,
-                chart: Callable[..., object] | None = None) -> bool:
-        """Save ``frame``, then show its paragraph and chart; or say which file is missing.
-
-        Returns whether there was something to show, so a notebook can go on with
-        the details only when the table exists.
-        """
+                chart: Callable[..., object] | None = None) -> None:
+        """Save ``frame``, then show its paragraph and chart; or say which file is missing."""
         if frame is None or len(frame) == 0:
             show_markdown(self.missing(what, table))
-            return False
+            return
         self.save_table(name, frame)
         if text is not None:
             show_markdown(text(frame))
         if chart is not None:
             show_chart(chart(frame, source=self.sources_of(frame)))
-        return True
 
     def missing(self, what: str, table: str) -> str:
         """The sentence a section prints when the table it needs is absent."""
@@ -141,7 +140,7 @@ def chart_html(chart) -> str:
     return (
         f'<figure class="cdv-chart"><img src="data:image/png;base64,{encoded}" '
         f'alt="{html.escape(chart.alt, quote=True)}"/>'
-        f'<figcaption>{html.escape(chart.source)}</figcaption></figure>'
+        f'<figcaption class="sr-only">{html.escape(chart.source)}</figcaption></figure>'
     )
 
 

@@ -208,11 +208,15 @@ def assemble(paths: Iterable[Path]) -> nbformat.NotebookNode:
 _HEADING_RE = re.compile(r"<h([23])[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
 
 
-def _toc(body: str) -> list[tuple[int, str, str]]:
-    entries = []
+def _toc(body: str) -> list[dict]:
+    """Sections (h2) with their sub-sections (h3), for a two-level table of contents."""
+    entries: list[dict] = []
     for level, anchor, inner in _HEADING_RE.findall(body):
-        label = re.sub(r"<[^>]+>", "", inner).replace("¶", "").strip()
-        entries.append((int(level), anchor, html.unescape(label)))
+        label = html.unescape(re.sub(r"<[^>]+>", "", inner).replace("¶", "").strip())
+        if level == "2" or not entries:
+            entries.append({"anchor": anchor, "label": label, "children": []})
+        else:
+            entries[-1]["children"].append({"anchor": anchor, "label": label})
     return entries
 
 

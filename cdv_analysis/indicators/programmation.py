@@ -118,6 +118,8 @@ def financer_mix(territory: Territory, year: int | str) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=columns)
     table = best_section(rows, "financeur_publie").copy()
+    if table["financeur_publie"].nunique() < 2:
+        return pd.DataFrame(columns=columns)  # one financer's envelope is not a breakdown by financer
     vocab = vocabulary("financeurs")
     table["libelle"] = table["financeur"].map(vocab.label)
     table["libelle_publie"] = table["financeur_publie"]

@@ -1,0 +1,261 @@
+"""House-style charts: drawn from the embedded data, with French titles, labels, alt texts and sources."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import os  # noqa: E402
+import warnings  # noqa: E402
+from io import BytesIO  # noqa: E402
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+from matplotlib.container import BarContainer  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from cdv_analysis import charts  # noqa: E402
+from cdv_analysis import indicators as ind  # noqa: E402
+from cdv_analysis.harmonise import pillar_order  # noqa: E402
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def plain(text: str) -> str:
+    """babel's no-break spaces as ordinary ones, so that expectations read as printed."""
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def texts(ax) -> list[str]:
+    return [plain(t.get_text()) for t in ax.texts]
+
+
+@pytest.fixture()
+def draw():
+    """Call a chart function; every chart drawn in the test is closed afterwards."""
+    drawn = []
+
+    def make(function, frame, source="Rapport de test", **kwargs):
+        chart = function(frame, source, **kwargs)
+        drawn.append(chart)
+        return chart
+
+    yield make
+    for chart in drawn:
+        chart.close()
+
+
+@pytest.fixture()
+def pillars_2021(cabbalr):
+    return ind.pillar_amounts(cabbalr, 2021)
+
+
+def test_pillar_bars(draw, pillars_2021):
+    chart = draw(charts.pillar_bars, pillars_2021,
+                 "Rapport annuel 2021, Programmation 2021 – Répartition financière par pilier")
+    ax = chart.figure.axes[0]
+    assert plain(chart.title) == "Le pilier cohésion sociale concentre 68,3 % de la programmation 2021"
+    assert "4 734 927 € (68,3 %)" in texts(ax)
+    assert "64 300 € (0,9 %)" in texts(ax)
+    codes = sorted(pillars_2021["pilier"], key=pillar_order)
+    assert [to_hex(bar.get_facecolor()).upper() for bar in ax.patches] == [charts.PILLAR_COLORS[c] for c in codes]
+    assert [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()][0] == "Cohésion sociale"
+    assert any(plain(t.get_text()) == "4 M €" for t in ax.get_xticklabels())
+    assert all(number in plain(chart.alt) for number in ("4 734 927 €", "68,3 %", "6 931 463 €"))
+    assert chart.source == "Source : Rapport annuel 2021, Programmation 2021 – Répartition financière par pilier"
+
+
+def test_pillar_bars_with_shares_only(draw, pillars_2021):
+    shares = pillars_2021.assign(montant=float("nan"))
+    chart = draw(charts.pillar_bars, shares)
+    assert "68,3 %" in texts(chart.figure.axes[0])
+    assert not any("€" in label for label in texts(chart.figure.axes[0]))
+    assert "montants non publiés" in chart.figure.axes[0].get_xlabel()
+
+
+def test_credit_types_bars(draw, cabbalr):
+    chart = draw(charts.credit_types_bars, ind.credit_types(cabbalr, 2021))
+    ax = chart.figure.axes[0]
+    assert plain(chart.title) == "Les crédits spécifiques représentent 59,6 % des crédits programmés en 2021"
+    assert "4 734 927 €" in texts(ax)  # the total at the end of the stack
+    assert "2,7 M €" in texts(ax)  # a segment wide enough for its amount
+    colours = {to_hex(bar.get_facecolor()).upper() for bar in ax.patches}
+    assert colours == set(charts.CREDIT_COLORS.values())
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Crédits spécifiques", "Droit commun"]
+    assert "2 704 035 €" in plain(chart.alt)
+
+
+def test_financer_mix_bars_amounts_and_printed_shares(draw, cabbalr):
+    amounts = draw(charts.financer_mix_bars, ind.financer_mix(cabbalr, 2022))
+    assert plain(amounts.title) == "Premier financeur en 2022 : ANCT « BOP 147 » (74,1 %)"
+    assert "1 714 733 € (74,1 %)" in texts(amounts.figure.axes[0])
+    labels = [t.get_text() for t in amounts.figure.axes[0].get_yticklabels()]
+    assert labels[0] == "ANCT «\u00a0BOP 147\u00a0»"  # printed label, largest first, never cut inside « »
+
+    shares = draw(charts.financer_mix_bars, ind.financer_mix(cabbalr, 2019))
+    assert "35,3 %" in texts(shares.figure.axes[0])
+    assert "Part publiée" in shares.figure.axes[0].get_xlabel()
+    # The printed shares add up to more than 100 %: the alt text says so.
+    assert "totalisent 109,2 %" in plain(shares.alt)
+
+
+def test_evolution_line(draw, cabbalr):
+    chart = draw(charts.evolution_line, ind.growth(ind.programmation_series(cabbalr)))
+    ax = chart.figure.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2019", "2021", "2022"]
+    assert {"5 530 289 €", "6 931 463 €", "5 955 889 €"} <= set(texts(ax))
+    assert plain(chart.title) == "La programmation passe de 5 530 289 € en 2019 à 5 955 889 € en 2022 (+7,7 %)"
+    assert "+2,5 %" in plain(chart.alt)  # annual growth rate
+
+
+def test_survey_items_bars(draw, call):
+    items = ind.survey_items(call, "communes")
+    chart = draw(charts.survey_items_bars, items)
+    ax = chart.figure.axes[0]
+    (bars,) = [c for c in ax.containers if isinstance(c, BarContainer)]
+    assert bars.errorbar is not None
+    assert "42,1 % (8/19)" in texts(ax)
+    assert "50 % (n = 19)" in texts(ax)
+    impossible = items["possible"].eq(False).to_numpy()
+    assert [bool(bar.get_hatch()) for bar in bars] == list(impossible)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "pourcentage impossible avec n répondants" in legend
+    assert "19 répondants" in plain(chart.title)
+    assert all("\n" in t.get_text() for t in ax.get_yticklabels() if len(t.get_text()) > 60)
+    assert "23,1 % à 63,7 %" in plain(chart.alt)
+
+
+def test_survey_items_bars_without_intervals_or_counts(draw, call):
+    items = ind.survey_items(call, "communes").drop(columns=["ic_bas", "ic_haut", "possible"])
+    chart = draw(charts.survey_items_bars, items.assign(effectif=pd.NA))
+    ax = chart.figure.axes[0]
+    assert all(c.errorbar is None for c in ax.containers if isinstance(c, BarContainer))
+    assert "42,1 % (n = 19)" in texts(ax)
+    assert "impossible" not in plain(chart.alt)
+
+
+def test_cooperation_heatmap(draw, call):
+    levels = ind.cooperation_levels(call)
+    chart = draw(charts.cooperation_heatmap, levels)
+    ax = chart.figure.axes[0]
+    assert "52,4 %" in texts(ax)
+    assert len(ax.texts) == levels.size
+    assert plain(chart.title) == "Région : 52,4 % des répondants situent la coopération au niveau « relation »"
+    assert [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()][0] == "1. relation"
+    # The printed percentages cannot come from the 19 respondents the report states.
+    assert "ne peuvent pas venir de 19 répondants" in plain(chart.alt)
+
+
+def test_health_series(draw, call):
+    chart = draw(charts.health_series, ind.health_actions(call))
+    money, counts = chart.figure.axes[:2]
+    assert "207 654 €" in texts(money)
+    assert {"3", "22"} <= set(texts(counts))
+    assert plain(chart.title) == "Santé : de 3 actions en 2015 à 22 actions en 2022 (207 654 € en 2022)"
+
+
+def test_statements_by_theme(draw, cabbalr):
+    statements = ind.statements(cabbalr)
+    chart = draw(charts.statements_by_theme, statements, top=10)
+    ax = chart.figure.axes[0]
+    themes = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    assert len(themes) == 10
+    # « COHESION SOCIALE » and « Cohésion sociale » are one theme.
+    assert sum(name.lower().replace("é", "e") == "cohesion sociale" for name in themes) == 1
+    totals = [int(label) for label in texts(ax) if label]
+    assert totals == sorted(totals, reverse=True) and totals[0] == 48
+    assert "48 énoncés sur 284" in plain(chart.title)
+
+
+def test_qpv_gaps_bars_keeps_percent_indicators(draw, cabbalr):
+    gaps = ind.qpv_gaps(cabbalr)
+    chart = draw(charts.qpv_gaps_bars, gaps)
+    ax = chart.figure.axes[0]
+    labels = " ".join(t.get_text().replace("\n", " ") for t in ax.get_yticklabels())
+    assert "Taux de pauvreté" in labels and "indice de jeunesse" not in labels.lower()
+    assert len(ax.get_yticklabels()) == (gaps["unite"] == "%").sum()
+    assert {"43 %", "20 %"} <= set(texts(ax))
+    assert plain(chart.title) == "Taux de pauvreté : +23 points dans les QPV (référence : reste de l'EPCI)"
+
+
+def test_every_chart_has_title_alt_and_source(draw, cabbalr, call):
+    drawn = [
+        draw(charts.pillar_bars, ind.pillar_amounts(cabbalr, 2021), "Rapport annuel 2021"),
+        draw(charts.credit_types_bars, ind.credit_types(cabbalr, 2021), "Rapport annuel 2021"),
+        draw(charts.financer_mix_bars, ind.financer_mix(cabbalr, 2022), "Rapport annuel 2022"),
+        draw(charts.evolution_line, ind.growth(ind.programmation_series(call)), "Évaluation finale"),
+        draw(charts.survey_items_bars, ind.survey_items(call, "associations"), "Évaluation finale"),
+        draw(charts.cooperation_heatmap, ind.cooperation_levels(call), "Évaluation finale"),
+        draw(charts.health_series, ind.health_actions(call), "Évaluation finale"),
+        draw(charts.statements_by_theme, ind.statements(call), "Évaluation finale"),
+        draw(charts.qpv_gaps_bars, ind.qpv_gaps(call), "Évaluation finale"),
+    ]
+    for chart in drawn:
+        figure_texts = [t.get_text() for t in chart.figure.texts]
+        assert any(text.startswith("Source : ") for text in figure_texts)
+        assert plain(chart.figure.get_suptitle().replace("\n", " ")) == plain(chart.title)
+        assert len(chart.alt) > 60 and chart.alt.endswith(".")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # e.g. a glyph missing from the font
+            assert chart.to_png().startswith(PNG_SIGNATURE)
+
+
+def test_png_carries_title_and_alt(draw, pillars_2021):
+    chart = draw(charts.pillar_bars, pillars_2021)
+    image = Image.open(BytesIO(chart.to_png(dpi=50)))
+    assert image.text["Title"] == chart.title
+    assert image.text["Description"] == chart.alt
+    assert chart._repr_png_().startswith(PNG_SIGNATURE)
+
+
+def test_save_writes_atomically(draw, pillars_2021, tmp_path):
+    chart = draw(charts.pillar_bars, pillars_2021)
+    target = tmp_path / "piliers.png"
+    target.write_bytes(b"previous version")
+    assert chart.save(target) == target
+    assert target.read_bytes().startswith(PNG_SIGNATURE)
+    Image.open(target).verify()
+    assert os.listdir(tmp_path) == ["piliers.png"]
+
+
+def test_failed_save_leaves_previous_file_and_no_temporary(draw, pillars_2021, tmp_path, monkeypatch):
+    chart = draw(charts.pillar_bars, pillars_2021)
+    target = tmp_path / "piliers.png"
+    target.write_bytes(b"previous version")
+
+    def broken_replace(source, destination):
+        raise OSError("disque plein")
+
+    monkeypatch.setattr(charts.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        chart.save(target)
+    assert target.read_bytes() == b"previous version"
+    assert os.listdir(tmp_path) == ["piliers.png"]
+
+
+@pytest.mark.parametrize("function, empty", [
+    (charts.pillar_bars, lambda cabbalr, call: ind.pillar_amounts(call, 2022)),
+    (charts.credit_types_bars, lambda cabbalr, call: ind.credit_types(cabbalr, 2022)),
+    (charts.financer_mix_bars, lambda cabbalr, call: ind.financer_mix(cabbalr, 2021)),
+    (charts.evolution_line, lambda cabbalr, call: ind.growth(ind.programmation_series(cabbalr).iloc[0:0])),
+    (charts.survey_items_bars, lambda cabbalr, call: ind.survey_items(cabbalr)),
+    (charts.cooperation_heatmap, lambda cabbalr, call: ind.cooperation_levels(cabbalr)),
+    (charts.health_series, lambda cabbalr, call: ind.health_actions(cabbalr)),
+    (charts.statements_by_theme, lambda cabbalr, call: ind.statements(call, acteur="personne")),
+    (charts.qpv_gaps_bars, lambda cabbalr, call: ind.qpv_gaps(call).query("unite != '%'")),
+])
+def test_empty_input_raises_in_french(function, empty, cabbalr, call):
+    frame = empty(cabbalr, call)
+    assert frame.empty or function is charts.qpv_gaps_bars
+    with pytest.raises(ValueError, match="aucune donnée à représenter"):
+        function(frame, "Rapport de test")
+
+
+def test_pillar_colours_are_distinct_and_cover_the_vocabulary():
+    from cdv_analysis.harmonise import PILLAR_CODES
+
+    assert set(charts.PILLAR_COLORS) == set(PILLAR_CODES)
+    palette = [*charts.PILLAR_COLORS.values(), *charts.CREDIT_COLORS.values()]
+    assert len(set(palette)) == len(palette)

@@ -1,0 +1,136 @@
+"""End to end: notebooks executed by papermill, HTML by nbconvert, cache, failure isolation."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from cdv_analysis.cli import main
+from cdv_analysis.report import build_all
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _plain(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, raw_dir):
+    """CALL 2022 and CABBALR 2021 built once for the module (two reports in parallel)."""
+    root = tmp_path_factory.mktemp("build")
+    out, processed = root / "reports", root / "processed"
+    summary = build_all(raw_dir, out, processed, territories=["call", "cabbalr"], years=[2022, 2021],
+                        jobs=2, progress=False)
+    return summary, out, processed
+
+
+def test_reports_are_built(built):
+    summary, out, _ = built
+    assert summary.ok, summary.text()
+    assert {(r.territory, r.year) for r in summary.results} == {("call", 2022), ("cabbalr", 2021), ("cabbalr", 2022)}
+    for tid, year in (("call", 2022), ("cabbalr", 2021), ("cabbalr", 2022)):
+        folder = out / tid / str(year)
+        assert (folder / "rapport.html").is_file() and (folder / "rapport.ipynb").is_file()
+        assert not (folder / "rapport.echec.ipynb").exists()
+    assert (out / "index.html").is_file()
+
+
+def test_html_is_french_self_contained_and_shows_seed_figures(built):
+    _, out, _ = built
+    page = (out / "cabbalr" / "2021" / "rapport.html").read_text("utf-8")
+    assert '<html lang="fr">' in page
+    text = _plain(page)
+    for figure in ("6 931 463 €", "68,3 %", "4 734 927 €", "141", "122", "59,6 %"):
+        assert figure in text, figure
+    assert "6 931 143" in text  # the text total that contradicts the table, in « Qualité des données »
+    assert "import cdv_analysis" not in page and "jp-InputArea" not in page  # no code cells
+    assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
+    assert 'class="toc"' in page and page.count('<img src="data:image/png;base64,') >= 3
+    assert all(alt.strip() for alt in _alts(page))
+
+
+def _alts(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'<img [^>]*alt="([^"]*)"', page)
+
+
+def test_call_report_has_governance_health_and_findings(built):
+    _, out, _ = built
+    text = _plain((out / "call" / "2022" / "rapport.html").read_text("utf-8"))
+    assert "8 communes sur 19, soit 42,1 %" in text
+    assert "63,7 %" in text and "aucun nombre entier" in text
+    assert "207 654 €" in text  # health amounts 2022
+    assert "Qualité des données" in text and "n = 21" in text
+
+
+def test_toc_links_resolve(built):
+    import re
+
+    _, out, _ = built
+    page = (out / "call" / "2022" / "rapport.html").read_text("utf-8")
+    nav = page.split('<nav class="toc"', 1)[1].split("</nav>", 1)[0]
+    targets = re.findall(r'href="#([^"]+)"', nav)
+    assert len(targets) >= 7
+    for target in targets:
+        assert f'id="{target}"' in page, target
+
+
+def test_indicator_tables_are_written_to_processed(built):
+    _, _, processed = built
+    pillars = processed / "cabbalr" / "2021" / "piliers.csv"
+    assert pillars.is_file() and "4734927" in pillars.read_text("utf-8")
+    assert (processed / "call" / "2022" / "cooperation_niveaux.csv").is_file()
+
+
+def test_second_run_is_served_from_cache(built, raw_dir):
+    summary, out, processed = built
+    again = build_all(raw_dir, out, processed, territories=["call", "cabbalr"], years=[2022, 2021], jobs=2,
+                      progress=False)
+    assert [r.status for r in again.results] == ["cache"] * len(summary.results)
+    assert again.seconds < sum(r.seconds for r in summary.results) / 5
+
+
+def test_changed_data_invalidates_only_that_territory(built, tmp_path):
+    summary, out, processed = built
+    data = tmp_path / "raw"
+    shutil.copytree(PROJECT / "data" / "raw", data)
+    fresh_out = tmp_path / "reports"
+    shutil.copytree(out, fresh_out)
+    # Same code and notebooks, other data folder path: keys include the parameters, so compare by content.
+    first = build_all(data, fresh_out, processed, territories=["call"], years=[2022], progress=False)
+    assert [r.status for r in first.results] == ["construit"]
+    second = build_all(data, fresh_out, processed, territories=["call"], years=[2022], progress=False)
+    assert [r.status for r in second.results] == ["cache"]
+    yml = data / "call" / "territoire.yml"
+    yml.write_text(yml.read_text("utf-8") + "\n# modifié\n", "utf-8")
+    third = build_all(data, fresh_out, processed, territories=["call"], years=[2022], progress=False)
+    assert [r.status for r in third.results] == ["construit"]
+
+
+def test_broken_notebook_fails_alone_and_keeps_the_good_report(built, raw_dir, tmp_path, monkeypatch, capsys):
+    _, out, processed = built
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(PROJECT / "notebooks", notebooks)
+    health = notebooks / "04_sante.ipynb"
+    book = nbformat.read(health, as_version=4)
+    book.cells.insert(3, nbformat.v4.new_code_cell(
+        'if territoire == "call":\n    raise RuntimeError("section cassée exprès")'))
+    nbformat.write(book, health)
+    good = (out / "call" / "2022" / "rapport.html").read_bytes()
+    monkeypatch.setenv("CDV_NOTEBOOKS", str(notebooks))
+    code = main(["rapports", "--donnees", str(raw_dir), "--sortie", str(out), "--sortie-donnees", str(processed),
+                 "--territoire", "call", "--territoire", "cabbalr", "--annee", "2022", "--silencieux"])
+    printed = capsys.readouterr().out
+    assert code == 1
+    assert "✘ call 2022" in printed and "« Santé »" in printed and "section cassée exprès" in printed
+    assert (out / "call" / "2022" / "rapport.html").read_bytes() == good
+    failed = nbformat.read(out / "call" / "2022" / "rapport.echec.ipynb", as_version=4)
+    assert any("section cassée exprès" in json.dumps(c.get("outputs", [])) for c in failed.cells)
+    assert (out / "cabbalr" / "2022" / "rapport.html").is_file()  # the other report was built
+    assert "cabbalr 2022" not in printed.split("✘", 1)[1]
