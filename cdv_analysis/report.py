@@ -208,6 +208,29 @@ def assemble(paths: Iterable[Path]) -> nbformat.NotebookNode:
 _HEADING_RE = re.compile(r"<h([23])[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
 
 
+def _slug(text: str) -> str:
+    import unicodedata
+    from urllib.parse import unquote
+
+    ascii_text = unicodedata.normalize("NFD", unquote(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
+
+
+def _clean_heading_ids(body: str) -> str:
+    """Readable, unique ASCII ids for headings (nbconvert percent-encodes accents)."""
+    used: set[str] = set()
+    renamed: dict[str, str] = {}
+    for _, anchor, _ in _HEADING_RE.findall(body):
+        slug, n = _slug(anchor), 2
+        while slug in used:
+            slug, n = f"{_slug(anchor)}-{n}", n + 1
+        used.add(slug)
+        renamed[anchor] = slug
+    for old, new in renamed.items():
+        body = body.replace(f'id="{old}"', f'id="{new}"').replace(f'href="#{old}"', f'href="#{new}"')
+    return body
+
+
 def _toc(body: str) -> list[dict]:
     """Sections (h2) with their sub-sections (h3), for a two-level table of contents."""
     entries: list[dict] = []
@@ -247,6 +270,7 @@ def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, foot
     exporter.exclude_output_prompt = True
     exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
     body, _ = exporter.from_notebook_node(book)
+    body = _clean_heading_ids(body)
     environment = Environment(loader=FileSystemLoader(_PACKAGE / "templates"),
                               autoescape=select_autoescape(["html", "j2"]))
     page = environment.get_template("rapport.html.j2")
