@@ -175,6 +175,23 @@ def command_nouveau_territoire(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_importer(args: argparse.Namespace) -> int:
+    from .importers import ImportFailed, import_anct_subsidies, import_insee_qpv
+
+    data_dir = _data_dir(args)
+    try:
+        if args.jeu == "insee-qpv":
+            communes = [c.strip() for c in args.communes.split(",") if c.strip()] if args.communes else None
+            report = import_insee_qpv(args.fichier, data_dir, args.territoire, communes, args.millesime)
+        else:
+            report = import_anct_subsidies(args.fichier, data_dir, args.contrat, args.annee)
+    except ImportFailed as failure:
+        print(failure, file=sys.stderr)
+        return 1
+    print(report.text())
+    return 0 if report.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _FrenchParser(
         prog="cdv",
@@ -206,6 +223,16 @@ def build_parser() -> argparse.ArgumentParser:
     rapports.add_argument("--silencieux", action="store_true", help="sans barre de progression")
     nouveau = add("nouveau-territoire", "crée un dossier de territoire à partir du modèle", command_nouveau_territoire)
     nouveau.add_argument("id", help="identifiant du territoire (nom du dossier)")
+    importer = add("importer", "importe des données ouvertes (INSEE, ANCT) dans les dossiers de territoire",
+                   command_importer)
+    importer.add_argument("jeu", choices=("insee-qpv", "anct-subventions"),
+                          help="insee-qpv : indicateurs INSEE des QPV ; anct-subventions : subventions ANCT")
+    importer.add_argument("fichier", help="fichier à importer (.csv ou .xlsx)")
+    importer.add_argument("--territoire", metavar="ID", help="insee-qpv : territoire à remplir (créé avec --communes)")
+    importer.add_argument("--communes", metavar="C1,C2", help="insee-qpv : QPV de ces communes")
+    importer.add_argument("--millesime", metavar="AAAA", help="insee-qpv : millésime (défaut : année du nom du fichier)")
+    importer.add_argument("--contrat", metavar="CODE", help="anct-subventions : ce contrat de ville seulement")
+    importer.add_argument("--annee", metavar="AAAA", help="anct-subventions : année (défaut : année du nom du fichier)")
     return parser
 
 

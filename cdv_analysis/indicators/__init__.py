@@ -24,10 +24,15 @@ from .programmation import (
     programmation_series,
     project_selection,
 )
+from .subventions import PORTEUR_TYPES, actions_by, funded_actions, largest_porteurs
 from .synthese import comparison_table, key_figures, qpv_population
 from .sante import actions_by_public, health_actions, health_context, partnership_levels, working_groups
 
 __all__ = [
+    "PORTEUR_TYPES",
+    "actions_by",
+    "funded_actions",
+    "largest_porteurs",
     "comparison_table",
     "key_figures",
     "qpv_population",

@@ -69,7 +69,7 @@ def pillar_amounts(territory: Territory, year: int | str) -> pd.DataFrame:
         split = money[filled(money, "pilier") & money["type_credit"].isin(["specifique", "droit_commun"])
                       & blank(money, "financeur") & money["montant"].notna()]
         if split.empty:
-            return pd.DataFrame(columns=PILLAR_COLUMNS)
+            return _pillars_from_actions(territory, year)
         rows = []
         for pillar, group in split.groupby("pilier"):
             overall = group[blank(group, "thematique")]
@@ -86,6 +86,24 @@ def pillar_amounts(territory: Territory, year: int | str) -> pd.DataFrame:
     result["part_publiee"] = pd.array(result["part_publiee"], dtype="Float64")
     result = result[PILLAR_COLUMNS]
     result.attrs.update(methode=method, total_publie=printed_total, annee=str(year))
+    return result
+
+
+def _pillars_from_actions(territory: Territory, year: int | str) -> pd.DataFrame:
+    """Pillar amounts added up from subsidised actions, when no pillar table is printed."""
+    actions = of_year(territory.table("actions"), year)
+    actions = actions[filled(actions, "pilier") & actions["montant"].notna() & (actions["dispositif"] == "anct")]
+    if actions.empty:
+        return pd.DataFrame(columns=PILLAR_COLUMNS)
+    result = (actions.groupby("pilier").agg(montant=("montant", "sum"), source=("source", "first"))
+              .reset_index())
+    result = _with_pillar_labels(result.assign(libelle_publie="", part_publiee=pd.NA,
+                                               section=f"subventions ANCT {year}"))
+    result["montant"] = result["montant"].astype(float)
+    result["part"] = 100 * result["montant"] / result["montant"].sum()
+    result = result[PILLAR_COLUMNS]
+    result.attrs.update(methode="somme des subventions ANCT par pilier (thèmes rapprochés des piliers)",
+                        total_publie=None, annee=str(year))
     return result
 
 

@@ -1,0 +1,472 @@
+"""Import public open data into territory folders: INSEE QPV indicators, ANCT subsidies.
+
+An importer only writes table files carrying its own suffix
+(``contexte.insee-qpv.csv``, ``actions.anct-2022.csv``) and records the SHA-256
+of each in the folder's ``.imports.json``: a file that is not there, or whose
+bytes changed since, was written by hand and is never overwritten. The whole
+input is checked before anything is written, so an import is all or nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .clean import ParseError, _fold_char, name_key, parse_figure, parse_montant
+from .formatting import euros, liste_fr, pluriel
+from .harmonise import vocabulary
+from .load import TERRITORY_FILE, _header_key, _read_metadata, _shown, discover_territories, read_raw_file, \
+    validate_territory
+from .notebook import write_atomic
+from .problems import Problem
+from .schemas import TABLES
+
+__all__ = ["ImportFailed", "ImportReport", "import_insee_qpv", "import_anct_subsidies", "MANIFEST"]
+
+MANIFEST = ".imports.json"
+INSEE_KEYS = ("code_qp", "nom_qp", "nom_commune")
+ANCT_HEADERS = (
+    "N°", "Numéro de l'action PRJ", "Libellé de l'action", "Raison sociale longue", "Type de tiers",
+    "Code contrat ville", "Libellé contrat ville", "Thème", "Sous-thèmes", "Mt engagé", "Région",
+)
+SKIP_REASONS = {
+    "secret": "valeurs couvertes par le secret statistique (cellules vides), non écrites",
+    "hors_selection": "lignes hors de la sélection (autres QPV ou autres contrats)",
+    "sans_contrat": "lignes sans code contrat (niveau national ou régional), non importées",
+}
+# Checked in order on the name key of « Type de tiers »: a CCAS or a « communauté
+# de communes » must not be taken for a commune.
+_TYPES_PORTEUR = (
+    ("ccas", "ccas|cias|actionsociale"),
+    ("epci", "epci|communaute|intercommunal|metropole|agglomeration"),
+    ("commune", "commune|mairie"),
+    ("association", "association"),
+    ("bailleur", "bailleur|hlm|habitat"),
+    ("etablissement_public", "etablissementpublic"),
+    ("entreprise", "entreprise|societe"),
+    ("departement", "departement"),
+    ("region", "region"),
+    ("etat", "^etat|prefecture"),
+)
+_ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+class ImportFailed(Exception):
+    """The input cannot be imported; nothing was written. Carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        lines = [f"Import impossible ({pluriel(len(self.problems), 'problème')}) ; aucun fichier n'a été écrit :"]
+        super().__init__("\n".join(lines + [f"  - {p}" for p in self.problems]))
+
+
+@dataclass
+class ImportReport:
+    """What an import wrote and left aside, worded in French by :meth:`text`."""
+
+    source: str
+    input: str
+    written: dict[str, int] = field(default_factory=dict)
+    skipped: Counter = field(default_factory=Counter)
+    skipped_amount: float = 0.0
+    unknown_themes: Counter = field(default_factory=Counter)
+    created: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every territory written validates without error."""
+        return not any(p.is_error for p in self.problems)
+
+    def text(self, limit: int = 30) -> str:
+        lines = [f"Import « {self.source} » depuis {self.input} :"]
+        lines.append(f"{pluriel(len(self.written), 'fichier écrit', 'fichiers écrits')} "
+                     f"({pluriel(sum(self.written.values()), 'ligne')}) :")
+        shown = sorted(self.written.items())
+        lines += [f"  - {name} : {pluriel(rows, 'ligne')}" for name, rows in shown[:limit]]
+        if len(shown) > limit:
+            rest = shown[limit:]
+            lines.append(f"  … et {pluriel(len(rest), 'autre fichier', 'autres fichiers')} "
+                         f"({pluriel(sum(rows for _, rows in rest), 'ligne')})")
+        for reason, count in sorted((r, n) for r, n in self.skipped.items() if n):
+            amount = f", {euros(self.skipped_amount, 2)} au total" if reason == "sans_contrat" else ""
+            lines.append(f"Ignoré : {count} {SKIP_REASONS[reason]}{amount}.")
+        if self.unknown_themes:
+            lines.append("Thèmes inconnus (pilier laissé vide ; à ajouter dans "
+                         "cdv_analysis/vocabulaires/themes_anct.yml) :")
+            lines += [f"  - « {theme} » : {pluriel(n, 'ligne')}" for theme, n in sorted(self.unknown_themes.items())]
+        if self.created:
+            lines.append(f"Territoires créés : {liste_fr(self.created)} (complétez leur territoire.yml).")
+        lines += self.messages
+        errors = [p for p in self.problems if p.is_error]
+        if self.problems:
+            lines.append(f"Validation après import : {pluriel(len(errors), 'erreur')} "
+                         f"(à corriger, voir « cdv valider ») :" if errors else "Validation après import :")
+            lines += [f"  {p.gravite} — {p}" for p in self.problems]
+        else:
+            lines.append("Validation après import : données valides.")
+        return "\n".join(lines)
+
+
+@dataclass
+class _Target:
+    """One territory folder an import writes to."""
+
+    folder: Path
+    meta: dict
+    new: bool = False
+    files: dict[str, tuple[str, int]] = field(default_factory=dict)  # name -> (CSV text, rows)
+
+
+# ---------------------------------------------------------------------------
+# Shared steps
+
+
+def _year(path: Path, given: int | str | None, option: str) -> int:
+    if given is not None and str(given).strip():
+        if re.fullmatch(r"(19|20)\d\d", str(given).strip()):
+            return int(given)
+        raise ImportFailed([Problem(_shown(path), f"une année sur quatre chiffres pour {option}", valeur=str(given))])
+    found = set(re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", path.name))
+    if len(found) == 1:
+        return int(found.pop())
+    raise ImportFailed([Problem(_shown(path), f"l'année des données : indiquez {option} AAAA (le nom du fichier "
+                                f"{'en contient plusieurs' if found else 'ne contient pas d’année'})")])
+
+
+def _read(path: Path, expected: tuple[str, ...]) -> tuple[pd.DataFrame, list[Problem]]:
+    """The input as strings, columns renamed to ``expected`` (headers compared without case or accents)."""
+    if not path.is_file():
+        raise ImportFailed([Problem(_shown(path), "un fichier existant (.csv ou .xlsx)")])
+    frame, problems = read_raw_file(path)
+    if frame is None:
+        raise ImportFailed(problems)
+    frame = frame.rename(columns={_header_key(name): name for name in expected})
+    listed = ", ".join(expected)
+    problems += [Problem(_shown(path), f"une colonne « {name} » (colonnes attendues : {listed})", ligne=1, colonne=name)
+                 for name in expected if name not in frame.columns]
+    if any(p.is_error for p in problems):
+        raise ImportFailed(problems)
+    frame[list(expected)] = frame[list(expected)].apply(lambda column: column.str.strip())
+    return frame, problems
+
+
+def _csv(table: str, rows: list[dict]) -> tuple[str, int]:
+    return pd.DataFrame(rows, columns=TABLES[table].column_names).to_csv(index=False, lineterminator="\n"), len(rows)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _manifest(folder: Path) -> tuple[dict, list[Problem]]:
+    path = folder / MANIFEST
+    if not path.is_file():
+        return {}, []
+    try:
+        return dict(json.loads(path.read_text("utf-8"))), []
+    except (ValueError, TypeError) as exc:
+        return {}, [Problem(_shown(path), f"le registre des imports au format JSON ({exc}) ; supprimez-le et "
+                            "retirez les fichiers importés pour réimporter")]
+
+
+def _metadata(folder: Path) -> tuple[dict, list[Problem]]:
+    meta, problems = _read_metadata(folder)
+    # Missing keys are for `cdv valider` to report; only an unreadable file stops an import.
+    return meta, ([] if meta else problems)
+
+
+def _with_source(meta: dict, entry: dict) -> dict:
+    """``meta`` with the source ``entry`` added, or put in place of the source of the same id."""
+    sources = list(meta.get("sources") or [])
+    ids = [s.get("id") if isinstance(s, dict) else None for s in sources]
+    if entry["id"] in ids:
+        sources[ids.index(entry["id"])] = entry
+    else:
+        sources.append(entry)
+    return {**meta, "sources": sources}
+
+
+def _commit(targets: list[_Target], entry: dict, report: ImportReport, problems: list[Problem]) -> ImportReport:
+    """Refuse to overwrite hand-made files, then write every target; nothing is written on any error."""
+    manifests = {}
+    for target in targets:
+        manifests[target.folder], found = _manifest(target.folder)
+        problems += found
+        for name in target.files:
+            path = target.folder / name
+            if path.exists() and manifests[target.folder].get(name) != _sha(path.read_bytes()):
+                problems.append(Problem(_shown(path), "un fichier écrit par un import précédent et inchangé depuis : "
+                                        "ce fichier a été saisi ou modifié à la main, l'import ne l'écrase pas "
+                                        "(renommez-le ou supprimez-le pour réimporter)"))
+    if any(p.is_error for p in problems):
+        raise ImportFailed([p for p in problems if p.is_error])
+    for target in targets:
+        manifest = manifests[target.folder]
+        for name, (text, rows) in sorted(target.files.items()):
+            write_atomic(target.folder / name, text)
+            manifest[name] = _sha(text.encode("utf-8"))
+            report.written[_shown(target.folder / name)] = rows
+        meta = _with_source(target.meta, entry)
+        # Rewriting territoire.yml loses its comments: only done when something changed.
+        if target.new or meta != target.meta:
+            write_atomic(target.folder / TERRITORY_FILE, yaml.safe_dump(meta, allow_unicode=True, sort_keys=False))
+        write_atomic(target.folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        if target.new:
+            report.created.append(target.folder.name)
+        report.problems += validate_territory(target.folder)
+    return report
+
+
+# ---------------------------------------------------------------------------
+# INSEE: indicators of the priority neighbourhoods
+
+
+def _communes_of(printed: str) -> list[str]:
+    """A QPV over several communes lists them in one cell (« Séméac, Tarbes »)."""
+    return [part.strip() for part in re.split(r"[,;/]", printed) if part.strip()]
+
+
+def _commune_mask(frame: pd.DataFrame, communes: list[str]) -> pd.Series:
+    wanted = {name_key(c) for c in communes}
+    return frame["nom_commune"].map(lambda cell: any(name_key(c) in wanted for c in _communes_of(cell)))
+
+
+def _insee_selection(frame: pd.DataFrame, shown: str, data_dir: Path, territory: str | None,
+                     communes: list[str] | None) -> tuple[list[tuple[_Target, pd.Series]], list[Problem], list[str]]:
+    """Each territory to write with the mask of its QPV rows; problems; messages."""
+    codes = frame["code_qp"].str.upper()
+    problems, messages, selection = [], [], []
+
+    def by_codes(folder: Path, meta: dict, declared: list[str]) -> None:
+        yml = _shown(folder / TERRITORY_FILE)
+        problems.extend(Problem(yml, f"un code de QPV présent dans {shown} (colonne code_qp)", colonne="qpv",
+                                valeur=code) for code in declared if code not in set(codes))
+        selection.append((_Target(folder, meta), codes.isin(declared)))
+
+    if territory is None:
+        if communes:
+            problems.append(Problem(shown, "l'option --territoire avec --communes (le territoire à remplir)"))
+        for tid in discover_territories(data_dir):
+            meta, found = _metadata(data_dir / tid)
+            problems += found
+            declared = [str(q["code"]).upper() for q in meta.get("qpv") or [] if isinstance(q, dict) and q.get("code")]
+            if declared and codes.isin(declared).any():
+                by_codes(data_dir / tid, meta, declared)
+            elif declared:
+                messages.append(f"Territoire {tid} : aucun de ses QPV n'est dans {shown}, il n'est pas modifié.")
+        if not selection and not problems:
+            problems.append(Problem(shown, "des QPV d'un territoire de " + _shown(data_dir) + " : aucun territoire "
+                                    "n'y déclare de code QPV présent dans le fichier ; indiquez --territoire (et --communes)"))
+        return selection, problems, messages
+    folder = data_dir / territory
+    if not (folder / TERRITORY_FILE).is_file():
+        if not _ID_RE.fullmatch(territory):
+            problems.append(Problem(_shown(folder), "un identifiant de territoire en minuscules, chiffres, - ou _",
+                                    valeur=territory))
+        elif not communes:
+            problems.append(Problem(_shown(folder), "un dossier de territoire existant, ou l'option --communes "
+                                    "pour le créer à partir des QPV de ces communes"))
+        else:
+            mask = _commune_mask(frame, communes)
+            spelled = {name_key(c): c for cell in frame.loc[mask, "nom_commune"] for c in _communes_of(cell)}
+            qpv = [{"nom": row.nom_qp, "communes": _communes_of(row.nom_commune), "code": row.code_qp.upper(),
+                    "type": "etat"} for row in frame[mask].sort_values("code_qp").itertuples()]
+            meta = {"id": territory, "nom": f"Territoire {territory.upper()}", "sigle": territory.upper(),
+                    "communes": [spelled.get(name_key(c), c) for c in communes], "qpv": qpv, "sources": []}
+            selection.append((_Target(folder, meta, new=True), mask))
+        return selection, problems, messages
+    meta, found = _metadata(folder)
+    problems += found
+    declared = [str(q["code"]).upper() for q in meta.get("qpv") or [] if isinstance(q, dict) and q.get("code")]
+    if communes or (not declared and meta.get("communes")):
+        selection.append((_Target(folder, meta), _commune_mask(frame, communes or [str(c) for c in meta["communes"]])))
+    elif declared:
+        by_codes(folder, meta, declared)
+    else:
+        problems.append(Problem(_shown(folder / TERRITORY_FILE), "des codes de QPV sous « qpv: » (code: QP…) ou "
+                                "l'option --communes pour choisir les quartiers du territoire", colonne="qpv"))
+    return selection, problems, messages
+
+
+def _decimal(value: str) -> str:
+    # INSEE writes machine numbers: its dot is always decimal, while the loader
+    # reads « 1.234 » as a French thousands separator. The comma is unambiguous.
+    return value.replace(".", ",") if re.fullmatch(r"-?\d+\.\d+", value) else value
+
+
+def import_insee_qpv(path: Path | str, data_dir: Path | str, territory: str | None = None,
+                     communes: list[str] | None = None, vintage: int | str | None = None) -> ImportReport:
+    """Write ``contexte.insee-qpv.csv`` of a territory from INSEE's QPV indicator file.
+
+    The QPV are those whose ``code`` is listed in the territory's territoire.yml,
+    or those of ``communes``; with ``communes`` a missing territory folder is
+    created. Without ``territory``, every territory declaring QPV codes found in
+    the file is filled. Blank cells (statistical secrecy) are counted, not written.
+    """
+    path, data_dir = Path(path), Path(data_dir)
+    vintage = _year(path, vintage, "--millesime")
+    frame, problems = _read(path, INSEE_KEYS)
+    shown, vocab = _shown(path), vocabulary("indicateurs_insee")
+    indicators = [column for column in vocab.labels if column in frame.columns]
+    for column in indicators:
+        frame[column] = frame[column].str.strip()
+        for line, value in zip(frame["ligne"], frame[column]):
+            try:
+                if value:
+                    parse_figure(value)
+            except ParseError:
+                problems.append(Problem(shown, "un nombre (ex. « 43,9 » ou « 10136 ») ou une cellule vide "
+                                        "(secret statistique)", ligne=int(line), colonne=column, valeur=value))
+    if not indicators:
+        problems.append(Problem(shown, "au moins une colonne d'indicateur (" + ", ".join(vocab.labels) + ")", ligne=1))
+    selection, found, messages = _insee_selection(frame, shown, data_dir, territory, communes)
+    problems += found
+    for target, mask in selection:
+        if not mask.any():
+            problems.append(Problem(_shown(target.folder), "au moins un QPV du territoire dans " + shown
+                                    + (" (communes : " + ", ".join(communes) + ")" if communes else "")))
+    if any(p.is_error for p in problems):
+        raise ImportFailed([p for p in problems if p.is_error])
+    source = f"insee-qpv-{vintage}"
+    report = ImportReport(source, path.name, messages=messages)
+    ignored = [c for c in frame.columns if c not in vocab.labels and c not in {*INSEE_KEYS, "ligne", "fichier"}]
+    if ignored:
+        report.messages.append("Colonnes non importées (absentes de vocabulaires/indicateurs_insee.yml) : "
+                               + ", ".join(ignored) + ".")
+    for target, mask in selection:
+        report.skipped["hors_selection"] += int((~mask).sum())
+        rows = []
+        for row in frame[mask].sort_values(["code_qp", "ligne"]).to_dict("records"):
+            for column in indicators:
+                if not row[column]:
+                    report.skipped["secret"] += 1
+                    continue
+                rows.append({
+                    "perimetre": f"{row['code_qp'].upper()} – {row['nom_qp']} ({row['nom_commune']})",
+                    "theme": vocab.attributes[column]["theme"], "indicateur": vocab.labels[column],
+                    "valeur": _decimal(row[column]), "unite": vocab.attributes[column]["unite"], "annee": vintage,
+                    "source": source, "section": f"{path.name}, ligne {row['ligne']}, colonne {column}",
+                    "support": "tableau",
+                })
+        target.files["contexte.insee-qpv.csv"] = _csv("contexte", rows)
+    entry = {"id": source, "fichier": path.name,
+             "titre": f"INSEE – indicateurs des quartiers prioritaires (millésime {vintage})",
+             "editeur": "INSEE", "type": "import", "annees": [vintage]}
+    return _commit([target for target, _ in selection], entry, report, problems)
+
+
+# ---------------------------------------------------------------------------
+# ANCT: subsidies of the politique de la ville, one row per funded action
+
+
+def _type_porteur(printed: str) -> str:
+    key = name_key(printed)
+    return next((code for code, pattern in _TYPES_PORTEUR if re.search(pattern, key)), "autre") if key else ""
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", "".join(map(_fold_char, text))).strip("-")
+
+
+def _anct_folders(data_dir: Path, codes: list[str], labels: dict[str, str]) -> tuple[dict, dict, list[Problem]]:
+    """Folder of each contract code: the territory declaring it, else a new slug of its label."""
+    existing, metas, problems = {}, {}, []
+    for tid in discover_territories(data_dir):
+        meta, found = _metadata(data_dir / tid)
+        problems += found
+        code = str((meta.get("contrat") or {}).get("code") or "").strip().upper()
+        if code:
+            existing.setdefault(code, tid)
+            metas[tid] = meta
+    taken = {child.name for child in data_dir.iterdir()} if data_dir.is_dir() else set()
+    folders = {}
+    for code in codes:
+        if code in existing:
+            folders[code] = existing[code]
+            continue
+        slug = _slug(labels[code]) or code.lower()
+        folders[code] = slug if slug not in taken else f"{slug}-{_slug(code)}"
+        taken.add(folders[code])
+    return folders, metas, problems
+
+
+def import_anct_subsidies(path: Path | str, data_dir: Path | str, contract: str | None = None,
+                          year: int | str | None = None) -> ImportReport:
+    """Write ``actions.anct-<year>.csv`` of each contract in ANCT's subsidies file (or of ``contract`` only).
+
+    A contract goes to the territory whose territoire.yml declares its code
+    (``contrat: {code: …}``); otherwise a territory is created, named after the
+    contract. Rows without a contract code are counted, with their amount.
+    """
+    path, data_dir = Path(path), Path(data_dir)
+    year = _year(path, year, "--annee")
+    frame, problems = _read(path, ANCT_HEADERS)
+    shown = _shown(path)
+    amounts = []
+    for line, value in zip(frame["ligne"], frame["Mt engagé"]):
+        try:
+            amounts.append(parse_montant(value) if value else 0.0)
+        except ParseError:
+            amounts.append(0.0)
+            problems.append(Problem(shown, "un montant en euros (ex. « 12 500,00 » ou « 12500.5 »)", ligne=int(line),
+                                    colonne="Mt engagé", valeur=value))
+    problems += [Problem(shown, "un libellé d'action (cellule obligatoire)", ligne=int(line),
+                         colonne="Libellé de l'action", valeur="")
+                 for line in frame.loc[frame["Libellé de l'action"] == "", "ligne"]]
+    frame["code"] = frame["Code contrat ville"].str.upper()
+    no_contract = frame["code"] == ""
+    chosen = ~no_contract & (frame["code"] == contract.strip().upper() if contract else True)
+    if contract and not chosen.any():
+        problems.append(Problem(shown, f"au moins une ligne du contrat « {contract} »", colonne="Code contrat ville"))
+    codes = sorted(frame.loc[chosen, "code"].unique())
+    labels = {code: Counter(printed[printed != ""]).most_common(1)[0][0] if (printed != "").any() else ""
+              for code, printed in frame[chosen].groupby("code")["Libellé contrat ville"]}
+    folders, metas, found = _anct_folders(data_dir, codes, labels)
+    problems += found
+    if any(p.is_error for p in problems):
+        raise ImportFailed([p for p in problems if p.is_error])
+    source = f"anct-{year}"
+    report = ImportReport(source, path.name)
+    report.skipped["sans_contrat"] = int(no_contract.sum())
+    report.skipped_amount = float(pd.Series(amounts, index=frame.index)[no_contract].sum())
+    if int((~chosen & ~no_contract).sum()):
+        report.skipped["hors_selection"] = int((~chosen & ~no_contract).sum())
+    pillars, kinds = vocabulary("themes_anct"), {}
+    targets = []
+    for code, group in frame[chosen].groupby("code", sort=True):
+        tid = folders[code]
+        if tid in metas:
+            target = _Target(data_dir / tid, metas[tid])
+        else:
+            regions = group.loc[group["Région"] != "", "Région"]
+            meta = {"id": tid, "nom": labels[code] or f"Contrat de ville {code}", "sigle": code,
+                    "region": Counter(regions).most_common(1)[0][0] if len(regions) else None,
+                    "contrat": {"code": code}, "sources": []}
+            target = _Target(data_dir / tid, {k: v for k, v in meta.items() if v is not None}, new=True)
+        rows = []
+        for row in group.sort_values("ligne").to_dict("records"):
+            pillar = pillars.code(row["Thème"])
+            if row["Thème"] and pillar is None:
+                report.unknown_themes[row["Thème"]] += 1
+            kind = kinds.setdefault(row["Type de tiers"], _type_porteur(row["Type de tiers"]))
+            rows.append({
+                "annee": year, "dispositif": "anct", "numero": row["N°"], "axe": row["Sous-thèmes"],
+                "thematique": row["Thème"], "pilier": pillar or "", "porteur": row["Raison sociale longue"],
+                "type_porteur": kind, "intitule": row["Libellé de l'action"], "montant": row["Mt engagé"],
+                "source": source, "section": f"{path.name}, ligne {row['ligne']}",
+                "remarque": f"PRJ {row[ANCT_HEADERS[1]]}" if row[ANCT_HEADERS[1]] else "",
+            })
+        target.files[f"actions.anct-{year}.csv"] = _csv("actions", rows)
+        targets.append(target)
+    entry = {"id": source, "fichier": path.name, "titre": f"ANCT – subventions politique de la ville {year} (open data)",
+             "editeur": "ANCT", "type": "import", "annees": [year], "annee_rapport": year}
+    return _commit(targets, entry, report, problems)

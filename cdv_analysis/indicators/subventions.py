@@ -1,0 +1,64 @@
+"""Subsidised actions one by one (e.g. imported from ANCT's open data): themes, pillars, porteurs."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..harmonise import pillar_label, pillar_order
+from ..load import Territory
+from ._common import of_year, text
+
+__all__ = ["funded_actions", "actions_by", "largest_porteurs", "PORTEUR_TYPES"]
+
+PORTEUR_TYPES = {
+    "association": "associations", "commune": "communes", "ccas": "CCAS et CIAS", "epci": "intercommunalités",
+    "conseil_citoyen": "conseils citoyens", "etat": "services de l'État", "bailleur": "bailleurs sociaux",
+    "departement": "départements", "region": "régions", "etablissement_public": "établissements publics",
+    "entreprise": "entreprises", "autre": "autres porteurs", "": "type non précisé",
+}
+
+
+def funded_actions(territory: Territory, year: int | str, dispositif: str = "anct") -> pd.DataFrame:
+    """Action rows of one funding scheme (by default the ANCT subsidies) with an amount."""
+    actions = of_year(territory.table("actions"), year)
+    return actions[(actions["dispositif"] == dispositif) & actions["montant"].notna()].reset_index(drop=True)
+
+
+def actions_by(territory: Territory, year: int | str, by: str, dispositif: str = "anct") -> pd.DataFrame:
+    """Number of actions and amount by ``thematique``, ``pilier`` or ``type_porteur``, largest first."""
+    actions = funded_actions(territory, year, dispositif)
+    columns = [by, "libelle", "actions", "montant", "part"]
+    if actions.empty:
+        return pd.DataFrame(columns=columns)
+    keys = actions[by].map(text)
+    table = (actions.assign(_key=keys).groupby("_key")
+             .agg(actions=("intitule", "size"), montant=("montant", "sum")).reset_index().rename(columns={"_key": by}))
+    if by == "pilier":
+        table["libelle"] = table[by].map(lambda c: pillar_label(c) if c else "pilier non déterminé")
+        table = table.assign(_ordre=table[by].map(lambda c: pillar_order(c) if c else 99)).sort_values("_ordre")
+        table = table.drop(columns="_ordre")
+    else:
+        labels = PORTEUR_TYPES if by == "type_porteur" else {}
+        table["libelle"] = table[by].map(lambda v: labels.get(v, v or "non précisé"))
+        table = table.sort_values("montant", ascending=False)
+    table["montant"] = table["montant"].astype(float)
+    table["part"] = 100 * table["montant"] / table["montant"].sum()
+    table = table[columns].reset_index(drop=True)
+    table.attrs.update(total=float(actions["montant"].sum()), actions=len(actions),
+                       source=actions["source"].iloc[0], section=f"{dispositif} {year}")
+    return table
+
+
+def largest_porteurs(territory: Territory, year: int | str, top: int = 10, dispositif: str = "anct") -> pd.DataFrame:
+    """The porteurs receiving the most, with their number of actions and share of the total."""
+    actions = funded_actions(territory, year, dispositif)
+    if actions.empty:
+        return pd.DataFrame(columns=["porteur", "type_porteur", "actions", "montant", "part"])
+    grouped = (actions.groupby("porteur_cle")
+               .agg(porteur=("porteur", "first"), type_porteur=("type_porteur", "first"),
+                    actions=("intitule", "size"), montant=("montant", "sum"))
+               .sort_values("montant", ascending=False).reset_index(drop=True))
+    grouped["montant"] = grouped["montant"].astype(float)
+    grouped["part"] = 100 * grouped["montant"] / float(actions["montant"].sum())
+    grouped.attrs.update(porteurs=len(grouped), total=float(actions["montant"].sum()))
+    return grouped.head(top)
