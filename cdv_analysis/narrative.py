@@ -615,3 +615,50 @@ def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | Non
         text += " Territoires écartés faute de données valides : " + liste_fr(
             [f"{tid} ({reason})" for tid, reason in skipped.items()]) + "."
     return text
+
+
+def qpv_profiles_paragraph(profiles: pd.DataFrame) -> str:
+    """Range of each key INSEE indicator across the territory's QPV, with INSEE's caveats."""
+    from .indicators import INSEE_CAVEATS
+
+    if profiles is None or profiles.empty:
+        return ""
+    labels = profiles.attrs.get("libelles", {})
+    units = profiles.attrs.get("unites", {})
+    sentences = []
+    for column, label in labels.items():
+        values = profiles[["qpv", column]].dropna()
+        if values.empty:
+            continue
+        fmt = pourcent if units.get(column) == "%" else (lambda v: nombre(v, 1))
+        low, high = values.loc[values[column].idxmin()], values.loc[values[column].idxmax()]
+        if len(values) == 1:
+            sentences.append(f"{_cap(label)} : {fmt(high[column])} ({high['qpv']}).")
+        else:
+            sentences.append(f"{_cap(label)} : de {fmt(low[column])} ({low['qpv']}) à {fmt(high[column])} "
+                             f"({high['qpv']}).")
+    secret = int(profiles[list(labels)].isna().sum().sum())
+    head = (f"Millésime {profiles.attrs.get('millesime', '')} des indicateurs de l'INSEE, pour "
+            f"{pluriel(len(profiles), 'quartier prioritaire', 'quartiers prioritaires')}.")
+    if secret:
+        head += f" {pluriel(secret, 'valeur est couverte', 'valeurs sont couvertes')} par le secret statistique."
+    return head + "\n\n" + "\n".join(f"- {s}" for s in sentences) + f"\n\n{INSEE_CAVEATS}"
+
+
+def subsidies_paragraph(by_theme: pd.DataFrame, porteurs: pd.DataFrame) -> str:
+    """ANCT subsidies of the year: total, actions, leading themes and porteurs."""
+    if by_theme is None or by_theme.empty:
+        return ""
+    total, actions = by_theme.attrs.get("total", by_theme["montant"].sum()), by_theme.attrs.get("actions")
+    text = f"Les subventions de l'ANCT engagées pour ce contrat s'élèvent à {euros(total)}"
+    if actions:
+        text += f" pour {pluriel(actions, 'action')}"
+    leaders = by_theme.head(3)
+    text += (". Les thèmes les mieux dotés sont " + liste_fr(
+        [f"{guillemets(r.libelle)} ({euros(r.montant)}, soit {pourcent(r.part)})" for r in leaders.itertuples()]) + ".")
+    if porteurs is not None and not porteurs.empty:
+        count = porteurs.attrs.get("porteurs", len(porteurs))
+        first = porteurs.iloc[0]
+        text += (f" {_cap(pluriel(count, 'porteur'))} en {_verb(count, 'bénéficie', 'bénéficient')} ; le premier, "
+                 f"{first['porteur']}, reçoit {euros(first['montant'])} ({pourcent(first['part'])}).")
+    return text

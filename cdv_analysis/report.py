@@ -42,10 +42,10 @@ __all__ = [
     "render_html",
 ]
 
-SECTIONS = ("01_synthese", "02_programmation", "03_gouvernance", "04_sante", "05_participation",
-            "06_qualite", "07_sources")
+SECTIONS = ("01_synthese", "02_contexte", "03_programmation", "04_gouvernance", "05_sante",
+            "06_participation", "07_qualite", "08_sources")
 COMPARISON = "comparaison"
-REPORT_FORMAT = "1"  # bump to invalidate every cached report when the page format changes
+REPORT_FORMAT = "2"  # bump to invalidate every cached report when the page format changes
 CACHE_FILE = ".empreinte.json"
 FAILED_NOTEBOOK = "rapport.echec.ipynb"
 _PACKAGE = Path(__file__).resolve().parent

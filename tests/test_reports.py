@@ -114,7 +114,7 @@ def test_broken_notebook_fails_alone_and_keeps_the_good_report(built, raw_dir, t
     _, out, processed = built
     notebooks = tmp_path / "notebooks"
     shutil.copytree(PROJECT / "notebooks", notebooks)
-    health = notebooks / "04_sante.ipynb"
+    health = notebooks / "05_sante.ipynb"
     book = nbformat.read(health, as_version=4)
     book.cells.insert(3, nbformat.v4.new_code_cell(
         'if territoire == "call":\n    raise RuntimeError("section cassée exprès")'))

@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..load import Territory
 
-__all__ = ["qpv_gaps", "REFERENCES"]
+__all__ = ["qpv_gaps", "qpv_profiles", "REFERENCES", "KEY_INSEE_COLUMNS", "INSEE_CAVEATS"]
 
 REFERENCES = ("reste de l'EPCI", "EPCI", "QPV du département", "département", "région", "France")
 
@@ -39,3 +39,39 @@ def qpv_gaps(territory: Territory) -> pd.DataFrame:
                          "ecart": q - r, "ratio": q / r if r else float("nan"), "source": qpv["source"].iloc[0]})
             break
     return pd.DataFrame(rows, columns=columns)
+
+
+KEY_INSEE_COLUMNS = ("tp60", "tx_tot_empl", "ind_jeune", "tx_tot_eprec")
+INSEE_CAVEATS = (
+    "Précautions (INSEE) : ces indicateurs ne s'additionnent pas d'un quartier à l'autre (ce sont des taux "
+    "et des médianes) ; les valeurs couvertes par le secret statistique ne sont pas diffusées et manquent ici ; "
+    "les millésimes ne sont pas comparables entre eux à l'échelle infra-communale."
+)
+
+
+def _insee_labels() -> dict[str, dict]:
+    from importlib import resources
+
+    import yaml
+
+    text = resources.files("cdv_analysis").joinpath("vocabulaires", "indicateurs_insee.yml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def qpv_profiles(territory: Territory, columns: tuple[str, ...] = KEY_INSEE_COLUMNS) -> pd.DataFrame:
+    """One row per QPV with the key INSEE indicators (poverty, employment, youth, precarious jobs)."""
+    table = territory.table("contexte")
+    imported = table[table["source"].str.startswith("insee-qpv") & table["valeur"].notna()]
+    labels = _insee_labels()
+    wanted = {labels[c]["libelle"]: c for c in columns if c in labels}
+    imported = imported[imported["indicateur"].isin(wanted)]
+    if imported.empty:
+        return pd.DataFrame(columns=["qpv", *columns])
+    profiles = imported.pivot_table(index="perimetre", columns="indicateur", values="valeur", aggfunc="first")
+    profiles = profiles.rename(columns=wanted).reindex(columns=list(columns)).reset_index(names="qpv")
+    profiles.columns.name = None
+    profiles.attrs.update(libelles={c: labels[c]["libelle"] for c in columns if c in labels},
+                          unites={c: labels[c]["unite"] for c in columns if c in labels},
+                          millesime=", ".join(sorted(set(imported["annee"]))),
+                          source=imported["source"].iloc[0], section="indicateurs INSEE des quartiers prioritaires")
+    return profiles
