@@ -137,31 +137,37 @@ def _parts_of(total: dict[str, str], candidates: list[tuple[int, dict[str, str]]
     return grouped
 
 
-def check_totals(territory: Territory) -> list[Finding]:
-    """A printed total that differs from the sum of the parts printed beside it."""
-    findings = []
+def _printed_tables(territory: Territory, with_value: bool = False):
+    """Each printed table (one section, one support, one year and measure) with its rows' breakdowns."""
     for table, value in VALUE.items():
         frame = territory.table(table)
         if frame.empty:
             continue
-        frame = frame[frame[value].notna() & (frame["mesure"] != "evolution")]
-        for (annee, mesure, section, support), group in frame.groupby(["annee", "mesure", "section", "support"],
-                                                                       dropna=False):
-            rows = [(i, _dims(r, BREAKDOWN[table])) for i, r in group.iterrows()]
-            for index, dims in rows:
-                for axes, members in _parts_of(dims, rows).items():
-                    if len(members) < 2:
-                        continue
-                    total = float(group.loc[index, value])
-                    computed = float(group.loc[members, value].sum())
-                    if abs(total - computed) >= 0.5:
-                        label = " × ".join(sorted(axes))
-                        findings.append(Finding(
-                            "total ≠ somme des parties",
-                            f"{table} {annee} ({mesure}) : le total imprimé diffère de la somme de ses "
-                            f"{len(members)} lignes de détail (par {label}) ; écart de {_fmt(table, computed - total)}",
-                            _fmt(table, total), _fmt(table, computed),
-                            str(group.loc[index, "source"]), str(section), territory.id, str(annee)))
+        frame = frame[frame["mesure"] != "evolution"]
+        if with_value:
+            frame = frame[frame[value].notna()]
+        for key, group in frame.groupby(["annee", "mesure", "section", "support"], dropna=False):
+            yield table, value, key, group, [(i, _dims(r, BREAKDOWN[table])) for i, r in group.iterrows()]
+
+
+def check_totals(territory: Territory) -> list[Finding]:
+    """A printed total that differs from the sum of the parts printed beside it."""
+    findings = []
+    for table, value, (annee, mesure, section, _), group, rows in _printed_tables(territory, with_value=True):
+        for index, dims in rows:
+            for axes, members in _parts_of(dims, rows).items():
+                if len(members) < 2:
+                    continue
+                total = float(group.loc[index, value])
+                computed = float(group.loc[members, value].sum())
+                if abs(total - computed) >= 0.5:
+                    label = " × ".join(sorted(axes))
+                    findings.append(Finding(
+                        "total ≠ somme des parties",
+                        f"{table} {annee} ({mesure}) : le total imprimé diffère de la somme de ses "
+                        f"{len(members)} lignes de détail (par {label}) ; écart de {_fmt(table, computed - total)}",
+                        _fmt(table, total), _fmt(table, computed),
+                        str(group.loc[index, "source"]), str(section), territory.id, str(annee)))
     return findings
 
 
@@ -201,33 +207,26 @@ def check_shares(territory: Territory) -> list[Finding]:
 def check_printed_shares(territory: Territory) -> list[Finding]:
     """A printed share that is not the part's amount divided by the printed total."""
     findings = []
-    for table, value in VALUE.items():
-        frame = territory.table(table)
-        if frame.empty:
-            continue
-        frame = frame[frame["mesure"] != "evolution"]
-        for (annee, mesure, section, support), group in frame.groupby(["annee", "mesure", "section", "support"],
-                                                                       dropna=False):
-            rows = [(i, _dims(r, BREAKDOWN[table])) for i, r in group.iterrows()]
-            for index, dims in rows:
-                total = group.loc[index, value]
-                if pd.isna(total) or total == 0:
-                    continue
-                for members in _parts_of(dims, rows).values():
-                    for member in members:
-                        part, printed = group.loc[member, value], group.loc[member, "part_publiee_publie"]
-                        if pd.isna(part) or not printed or _is_approximate(printed):
-                            continue
-                        computed = 100 * float(part) / float(total)
-                        decimals = decimals_of(printed)
-                        if abs(computed - float(group.loc[member, "part_publiee"])) > 0.5 * 10 ** -decimals + 1e-9:
-                            findings.append(Finding(
-                                "part imprimée ≠ part recalculée",
-                                f"{table} {annee} : la part imprimée de « "
-                                f"{' / '.join(_dims(group.loc[member], BREAKDOWN[table]).values())} » ne correspond "
-                                f"pas à {_fmt(table, part)} sur {_fmt(table, total)}",
-                                printed, pourcent(computed, max(decimals, 1)), str(group.loc[member, "source"]),
-                                str(section), territory.id, str(annee)))
+    for table, value, (annee, mesure, section, _), group, rows in _printed_tables(territory):
+        for index, dims in rows:
+            total = group.loc[index, value]
+            if pd.isna(total) or total == 0:
+                continue
+            for members in _parts_of(dims, rows).values():
+                for member in members:
+                    part, printed = group.loc[member, value], group.loc[member, "part_publiee_publie"]
+                    if pd.isna(part) or not printed or _is_approximate(printed):
+                        continue
+                    computed = 100 * float(part) / float(total)
+                    decimals = decimals_of(printed)
+                    if abs(computed - float(group.loc[member, "part_publiee"])) > 0.5 * 10 ** -decimals + 1e-9:
+                        findings.append(Finding(
+                            "part imprimée ≠ part recalculée",
+                            f"{table} {annee} : la part imprimée de « "
+                            f"{' / '.join(_dims(group.loc[member], BREAKDOWN[table]).values())} » ne correspond "
+                            f"pas à {_fmt(table, part)} sur {_fmt(table, total)}",
+                            printed, pourcent(computed, max(decimals, 1)), str(group.loc[member, "source"]),
+                            str(section), territory.id, str(annee)))
     return findings
 
 
