@@ -52,7 +52,7 @@ def generate(target: Path, rows: int = 40_000, contracts: int = 435, seed: int =
             theme = rng.choice(themes)
             code, label, region = rng.choice(codes) if rng.random() > 0.02 else ("", "", rng.choice(REGIONS))
             writer.writerow([
-                number, f"PRJ-2022-{number:06d}", f"Action {number} – {rng.choice(THEMES[theme]).lower()}",
+                number, f"{2022_000_000 + number}", f"Action {number} – {rng.choice(THEMES[theme]).lower()}",
                 f"Association {rng.randint(1, 5000)}", rng.choice(TIERS), code, label, theme,
                 rng.choice(THEMES[theme]), nombre(rng.randint(5, 600) * 100, 2), region,
             ])

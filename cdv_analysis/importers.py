@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 import re
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,10 +39,10 @@ ANCT_HEADERS = (
     "N°", "Numéro de l'action PRJ", "Libellé de l'action", "Raison sociale longue", "Type de tiers",
     "Code contrat ville", "Libellé contrat ville", "Thème", "Sous-thèmes", "Mt engagé", "Région",
 )
-SKIP_REASONS = {
-    "secret": "valeurs couvertes par le secret statistique (cellules vides), non écrites",
-    "hors_selection": "lignes hors de la sélection (autres QPV ou autres contrats)",
-    "sans_contrat": "lignes sans code contrat (niveau national ou régional), non importées",
+SKIP_REASONS = {  # reason: (French explanation, what is counted)
+    "secret": ("secret statistique, cellules vides", "valeur"),
+    "hors_selection": ("hors de la sélection : autres QPV ou autres contrats", "ligne"),
+    "sans_contrat": ("sans code contrat : niveau national ou régional", "ligne"),
 }
 # Checked in order on the name key of « Type de tiers »: a CCAS or a « communauté
 # de communes » must not be taken for a commune.
@@ -95,16 +98,20 @@ class ImportReport:
         if len(shown) > limit:
             rest = shown[limit:]
             lines.append(f"  … et {pluriel(len(rest), 'autre fichier', 'autres fichiers')} "
-                         f"({pluriel(sum(rows for _, rows in rest), 'ligne')})")
+                         f"({pluriel(sum(rows for _, rows in rest), 'ligne')}).")
         for reason, count in sorted((r, n) for r, n in self.skipped.items() if n):
             amount = f", {euros(self.skipped_amount, 2)} au total" if reason == "sans_contrat" else ""
-            lines.append(f"Ignoré : {count} {SKIP_REASONS[reason]}{amount}.")
+            why, counted = SKIP_REASONS[reason]
+            lines.append(f"Non importé ({why}) : {pluriel(count, counted)}{amount}.")
         if self.unknown_themes:
             lines.append("Thèmes inconnus (pilier laissé vide ; à ajouter dans "
                          "cdv_analysis/vocabulaires/themes_anct.yml) :")
             lines += [f"  - « {theme} » : {pluriel(n, 'ligne')}" for theme, n in sorted(self.unknown_themes.items())]
         if self.created:
-            lines.append(f"Territoires créés : {liste_fr(self.created)} (complétez leur territoire.yml).")
+            created = sorted(self.created)
+            more = [f"{pluriel(len(created) - limit, 'autre')}"] if len(created) > limit else []
+            lines.append(f"{pluriel(len(created), 'territoire créé', 'territoires créés')} : "
+                         f"{liste_fr(created[:limit] + more)} (complétez leur territoire.yml).")
         lines += self.messages
         errors = [p for p in self.problems if p.is_error]
         if self.problems:
@@ -222,8 +229,18 @@ def _commit(targets: list[_Target], entry: dict, report: ImportReport, problems:
         write_atomic(target.folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
         if target.new:
             report.created.append(target.folder.name)
-        report.problems += validate_territory(target.folder)
+    for found in _validate_all([target.folder for target in targets]):
+        report.problems += found
     return report
+
+
+def _validate_all(folders: list[Path]) -> list[list[Problem]]:
+    """``validate_territory`` of each folder; a national file fills hundreds, so on several cores."""
+    workers = min(os.cpu_count() or 1, len(folders) // 50 + 1)
+    if workers < 2:
+        return [validate_territory(folder) for folder in folders]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(validate_territory, folders, chunksize=25))
 
 
 # ---------------------------------------------------------------------------
@@ -244,12 +261,13 @@ def _insee_selection(frame: pd.DataFrame, shown: str, data_dir: Path, territory:
                      communes: list[str] | None) -> tuple[list[tuple[_Target, pd.Series]], list[Problem], list[str]]:
     """Each territory to write with the mask of its QPV rows; problems; messages."""
     codes = frame["code_qp"].str.upper()
+    present = set(codes)
     problems, messages, selection = [], [], []
 
     def by_codes(folder: Path, meta: dict, declared: list[str]) -> None:
         yml = _shown(folder / TERRITORY_FILE)
         problems.extend(Problem(yml, f"un code de QPV présent dans {shown} (colonne code_qp)", colonne="qpv",
-                                valeur=code) for code in declared if code not in set(codes))
+                                valeur=code) for code in declared if code not in present)
         selection.append((_Target(folder, meta), codes.isin(declared)))
 
     if territory is None:
@@ -342,8 +360,8 @@ def import_insee_qpv(path: Path | str, data_dir: Path | str, territory: str | No
     if ignored:
         report.messages.append("Colonnes non importées (absentes de vocabulaires/indicateurs_insee.yml) : "
                                + ", ".join(ignored) + ".")
+    report.skipped["hors_selection"] = int((~pd.concat([m for _, m in selection], axis=1).any(axis=1)).sum())
     for target, mask in selection:
-        report.skipped["hors_selection"] += int((~mask).sum())
         rows = []
         for row in frame[mask].sort_values(["code_qp", "ligne"]).to_dict("records"):
             for column in indicators:
@@ -366,6 +384,11 @@ def import_insee_qpv(path: Path | str, data_dir: Path | str, territory: str | No
 
 # ---------------------------------------------------------------------------
 # ANCT: subsidies of the politique de la ville, one row per funded action
+
+
+def _most_common(printed: pd.Series) -> str:
+    filled = Counter(printed[printed != ""])
+    return filled.most_common(1)[0][0] if filled else ""
 
 
 def _type_porteur(printed: str) -> str:
@@ -411,61 +434,57 @@ def import_anct_subsidies(path: Path | str, data_dir: Path | str, contract: str 
     year = _year(path, year, "--annee")
     frame, problems = _read(path, ANCT_HEADERS)
     shown = _shown(path)
-    amounts = []
-    for line, value in zip(frame["ligne"], frame["Mt engagé"]):
+    # Real files repeat the same few hundred amounts, themes and kinds of holder:
+    # each distinct value is parsed or looked up once.
+    amount_of = {}
+    for value in frame["Mt engagé"].unique():
         try:
-            amounts.append(parse_montant(value) if value else 0.0)
+            amount_of[value] = parse_montant(value) if value else 0.0
         except ParseError:
-            amounts.append(0.0)
-            problems.append(Problem(shown, "un montant en euros (ex. « 12 500,00 » ou « 12500.5 »)", ligne=int(line),
-                                    colonne="Mt engagé", valeur=value))
+            amount_of[value] = 0.0
+            problems += [Problem(shown, "un montant en euros (ex. « 12 500,00 » ou « 12500.5 »)", ligne=int(line),
+                                 colonne="Mt engagé", valeur=value)
+                         for line in frame.loc[frame["Mt engagé"] == value, "ligne"]]
     problems += [Problem(shown, "un libellé d'action (cellule obligatoire)", ligne=int(line),
                          colonne="Libellé de l'action", valeur="")
                  for line in frame.loc[frame["Libellé de l'action"] == "", "ligne"]]
     frame["code"] = frame["Code contrat ville"].str.upper()
     no_contract = frame["code"] == ""
-    chosen = ~no_contract & (frame["code"] == contract.strip().upper() if contract else True)
+    chosen = ~no_contract & ((frame["code"] == contract.strip().upper()) if contract else True)
     if contract and not chosen.any():
         problems.append(Problem(shown, f"au moins une ligne du contrat « {contract} »", colonne="Code contrat ville"))
-    codes = sorted(frame.loc[chosen, "code"].unique())
-    labels = {code: Counter(printed[printed != ""]).most_common(1)[0][0] if (printed != "").any() else ""
-              for code, printed in frame[chosen].groupby("code")["Libellé contrat ville"]}
-    folders, metas, found = _anct_folders(data_dir, codes, labels)
+    labels = {code: _most_common(printed) for code, printed in frame[chosen].groupby("code")["Libellé contrat ville"]}
+    folders, metas, found = _anct_folders(data_dir, sorted(labels), labels)
     problems += found
     if any(p.is_error for p in problems):
         raise ImportFailed([p for p in problems if p.is_error])
     source = f"anct-{year}"
     report = ImportReport(source, path.name)
-    report.skipped["sans_contrat"] = int(no_contract.sum())
-    report.skipped_amount = float(pd.Series(amounts, index=frame.index)[no_contract].sum())
-    if int((~chosen & ~no_contract).sum()):
-        report.skipped["hors_selection"] = int((~chosen & ~no_contract).sum())
-    pillars, kinds = vocabulary("themes_anct"), {}
+    report.skipped.update(sans_contrat=int(no_contract.sum()), hors_selection=int((~chosen & ~no_contract).sum()))
+    report.skipped_amount = float(frame.loc[no_contract, "Mt engagé"].map(amount_of).sum())
+    pillars = vocabulary("themes_anct")
+    pillar_of = {theme: pillars.code(theme) or "" for theme in frame["Thème"].unique()}
+    report.unknown_themes.update({theme: n for theme, n in frame.loc[chosen, "Thème"].value_counts().items()
+                                  if theme and not pillar_of[theme]})
+    prj = frame[ANCT_HEADERS[1]]
+    actions = pd.DataFrame({
+        "annee": str(year), "dispositif": "anct", "numero": frame["N°"], "axe": frame["Sous-thèmes"],
+        "thematique": frame["Thème"], "pilier": frame["Thème"].map(pillar_of), "porteur": frame["Raison sociale longue"],
+        "type_porteur": frame["Type de tiers"].map({v: _type_porteur(v) for v in frame["Type de tiers"].unique()}),
+        "intitule": frame["Libellé de l'action"], "montant": frame["Mt engagé"], "source": source,
+        "section": f"{path.name}, ligne " + frame["ligne"].astype(str), "remarque": ("PRJ " + prj).where(prj != "", ""),
+    }).reindex(columns=TABLES["actions"].column_names, fill_value="")
     targets = []
     for code, group in frame[chosen].groupby("code", sort=True):
         tid = folders[code]
         if tid in metas:
             target = _Target(data_dir / tid, metas[tid])
         else:
-            regions = group.loc[group["Région"] != "", "Région"]
             meta = {"id": tid, "nom": labels[code] or f"Contrat de ville {code}", "sigle": code,
-                    "region": Counter(regions).most_common(1)[0][0] if len(regions) else None,
-                    "contrat": {"code": code}, "sources": []}
-            target = _Target(data_dir / tid, {k: v for k, v in meta.items() if v is not None}, new=True)
-        rows = []
-        for row in group.sort_values("ligne").to_dict("records"):
-            pillar = pillars.code(row["Thème"])
-            if row["Thème"] and pillar is None:
-                report.unknown_themes[row["Thème"]] += 1
-            kind = kinds.setdefault(row["Type de tiers"], _type_porteur(row["Type de tiers"]))
-            rows.append({
-                "annee": year, "dispositif": "anct", "numero": row["N°"], "axe": row["Sous-thèmes"],
-                "thematique": row["Thème"], "pilier": pillar or "", "porteur": row["Raison sociale longue"],
-                "type_porteur": kind, "intitule": row["Libellé de l'action"], "montant": row["Mt engagé"],
-                "source": source, "section": f"{path.name}, ligne {row['ligne']}",
-                "remarque": f"PRJ {row[ANCT_HEADERS[1]]}" if row[ANCT_HEADERS[1]] else "",
-            })
-        target.files[f"actions.anct-{year}.csv"] = _csv("actions", rows)
+                    "region": _most_common(group["Région"]), "contrat": {"code": code}, "sources": []}
+            target = _Target(data_dir / tid, {k: v for k, v in meta.items() if v}, new=True)
+        rows = actions.loc[group.sort_values("ligne").index]
+        target.files[f"actions.anct-{year}.csv"] = (rows.to_csv(index=False, lineterminator="\n"), len(rows))
         targets.append(target)
     entry = {"id": source, "fichier": path.name, "titre": f"ANCT – subventions politique de la ville {year} (open data)",
              "editeur": "ANCT", "type": "import", "annees": [year], "annee_rapport": year}
