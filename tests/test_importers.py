@@ -369,3 +369,23 @@ def test_unreadable_input_is_reported_as_load_does(tmp_path, empty):
     with pytest.raises(ImportFailed, match="UTF-8 ou en Windows-1252"):
         import_anct_subsidies(source, empty)
     assert list(empty.iterdir()) == []
+
+
+def test_report_built_from_open_data_only(tmp_path, empty):
+    """A contract known only through the two imports gets a report; other sections say what is missing."""
+    from cdv_analysis.report import build_all
+
+    import_anct_subsidies(anct_file(tmp_path / "in", name="subventions-2021"), empty)
+    tid = "contrat-de-ville-de-lens-lievin"
+    import_insee_qpv(insee_file(tmp_path / "in"), empty, territory=tid, communes=["Lens", "Liévin"], vintage=2020)
+    out = tmp_path / "reports"
+    summary = build_all(empty, out, tmp_path / "processed", jobs=2, progress=False)
+    assert summary.ok, summary.text()
+    page = (out / tid / "2021" / "rapport.html").read_text("utf-8").replace("\u202f", " ").replace("\u00a0", " ")
+    assert "Subventions de l'ANCT" in page and "3 actions" in page
+    assert "Association Réussir" in page  # the largest porteur
+    assert "Profils des quartiers prioritaires (INSEE)" in page and "43,9 %" in page
+    assert "secret statistique" in page
+    assert f"{tid}/cooperation.csv" in page  # governance: says which file would provide the data
+    comparison = (out / "comparaison.html").read_text("utf-8")
+    assert "C0011" in comparison and "C0012" in comparison

@@ -7,6 +7,7 @@ import pandas as pd
 from ..clean import ParseError, parse_nombre
 from ..load import Territory
 from .gouvernance import response_rates
+from .subventions import funded_actions
 from .programmation import (
     associative_projects,
     credit_types,
@@ -20,15 +21,19 @@ __all__ = ["key_figures", "comparison_table", "qpv_population"]
 
 
 def qpv_population(territory: Territory) -> float | None:
-    """Population of the QPV declared in territoire.yml (``population_qpv: {valeur: …}``)."""
+    """Population of the QPV: declared in territoire.yml (``population_qpv``), else the sum of the
+    municipal populations imported from INSEE (a count, unlike rates, adds up across QPV)."""
     entry = territory.meta.get("population_qpv")
     value = entry.get("valeur") if isinstance(entry, dict) else entry
-    if value in (None, ""):
-        return None
-    try:
-        return parse_nombre(str(value))
-    except ParseError:
-        return None
+    if value not in (None, ""):
+        try:
+            return parse_nombre(str(value))
+        except ParseError:
+            return None
+    context = territory.table("contexte")
+    imported = context[context["source"].str.startswith("insee-qpv")
+                       & (context["indicateur"] == "population municipale") & context["valeur"].notna()]
+    return float(imported["valeur"].sum()) if not imported.empty else None
 
 
 def _specific_share(territory: Territory, year: int | str) -> float | None:
@@ -89,9 +94,11 @@ def comparison_table(territories: list[Territory]) -> pd.DataFrame:
             if total is not None and not previous.empty:
                 first = previous.iloc[0]
                 growth = 100 * (total - first["montant"]) / first["montant"]
+            subsidies = funded_actions(territory, year)["montant"].sum()
             rows.append({
                 "territoire": territory.id, "sigle": territory.sigle, "annee": year,
                 "programmation": total,
+                "subventions_anct": float(subsidies) if subsidies else None,
                 "part_cohesion_sociale": shares.get("cohesion_sociale"),
                 "part_cadre_de_vie": shares.get("cadre_de_vie"),
                 "part_emploi_economie": shares.get("emploi_economie"),
