@@ -33,6 +33,7 @@ __all__ = [
     "check_copied_tables",
     "check_repeated_counts",
     "check_printed_growth",
+    "check_fund_totals",
     "findings_frame",
 ]
 
@@ -435,6 +436,35 @@ def check_printed_growth(territory: Territory) -> list[Finding]:
     return findings
 
 
+FUND_NAMES = {"fcs": {"fondsdecohesionsociale"},
+              "fonds_de_concours": {"fondsdeconcours", "fondsdeconcourspolitiquedelaville"}}
+
+
+def check_fund_totals(territory: Territory) -> list[Finding]:
+    """A fund's printed envelope (FCS, fonds de concours) that differs from the sum of its listed operations."""
+    from .clean import name_key
+
+    actions, money = territory.table("actions"), territory.table("financements")
+    findings = []
+    if actions.empty or money.empty:
+        return findings
+    for (annee, dispositif), group in actions[actions["montant"].notna()].groupby(["annee", "dispositif"]):
+        if dispositif not in FUND_NAMES or len(group) < 2:
+            continue
+        computed = float(group["montant"].sum())
+        envelopes = money[(money["annee"] == annee) & money["montant"].notna() & money["thematique"].map(
+            lambda t: name_key(t) in FUND_NAMES[dispositif])]
+        for _, envelope in envelopes.drop_duplicates("montant").iterrows():
+            if abs(float(envelope["montant"]) - computed) >= 0.5:
+                findings.append(Finding(
+                    "total ≠ somme des parties",
+                    f"{envelope['thematique']} {annee} : le montant imprimé diffère de la somme des "
+                    f"{len(group)} opérations listées ; écart de {euros(computed - float(envelope['montant']))}",
+                    envelope["montant_publie"], euros(computed), str(envelope["source"]),
+                    f"{envelope['section']} / {group['section'].iloc[0]}", territory.id, str(annee)))
+    return findings
+
+
 CHECKS: tuple[Callable[[Territory], list[Finding]], ...] = (
     check_totals,
     check_shares,
@@ -443,6 +473,7 @@ CHECKS: tuple[Callable[[Territory], list[Finding]], ...] = (
     check_copied_tables,
     check_repeated_counts,
     check_printed_growth,
+    check_fund_totals,
     check_granularity,
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cdv_analysis.checks import (
     check_copied_tables,
+    check_fund_totals,
     check_granularity,
     check_printed_growth,
     check_repeated_counts,
@@ -83,3 +84,9 @@ def test_cli_prints_findings_after_validation(raw_dir, capsys):
     out = capsys.readouterr().out
     assert "incohérences relevées dans les sources" in out
     assert "6 931 143" in out.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def test_fonds_de_concours_2022_rows_do_not_add_up_to_the_printed_envelope(cabbalr):
+    findings = check_fund_totals(cabbalr)
+    assert [(f.annee, f.publie) for f in findings] == [("2022", "391 934 €")]
+    assert "391 987" in findings[0].calcule.replace("\u202f", " ")
