@@ -37,6 +37,9 @@ __all__ = [
     "load_territory",
     "validate_territory",
     "read_raw_file",
+    "read_metadata",
+    "folder_fingerprint",
+    "declared_report_years",
     "load_all",
     "load_valid",
     "TERRITORY_FILE",
@@ -485,7 +488,7 @@ class Territory:
 
     def report_years(self) -> list[int]:
         """Years that get an evaluation report: the ``annee_rapport`` of the sources."""
-        years = {int(s["annee_rapport"]) for s in self.sources.values() if s.get("annee_rapport")}
+        years = set(declared_report_years(self.meta))
         if not years:
             for frame in self.tables.values():
                 if "annee_fin" in frame.columns:
@@ -507,12 +510,31 @@ class Territory:
 
     def fingerprint(self) -> str:
         """SHA-256 of the territory's input files (names and bytes), for provenance and caching."""
-        digest = hashlib.sha256()
-        for path in sorted(self.folder.rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(self.folder).as_posix().encode())
-                digest.update(path.read_bytes())
-        return digest.hexdigest()
+        return folder_fingerprint(self.folder)
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """SHA-256 of every file of a territory folder (names and bytes)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def declared_report_years(meta: dict) -> list[int]:
+    """Report years declared by the sources of a territoire.yml (``annee_rapport``)."""
+    years = set()
+    for source in meta.get("sources") or []:
+        if isinstance(source, dict) and str(source.get("annee_rapport", "")).strip().isdigit():
+            years.add(int(source["annee_rapport"]))
+    return sorted(years)
+
+
+def read_metadata(territory: str | Path, data_dir: Path | str | None = None) -> tuple[dict, list[Problem]]:
+    """Only the territoire.yml of a territory (fast: no table is read)."""
+    return _read_metadata(_territory_folder(territory, data_dir))
 
 
 def _territory_folder(territory: str | Path, data_dir: Path | str | None) -> Path:

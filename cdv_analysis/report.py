@@ -27,7 +27,14 @@ import nbformat
 
 from . import __version__
 from .formatting import date_fr
-from .load import default_data_dir, discover_territories, load_territory
+from .load import (
+    declared_report_years,
+    default_data_dir,
+    discover_territories,
+    folder_fingerprint,
+    load_territory,
+    read_metadata,
+)
 from .notebook import write_atomic
 from .problems import DataError
 
@@ -376,33 +383,63 @@ def _footer(job: Job) -> dict[str, str]:
 # Batch
 
 
-def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path,
-          territories: list[str] | None, years: list[int] | None) -> tuple[list[Job], list[JobResult]]:
+def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, territories: list[str] | None,
+          years: list[int] | None, force: bool) -> tuple[list[Job], list[JobResult]]:
+    """Jobs to run and results known in advance (cached reports, invalid territories).
+
+    Only ``territoire.yml`` and the files' hashes are read for a report that is
+    up to date; a territory is fully validated only when one of its reports
+    must be rebuilt, so that a no-change run stays cheap for many territories.
+    """
     code = code_fingerprint()
     section_paths = [notebooks / f"{name}.ipynb" for name in SECTIONS]
-    jobs, failures, fingerprints = [], [], []
+    jobs, results, fingerprints = [], [], []
+
+    def invalid(tid: str, error: DataError) -> JobResult:
+        return JobResult(tid, tid, None, "echec", message=(
+            f"données invalides ({len([p for p in error.problems if p.is_error])} erreur(s)) : "
+            f"lancez `cdv valider --territoire {tid}`"))
+
     for tid in territories or discover_territories(data_dir):
-        try:
-            territory = load_territory(tid, data_dir)
-        except DataError as error:
-            failures.append(JobResult(tid, tid, None, "echec", message=(
-                f"données invalides ({len([p for p in error.problems if p.is_error])} erreur(s)) : "
-                f"lancez `cdv valider --territoire {tid}`")))
-            continue
-        fingerprint = territory.fingerprint()
+        meta, problems = read_metadata(tid, data_dir)
+        report_years = declared_report_years(meta)
+        if any(p.is_error for p in problems) or not report_years:
+            try:  # no usable declaration: the data themselves say which years they cover
+                territory = load_territory(tid, data_dir)
+            except DataError as error:
+                results.append(invalid(tid, error))
+                continue
+            meta, report_years = territory.meta, territory.report_years()
+        fingerprint = folder_fingerprint(data_dir / tid)
         fingerprints.append(fingerprint)
-        for year in territory.report_years():
+        validated = False
+        for year in report_years:
             if years and year not in years:
                 continue
             params = {"territoire": tid, "annee": year}
-            jobs.append(Job(tid, year, str(data_dir), str(out_dir), str(processed_dir), str(notebooks),
-                            _job_key(section_paths, [fingerprint], params, code),
-                            f"Contrat de Ville — {territory.nom} ({territory.sigle})"))
+            job = Job(tid, year, str(data_dir), str(out_dir), str(processed_dir), str(notebooks),
+                      _job_key(section_paths, [fingerprint], params, code),
+                      f"Contrat de Ville — {meta.get('nom', tid)} ({meta.get('sigle', tid.upper())})")
+            if not force and _cached(job):
+                results.append(JobResult(job.label, tid, year, "cache", html=str(job.folder / job.html_name)))
+                continue
+            if not validated:
+                try:
+                    load_territory(tid, data_dir)
+                except DataError as error:
+                    results.append(invalid(tid, error))
+                    break
+                validated = True
+            jobs.append(job)
     if not territories and not years:
-        jobs.append(Job(None, None, str(data_dir), str(out_dir), str(processed_dir), str(notebooks),
-                        _job_key([notebooks / f"{COMPARISON}.ipynb"], fingerprints, {}, code),
-                        "Contrats de Ville — comparaison des territoires"))
-    return jobs, failures
+        job = Job(None, None, str(data_dir), str(out_dir), str(processed_dir), str(notebooks),
+                  _job_key([notebooks / f"{COMPARISON}.ipynb"], fingerprints, {}, code),
+                  "Contrats de Ville — comparaison des territoires")
+        if not force and _cached(job):
+            results.append(JobResult(job.label, None, None, "cache", html=str(job.folder / job.html_name)))
+        else:
+            jobs.append(job)
+    return jobs, results
 
 
 def write_index(out_dir: Path, results: list[JobResult], data_dir: Path | None = None) -> Path:
@@ -423,12 +460,7 @@ def write_index(out_dir: Path, results: list[JobResult], data_dir: Path | None =
         if result.status == "echec" and result.year is None and result.territory:
             entries.setdefault(result.territory, []).append(
                 {"annee": "", "lien": "", "etat": "échec", "message": result.message})
-    names = {}
-    for tid in entries:
-        try:
-            names[tid] = load_territory(tid, data_dir, strict=False).nom
-        except Exception:  # noqa: BLE001 - the index never fails on a name
-            names[tid] = tid
+    names = {tid: read_metadata(tid, data_dir)[0].get("nom", tid) for tid in entries}
     environment = Environment(loader=FileSystemLoader(_PACKAGE / "templates"),
                               autoescape=select_autoescape(["html", "j2"]))
     page = environment.get_template("index.html.j2").render(
@@ -449,14 +481,8 @@ def build_all(data_dir: Path | str | None = None, out_dir: Path | str | None = N
     out_dir = Path(out_dir) if out_dir else _PACKAGE.parent / "reports"
     processed_dir = Path(processed_dir) if processed_dir else _PACKAGE.parent / "data" / "processed"
     notebooks = Path(notebooks) if notebooks else notebooks_dir()
-    planned, results = _plan(data_dir.resolve(), out_dir.resolve(), processed_dir.resolve(), notebooks.resolve(),
-                             territories, years)
-    to_build = []
-    for job in planned:
-        if not force and _cached(job):
-            results.append(JobResult(job.label, job.territory, job.year, "cache", html=str(job.folder / job.html_name)))
-        else:
-            to_build.append(job)
+    to_build, results = _plan(data_dir.resolve(), out_dir.resolve(), processed_dir.resolve(), notebooks.resolve(),
+                              territories, years, force)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(to_build) or 1))
     bar = tqdm(total=len(to_build), desc="Rapports", unit="rapport", disable=not progress or not to_build)
     if to_build:
@@ -469,8 +495,7 @@ def build_all(data_dir: Path | str | None = None, out_dir: Path | str | None = N
                 bar.set_postfix_str(result.label)
                 bar.update()
     bar.close()
-    order = {job.label: i for i, job in enumerate(planned)}
-    results.sort(key=lambda r: order.get(r.label, -1))
+    results.sort(key=lambda r: (r.territory is None, r.territory or "", r.year or 0))
     out_dir.mkdir(parents=True, exist_ok=True)
     index = write_index(out_dir, results, data_dir)
     return BuildSummary(results, time.perf_counter() - started, str(index))
