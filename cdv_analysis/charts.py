@@ -323,7 +323,7 @@ def evolution_line(series: pd.DataFrame, source: str) -> Chart:
                     textcoords="offset points", ha="center")
     ax.set_xticks(years, [str(year) for year in years])
     ax.set_ylim(0, amounts.max() * 1.2)
-    ax.margins(x=0.12)
+    ax.margins(x=0.15)
     ax.xaxis.grid(False)
     _euro_axis(ax.yaxis)
     ax.set_xlabel("Année")

@@ -110,6 +110,13 @@ def test_evolution_line(draw, cabbalr):
     assert "+2,5 %" in plain(chart.alt)  # annual growth rate
 
 
+def test_point_labels_keep_the_printed_qualifier(draw, call):
+    chart = draw(charts.evolution_line, ind.growth(ind.programmation_series(call)))
+    assert "près de 5 760 000 €" in texts(chart.figure.axes[0])
+    survey = draw(charts.survey_items_bars, ind.survey_items(call, "associations"))
+    assert "plus de 60 % (n = 21)" in texts(survey.figure.axes[0])
+
+
 def test_survey_items_bars(draw, call):
     items = ind.survey_items(call, "communes")
     chart = draw(charts.survey_items_bars, items)
