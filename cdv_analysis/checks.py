@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from .clean import ParseError, parse_figure
+from .clean import cell_text as _text, is_approximate as _is_approximate
 from .formatting import euros, nombre, pourcent
 from .load import Territory
 from .stats import compatible_counts, decimals_of, plausible_n
@@ -80,10 +80,6 @@ def _fmt(table: str, value: float) -> str:
     return euros(value) if table == "financements" else nombre(value)
 
 
-def _text(value: object) -> str:
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).strip()
-
-
 def _row_keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     return frame[columns].apply(lambda column: column.map(_text)).agg("|".join, axis=1)
 
@@ -94,16 +90,6 @@ def _filled(frame: pd.DataFrame, column: str) -> pd.Series:
 
 def _dims(row: pd.Series, columns: Iterable[str]) -> dict[str, str]:
     return {c: _text(row[c]) for c in columns if c in row and _text(row[c])}
-
-
-def _is_approximate(printed: str) -> bool:
-    """A figure printed with « environ », « plus de »… or as a fraction (« ¾ ») is not exact."""
-    if any(c in str(printed) for c in "½¼¾⅓⅔/"):
-        return True
-    try:
-        return parse_figure(printed).qualificatif is not None
-    except ParseError:
-        return True
 
 
 def _single_year(frame: pd.DataFrame) -> pd.DataFrame:

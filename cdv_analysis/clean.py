@@ -18,6 +18,8 @@ __all__ = [
     "parse_nombre",
     "parse_pourcentage",
     "parse_figure",
+    "cell_text",
+    "is_approximate",
     "name_key",
     "normalise_commune",
     "normalise_porteur",
@@ -167,6 +169,37 @@ def parse_figure(text: object, unit: str | None = None) -> Figure:
     if core.lower() in _NUMBER_WORDS:
         return Figure(float(_NUMBER_WORDS[core.lower()]) * multiplier, qualifier)
     return Figure(_to_float(core, original) * multiplier, qualifier)
+
+
+def cell_text(value: object) -> str:
+    """A table cell as stripped text; empty for None, NaN and pandas' missing values."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        try:
+            import pandas as pd
+
+            if pd.isna(value):
+                return ""
+        except (TypeError, ValueError):
+            pass
+    return str(value).strip()
+
+
+def is_approximate(printed: object) -> bool:
+    """Whether a printed figure is not exact: « environ 33 % », « plus de 60 % », « ¾ », « 3/4 ».
+
+    An empty cell prints nothing, so nothing approximate; an unreadable one is not exact.
+    """
+    text = cell_text(printed)
+    if not text:
+        return False
+    if any(c in text for c in (*_FRACTIONS, "/")):
+        return True
+    try:
+        return parse_figure(text).qualificatif is not None
+    except ParseError:
+        return True
 
 
 def parse_montant(text: object) -> float:

@@ -27,8 +27,8 @@ import yaml
 
 from .clean import ParseError, name_key, normalise_commune, normalise_porteur, parse_figure
 from .harmonise import vocabulary
-from .problems import ERROR, WARNING, DataError, Problem
-from .schemas import TABLES, ValidationContext, empty_frame, raw_schema
+from .problems import WARNING, DataError, Problem
+from .schemas import TABLES, ValidationContext, empty_frame, raw_schema, year_span
 
 __all__ = [
     "Territory",
@@ -377,14 +377,6 @@ def _safe(parser, value: str):
         return None
 
 
-def _years(value: str) -> tuple[int | None, int | None]:
-    match = re.match(r"^\s*(\d{4})(?:\s*[-–]\s*(\d{4}))?\s*$", value or "")
-    if not match:
-        return None, None
-    start = int(match.group(1))
-    return start, int(match.group(2) or start)
-
-
 def _parse_table(table: str, frame: pd.DataFrame, meta: dict) -> pd.DataFrame:
     spec = TABLES[table]
     labels = meta.get("libelles") or {}
@@ -395,7 +387,7 @@ def _parse_table(table: str, frame: pd.DataFrame, meta: dict) -> pd.DataFrame:
             out[column] = ""
         out[column] = out[column].fillna("").astype(str).str.strip()
     if "annee" in out.columns:
-        years = out["annee"].map(_years)
+        years = out["annee"].map(lambda v: year_span(v) or (None, None))
         out["annee_debut"] = pd.array([y[0] for y in years], dtype="Int64")
         out["annee_fin"] = pd.array([y[1] for y in years], dtype="Int64")
     for column_spec in spec.columns:

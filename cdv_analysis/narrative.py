@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from .checks import Finding
-from .clean import ParseError, parse_figure
+from .clean import ParseError, cell_text as _text, is_approximate
 from .formatting import ecart_points, euros, guillemets, liste_fr, nombre, pluriel, pourcent, variation
 from .indicators import MEAN_LEVEL_CAVEAT
 from .stats import compatible_counts, decimals_of
@@ -55,10 +55,6 @@ def missing_data(what: str, expected_file: str) -> str:
 
 def _none(value: object) -> bool:
     return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
-
-
-def _text(value: object) -> str:
-    return "" if _none(value) else str(value).strip()
 
 
 def _absent(frame: pd.DataFrame | None, what: str, expected_file: str | None) -> str | None:
@@ -257,13 +253,6 @@ def fund_paragraph(fund: pd.DataFrame, label: str = "Fonds de Cohésion Sociale"
     return text
 
 
-def _approximate(printed: object) -> bool:
-    try:
-        return parse_figure(_text(printed)).qualificatif is not None
-    except ParseError:
-        return False
-
-
 def growth_paragraph(growth: pd.DataFrame, *, expected_file: str | None = None) -> str:
     """Change of the yearly programmation from the first year to the last (``indicators.growth``)."""
     if (absent := _absent(growth, "l'évolution de la programmation", expected_file)) is not None:
@@ -286,7 +275,7 @@ def growth_paragraph(growth: pd.DataFrame, *, expected_file: str | None = None) 
         text += (f" {_verb(len(middle), 'Montant intermédiaire', 'Montants intermédiaires')} : "
                  + liste_fr(f"{euros(row['montant'])} en {_year(row['annee'])}" for _, row in middle.iterrows()) + ".")
     printed = growth.get("montant_publie", pd.Series(dtype=object))
-    approximate = growth[printed.map(_approximate)] if not printed.empty else printed
+    approximate = growth[printed.map(is_approximate)] if not printed.empty else printed
     if not approximate.empty:
         text += (" Les montants imprimés sont approchés : " + liste_fr(
             f"{guillemets(row['montant_publie'])} en {_year(row['annee'])}" for _, row in approximate.iterrows()) + ".")
@@ -371,7 +360,7 @@ def survey_item_sentence(item_row: pd.Series, unit_singular: str, unit_plural: s
         shown = pourcent(item_row["pourcentage"], decimals_of(printed))
         return (lead + f"{shown} est imprimé, ce qu'aucun nombre entier {_de(unit_plural)} sur {nombre(n)} "
                 "ne peut donner.")
-    if _approximate(printed) or any(c in printed for c in "½¼¾⅓⅔/"):
+    if is_approximate(printed):
         return lead + f"{guillemets(printed)} est imprimé, valeur approchée" + (f", {respondents}" if n else "") + "."
     shown = pourcent(item_row["pourcentage"], decimals_of(printed))
     if _none(n):

@@ -214,13 +214,18 @@ class ValidationContext:
 _YEAR_RE = re.compile(r"^(\d{4})(?:\s*[-–]\s*(\d{4}))?$")
 
 
-def _is_year(value: str) -> bool:
-    match = _YEAR_RE.match(value.strip())
+def year_span(value: str) -> tuple[int, int] | None:
+    """(first, last) year of « 2021 » or « 2015-2022 »; None when the cell is not a year or period."""
+    match = _YEAR_RE.match((value or "").strip())
     if not match:
-        return False
+        return None
     start = int(match.group(1))
-    end = int(match.group(2) or start)
-    return 1990 <= start <= end <= 2100
+    return start, int(match.group(2) or start)
+
+
+def _is_year(value: str) -> bool:
+    span = year_span(value)
+    return span is not None and 1990 <= span[0] <= span[1] <= 2100
 
 
 def _parses(parser: Callable[[str], float], minimum: float | None = None,

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..clean import cell_text as text  # re-exported: the indicator modules read cells through it
+
 SUPPORT_PREFERENCE = {"tableau": 0, "graphique": 1, "texte": 2, "": 3}
-
-
-def text(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return str(value).strip()
 
 
 def blank(frame: pd.DataFrame, *columns: str) -> pd.Series:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..clean import ParseError, parse_figure
+from ..clean import is_approximate
 from ..load import Territory
 from ..stats import compatible_counts, plausible_n, wilson_interval
 from ._common import filled, text
@@ -52,15 +52,6 @@ def response_rates(territory: Territory) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _exact(printed: str) -> bool:
-    if any(c in printed for c in "½¼¾/"):
-        return False
-    try:
-        return parse_figure(printed).qualificatif is None
-    except ParseError:
-        return False
-
-
 def survey_items(territory: Territory, enquete: str | None = None) -> pd.DataFrame:
     """Each questionnaire item with its count of respondents and a Wilson 95 % interval.
 
@@ -76,7 +67,7 @@ def survey_items(territory: Territory, enquete: str | None = None) -> pd.DataFra
         n = item["n_repondants"]
         printed = text(item["pourcentage_publie"])
         count, possible, low, high = item["effectif"], None, None, None
-        if pd.notna(n) and printed and _exact(printed):
+        if pd.notna(n) and printed and not is_approximate(printed):
             candidates = compatible_counts(printed, int(n))
             possible = bool(candidates)
             if pd.isna(count) and len(candidates) == 1:
