@@ -27,7 +27,7 @@ from .formatting import euros, liste_fr, pluriel
 from .harmonise import vocabulary
 from .load import TERRITORY_FILE, _header_key, _read_metadata, _shown, discover_territories, read_raw_file, \
     validate_territory
-from .notebook import write_atomic
+from .iorw import write_atomic
 from .problems import Problem
 from .schemas import TABLES
 

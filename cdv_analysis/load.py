@@ -27,6 +27,7 @@ import yaml
 
 from .clean import ParseError, name_key, normalise_commune, normalise_porteur, parse_figure
 from .harmonise import vocabulary
+from .config import raw_data_dir
 from .problems import WARNING, DataError, Problem
 from .schemas import TABLES, ValidationContext, empty_frame, raw_schema, year_span
 
@@ -52,13 +53,7 @@ _MOJIBAKE_RE = re.compile("Ã[\u0080-\u00bf©¨ª«®´¹º»¼½¾§¢£¤¥¦]
 
 def default_data_dir() -> Path:
     """``$CDV_DONNEES``, else ``data/raw`` of the project this package sits in, else of the cwd."""
-    env = os.environ.get("CDV_DONNEES")
-    if env:
-        return Path(env)
-    project = Path(__file__).resolve().parent.parent / "data" / "raw"
-    if project.is_dir():
-        return project
-    return Path.cwd() / "data" / "raw"
+    return raw_data_dir()
 
 
 def _shown(path: Path) -> str:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import base64
 import html
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
@@ -18,35 +16,11 @@ from typing import Callable, Mapping
 import pandas as pd
 
 from . import formatting as fr
-from .load import Territory, default_data_dir, load_territory
+from .config import processed_data_dir, raw_data_dir
+from .iorw import write_atomic
+from .load import Territory, load_territory
 
-__all__ = ["ReportContext", "open_report", "show_markdown", "show_chart", "show_table", "table_html",
-           "write_atomic", "default_processed_dir"]
-
-
-def default_processed_dir() -> Path:
-    """``data/processed`` beside the raw data folder of the project."""
-    return default_data_dir().parent / "processed"
-
-
-def write_atomic(path: Path | str, data: bytes | str) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename it."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-        # mkstemp creates 0600 files; published files are read by others.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+__all__ = ["ReportContext", "open_report", "show_markdown", "show_chart", "show_table", "table_html"]
 
 
 @dataclass
@@ -110,9 +84,9 @@ class ReportContext:
 def open_report(territoire: str, annee: int | str, donnees: str | Path | None = None,
                 sortie_donnees: str | Path | None = None) -> ReportContext:
     """Load a territory for the report of one year (the parameters of every notebook)."""
-    data_dir = Path(donnees) if donnees else default_data_dir()
+    data_dir = Path(donnees) if donnees else raw_data_dir()
     territory = load_territory(territoire, data_dir)
-    processed = Path(sortie_donnees) if sortie_donnees else data_dir.parent / "processed"
+    processed = Path(sortie_donnees) if sortie_donnees else processed_data_dir(data_dir)
     return ReportContext(territory, int(annee), processed)
 
 

@@ -35,7 +35,8 @@ from .load import (
     load_territory,
     read_metadata,
 )
-from .notebook import write_atomic
+from .config import PACKAGE_DIR, notebooks_dir, processed_data_dir, reports_dir
+from .iorw import write_atomic
 from .problems import DataError
 
 __all__ = [
@@ -55,12 +56,7 @@ COMPARISON = "comparaison"
 REPORT_FORMAT = "2"  # bump to invalidate every cached report when the page format changes
 CACHE_FILE = ".empreinte.json"
 FAILED_NOTEBOOK = "rapport.echec.ipynb"
-_PACKAGE = Path(__file__).resolve().parent
-
-
-def notebooks_dir() -> Path:
-    """``$CDV_NOTEBOOKS``, else the ``notebooks`` folder of the project."""
-    return Path(os.environ.get("CDV_NOTEBOOKS", _PACKAGE.parent / "notebooks"))
+_PACKAGE = PACKAGE_DIR
 
 
 # ---------------------------------------------------------------------------
@@ -478,8 +474,8 @@ def build_all(data_dir: Path | str | None = None, out_dir: Path | str | None = N
 
     started = time.perf_counter()
     data_dir = Path(data_dir) if data_dir else default_data_dir()
-    out_dir = Path(out_dir) if out_dir else _PACKAGE.parent / "reports"
-    processed_dir = Path(processed_dir) if processed_dir else _PACKAGE.parent / "data" / "processed"
+    out_dir = Path(out_dir) if out_dir else reports_dir()
+    processed_dir = Path(processed_dir) if processed_dir else processed_data_dir()
     notebooks = Path(notebooks) if notebooks else notebooks_dir()
     to_build, results = _plan(data_dir.resolve(), out_dir.resolve(), processed_dir.resolve(), notebooks.resolve(),
                               territories, years, force)

@@ -1,0 +1,42 @@
+"""Where things live: the project's folders, in one place (as cookiecutter-data-science's ``config.py``).
+
+Every path default of the package is read from here; environment variables
+let a user point the package at other folders without editing code.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+VOCABULARIES_DIR = PACKAGE_DIR / "vocabulaires"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+
+
+def raw_data_dir() -> Path:
+    """``$CDV_DONNEES``, else ``data/raw`` of the project this package sits in, else of the cwd."""
+    env = os.environ.get("CDV_DONNEES")
+    if env:
+        return Path(env)
+    project = PROJECT_DIR / "data" / "raw"
+    if project.is_dir():
+        return project
+    return Path.cwd() / "data" / "raw"
+
+
+def processed_data_dir(raw_dir: Path | str | None = None) -> Path:
+    """``data/processed`` beside the raw data folder."""
+    return Path(raw_dir or raw_data_dir()).parent / "processed"
+
+
+def reports_dir() -> Path:
+    """``$CDV_RAPPORTS``, else ``reports/`` of the project."""
+    env = os.environ.get("CDV_RAPPORTS")
+    return Path(env) if env else PROJECT_DIR / "reports"
+
+
+def notebooks_dir() -> Path:
+    """``$CDV_NOTEBOOKS``, else the ``notebooks`` folder of the project."""
+    return Path(os.environ.get("CDV_NOTEBOOKS", PROJECT_DIR / "notebooks"))
