@@ -6,7 +6,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import os  # noqa: E402
 import warnings  # noqa: E402
 from io import BytesIO  # noqa: E402
 
@@ -215,31 +214,6 @@ def test_png_carries_title_and_alt(draw, pillars_2021):
     assert image.text["Title"] == chart.title
     assert image.text["Description"] == chart.alt
     assert chart._repr_png_().startswith(PNG_SIGNATURE)
-
-
-def test_save_writes_atomically(draw, pillars_2021, tmp_path):
-    chart = draw(charts.pillar_bars, pillars_2021)
-    target = tmp_path / "piliers.png"
-    target.write_bytes(b"previous version")
-    assert chart.save(target) == target
-    assert target.read_bytes().startswith(PNG_SIGNATURE)
-    Image.open(target).verify()
-    assert os.listdir(tmp_path) == ["piliers.png"]
-
-
-def test_failed_save_leaves_previous_file_and_no_temporary(draw, pillars_2021, tmp_path, monkeypatch):
-    chart = draw(charts.pillar_bars, pillars_2021)
-    target = tmp_path / "piliers.png"
-    target.write_bytes(b"previous version")
-
-    def broken_replace(source, destination):
-        raise OSError("disque plein")
-
-    monkeypatch.setattr(charts.os, "replace", broken_replace)
-    with pytest.raises(OSError):
-        chart.save(target)
-    assert target.read_bytes() == b"previous version"
-    assert os.listdir(tmp_path) == ["piliers.png"]
 
 
 @pytest.mark.parametrize("function, empty", [

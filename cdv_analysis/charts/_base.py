@@ -1,0 +1,180 @@
+"""Charts in the house style: one theme, one palette, French labels, a title and a source line.
+
+Each chart function takes an indicator DataFrame (``cdv_analysis.indicators``)
+and returns a :class:`Chart`: the figure, a title stating the finding, an alt
+text for screen readers and the source line, all in French.
+
+Figures are built as ``matplotlib.figure.Figure`` rather than through pyplot:
+nothing lingers in pyplot's registry when a report draws dozens of charts, and
+no backend is forced (PNGs always render through Agg; a notebook keeps its
+inline backend and displays a ``Chart`` through ``_repr_png_``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from babel.numbers import format_compact_currency
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from ..clean import ParseError, parse_figure
+from ..formatting import (
+    LOCALE,
+    ecart_points,
+    pourcent,
+)
+
+# Paul Tol's "muted" qualitative scheme: distinguishable under the common colour-vision deficiencies.
+PILLAR_COLORS = {
+    "cohesion_sociale": "#332288",
+    "cadre_de_vie": "#117733",
+    "emploi_economie": "#DDCC77",
+    "pilotage": "#AA4499",
+    "transversal": "#44AA99",
+}
+CREDIT_COLORS = {"specifique": "#CC6677", "droit_commun": "#88CCEE"}
+CREDIT_LABELS = {"specifique": "Crédits spécifiques", "droit_commun": "Droit commun"}
+QPV_COLOR, REFERENCE_COLOR = "#882255", "#BBBBBB"
+ACCENT = "#4477AA"  # charts without a categorical meaning (survey items, totals over time)
+NEUTRAL = "#999999"  # anything outside the vocabularies (an unknown pillar, an unspecified credit)
+SEQUENTIAL_CMAP = "crest"  # perceptually uniform, readable in grey scale
+
+# Actor codes without their accents; the others print well once capitalised.
+ACTOR_LABELS = {"agglomeration": "Agglomération", "elus": "Élus", "conseils_citoyens": "Conseils citoyens"}
+
+_IMPOSSIBLE_LABEL = "pourcentage impossible avec n répondants"
+_CONFIDENCE = f"de confiance à {pourcent(95, 0)}"  # babel's no-break space keeps « 95 % » whole
+
+
+@dataclass
+class Chart:
+    """A finished chart with what a report needs to publish it accessibly."""
+
+    figure: Figure
+    title: str
+    alt: str
+    source: str
+
+    def to_png(self, dpi: int = 110) -> bytes:
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=dpi,
+                            metadata={"Title": self.title, "Description": self.alt, "Source": self.source})
+        return buffer.getvalue()
+
+    def close(self) -> None:
+        """Release the figure's artists (it is not registered with pyplot: nothing else holds it)."""
+        self.figure.clear()
+
+    def _repr_png_(self) -> bytes:
+        return self.to_png()
+
+
+def apply_style() -> None:
+    """The house theme (global matplotlib settings, as any seaborn theme)."""
+    sns.set_theme(context="notebook", style="whitegrid", font_scale=1.0, rc={
+        "figure.titlesize": 14, "figure.titleweight": "bold", "axes.titlesize": 12,
+        "axes.labelsize": 11, "xtick.labelsize": 10, "ytick.labelsize": 10, "legend.fontsize": 10,
+        "axes.spines.top": False, "axes.spines.right": False, "axes.edgecolor": "#888888",
+    })
+
+
+# --- shared helpers ------------------------------------------------------------------------------------------
+
+def _require(frame: pd.DataFrame, what: str) -> None:
+    if frame is None or frame.empty:
+        raise ValueError(f"aucune donnée à représenter pour {what}")
+
+
+def _figure(height: float, width: float = 9.0, ncols: int = 1) -> tuple[Figure, list[Axes]]:
+    apply_style()
+    figure = Figure(figsize=(width, height + 0.4), layout="constrained")
+    return figure, list(np.atleast_1d(figure.subplots(1, ncols)))
+
+
+def _chars(figure: Figure, points: float) -> int:
+    """Characters of a ``points``-sized font that fit across the figure (a bold glyph averages ≈ 0.65 em)."""
+    return int(figure.get_figwidth() * 72 / (0.65 * points))
+
+
+def _wrap(text: object, width: int) -> str:
+    # Guillemets stay with their words: the spaces inside them become no-break spaces, which textwrap keeps.
+    text = re.sub(r"«\s+", "«\u00a0", re.sub(r"\s+»", "\u00a0»", str(text)))
+    return textwrap.fill(text, width, break_on_hyphens=False)
+
+
+def _finish(figure: Figure, title: str, alt: str, source: str) -> Chart:
+    figure.suptitle(_wrap(title, _chars(figure, 14)), x=0.01, ha="left")
+    source_line = f"Source : {source}"
+    # As the figure's x label, the source line gets its room from the constrained layout.
+    figure.supxlabel(_wrap(source_line, _chars(figure, 8.5)), x=0.01, ha="left", fontsize=8.5, color="#666666")
+    return Chart(figure, title, alt, source_line)
+
+
+def _compact_euros(value: float) -> str:
+    return format_compact_currency(value, "EUR", locale=LOCALE, fraction_digits=1)
+
+
+def _euro_axis(axis) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda value, _: _compact_euros(value)))
+
+
+def _percent_axis(axis) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda value, _: pourcent(value, 0)))
+
+
+def _decimals(value: float) -> int:
+    """Decimals as the sources print them: ``80 %`` but ``42,1 %``."""
+    return 0 if float(value).is_integer() else 1
+
+
+def _pct(value: float) -> str:
+    return pourcent(value, _decimals(value))
+
+
+def _points(value: float) -> str:
+    return ecart_points(value, _decimals(value))
+
+
+def _qualifier(printed: object) -> str:
+    """The qualifier a source prints before a figure (``plus de ``, ``près de ``), to keep on its label."""
+    try:
+        qualifier = parse_figure(str(printed)).qualificatif
+    except ParseError:
+        return ""
+    return f"{qualifier} " if qualifier else ""
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _legend_above(ax: Axes, ncols: int = 3, **kwargs) -> None:
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncols=ncols, frameon=False, borderaxespad=0, **kwargs)
+
+
+def _horizontal(ax: Axes, room: float = 0.3) -> None:
+    """Bars read top-down in data order, with ``room`` on the right for their labels."""
+    ax.invert_yaxis()
+    ax.yaxis.grid(False)
+    # Not ax.margins: stacked bars leave sticky edges at the stack ends, which cancel the margin.
+    ax.set_xlim(0, ax.dataLim.x1 * (1 + room))
+
+
+def _year(frame: pd.DataFrame, preposition: str = "") -> str:
+    """`` 2021`` or `` en 2021`` after a noun, from the indicator's ``attrs``; empty when unknown."""
+    year = frame.attrs.get("annee")
+    return f"{preposition} {year}" if year else ""
+
+

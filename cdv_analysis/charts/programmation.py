@@ -1,0 +1,156 @@
+"""Charts of the programmation: pillars, credit types, financers, evolution."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Patch
+
+from ..formatting import (
+    euros,
+    pourcent,
+    variation,
+)
+from ..stats import pct_change
+from ._base import (
+    ACCENT,
+    CREDIT_COLORS,
+    CREDIT_LABELS,
+    NEUTRAL,
+    PILLAR_COLORS,
+    Chart,
+    _compact_euros,
+    _euro_axis,
+    _figure,
+    _finish,
+    _horizontal,
+    _legend_above,
+    _lower_first,
+    _pct,
+    _percent_axis,
+    _qualifier,
+    _require,
+    _wrap,
+    _year,
+)
+
+
+def pillar_bars(pillars: pd.DataFrame, source: str) -> Chart:
+    """Programmation by pillar (``indicators.pillar_amounts``): amounts when printed, else shares."""
+    _require(pillars, "la répartition par pilier")
+    shares = pillars["part"].astype(float)
+    amounts = pillars["montant"].astype(float)
+    has_amounts = bool(amounts.notna().all())
+    labels = [f"{euros(a)} ({pourcent(s)})" for a, s in zip(amounts, shares)] if has_amounts \
+        else [pourcent(s) for s in shares]
+    fig, (ax,) = _figure(1.3 + 0.55 * len(pillars))
+    bars = ax.barh([_wrap(label, 28) for label in pillars["libelle"]], amounts if has_amounts else shares,
+                   color=[PILLAR_COLORS.get(code, NEUTRAL) for code in pillars["pilier"]])
+    ax.bar_label(bars, labels, padding=4)
+    _horizontal(ax, 0.45 if has_amounts else 0.2)
+    if has_amounts:
+        _euro_axis(ax.xaxis)
+        ax.set_xlabel("Montant programmé")
+    else:
+        _percent_axis(ax.xaxis)
+        ax.set_xlabel("Part de la programmation (montants non publiés)")
+    top = pillars.loc[shares.idxmax()]
+    year = _year(pillars)
+    title = f"Le pilier {_lower_first(top['libelle'])} concentre {pourcent(shares.max())} de la programmation{year}"
+    alt = (f"Barres horizontales de la programmation{year} par pilier : "
+           + " ; ".join(f"{name}, {label}" for name, label in zip(pillars["libelle"], labels))
+           + (f". Total : {euros(amounts.sum())}." if has_amounts else "."))
+    return _finish(fig, title, alt, source)
+
+
+def credit_types_bars(credits: pd.DataFrame, source: str) -> Chart:
+    """Specific credits against ordinary credits, stacked by pillar (``indicators.credit_types``)."""
+    _require(credits, "la répartition des crédits")
+    fig, (ax,) = _figure(1.6 + 0.55 * len(credits))
+    names = [_wrap(label, 28) for label in credits["libelle"]]
+    left = np.zeros(len(credits))
+    widest = credits["total"].max()
+    for kind in ("specifique", "droit_commun"):
+        values = credits[kind].astype(float).to_numpy()
+        bars = ax.barh(names, values, left=left, color=CREDIT_COLORS[kind], label=CREDIT_LABELS[kind])
+        # Only segments wide enough to hold their amount are labelled inside; the total is always printed.
+        ax.bar_label(bars, [_compact_euros(v) if v >= 0.15 * widest else "" for v in values],
+                     label_type="center", fontsize=9)
+        left += values
+    ax.bar_label(bars, [euros(t) for t in credits["total"]], padding=4)
+    _horizontal(ax)
+    _euro_axis(ax.xaxis)
+    ax.set_xlabel("Montant programmé")
+    _legend_above(ax, ncols=2)
+    overall = 100 * credits["specifique"].sum() / credits["total"].sum()
+    title = f"Les crédits spécifiques représentent {pourcent(overall)} des crédits programmés{_year(credits, ' en')}"
+    alt = (f"Barres empilées par pilier des crédits spécifiques et de droit commun programmés{_year(credits, ' en')} : "
+           + " ; ".join(f"{row.libelle}, {euros(row.total)} dont {euros(row.specifique)} de crédits spécifiques "
+                        f"({pourcent(row.part_specifique)})" for row in credits.itertuples())
+           + f". Les crédits spécifiques font {pourcent(overall)} du total.")
+    return _finish(fig, title, alt, source)
+
+
+def financer_mix_bars(mix: pd.DataFrame, source: str) -> Chart:
+    """Financing by financer as printed (``indicators.financer_mix``): amounts when all printed, else shares."""
+    _require(mix, "la répartition par financeur")
+    has_amounts = bool(mix["montant"].notna().all())
+    shares = (mix["part"] if has_amounts else mix["part_publiee"]).astype(float)
+    mix = mix.assign(_share=shares).sort_values("_share", ascending=False, kind="stable")
+    labels = [f"{euros(a)} ({pourcent(s)})" for a, s in zip(mix["montant"], mix["_share"])] if has_amounts \
+        else [_pct(s) for s in mix["_share"]]
+    kinds = mix["type_credit"].where(mix["type_credit"].isin(list(CREDIT_COLORS)), "")
+    fig, (ax,) = _figure(1.6 + 0.5 * len(mix))
+    bars = ax.barh([_wrap(label, 32) for label in mix["libelle_publie"]],
+                   mix["montant"].astype(float) if has_amounts else mix["_share"],
+                   color=[CREDIT_COLORS.get(kind, NEUTRAL) for kind in kinds])
+    ax.bar_label(bars, labels, padding=4)
+    _horizontal(ax, 0.45 if has_amounts else 0.2)
+    if has_amounts:
+        _euro_axis(ax.xaxis)
+        ax.set_xlabel("Montant")
+    else:
+        _percent_axis(ax.xaxis)
+        ax.set_xlabel("Part publiée du financement")
+    present = [kind for kind in (*CREDIT_COLORS, "") if kind in set(kinds)]
+    _legend_above(ax, handles=[Patch(color=CREDIT_COLORS.get(k, NEUTRAL), label=CREDIT_LABELS.get(
+        k, "Type de crédit non précisé")) for k in present])
+    top = mix.iloc[0]
+    title = f"Premier financeur{_year(mix, ' en')} : {top['libelle_publie']} ({pourcent(top['_share'])})"
+    alt = (f"Barres horizontales du financement{_year(mix)} par financeur, tel qu'imprimé : "
+           + " ; ".join(f"{name}, {label}" for name, label in zip(mix["libelle_publie"], labels)) + ".")
+    printed_total = shares.sum()
+    if not has_amounts and abs(printed_total - 100) > 0.5:
+        alt += f" Les parts publiées totalisent {pourcent(printed_total)}."
+    return _finish(fig, title, alt, source)
+
+
+def evolution_line(series: pd.DataFrame, source: str) -> Chart:
+    """Total programmation over the years (``indicators.growth(indicators.programmation_series(t))``)."""
+    _require(series, "l'évolution de la programmation")
+    series = series.sort_values("annee")
+    years, amounts = series["annee"].astype(int).tolist(), series["montant"].astype(float)
+    fig, (ax,) = _figure(4.2)
+    ax.plot(years, amounts, marker="o", markersize=8, linewidth=2.5, color=ACCENT)
+    printed = series.get("montant_publie", amounts)
+    for year, amount, as_printed in zip(years, amounts, printed):
+        ax.annotate(_qualifier(as_printed) + euros(amount), (year, amount), xytext=(0, 10),
+                    textcoords="offset points", ha="center")
+    ax.set_xticks(years, [str(year) for year in years])
+    ax.set_ylim(0, amounts.max() * 1.2)
+    ax.margins(x=0.15)
+    ax.xaxis.grid(False)
+    _euro_axis(ax.yaxis)
+    ax.set_xlabel("Année")
+    ax.set_ylabel("Montant programmé")
+    first, last = amounts.iloc[0], amounts.iloc[-1]
+    if len(years) == 1:
+        title = f"La programmation atteint {euros(last)} en {years[0]}"
+    else:
+        title = (f"La programmation passe de {euros(first)} en {years[0]} à {euros(last)} en {years[-1]} "
+                 f"({variation(pct_change(first, last))})")
+    alt = "Courbe du montant programmé par année : " + " ; ".join(
+        f"{year}, {euros(amount)}" for year, amount in zip(years, amounts)) + "."
+    if "tcam" in series and len(years) > 1:
+        alt += f" Taux de croissance annuel moyen sur la période : {variation(series['tcam'].iloc[-1])}."
+    return _finish(fig, title, alt, source)

@@ -1,0 +1,81 @@
+"""French Markdown sentences written from the indicator tables.
+
+Every figure comes from the tables (through ``formatting``) and every quotation
+is the data's own text between « »: nothing here adds an appraisal. Each
+function returns ``""`` for an empty input, or the sentence of
+:func:`missing_data` when it is told which file the data would come from
+(``expected_file=territory.expected_file("financements")``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..clean import cell_text as _text
+from ..formatting import (
+    guillemets,
+    pourcent,
+)
+
+ACTEURS = {"agglomeration": "agglomération", "elus": "élus", "conseils_citoyens": "conseils citoyens"}
+# How to say « in » each reference perimeter of ``indicators.contexte.REFERENCES``.
+DANS = {"reste de l'EPCI": "dans le reste de l'EPCI", "EPCI": "dans l'EPCI",
+        "QPV du département": "dans les QPV du département", "département": "dans le département",
+        "région": "dans la région", "France": "en France"}
+INDENT = "    "  # four spaces: the nesting depth every Markdown renderer accepts
+
+
+def missing_data(what: str, expected_file: str) -> str:
+    return (f"Aucune donnée sur {what} n'est disponible pour ce territoire et cette année : "
+            f"elles seraient lues dans `{expected_file}`.")
+
+
+def _none(value: object) -> bool:
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
+def _absent(frame: pd.DataFrame | None, what: str, expected_file: str | None) -> str | None:
+    """The text for a missing input, or None when there is something to write about."""
+    if frame is not None and not frame.empty:
+        return None
+    return missing_data(what, expected_file) if expected_file else ""
+
+
+def _singular(n: float) -> bool:
+    return abs(n) < 2
+
+
+def _verb(n: float, singular: str, plural: str) -> str:
+    return singular if _singular(n) else plural
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _de(word: str) -> str:
+    """« de » elided before a vowel or a mute h: « de communes », « d'associations »."""
+    return f"d'{word}" if word[:1].lower() in "aeiouyhéèêàâîôû" else f"de {word}"
+
+
+def _year(value: object) -> str:
+    """A year kept by pandas as a float (2015.0) printed as 2015; periods (« 2015-2022 ») unchanged."""
+    return str(int(value)) if isinstance(value, (int, float)) and float(value).is_integer() else _text(value)
+
+
+def _pct(points: float) -> str:
+    """A printed percentage keeps its precision: ``26 %``, ``42,1 %``."""
+    return pourcent(points, 0 if float(points).is_integer() else 1)
+
+
+def _sum_note(total: float, what: str, complete: bool = True) -> str:
+    """Sentence on printed shares that do not add up to 100 % (``complete``: they should)."""
+    if _none(total) or total == 0 or pourcent(total) == pourcent(100):
+        return ""
+    return f" {what} totalisent {_pct(round(total, 1))}" + (" et non 100 %." if complete else ".")
+
+
+def _pillar(label: object) -> str:
+    return f"le pilier {guillemets(label)}"
+
+

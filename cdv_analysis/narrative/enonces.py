@@ -1,0 +1,73 @@
+"""Lists of statements (what the actors say) and of consistency findings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from ..checks import Finding
+from ..clean import cell_text as _text
+from ..formatting import (
+    guillemets,
+    pluriel,
+)
+from ._base import ACTEURS, INDENT, _absent
+
+
+def _attribution(row: pd.Series) -> str:
+    actor = _text(row["acteur"])
+    actor = ACTEURS.get(actor, actor.replace("_", " "))
+    source = _text(row["source"])
+    return f"{actor} ({source})" if source else actor
+
+
+def statements_list(statements: pd.DataFrame, limit: int | None = None, *,
+                    expected_file: str | None = None) -> str:
+    """Statements (``indicators.statements``) quoted verbatim, sub-points nested under their parent.
+
+    ``limit`` counts top-level statements; their sub-points always follow them.
+    """
+    if (absent := _absent(statements, "les constats et propositions", expected_file)) is not None:
+        return absent
+    ids = set(statements["id"])
+    children: dict[str, list[pd.Series]] = {}
+    roots = []
+    for _, row in statements.iterrows():
+        parent = _text(row["rattache_a"])
+        if parent in ids and parent != row["id"]:
+            children.setdefault(parent, []).append(row)
+        else:
+            roots.append(row)
+    lines: list[str] = []
+    seen: set[str] = set()
+
+    def write(row: pd.Series, depth: int, parent: pd.Series | None) -> None:
+        if row["id"] in seen:  # a cycle of « rattache_a » must not loop forever
+            return
+        seen.add(row["id"])
+        attribution = _attribution(row)
+        suffix = "" if parent is not None and _attribution(parent) == attribution else f" — {attribution}"
+        lines.append(f"{INDENT * depth}- {guillemets(_text(row['texte']))}{suffix}")
+        for child in children.get(row["id"], []):
+            write(child, depth + 1, row)
+
+    shown = roots if limit is None else roots[:limit]
+    for row in shown:
+        write(row, 0, None)
+    if len(seen) < len(statements):
+        left = len(statements) - len(seen)
+        lines.append(f"- … et {pluriel(left, 'autre énoncé', 'autres énoncés')}.")
+    return "\n".join(lines)
+
+
+def findings_list(findings: Iterable[Finding]) -> str:
+    """Inconsistencies of the published figures (``checks.run_checks``) as Markdown bullets."""
+    lines = []
+    for finding in findings:
+        values = [f"{label} : {value}" for label, value in
+                  (("publié", finding.publie), ("recalculé", finding.calcule)) if value is not None]
+        where = f"{finding.source}, {finding.section}" if finding.section else finding.source
+        lines.append(f"- **{finding.categorie}** : {finding.message}"
+                     + (f" ({' ; '.join(values)})" if values else "") + f" — source : {where}")
+    return "\n".join(lines) if lines else "Aucune incohérence n'a été relevée dans les chiffres publiés."

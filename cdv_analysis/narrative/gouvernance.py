@@ -1,0 +1,116 @@
+"""Paragraphs of the governance section: questionnaires and cooperation."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..clean import ParseError, is_approximate
+from ..clean import cell_text as _text
+from ..formatting import (
+    guillemets,
+    liste_fr,
+    nombre,
+    pluriel,
+    pourcent,
+)
+from ..indicators import MEAN_LEVEL_CAVEAT
+from ..stats import compatible_counts, decimals_of
+from ._base import INDENT, _absent, _de, _none, _verb
+
+
+def _units(audience: str) -> tuple[str, str]:
+    """Singular and plural of a survey audience named in the plural (« conseils_citoyens »)."""
+    plural = audience.replace("_", " ")
+    singular = " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in plural.split())
+    return singular, plural
+
+
+def response_paragraph(rates: pd.DataFrame, *, expected_file: str | None = None) -> str:
+    """Questionnaires sent and answered (``indicators.response_rates``)."""
+    if (absent := _absent(rates, "les réponses aux questionnaires", expected_file)) is not None:
+        return absent
+    clauses, notes = [], []
+    for i, row in enumerate(rates.itertuples()):
+        singular, plural = _units(row.enquete)
+        rate = pourcent(row.taux, 0 if row.taux in (0, 100) else 1)
+        verb = f" {_verb(row.repondants, 'a répondu', 'ont répondu')}" if i == 0 else ""
+        clauses.append(f"{pluriel(row.repondants, singular, plural)} sur {nombre(row.envoyes)}{verb} ({rate})")
+        printed = _text(row.taux_publie)
+        try:
+            consistent = not printed or row.repondants in compatible_counts(printed, row.envoyes)
+        except (ParseError, ValueError):
+            consistent = True
+        if not consistent:
+            notes.append(f" Le taux imprimé pour les {plural} est de {guillemets(printed)}.")
+    return " ; ".join(clauses) + "." + "".join(notes)
+
+
+def survey_item_sentence(item_row: pd.Series, unit_singular: str, unit_plural: str) -> str:
+    """One questionnaire item: count out of respondents, percentage and Wilson 95 % interval."""
+    modality = _text(item_row.get("modalite"))
+    lead = f"À la question {guillemets(_text(item_row['question']))}"
+    lead += f", réponse {guillemets(modality)} : " if modality else " : "
+    n, count, printed = item_row.get("n"), item_row.get("effectif"), _text(item_row.get("pourcentage_publie"))
+    n = None if _none(n) else n
+    respondents = f"sur {pluriel(n, unit_singular, unit_plural)} ayant répondu" if n else ""
+    if not _none(n) and not _none(count) and int(n) > 0:
+        text = f"{pluriel(count, unit_singular, unit_plural)} sur {nombre(n)}, soit {pourcent(100 * count / n)}"
+        if not _none(item_row.get("ic_bas")):
+            text += (f" (intervalle de confiance à 95 % : {pourcent(item_row['ic_bas'])} à "
+                     f"{pourcent(item_row['ic_haut'])})")
+        return lead + text + "."
+    if not _none(count):
+        return lead + f"{pluriel(count, unit_singular, unit_plural)} (nombre de répondants non publié)."
+    possible = item_row.get("possible")
+    if not _none(possible) and not possible:
+        shown = pourcent(item_row["pourcentage"], decimals_of(printed))
+        return (lead + f"{shown} est imprimé, ce qu'aucun nombre entier {_de(unit_plural)} sur {nombre(n)} "
+                "ne peut donner.")
+    if is_approximate(printed):
+        return lead + f"{guillemets(printed)} est imprimé, valeur approchée" + (f", {respondents}" if n else "") + "."
+    shown = pourcent(item_row["pourcentage"], decimals_of(printed))
+    if _none(n):
+        return lead + f"{shown} (nombre de répondants non publié)."
+    return lead + f"{shown} {respondents}."
+
+
+def survey_paragraph(items: pd.DataFrame, unit_singular: str, unit_plural: str, *,
+                     expected_file: str | None = None) -> str:
+    """Questionnaire items (``indicators.survey_items``) as a Markdown list grouped by axis."""
+    if (absent := _absent(items, f"le questionnaire des {unit_plural}", expected_file)) is not None:
+        return absent
+    axes = items["axe"].map(_text)
+    lines = [f"- {survey_item_sentence(row, unit_singular, unit_plural)}" for _, row in items[axes == ""].iterrows()]
+    # Items without an axis come first so that none is read as part of the axis above it.
+    for axis in dict.fromkeys(axes[axes != ""]):
+        lines.append(f"- **{axis}**")
+        lines += [f"{INDENT}- {survey_item_sentence(row, unit_singular, unit_plural)}"
+                  for _, row in items[axes == axis].iterrows()]
+    return "\n".join(lines)
+
+
+def cooperation_paragraph(means: pd.DataFrame, levels: pd.DataFrame, *, expected_file: str | None = None) -> str:
+    """Cooperation levels by partner (``indicators.cooperation_means`` and ``cooperation_levels``)."""
+    if (absent := _absent(means, "les degrés de coopération", expected_file)) is not None:
+        return absent
+    ranked = means.sort_values("niveau_moyen", ascending=False, kind="stable")
+    high, low = ranked.iloc[0], ranked.iloc[-1]
+
+    def mean(row: pd.Series) -> str:
+        return f"du partenaire {guillemets(row['partenaire'])} ({nombre(row['niveau_moyen'], 2)} sur 5)"
+
+    text = f"Le niveau moyen de coopération le plus élevé est celui {mean(high)}"
+    text += f", le plus bas celui {mean(low)}." if len(ranked) > 1 else "."
+    by_share = ranked.sort_values("part_niveaux_4_5", ascending=False, kind="stable")
+    text += (" Part des niveaux 4 et 5 (connexion dynamique et cohésion dynamique) : " + liste_fr(
+        f"{pourcent(row['part_niveaux_4_5'])} pour {guillemets(row['partenaire'])}" for _, row in by_share.iterrows())
+        + f". {MEAN_LEVEL_CAVEAT}")
+    printed_n = (levels.attrs.get("n_publie") or []) if levels is not None else []
+    plausible = (levels.attrs.get("n_plausibles") or []) if levels is not None else []
+    if printed_n and not set(printed_n) <= set(plausible):
+        stated = liste_fr(nombre(n) for n in printed_n)
+        text += f" Le rapport indique {stated} {_verb(max(printed_n), 'répondant', 'répondants')} ; "
+        text += (f"les effectifs compatibles avec tous les pourcentages publiés (jusqu'à 100) sont "
+                 f"{liste_fr(nombre(n) for n in plausible)}." if plausible
+                 else "aucun effectif jusqu'à 100 ne donne tous les pourcentages publiés.")
+    return text

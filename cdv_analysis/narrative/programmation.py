@@ -1,0 +1,220 @@
+"""Paragraphs of the programmation section."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..clean import cell_text as _text
+from ..clean import is_approximate
+from ..formatting import (
+    euros,
+    guillemets,
+    liste_fr,
+    nombre,
+    pluriel,
+    pourcent,
+    variation,
+)
+from ._base import _absent, _cap, _none, _pct, _pillar, _sum_note, _verb, _year
+
+
+def pillar_paragraph(pillars: pd.DataFrame, year: int | str, *, expected_file: str | None = None) -> str:
+    """Programmation by pillar (``indicators.pillar_amounts``)."""
+    if (absent := _absent(pillars, "la répartition par pilier", expected_file)) is not None:
+        return absent
+    method = _text(pillars.attrs.get("methode"))
+    has_amounts = pillars["montant"].notna().all()
+    ranked = pillars.sort_values("montant" if has_amounts else "part", ascending=False, kind="stable")
+    lead, others = ranked.iloc[0], ranked.iloc[1:]
+    if has_amounts:
+        printed = pillars.attrs.get("total_publie")
+        computed = float(pillars["montant"].sum())
+        if _none(printed):
+            opening = f"En {year}, les {len(pillars)} piliers totalisent {euros(computed)}."
+        else:
+            opening = f"En {year}, la programmation s'élève à {euros(printed)} (total imprimé)."
+            if euros(printed) != euros(computed):
+                opening += f" La somme des piliers donne {euros(computed)}."
+        detail = lambda row: f"{euros(row['montant'])}, soit {pourcent(row['part'])}"  # noqa: E731
+    else:
+        opening = f"En {year}, seules les parts des piliers sont publiées, sans les montants."
+        detail = lambda row: _pct(row["part"])  # noqa: E731
+    text = f"{opening} {_cap(_pillar(lead['libelle']))} en reçoit la plus grande part : {detail(lead)}."
+    if not others.empty:
+        text += " Viennent ensuite " + liste_fr(
+            f"{_pillar(row['libelle'])} ({detail(row)})" for _, row in others.iterrows()) + "."
+    if not has_amounts:
+        text += _sum_note(pillars["part"].sum(), "Ces parts")
+    return text + (f" Méthode : {method}." if method else "")
+
+
+def credit_types_paragraph(credits: pd.DataFrame, year: int | str, *, expected_file: str | None = None) -> str:
+    """Specific credits against ordinary credits (``indicators.credit_types``)."""
+    if (absent := _absent(credits, "la répartition entre crédits spécifiques et droit commun",
+                          expected_file)) is not None:
+        return absent
+    specific, ordinary = float(credits["specifique"].sum()), float(credits["droit_commun"].sum())
+    total = specific + ordinary
+    text = (f"En {year}, les crédits spécifiques de la politique de la ville représentent {euros(specific)} "
+            f"sur {euros(total)}, soit {pourcent(100 * specific / total)} ; le droit commun, {euros(ordinary)} "
+            f"({pourcent(100 * ordinary / total)}).")
+    ranked = credits.dropna(subset=["part_specifique"]).sort_values("part_specifique", ascending=False)
+    if len(ranked) == 1:
+        row = ranked.iloc[0]
+        text += f" Seul {_pillar(row['libelle'])} est détaillé."
+    elif len(ranked) > 1:
+        high, low = ranked.iloc[0], ranked.iloc[-1]
+        text += (f" Par pilier, la part des crédits spécifiques va de {pourcent(low['part_specifique'])} pour "
+                 f"{_pillar(low['libelle'])} à {pourcent(high['part_specifique'])} pour {_pillar(high['libelle'])}.")
+    return text
+
+
+def financer_paragraph(mix: pd.DataFrame, year: int | str, *, top: int = 3,
+                       expected_file: str | None = None) -> str:
+    """Main financers (``indicators.financer_mix``), printed labels grouped under the shared vocabulary."""
+    if (absent := _absent(mix, "la répartition par financeur", expected_file)) is not None:
+        return absent
+    has_amounts = mix["montant"].notna().all()
+    value = "montant" if has_amounts else "part_publiee"
+    # A financer outside the vocabulary keeps its printed label rather than drop out of the groups.
+    labels = mix["libelle"].map(_text).where(mix["libelle"].map(_text) != "", mix["libelle_publie"])
+    grouped = (mix[value].astype(float).groupby(labels, sort=False).sum()
+               .sort_values(ascending=False, kind="stable"))
+    total = float(grouped.sum())
+    specific_only = set(mix["type_credit"].map(_text)) == {"specifique"}
+    scope = " (crédits spécifiques)" if specific_only else ""
+
+    def shown(label: str, amount: float) -> str:
+        return (f"{euros(amount)} ({pourcent(100 * amount / total)}) pour {label}" if has_amounts
+                else f"{_pct(amount)} pour {label}")
+
+    if has_amounts:
+        text = f"En {year}, les financements répartis par financeur{scope} totalisent {euros(total)}."
+    else:
+        text = f"En {year}, seules les parts des financeurs{scope} sont publiées, sans les montants."
+    if len(grouped) == 1:
+        return text + f" Un seul financeur y figure : {grouped.index[0]}."
+    main, rest = grouped.iloc[:top], grouped.iloc[top:]
+    text += f" Principaux financeurs : {liste_fr(shown(label, v) for label, v in main.items())}."
+    if not rest.empty:
+        rest_total = euros(rest.sum()) if has_amounts else _pct(round(rest.sum(), 1))
+        text += (f" {_verb(len(rest), 'Le financeur restant', f'Les {nombre(len(rest))} autres financeurs')} "
+                 f"{_verb(len(rest), 'représente', 'totalisent')} {rest_total}.")
+    if not has_amounts:
+        text += _sum_note(mix.attrs.get("somme_parts_publiees"), "Les parts imprimées")
+    return text
+
+
+def selection_paragraph(selection: pd.DataFrame, *, expected_file: str | None = None) -> str:
+    """Projects filed and supported (``indicators.project_selection``)."""
+    row = selection.iloc[0] if selection is not None and not selection.empty else None
+    if row is None or (_none(row["deposes"]) and _none(row["soutenus"])):
+        return _absent(None, "les projets déposés et soutenus", expected_file)
+    year = f"En {_year(row.get('annee'))}, " if _text(row.get("annee")) else ""
+    filed, supported = row["deposes"], row["soutenus"]
+    if _none(filed) or _none(supported):
+        known, verb, unknown = (supported, "soutenu", "déposés") if _none(filed) else (filed, "déposé", "soutenus")
+        text = (f"{pluriel(known, f'projet a été {verb}', f'projets ont été {verb}s')} ; "
+                f"le nombre de projets {unknown} n'est pas publié.")
+    else:
+        outcome = ("aucun n'a été soutenu" if supported == 0
+                   else f"{nombre(supported)} {_verb(supported, 'a été soutenu', 'ont été soutenus')}")
+        text = (f"sur {pluriel(filed, 'projet déposé', 'projets déposés')}, {outcome}, "
+                f"soit {pourcent(row['taux_selection'])}.")
+    return year + text if year else _cap(text)
+
+
+def associative_paragraph(associative: pd.DataFrame, *, expected_file: str | None = None) -> str:
+    """Projects carried by associations (``indicators.associative_projects``)."""
+    total, supported, share = (associative.attrs.get(k) for k in ("total", "soutenus", "part_des_soutenus"))
+    if _none(total) and associative.empty:
+        return _absent(None, "les projets portés par des associations", expected_file)
+    sentences = []
+    if not _none(total):
+        projects = pluriel(total, "projet soutenu", "projets soutenus")
+        carried = _verb(total, "est porté", "sont portés")
+        sentences.append(f"{projects} {carried} par des associations." if _none(supported) else
+                         f"{projects} sur {nombre(supported)} {carried} par des associations, soit {pourcent(share)}.")
+    if not associative.empty:
+        parts = liste_fr(f"{_pillar(row['libelle'])} ({pluriel(row['nombre'], 'projet')}, "
+                         f"{pourcent(row['part'])})" for _, row in associative.iterrows())
+        sentences.append(f"Par pilier, ces projets associatifs se répartissent ainsi : {parts}.")
+        by_pillar = int(associative["nombre"].sum())
+        if not _none(total) and by_pillar != total:
+            sentences.append(f"La répartition par pilier totalise {pluriel(by_pillar, 'projet')}.")
+    return " ".join(sentences)
+
+
+def fund_paragraph(fund: pd.DataFrame, label: str = "Fonds de Cohésion Sociale", *,
+                   expected_file: str | None = None) -> str:
+    """Projects of a dedicated fund, by axis (``indicators.fund_projects``)."""
+    if (absent := _absent(fund, f"le dispositif {guillemets(label)}", expected_file)) is not None:
+        return absent
+    count = fund.attrs.get("projets", int(fund["projets"].sum()))
+    total = fund.attrs.get("total", float(fund["montant"].sum()))
+    year = _text(fund.attrs.get("annee"))
+    text = (f"{'En ' + year + ', ' if year else ''}{pluriel(count, 'projet')} "
+            f"{_verb(count, 'est financé', 'sont financés')} au titre du dispositif {guillemets(label)}")
+    text = _cap(text) + (f", pour un total de {euros(total)}." if total else ".")
+    unnamed = "(sans axe)"  # the placeholder ``fund_projects`` gives actions without an axis
+    if list(fund["axe"]) != [unnamed]:
+        axes = " ; ".join(
+            f"{'sans axe' if row['axe'] == unnamed else guillemets(row['axe'])} : "
+            f"{pluriel(row['projets'], 'projet')}, {euros(row['montant'])}" for _, row in fund.iterrows())
+        text += f" Par axe : {axes}."
+    return text
+
+
+def growth_paragraph(growth: pd.DataFrame, *, expected_file: str | None = None) -> str:
+    """Change of the yearly programmation from the first year to the last (``indicators.growth``)."""
+    if (absent := _absent(growth, "l'évolution de la programmation", expected_file)) is not None:
+        return absent
+    first, last = growth.iloc[0], growth.iloc[-1]
+    if len(growth) == 1:
+        return (f"Un seul montant annuel de programmation est disponible : {euros(first['montant'])} "
+                f"en {_year(first['annee'])}.")
+    change = float(last["variation"])
+    direction = "une hausse" if change > 0 else "une baisse"
+    text = (f"De {_year(first['annee'])} à {_year(last['annee'])}, la programmation passe "
+            f"de {euros(first['montant'])} à {euros(last['montant'])}")
+    if change == 0:
+        text += "."
+    else:
+        text += (f" : {direction} de {euros(abs(change))} ({variation(last['variation_pct'])}), "
+                 f"soit {variation(last['tcam'])} par an en moyenne.")
+    middle = growth.iloc[1:-1]
+    if not middle.empty:
+        text += (f" {_verb(len(middle), 'Montant intermédiaire', 'Montants intermédiaires')} : "
+                 + liste_fr(f"{euros(row['montant'])} en {_year(row['annee'])}" for _, row in middle.iterrows()) + ".")
+    printed = growth.get("montant_publie", pd.Series(dtype=object))
+    approximate = growth[printed.map(is_approximate)] if not printed.empty else printed
+    if not approximate.empty:
+        text += (" Les montants imprimés sont approchés : " + liste_fr(
+            f"{guillemets(row['montant_publie'])} en {_year(row['annee'])}" for _, row in approximate.iterrows()) + ".")
+    return text
+
+
+RECORD_NOUNS = {"deposes": ("projet déposé", "projets déposés"), "soutenus": ("projet soutenu", "projets soutenus"),
+                "porteurs": ("porteur", "porteurs")}
+
+
+def contract_record_paragraph(record: pd.DataFrame, *, expected_file: str | None = None) -> str:
+    """Figures printed for the whole contract period (``indicators.contract_record``)."""
+    if (absent := _absent(record, "le bilan de la période du contrat", expected_file)) is not None:
+        return absent
+    paragraphs = []
+    for period, rows in record.groupby("annee", sort=False):
+        counts, amounts = [], []
+        for _, row in rows.iterrows():
+            precision = _text(row["precision"])
+            if row["unite"] == "€":
+                amounts.append(f"{euros(row['valeur'])} ({row['libelle']}" + (f", {precision})" if precision else ")"))
+            else:
+                singular, plural = RECORD_NOUNS.get(row["mesure"], (row["libelle"], row["libelle"]))
+                counts.append(pluriel(row["valeur"], singular, plural) + (f" {precision}" if precision else ""))
+        opening = f"Sur la période {period}, le bilan imprimé"
+        text = f"{opening} compte {liste_fr(counts)}." if counts else ""
+        if amounts:
+            text += (" Il" if counts else opening) + f" donne aussi les montants suivants : {liste_fr(amounts)}."
+        paragraphs.append(text)
+    return "\n\n".join(paragraphs)
