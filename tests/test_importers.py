@@ -12,7 +12,7 @@ import yaml
 import cdv_analysis as cdv
 from cdv_analysis.cli import main
 from cdv_analysis.importers import (
-    ANCT_HEADERS, MANIFEST, ImportFailed, _type_porteur, import_anct_subsidies, import_insee_qpv,
+    MANIFEST, ImportFailed, _type_porteur, import_anct_subsidies, import_insee_qpv,
 )
 from cdv_analysis.schemas import TABLES, TYPES_PORTEUR
 
@@ -28,6 +28,10 @@ QPV = [
     ("QP062002", "Calonne - Marichelles", "Liévin, Lens", 51.2, 0.9, "12,5"),
     ("QP031007", "Grand Mirail", "Toulouse", 48.5, 1.7, "9"),
 ]
+ANCT_HEADERS = (
+    "N°", "Numéro de l'action PRJ", "Libellé de l'action", "Raison sociale longue", "Type de tiers",
+    "Code contrat ville", "Libellé contrat ville", "Thème", "Sous-thèmes", "Mt engagé", "Région",
+)
 ANCT = [  # N°, PRJ, action, holder, kind, contract, label, theme, sub-theme, amount, region
     ("1", "PRJ-1", "Soutien scolaire", "Association Réussir", "Association", "C0011",
      "Contrat de ville de Lens-Liévin", "Education", "Réussite éducative", "12 500,00", "Hauts-de-France"),
