@@ -143,9 +143,13 @@ def _formulas_without_value(path: Path, sheet_index: int) -> list[tuple[str, int
     return [(column.decode(), int(row)) for column, row in _FORMULA_WITHOUT_VALUE_RE.findall(xml)]
 
 
+_UNCOMPUTED = "\x00formule non calculée"
+
+
 def _xlsx_records(path: Path, shown: str, sheet: str | None) -> tuple[list[tuple[int, list[str]]] | None,
                                                                       list[Problem]]:
     from openpyxl import load_workbook
+    from openpyxl.utils import column_index_from_string
 
     with path.open("rb") as handle:
         signature = handle.read(4)
@@ -177,11 +181,13 @@ def _xlsx_records(path: Path, shown: str, sheet: str | None) -> tuple[list[tuple
                    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1)]
     finally:
         workbook.close()
-    problems = [Problem(shown, "une valeur calculée : la cellule contient une formule jamais calculée "
-                        "(ouvrez le fichier dans Excel ou LibreOffice et enregistrez-le)", ligne=row,
-                        colonne=column)
-                for column, row in _formulas_without_value(path, names.index(name))]
-    return records, problems
+    # openpyxl gives None for a formula nobody computed: marked so that it is reported, not read as empty.
+    for letter, row in _formulas_without_value(path, names.index(name)):
+        cells = records[row - 1][1]
+        index = column_index_from_string(letter) - 1
+        cells.extend([""] * (index + 1 - len(cells)))
+        cells[index] = _UNCOMPUTED
+    return records, []
 
 
 def _header_index(records: list[tuple[int, list[str]]]) -> int | None:
@@ -201,6 +207,8 @@ def read_table(path: Path | str, sheet: str | None = None, key=str.strip) -> tup
     Headers go through ``key`` (the loader folds them, the importers keep them
     as printed); a repeated header is reported and renamed ``name__1``.
     """
+    from openpyxl.utils import get_column_letter
+
     path = Path(path)
     shown = shown_path(path)
     if path.suffix.lower() == ".xlsx":
@@ -236,7 +244,13 @@ def read_table(path: Path | str, sheet: str | None = None, key=str.strip) -> tup
             problems.append(Problem(shown, f"{len(header)} champs comme la ligne d'en-têtes, et non {len(cells)} "
                                     "(séparateur ou guillemets mal placés ?)", ligne=line))
             continue
-        rows.append((cells + [""] * len(header))[: len(header)])
+        cells = (cells + [""] * len(header))[: len(header)]
+        for index in (i for i, cell in enumerate(cells) if cell == _UNCOMPUTED):
+            problems.append(Problem(shown, "une valeur : la cellule contient une formule jamais calculée (ouvrez le "
+                                    "classeur dans Excel ou LibreOffice et enregistrez-le)", ligne=line,
+                                    colonne=header[index] or get_column_letter(index + 1)))
+            cells[index] = ""
+        rows.append(cells)
         lines.append(line)
     frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
     frame["ligne"] = lines
