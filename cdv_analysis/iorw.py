@@ -50,7 +50,8 @@ def write_atomic(path: Path | str, data: bytes | str) -> Path:
 # ---------------------------------------------------------------------------
 # Reading tables (CSV in UTF-8 or Windows-1252, XLSX), shared by the loader and the importers
 
-_MOJIBAKE_RE = re.compile("Ã[\u0080-\u00bf©¨ª«®´¹º»¼½¾§¢£¤¥¦]|â€")
+# UTF-8 bytes read as Windows-1252: « é » shows as « Ã© », « œ » as « Å“ », « € » as « â‚¬ ».
+_MOJIBAKE_RE = re.compile("Ã[\u0080-\u00bf©¨ª«®´¹º»¼½¾§¢£¤¥¦]|â€|â‚¬|Å[“’]")
 _FORMULA_WITHOUT_VALUE_RE = re.compile(
     rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)?\s*</c>')
 _SEPARATORS = (";", ",", "\t")

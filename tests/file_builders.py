@@ -8,6 +8,7 @@ content, formulas with or without a cached value.
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import zipfile
 from pathlib import Path
@@ -145,3 +146,12 @@ def hand_made_xlsx(path: Path, rows: list[list], dimension: str = "A1") -> Path:
         for name, data in parts.items():
             archive.writestr(name, data)
     return path
+
+
+def tree_digest(root: Path) -> str:
+    """SHA-256 of every file under ``root`` (names and bytes): raw data must never change."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from cdv_analysis.importers import (
     MANIFEST, ImportFailed, _type_porteur, import_anct_subsidies, import_insee_qpv,
 )
 from cdv_analysis.schemas import TABLES, TYPES_PORTEUR
+from file_builders import tree_digest
 
 INSEE_COLUMNS = (
     "code_qp nom_qp nom_commune pop_mun pop_com_qp pop_com ind_jeune tx_tot_et tx_f tx_f_et percou pmimp "
@@ -94,14 +94,6 @@ def anct_file(folder: Path, kind: str = "csv", rows=ANCT, header=ANCT_HEADERS, n
         header = [h.upper().replace("É", "E").replace("È", "E") for h in header]
         return _write_csv(folder / f"{name}.csv", header, rows, ";", "cp1252")
     return _write_csv(folder / f"{name}.csv", header, rows)
-
-
-def tree_digest(root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def errors(data: Path, territory: str) -> list[cdv.Problem]:
