@@ -21,7 +21,8 @@ def main() -> None:
     parser.add_argument("--contrats", type=int, default=435)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--format", choices=("donnees-ouvertes", "gispro"), default="donnees-ouvertes")
-    parser.add_argument("--xlsx", action="store_true", help="classeur .xlsx (dimension déclarée « A1 ») au lieu du CSV")
+    parser.add_argument("--xlsx", action="store_true",
+                        help="classeur .xlsx (dimension déclarée « A1 ») au lieu du CSV")
     parser.add_argument("--sans-rapports", action="store_true", help="mesure l'import seulement")
     args = parser.parse_args()
     from generate_anct import generate

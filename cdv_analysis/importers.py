@@ -40,6 +40,7 @@ ANCT_REQUIRED = ("intitule", "code_contrat", "theme", "montant")
 # What a territory made from national open data is: another module writes a
 # « portrait » for it rather than an evaluation report.
 OPEN_DATA_ORIGIN = "donnees-ouvertes"
+SHEET_OPTION = " (option --feuille)"
 SKIP_REASONS = {  # reason: (French explanation, what is counted)
     "secret": ("secret statistique, cellules vides", "valeur"),
     "hors_selection": ("hors de la sélection : autres QPV ou autres contrats", "ligne"),
@@ -154,11 +155,12 @@ def _read(path: Path, expected: tuple[str, ...], sheet: str | None = None) -> tu
     """The input as strings, headers folded to ``snake_case``, checked for the ``expected`` ones."""
     if not path.is_file():
         raise ImportFailed([Problem(_shown(path), "un fichier existant (.csv ou .xlsx)")])
-    frame, problems = read_table(path, sheet=sheet, key=header_key)
+    frame, problems = read_table(path, sheet=sheet, key=header_key, sheet_choice=SHEET_OPTION)
     if frame is None:
         raise ImportFailed(problems)
     listed = ", ".join(expected)
-    problems += [Problem(_shown(path), f"une colonne « {name} » (colonnes attendues : {listed})", ligne=1, colonne=name)
+    problems += [Problem(_shown(path), f"une colonne « {name} » (colonnes attendues : {listed})", ligne=1,
+                         colonne=name)
                  for name in expected if name not in frame.columns]
     if any(p.is_error for p in problems):
         raise ImportFailed(problems)
@@ -542,7 +544,7 @@ def import_anct_subsidies(path: Path | str, data_dir: Path | str, contract: str 
     year = _year(path, year, "--annee")
     if not path.is_file():
         raise ImportFailed([Problem(_shown(path), "un fichier existant (.csv ou .xlsx)")])
-    raw, problems = read_table(path, sheet=sheet)
+    raw, problems = read_table(path, sheet=sheet, sheet_choice=SHEET_OPTION)
     if raw is None:
         raise ImportFailed(problems)
     shown = _shown(path)
@@ -572,7 +574,8 @@ def import_anct_subsidies(path: Path | str, data_dir: Path | str, contract: str 
     no_contract = frame["code"] == ""
     chosen = ~no_contract & ((frame["code"] == contract.strip().upper()) if contract else True)
     if contract and not chosen.any():
-        problems.append(Problem(shown, f"au moins une ligne du contrat « {contract} »", colonne=header["code_contrat"]))
+        problems.append(Problem(shown, f"au moins une ligne du contrat « {contract} »",
+                                colonne=header["code_contrat"]))
     labels = {code: readable_name(_most_common(printed))
               for code, printed in frame[chosen].groupby("code")["libelle_contrat"]}
     folders, metas, found = _anct_folders(data_dir, sorted(labels), labels)

@@ -55,6 +55,7 @@ _MOJIBAKE_RE = re.compile("Ã[\u0080-\u00bf©¨ª«®´¹º»¼½¾§¢£¤¥¦]
 _FORMULA_WITHOUT_VALUE_RE = re.compile(
     rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)?\s*</c>')
 _SEPARATORS = (";", ",", "\t")
+Records = list[tuple[int, list[str]]]  # (line number in the file, cells) of each row
 
 
 def shown_path(path: Path | str) -> str:
@@ -99,7 +100,7 @@ def sniff_separator(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_records(path: Path, shown: str) -> tuple[list[tuple[int, list[str]]] | None, list[Problem]]:
+def _csv_records(path: Path, shown: str) -> tuple[Records | None, list[Problem]]:
     raw = path.read_bytes()
     if raw.startswith(b"PK\x03\x04"):
         return None, [Problem(shown, "un fichier texte CSV : ce fichier est un classeur (zip) ; "
@@ -109,7 +110,7 @@ def _csv_records(path: Path, shown: str) -> tuple[list[tuple[int, list[str]]] | 
         return None, problems
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_separator(first_line))
-    records: list[tuple[int, list[str]]] = []
+    records: Records = []
     previous_end = 0
     try:
         for record in reader:
@@ -147,8 +148,8 @@ def _formulas_without_value(path: Path, sheet_index: int) -> list[tuple[str, int
 _UNCOMPUTED = "\x00formule non calculée"
 
 
-def _xlsx_records(path: Path, shown: str, sheet: str | None) -> tuple[list[tuple[int, list[str]]] | None,
-                                                                      list[Problem]]:
+def _xlsx_records(path: Path, shown: str, sheet: str | None, sheet_choice: str) -> tuple[Records | None,
+                                                                                         list[Problem]]:
     from openpyxl import load_workbook
     from openpyxl.utils import column_index_from_string
 
@@ -170,8 +171,8 @@ def _xlsx_records(path: Path, shown: str, sheet: str | None) -> tuple[list[tuple
                                       + ", ".join(f"« {n} »" for n in names))]
             name = wanted[0]
         elif len(names) > 1:
-            return None, [Problem(shown, "un classeur d'une seule feuille, ou le nom de la feuille à lire ; "
-                                  "feuilles du classeur : " + ", ".join(f"« {n} »" for n in names))]
+            return None, [Problem(shown, "un classeur d'une seule feuille, ou le nom de la feuille à lire"
+                                  f"{sheet_choice} ; feuilles du classeur : " + ", ".join(f"« {n} »" for n in names))]
         else:
             name = names[0]
         worksheet = workbook[name]
@@ -191,7 +192,7 @@ def _xlsx_records(path: Path, shown: str, sheet: str | None) -> tuple[list[tuple
     return records, []
 
 
-def _header_index(records: list[tuple[int, list[str]]]) -> int | None:
+def _header_index(records: Records) -> int | None:
     """Index of the header row: the first filled row, past a title line written above the table."""
     filled = [i for i, (_, cells) in enumerate(records) if any(c.strip() for c in cells)]
     if not filled:
@@ -201,19 +202,21 @@ def _header_index(records: list[tuple[int, list[str]]]) -> int | None:
     return next(i for i in filled if width(i) > 1 or widest <= 1)
 
 
-def read_table(path: Path | str, sheet: str | None = None, key=str.strip) -> tuple[pd.DataFrame | None,
-                                                                                  list[Problem]]:
+def read_table(path: Path | str, sheet: str | None = None, key=str.strip,
+               sheet_choice: str = "") -> tuple[pd.DataFrame | None, list[Problem]]:
     """One table file (.csv or .xlsx) as strings, with ``ligne`` (line in the file) and ``fichier`` columns.
 
     Headers go through ``key`` (the loader folds them, the importers keep them
-    as printed); a repeated header is reported and renamed ``name__1``.
+    as printed); a repeated header is reported and renamed ``name__1``. A
+    workbook of several sheets needs ``sheet``; ``sheet_choice`` tells the user
+    how to give it (« (option --feuille) »).
     """
     from openpyxl.utils import get_column_letter
 
     path = Path(path)
     shown = shown_path(path)
     if path.suffix.lower() == ".xlsx":
-        records, problems = _xlsx_records(path, shown, sheet)
+        records, problems = _xlsx_records(path, shown, sheet, sheet_choice)
     else:
         records, problems = _csv_records(path, shown)
     if records is None:

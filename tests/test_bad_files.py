@@ -98,7 +98,8 @@ LOADER_CASES = [
     ("xlsx-inline-strings-numbers-as-text", "actions.t.xlsx",
      lambda path: hand_made_xlsx(path, [HEADER, ["fcs", "Texte", "1 234,56", "2022", "ra2022", "p. 12"]]),
      Read([("Texte", 1234.56)])),
-    ("xlsx-that-is-csv", "actions.t.xlsx", _csv_rows(_row("A")), Error("un classeur Excel .xlsx : ce fichier n'en est pas un")),
+    ("xlsx-that-is-csv", "actions.t.xlsx", _csv_rows(_row("A")),
+     Error("un classeur Excel .xlsx : ce fichier n'en est pas un")),
     ("zip-that-is-not-xlsx", "actions.t.xlsx", _not_a_workbook_zip, Error("un classeur Excel .xlsx lisible")),
     ("csv-that-is-xlsx", "actions.t.csv", _xlsx({"actions": [HEADER]}), Error("ce fichier est un classeur (zip)")),
     ("zero-bytes", "actions.t.csv", _text(""), Error("un fichier non vide")),
@@ -128,9 +129,11 @@ LOADER_CASES = [
     ("amount-dash", "actions.t.csv", _csv_rows(_row("A", "-")),
      Error("un montant en euros", ligne=2, colonne="montant", valeur="-")),
     ("amount-huge", "actions.t.csv", _csv_rows(_row("A", "12 000 000 000 000")), Read([("A", 1.2e13)])),
-    ("duplicated-header", "actions.t.csv", _text(",".join(HEADER + ["intitule"]) + "\n" + ",".join(_row("Premier") + ["Second"]) + "\n"),
+    ("duplicated-header", "actions.t.csv",
+     _text(",".join(HEADER + ["intitule"]) + "\n" + ",".join(_row("Premier") + ["Second"]) + "\n"),
      Read([("Premier", 1000.0)])),
-    ("misnamed-file", "subventions.csv", _csv_rows(_row("A")), Error("un nom de fichier commençant par une table connue", gravite="avertissement")),
+    ("misnamed-file", "subventions.csv", _csv_rows(_row("A")),
+     Error("un nom de fichier commençant par une table connue", gravite="avertissement")),
 ]
 
 TERRITORY_FILE_CASES = [
@@ -138,7 +141,8 @@ TERRITORY_FILE_CASES = [
     ("yml-broken", "id: cabbalr\nsources: [\n", "du YAML valide"),
     ("yml-utf16", None, "encodage illisible"),
     ("yml-missing-keys", "id: cabbalr\n", "les clés obligatoires « nom », « sigle », « sources »"),
-    ("yml-wrong-id", "id: autre\nnom: N\nsigle: S\nsources:\n  - id: ra2022\n", "un identifiant égal au nom du dossier"),
+    ("yml-wrong-id", "id: autre\nnom: N\nsigle: S\nsources:\n  - id: ra2022\n",
+     "un identifiant égal au nom du dossier"),
 ]
 
 

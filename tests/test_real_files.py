@@ -126,7 +126,8 @@ def test_several_sheets_need_feuille(tmp_path, capsys):
                                                         ["1", "", "Action", "Asso", "Association", "C9", "CV Z",
                                                          "Santé", "", "10", ""]]}
     source = write_xlsx(tmp_path / "anct_2022.xlsx", book)
-    with pytest.raises(ImportFailed, match="feuilles du classeur : « Lisez-moi », « Données »"):
+    with pytest.raises(ImportFailed, match=r"la feuille à lire \(option --feuille\) ; feuilles du classeur : "
+                                           "« Lisez-moi », « Données »"):
         import_anct_subsidies(source, data)
     assert main(["importer", "anct-subventions", str(source), "--feuille", "donnees", "--donnees", str(data)]) == 0
     assert cdv.load_territory("cv-z", data).table("actions")["pilier"].tolist() == ["cohesion_sociale"]
