@@ -1,6 +1,7 @@
 """Benchmark of the open-data path: import an ANCT file, then build every report it yields.
 
     .venv/bin/python benchmarks/bench_anct.py [--lignes 40000] [--contrats 435] [--jobs 2]
+        [--format donnees-ouvertes|gispro] [--xlsx] [--sans-rapports]
 """
 
 from __future__ import annotations
@@ -19,17 +20,24 @@ def main() -> None:
     parser.add_argument("--lignes", type=int, default=40_000)
     parser.add_argument("--contrats", type=int, default=435)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--format", choices=("donnees-ouvertes", "gispro"), default="donnees-ouvertes")
+    parser.add_argument("--xlsx", action="store_true",
+                        help="classeur .xlsx (dimension déclarée « A1 ») au lieu du CSV")
+    parser.add_argument("--sans-rapports", action="store_true", help="mesure l'import seulement")
     args = parser.parse_args()
     from generate_anct import generate
 
     with tempfile.TemporaryDirectory(prefix="cdv-anct-") as temporary:
         root = Path(temporary)
-        source = root / "subventions-2022.csv"
-        generate(source, args.lignes, args.contrats)
+        source = root / f"subventions-2022.{'xlsx' if args.xlsx else 'csv'}"
+        generate(source, args.lignes, args.contrats, layout=args.format)
         started = time.perf_counter()
         report = import_anct_subsidies(source, root / "raw")
         imported = time.perf_counter() - started
-        print(f"import de {args.lignes} lignes : {imported:.1f} s — {len(report.written)} fichiers écrits")
+        print(f"import de {args.lignes} lignes ({args.format}, {source.suffix}) : {imported:.1f} s — "
+              f"{len(report.written)} fichiers écrits")
+        if args.sans_rapports:
+            return
         cold = build_all(root / "raw", root / "reports", root / "processed", jobs=args.jobs, progress=False)
         print(f"construction à froid : {cold.seconds:.1f} s pour {len(cold.results)} rapports "
               f"({cold.count('echec')} en échec) — {cold.seconds / len(cold.results):.2f} s par rapport")

@@ -155,8 +155,9 @@ def command_rapports(args: argparse.Namespace) -> int:
 def command_nouveau_territoire(args: argparse.Namespace) -> int:
     import shutil
 
+    from importlib import resources
+
     data_dir = _data_dir(args)
-    template = data_dir / "_modele"
     target = data_dir / args.id
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", args.id):
         print(f"Identifiant invalide « {args.id} » : lettres minuscules, chiffres, - ou _.", file=sys.stderr)
@@ -164,10 +165,8 @@ def command_nouveau_territoire(args: argparse.Namespace) -> int:
     if target.exists():
         print(f"Le dossier {target} existe déjà : rien n'a été modifié.", file=sys.stderr)
         return 1
-    if not template.is_dir():
-        print(f"Modèle introuvable : {template}", file=sys.stderr)
-        return 1
-    shutil.copytree(template, target)
+    with resources.as_file(resources.files("cdv_analysis") / "modele") as template:
+        shutil.copytree(template, target)
     yml = target / "territoire.yml"
     yml.write_text(yml.read_text("utf-8").replace("id: modele", f"id: {args.id}"), "utf-8")
     print(f"Territoire créé : {target}\nComplétez territoire.yml et les tables, puis lancez "
@@ -182,9 +181,10 @@ def command_importer(args: argparse.Namespace) -> int:
     try:
         if args.jeu == "insee-qpv":
             communes = [c.strip() for c in args.communes.split(",") if c.strip()] if args.communes else None
-            report = import_insee_qpv(args.fichier, data_dir, args.territoire, communes, args.millesime)
+            report = import_insee_qpv(args.fichier, data_dir, args.territoire, communes, args.millesime,
+                                      sheet=args.feuille)
         else:
-            report = import_anct_subsidies(args.fichier, data_dir, args.contrat, args.annee)
+            report = import_anct_subsidies(args.fichier, data_dir, args.contrat, args.annee, sheet=args.feuille)
     except ImportFailed as failure:
         print(failure, file=sys.stderr)
         return 1
@@ -233,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("--millesime", metavar="AAAA", help="insee-qpv : millésime (défaut : année du nom du fichier)")
     importer.add_argument("--contrat", metavar="CODE", help="anct-subventions : ce contrat de ville seulement")
     importer.add_argument("--annee", metavar="AAAA", help="anct-subventions : année (défaut : année du nom du fichier)")
+    importer.add_argument("--feuille", metavar="NOM", help="classeur .xlsx de plusieurs feuilles : la feuille à lire")
     return parser
 
 

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -25,9 +26,9 @@ import yaml
 from .clean import ParseError, _fold_char, name_key, parse_figure, parse_montant
 from .formatting import euros, liste_fr, pluriel
 from .harmonise import vocabulary
-from .load import TERRITORY_FILE, _header_key, _read_metadata, _shown, discover_territories, read_raw_file, \
-    validate_territory
-from .iorw import write_atomic
+from .iorw import header_key, read_table, shown_path as _shown, write_atomic
+from .load import TERRITORY_FILE, discover_territories, validate_territory
+from .metadata import read_territory_yaml
 from .problems import Problem
 from .schemas import TABLES
 
@@ -35,10 +36,11 @@ __all__ = ["ImportFailed", "ImportReport", "import_insee_qpv", "import_anct_subs
 
 MANIFEST = ".imports.json"
 INSEE_KEYS = ("code_qp", "nom_qp", "nom_commune")
-ANCT_HEADERS = (
-    "N°", "Numéro de l'action PRJ", "Libellé de l'action", "Raison sociale longue", "Type de tiers",
-    "Code contrat ville", "Libellé contrat ville", "Thème", "Sous-thèmes", "Mt engagé", "Région",
-)
+ANCT_REQUIRED = ("intitule", "code_contrat", "theme", "montant")
+# What a territory made from national open data is: another module writes a
+# « portrait » for it rather than an evaluation report.
+OPEN_DATA_ORIGIN = "donnees-ouvertes"
+SHEET_OPTION = " (option --feuille)"
 SKIP_REASONS = {  # reason: (French explanation, what is counted)
     "secret": ("secret statistique, cellules vides", "valeur"),
     "hors_selection": ("hors de la sélection : autres QPV ou autres contrats", "ligne"),
@@ -149,16 +151,16 @@ def _year(path: Path, given: int | str | None, option: str) -> int:
                                 f"{'en contient plusieurs' if found else 'ne contient pas d’année'})")])
 
 
-def _read(path: Path, expected: tuple[str, ...]) -> tuple[pd.DataFrame, list[Problem]]:
-    """The input as strings, columns renamed to ``expected`` (headers compared without case or accents)."""
+def _read(path: Path, expected: tuple[str, ...], sheet: str | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """The input as strings, headers folded to ``snake_case``, checked for the ``expected`` ones."""
     if not path.is_file():
         raise ImportFailed([Problem(_shown(path), "un fichier existant (.csv ou .xlsx)")])
-    frame, problems = read_raw_file(path)
+    frame, problems = read_table(path, sheet=sheet, key=header_key, sheet_choice=SHEET_OPTION)
     if frame is None:
         raise ImportFailed(problems)
-    frame = frame.rename(columns={_header_key(name): name for name in expected})
     listed = ", ".join(expected)
-    problems += [Problem(_shown(path), f"une colonne « {name} » (colonnes attendues : {listed})", ligne=1, colonne=name)
+    problems += [Problem(_shown(path), f"une colonne « {name} » (colonnes attendues : {listed})", ligne=1,
+                         colonne=name)
                  for name in expected if name not in frame.columns]
     if any(p.is_error for p in problems):
         raise ImportFailed(problems)
@@ -186,9 +188,9 @@ def _manifest(folder: Path) -> tuple[dict, list[Problem]]:
 
 
 def _metadata(folder: Path) -> tuple[dict, list[Problem]]:
-    meta, problems = _read_metadata(folder)
+    meta, problems = read_territory_yaml(folder)
     # Missing keys are for `cdv valider` to report; only an unreadable file stops an import.
-    return meta, ([] if meta else problems)
+    return meta or {}, problems
 
 
 def _with_source(meta: dict, entry: dict) -> dict:
@@ -299,7 +301,8 @@ def _insee_selection(frame: pd.DataFrame, shown: str, data_dir: Path, territory:
             qpv = [{"nom": row.nom_qp, "communes": _communes_of(row.nom_commune), "code": row.code_qp.upper(),
                     "type": "etat"} for row in frame[mask].sort_values("code_qp").itertuples()]
             meta = {"id": territory, "nom": f"Territoire {territory.upper()}", "sigle": territory.upper(),
-                    "communes": [spelled.get(name_key(c), c) for c in communes], "qpv": qpv, "sources": []}
+                    "communes": [spelled.get(name_key(c), c) for c in communes], "qpv": qpv,
+                    "origine": OPEN_DATA_ORIGIN, "sources": []}
             selection.append((_Target(folder, meta, new=True), mask))
         return selection, problems, messages
     meta, found = _metadata(folder)
@@ -322,7 +325,8 @@ def _decimal(value: str) -> str:
 
 
 def import_insee_qpv(path: Path | str, data_dir: Path | str, territory: str | None = None,
-                     communes: list[str] | None = None, vintage: int | str | None = None) -> ImportReport:
+                     communes: list[str] | None = None, vintage: int | str | None = None,
+                     sheet: str | None = None) -> ImportReport:
     """Write ``contexte.insee-qpv.csv`` of a territory from INSEE's QPV indicator file.
 
     The QPV are those whose ``code`` is listed in the territory's territoire.yml,
@@ -332,7 +336,7 @@ def import_insee_qpv(path: Path | str, data_dir: Path | str, territory: str | No
     """
     path, data_dir = Path(path), Path(data_dir)
     vintage = _year(path, vintage, "--millesime")
-    frame, problems = _read(path, INSEE_KEYS)
+    frame, problems = _read(path, INSEE_KEYS, sheet)
     shown, vocab = _shown(path), vocabulary("indicateurs_insee")
     indicators = [column for column in vocab.labels if column in frame.columns]
     for column in indicators:
@@ -422,57 +426,186 @@ def _anct_folders(data_dir: Path, codes: list[str], labels: dict[str, str]) -> t
     return folders, metas, problems
 
 
+_NUMBERED_RE = re.compile(r"^\s*(\d+(?:[.,]\d+)*)\s*[-–—.):]?\s*(.*)$", re.S)
+_LOWER_WORDS = {
+    "a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "sous", "sur", "agglomeration",
+    "communaute", "communes", "contrat", "intercommunal", "metropole", "politique", "territoire", "ville", "urbaine",
+}
+
+
+def _numbered(printed: str) -> tuple[str, str]:
+    """(number, label) of « 1.2- Santé » → (``1.2``, ``Santé``); no number gives ``""``."""
+    match = _NUMBERED_RE.match(printed or "")
+    if not match:
+        return "", (printed or "").strip()
+    return match.group(1).replace(",", "."), match.group(2).strip()
+
+
+@dataclass(frozen=True)
+class AnctLayout:
+    """One file layout of ANCT: which printed header holds each field."""
+
+    name: str
+    label: str
+    columns: dict[str, str]
+
+    def required(self) -> list[str]:
+        return [self.columns[f] for f in ANCT_REQUIRED]
+
+
+def anct_layouts() -> list[AnctLayout]:
+    """The layouts of ``vocabulaires/formats_anct.yml``, in file order."""
+    text = resources.files("cdv_analysis").joinpath("vocabulaires", "formats_anct.yml").read_text("utf-8")
+    return [AnctLayout(name, entry["libelle"], dict(entry["colonnes"])) for name, entry in yaml.safe_load(text).items()]
+
+
+def _anct_layout(frame: pd.DataFrame, shown: str) -> tuple[AnctLayout, dict[str, str]]:
+    """The layout whose required headers are all in ``frame``, and field → column of the frame."""
+    keys = {name_key(column): column for column in frame.columns if column not in {"ligne", "fichier"}}
+    scored = []
+    for layout in anct_layouts():
+        found = {field: keys[name_key(header)] for field, header in layout.columns.items() if name_key(header) in keys}
+        if all(field in found for field in ANCT_REQUIRED):
+            return layout, found
+        scored.append((len(found), layout, found))
+    _, closest, found = max(scored, key=lambda entry: entry[0])
+    missing = [closest.columns[f] for f in ANCT_REQUIRED if f not in found]
+    raise ImportFailed([Problem(shown, f"une colonne « {header} » (mise en page la plus proche : {closest.label} ; "
+                                f"colonnes attendues : {', '.join(closest.columns.values())} ; mises en page "
+                                "reconnues : cdv_analysis/vocabulaires/formats_anct.yml)", ligne=1, colonne=header)
+                        for header in missing])
+
+
+class _AnctThemes:
+    """Pillar and theme of ANCT's printed (often numbered) themes and sub-themes, from themes_anct.yml."""
+
+    def __init__(self) -> None:
+        self.vocab = vocabulary("themes_anct")
+        self.pillar_by_number, self.theme_by_number, self.theme_by_key = {}, {}, {}
+        for code, attributes in self.vocab.attributes.items():
+            if attributes.get("numero") is not None:
+                self.pillar_by_number[str(attributes["numero"])] = code
+            for number, label in (attributes.get("themes") or {}).items():
+                self.theme_by_number[str(number)] = (code, label)
+                self.theme_by_key[name_key(label)] = (code, label)
+
+    def _label_pillar(self, label: str) -> str:
+        return self.vocab.code(label) or self.vocab.code(re.sub(r"(?i)^pilier\s*", "", label)) or ""
+
+    def pillar(self, theme: str, sub_theme: str) -> str:
+        """Pillar code by the theme's number or label, else by the sub-theme's; ``""`` when unknown."""
+        for printed in (theme, sub_theme):
+            number, label = _numbered(printed)
+            code = self.pillar_by_number.get(number.split(".")[0]) if number else None
+            code = code or (self._label_pillar(label) if label else "")
+            if code:
+                return code
+        return ""
+
+    def theme(self, theme: str, sub_theme: str) -> str:
+        """Theme label (« Santé ») of the sub-theme by number or label, else of the theme; else the printed label."""
+        for printed in (sub_theme, theme):
+            number, label = _numbered(printed)
+            known = self.theme_by_number.get(number) or self.theme_by_key.get(name_key(label))
+            if known:
+                return known[1]
+        return _numbered(sub_theme)[1] or _numbered(theme)[1]
+
+
+def readable_name(printed: str) -> str:
+    """A contract label in sentence case when printed in capitals (« CONTRAT DE VILLE DE LENS-LIEVIN »)."""
+    if not printed or any(char.islower() for char in printed):
+        return printed
+
+    def word(part: str, first: bool) -> str:
+        lower = part.lower()
+        if not first and name_key(lower) in _LOWER_WORDS:
+            return lower
+        return lower[:1].upper() + lower[1:]
+
+    words = re.split(r"(\s+|-|')", printed.strip())
+    out = [piece if re.fullmatch(r"\s+|-|'", piece) or not piece else word(piece, index == 0)
+           for index, piece in enumerate(words)]
+    return "".join(out)
+
+
 def import_anct_subsidies(path: Path | str, data_dir: Path | str, contract: str | None = None,
-                          year: int | str | None = None) -> ImportReport:
+                          year: int | str | None = None, sheet: str | None = None) -> ImportReport:
     """Write ``actions.anct-<year>.csv`` of each contract in ANCT's subsidies file (or of ``contract`` only).
 
-    A contract goes to the territory whose territoire.yml declares its code
-    (``contrat: {code: …}``); otherwise a territory is created, named after the
-    contract. Rows without a contract code are counted, with their amount.
+    The file may be the open-data base of financed actions or the back-office
+    export (GISPRO / Dauphin): the layout is recognised from the headers
+    (``vocabulaires/formats_anct.yml``). A contract goes to the territory whose
+    territoire.yml declares its code (``contrat: {code: …}``); otherwise a
+    territory is created, named after the contract. Rows without a contract code
+    are counted, with their amount.
     """
     path, data_dir = Path(path), Path(data_dir)
     year = _year(path, year, "--annee")
-    frame, problems = _read(path, ANCT_HEADERS)
+    if not path.is_file():
+        raise ImportFailed([Problem(_shown(path), "un fichier existant (.csv ou .xlsx)")])
+    raw, problems = read_table(path, sheet=sheet, sheet_choice=SHEET_OPTION)
+    if raw is None:
+        raise ImportFailed(problems)
     shown = _shown(path)
+    layout, columns = _anct_layout(raw, shown)
+    frame = pd.DataFrame({field: raw[column].fillna("").astype(str).str.strip() for field, column in columns.items()})
+    for field in layout.columns:
+        frame[field] = frame[field] if field in frame else ""
+    for field in ("numero_prj", "region", "departement", "commune", "objectif"):
+        frame[field] = frame[field] if field in frame else ""
+    frame["ligne"] = raw["ligne"]
+    header = {field: layout.columns.get(field, field) for field in frame.columns}
     # Real files repeat the same few hundred amounts, themes and kinds of holder:
     # each distinct value is parsed or looked up once.
     amount_of = {}
-    for value in frame["Mt engagé"].unique():
+    for value in frame["montant"].unique():
         try:
             amount_of[value] = parse_montant(value) if value else 0.0
         except ParseError:
             amount_of[value] = 0.0
             problems += [Problem(shown, "un montant en euros (ex. « 12 500,00 » ou « 12500.5 »)", ligne=int(line),
-                                 colonne="Mt engagé", valeur=value)
-                         for line in frame.loc[frame["Mt engagé"] == value, "ligne"]]
+                                 colonne=header["montant"], valeur=value)
+                         for line in frame.loc[frame["montant"] == value, "ligne"]]
     problems += [Problem(shown, "un libellé d'action (cellule obligatoire)", ligne=int(line),
-                         colonne="Libellé de l'action", valeur="")
-                 for line in frame.loc[frame["Libellé de l'action"] == "", "ligne"]]
-    frame["code"] = frame["Code contrat ville"].str.upper()
+                         colonne=header["intitule"], valeur="")
+                 for line in frame.loc[frame["intitule"] == "", "ligne"]]
+    frame["code"] = frame["code_contrat"].str.upper()
     no_contract = frame["code"] == ""
     chosen = ~no_contract & ((frame["code"] == contract.strip().upper()) if contract else True)
     if contract and not chosen.any():
-        problems.append(Problem(shown, f"au moins une ligne du contrat « {contract} »", colonne="Code contrat ville"))
-    labels = {code: _most_common(printed) for code, printed in frame[chosen].groupby("code")["Libellé contrat ville"]}
+        problems.append(Problem(shown, f"au moins une ligne du contrat « {contract} »",
+                                colonne=header["code_contrat"]))
+    labels = {code: readable_name(_most_common(printed))
+              for code, printed in frame[chosen].groupby("code")["libelle_contrat"]}
     folders, metas, found = _anct_folders(data_dir, sorted(labels), labels)
     problems += found
     if any(p.is_error for p in problems):
         raise ImportFailed([p for p in problems if p.is_error])
     source = f"anct-{year}"
     report = ImportReport(source, path.name)
+    report.messages.append(f"Mise en page reconnue : {layout.label}.")
     report.skipped.update(sans_contrat=int(no_contract.sum()), hors_selection=int((~chosen & ~no_contract).sum()))
-    report.skipped_amount = float(frame.loc[no_contract, "Mt engagé"].map(amount_of).sum())
-    pillars = vocabulary("themes_anct")
-    pillar_of = {theme: pillars.code(theme) or "" for theme in frame["Thème"].unique()}
-    report.unknown_themes.update({theme: n for theme, n in frame.loc[chosen, "Thème"].value_counts().items()
-                                  if theme and not pillar_of[theme]})
-    prj = frame[ANCT_HEADERS[1]]
+    report.skipped_amount = float(frame.loc[no_contract, "montant"].map(amount_of).sum())
+    themes = _AnctThemes()
+    pairs = frame[["theme", "sous_theme"]].drop_duplicates()
+    pillar_of = {(t, s): themes.pillar(t, s) for t, s in pairs.itertuples(index=False)}
+    theme_of = {(t, s): themes.theme(t, s) for t, s in pairs.itertuples(index=False)}
+    keys = list(zip(frame["theme"], frame["sous_theme"]))
+    pillars = pd.Series([pillar_of[k] for k in keys], index=frame.index)
+    unknown = frame.loc[chosen & (pillars == ""), "theme"].where(lambda t: t != "", frame["sous_theme"])
+    report.unknown_themes.update({theme: n for theme, n in unknown.value_counts().items() if theme})
+    prj = frame["numero_prj"]
+    remarks = ("PRJ " + prj).where(prj != "", "")
+    objective = ("Objectif : " + frame["objectif"]).where(frame["objectif"] != "", "")
     actions = pd.DataFrame({
-        "annee": str(year), "dispositif": "anct", "numero": frame["N°"], "axe": frame["Sous-thèmes"],
-        "thematique": frame["Thème"], "pilier": frame["Thème"].map(pillar_of), "porteur": frame["Raison sociale longue"],
-        "type_porteur": frame["Type de tiers"].map({v: _type_porteur(v) for v in frame["Type de tiers"].unique()}),
-        "intitule": frame["Libellé de l'action"], "montant": frame["Mt engagé"], "source": source,
-        "section": f"{path.name}, ligne " + frame["ligne"].astype(str), "remarque": ("PRJ " + prj).where(prj != "", ""),
+        "annee": str(year), "dispositif": "anct", "numero": frame["numero"],
+        "axe": frame["sous_theme"].where(frame["sous_theme"] != "", frame["theme"]),
+        "thematique": [theme_of[k] for k in keys], "pilier": pillars, "porteur": frame["porteur"],
+        "type_porteur": frame["type_tiers"].map({v: _type_porteur(v) for v in frame["type_tiers"].unique()}),
+        "intitule": frame["intitule"], "commune": frame["commune"], "montant": frame["montant"], "source": source,
+        "section": f"{path.name}, ligne " + frame["ligne"].astype(str),
+        "remarque": (remarks + (" ; " + objective).where((remarks != "") & (objective != ""), objective)),
     }).reindex(columns=TABLES["actions"].column_names, fill_value="")
     targets = []
     for code, group in frame[chosen].groupby("code", sort=True):
@@ -481,11 +614,13 @@ def import_anct_subsidies(path: Path | str, data_dir: Path | str, contract: str 
             target = _Target(data_dir / tid, metas[tid])
         else:
             meta = {"id": tid, "nom": labels[code] or f"Contrat de ville {code}", "sigle": code,
-                    "region": _most_common(group["Région"]), "contrat": {"code": code}, "sources": []}
-            target = _Target(data_dir / tid, {k: v for k, v in meta.items() if v}, new=True)
+                    "region": _most_common(group["region"]), "departement": _most_common(group["departement"]),
+                    "contrat": {"code": code}, "origine": OPEN_DATA_ORIGIN, "sources": []}
+            target = _Target(data_dir / tid, {k: v for k, v in meta.items() if v or k == "sources"}, new=True)
         rows = actions.loc[group.sort_values("ligne").index]
         target.files[f"actions.anct-{year}.csv"] = (rows.to_csv(index=False, lineterminator="\n"), len(rows))
         targets.append(target)
-    entry = {"id": source, "fichier": path.name, "titre": f"ANCT – subventions politique de la ville {year} (open data)",
+    entry = {"id": source, "fichier": path.name, "titre": f"ANCT – subventions politique de la ville {year} "
+             f"({'open data' if layout.name == 'donnees_ouvertes' else layout.label})",
              "editeur": "ANCT", "type": "import", "annees": [year], "annee_rapport": year}
     return _commit(targets, entry, report, problems)

@@ -20,7 +20,7 @@ class Problem:
     colonne: str | None = None
     valeur: str | None = None
     gravite: str = ERROR
-    territoire: str | None = None
+    territory: str | None = None
 
     @property
     def is_error(self) -> bool:

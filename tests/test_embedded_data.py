@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import cdv_analysis as cdv
+from cdv_analysis.config import PACKAGE_DIR
 from cdv_analysis.schemas import TABLES
 
 
@@ -28,7 +29,7 @@ def test_every_row_cites_a_declared_source(call, cabbalr):
 
 def test_template_headers_match_the_schemas(raw_dir):
     for name, spec in TABLES.items():
-        header = (raw_dir / "_modele" / f"{name}.csv").read_text("utf-8").strip().split(",")
+        header = (PACKAGE_DIR / "modele" / f"{name}.csv").read_text("utf-8").strip().split(",")
         assert header == spec.column_names
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,10 @@ import yaml
 import cdv_analysis as cdv
 from cdv_analysis.cli import main
 from cdv_analysis.importers import (
-    ANCT_HEADERS, MANIFEST, ImportFailed, _type_porteur, import_anct_subsidies, import_insee_qpv,
+    MANIFEST, ImportFailed, _type_porteur, import_anct_subsidies, import_insee_qpv,
 )
 from cdv_analysis.schemas import TABLES, TYPES_PORTEUR
+from file_builders import tree_digest
 
 INSEE_COLUMNS = (
     "code_qp nom_qp nom_commune pop_mun pop_com_qp pop_com ind_jeune tx_tot_et tx_f tx_f_et percou pmimp "
@@ -28,6 +28,10 @@ QPV = [
     ("QP062002", "Calonne - Marichelles", "Liévin, Lens", 51.2, 0.9, "12,5"),
     ("QP031007", "Grand Mirail", "Toulouse", 48.5, 1.7, "9"),
 ]
+ANCT_HEADERS = (
+    "N°", "Numéro de l'action PRJ", "Libellé de l'action", "Raison sociale longue", "Type de tiers",
+    "Code contrat ville", "Libellé contrat ville", "Thème", "Sous-thèmes", "Mt engagé", "Région",
+)
 ANCT = [  # N°, PRJ, action, holder, kind, contract, label, theme, sub-theme, amount, region
     ("1", "PRJ-1", "Soutien scolaire", "Association Réussir", "Association", "C0011",
      "Contrat de ville de Lens-Liévin", "Education", "Réussite éducative", "12 500,00", "Hauts-de-France"),
@@ -90,14 +94,6 @@ def anct_file(folder: Path, kind: str = "csv", rows=ANCT, header=ANCT_HEADERS, n
         header = [h.upper().replace("É", "E").replace("È", "E") for h in header]
         return _write_csv(folder / f"{name}.csv", header, rows, ";", "cp1252")
     return _write_csv(folder / f"{name}.csv", header, rows)
-
-
-def tree_digest(root: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 def errors(data: Path, territory: str) -> list[cdv.Problem]:

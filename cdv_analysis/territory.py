@@ -1,0 +1,85 @@
+"""A territory: its metadata and its parsed tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .metadata import declared_report_years, folder_fingerprint
+from .parsing import parse_table
+from .problems import Problem
+from .schemas import TABLES, empty_frame
+
+__all__ = ["Territory"]
+
+
+@dataclass
+class Territory:
+    """A territory's metadata and its validated tables (parsed, one DataFrame per table)."""
+
+    id: str
+    folder: Path
+    meta: dict
+    tables: dict[str, pd.DataFrame]
+    files: dict[str, list[str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def nom(self) -> str:
+        return str(self.meta.get("nom", self.id))
+
+    @property
+    def sigle(self) -> str:
+        return str(self.meta.get("sigle", self.id.upper()))
+
+    @property
+    def sources(self) -> dict[str, dict]:
+        return {str(s["id"]): s for s in self.meta.get("sources") or [] if isinstance(s, dict) and s.get("id")}
+
+    @property
+    def communes(self) -> list[str]:
+        return [str(c) for c in self.meta.get("communes") or []]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The parsed table ``name`` (an empty frame with the right columns if absent)."""
+        if name not in TABLES:
+            raise KeyError(f"table inconnue « {name} » ; tables : {', '.join(TABLES)}")
+        if name not in self.tables:
+            raw = empty_frame(name).assign(fichier=pd.Series(dtype="object"), ligne=pd.Series(dtype="Int64"))
+            return parse_table(name, raw, self.meta)
+        return self.tables[name]
+
+    def has(self, name: str) -> bool:
+        return name in self.tables and not self.tables[name].empty
+
+    def report_years(self) -> list[int]:
+        """Years that get an evaluation report: the ``annee_rapport`` of the sources."""
+        years = set(declared_report_years(self.meta))
+        if not years:
+            for frame in self.tables.values():
+                if "annee_fin" in frame.columns:
+                    years.update(int(y) for y in frame["annee_fin"].dropna())
+        return sorted(years)
+
+    def data_years(self) -> list[int]:
+        """Every single year some row of some table refers to."""
+        years: set[int] = set()
+        for frame in self.tables.values():
+            if {"annee_debut", "annee_fin"} <= set(frame.columns):
+                single = frame[frame["annee_debut"] == frame["annee_fin"]]
+                years.update(int(y) for y in single["annee_debut"].dropna())
+        return sorted(years)
+
+    def expected_file(self, table: str) -> str:
+        """Where a missing table would be read from, as ``data/raw/<id>/<table>.csv``."""
+        return Path(*self.folder.parts[-3:], f"{table}.csv").as_posix()
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the territory's input files (names and bytes), for provenance and caching."""
+        return folder_fingerprint(self.folder)

@@ -1,0 +1,87 @@
+"""Checks of a table read as strings: its schema row by row, then rules across rows and files."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .problems import WARNING, Problem
+from .schemas import TABLES, ValidationContext, raw_schema
+
+__all__ = ["schema_problems", "table_problems", "TEXTUAL_UNITS"]
+
+
+def schema_problems(table: str, frame: pd.DataFrame, context: ValidationContext, shown: str) -> list[Problem]:
+    spec = TABLES[table]
+    present = [c for c in spec.column_names if c in frame.columns]
+    problems: list[Problem] = []
+    for missing in (c for c in spec.required_columns if c not in frame.columns):
+        problems.append(Problem(shown, f"une colonne « {missing} » (obligatoire dans la table {table} ; "
+                                "voir data/README.md)", ligne=1, colonne=missing))
+    for unknown in (c for c in frame.columns if c not in spec.column_names and c not in {"ligne", "fichier"}):
+        problems.append(Problem(shown, f"une colonne de la table {table} ({', '.join(spec.column_names)}) ; "
+                                "cette colonne sera ignorée", ligne=1, colonne=unknown or "(sans nom)",
+                                gravite=WARNING))
+    try:
+        raw_schema(table, present, context).validate(frame[present], lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        for _, case in cases.iterrows():
+            index = case["index"]
+            if case["column"] == "valeur" and index is not None and _is_textual(frame, index):
+                continue
+            line = int(frame.loc[index, "ligne"]) if index is not None and not pd.isna(index) else None
+            problems.append(Problem(shown, str(case["check"]), ligne=line, colonne=case["column"],
+                                    valeur=None if pd.isna(case["failure_case"]) else str(case["failure_case"])))
+    if spec.one_of and all(c in frame.columns for c in spec.one_of):
+        empty = frame[list(spec.one_of)].apply(lambda col: col.str.strip() == "").all(axis=1)
+        for line in frame.loc[empty, "ligne"]:
+            problems.append(Problem(shown, "au moins une de ces colonnes remplie : " + ", ".join(spec.one_of),
+                                    ligne=int(line), colonne=spec.one_of[0], valeur=""))
+    return problems
+
+
+TEXTUAL_UNITS = ("texte", "date")
+
+
+def _is_textual(frame: pd.DataFrame, index) -> bool:
+    """Indicator rows whose unit says the value is a date or a phrase, not a number."""
+    return "unite" in frame.columns and str(frame.loc[index, "unite"]).strip().lower() in TEXTUAL_UNITS
+
+
+def table_problems(table: str, frame: pd.DataFrame) -> list[Problem]:
+    """Checks across rows (and files) of one table."""
+    problems: list[Problem] = []
+    # Two printed lines may be identical (a list naming a holder twice); the
+    # transcriber tells them apart in « remarque », so it counts here.
+    content = [c for c in TABLES[table].column_names if c in frame.columns]
+    if frame.empty:
+        return problems
+    keyed = frame[content].apply(lambda col: col.str.strip())
+    duplicated = keyed.duplicated(keep="first")
+    if duplicated.any():
+        first_of = {}
+        for index, key in zip(keyed.index, map(tuple, keyed.itertuples(index=False))):
+            if not duplicated[index]:
+                first_of.setdefault(key, index)
+                continue
+            original = first_of[key]
+            problems.append(Problem(
+                frame.loc[index, "fichier"],
+                f"une ligne unique : elle répète la ligne {frame.loc[original, 'ligne']} de "
+                f"{frame.loc[original, 'fichier']} (même contenu)",
+                ligne=int(frame.loc[index, "ligne"]),
+            ))
+    if table == "qualitatif" and "id" in frame.columns:
+        ids = frame["id"].str.strip()
+        for index in frame.index[ids.duplicated(keep="first") & (ids != "")]:
+            problems.append(Problem(frame.loc[index, "fichier"], "un identifiant unique dans le territoire",
+                                    ligne=int(frame.loc[index, "ligne"]), colonne="id", valeur=ids[index]))
+        if "rattache_a" in frame.columns:
+            known = set(ids)
+            for index, parent in frame["rattache_a"].str.strip().items():
+                if parent and parent not in known:
+                    problems.append(Problem(frame.loc[index, "fichier"], "l'identifiant d'un énoncé existant",
+                                            ligne=int(frame.loc[index, "ligne"]), colonne="rattache_a",
+                                            valeur=parent))
+    return problems
