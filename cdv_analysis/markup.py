@@ -85,15 +85,19 @@ def neutralise_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """
     result = frame.copy()
     for column in result.columns:
-        if result[column].dtype == object or pd.api.types.is_string_dtype(result[column]):
-            result[column] = result[column].map(neutralise_csv_cell)
+        if _holds_text(result[column]):
+            result[column] = result[column].map(neutralise_csv_cell, na_action="ignore")
     result.columns = [neutralise_csv_cell(c) for c in result.columns]
     if isinstance(result.index, pd.MultiIndex):
         result.index = result.index.set_levels(
-            [level.map(neutralise_csv_cell) if level.dtype == object else level for level in result.index.levels])
-    elif result.index.dtype == object:
+            [level.map(neutralise_csv_cell) if _holds_text(level) else level for level in result.index.levels])
+    elif _holds_text(result.index):
         result.index = result.index.map(neutralise_csv_cell)
     return result
+
+
+def _holds_text(values: pd.Series | pd.Index) -> bool:
+    return values.dtype == object or pd.api.types.is_string_dtype(values.dtype)
 
 
 # The page body allow-list: what nbconvert's basic template and our tables/figures produce.
