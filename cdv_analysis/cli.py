@@ -99,7 +99,7 @@ def _selected(args: argparse.Namespace, data_dir: Path) -> list[str] | None:
         wanted = args.territoire
         unknown = [t for t in wanted if t not in ids]
         for tid in unknown:
-            print(f"Territoire inconnu : « {tid} ». Territoires disponibles : {', '.join(ids) or 'aucun'}."
+            print(f"Territoire inconnu : {tid}. Territoires disponibles : {', '.join(ids) or 'aucun'}."
                   + suggestion(tid, ids), file=sys.stderr)
         if unknown:
             return None

@@ -40,7 +40,7 @@ def test_year_missing_for_every_territory(capsys, raw_dir) -> None:
 def test_unknown_territory_suggests_the_closest(capsys, raw_dir) -> None:
     code, out, err = run(capsys, "rapports", "--territoire", "cal", "--donnees", str(raw_dir))
     assert code == 1 and out == ""
-    assert "Territoire inconnu : « cal »" in err
+    assert "Territoire inconnu : cal." in err
     assert "Territoires disponibles : cabbalr, call." in err
     assert "Vouliez-vous dire « call »" in err
 
