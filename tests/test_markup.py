@@ -226,3 +226,34 @@ def test_neutralise_csv_labels() -> None:
     frame = pd.DataFrame({"=cmd": [1]}, index=pd.Index(["=A1"], name="porteur"))
     safe = neutralise_csv_frame(frame)
     assert list(safe.columns) == ["'=cmd"] and list(safe.index) == ["'=A1"]
+
+
+class _FakeChart:
+    alt = '"><script>alert(1)</script>' + "très long texte " * 200
+    source = "<b>Source</b> : CALL"
+
+    def to_png(self) -> bytes:
+        return b"\x89PNG"
+
+
+def test_chart_html_escapes_and_bounds_alt_text() -> None:
+    from cdv_analysis.notebook import ALT_TEXT_LIMIT, chart_html
+
+    figure = chart_html(_FakeChart())
+    parser = _Attributes()
+    parser.feed(figure)
+    alt = next(v.split("=", 1)[1] for v in parser.values if v.startswith("alt="))
+    assert alt.startswith('"><script>alert(1)</script>très long')
+    assert len(alt) == ALT_TEXT_LIMIT and alt.endswith("…")
+    assert "<script" not in figure and "<b>" not in figure
+    assert "&lt;b&gt;Source&lt;/b&gt; : CALL" in figure
+
+
+def test_table_html_escapes_cells_and_caption() -> None:
+    from cdv_analysis.notebook import table_html
+
+    frame = pd.DataFrame({"porteur": ["<img src=x onerror=alert(1)>"], "montant": [-1200.0]})
+    table = table_html(frame, {"porteur": ("Porteur <i>", "texte"), "montant": ("Montant", "euros")},
+                       caption="<script>x</script>")
+    assert _parse(table).tags == ["table", "caption", "thead", "tr", "th", "th", "tbody", "tr", "td", "td"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in table and "&lt;script&gt;x&lt;/script&gt;" in table
