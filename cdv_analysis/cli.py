@@ -3,31 +3,83 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
 import sys
 from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .load import default_data_dir, discover_territories, load_territory, validate_territory
+from .load import (declared_report_years, default_data_dir, discover_territories, load_territory, read_metadata,
+                   validate_territory)
 from .problems import DataError
 
 __all__ = ["main", "build_parser"]
 
 
+# argparse's English messages and help words, in French (longest first where one contains another).
+_ARGPARSE_FRENCH = (
+    ("the following arguments are required:", "arguments obligatoires manquants :"),
+    ("unrecognized arguments:", "arguments non reconnus :"),
+    ("expected one argument", "une valeur est attendue"),
+    ("not allowed with argument", "incompatible avec l'option"),
+    ("ambiguous option", "option ambiguë"),
+    ("could match", "peut désigner"),
+    ("show this help message and exit", "affiche cette aide et quitte"),
+    ("show program's version number and exit", "affiche la version et quitte"),
+    ("positional arguments", "arguments"),
+    ("optional arguments", "options"),
+    ("usage:", "utilisation :"),
+    ("options:", "options :"),
+    ("arguments:", "arguments :"),
+    ("argument ", "option "),
+)
+_INVALID_VALUE = re.compile(r"option (?P<option>\S+): invalid (?P<kind>int|float) value: '(?P<value>.*)'$")
+_INVALID_CHOICE = re.compile(r"option (?P<option>\S+): invalid choice: '(?P<value>.*?)' \(choose from (?P<choices>.*)\)$")
+_KIND_FRENCH = {"int": "valeur entière", "float": "nombre"}
+
+
+def suggestion(word: str, candidates: Sequence[str]) -> str:
+    """« vouliez-vous dire … ? » for the closest candidates of a mistyped word, or an empty string."""
+    close = difflib.get_close_matches(word, list(candidates), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return " Vouliez-vous dire " + " ou ".join(f"« {c} »" for c in close) + " ?"
+
+
+def _french(text: str) -> str:
+    for english, french in _ARGPARSE_FRENCH:
+        text = text.replace(english, french)
+    return text
+
+
+def _french_error(message: str) -> str:
+    message = _french(message)
+    invalid = _INVALID_VALUE.match(message)
+    if invalid:
+        return (f"{_KIND_FRENCH[invalid['kind']]} attendue pour {invalid['option']} : "
+                f"« {invalid['value']} »")
+    choice = _INVALID_CHOICE.match(message)
+    if choice:
+        choices = re.findall(r"'([^']*)'", choice["choices"])
+        what = "commande inconnue" if choice["option"] == "COMMANDE" else f"choix invalide pour {choice['option']}"
+        return (f"{what} : « {choice['value']} » (possibles : {', '.join(choices)})."
+                + suggestion(choice["value"], choices))
+    return message
+
+
 class _FrenchParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # pragma: no cover - argparse exits
-        translations = {
-            "the following arguments are required": "arguments obligatoires manquants",
-            "invalid choice": "choix invalide",
-            "unrecognized arguments": "arguments non reconnus",
-            "expected one argument": "une valeur est attendue",
-            "argument": "option",
-        }
-        for english, french in translations.items():
-            message = message.replace(english, french)
+    """argparse speaking French: usage, help and error messages."""
+
+    def format_usage(self) -> str:
+        return _french(super().format_usage())
+
+    def format_help(self) -> str:
+        return _french(super().format_help())
+
+    def error(self, message: str) -> None:  # argparse exits
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog} : erreur : {message}\n")
+        self.exit(2, f"{self.prog} : erreur : {_french_error(message)}\n")
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -46,12 +98,30 @@ def _selected(args: argparse.Namespace, data_dir: Path) -> list[str] | None:
     if getattr(args, "territoire", None):
         wanted = args.territoire
         unknown = [t for t in wanted if t not in ids]
+        for tid in unknown:
+            print(f"Territoire inconnu : {tid}. Territoires disponibles : {', '.join(ids) or 'aucun'}."
+                  + suggestion(tid, ids), file=sys.stderr)
         if unknown:
-            print(f"Territoire inconnu : {', '.join(unknown)}. Territoires disponibles : "
-                  f"{', '.join(ids) or 'aucun'}.", file=sys.stderr)
             return None
         return wanted
     return ids
+
+
+def report_years(tid: str, data_dir: Path) -> list[int]:
+    """Years with a report for a territory: declared in territoire.yml, else read from its tables."""
+    meta, _ = read_metadata(tid, data_dir)
+    return declared_report_years(meta) or load_territory(tid, data_dir, strict=False).report_years()
+
+
+def _missing_years(ids: list[str], years: list[int], data_dir: Path) -> bool:
+    """Print a French error for each requested year that no selected territory reports on."""
+    available = {tid: report_years(tid, data_dir) for tid in ids}
+    missing = [y for y in dict.fromkeys(years) if not any(y in found for found in available.values())]
+    if missing:
+        existing = " ; ".join(f"{tid} : {_years_text(found)}" for tid, found in available.items())
+        print(f"Aucun rapport pour {_years_text(missing)} ({', '.join(ids)}). Rapports disponibles — {existing}.",
+              file=sys.stderr)
+    return bool(missing)
 
 
 def _years_text(years: list[int]) -> str:
@@ -90,8 +160,8 @@ def command_valider(args: argparse.Namespace) -> int:
     if ids is None:
         return 1
     if not ids:
-        print(f"Aucun territoire à valider dans {data_dir}.")
-        return 0
+        print(f"Aucun territoire à valider dans {data_dir} : rien n'a été fait.", file=sys.stderr)
+        return 1
     total_errors = 0
     for tid in ids:
         problems = validate_territory(tid, data_dir)
@@ -141,7 +211,13 @@ def command_rapports(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     if not _check_data_dir(data_dir):
         return 1
-    if args.territoire and _selected(args, data_dir) is None:
+    ids = _selected(args, data_dir)
+    if ids is None:
+        return 1
+    if not ids:
+        print(f"Aucun territoire dans {data_dir} : aucun rapport à construire.", file=sys.stderr)
+        return 1
+    if args.annee and _missing_years(ids, args.annee, data_dir):
         return 1
     if args.jobs is not None and args.jobs < 1:
         print("--jobs attend un nombre de rapports simultanés au moins égal à 1.", file=sys.stderr)

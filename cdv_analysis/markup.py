@@ -1,8 +1,9 @@
-"""Untrusted text on its way to a page: escaping for Markdown and HTML.
+"""Untrusted text on its way to a page: escaping for Markdown, HTML, matplotlib and CSV.
 
 Everything read from data files (statements, porteur and action names,
 labels, territory and QPV names) is untrusted. It is escaped where it is
-inserted into Markdown or HTML, never trusted to be harmless.
+inserted into Markdown or HTML, never trusted to be harmless; the finished
+page body is also sanitised against an allow-list (:func:`sanitize_html`).
 """
 
 from __future__ import annotations
@@ -10,25 +11,144 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["escape_html", "escape_markdown"]
+import pandas as pd
+
+__all__ = [
+    "escape_html",
+    "escape_markdown",
+    "matplotlib_text",
+    "neutralise_csv_cell",
+    "neutralise_csv_frame",
+    "sanitize_html",
+    "shorten",
+]
 
 # Characters with a meaning in CommonMark/GFM (and in Jupyter's Markdown: `$` opens maths).
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~$])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~$:%=\"'])")
+# C0/C1 control characters (tab, newline and CR are folded into spaces separately).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+ELLIPSIS = "…"
+
+
+def _text(value: object) -> str:
+    return "" if value is None else _CONTROL.sub("", str(value))
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, with a visible ellipsis when cut."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
 
 
 def escape_html(value: object) -> str:
-    """Text safe inside HTML element content and quoted attribute values."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """Text safe inside HTML element content and quoted attribute values (control characters dropped)."""
+    return html.escape(_text(value), quote=True)
 
 
-def escape_markdown(value: object) -> str:
-    """Text that Markdown renders literally: no markup, no HTML, no link, no heading, no maths.
+def escape_markdown(value: object, limit: int | None = None) -> str:
+    """Text that Markdown renders literally: no markup, no HTML, no link, no heading, no maths, no Jinja.
 
-    HTML-significant characters become entities first; then every Markdown
-    punctuation character is backslash-escaped, and line breaks are folded so
-    that a value can never start a block (heading, list, table, quote).
+    Control characters are dropped and line breaks folded so that a value can
+    never start a block (heading, list, table, quote); HTML-significant
+    characters become entities; every Markdown punctuation character is
+    backslash-escaped. ``limit`` caps the visible length (labels), with an ellipsis.
     """
-    text = "" if value is None else str(value)
-    text = " ".join(text.split())
+    text = " ".join(_text(value).split())
+    if limit is not None:
+        text = shorten(text, limit)
     text = html.escape(text, quote=False)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def matplotlib_text(value: object, limit: int | None = None) -> str:
+    """A label matplotlib draws literally: `$` escaped (no mathtext), control characters and breaks removed."""
+    text = " ".join(_text(value).split())
+    if limit is not None:
+        text = shorten(text, limit)
+    return text.replace("$", r"\$")
+
+
+# OWASP "CSV injection": a cell starting with one of these is a formula for a spreadsheet.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_csv_cell(value: object) -> object:
+    """A text cell a spreadsheet will not run as a formula (prefixed with `'`); other values unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def neutralise_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells, labels and column names cannot be spreadsheet formulas.
+
+    Numbers (negative ones included) stay numbers: only ``str`` values are touched.
+    """
+    result = frame.copy()
+    for column in result.columns:
+        if _holds_text(result[column]):
+            result[column] = result[column].map(neutralise_csv_cell, na_action="ignore")
+    result.columns = [neutralise_csv_cell(c) for c in result.columns]
+    if isinstance(result.index, pd.MultiIndex):
+        result.index = result.index.set_levels(
+            [level.map(neutralise_csv_cell) if _holds_text(level) else level for level in result.index.levels])
+    elif _holds_text(result.index):
+        result.index = result.index.map(neutralise_csv_cell)
+    return result
+
+
+def _holds_text(values: pd.Series | pd.Index) -> bool:
+    return values.dtype == object or pd.api.types.is_string_dtype(values.dtype)
+
+
+# The page body allow-list: what nbconvert's basic template and our tables/figures produce.
+_ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div",
+    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol",
+    "p", "pre", "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "tr", "ul",
+})
+_COMMON_ATTRIBUTES = ("class", "id", "title", "lang", "role", "aria-label", "aria-hidden", "aria-describedby")
+_ALLOWED_ATTRIBUTES = {
+    "*": list(_COMMON_ATTRIBUTES),
+    "a": [*_COMMON_ATTRIBUTES, "href"],
+    "img": [*_COMMON_ATTRIBUTES, "src", "alt", "width", "height"],
+    "td": [*_COMMON_ATTRIBUTES, "colspan", "rowspan"],
+    "th": [*_COMMON_ATTRIBUTES, "colspan", "rowspan", "scope"],
+    "ol": [*_COMMON_ATTRIBUTES, "start"],
+}
+# Relative links (`donnees/x.csv`, `../../index.html`), anchors and https only.
+_SAFE_HREF = re.compile(r"^(#[\w\-.:]*|https://[^\s]*|(?![a-zA-Z][a-zA-Z0-9+.\-]*:)[^\s]*)$")
+_SAFE_IMG_SRC = re.compile(r"^data:image/png;base64,[A-Za-z0-9+/=\s]+$")
+
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    if name in _ALLOWED_ATTRIBUTES["*"] or name in _ALLOWED_ATTRIBUTES.get(tag, ()):
+        if tag == "a" and name == "href":
+            return bool(_SAFE_HREF.match(value.strip()))
+        if tag == "img" and name == "src":
+            return bool(_SAFE_IMG_SRC.match(value.strip()))
+        return True
+    return False
+
+
+def sanitize_html(page: str) -> str:
+    """An HTML fragment with only allow-listed tags, attributes and URLs (bleach, as nbconvert uses it).
+
+    No script, no event attribute, no ``style``, no frame/object/embed/form;
+    links are anchors, relative paths or ``https:``; images are inline PNGs.
+    Disallowed tags are escaped (shown as text), script/style contents dropped.
+    """
+    import bleach
+
+    cleaner = bleach.Cleaner(
+        tags=_ALLOWED_TAGS,
+        attributes=_allowed_attribute,
+        protocols={"https", "data"},  # the callable above is the real check
+        strip=False,
+        strip_comments=True,
+    )
+    return cleaner.clean(_DROP_ELEMENTS.sub("", page))
+
+
+# Elements whose content must disappear with them (escaping would leave CSS/JS as visible text).
+_DROP_ELEMENTS = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)

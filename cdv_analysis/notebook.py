@@ -8,7 +8,6 @@ and write the indicator tables behind the charts to ``data/processed``.
 from __future__ import annotations
 
 import base64
-import html
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
@@ -18,6 +17,7 @@ import pandas as pd
 from . import formatting as fr
 from .config import processed_data_dir, raw_data_dir
 from .iorw import write_atomic
+from .markup import escape_html, neutralise_csv_frame, shorten
 from .load import Territory, load_territory
 
 __all__ = ["ReportContext", "open_report", "show_markdown", "show_chart", "show_table", "table_html"]
@@ -57,6 +57,8 @@ class ReportContext:
     def save_table(self, name: str, frame: pd.DataFrame) -> Path:
         """Write an indicator table to ``data/processed/<territoire>/<annee>/<name>.csv`` (atomically)."""
         target = self.processed_dir / self.territory.id / str(self.year) / f"{name}.csv"
+        # Text cells starting like a formula are neutralised: evaluators open these files in Excel.
+        frame = neutralise_csv_frame(frame)
         write_atomic(target, frame.to_csv(index=isinstance(frame.index, pd.MultiIndex) or frame.index.name is not None))
         self.saved.append(target)
         return target
@@ -108,13 +110,17 @@ def show_markdown(text: str) -> None:
         _display(Markdown(text))
 
 
+# Longer descriptions are cut: the table beside each chart is the full accessible alternative.
+ALT_TEXT_LIMIT = 1000
+
+
 def chart_html(chart) -> str:
     """A self-contained ``<figure>``: the PNG inline, its alt text, title and source line."""
     encoded = base64.b64encode(chart.to_png()).decode("ascii")
     return (
         f'<figure class="cdv-chart"><img src="data:image/png;base64,{encoded}" '
-        f'alt="{html.escape(chart.alt, quote=True)}"/>'
-        f'<figcaption class="sr-only">{html.escape(chart.source)}</figcaption></figure>'
+        f'alt="{escape_html(shorten(chart.alt, ALT_TEXT_LIMIT))}"/>'
+        f'<figcaption class="sr-only">{escape_html(chart.source)}</figcaption></figure>'
     )
 
 
@@ -142,7 +148,7 @@ def table_html(frame: pd.DataFrame, columns: Mapping[str, tuple[str, str]], capt
     ``euros``, ``pourcent``, ``nombre``, ``nombre1``, ``texte``, or ``ligne`` to use
     the format named in the row's own ``format`` column.
     """
-    head = "".join(f"<th scope=\"col\">{html.escape(label)}</th>" for label, _ in columns.values())
+    head = "".join(f"<th scope=\"col\">{escape_html(label)}</th>" for label, _ in columns.values())
     numeric = {"euros", "pourcent", "nombre", "nombre1"}
     body = []
     for _, row in frame.iterrows():
@@ -151,9 +157,9 @@ def table_html(frame: pd.DataFrame, columns: Mapping[str, tuple[str, str]], capt
             if kind == "ligne":
                 kind = str(row.get("format", "texte"))
             css = ' class="num"' if kind in numeric else ""
-            cells.append(f"<td{css}>{html.escape(FORMATS[kind](row.get(column)))}</td>")
+            cells.append(f"<td{css}>{escape_html(FORMATS[kind](row.get(column)))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    caption_html = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    caption_html = f"<caption>{escape_html(caption)}</caption>" if caption else ""
     return (f'<table class="cdv-table">{caption_html}<thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>")
 

@@ -37,6 +37,7 @@ from .load import (
 )
 from .config import PACKAGE_DIR, notebooks_dir, processed_data_dir, reports_dir
 from .iorw import write_atomic
+from .markup import sanitize_html
 from .problems import DataError
 
 __all__ = [
@@ -273,7 +274,7 @@ def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, foot
     exporter.exclude_output_prompt = True
     exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
     body, _ = exporter.from_notebook_node(book)
-    body = _clean_heading_ids(body)
+    body = sanitize_html(_clean_heading_ids(body))  # no script, event attribute or unsafe URL from data
     environment = Environment(loader=FileSystemLoader(_PACKAGE / "templates"),
                               autoescape=select_autoescape(["html", "j2"]))
     page = environment.get_template("rapport.html.j2")

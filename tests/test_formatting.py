@@ -29,8 +29,15 @@ NBSP = "\u00a0"  # babel's space before € and %
 MINUS = "\u2212"
 
 
-def test_locale() -> None:
-    assert LOCALE == "fr_FR"
+def test_locale_gives_french_symbols() -> None:
+    """The locale the module formats with has French separators and words (not a copy of a constant)."""
+    from babel import Locale
+
+    symbols = Locale.parse(LOCALE).number_symbols["latn"]
+    assert symbols["decimal"] == ","
+    assert symbols["group"] == NNBSP
+    assert Locale.parse(LOCALE).language == "fr"
+    assert nombre(1234.5, 1) == f"1{NNBSP}234,5"
 
 
 @pytest.mark.parametrize(

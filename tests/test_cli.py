@@ -1,0 +1,139 @@
+"""The ``cdv`` command line: French messages, suggestions and truthful exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cdv_analysis.cli import main, suggestion
+
+PROJECT = Path(__file__).resolve().parent.parent
+CDV = PROJECT / ".venv" / "bin" / "cdv"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(argv))
+    except SystemExit as exit_:
+        code = exit_.code
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_year_without_report_names_the_existing_years(capsys, raw_dir) -> None:
+    code, out, err = run(capsys, "rapports", "--territoire", "call", "--annee", "2019", "--donnees", str(raw_dir))
+    assert code == 1
+    assert out == ""
+    assert "Aucun rapport pour 2019" in err
+    assert "call : 2022" in err
+
+
+def test_year_missing_for_every_territory(capsys, raw_dir) -> None:
+    code, _, err = run(capsys, "rapports", "--annee", "1999", "--donnees", str(raw_dir))
+    assert code == 1
+    assert "Aucun rapport pour 1999" in err and "call : 2022" in err and "cabbalr :" in err
+
+
+def test_unknown_territory_suggests_the_closest(capsys, raw_dir) -> None:
+    code, out, err = run(capsys, "rapports", "--territoire", "cal", "--donnees", str(raw_dir))
+    assert code == 1 and out == ""
+    assert "Territoire inconnu : cal." in err
+    assert "Territoires disponibles : cabbalr, call." in err
+    assert "Vouliez-vous dire « call »" in err
+
+
+def test_unknown_territory_in_validation(capsys, raw_dir) -> None:
+    code, _, err = run(capsys, "valider", "--territoire", "cabalr", "--donnees", str(raw_dir))
+    assert code == 1
+    assert "Vouliez-vous dire « cabbalr »" in err
+
+
+def test_mistyped_command_suggests_the_right_one(capsys) -> None:
+    code, out, err = run(capsys, "rapport")
+    assert code == 2 and out == ""
+    assert err.startswith("utilisation : cdv ")
+    assert "cdv : erreur : commande inconnue : « rapport »" in err
+    assert "Vouliez-vous dire « rapports » ?" in err
+    assert "invalid choice" not in err
+
+
+def test_non_integer_year_is_a_french_error(capsys) -> None:
+    code, _, err = run(capsys, "rapports", "--annee", "deux-mille")
+    assert code == 2
+    assert "valeur entière attendue pour --annee : « deux-mille »" in err
+    assert "invalid" not in err and "usage" not in err
+
+
+def test_missing_arguments_in_french(capsys) -> None:
+    code, _, err = run(capsys, "importer")
+    assert code == 2
+    assert "arguments obligatoires manquants : jeu, fichier" in err
+    assert "required" not in err
+
+
+def test_unknown_option_in_french(capsys) -> None:
+    code, _, err = run(capsys, "liste", "--bla")
+    assert code == 2
+    assert "arguments non reconnus : --bla" in err
+
+
+def test_help_is_french(capsys) -> None:
+    code, out, _ = run(capsys, "rapports", "--help")
+    assert code == 0
+    assert out.startswith("utilisation : cdv rapports")
+    assert "affiche cette aide et quitte" in out
+    assert "options :" in out
+    for english in ("usage:", "show this help", "options:"):
+        assert english not in out
+
+
+def test_top_level_help_lists_commands_in_french(capsys) -> None:
+    code, out, _ = run(capsys, "-h")
+    assert code == 0
+    assert "affiche la version et quitte" in out
+    assert "construit les rapports HTML" in out
+
+
+def test_no_command_prints_help_and_fails(capsys) -> None:
+    code, out, _ = run(capsys)
+    assert code == 2
+    assert out.startswith("utilisation : cdv")
+
+
+def test_empty_data_dir_did_nothing_and_says_so(capsys, tmp_path) -> None:
+    code, _, err = run(capsys, "valider", "--donnees", str(tmp_path))
+    assert code == 1
+    assert "rien n'a été fait" in err
+    code, _, err = run(capsys, "rapports", "--donnees", str(tmp_path))
+    assert code == 1
+    assert "aucun rapport à construire" in err
+
+
+def test_missing_data_dir(capsys, tmp_path) -> None:
+    code, _, err = run(capsys, "rapports", "--donnees", str(tmp_path / "absent"))
+    assert code == 1
+    assert "Dossier de données introuvable" in err
+
+
+@pytest.mark.parametrize("word, candidates, expected", [
+    ("rapport", ["liste", "rapports", "valider"], " Vouliez-vous dire « rapports » ?"),
+    ("zzz", ["liste", "rapports"], ""),
+    ("cal", ["cabbalr", "call"], " Vouliez-vous dire « call » ou « cabbalr » ?"),
+])
+def test_suggestion(word, candidates, expected) -> None:
+    assert suggestion(word, candidates) == expected
+
+
+@pytest.mark.skipif(not CDV.exists(), reason="the cdv script is installed by make in .venv")
+def test_real_command_line_process() -> None:
+    done = subprocess.run([str(CDV), "rapports", "--territoire", "call", "--annee", "2019"],
+                          capture_output=True, text=True, cwd=PROJECT, timeout=120)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert "call : 2022" in done.stderr
+    done = subprocess.run([str(CDV), "rapport"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "Vouliez-vous dire « rapports » ?" in done.stderr

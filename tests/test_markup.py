@@ -1,0 +1,259 @@
+"""Escaping and sanitising untrusted text: Markdown, HTML pages, matplotlib labels, CSV cells."""
+
+from __future__ import annotations
+
+import html
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+from cdv_analysis.markup import (
+    escape_html,
+    escape_markdown,
+    matplotlib_text,
+    neutralise_csv_frame,
+    sanitize_html,
+    shorten,
+)
+
+HOSTILE = [
+    "<script>alert(1)</script><img src=x onerror=alert(2)>",
+    "[x](javascript:alert(1))",
+    "![x](https://evil.example/pixel.png)",
+    "<http://evil.example>",
+    "<https://evil.example/a?b=c&d=e>",
+    "# Titre injecté",
+    "## sous-titre",
+    "Titre\n=====",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "- élément de liste",
+    "* élément",
+    "+ élément",
+    "1. premier",
+    "> citation",
+    "$x^2$ et $$\\int f$$",
+    "{{ config }} {% for x in y %}{% endfor %}",
+    "**gras** _italique_ ~~barré~~ `code`",
+    "```\nbloc\n```",
+    "    code indenté",
+    "---",
+    "&amp; &lt;script&gt; &#60;b&#62;",
+    "ligne\x00nulle\x07cloche\x1bescape",
+    "texte <!-- commentaire --> fin",
+    "\\* échappement déjà là \\",
+    "[lien][ref]\n\n[ref]: javascript:alert(1)",
+    "www.example.com et https://example.com",
+    "Association « Les Bons Voisins » : 12 000 € (45 %)",
+    "x" * 20_000,
+]
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _parse(fragment: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(fragment)
+    parser.close()
+    return parser
+
+
+def _visible(value: str) -> str:
+    """What a reader should see: control characters dropped, whitespace folded."""
+    cleaned = "".join(c for c in value if c in "\t\n\r" or c.isprintable())
+    return " ".join(cleaned.split())
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_escape_markdown_renders_only_text_in_a_paragraph(value: str) -> None:
+    rendered = markdown2html_mistune(escape_markdown(value))
+    parsed = _parse(rendered)
+    assert set(parsed.tags) <= {"p"}, rendered[:300]
+    assert "".join(parsed.text).strip() == _visible(value)
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_escape_markdown_inline_in_a_sentence(value: str) -> None:
+    rendered = markdown2html_mistune(f"Le porteur **{escape_markdown(value)}** a reçu 3 000 €.")
+    assert _parse(rendered).tags == ["p", "strong"]
+
+
+def test_escape_markdown_neutralises_maths_and_jinja() -> None:
+    escaped = escape_markdown("$x$ {{ y }} {% z %}")
+    assert "\\$x\\$" in escaped
+    assert "{{" not in escaped and "{%" not in escaped
+
+
+def test_escape_markdown_limit_shows_an_ellipsis() -> None:
+    assert escape_markdown("abcdefghij", limit=5) == "abcd…"
+    assert escape_markdown("abc", limit=5) == "abc"
+    assert shorten("abc def", 4) == "abc…"
+
+
+def test_escape_markdown_none_and_numbers() -> None:
+    assert escape_markdown(None) == ""
+    assert escape_markdown(12.5) == "12\\.5"
+
+
+def test_escape_html() -> None:
+    assert escape_html('<a href="x">\'&\x00') == "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;"
+    assert escape_html(None) == ""
+
+
+def test_matplotlib_text() -> None:
+    assert matplotlib_text("Coût $5$\n\x00fin") == "Coût \\$5\\$ fin"
+    assert matplotlib_text("a" * 50, limit=10) == "a" * 9 + "…"
+    assert matplotlib_text(None) == ""
+
+
+def test_matplotlib_text_draws_literally() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots()
+    # An unescaped "$\\frac{" is a mathtext parse error when drawn; escaped it is plain text.
+    axes.set_title(matplotlib_text("Budget $\\frac{1"))
+    figure.canvas.draw()
+    plt.close(figure)
+
+
+PAGE = (
+    '<h2 id="programmation">Programmation<a class="anchor-link" href="#programmation">¶</a></h2>'
+    '<p><a href="donnees/x.csv">CSV</a> <a href="../../index.html">index</a> '
+    '<a href="https://www.anct.gouv.fr/">ANCT</a></p>'
+    '<figure class="cdv-chart"><img src="data:image/png;base64,iVBORw0KGgo=" alt="Graphique"/></figure>'
+    '<table class="cdv-table"><thead><tr><th scope="col">Pilier</th></tr></thead>'
+    '<tbody><tr><td class="num">1 €</td></tr></tbody></table>'
+)
+
+
+def test_sanitize_keeps_the_report_markup() -> None:
+    clean = sanitize_html(PAGE)
+    for kept in ('id="programmation"', 'href="#programmation"', 'href="donnees/x.csv"', 'href="../../index.html"',
+                 'href="https://www.anct.gouv.fr/"', 'src="data:image/png;base64,iVBORw0KGgo="', 'alt="Graphique"',
+                 'scope="col"', 'class="num"', "<table", "<figure"):
+        assert kept in clean
+
+
+@pytest.mark.parametrize("attack, forbidden", [
+    ("<script>alert(1)</script>", "<script"),
+    ("<SCRIPT SRC=//evil.example/x.js></SCRIPT>", "<script"),
+    ('<img src=x onerror="alert(1)">', "onerror"),
+    ('<svg onload=alert(1)>', "onload"),
+    ('<a href="javascript:alert(1)">x</a>', "javascript:"),
+    ('<a href="JaVaScRiPt:alert(1)">x</a>', "javascript:"),
+    ('<a href=" javascript:alert(1)">x</a>', "javascript:"),
+    ('<a href="vbscript:msgbox(1)">x</a>', "vbscript:"),
+    ('<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>', "data:text/html"),
+    ('<img src="data:image/svg+xml;base64,PHN2Zz4=">', "data:image/svg"),
+    ('<img src="https://evil.example/pixel.png">', "evil.example"),
+    ('<a href="http://evil.example">x</a>', "http://evil"),
+    ('<iframe src="https://evil.example"></iframe>', "<iframe"),
+    ('<object data="x.swf"></object>', "<object"),
+    ('<embed src="x.swf">', "<embed"),
+    ('<form action="https://evil.example"><input name=x></form>', "<form"),
+    ('<div style="width: expression(alert(1))">x</div>', "expression"),
+    ('<div style="background: url(https://evil.example/x)">x</div>', "url("),
+    ('<style>body{background:url(https://evil.example)}</style>', "evil.example"),
+    ('<meta http-equiv="refresh" content="0;url=https://evil.example">', "<meta"),
+    ('<base href="https://evil.example/">', "<base"),
+    ('<link rel=stylesheet href="https://evil.example/x.css">', "<link"),
+])
+def test_sanitize_removes_dangerous_markup(attack: str, forbidden: str) -> None:
+    clean = sanitize_html(f"<p>avant</p>{attack}<p>après</p>")
+    assert forbidden not in _live(clean).lower()
+    assert "<p>avant</p>" in clean and "<p>après</p>" in clean
+
+
+def _live(clean: str) -> str:
+    """The markup of a sanitised fragment, without the text that was escaped (harmless when shown)."""
+    parser = _Tags()
+    parser.feed(clean)
+    attributes = _Attributes()
+    attributes.feed(clean)
+    return " ".join(f"<{t}" for t in parser.tags) + " " + " ".join(attributes.values)
+
+
+class _Attributes(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.values.extend(f"{name}={value}" for name, value in attrs)
+        self.values.extend(name for name, _ in attrs)
+
+
+def test_sanitize_escaped_text_stays_visible() -> None:
+    clean = sanitize_html("<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in clean
+    assert html.unescape(clean) == "<p><script>alert(1)</script></p>"
+
+
+def test_neutralise_csv_frame() -> None:
+    frame = pd.DataFrame({
+        "libelle": ["=HYPERLINK(\"https://evil\")", "+1", "-cmd", "@SUM(A1)", "\tx", "\rx", "normal", None],
+        "montant": [-1200.5, 3, -4, 0, 1, 2, 3, 4],
+        "texte_negatif": ["-12", "ok", "ok", "ok", "ok", "ok", "ok", "ok"],
+    })
+    safe = neutralise_csv_frame(frame)
+    assert safe["libelle"].tolist()[:7] == ["'=HYPERLINK(\"https://evil\")", "'+1", "'-cmd", "'@SUM(A1)", "'\tx", "'\rx",
+                                            "normal"]
+    assert pd.isna(safe["libelle"].iloc[7])
+    assert safe["montant"].tolist() == frame["montant"].tolist()
+    assert safe["montant"].dtype == frame["montant"].dtype
+    assert safe["texte_negatif"].iloc[0] == "'-12"  # text that looks like a number is text: neutralised
+    assert frame["libelle"].iloc[0].startswith("=")  # the input is not modified
+    csv = safe.to_csv(index=False)
+    assert "\n=" not in csv and ",=" not in csv and "-1200.5" in csv
+
+
+def test_neutralise_csv_labels() -> None:
+    frame = pd.DataFrame({"=cmd": [1]}, index=pd.Index(["=A1"], name="porteur"))
+    safe = neutralise_csv_frame(frame)
+    assert list(safe.columns) == ["'=cmd"] and list(safe.index) == ["'=A1"]
+
+
+class _FakeChart:
+    alt = '"><script>alert(1)</script>' + "très long texte " * 200
+    source = "<b>Source</b> : CALL"
+
+    def to_png(self) -> bytes:
+        return b"\x89PNG"
+
+
+def test_chart_html_escapes_and_bounds_alt_text() -> None:
+    from cdv_analysis.notebook import ALT_TEXT_LIMIT, chart_html
+
+    figure = chart_html(_FakeChart())
+    parser = _Attributes()
+    parser.feed(figure)
+    alt = next(v.split("=", 1)[1] for v in parser.values if v.startswith("alt="))
+    assert alt.startswith('"><script>alert(1)</script>très long')
+    assert len(alt) == ALT_TEXT_LIMIT and alt.endswith("…")
+    assert "<script" not in figure and "<b>" not in figure
+    assert "&lt;b&gt;Source&lt;/b&gt; : CALL" in figure
+
+
+def test_table_html_escapes_cells_and_caption() -> None:
+    from cdv_analysis.notebook import table_html
+
+    frame = pd.DataFrame({"porteur": ["<img src=x onerror=alert(1)>"], "montant": [-1200.0]})
+    table = table_html(frame, {"porteur": ("Porteur <i>", "texte"), "montant": ("Montant", "euros")},
+                       caption="<script>x</script>")
+    assert _parse(table).tags == ["table", "caption", "thead", "tr", "th", "th", "tbody", "tr", "td", "td"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in table and "&lt;script&gt;x&lt;/script&gt;" in table
