@@ -133,10 +133,30 @@ def page_text(page_html: str) -> str:
     return _normalise(html.unescape(body))
 
 
-def _found(rendering: str, text: str) -> bool:
-    # A figure inside a longer number does not count: « 12 » is not shown by « 312 » nor « 12,5 ».
-    pattern = r"(?<![\d,])" + re.escape(rendering) + r"(?!\d|,\d|\s\d{3}(?!\d))"
-    return re.search(pattern, text) is not None
+_SMALL_COUNT = 1000  # below this, a bare count is too common to be found by chance: its context must match
+_CONTEXT_CHARS = 200
+_GENERIC_WORDS = {"nombre", "total", "année", "annee", "programmation", "autres", "personnes", "ville", "contrat",
+                  "politique", "quartiers", "projets", "actions", "communes"}
+
+
+def _words(label: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W\d_]{5,}", label.lower()) if w not in _GENERIC_WORDS}
+
+
+def _found(rendering: str, text: str, context: set[str] | None = None) -> bool:
+    """Whether ``rendering`` occurs as a whole number (and, with ``context``, near two of those words).
+
+    A figure inside a longer number does not count: « 12 » is not shown by « 312 », « 12,5 » nor
+    « 2 012 » (French thousands are separated by spaces); a count is not shown by « 12 % » or « 12 € ».
+    """
+    count_guard = r"(?!\s?[%€])" if context is not None else ""
+    pattern = (r"(?<![\d,])(?<!\d\s)" + re.escape(rendering) + r"(?!\d|,\d|\s\d{3}(?!\d))" + count_guard)
+    needed = min(2, len(context or ()))
+    for match in re.finditer(pattern, text):
+        window = text[max(0, match.start() - _CONTEXT_CHARS):match.end() + _CONTEXT_CHARS].lower()
+        if sum(word in window for word in context or ()) >= needed:
+            return True
+    return False
 
 
 def coverage(figures: list[Figure], text: str) -> pd.DataFrame:
@@ -144,7 +164,9 @@ def coverage(figures: list[Figure], text: str) -> pd.DataFrame:
     rows = []
     shown_tables = set()
     for figure in figures:
-        shown = any(_found(r, text) for r in figure.renderings())
+        small = figure.kind == "nombre" and abs(figure.value) < _SMALL_COUNT
+        context = _words(figure.label) if small else None  # an empty set still forbids « % » and « € »
+        shown = any(_found(r, text, context) for r in figure.renderings())
         if shown:
             shown_tables.add(figure.table)
         rows.append({"table": figure.table, "libelle": figure.label, "chiffre": figure.renderings()[0],
@@ -184,8 +206,8 @@ def coverage_html(frame: pd.DataFrame) -> str:
         f'<section class="cdv-coverage"><h3 id="couverture-des-chiffres-publies">{COVERAGE_TITLE}</h3>',
         f"<p>{fr.nombre(shown)} des {fr.nombre(total)} chiffres publiés dans les documents sources de cette année "
         "se retrouvent dans ce rapport. Chaque chiffre est cherché dans le texte de la page, mis en forme "
-        "comme le rapport le fait (« 4 734 927 € », « 68,3 % ») ou tel qu'imprimé dans la source ; un chiffre "
-        "présent ailleurs dans la page, pour un autre indicateur, compte aussi comme repris.</p>",
+        "comme le rapport le fait (« 4 734 927 € », « 68,3 % ») ou tel qu'imprimé dans la source ; un petit "
+        "effectif (moins de 1 000) ne compte que s'il apparaît près de deux mots de son libellé.</p>",
         f'<div class="table-wrap"><table class="cdv-table"><caption>{COVERAGE_TITLE}, par table</caption>'
         f"<thead>{head}</thead><tbody>{body}</tbody></table></div>",
     ]

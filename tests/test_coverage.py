@@ -15,19 +15,21 @@ from cdv_analysis.report import build_all
 EMBEDDED = (("call", 2022), ("cabbalr", 2019), ("cabbalr", 2021), ("cabbalr", 2022))
 # Lower bounds measured on the « publish » branch (shown / total); other sections only raise them.
 MINIMUM_SHOWN = {
-    ("call", 2022): {"gouvernance": (25, 26), "sante": (59, 62), "participation": (3, 3), "financements": (3, 5)},
-    ("cabbalr", 2019): {"financements": (4, 47), "realisations": (24, 52)},
-    ("cabbalr", 2021): {"financements": (12, 22), "realisations": (1, 7)},
-    ("cabbalr", 2022): {"financements": (19, 23), "realisations": (6, 9), "gouvernance": (2, 3)},
+    ("call", 2022): {"financements": (3, 5), "gouvernance": (12, 26), "sante": (45, 62), "participation": (3, 3),
+                     "enquetes": (40, 42)},
+    ("cabbalr", 2019): {"financements": (4, 47), "realisations": (3, 52), "projets": (14, 118)},
+    ("cabbalr", 2021): {"financements": (12, 22), "realisations": (0, 7)},
+    ("cabbalr", 2022): {"financements": (19, 23), "realisations": (0, 9), "gouvernance": (1, 3)},
 }
 
 
-def _figure(value, kind="nombre", printed=""):
-    return cv.Figure("sante", "essai", printed, value, kind, "Santé", "section")
+def _figure(value, kind="nombre", printed="", label="centres de santé — Filieris"):
+    return cv.Figure("sante", label, printed, value, kind, "Santé", "section")
 
 
 def test_figures_are_searched_the_way_the_report_writes_them():
-    text = cv.page_text("<p>Enveloppe de 4\u202f734\u202f927\xa0€ ; 68,3\xa0% ; 241\u202f934 habitants ; 312 ; 12,5</p>")
+    text = cv.page_text("<p>Enveloppe de 4\u202f734\u202f927\xa0€ ; 68,3\xa0% ; 241\u202f934 habitants ; 312 ; 12,5 "
+                        "centres de santé (Filieris)</p>")
     frame = cv.coverage([_figure(4734927.0, "euros"), _figure(68.3, "pourcent"), _figure(241934.0),
                          _figure(12.0), _figure(31.0)], text)
     assert frame["repris"].tolist() == [True, True, True, False, False]
@@ -35,9 +37,22 @@ def test_figures_are_searched_the_way_the_report_writes_them():
 
 
 def test_a_number_inside_a_longer_number_is_not_found():
-    assert not cv.coverage([_figure(734.0)], cv.page_text("<p>4 734 927 €</p>"))["repris"].item()
-    assert not cv.coverage([_figure(4.0)], cv.page_text("<p>4 734</p>"))["repris"].item()
-    assert cv.coverage([_figure(4.0)], cv.page_text("<p>4 ans</p>"))["repris"].item()
+    label = "Filieris centres"
+    assert not cv.coverage([_figure(734.0)], cv.page_text(f"<p>4 734 927 € {label}</p>"))["repris"].item()
+    assert not cv.coverage([_figure(4.0)], cv.page_text(f"<p>4 734 {label}</p>"))["repris"].item()
+    assert cv.coverage([_figure(4.0)], cv.page_text(f"<p>4 {label}</p>"))["repris"].item()
+
+
+def test_a_small_count_needs_its_label_nearby_and_is_not_a_percentage():
+    found = cv.coverage([_figure(19.0, label="Centres de Soins gérés par Filieris")], cv.page_text(
+        "<p>19 centres de soins gérés par Filieris</p>"))
+    assert found["repris"].item()
+    elsewhere = cv.coverage([_figure(19.0, label="Centres de Soins gérés par Filieris")], cv.page_text(
+        "<p>19 communes ont répondu</p>" + "<p>texte</p>" * 80 + "<p>centres de soins Filieris</p>"))
+    assert not elsewhere["repris"].item()
+    percentage = cv.coverage([_figure(18.0, label="jeunes publics")], cv.page_text("<p>jeunes publics : 18 %</p>"))
+    assert not percentage["repris"].item()
+    assert cv.coverage([_figure(1712989.0, "euros")], cv.page_text("<p>1 712 989 €</p>"))["repris"].item()
 
 
 def test_rounded_and_printed_forms_count():
@@ -47,7 +62,7 @@ def test_rounded_and_printed_forms_count():
 
 
 def test_reasons_say_whether_the_table_is_shown_at_all():
-    figures = [_figure(1.5), _figure(2.5), cv.Figure("contexte", "population", "", 241934.0, "nombre",
+    figures = [_figure(1.5, label="x"), _figure(2.5, label="x"), cv.Figure("contexte", "population", "", 241934.0, "nombre",
                                                      "Contexte des quartiers", "s")]
     frame = cv.coverage(figures, cv.page_text("<p>1,5</p>"))
     assert frame["raison"].tolist() == [
