@@ -52,9 +52,23 @@ def test_markdown_quotes_escapes_and_attributes_each_sentence(data_copy):
     lessons = ind.lessons(cdv.load_territory("call", data_copy), 2022)
     text = ind.lessons_markdown(lessons)
     assert text.startswith("### Gouvernance et coopérations\n\n**Conclusions**\n")
-    line = next(line for line in text.splitlines() if "alert" in line)
-    assert "<script>" not in line and "&lt;script&gt;" in line and r"\#" in line
-    assert line.endswith("*Contrat de Ville – Rapport d'évaluation 2022, Conclusion*")
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if "alert" in line)
+    assert "<script>" not in lines[at] and "&lt;script&gt;" in lines[at] and r"\#" in lines[at]
+    assert lines[at - 2] == "*Contrat de Ville – Rapport d'évaluation 2022 — Conclusion*"
+
+
+def test_sub_points_stay_nested_under_their_parent(cabbalr):
+    lessons = ind.lessons(cabbalr, 2022)
+    text = ind.lessons_markdown(lessons)
+    child = lessons[lessons["rattache_a"].isin(lessons["id"])].iloc[0]
+    parent = lessons.set_index("id").loc[child["rattache_a"], "texte"]
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("    - ") and child["texte"][:20] in line.replace("\\", ""))
+    previous = [line for line in lines[:at] if line.startswith("- ")][-1]
+    assert parent[:20] in previous.replace("\\", "")
+    # One attribution line for a run of statements from the same section, not one per statement.
+    assert text.count("*Rapport sur la mise en œuvre") < len(lessons) / 2
 
 
 def test_a_territory_without_conclusions_shows_nothing(data_copy):

@@ -97,7 +97,9 @@ def lessons(territory: Territory, annee: int | str) -> pd.DataFrame:
 def lessons_markdown(frame: pd.DataFrame) -> str:
     """French Markdown: one sub-section per theme, conclusions then recommendations, each quoted and attributed.
 
-    Data text is escaped; an empty frame gives an empty string (the section shows nothing).
+    Consecutive statements from the same source and section share one attribution line
+    (« *Titre du document — section* ») placed above them; a sub-point from another
+    section carries its own. Data text is escaped; an empty frame gives an empty string.
     """
     from ..markup import escape_markdown
 
@@ -108,10 +110,19 @@ def lessons_markdown(frame: pd.DataFrame) -> str:
     for theme_label, by_theme in frame.groupby("theme_libelle", sort=False):
         lines += [f"### {escape_markdown(theme_label)}", ""]
         for role, by_role in by_theme.groupby("role", sort=False):
-            lines += [f"**{role}**", ""]
+            lines += [f"**{role}**"]
+            current = None
             for _, row in by_role.iterrows():
+                where = f"{escape_markdown(row['titre_source'])} — {escape_markdown(text(row['section']))}"
+                quote = f"« {escape_markdown(row['texte'])} »"
                 nested = text(row["rattache_a"]) in ids and text(row["rattache_a"]) != row["id"]
-                where = escape_markdown(f"{row['titre_source']}, {text(row['section'])}")
-                lines.append(f"{'    ' if nested else ''}- « {escape_markdown(row['texte'])} » — *{where}*")
+                if nested and current is not None:
+                    # A sub-point stays in its parent's list; a header line here would break the list.
+                    lines.append(f"    - {quote}" + ("" if where == current else f" — *{where}*"))
+                    continue
+                if where != current:
+                    lines += ["", f"*{where}*", ""]
+                    current = where
+                lines.append(f"- {quote}")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
