@@ -9,13 +9,25 @@ STAMP := $(VENV)/.installe
 JOBS ?=
 ARGS ?=
 
-.PHONY: report test lab clean-venv check-python
+.PHONY: report test lab navigateur clean-venv check-python
 
 report: $(STAMP)
 	$(BIN)/cdv rapports $(if $(JOBS),--jobs $(JOBS)) $(ARGS)
 
 test: $(STAMP)
+	@test -x $(CHROMIUM) || $(MAKE) --no-print-directory navigateur || \
+	  echo "Chromium n'a pas pu être installé : le test du navigateur sera ignoré."
 	$(BIN)/python -m pytest $(ARGS)
+
+# Headless Chromium for tests/test_browser.py (Debian package; needs root and apt-get).
+# `make test` runs this step only when $(CHROMIUM) is missing.
+CHROMIUM ?= /usr/bin/chromium
+navigateur:
+	@if [ -x $(CHROMIUM) ]; then echo "Chromium est déjà installé ($(CHROMIUM))."; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "Installez Chromium (paquet « chromium ») : il faut être root avec apt-get."; exit 1; fi
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks

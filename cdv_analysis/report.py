@@ -21,7 +21,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import nbformat
 
@@ -35,6 +35,8 @@ from .load import (
     load_territory,
     read_metadata,
 )
+from .coverage import report_hook
+from .publication import publish_data
 from .config import PACKAGE_DIR, notebooks_dir, processed_data_dir, reports_dir
 from .iorw import write_atomic
 from .markup import sanitize_html
@@ -52,7 +54,7 @@ __all__ = [
 ]
 
 SECTIONS = ("01_synthese", "02_contexte", "03_programmation", "04_gouvernance", "05_sante",
-            "06_participation", "07_qualite", "08_sources")
+            "06_participation", "07_qualite", "09_enseignements", "10_sources")
 COMPARISON = "comparaison"
 REPORT_FORMAT = "2"  # bump to invalidate every cached report when the page format changes
 CACHE_FILE = ".empreinte.json"
@@ -252,7 +254,7 @@ def _page_css() -> str:
 
 
 def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, footer: dict[str, str],
-                index_href: str = "index.html") -> str:
+                index_href: str = "index.html", body_hook: Callable[[str], str] | None = None) -> str:
     """A self-contained French page: header, table of contents, sections, footer. No script, no network."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
     from nbconvert import HTMLExporter
@@ -275,6 +277,8 @@ def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, foot
     exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
     body, _ = exporter.from_notebook_node(book)
     body = sanitize_html(_clean_heading_ids(body))  # no script, event attribute or unsafe URL from data
+    if body_hook is not None:  # e.g. the coverage table, computed from the sanitised body; escapes its own text
+        body = body_hook(body)
     environment = Environment(loader=FileSystemLoader(_PACKAGE / "templates"),
                               autoescape=select_autoescape(["html", "j2"]))
     page = environment.get_template("rapport.html.j2")
@@ -339,13 +343,16 @@ def run_job(job: Job) -> JobResult:
                 return result
             executed = nbformat.read(output_path, as_version=4)
         page = render_html(executed, job.title, _subtitle(job), _footer(job),
-                           "index.html" if job.territory is None else "../../index.html")
+                           "index.html" if job.territory is None else "../../index.html",
+                           None if job.territory is None else report_hook(job.data_dir, job.territory, job.year))
         write_atomic(job.folder / job.html_name.replace(".html", ".ipynb"), nbformat.writes(executed))
         write_atomic(job.folder / job.html_name, page)
         write_atomic(job.folder / CACHE_FILE, json.dumps(
             {"cle": job.key, "construit_le": dt.datetime.now().isoformat(timespec="seconds"),
              "parametres": job.parameters, "version": __version__}, ensure_ascii=False, indent=1))
         (job.folder / FAILED_NOTEBOOK).unlink(missing_ok=True)
+        if job.territory is not None:
+            publish_data(Path(job.processed_dir) / job.territory / str(job.year), job.folder)
     except Exception as error:  # noqa: BLE001
         result.status = "echec"
         result.message = _error_message(error)

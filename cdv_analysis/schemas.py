@@ -27,6 +27,7 @@ TYPES_PORTEUR = (
 NATURES = (
     "constat", "proposition", "citation", "attente", "priorite", "engagement",
     "avis", "frein", "levier", "definition",
+    "conclusion", "preconisation",  # a source's own conclusions and recommendations
 )
 
 

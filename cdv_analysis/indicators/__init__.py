@@ -1,6 +1,7 @@
 """Indicators: pure functions from a Territory's tables to small tidy DataFrames."""
 
 from .contexte import INSEE_CAVEATS, KEY_INSEE_COLUMNS, qpv_gaps, qpv_profiles
+from .enseignements import LESSON_THEMES, lessons, lessons_markdown
 from .gouvernance import (
     COOPERATION_LEVELS,
     MEAN_LEVEL_CAVEAT,
@@ -29,6 +30,9 @@ from .synthese import comparison_table, key_figures, qpv_population
 from .sante import actions_by_public, health_actions, health_context, partnership_levels, working_groups
 
 __all__ = [
+    "LESSON_THEMES",
+    "lessons",
+    "lessons_markdown",
     "INSEE_CAVEATS",
     "KEY_INSEE_COLUMNS",
     "qpv_profiles",

@@ -1,0 +1,252 @@
+"""Coverage of the printed figures: which figures of the raw tables a built report shows.
+
+For a territory and a report year, every figure printed in that year's source
+documents (tables ``financements``, ``realisations``, ``gouvernance``, ``sante``,
+``participation``, ``contexte``, ``projets``, ``enquetes``, ``cooperation``) is
+looked for in the text of the rendered page, formatted the way the report formats
+it (``4 734 927 €``, ``68,3 %``, ``241 934``), rounded as the report rounds, or as
+printed in the source. A figure not found is listed « non repris » with the reason.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import formatting as fr
+from .clean import cell_text
+from .markup import escape_html
+
+__all__ = ["Figure", "COVERED_TABLES", "GOAL_TABLES", "TABLE_LABELS", "printed_figures", "page_text", "coverage",
+           "coverage_summary", "coverage_html", "insert_coverage", "report_hook"]
+
+# Table -> (value column, printed column, label columns, section of the report that would show it).
+COVERED_TABLES: dict[str, tuple[str, str, tuple[str, ...], str]] = {
+    "financements": ("montant", "montant_publie", ("mesure", "thematique", "financeur_publie", "pilier_publie"),
+                     "Programmation"),
+    "projets": ("nombre", "nombre_publie", ("mesure", "thematique", "pilier_publie", "porteur_publie"),
+                "Programmation"),
+    "realisations": ("valeur", "valeur_publiee", ("theme", "indicateur", "modalite"), "Programmation"),
+    "gouvernance": ("valeur", "valeur_publiee", ("theme", "indicateur", "modalite"), "Gouvernance et coopérations"),
+    "enquetes": ("pourcentage", "pourcentage_publie", ("enquete", "question", "modalite"),
+                 "Gouvernance et coopérations"),
+    "cooperation": ("pourcentage", "pourcentage_publie", ("enquete", "partenaire", "libelle_niveau"),
+                    "Gouvernance et coopérations"),
+    "sante": ("valeur", "valeur_publiee", ("theme", "indicateur", "modalite"), "Santé"),
+    "participation": ("valeur", "valeur_publiee", ("theme", "indicateur", "modalite"), "Participation des habitants"),
+    "contexte": ("valeur", "valeur_publiee", ("perimetre", "indicateur", "modalite"), "Contexte des quartiers"),
+}
+TABLE_LABELS = {
+    "financements": "Financements", "projets": "Projets", "realisations": "Réalisations",
+    "gouvernance": "Gouvernance", "enquetes": "Questionnaires", "cooperation": "Niveaux de coopération",
+    "sante": "Santé", "participation": "Participation des habitants", "contexte": "Contexte des quartiers",
+}
+# The tables the issue asks to cover at 95 %.
+GOAL_TABLES = ("financements", "realisations", "gouvernance", "sante", "participation")
+
+_PERCENT_UNITS = {"%", "pourcent", "pourcentage"}
+_EURO_UNITS = {"€", "euros", "euro"}
+_NON_FIGURE_UNITS = {"date", "texte"}
+COVERAGE_TITLE = "Couverture des chiffres publiés"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One printed figure of a raw table and the strings the report may show it as."""
+
+    table: str
+    label: str
+    printed: str
+    value: float
+    kind: str  # "euros", "pourcent" or "nombre"
+    section: str
+    source: str
+
+    def renderings(self) -> list[str]:
+        """Ways the report writes this value: French format at the report's precisions, and as printed."""
+        value, shown = self.value, []
+        if self.kind == "euros":
+            shown += [fr.euros(value), fr.euros(value, 2), fr.nombre(value)]
+        elif self.kind == "pourcent":
+            shown += [fr.pourcent(value, 0 if float(value).is_integer() else 1), fr.pourcent(value),
+                      fr.pourcent(value, 2), fr.nombre(value, 1)]
+        else:
+            decimals = 0 if float(value).is_integer() else (1 if round(value, 1) == value else 2)
+            shown += [fr.nombre(value, decimals), fr.nombre(value, 1)]
+        if self.printed:
+            shown.append(self.printed)
+        return list(dict.fromkeys(_normalise(s) for s in shown if s))
+
+
+def _normalise(text: str) -> str:
+    """One space for any run of spaces (narrow and non-breaking included)."""
+    return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
+
+
+def _kind(table: str, unit: str) -> str | None:
+    if table == "financements":
+        return "euros"
+    if table in ("enquetes", "cooperation"):
+        return "pourcent"
+    if unit in _NON_FIGURE_UNITS:
+        return None
+    if unit in _PERCENT_UNITS:
+        return "pourcent"
+    if unit in _EURO_UNITS:
+        return "euros"
+    return "nombre"
+
+
+def printed_figures(territory, annee: int | str) -> list[Figure]:
+    """Figures printed in the source documents of the report year ``annee`` (one per table, value and label)."""
+    year = str(int(str(annee)[-4:]))
+    sources = {sid for sid, meta in territory.sources.items() if str(meta.get("annee_rapport", "")) == year}
+    figures: list[Figure] = []
+    for table, (value_column, printed_column, label_columns, section) in COVERED_TABLES.items():
+        frame = territory.table(table)
+        if frame is None or frame.empty or value_column not in frame.columns:
+            continue
+        frame = frame[frame["source"].map(cell_text).isin(sources)]
+        for _, row in frame.iterrows():
+            value = pd.to_numeric(row[value_column], errors="coerce")
+            if value is None or pd.isna(value) or not math.isfinite(float(value)):
+                continue
+            kind = _kind(table, cell_text(row.get("unite", "")))
+            if kind is None:
+                continue
+            label = " — ".join(dict.fromkeys(cell_text(row.get(c, "")) for c in label_columns if cell_text(row.get(c, ""))))
+            figures.append(Figure(table, label, cell_text(row.get(printed_column, "")), float(value), kind, section,
+                                  cell_text(row.get("section", ""))))
+    return list(dict.fromkeys(figures))
+
+
+def page_text(page_html: str) -> str:
+    """The visible text of a page or body (tags, scripts and styles removed), spaces normalised."""
+    body = re.sub(r"(?is)<(style|script)\b.*?</\1>", " ", page_html)
+    body = re.sub(r"(?is)<nav\b.*?</nav>", " ", body)  # the table of contents repeats headings only
+    body = re.sub(r"<[^>]+>", " ", body)
+    return _normalise(html.unescape(body))
+
+
+_SMALL_COUNT = 1000  # below this, a bare count is too common to be found by chance: its context must match
+_CONTEXT_CHARS = 200
+_GENERIC_WORDS = {"nombre", "total", "année", "annee", "programmation", "autres", "personnes", "ville", "contrat",
+                  "politique", "quartiers", "projets", "actions", "communes"}
+
+
+def _words(label: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W\d_]{5,}", label.lower()) if w not in _GENERIC_WORDS}
+
+
+def _found(rendering: str, text: str, context: set[str] | None = None) -> bool:
+    """Whether ``rendering`` occurs as a whole number (and, with ``context``, near two of those words).
+
+    A figure inside a longer number does not count: « 12 » is not shown by « 312 », « 12,5 » nor
+    « 2 012 » (French thousands are separated by spaces); a count is not shown by « 12 % » or « 12 € ».
+    """
+    count_guard = r"(?!\s?[%€])" if context is not None else ""
+    pattern = (r"(?<![\d,])(?<!\d\s)" + re.escape(rendering) + r"(?!\d|,\d|\s\d{3}(?!\d))" + count_guard)
+    needed = min(2, len(context or ()))
+    for match in re.finditer(pattern, text):
+        window = text[max(0, match.start() - _CONTEXT_CHARS):match.end() + _CONTEXT_CHARS].lower()
+        if sum(word in window for word in context or ()) >= needed:
+            return True
+    return False
+
+
+def coverage(figures: list[Figure], text: str) -> pd.DataFrame:
+    """One row per figure: table, label, figure (as the report formats it), shown (bool), reason when not shown."""
+    rows = []
+    shown_tables = set()
+    for figure in figures:
+        small = figure.kind == "nombre" and abs(figure.value) < _SMALL_COUNT
+        context = _words(figure.label) if small else None  # an empty set still forbids « % » and « € »
+        shown = any(_found(r, text, context) for r in figure.renderings())
+        if shown:
+            shown_tables.add(figure.table)
+        rows.append({"table": figure.table, "libelle": figure.label, "chiffre": figure.renderings()[0],
+                     "section_source": figure.section, "repris": shown, "raison": ""})
+    frame = pd.DataFrame(rows, columns=["table", "libelle", "chiffre", "section_source", "repris", "raison"])
+    for index, row in frame[~frame["repris"]].iterrows():
+        section = COVERED_TABLES[row["table"]][3]
+        frame.at[index, "raison"] = (
+            f"aucun chiffre de la table « {TABLE_LABELS[row['table']]} » n'est affiché : la section « {section} » ne la présente pas"
+            if row["table"] not in shown_tables
+            else f"non repris par la section « {section} » (la table y est présentée en partie)")
+    return frame
+
+
+def coverage_summary(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per table: figures shown, total, share (%)."""
+    if frame.empty:
+        return pd.DataFrame(columns=["table", "repris", "total", "part"])
+    summary = frame.groupby("table", sort=False)["repris"].agg(repris="sum", total="size").reset_index()
+    summary["part"] = 100 * summary["repris"] / summary["total"]
+    return summary
+
+
+def coverage_html(frame: pd.DataFrame) -> str:
+    """The « Couverture des chiffres publiés » block: counts per table, then the figures not shown with reasons."""
+    if frame.empty:
+        return ""
+    summary = coverage_summary(frame)
+    head = ("<tr><th scope=\"col\">Table</th><th scope=\"col\">Chiffres repris</th>"
+            "<th scope=\"col\">Chiffres publiés</th><th scope=\"col\">Part reprise</th></tr>")
+    body = "".join(
+        f"<tr><td>{escape_html(TABLE_LABELS[r.table])}</td><td class=\"num\">{fr.nombre(r.repris)}</td>"
+        f"<td class=\"num\">{fr.nombre(r.total)}</td><td class=\"num\">{fr.pourcent(r.part, 0)}</td></tr>"
+        for r in summary.itertuples())
+    total, shown = len(frame), int(frame["repris"].sum())
+    parts = [
+        f'<section class="cdv-coverage"><h3 id="couverture-des-chiffres-publies">{COVERAGE_TITLE}</h3>',
+        f"<p>{fr.nombre(shown)} des {fr.nombre(total)} chiffres publiés dans les documents sources de cette année "
+        "se retrouvent dans ce rapport. Chaque chiffre est cherché dans le texte de la page, mis en forme "
+        "comme le rapport le fait (« 4 734 927 € », « 68,3 % ») ou tel qu'imprimé dans la source ; un petit "
+        "effectif (moins de 1 000) ne compte que s'il apparaît près de deux mots de son libellé.</p>",
+        f'<div class="table-wrap"><table class="cdv-table"><caption>{COVERAGE_TITLE}, par table</caption>'
+        f"<thead>{head}</thead><tbody>{body}</tbody></table></div>",
+    ]
+    missing = frame[~frame["repris"]]
+    if len(missing):
+        items = "".join(
+            f"<li>{escape_html(r.chiffre)} — {escape_html(r.libelle)} <span class=\"muted\">({escape_html(TABLE_LABELS[r.table])}, "
+            f"{escape_html(r.section_source)})</span> : {escape_html(r.raison)}</li>"
+            for r in missing.itertuples())
+        parts.append(f"<details><summary>Chiffres non repris ({fr.nombre(len(missing))})</summary>"
+                     f'<ul class="cdv-non-repris">{items}</ul></details>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+_QUALITY_HEADING = re.compile(r'<h2[^>]*id="qualite-des-donnees"')
+_CELL_START = re.compile(r'<div class="(?:jp-Cell|cell)\b')  # nbconvert's lab and classic cell wrappers
+
+
+def insert_coverage(body: str, block: str) -> str:
+    """``block`` at the end of the « Qualité des données » section (before the next section's cell)."""
+    start = _QUALITY_HEADING.search(body)
+    if not block or start is None:
+        return body
+    following = body.find("<h2", start.end())
+    if following < 0:
+        return body + block
+    cells = list(_CELL_START.finditer(body, start.end(), following))
+    at = cells[-1].start() if cells else following
+
+    return body[:at] + block + body[at:]
+
+
+def report_hook(data_dir: str | Path, territory_id: str, annee: int | str):
+    """A function body -> body that adds the coverage table of this report (for ``report.render_html``)."""
+    from .load import load_territory
+
+    def add_coverage(body: str) -> str:
+        territory = load_territory(territory_id, Path(data_dir))
+        return insert_coverage(body, coverage_html(coverage(printed_figures(territory, annee), page_text(body))))
+
+    return add_coverage

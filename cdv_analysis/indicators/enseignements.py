@@ -1,0 +1,128 @@
+"""Enseignements et préconisations: the conclusions and recommendations the sources state themselves.
+
+Nothing is inferred: a row is a conclusion when its source says so (nature ``conclusion``,
+or a finding printed in a conclusive part of the document), a recommendation when the
+source proposes it (nature ``preconisation`` or ``proposition``). Each row keeps its
+source title and section so that every sentence stays traceable.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ..load import Territory
+from ._common import text
+
+__all__ = ["LESSON_THEMES", "lessons", "lessons_markdown"]
+
+# Matching order: the first theme whose pattern matches the row's theme (then its section) wins.
+LESSON_THEMES: dict[str, tuple[str, str]] = {
+    "sante": ("Santé", r"sant|sanitaire|médiateurs santé|contrat idéal"),
+    "participation": ("Participation des habitants", r"participation|conseils? citoyens?|habitant|citoyen"),
+    "gouvernance": ("Gouvernance et coopérations",
+                    r"gouvernance|coopération|partenari|pilotage|ingénierie|droit commun|dispositif|"
+                    r"vie associative|AMI|évaluation|contrat de ville|perspectives|projet de territoire"),
+    "programmation": ("Programmation et moyens",
+                      r"programmation|financ|moyens|investissement|priorit|fonds|appel à projets"),
+}
+OTHER_THEME = ("autres", "Autres enseignements")
+
+CONCLUSIONS, RECOMMENDATIONS = "Conclusions", "Préconisations"
+_CONCLUSIVE_SECTION = re.compile(
+    r"conclusion|perspective|principaux résultats|principaux éléments|enseignements|pistes de propositions|"
+    r"préconisation", re.IGNORECASE)
+_RECOMMENDATION_NATURES = {"preconisation", "proposition"}
+# In a conclusive part of a document, findings and commitments conclude; levers and priorities recommend.
+_CONCLUDING_NATURES = {"constat", "avis", "engagement"}
+_RECOMMENDING_NATURES = {"levier", "priorite"}
+DISPLAY_ORDER = ("gouvernance", "sante", "participation", "programmation", "autres")
+
+
+def _role(row: pd.Series) -> str:
+    nature = text(row["nature"])
+    conclusive = bool(_CONCLUSIVE_SECTION.search(text(row["section"])))
+    if nature in _RECOMMENDATION_NATURES or (conclusive and nature in _RECOMMENDING_NATURES):
+        return RECOMMENDATIONS
+    if nature == "conclusion" or (conclusive and nature in _CONCLUDING_NATURES):
+        return CONCLUSIONS
+    return ""
+
+
+def _theme(row: pd.Series) -> str:
+    for field in ("theme", "section"):
+        value = text(row[field])
+        for key, (_, pattern) in LESSON_THEMES.items():
+            if re.search(pattern, value, re.IGNORECASE):
+                return key
+    return OTHER_THEME[0]
+
+
+def lessons(territory: Territory, annee: int | str) -> pd.DataFrame:
+    """Conclusions and recommendations printed in the sources whose report year is ``annee``.
+
+    One row per statement, in the order of the sources: ``theme`` (key), ``theme_libelle``,
+    ``role`` (« Conclusions » or « Préconisations »), ``texte``, ``acteur``, ``titre_source``,
+    ``source``, ``section``, ``id``, ``rattache_a``.
+    """
+    columns = ["theme", "theme_libelle", "role", "texte", "acteur", "titre_source", "source", "section", "id",
+               "rattache_a"]
+    table = territory.table("qualitatif")
+    if table is None or table.empty:
+        return pd.DataFrame(columns=columns)
+    year = int(str(annee)[-4:])
+    sources = territory.sources
+    of_year = {sid for sid, meta in sources.items() if str(meta.get("annee_rapport", "")) == str(year)}
+    rows = table[table["source"].map(text).isin(of_year)].copy()
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    rows["role"] = rows.apply(_role, axis=1)
+    rows = rows[rows["role"] != ""].copy()
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    rows["theme"] = rows.apply(_theme, axis=1)
+    labels = {key: label for key, (label, _) in LESSON_THEMES.items()} | {OTHER_THEME[0]: OTHER_THEME[1]}
+    rows["theme_libelle"] = rows["theme"].map(labels)
+    rows["titre_source"] = rows["source"].map(lambda s: str(sources.get(text(s), {}).get("titre", text(s))))
+    order = {key: i for i, key in enumerate(DISPLAY_ORDER)}
+    rows["_ordre"] = rows["theme"].map(order)
+    rows["_role"] = rows["role"].map({CONCLUSIONS: 0, RECOMMENDATIONS: 1})
+    rows = rows.reset_index(drop=True)
+    rows["_ligne"] = rows.index
+    rows = rows.sort_values(["_ordre", "_role", "_ligne"], kind="stable")
+    return rows[columns].reset_index(drop=True)
+
+
+def lessons_markdown(frame: pd.DataFrame) -> str:
+    """French Markdown: one sub-section per theme, conclusions then recommendations, each quoted and attributed.
+
+    Consecutive statements from the same source and section share one attribution line
+    (« *Titre du document — section* ») placed above them; a sub-point from another
+    section carries its own. Data text is escaped; an empty frame gives an empty string.
+    """
+    from ..markup import escape_markdown
+
+    if frame is None or frame.empty:
+        return ""
+    lines: list[str] = []
+    ids = set(frame["id"])
+    for theme_label, by_theme in frame.groupby("theme_libelle", sort=False):
+        lines += [f"### {escape_markdown(theme_label)}", ""]
+        for role, by_role in by_theme.groupby("role", sort=False):
+            lines += [f"**{role}**"]
+            current = None
+            for _, row in by_role.iterrows():
+                where = f"{escape_markdown(row['titre_source'])} — {escape_markdown(text(row['section']))}"
+                quote = f"« {escape_markdown(row['texte'])} »"
+                nested = text(row["rattache_a"]) in ids and text(row["rattache_a"]) != row["id"]
+                if nested and current is not None:
+                    # A sub-point stays in its parent's list; a header line here would break the list.
+                    lines.append(f"    - {quote}" + ("" if where == current else f" — *{where}*"))
+                    continue
+                if where != current:
+                    lines += ["", f"*{where}*", ""]
+                    current = where
+                lines.append(f"- {quote}")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,146 @@
+"""Coverage of the printed figures: searched in the rendered page, listed « non repris » with a reason."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+import cdv_analysis as cdv
+from cdv_analysis import coverage as cv
+from cdv_analysis.publication import publish_data
+from cdv_analysis.report import build_all
+
+EMBEDDED = (("call", 2022), ("cabbalr", 2019), ("cabbalr", 2021), ("cabbalr", 2022))
+# Lower bounds measured on the « publish » branch (shown / total); other sections only raise them.
+MINIMUM_SHOWN = {
+    ("call", 2022): {"financements": (3, 5), "gouvernance": (12, 26), "sante": (45, 62), "participation": (3, 3),
+                     "enquetes": (40, 42)},
+    ("cabbalr", 2019): {"financements": (4, 47), "realisations": (3, 52), "projets": (14, 118)},
+    ("cabbalr", 2021): {"financements": (12, 22), "realisations": (0, 7)},
+    ("cabbalr", 2022): {"financements": (19, 23), "realisations": (0, 9), "gouvernance": (1, 3)},
+}
+
+
+def _figure(value, kind="nombre", printed="", label="centres de santé — Filieris"):
+    return cv.Figure("sante", label, printed, value, kind, "Santé", "section")
+
+
+def test_figures_are_searched_the_way_the_report_writes_them():
+    text = cv.page_text("<p>Enveloppe de 4\u202f734\u202f927\xa0€ ; 68,3\xa0% ; 241\u202f934 habitants ; 312 ; 12,5 "
+                        "centres de santé (Filieris)</p>")
+    frame = cv.coverage([_figure(4734927.0, "euros"), _figure(68.3, "pourcent"), _figure(241934.0),
+                         _figure(12.0), _figure(31.0)], text)
+    assert frame["repris"].tolist() == [True, True, True, False, False]
+    assert frame["chiffre"].tolist()[:3] == ["4 734 927 €", "68,3 %", "241 934"]
+
+
+def test_a_number_inside_a_longer_number_is_not_found():
+    label = "Filieris centres"
+    assert not cv.coverage([_figure(734.0)], cv.page_text(f"<p>4 734 927 € {label}</p>"))["repris"].item()
+    assert not cv.coverage([_figure(4.0)], cv.page_text(f"<p>4 734 {label}</p>"))["repris"].item()
+    assert cv.coverage([_figure(4.0)], cv.page_text(f"<p>4 {label}</p>"))["repris"].item()
+
+
+def test_a_small_count_needs_its_label_nearby_and_is_not_a_percentage():
+    found = cv.coverage([_figure(19.0, label="Centres de Soins gérés par Filieris")], cv.page_text(
+        "<p>19 centres de soins gérés par Filieris</p>"))
+    assert found["repris"].item()
+    elsewhere = cv.coverage([_figure(19.0, label="Centres de Soins gérés par Filieris")], cv.page_text(
+        "<p>19 communes ont répondu</p>" + "<p>texte</p>" * 80 + "<p>centres de soins Filieris</p>"))
+    assert not elsewhere["repris"].item()
+    percentage = cv.coverage([_figure(18.0, label="jeunes publics")], cv.page_text("<p>jeunes publics : 18 %</p>"))
+    assert not percentage["repris"].item()
+    assert cv.coverage([_figure(1712989.0, "euros")], cv.page_text("<p>1 712 989 €</p>"))["repris"].item()
+
+
+def test_rounded_and_printed_forms_count():
+    text = cv.page_text("<p>57 % des associations ; près de 3 900 000 euros</p>")
+    frame = cv.coverage([_figure(57.0, "pourcent"), _figure(3900000.0, "euros", "près de 3 900 000 euros")], text)
+    assert frame["repris"].all()
+
+
+def test_reasons_say_whether_the_table_is_shown_at_all():
+    figures = [_figure(1.5, label="x"), _figure(2.5, label="x"), cv.Figure("contexte", "population", "", 241934.0, "nombre",
+                                                     "Contexte des quartiers", "s")]
+    frame = cv.coverage(figures, cv.page_text("<p>1,5</p>"))
+    assert frame["raison"].tolist() == [
+        "", "non repris par la section « Santé » (la table y est présentée en partie)",
+        "aucun chiffre de la table « Contexte des quartiers » n'est affiché : la section « Contexte des quartiers » "
+        "ne la présente pas"]
+    summary = cv.coverage_summary(frame).set_index("table")
+    assert summary.loc["sante", ["repris", "total"]].tolist() == [1, 2]
+
+
+def test_printed_figures_of_the_call_report_year(call):
+    figures = cv.printed_figures(call, 2022)
+    population = [f for f in figures if f.table == "contexte" and f.value == 241934.0]
+    assert population and population[0].renderings()[0] == "241 934"
+    ami = [f for f in figures if f.table == "financements" and f.value == 150000.0]
+    assert ami and ami[0].renderings()[0] == "150 000 €"
+    assert not any(f.table == "gouvernance" and "date" in f.label for f in figures)  # dates are not figures
+
+
+def test_block_goes_at_the_end_of_the_quality_section():
+    body = ('<div class="cell"><h2 id="qualite-des-donnees">Qualité</h2></div><div class="cell"><p>x</p></div>'
+            '<div class="cell"><div class="output"><h2 id="sources">Sources</h2></div></div>')
+    result = cv.insert_coverage(body, "<section>BLOC</section>")
+    assert result.index("BLOC") > result.index("<p>x</p>")
+    assert result.index("BLOC") < result.index('<div class="cell"><div class="output"><h2 id="sources"')
+    assert cv.insert_coverage("<h2 id='autre'>", "<section>BLOC</section>") == "<h2 id='autre'>"
+
+
+def test_coverage_block_escapes_labels():
+    frame = cv.coverage([cv.Figure("sante", "<b>x</b>", "", 7.5, "nombre", "Santé", "s")], "")
+    block = cv.coverage_html(frame)
+    assert "&lt;b&gt;x&lt;/b&gt;" in block and "<b>x" not in block
+    assert "0 des 1 chiffres publiés" in block.replace("\u202f", " ")
+
+
+def test_publish_data_replaces_the_previous_copy(tmp_path):
+    processed, folder = tmp_path / "processed", tmp_path / "rapport"
+    processed.mkdir()
+    (processed / "a.csv").write_text("x\n1\n", encoding="utf-8")
+    (folder / "donnees").mkdir(parents=True)
+    (folder / "donnees" / "perime.csv").write_text("old", encoding="utf-8")
+    target = publish_data(processed, folder)
+    assert sorted(p.name for p in target.iterdir()) == ["a.csv"]
+    assert (target / "a.csv").read_text(encoding="utf-8") == "x\n1\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["donnees"]  # no temporary folder left
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory, raw_dir):
+    root = tmp_path_factory.mktemp("couverture")
+    summary = build_all(raw_dir, root / "reports", root / "processed", territories=["call", "cabbalr"], jobs=2,
+                        progress=False)
+    assert summary.ok, summary.text()
+    return root
+
+
+@pytest.mark.parametrize("territory,year", EMBEDDED)
+def test_embedded_reports_show_their_coverage_table_and_ship_their_data(embedded, raw_dir, territory, year,
+                                                                         record_property):
+    folder = embedded / "reports" / territory / str(year)
+    page = (folder / "rapport.html").read_text(encoding="utf-8")
+    quality, block = page.index('id="qualite-des-donnees"'), page.index('class="cdv-coverage"')
+    following = [m.start() for m in re.finditer("<h2 ", page) if m.start() > quality]
+    assert quality < block and (not following or block < following[0])
+    # The table in the page is the coverage of the report body (sections only) without it.
+    main = page[page.index("<main>"):page.index("</main>")]
+    body = re.sub(r'(?s)<section class="cdv-coverage">.*?</section>', "", main)
+    frame = cv.coverage(cv.printed_figures(cdv.load_territory(territory, raw_dir), year), cv.page_text(body))
+    summary = cv.coverage_summary(frame).set_index("table")
+    shown, total = int(frame["repris"].sum()), len(frame)
+    assert f"{shown} des {total} chiffres publiés" in page.replace("\u202f", " ")
+    for table, (minimum, printed) in MINIMUM_SHOWN[(territory, year)].items():
+        assert summary.loc[table, "total"] == printed
+        assert summary.loc[table, "repris"] >= minimum, (table, summary.loc[table].to_dict())
+    assert (frame.loc[~frame["repris"], "raison"] != "").all()
+    record_property("couverture", summary[["repris", "total"]].to_dict("index"))
+    with pd.option_context("display.width", 120):
+        print(f"\n{territory} {year}\n{summary.assign(part=summary['part'].round(1)).to_string()}")
+    shipped = {p.name for p in (folder / "donnees").glob("*.csv")}
+    produced = {p.name for p in (embedded / "processed" / territory / str(year)).glob("*.csv")}
+    assert shipped == produced and "enseignements.csv" in shipped
