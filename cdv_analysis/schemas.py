@@ -16,7 +16,7 @@ import pandera.pandas as pa
 from .clean import ParseError, parse_figure, parse_montant, parse_nombre, parse_pourcentage
 from .harmonise import vocabulary
 
-__all__ = ["ColumnSpec", "TableSpec", "TABLES", "INDICATOR_TABLES", "ValidationContext", "raw_schema"]
+__all__ = ["ColumnSpec", "TableSpec", "TABLES", "ValidationContext", "raw_schema"]
 
 SUPPORTS = ("tableau", "texte", "graphique")
 TYPE_CREDIT = ("specifique", "droit_commun")
@@ -44,7 +44,6 @@ class ColumnSpec:
     required: bool = False
     nullable: bool = True
     choices: tuple[str, ...] = ()
-    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,9 +60,6 @@ class TableSpec:
     @property
     def required_columns(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
-
-    def column(self, name: str) -> ColumnSpec:
-        return next(c for c in self.columns if c.name == name)
 
 
 def _common(annee_required: bool = True, support: bool = True) -> tuple[ColumnSpec, ...]:
@@ -198,8 +194,6 @@ TABLES: dict[str, TableSpec] = {
         _indicator_table("realisations", "chiffres de réalisation des actions"),
     )
 }
-
-INDICATOR_TABLES = ("contexte", "gouvernance", "participation", "sante", "realisations")
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from cdv_analysis import indicators as ind
@@ -83,7 +84,8 @@ def test_call_survey_items_counts_and_intervals(call):
     assert innovative["ic_bas"] == pytest.approx(23.1, abs=0.05)
     assert innovative["ic_haut"] == pytest.approx(63.7, abs=0.05)
     coherence = items[items["pourcentage_publie"] == "63,7 %"].iloc[0]
-    assert not coherence["possible"] and coherence["effectif"] is None or str(coherence["effectif"]) == "<NA>"
+    assert not coherence["possible"]
+    assert pd.isna(coherence["effectif"])
 
 
 def test_call_cooperation_distribution_and_means(call):

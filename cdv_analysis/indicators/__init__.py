@@ -12,7 +12,6 @@ from .gouvernance import (
 from .participation import council_opinions, participation_figures, statements, statements_summary
 from .programmation import (
     actions_by_priority,
-    amounts_by_commune,
     associative_projects,
     contract_record,
     credit_types,
@@ -26,7 +25,7 @@ from .programmation import (
 )
 from .subventions import PORTEUR_TYPES, actions_by, funded_actions, largest_porteurs
 from .synthese import comparison_table, key_figures, qpv_population
-from .sante import actions_by_public, health_actions, health_context, partnership_levels, working_groups
+from .sante import actions_by_public, health_actions, health_context, working_groups
 
 __all__ = [
     "INSEE_CAVEATS",
@@ -51,7 +50,6 @@ __all__ = [
     "statements",
     "statements_summary",
     "actions_by_priority",
-    "amounts_by_commune",
     "associative_projects",
     "contract_record",
     "credit_types",
@@ -65,6 +63,5 @@ __all__ = [
     "actions_by_public",
     "health_actions",
     "health_context",
-    "partnership_levels",
     "working_groups",
 ]

@@ -50,7 +50,3 @@ def most_printed(values: pd.Series) -> float | None:
     counts = values.value_counts(sort=False)
     return float(counts.idxmax())
 
-
-def years_of(frame: pd.DataFrame) -> list[int]:
-    single = frame[frame["annee_debut"] == frame["annee_fin"]]
-    return sorted(int(y) for y in single["annee_debut"].dropna().unique())

@@ -19,7 +19,6 @@ __all__ = [
     "fonds_de_concours",
     "programmation_series",
     "growth",
-    "amounts_by_commune",
     "actions_by_priority",
     "contract_record",
 ]
@@ -229,16 +228,6 @@ def growth(series: pd.DataFrame) -> pd.DataFrame:
     result["tcam"] = [cagr(first["montant"], m, y - first["annee"]) if y > first["annee"] else float("nan")
                       for y, m in zip(result["annee"], result["montant"])]
     return result
-
-
-def amounts_by_commune(territory: Territory, year: int | str) -> pd.DataFrame:
-    """Action rows with a commune and an amount, added up by commune."""
-    actions = of_year(territory.table("actions"), year)
-    located = actions[filled(actions, "commune") & actions["montant"].notna()]
-    if located.empty:
-        return pd.DataFrame(columns=["commune", "actions", "montant"])
-    return (located.groupby("commune").agg(actions=("intitule", "size"), montant=("montant", "sum"))
-            .sort_values("montant", ascending=False).reset_index())
 
 
 def actions_by_priority(territory: Territory, year: int | str) -> pd.DataFrame:

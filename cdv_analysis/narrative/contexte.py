@@ -56,7 +56,6 @@ def qpv_gaps_paragraph(gaps: pd.DataFrame, top: int = 3, *, expected_file: str |
     return " ".join(sentences)
 
 
-_FIGURE_FORMATS = {"euros": euros, "pourcent": pourcent, "nombre": nombre}
 
 
 def key_figures_paragraph(figures: pd.DataFrame, territory_name: str, year: int | str) -> str:
