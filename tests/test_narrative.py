@@ -12,8 +12,8 @@ from cdv_analysis.formatting import euros, guillemets
 
 
 def plain(text: str) -> str:
-    """Babel's narrow and ordinary no-break spaces as plain spaces, for readable expectations."""
-    return text.replace("\u202f", " ").replace("\u00a0", " ")
+    """What a reader sees: Markdown escapes removed, no-break spaces as plain spaces."""
+    return re.sub(r"\\(.)", r"\1", text).replace("\u202f", " ").replace("\u00a0", " ")
 
 
 def survey(territory, enquete: str) -> pd.DataFrame:
@@ -268,16 +268,16 @@ def test_qpv_gaps_cabbalr(cabbalr) -> None:
 
 def test_statements_quoted_verbatim_and_nested(call) -> None:
     statements = ind.statements(call)
-    text = nr.statements_list(statements)
+    text = plain(nr.statements_list(statements))
     for _, row in statements.iterrows():
-        assert guillemets(row["texte"]) in text
+        assert plain(guillemets(row["texte"])) in text
     lines = text.splitlines()
-    assert lines[0] == f"- {guillemets(statements['texte'].iloc[0])} — agglomération (eval2022)"
+    assert lines[0] == f"- {plain(guillemets(statements['texte'].iloc[0]))} — agglomération (eval2022)"
     # e22s-c2 details e22s-c1: nested, and its attribution (the same) is not repeated.
-    assert lines[1] == f"    - {guillemets(statements['texte'].iloc[1])}"
+    assert lines[1] == f"    - {plain(guillemets(statements['texte'].iloc[1]))}"
     # e22s-g4-1 details e22s-g4, itself under e22s-g3: two levels down.
     deep = statements.loc[statements["id"] == "e22s-g4-1", "texte"].iloc[0]
-    assert f"\n            - {guillemets(deep)}" in text
+    assert f"\n            - {plain(guillemets(deep))}" in text
 
 
 def test_statements_limit_and_cycle() -> None:

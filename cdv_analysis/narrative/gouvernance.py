@@ -7,7 +7,6 @@ import pandas as pd
 from ..clean import ParseError, is_approximate
 from ..clean import cell_text as _text
 from ..formatting import (
-    guillemets,
     liste_fr,
     nombre,
     pluriel,
@@ -15,7 +14,7 @@ from ..formatting import (
 )
 from ..indicators import MEAN_LEVEL_CAVEAT
 from ..stats import compatible_counts, decimals_of
-from ._base import INDENT, _absent, _de, _none, _verb
+from ._base import guillemets, md, INDENT, _absent, _de, _none, _verb
 
 
 def _units(audience: str) -> tuple[str, str]:
@@ -83,7 +82,7 @@ def survey_paragraph(items: pd.DataFrame, unit_singular: str, unit_plural: str, 
     lines = [f"- {survey_item_sentence(row, unit_singular, unit_plural)}" for _, row in items[axes == ""].iterrows()]
     # Items without an axis come first so that none is read as part of the axis above it.
     for axis in dict.fromkeys(axes[axes != ""]):
-        lines.append(f"- **{axis}**")
+        lines.append(f"- **{md(axis)}**")
         lines += [f"{INDENT}- {survey_item_sentence(row, unit_singular, unit_plural)}"
                   for _, row in items[axes == axis].iterrows()]
     return "\n".join(lines)

@@ -8,14 +8,13 @@ from ..clean import cell_text as _text
 from ..clean import is_approximate
 from ..formatting import (
     euros,
-    guillemets,
     liste_fr,
     nombre,
     pluriel,
     pourcent,
     variation,
 )
-from ._base import _absent, _cap, _none, _pct, _pillar, _sum_note, _verb, _year
+from ._base import guillemets, md, _absent, _cap, _none, _pct, _pillar, _sum_note, _verb, _year
 
 
 def pillar_paragraph(pillars: pd.DataFrame, year: int | str, *, expected_file: str | None = None) -> str:
@@ -85,15 +84,15 @@ def financer_paragraph(mix: pd.DataFrame, year: int | str, *, top: int = 3,
     scope = " (crédits spécifiques)" if specific_only else ""
 
     def shown(label: str, amount: float) -> str:
-        return (f"{euros(amount)} ({pourcent(100 * amount / total)}) pour {label}" if has_amounts
-                else f"{_pct(amount)} pour {label}")
+        return (f"{euros(amount)} ({pourcent(100 * amount / total)}) pour {md(label)}" if has_amounts
+                else f"{_pct(amount)} pour {md(label)}")
 
     if has_amounts:
         text = f"En {year}, les financements répartis par financeur{scope} totalisent {euros(total)}."
     else:
         text = f"En {year}, seules les parts des financeurs{scope} sont publiées, sans les montants."
     if len(grouped) == 1:
-        return text + f" Un seul financeur y figure : {grouped.index[0]}."
+        return text + f" Un seul financeur y figure : {md(grouped.index[0])}."
     main, rest = grouped.iloc[:top], grouped.iloc[top:]
     text += f" Principaux financeurs : {liste_fr(shown(label, v) for label, v in main.items())}."
     if not rest.empty:
@@ -206,13 +205,13 @@ def contract_record_paragraph(record: pd.DataFrame, *, expected_file: str | None
     for period, rows in record.groupby("annee", sort=False):
         counts, amounts = [], []
         for _, row in rows.iterrows():
-            precision = _text(row["precision"])
+            precision = md(_text(row["precision"]))
             if row["unite"] == "€":
-                amounts.append(f"{euros(row['valeur'])} ({row['libelle']}" + (f", {precision})" if precision else ")"))
+                amounts.append(f"{euros(row['valeur'])} ({md(row['libelle'])}" + (f", {precision})" if precision else ")"))
             else:
-                singular, plural = RECORD_NOUNS.get(row["mesure"], (row["libelle"], row["libelle"]))
+                singular, plural = RECORD_NOUNS.get(row["mesure"], (md(row["libelle"]),) * 2)
                 counts.append(pluriel(row["valeur"], singular, plural) + (f" {precision}" if precision else ""))
-        opening = f"Sur la période {period}, le bilan imprimé"
+        opening = f"Sur la période {md(period)}, le bilan imprimé"
         text = f"{opening} compte {liste_fr(counts)}." if counts else ""
         if amounts:
             text += (" Il" if counts else opening) + f" donne aussi les montants suivants : {liste_fr(amounts)}."
