@@ -41,3 +41,68 @@ def test_assembled_report_has_one_parameters_and_one_setup_cell():
                         "## Participation des habitants", "## Qualité des données", "## Sources et méthode"]
     ids = [c.get("id") for c in book.cells]
     assert len(ids) == len(set(ids))
+
+
+SECTION_PATHS = [NOTEBOOKS / f"{name}.ipynb" for name in SECTIONS]
+STORY = [p for p in SECTION_PATHS if p.stem != "02_contexte"]  # 02 belongs to the portraits' work
+
+
+@pytest.mark.parametrize("path", SECTION_PATHS, ids=lambda p: p.stem)
+def test_setup_cell_is_the_shared_one(path):
+    from cdv_analysis.notebook import SETUP_CELL
+
+    setup = [c for c in nbformat.read(path, as_version=4).cells if "setup" in c.metadata.get("tags", [])]
+    assert [c.source for c in setup] == [SETUP_CELL]
+
+
+@pytest.mark.parametrize("path", STORY, ids=lambda p: p.stem)
+def test_headings_are_markdown_and_the_story_opens_with_a_question(path):
+    book = nbformat.read(path, as_version=4)
+    code = "\n".join(c.source for c in book.cells if c.cell_type == "code")
+    assert 'show_markdown("#' not in code and "show_markdown(f\"#" not in code
+    markdown = [c.source for c in book.cells if c.cell_type == "markdown"]
+    assert markdown[0].startswith("## ")
+    assert "**Question" in markdown[1] or "**Méthode" in markdown[1]
+
+
+def test_assembly_refuses_a_section_whose_setup_differs(tmp_path):
+    book = nbformat.read(NOTEBOOKS / "05_sante.ipynb", as_version=4)
+    setup = next(c for c in book.cells if "setup" in c.metadata.get("tags", []))
+    setup.source += "\nimport numpy as np"
+    nbformat.write(book, tmp_path / "05_sante.ipynb")
+    with pytest.raises(ValueError, match="05_sante.ipynb.*setup"):
+        assemble([NOTEBOOKS / "01_synthese.ipynb", tmp_path / "05_sante.ipynb"])
+
+
+def test_assembly_refuses_an_unknown_parameter_and_names_the_known_ones():
+    paths = [NOTEBOOKS / f"{name}.ipynb" for name in SECTIONS]
+    assemble(paths, {"territoire": "call", "annee": 2022, "donnees": None, "sortie_donnees": None})
+    with pytest.raises(ValueError, match="teritoire.*territoire, annee, donnees, sortie_donnees"):
+        assemble(paths, {"teritoire": "call", "annee": 2022})
+
+
+def test_open_report_refuses_an_unknown_parameter():
+    from cdv_analysis.notebook import open_report
+
+    with pytest.raises(ValueError, match="anne .*connus : territoire, annee"):
+        open_report("call", 2022, anne=2021)
+
+
+def test_empty_conditional_sections_disappear():
+    from cdv_analysis.report import drop_empty_sections
+
+    def heading(text):
+        return nbformat.v4.new_markdown_cell(text, metadata={"tags": ["conditionnel"]})
+
+    def shown():
+        return nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("display_data", {"text/html": "<p/>"})])
+
+    book = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## Section"),
+        heading("### Vide"), nbformat.v4.new_code_cell("pass"),
+        heading("### Pleine"), shown(),
+        heading("### Parent"), heading("#### Enfant vide"), nbformat.v4.new_code_cell("pass"),
+        heading("#### Enfant plein"), shown(),
+    ])
+    kept = [c.source for c in drop_empty_sections(book).cells if c.cell_type == "markdown"]
+    assert kept == ["## Section", "### Pleine", "### Parent", "#### Enfant plein"]

@@ -7,7 +7,7 @@ text for screen readers and the source line, all in French.
 Figures are built as ``matplotlib.figure.Figure`` rather than through pyplot:
 nothing lingers in pyplot's registry when a report draws dozens of charts, and
 no backend is forced (PNGs always render through Agg; a notebook keeps its
-inline backend and displays a ``Chart`` through ``_repr_png_``).
+inline backend and displays a ``Chart`` as its PNG, once).
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ class Chart:
     title: str
     alt: str
     source: str
+    shown: bool = False  # already on the page (``ReportContext.present``): not displayed a second time
 
     def to_png(self, dpi: int = 110) -> bytes:
         buffer = io.BytesIO()
@@ -75,6 +76,13 @@ class Chart:
 
     def _repr_png_(self) -> bytes:
         return self.to_png()
+
+    def _ipython_display_(self) -> None:
+        if self.shown:
+            return
+        from IPython.display import Image, display
+
+        display(Image(self.to_png()))
 
 
 def apply_style() -> None:

@@ -23,6 +23,7 @@ from .programmation import (
     programmation_series,
     project_selection,
 )
+from .publies import FIGURE_COLUMNS, TABLE_TOPICS, printed_figures, uncovered_topics
 from .subventions import PORTEUR_TYPES, actions_by, funded_actions, largest_porteurs
 from .synthese import comparison_table, key_figures, qpv_population
 from .sante import actions_by_public, health_actions, health_context, working_groups
@@ -64,4 +65,8 @@ __all__ = [
     "health_actions",
     "health_context",
     "working_groups",
+    "FIGURE_COLUMNS",
+    "TABLE_TOPICS",
+    "printed_figures",
+    "uncovered_topics",
 ]

@@ -68,3 +68,12 @@ def findings_list(findings: Iterable[Finding]) -> str:
         lines.append(f"- **{md(finding.categorie)}** : {md(finding.message)}"
                      + (f" ({' ; '.join(values)})" if values else "") + f" — source : {where}")
     return "\n".join(lines) if lines else "Aucune incohérence n'a été relevée dans les chiffres publiés."
+
+
+def not_covered_box(uncovered: pd.DataFrame) -> str:
+    """A short quoted box: what this report does not cover, and which raw file would feed it."""
+    if uncovered is None or uncovered.empty:
+        return ""
+    items = " ; ".join(f"{md(row['sujet'])} ({md(row['fichier'])})" for _, row in uncovered.iterrows())
+    return (f"> **Ce que ce rapport ne couvre pas.** Aucune table ne renseigne, pour ce territoire : {items}. "
+            "Les sections correspondantes sont omises ; ajouter le fichier indiqué les fait apparaître.")
