@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import formatting as fr
 from .config import processed_data_dir, raw_data_dir
+from .indicators._common import Indicator, unpack
 from .iorw import write_atomic
 from .load import Territory, load_territory
 
@@ -43,11 +44,13 @@ class ReportContext:
         text = f"{title} ({self.territory.sigle})"
         return f"{text}, {section}" if section else text
 
-    def sources_of(self, frame: pd.DataFrame) -> str:
-        """Source line for an indicator table: its distinct sources and sections."""
+    def sources_of(self, result: Indicator | pd.DataFrame | None) -> str:
+        """Source line for an indicator: its distinct sources and sections."""
+        frame, result = unpack(result)
         if frame is None or frame.empty or "source" not in frame.columns:
-            source = frame.attrs.get("source") if frame is not None else None
-            return self.source_label(source, frame.attrs.get("section")) if source else self.territory.nom
+            sections = dict.fromkeys(v.section for v in result.values.values() if v.section)
+            return (" ; ".join(self.source_label(s, ", ".join(sections)) for s in result.sources)
+                    if result.sources else self.territory.nom)
         pairs = dict.fromkeys(zip(frame["source"], frame.get("section", pd.Series([""] * len(frame)))))
         by_source: dict[str, list[str]] = {}
         for source, section in pairs:
@@ -61,7 +64,7 @@ class ReportContext:
         self.saved.append(target)
         return target
 
-    def present(self, frame: pd.DataFrame | None, name: str, what: str | None = None, table: str | None = None, *,
+    def present(self, frame: Indicator | pd.DataFrame | None, name: str, what: str | None = None, table: str | None = None, *,
                 text: Callable[[pd.DataFrame], str] | None = None,
                 chart: Callable[..., object] | None = None,
                 columns: Mapping[str, tuple[str, str]] | None = None,
@@ -75,9 +78,10 @@ class ReportContext:
         are accepted for older notebooks and unused: a missing table is named once,
         in the synthesis (``narrative.not_covered_box``).
         """
-        if frame is None or len(frame) == 0:
+        table, result = unpack(frame)
+        if (table is None or len(table) == 0) and not result.headline():
             return None
-        self.save_table(name, frame)
+        self.save_table(name, result.to_frame())
         if text is not None:
             show_markdown(text(frame))
         drawn = None
@@ -86,7 +90,7 @@ class ReportContext:
             _show_html(chart_html(drawn))
             drawn.shown = True
         if columns is not None:
-            show_table(frame, columns, caption=title if chart is None else None)
+            show_table(table, columns, caption=title if chart is None else None)
         if caption:
             show_markdown(caption)
         _show_html(download_link(name))

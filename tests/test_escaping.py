@@ -9,6 +9,7 @@ import pytest
 import mistune
 
 from cdv_analysis import checks, indicators as ind, narrative as nr
+from cdv_analysis.indicators._common import Indicator
 from cdv_analysis.textes import render
 
 HOSTILE = "<script>alert(1)</script> [clic](javascript:alert(1)) **gras** # titre $x$ | a |"
@@ -19,9 +20,11 @@ KEYS = {"id", "rattache_a", "annee", "mesure", "unite", "type_credit", "type_por
         "categorie"}
 
 
-def hostile(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with every free-text cell replaced by the hostile string."""
-    frame = frame.copy()
+def hostile(result):
+    """``result`` (an indicator or a table) with every free-text cell replaced by the hostile string."""
+    if isinstance(result, Indicator):
+        return Indicator(hostile(result.table), result.values, result.sources)
+    frame = result.copy()
     for column in frame.columns:
         if column not in KEYS and not pd.api.types.is_numeric_dtype(frame[column]):
             frame[column] = frame[column].astype(object)

@@ -9,15 +9,18 @@ from cdv_analysis import indicators as ind
 
 
 def test_cabbalr_2021_pillar_shares_recomputed_from_amounts(cabbalr):
-    pillars = ind.pillar_amounts(cabbalr, 2021)
+    result = ind.pillar_amounts(cabbalr, 2021)
+    pillars = result.table
     assert pillars["pilier"].tolist() == ["cohesion_sociale", "cadre_de_vie", "emploi_economie", "pilotage"]
     assert pillars["montant"].sum() == 6_931_463
-    assert pillars.attrs["total_publie"] == 6_931_463
+    assert result.get("total_publie") == 6_931_463
+    assert result.values["total_publie"].source == "ra2021"
     assert pillars["part"].round(1).tolist() == pillars["part_publiee"].astype(float).tolist() == [68.3, 10.5, 20.3, 0.9]
 
 
 def test_cabbalr_2021_specific_credits_share(cabbalr):
-    credits = ind.credit_types(cabbalr, 2021)
+    result = ind.credit_types(cabbalr, 2021)
+    credits = result.table
     assert credits["specifique"].sum() == 4_132_530
     assert credits["droit_commun"].sum() == 2_798_933
     share = 100 * credits["specifique"].sum() / credits["total"].sum()
@@ -27,7 +30,8 @@ def test_cabbalr_2021_specific_credits_share(cabbalr):
 
 
 def test_cabbalr_2022_financers_and_share_of_specific_credits(cabbalr):
-    mix = ind.financer_mix(cabbalr, 2022)
+    result = ind.financer_mix(cabbalr, 2022)
+    mix = result.table
     assert mix["montant"].sum() == 2_312_715
     assert mix.groupby("financeur")["montant"].sum().to_dict() == {
         "anct": 1_882_511, "region": 332_286, "epci": 97_918}
@@ -36,9 +40,10 @@ def test_cabbalr_2022_financers_and_share_of_specific_credits(cabbalr):
 
 
 def test_cabbalr_2019_financing_shares_as_printed(cabbalr):
-    mix = ind.financer_mix(cabbalr, 2019)
+    result = ind.financer_mix(cabbalr, 2019)
+    mix = result.table
     assert len(mix) == 8 and mix["montant"].isna().all()
-    assert mix.attrs["somme_parts_publiees"] == pytest.approx(109.2)
+    assert result.get("somme_parts_publiees") == pytest.approx(109.2)
 
 
 def test_project_selection_rates(cabbalr):
@@ -50,13 +55,18 @@ def test_project_selection_rates(cabbalr):
 
 
 def test_associative_projects_2022(cabbalr):
-    associative = ind.associative_projects(cabbalr, 2022)
-    assert associative["nombre"].sum() == associative.attrs["total"] == 75
-    assert associative.attrs["part_des_soutenus"] == pytest.approx(100 * 75 / 132)
+    result = ind.associative_projects(cabbalr, 2022)
+    associative = result.table
+    assert associative["nombre"].sum() == result.get("total") == 75
+    assert result.get("part_des_soutenus") == pytest.approx(100 * 75 / 132)
+    # The CSV behind the paragraph carries the figures it quotes.
+    saved = result.to_frame().set_index("chiffre_cle")["valeur"].dropna()
+    assert saved["total"] == 75 and saved["soutenus"] == 132
 
 
 def test_fcs_2022_by_axis(cabbalr):
-    fund = ind.fund_projects(cabbalr, 2022)
+    result = ind.fund_projects(cabbalr, 2022)
+    fund = result.table
     assert fund["projets"].sum() == 31 and fund["montant"].sum() == 97_918
     assert fund["montant"].tolist() == [8_250, 15_000, 26_850, 32_818, 15_000]
 
@@ -89,10 +99,11 @@ def test_call_survey_items_counts_and_intervals(call):
 
 
 def test_call_cooperation_distribution_and_means(call):
-    levels = ind.cooperation_levels(call)
+    result = ind.cooperation_levels(call)
+    levels = result.table
     assert list(levels.columns) == ["relation", "connexion", "cohésion", "connexion dynamique", "cohésion dynamique"]
     assert levels.loc["Région", "relation"] == pytest.approx(52.4)
-    assert levels.attrs["n_publie"] == [19] and levels.attrs["n_plausibles"][0] == 21
+    assert result.get("n_publie") == [19] and result.get("n_plausibles")[0] == 21
     means = ind.cooperation_means(call).set_index("partenaire")
     assert means.loc["Etat", "niveau_moyen"] == pytest.approx(
         (1 * 4.8 + 2 * 38.1 + 3 * 23.8 + 4 * 14.3 + 5 * 19) / 100)

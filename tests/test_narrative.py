@@ -9,6 +9,7 @@ import pytest
 
 from cdv_analysis import checks, indicators as ind, narrative as nr
 from cdv_analysis.formatting import euros, guillemets
+from cdv_analysis.indicators._common import Indicator, Value
 
 
 def plain(text: str) -> str:
@@ -112,8 +113,8 @@ def test_pillars_summed_from_credits_cabbalr_2019(cabbalr) -> None:
 def test_pillars_shares_only() -> None:
     shares = pd.DataFrame({"libelle": ["Cohésion sociale", "Cadre de vie et renouvellement urbain"],
                            "montant": [float("nan")] * 2, "part": [60.0, 30.0]})
-    shares.attrs.update(methode="parts imprimées par pilier (montants non publiés)")
-    text = plain(nr.pillar_paragraph(shares, 2020))
+    result = Indicator(shares, {"methode": Value("parts imprimées par pilier (montants non publiés)")})
+    text = plain(nr.pillar_paragraph(result, 2020))
     assert "seules les parts des piliers sont publiées" in text
     assert "« Cohésion sociale » en reçoit la plus grande part : 60 %" in text
     assert "Ces parts totalisent 90 % et non 100 %." in text
@@ -164,8 +165,9 @@ def test_associative_projects_cabbalr_2021(cabbalr) -> None:
 
 
 def test_fund_cabbalr_2022(cabbalr) -> None:
-    fund = ind.fund_projects(cabbalr, 2022)
-    text = plain(nr.fund_paragraph(fund))
+    result = ind.fund_projects(cabbalr, 2022)
+    fund = result.table
+    text = plain(nr.fund_paragraph(result))
     assert text.startswith("En 2022, 31 projets sont financés au titre du dispositif "
                            "« Fonds de Cohésion Sociale », pour un total de 97 918 €.")
     assert "1 projet, 15 000 €" in text

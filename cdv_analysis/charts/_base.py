@@ -180,9 +180,9 @@ def _horizontal(ax: Axes, room: float = 0.3) -> None:
     ax.set_xlim(0, ax.dataLim.x1 * (1 + room))
 
 
-def _year(frame: pd.DataFrame, preposition: str = "") -> str:
-    """`` 2021`` or `` en 2021`` after a noun, from the indicator's ``attrs``; empty when unknown."""
-    year = frame.attrs.get("annee")
+def _year(result, preposition: str = "") -> str:
+    """`` 2021`` or `` en 2021`` after a noun, from the indicator's ``annee`` value; empty when unknown."""
+    year = result.get("annee")
     return f"{preposition} {year}" if year else ""
 
 

@@ -17,6 +17,7 @@ from ..formatting import (
     pourcent,
 )
 from ..indicators.gouvernance import COOPERATION_LEVELS
+from ..indicators._common import Indicator, unpack
 from ._base import (
     _CONFIDENCE,
     _IMPOSSIBLE_LABEL,
@@ -105,8 +106,9 @@ def survey_items_bars(items: pd.DataFrame, source: str, title: str | None = None
     return _finish(fig, title or heading, alt, source)
 
 
-def cooperation_heatmap(levels: pd.DataFrame, source: str, title: str | None = None) -> Chart:
+def cooperation_heatmap(levels: Indicator | pd.DataFrame, source: str, title: str | None = None) -> Chart:
     """Partner × cooperation level table of printed percentages (``indicators.cooperation_levels``)."""
+    levels, result = unpack(levels)
     _require(levels, "les niveaux de coopération")
     values = levels.astype(float)
     rank = {name: number for number, name in COOPERATION_LEVELS.items()}
@@ -125,7 +127,7 @@ def cooperation_heatmap(levels: pd.DataFrame, source: str, title: str | None = N
     alt = ("Carte de chaleur des niveaux de coopération déclarés avec chaque partenaire, en part des répondants. "
            + " ; ".join(f"{name} : " + ", ".join(f"{c} {_pct(v)}" for c, v in row.dropna().items())
                         for name, row in values.iterrows()) + ".")
-    printed_n, plausible = levels.attrs.get("n_publie") or [], levels.attrs.get("n_plausibles") or []
+    printed_n, plausible = result.get("n_publie") or [], result.get("n_plausibles") or []
     if printed_n and plausible and not set(printed_n) & set(plausible):
         alt += (f" Ces pourcentages ne peuvent pas venir de {liste_fr(printed_n)} répondants ; ils sont "
                 f"compatibles avec {liste_fr(plausible[:3])} répondants.")

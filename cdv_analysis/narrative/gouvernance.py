@@ -13,6 +13,7 @@ from ..formatting import (
     pourcent,
 )
 from ..indicators import MEAN_LEVEL_CAVEAT
+from ..indicators._common import Indicator, unpack
 from ..stats import compatible_counts, decimals_of
 from ._base import guillemets, md, INDENT, _absent, _de, _none, _verb
 
@@ -88,8 +89,10 @@ def survey_paragraph(items: pd.DataFrame, unit_singular: str, unit_plural: str, 
     return "\n".join(lines)
 
 
-def cooperation_paragraph(means: pd.DataFrame, levels: pd.DataFrame, *, expected_file: str | None = None) -> str:
+def cooperation_paragraph(means: pd.DataFrame, levels: Indicator | pd.DataFrame | None, *,
+                          expected_file: str | None = None) -> str:
     """Cooperation levels by partner (``indicators.cooperation_means`` and ``cooperation_levels``)."""
+    _, levels = unpack(levels)
     if (absent := _absent(means, "les degrés de coopération", expected_file)) is not None:
         return absent
     ranked = means.sort_values("niveau_moyen", ascending=False, kind="stable")
@@ -104,8 +107,7 @@ def cooperation_paragraph(means: pd.DataFrame, levels: pd.DataFrame, *, expected
     text += (" Part des niveaux 4 et 5 (connexion dynamique et cohésion dynamique) : " + liste_fr(
         f"{pourcent(row['part_niveaux_4_5'])} pour {guillemets(row['partenaire'])}" for _, row in by_share.iterrows())
         + f". {MEAN_LEVEL_CAVEAT}")
-    printed_n = (levels.attrs.get("n_publie") or []) if levels is not None else []
-    plausible = (levels.attrs.get("n_plausibles") or []) if levels is not None else []
+    printed_n, plausible = levels.get("n_publie") or [], levels.get("n_plausibles") or []
     if printed_n and not set(printed_n) <= set(plausible):
         stated = liste_fr(nombre(n) for n in printed_n)
         text += f" Le rapport indique {stated} {_verb(max(printed_n), 'répondant', 'répondants')} ; "
