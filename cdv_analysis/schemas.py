@@ -14,16 +14,13 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .clean import ParseError, parse_figure, parse_montant, parse_nombre, parse_pourcentage
-from .harmonise import vocabulary
+from .harmonise import codes, vocabulary
 
 __all__ = ["ColumnSpec", "TableSpec", "TABLES", "ValidationContext", "raw_schema"]
 
 SUPPORTS = ("tableau", "texte", "graphique")
 TYPE_CREDIT = ("specifique", "droit_commun")
-TYPES_PORTEUR = (
-    "association", "commune", "ccas", "epci", "conseil_citoyen", "etat", "bailleur",
-    "departement", "region", "etablissement_public", "entreprise", "autre",
-)
+TYPES_PORTEUR = codes("types_porteur")
 NATURES = (
     "constat", "proposition", "citation", "attente", "priorite", "engagement",
     "avis", "frein", "levier", "definition",
@@ -97,7 +94,7 @@ TABLES: dict[str, TableSpec] = {
             "financements",
             (
                 ColumnSpec("mesure", "choix", required=True, nullable=False,
-                           choices=("programmation", "sollicite", "subventionnable", "evolution")),
+                           choices=codes("mesures", table="financements")),
                 ColumnSpec("pilier", "pilier"),
                 ColumnSpec("thematique"),
                 ColumnSpec("financeur", "financeur"),
@@ -113,7 +110,7 @@ TABLES: dict[str, TableSpec] = {
             "projets",
             (
                 ColumnSpec("mesure", "choix", required=True, nullable=False,
-                           choices=("deposes", "soutenus", "porteurs")),
+                           choices=codes("mesures", table="projets")),
                 ColumnSpec("pilier", "pilier"),
                 ColumnSpec("thematique"),
                 ColumnSpec("type_porteur", "choix", choices=TYPES_PORTEUR),

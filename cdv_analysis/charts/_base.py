@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from ..clean import ParseError, parse_figure
+from ..harmonise import labels
 from ..formatting import (
     LOCALE,
     ecart_points,
@@ -47,8 +48,8 @@ ACCENT = "#4477AA"  # charts without a categorical meaning (survey items, totals
 NEUTRAL = "#999999"  # anything outside the vocabularies (an unknown pillar, an unspecified credit)
 SEQUENTIAL_CMAP = "crest"  # perceptually uniform, readable in grey scale
 
-# Actor codes without their accents; the others print well once capitalised.
-ACTOR_LABELS = {"agglomeration": "Agglomération", "elus": "Élus", "conseils_citoyens": "Conseils citoyens"}
+# Actors (vocabulaires/acteurs.yml) capitalised for chart labels; others print well once capitalised.
+ACTOR_LABELS = {code: text[:1].upper() + text[1:] for code, text in labels("acteurs").items()}
 
 _IMPOSSIBLE_LABEL = "pourcentage impossible avec n répondants"
 _CONFIDENCE = f"de confiance à {pourcent(95, 0)}"  # babel's no-break space keeps « 95 % » whole

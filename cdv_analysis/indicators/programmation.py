@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..harmonise import pillar_label, pillar_order, vocabulary
+from ..harmonise import label, pillar_label, pillar_order, vocabulary
 from ..load import Territory
 from ..stats import cagr, pct_change
 from ._common import Indicator, Value, best_section, blank, filled, most_printed, of_year, text
@@ -257,13 +257,10 @@ def contract_record(territory: Territory) -> pd.DataFrame:
         table = territory.table(table_name)
         period = table[(table["annee_debut"] != table["annee_fin"]) & table[value].notna()]
         for _, row in period.iterrows():
-            labels = {"deposes": "projets déposés", "soutenus": "projets soutenus", "porteurs": "porteurs",
-                      "programmation": "montant programmé", "sollicite": "crédits sollicités",
-                      "subventionnable": "dépenses subventionnables"}
             detail = [text(row.get(c)) for c in ("type_porteur", "type_credit") if text(row.get(c))]
             financer = text(row.get("financeur_publie"))
             rows.append({"annee": row["annee"], "mesure": row["mesure"],
-                         "libelle": labels.get(row["mesure"], row["mesure"]), "precision": ", ".join(
+                         "libelle": label("mesures", row["mesure"]), "precision": ", ".join(
                              [{"association": "portés par des associations", "specifique": "crédits spécifiques",
                                "droit_commun": "droit commun"}.get(d, d) for d in detail] + ([financer] if financer else [])),
                          "valeur": float(row[value]), "unite": "€" if value == "montant" else "nombre",

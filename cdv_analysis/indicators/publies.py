@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..harmonise import label
 from ..load import Territory
 from ._common import of_year, text
 
@@ -17,13 +18,14 @@ _LABELS = {
 }
 _INDICATOR_LABELS = ("theme", "indicateur", "modalite", "perimetre")
 _VALUES = {"financements": ("montant_publie", "part_publiee_publie"), "projets": ("nombre_publie", "part_publiee_publie")}
-_MEASURES = {"programmation": "programmation", "sollicite": "crédits sollicités", "deposes": "projets déposés",
-             "soutenus": "projets soutenus", "porteurs": "porteurs", "subventionnable": "dépenses subventionnables",
-             "specifique": "crédits spécifiques", "droit_commun": "droit commun", "association": "associations"}
+# Codes shown by their label: measures, credit types and porteur types (vocabulaires/*.yml).
+_CODED = {"mesure": "mesures", "type_porteur": "types_porteur"}
+_CREDITS = {"specifique": "crédits spécifiques", "droit_commun": "droit commun"}
 
 
 def _label(row: pd.Series, columns: tuple[str, ...]) -> str:
-    parts = [_MEASURES.get(text(row.get(c)), text(row.get(c))) for c in columns if c in row and text(row.get(c))]
+    parts = [label(_CODED[c], text(row[c])) if c in _CODED else _CREDITS.get(text(row[c]), text(row[c]))
+             for c in columns if c in row and text(row.get(c))]
     return " — ".join(dict.fromkeys(parts))
 
 

@@ -13,12 +13,13 @@ import pandas as pd
 
 from ..clean import cell_text as _text
 from .. import formatting
+from ..harmonise import labels
 from ..formatting import pourcent
 from ..markup import escape_markdown
 
 md = escape_markdown  # every data string goes through it before it enters Markdown
 
-ACTEURS = {"agglomeration": "agglomération", "elus": "élus", "conseils_citoyens": "conseils citoyens"}
+ACTEURS = labels("acteurs")  # vocabulaires/acteurs.yml
 # How to say « in » each reference perimeter of ``indicators.contexte.REFERENCES``.
 DANS = {"reste de l'EPCI": "dans le reste de l'EPCI", "EPCI": "dans l'EPCI",
         "QPV du département": "dans les QPV du département", "département": "dans le département",

@@ -114,7 +114,7 @@ def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | Non
 
 def qpv_profiles_paragraph(profiles: pd.DataFrame) -> str:
     """Range of each key INSEE indicator across the territory's QPV, with INSEE's caveats."""
-    from .indicators import INSEE_CAVEATS
+    from ..indicators import INSEE_CAVEATS
 
     if profiles is None or profiles.empty:
         return ""

@@ -9,12 +9,13 @@ import pandas as pd
 from ..checks import Finding
 from ..clean import cell_text as _text
 from ..formatting import pluriel
-from ._base import ACTEURS, INDENT, _absent, guillemets, md
+from ..harmonise import label
+from ._base import INDENT, _absent, guillemets, md
 
 
 def _attribution(row: pd.Series) -> str:
     actor = _text(row["acteur"])
-    actor = ACTEURS.get(actor, actor.replace("_", " "))
+    actor = label("acteurs", actor)
     source = _text(row["source"])
     return md(f"{actor} ({source})" if source else actor)
 
