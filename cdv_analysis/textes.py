@@ -3,7 +3,7 @@
 A notebook keeps its wording in a short template and passes the facts computed
 in Python::
 
-    show_markdown(render("En {{ annee }}, {{ n }} projets totalisent {{ total | euros }}.",
+    show_markdown(render("En {{ annee | annee }}, {{ n }} projets totalisent {{ total | euros }}.",
                          annee=annee, n=n, total=total))
 
 Numbers come out French-style (``formatting``) and every other value is escaped
@@ -38,10 +38,14 @@ def _number(value: float) -> str:
     return fr.nombre(value, 0 if float(value).is_integer() else 1)
 
 
+def _missing(value: object) -> bool:
+    return value is None or (pd.api.types.is_scalar(value) and not isinstance(value, str) and bool(pd.isna(value)))
+
+
 def _finalize(value: object) -> str:
     if isinstance(value, Safe):
         return value
-    if value is None or (pd.api.types.is_scalar(value) and not isinstance(value, str) and pd.isna(value)):
+    if _missing(value):
         return fr.MISSING
     if isinstance(value, bool):
         return "oui" if value else "non"
@@ -65,10 +69,16 @@ def _environment():
         variation=_filter(fr.variation), guillemets=lambda v: Safe(fr.guillemets(escape_markdown(v))),
         pluriel=lambda n, one, many=None: Safe(escape_markdown(fr.pluriel(n, one, many))),
         liste=lambda items: Safe(fr.liste_fr(v if isinstance(v, Safe) else _finalize(v) for v in items)),
+        annee=lambda value: Safe(str(int(value)) if isinstance(value, numbers.Real) else escape_markdown(value)),
     )
     return environment
 
 
 def render(template: str, **facts: object) -> str:
-    """``template`` (Jinja2) filled with ``facts``: French numbers, escaped text."""
+    """``template`` (Jinja2) filled with ``facts``: French numbers, escaped text.
+
+    Missing values (None, NaN, NA) become None, so that ``{% if value %}`` tests them safely;
+    a year is written ``{{ year | annee }}`` (no thousands separator).
+    """
+    facts = {key: None if _missing(value) else value for key, value in facts.items()}
     return _environment().from_string(template).render(**facts).strip()

@@ -106,3 +106,23 @@ def test_empty_conditional_sections_disappear():
     ])
     kept = [c.source for c in drop_empty_sections(book).cells if c.cell_type == "markdown"]
     assert kept == ["## Section", "### Pleine", "### Parent", "#### Enfant plein"]
+
+
+def test_present_saves_shows_and_returns_the_chart(call, tmp_path, monkeypatch):
+    from cdv_analysis import charts, indicators as ind, narrative, notebook
+
+    shown = []
+    monkeypatch.setattr(notebook, "_display", lambda obj: shown.append(getattr(obj, "data", str(obj))))
+    ctx = notebook.ReportContext(call, 2022, tmp_path)
+    chart = ctx.present(ind.cooperation_levels(call), "cooperation_niveaux", chart=charts.cooperation_heatmap,
+                        text=lambda r: narrative.cooperation_paragraph(ind.cooperation_means(call), r),
+                        title="Titre de l'évaluateur", caption="Lecture : *exemple*.")
+    assert chart.title == "Titre de l'évaluateur" and chart.shown
+    saved = (tmp_path / "call" / "2022" / "cooperation_niveaux.csv").read_text("utf-8")
+    assert "n_plausibles" in saved and "52.4" in saved
+    page = "\n".join(shown)
+    assert page.count('<figure class="cdv-chart"') == 1
+    assert "Lecture : *exemple*." in page
+    assert 'href="donnees/cooperation_niveaux.csv"' in page and "Télécharger les données (CSV)" in page
+    assert ctx.present(ind.fund_projects(call, 2022), "fonds_cohesion_sociale") is None
+    assert not (tmp_path / "call" / "2022" / "fonds_cohesion_sociale.csv").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..formatting import euros
 from ..harmonise import label
 from ..load import Territory
 from ._common import of_year, text
@@ -45,6 +46,8 @@ def printed_figures(territory: Territory, year: int | str, table: str) -> pd.Dat
             printed = text(row.get(column))
             if printed and column.startswith("part") and "%" not in printed:
                 printed = f"{printed} %"
+            elif printed and column == "montant_publie" and pd.notna(row.get("montant")):
+                printed = euros(row["montant"], 0 if float(row["montant"]).is_integer() else 2)
             if printed:
                 unit = text(row.get("unite"))
                 shown = printed if not unit or unit in ("nombre", "€", "%", "date", "texte") or unit in printed \
