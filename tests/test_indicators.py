@@ -151,3 +151,21 @@ def test_statements_are_verbatim_and_filterable(call):
     assert len(ideal) == 9 and set(ideal["nature"]) == {"attente"}
     summary = ind.statements_summary(call)
     assert summary.values.sum() == len(call.table("qualitatif"))
+
+
+def test_agglomeration_envelopes_from_financements(cabbalr, call):
+    envelopes = {year: ind.agglomeration_envelopes(cabbalr, year).set_index("dispositif") for year in (2019, 2021, 2022)}
+    assert envelopes[2021].loc["Fonds de Cohésion Sociale", "montant"] == 92_921
+    assert envelopes[2021].loc["Fonds de Cohésion Sociale", "projets"] == 22
+    assert envelopes[2021].loc["Fonds de concours Politique de la Ville", "montant"] == 169_541
+    assert envelopes[2019].loc["Fonds de Concours Politique de la Ville", "montant"] == 191_974
+    assert len(envelopes[2022]) == 2  # the five FCS axes stay in fund_projects
+    assert ind.agglomeration_envelopes(call, 2022)["montant"].tolist() == [150_000]
+
+
+def test_printed_figures_cover_the_cget_2019_pillars(cabbalr):
+    figures = ind.printed_figures(cabbalr, 2019, "financements")
+    shown = " ".join(figures["valeur_publiee"]).replace("\u202f", " ").replace("\u00a0", " ")
+    assert "1 712 989 €" in shown and "1 230 586 €" in shown
+    assert figures["libelle"].str.contains("Réussite Educative").any()
+    assert set(figures["source"]) == {"ra2019"}

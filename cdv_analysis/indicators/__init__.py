@@ -12,6 +12,7 @@ from .gouvernance import (
 from .participation import council_opinions, participation_figures, statements, statements_summary
 from .programmation import (
     actions_by_priority,
+    agglomeration_envelopes,
     associative_projects,
     contract_record,
     credit_types,
@@ -51,6 +52,7 @@ __all__ = [
     "statements",
     "statements_summary",
     "actions_by_priority",
+    "agglomeration_envelopes",
     "associative_projects",
     "contract_record",
     "credit_types",

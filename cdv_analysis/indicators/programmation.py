@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..clean import name_key
 from ..harmonise import label, pillar_label, pillar_order, vocabulary
 from ..load import Territory
 from ..stats import cagr, pct_change
@@ -20,6 +21,7 @@ __all__ = [
     "programmation_series",
     "growth",
     "actions_by_priority",
+    "agglomeration_envelopes",
     "contract_record",
 ]
 
@@ -267,3 +269,27 @@ def contract_record(territory: Territory) -> pd.DataFrame:
                          "source": row["source"], "section": row["section"]})
     return pd.DataFrame(rows, columns=["annee", "mesure", "libelle", "precision", "valeur", "unite", "source",
                                        "section"])
+
+
+def agglomeration_envelopes(territory: Territory, year: int | str) -> pd.DataFrame:
+    """Envelopes of the agglomeration's own funds (Fonds de Cohésion Sociale, fonds de concours) as printed.
+
+    One row per printed section: its first amount financed by the EPCI under a named
+    theme, with the number of projects printed under the same theme when there is one.
+    """
+    money = _programmation(territory, year)
+    rows = money[(money["financeur"] == "epci") & filled(money, "thematique") & money["montant"].notna()]
+    columns = ["dispositif", "montant", "projets", "source", "section"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    # The axes of a fund are printed under their own theme: they belong to ``fund_projects``, not here.
+    axes = set(of_year(territory.table("actions"), year)["axe"].map(name_key))
+    rows = rows[~rows["thematique"].map(name_key).isin(axes)]
+    envelopes = rows.drop_duplicates("section").drop_duplicates(["thematique", "montant"])
+    projects = of_year(territory.table("projets"), year)
+    projects = projects[(projects["mesure"] == "soutenus") & filled(projects, "thematique")]
+    counts = dict(zip(projects["thematique"].map(name_key), projects["nombre"]))
+    table = pd.DataFrame({"dispositif": envelopes["thematique"].map(text), "montant": envelopes["montant"].astype(float),
+                          "projets": envelopes["thematique"].map(name_key).map(counts),
+                          "source": envelopes["source"], "section": envelopes["section"]})
+    return table[columns].reset_index(drop=True)
