@@ -64,7 +64,8 @@ class ReportContext:
         self.saved.append(target)
         return target
 
-    def present(self, frame: Indicator | pd.DataFrame | None, name: str, what: str | None = None, table: str | None = None, *,
+    def present(self, frame: Indicator | pd.DataFrame | None, name: str,
+                what: str | None = None, table: str | None = None, *,
                 text: Callable[[pd.DataFrame], str] | None = None,
                 chart: Callable[..., object] | None = None,
                 columns: Mapping[str, tuple[str, str]] | None = None,
@@ -95,12 +96,6 @@ class ReportContext:
             show_markdown(caption)
         _show_html(download_link(name))
         return drawn
-
-    def missing(self, what: str, table: str) -> str:
-        """The sentence a section prints when the table it needs is absent."""
-        from .narrative import missing_data
-
-        return missing_data(what, self.territory.expected_file(table))
 
 
 def download_link(name: str) -> str:
