@@ -48,6 +48,7 @@ def builders(cabbalr, call):
         "crédits": lambda: nr.credit_types_paragraph(hostile(ind.credit_types(cabbalr, 2021)), 2021),
         "fcs": lambda: nr.fund_paragraph(hostile(ind.fund_projects(cabbalr, 2022))),
         "bilan": lambda: nr.contract_record_paragraph(hostile(ind.contract_record(cabbalr))),
+        "réponses": lambda: nr.response_paragraph(ind.response_rates(call).assign(enquete=HOSTILE)),
         "coopération": lambda: nr.cooperation_paragraph(hostile(ind.cooperation_means(call)),
                                                         ind.cooperation_levels(call)),
         "questionnaire": lambda: nr.survey_paragraph(hostile(ind.survey_items(call, "communes")), "commune",
@@ -60,7 +61,7 @@ def builders(cabbalr, call):
     }
 
 
-@pytest.mark.parametrize("name", ["piliers", "financeurs parts", "crédits", "fcs", "bilan",
+@pytest.mark.parametrize("name", ["piliers", "financeurs parts", "crédits", "fcs", "bilan", "réponses",
                                   "coopération", "questionnaire", "santé", "énoncés",
                                   "constats", "gabarit"])
 def test_hostile_text_is_inert(name, cabbalr, call) -> None:

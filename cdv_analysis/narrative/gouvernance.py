@@ -31,7 +31,7 @@ def response_paragraph(rates: pd.DataFrame, *, expected_file: str | None = None)
         return absent
     clauses, notes = [], []
     for i, row in enumerate(rates.itertuples()):
-        singular, plural = _units(row.enquete)
+        singular, plural = (md(unit) for unit in _units(row.enquete))
         rate = pourcent(row.taux, 0 if row.taux in (0, 100) else 1)
         verb = f" {_verb(row.repondants, 'a répondu', 'ont répondu')}" if i == 0 else ""
         clauses.append(f"{pluriel(row.repondants, singular, plural)} sur {nombre(row.envoyes)}{verb} ({rate})")
