@@ -64,3 +64,9 @@ def test_csv_of_associative_projects_carries_its_paragraph_figures(pages):
 def test_the_synthesis_says_what_the_report_does_not_cover(pages):
     text = _text(pages[0][("call", 2022)])
     assert "Ce que ce rapport ne couvre pas" in text and "data/raw/call/projets.csv" in text
+
+
+def test_a_section_without_data_disappears_with_its_heading(pages):
+    cabbalr, call = pages[0][("cabbalr", 2021)], pages[0][("call", 2022)]
+    for section in ("sante", "participation-des-habitants"):
+        assert f'id="{section}"' not in cabbalr and f'id="{section}"' in call
