@@ -16,7 +16,7 @@ import yaml
 
 from .clean import name_key
 
-__all__ = ["Vocabulary", "vocabulary", "PILLAR_CODES", "pillar_label", "pillar_order"]
+__all__ = ["Vocabulary", "vocabulary", "PILLAR_CODES", "pillar_label", "pillar_order", "codes", "labels", "label"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,24 @@ def vocabulary(name: str) -> Vocabulary:
             if previous != code:
                 raise ValueError(f"alias « {alias} » of {name} maps to both {previous} and {code}")
     return Vocabulary(name, labels, order, aliases, attributes)
+
+
+def codes(name: str, **attributes: object) -> tuple[str, ...]:
+    """Codes of vocabulary ``name`` (those whose attributes match, e.g. ``table="projets"``)."""
+    vocab = vocabulary(name)
+    return tuple(code for code in vocab.labels
+                 if all(vocab.attributes[code].get(k) == v for k, v in attributes.items()))
+
+
+def labels(name: str) -> dict[str, str]:
+    """Code → French label of vocabulary ``name`` (``types_porteur``, ``mesures``, ``acteurs``…)."""
+    return dict(vocabulary(name).labels)
+
+
+def label(name: str, code: object) -> str:
+    """French label of ``code`` in vocabulary ``name``; an unknown code is shown with spaces for underscores."""
+    text = "" if code is None else str(code)
+    return vocabulary(name).labels.get(text, text.replace("_", " "))
 
 
 PILLAR_CODES = tuple(vocabulary("piliers").labels)

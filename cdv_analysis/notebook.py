@@ -10,17 +10,18 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import pandas as pd
 
 from . import formatting as fr
 from .config import processed_data_dir, raw_data_dir
+from .indicators._common import Indicator, unpack
 from .iorw import write_atomic
 from .markup import escape_html, neutralise_csv_frame, shorten
 from .load import Territory, load_territory
 
-__all__ = ["ReportContext", "open_report", "show_markdown", "show_chart", "show_table", "table_html"]
+__all__ = ["ReportContext", "SETUP_CELL", "check_parameters", "download_link", "open_report", "show_markdown", "show_chart", "show_table", "table_html"]
 
 
 @dataclass
@@ -43,11 +44,13 @@ class ReportContext:
         text = f"{title} ({self.territory.sigle})"
         return f"{text}, {section}" if section else text
 
-    def sources_of(self, frame: pd.DataFrame) -> str:
-        """Source line for an indicator table: its distinct sources and sections."""
+    def sources_of(self, result: Indicator | pd.DataFrame | None) -> str:
+        """Source line for an indicator: its distinct sources and sections."""
+        frame, result = unpack(result)
         if frame is None or frame.empty or "source" not in frame.columns:
-            source = frame.attrs.get("source") if frame is not None else None
-            return self.source_label(source, frame.attrs.get("section")) if source else self.territory.nom
+            sections = dict.fromkeys(v.section for v in result.values.values() if v.section)
+            return (" ; ".join(self.source_label(s, ", ".join(sections)) for s in result.sources)
+                    if result.sources else self.territory.nom)
         pairs = dict.fromkeys(zip(frame["source"], frame.get("section", pd.Series([""] * len(frame)))))
         by_source: dict[str, list[str]] = {}
         for source, section in pairs:
@@ -63,29 +66,79 @@ class ReportContext:
         self.saved.append(target)
         return target
 
-    def present(self, frame: pd.DataFrame, name: str, what: str, table: str,
+    def present(self, frame: Indicator | pd.DataFrame | None, name: str,
+                what: str | None = None, table: str | None = None, *,
                 text: Callable[[pd.DataFrame], str] | None = None,
-                chart: Callable[..., object] | None = None) -> None:
-        """Save ``frame``, then show its paragraph and chart; or say which file is missing."""
-        if frame is None or len(frame) == 0:
-            show_markdown(self.missing(what, table))
-            return
-        self.save_table(name, frame)
+                chart: Callable[..., object] | None = None,
+                columns: Mapping[str, tuple[str, str]] | None = None,
+                title: str | None = None, caption: str | None = None):
+        """Save ``frame`` as ``<name>.csv``, then show its paragraph, chart, table and a link to the CSV.
+
+        An empty ``frame`` shows nothing (the section adapts to the data) and
+        returns None; otherwise the chart is returned, so that a notebook can keep
+        it. ``title`` replaces the chart's title, ``caption`` (Markdown written in
+        the notebook) is shown under the chart or table. ``what`` and ``table``
+        are accepted for older notebooks and unused: a missing table is named once,
+        in the synthesis (``narrative.not_covered_box``).
+        """
+        table, result = unpack(frame)
+        if (table is None or len(table) == 0) and not result.headline():
+            return None
+        self.save_table(name, result.to_frame())
         if text is not None:
             show_markdown(text(frame))
+        drawn = None
         if chart is not None:
-            show_chart(chart(frame, source=self.sources_of(frame)))
+            drawn = chart(frame, source=self.sources_of(frame), **({"title": title} if title else {}))
+            _show_html(chart_html(drawn))
+            drawn.shown = True
+        if columns is not None:
+            show_table(table, columns, caption=title if chart is None else None)
+        if caption:
+            show_markdown(caption)
+        _show_html(download_link(name))
+        return drawn
 
-    def missing(self, what: str, table: str) -> str:
-        """The sentence a section prints when the table it needs is absent."""
-        from .narrative import missing_data
 
-        return missing_data(what, self.territory.expected_file(table))
+def download_link(name: str) -> str:
+    """The link under a chart or table to its data, copied beside the page in ``donnees/``."""
+    href = html.escape(f"donnees/{name}.csv", quote=True)
+    return f'<p class="cdv-donnees"><a href="{href}">Télécharger les données (CSV)</a></p>'
+
+
+PARAMETERS = ("territoire", "annee", "donnees", "sortie_donnees")
+
+SETUP_CELL = (
+    "from cdv_analysis.notebook_setup import *  # noqa: F403 — cellule commune, vérifiée à l'assemblage\n"
+    "ctx = open_report(territoire, annee, donnees, sortie_donnees)\n"
+    "t = ctx.territory"
+)
+
+
+def parameter_names(source: str) -> list[str]:
+    """Names assigned at the top level of a ``parameters`` cell."""
+    import ast
+
+    names = []
+    for node in ast.parse(source).body:
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        names += [target.id for target in targets if isinstance(target, ast.Name)]
+    return names
+
+
+def check_parameters(given: Mapping[str, object], known: Iterable[str]) -> None:
+    """Fail on a parameter the notebook does not declare (papermill would inject it silently)."""
+    known = list(known)
+    unknown = [name for name in given if name not in known]
+    if unknown:
+        raise ValueError(f"Paramètre{'s' if len(unknown) > 1 else ''} inconnu{'s' if len(unknown) > 1 else ''} : "
+                         f"{', '.join(unknown)} ; paramètres connus : {', '.join(known)}.")
 
 
 def open_report(territoire: str, annee: int | str, donnees: str | Path | None = None,
-                sortie_donnees: str | Path | None = None) -> ReportContext:
+                sortie_donnees: str | Path | None = None, **autres: object) -> ReportContext:
     """Load a territory for the report of one year (the parameters of every notebook)."""
+    check_parameters(autres, PARAMETERS)
     data_dir = Path(donnees) if donnees else raw_data_dir()
     territory = load_territory(territoire, data_dir)
     processed = Path(sortie_donnees) if sortie_donnees else processed_data_dir(data_dir)
@@ -124,11 +177,15 @@ def chart_html(chart) -> str:
     )
 
 
-def show_chart(chart) -> None:
-    """Show a chart as an embedded image with its alt text (no file, no network)."""
+def _show_html(text: str) -> None:
     from IPython.display import HTML
 
-    _display(HTML(chart_html(chart)))
+    _display(HTML(text))
+
+
+def show_chart(chart) -> None:
+    """Show a chart as an embedded image with its alt text (no file, no network)."""
+    _show_html(chart_html(chart))
     chart.close()
 
 

@@ -51,6 +51,7 @@ __all__ = [
     "build_all",
     "notebooks_dir",
     "render_html",
+    "drop_empty_sections",
 ]
 
 SECTIONS = ("01_synthese", "02_contexte", "03_programmation", "04_gouvernance", "05_sante",
@@ -193,21 +194,78 @@ def _cached(job: Job) -> bool:
 # Assembling and converting
 
 
-def assemble(paths: Iterable[Path]) -> nbformat.NotebookNode:
-    """One notebook from several section notebooks, keeping a single parameters and setup cell."""
-    cells, seen, metadata = [], set(), None
+def assemble(paths: Iterable[Path], parameters: dict | None = None) -> nbformat.NotebookNode:
+    """One notebook from several section notebooks, keeping a single parameters and setup cell.
+
+    Every section's ``setup`` cell must be ``notebook.SETUP_CELL`` exactly (an
+    import added to one section would otherwise work in JupyterLab and vanish
+    from the report); ``parameters`` (what papermill will inject) must be
+    declared by the ``parameters`` cell. Both failures raise ``ValueError``.
+    """
+    from .notebook import SETUP_CELL, check_parameters, parameter_names
+
+    cells, seen, metadata, declared = [], set(), None, None
     for path in paths:
         book = nbformat.read(path, as_version=4)
         metadata = metadata or book.metadata
         section = book.metadata.get("cdv_section", path.stem)
         for cell in book.cells:
-            unique = set(cell.metadata.get("tags", [])) & {"parameters", "setup"}
+            tags = set(cell.metadata.get("tags", []))
+            if "setup" in tags and cell.source.strip() != SETUP_CELL:
+                raise ValueError(f"{path.name} : la cellule « setup » diffère de la cellule commune "
+                                 f"(cdv_analysis.notebook.SETUP_CELL) ; mettez les imports dans "
+                                 f"cdv_analysis/notebook_setup.py.")
+            if "parameters" in tags and declared is None:
+                declared = parameter_names(cell.source)
+            unique = tags & {"parameters", "setup"}
             if unique & seen:
                 continue
             seen |= unique
             cell.metadata["cdv_section"] = cell.metadata.get("cdv_section", section)
             cells.append(cell)
+    if parameters is not None:
+        check_parameters(parameters, declared or [])
     book = nbformat.v4.new_notebook(cells=cells, metadata=dict(metadata or {}))
+    return book
+
+
+CONDITIONAL = "conditionnel"
+
+
+def _heading_level(cell) -> int | None:
+    first = cell.source.lstrip().split("\n", 1)[0] if cell.cell_type == "markdown" else ""
+    hashes = len(first) - len(first.lstrip("#"))
+    return hashes if 0 < hashes <= 6 and first[hashes:hashes + 1] == " " else None
+
+
+def _shows_something(cell) -> bool:
+    return cell.cell_type == "code" and any(
+        not (o.get("output_type") == "stream" and o.get("name") == "stderr") for o in cell.get("outputs", []))
+
+
+def drop_empty_sections(book: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove each Markdown cell tagged ``conditionnel`` whose part of the page shows nothing.
+
+    A tagged heading's part runs to the next heading of the same or a higher
+    level; a tagged cell without a heading covers the cells up to the next
+    heading. The part is empty when none of its code cells displayed anything.
+    """
+    cells = book.cells
+    keep = []
+    for index, cell in enumerate(cells):
+        if CONDITIONAL not in cell.metadata.get("tags", []):
+            keep.append(cell)
+            continue
+        level = _heading_level(cell) or 7
+        shown = False
+        for later in cells[index + 1:]:
+            later_level = _heading_level(later)
+            if later_level is not None and later_level <= level:
+                break
+            shown = shown or _shows_something(later)
+        if shown:
+            keep.append(cell)
+    book.cells = keep
     return book
 
 
@@ -261,7 +319,7 @@ def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, foot
     from nbconvert.preprocessors import TagRemovePreprocessor
     from traitlets.config import Config
 
-    book = nbformat.from_dict(executed)
+    book = drop_empty_sections(nbformat.from_dict(executed))
     for cell in book.cells:
         if cell.cell_type == "code":
             # Warnings go to the audit notebook, not to the published page.
@@ -325,7 +383,7 @@ def run_job(job: Job) -> JobResult:
     result = JobResult(job.label, job.territory, job.year, "construit", html=str(job.folder / job.html_name))
     try:
         names = SECTIONS if job.territory is not None else (COMPARISON,)
-        book = assemble(Path(job.notebooks) / f"{name}.ipynb" for name in names)
+        book = assemble((Path(job.notebooks) / f"{name}.ipynb" for name in names), job.parameters)
         with tempfile.TemporaryDirectory(prefix="cdv-") as temporary:
             input_path = Path(temporary) / "rapport.ipynb"
             output_path = Path(temporary) / "rapport.execute.ipynb"

@@ -14,16 +14,13 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .clean import ParseError, parse_figure, parse_montant, parse_nombre, parse_pourcentage
-from .harmonise import vocabulary
+from .harmonise import codes, vocabulary
 
-__all__ = ["ColumnSpec", "TableSpec", "TABLES", "INDICATOR_TABLES", "ValidationContext", "raw_schema"]
+__all__ = ["ColumnSpec", "TableSpec", "TABLES", "ValidationContext", "raw_schema"]
 
 SUPPORTS = ("tableau", "texte", "graphique")
 TYPE_CREDIT = ("specifique", "droit_commun")
-TYPES_PORTEUR = (
-    "association", "commune", "ccas", "epci", "conseil_citoyen", "etat", "bailleur",
-    "departement", "region", "etablissement_public", "entreprise", "autre",
-)
+TYPES_PORTEUR = codes("types_porteur")
 NATURES = (
     "constat", "proposition", "citation", "attente", "priorite", "engagement",
     "avis", "frein", "levier", "definition",
@@ -45,7 +42,6 @@ class ColumnSpec:
     required: bool = False
     nullable: bool = True
     choices: tuple[str, ...] = ()
-    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,9 +58,6 @@ class TableSpec:
     @property
     def required_columns(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
-
-    def column(self, name: str) -> ColumnSpec:
-        return next(c for c in self.columns if c.name == name)
 
 
 def _common(annee_required: bool = True, support: bool = True) -> tuple[ColumnSpec, ...]:
@@ -102,7 +95,7 @@ TABLES: dict[str, TableSpec] = {
             "financements",
             (
                 ColumnSpec("mesure", "choix", required=True, nullable=False,
-                           choices=("programmation", "sollicite", "subventionnable", "evolution")),
+                           choices=codes("mesures", table="financements")),
                 ColumnSpec("pilier", "pilier"),
                 ColumnSpec("thematique"),
                 ColumnSpec("financeur", "financeur"),
@@ -118,7 +111,7 @@ TABLES: dict[str, TableSpec] = {
             "projets",
             (
                 ColumnSpec("mesure", "choix", required=True, nullable=False,
-                           choices=("deposes", "soutenus", "porteurs")),
+                           choices=codes("mesures", table="projets")),
                 ColumnSpec("pilier", "pilier"),
                 ColumnSpec("thematique"),
                 ColumnSpec("type_porteur", "choix", choices=TYPES_PORTEUR),
@@ -199,8 +192,6 @@ TABLES: dict[str, TableSpec] = {
         _indicator_table("realisations", "chiffres de réalisation des actions"),
     )
 }
-
-INDICATOR_TABLES = ("contexte", "gouvernance", "participation", "sante", "realisations")
 
 
 @dataclass

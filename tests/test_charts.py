@@ -15,6 +15,7 @@ from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.container import BarContainer  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from cdv_analysis.indicators._common import Indicator  # noqa: E402
 from cdv_analysis import charts  # noqa: E402
 from cdv_analysis import indicators as ind  # noqa: E402
 from cdv_analysis.harmonise import pillar_order  # noqa: E402
@@ -58,7 +59,7 @@ def test_pillar_bars(draw, pillars_2021):
     assert plain(chart.title) == "Le pilier cohésion sociale concentre 68,3 % de la programmation 2021"
     assert "4 734 927 € (68,3 %)" in texts(ax)
     assert "64 300 € (0,9 %)" in texts(ax)
-    codes = sorted(pillars_2021["pilier"], key=pillar_order)
+    codes = sorted(pillars_2021.table["pilier"], key=pillar_order)
     assert [to_hex(bar.get_facecolor()).upper() for bar in ax.patches] == [charts.PILLAR_COLORS[c] for c in codes]
     assert [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()][0] == "Cohésion sociale"
     assert any(plain(t.get_text()) == "4 M €" for t in ax.get_xticklabels())
@@ -67,7 +68,7 @@ def test_pillar_bars(draw, pillars_2021):
 
 
 def test_pillar_bars_with_shares_only(draw, pillars_2021):
-    shares = pillars_2021.assign(montant=float("nan"))
+    shares = Indicator(pillars_2021.table.assign(montant=float("nan")), pillars_2021.values)
     chart = draw(charts.pillar_bars, shares)
     assert "68,3 %" in texts(chart.figure.axes[0])
     assert not any("€" in label for label in texts(chart.figure.axes[0]))
@@ -147,7 +148,7 @@ def test_cooperation_heatmap(draw, call):
     chart = draw(charts.cooperation_heatmap, levels)
     ax = chart.figure.axes[0]
     assert "52,4 %" in texts(ax)
-    assert len(ax.texts) == levels.size
+    assert len(ax.texts) == levels.table.size
     assert plain(chart.title) == "Région : 52,4 % des répondants situent la coopération au niveau « relation »"
     assert [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()][0] == "1. relation"
     # The printed percentages cannot come from the 19 respondents the report states.
@@ -240,3 +241,8 @@ def test_pillar_colours_are_distinct_and_cover_the_vocabulary():
     assert set(charts.PILLAR_COLORS) == set(PILLAR_CODES)
     palette = [*charts.PILLAR_COLORS.values(), *charts.CREDIT_COLORS.values()]
     assert len(set(palette)) == len(palette)
+
+
+def test_chart_title_can_be_changed_from_the_notebook(draw, pillars_2021):
+    chart = draw(charts.pillar_bars, pillars_2021, "Rapport annuel 2021", title="Titre choisi par l'évaluateur")
+    assert chart.title == "Titre choisi par l'évaluateur"

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from cdv_analysis import indicators as ind
 
 
 def test_cabbalr_2021_pillar_shares_recomputed_from_amounts(cabbalr):
-    pillars = ind.pillar_amounts(cabbalr, 2021)
+    result = ind.pillar_amounts(cabbalr, 2021)
+    pillars = result.table
     assert pillars["pilier"].tolist() == ["cohesion_sociale", "cadre_de_vie", "emploi_economie", "pilotage"]
     assert pillars["montant"].sum() == 6_931_463
-    assert pillars.attrs["total_publie"] == 6_931_463
+    assert result.get("total_publie") == 6_931_463
+    assert result.values["total_publie"].source == "ra2021"
     assert pillars["part"].round(1).tolist() == pillars["part_publiee"].astype(float).tolist() == [68.3, 10.5, 20.3, 0.9]
 
 
 def test_cabbalr_2021_specific_credits_share(cabbalr):
-    credits = ind.credit_types(cabbalr, 2021)
+    result = ind.credit_types(cabbalr, 2021)
+    credits = result.table
     assert credits["specifique"].sum() == 4_132_530
     assert credits["droit_commun"].sum() == 2_798_933
     share = 100 * credits["specifique"].sum() / credits["total"].sum()
@@ -26,7 +30,8 @@ def test_cabbalr_2021_specific_credits_share(cabbalr):
 
 
 def test_cabbalr_2022_financers_and_share_of_specific_credits(cabbalr):
-    mix = ind.financer_mix(cabbalr, 2022)
+    result = ind.financer_mix(cabbalr, 2022)
+    mix = result.table
     assert mix["montant"].sum() == 2_312_715
     assert mix.groupby("financeur")["montant"].sum().to_dict() == {
         "anct": 1_882_511, "region": 332_286, "epci": 97_918}
@@ -35,9 +40,10 @@ def test_cabbalr_2022_financers_and_share_of_specific_credits(cabbalr):
 
 
 def test_cabbalr_2019_financing_shares_as_printed(cabbalr):
-    mix = ind.financer_mix(cabbalr, 2019)
+    result = ind.financer_mix(cabbalr, 2019)
+    mix = result.table
     assert len(mix) == 8 and mix["montant"].isna().all()
-    assert mix.attrs["somme_parts_publiees"] == pytest.approx(109.2)
+    assert result.get("somme_parts_publiees") == pytest.approx(109.2)
 
 
 def test_project_selection_rates(cabbalr):
@@ -49,13 +55,18 @@ def test_project_selection_rates(cabbalr):
 
 
 def test_associative_projects_2022(cabbalr):
-    associative = ind.associative_projects(cabbalr, 2022)
-    assert associative["nombre"].sum() == associative.attrs["total"] == 75
-    assert associative.attrs["part_des_soutenus"] == pytest.approx(100 * 75 / 132)
+    result = ind.associative_projects(cabbalr, 2022)
+    associative = result.table
+    assert associative["nombre"].sum() == result.get("total") == 75
+    assert result.get("part_des_soutenus") == pytest.approx(100 * 75 / 132)
+    # The CSV behind the paragraph carries the figures it quotes.
+    saved = result.to_frame().set_index("chiffre_cle")["valeur"].dropna()
+    assert saved["total"] == 75 and saved["soutenus"] == 132
 
 
 def test_fcs_2022_by_axis(cabbalr):
-    fund = ind.fund_projects(cabbalr, 2022)
+    result = ind.fund_projects(cabbalr, 2022)
+    fund = result.table
     assert fund["projets"].sum() == 31 and fund["montant"].sum() == 97_918
     assert fund["montant"].tolist() == [8_250, 15_000, 26_850, 32_818, 15_000]
 
@@ -83,14 +94,16 @@ def test_call_survey_items_counts_and_intervals(call):
     assert innovative["ic_bas"] == pytest.approx(23.1, abs=0.05)
     assert innovative["ic_haut"] == pytest.approx(63.7, abs=0.05)
     coherence = items[items["pourcentage_publie"] == "63,7 %"].iloc[0]
-    assert not coherence["possible"] and coherence["effectif"] is None or str(coherence["effectif"]) == "<NA>"
+    assert not coherence["possible"]
+    assert pd.isna(coherence["effectif"])
 
 
 def test_call_cooperation_distribution_and_means(call):
-    levels = ind.cooperation_levels(call)
+    result = ind.cooperation_levels(call)
+    levels = result.table
     assert list(levels.columns) == ["relation", "connexion", "cohésion", "connexion dynamique", "cohésion dynamique"]
     assert levels.loc["Région", "relation"] == pytest.approx(52.4)
-    assert levels.attrs["n_publie"] == [19] and levels.attrs["n_plausibles"][0] == 21
+    assert result.get("n_publie") == [19] and result.get("n_plausibles")[0] == 21
     means = ind.cooperation_means(call).set_index("partenaire")
     assert means.loc["Etat", "niveau_moyen"] == pytest.approx(
         (1 * 4.8 + 2 * 38.1 + 3 * 23.8 + 4 * 14.3 + 5 * 19) / 100)
@@ -138,3 +151,21 @@ def test_statements_are_verbatim_and_filterable(call):
     assert len(ideal) == 9 and set(ideal["nature"]) == {"attente"}
     summary = ind.statements_summary(call)
     assert summary.values.sum() == len(call.table("qualitatif"))
+
+
+def test_agglomeration_envelopes_from_financements(cabbalr, call):
+    envelopes = {year: ind.agglomeration_envelopes(cabbalr, year).set_index("dispositif") for year in (2019, 2021, 2022)}
+    assert envelopes[2021].loc["Fonds de Cohésion Sociale", "montant"] == 92_921
+    assert envelopes[2021].loc["Fonds de Cohésion Sociale", "projets"] == 22
+    assert envelopes[2021].loc["Fonds de concours Politique de la Ville", "montant"] == 169_541
+    assert envelopes[2019].loc["Fonds de Concours Politique de la Ville", "montant"] == 191_974
+    assert len(envelopes[2022]) == 2  # the five FCS axes stay in fund_projects
+    assert ind.agglomeration_envelopes(call, 2022)["montant"].tolist() == [150_000]
+
+
+def test_printed_figures_cover_the_cget_2019_pillars(cabbalr):
+    figures = ind.printed_figures(cabbalr, 2019, "financements")
+    shown = " ".join(figures["valeur_publiee"]).replace("\u202f", " ").replace("\u00a0", " ")
+    assert "1 712 989 €" in shown and "1 230 586 €" in shown
+    assert figures["libelle"].str.contains("Réussite Educative").any()
+    assert set(figures["source"]) == {"ra2019"}

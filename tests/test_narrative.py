@@ -9,11 +9,12 @@ import pytest
 
 from cdv_analysis import checks, indicators as ind, narrative as nr
 from cdv_analysis.formatting import euros, guillemets
+from cdv_analysis.indicators._common import Indicator, Value
 
 
 def plain(text: str) -> str:
-    """Babel's narrow and ordinary no-break spaces as plain spaces, for readable expectations."""
-    return text.replace("\u202f", " ").replace("\u00a0", " ")
+    """What a reader sees: Markdown escapes removed, no-break spaces as plain spaces."""
+    return re.sub(r"\\(.)", r"\1", text).replace("\u202f", " ").replace("\u00a0", " ")
 
 
 def survey(territory, enquete: str) -> pd.DataFrame:
@@ -112,8 +113,8 @@ def test_pillars_summed_from_credits_cabbalr_2019(cabbalr) -> None:
 def test_pillars_shares_only() -> None:
     shares = pd.DataFrame({"libelle": ["Cohésion sociale", "Cadre de vie et renouvellement urbain"],
                            "montant": [float("nan")] * 2, "part": [60.0, 30.0]})
-    shares.attrs.update(methode="parts imprimées par pilier (montants non publiés)")
-    text = plain(nr.pillar_paragraph(shares, 2020))
+    result = Indicator(shares, {"methode": Value("parts imprimées par pilier (montants non publiés)")})
+    text = plain(nr.pillar_paragraph(result, 2020))
     assert "seules les parts des piliers sont publiées" in text
     assert "« Cohésion sociale » en reçoit la plus grande part : 60 %" in text
     assert "Ces parts totalisent 90 % et non 100 %." in text
@@ -164,8 +165,9 @@ def test_associative_projects_cabbalr_2021(cabbalr) -> None:
 
 
 def test_fund_cabbalr_2022(cabbalr) -> None:
-    fund = ind.fund_projects(cabbalr, 2022)
-    text = plain(nr.fund_paragraph(fund))
+    result = ind.fund_projects(cabbalr, 2022)
+    fund = result.table
+    text = plain(nr.fund_paragraph(result))
     assert text.startswith("En 2022, 31 projets sont financés au titre du dispositif "
                            "« Fonds de Cohésion Sociale », pour un total de 97 918 €.")
     assert "1 projet, 15 000 €" in text
@@ -268,16 +270,16 @@ def test_qpv_gaps_cabbalr(cabbalr) -> None:
 
 def test_statements_quoted_verbatim_and_nested(call) -> None:
     statements = ind.statements(call)
-    text = nr.statements_list(statements)
+    text = plain(nr.statements_list(statements))
     for _, row in statements.iterrows():
-        assert guillemets(row["texte"]) in text
+        assert plain(guillemets(row["texte"])) in text
     lines = text.splitlines()
-    assert lines[0] == f"- {guillemets(statements['texte'].iloc[0])} — agglomération (eval2022)"
+    assert lines[0] == f"- {plain(guillemets(statements['texte'].iloc[0]))} — agglomération (eval2022)"
     # e22s-c2 details e22s-c1: nested, and its attribution (the same) is not repeated.
-    assert lines[1] == f"    - {guillemets(statements['texte'].iloc[1])}"
+    assert lines[1] == f"    - {plain(guillemets(statements['texte'].iloc[1]))}"
     # e22s-g4-1 details e22s-g4, itself under e22s-g3: two levels down.
     deep = statements.loc[statements["id"] == "e22s-g4-1", "texte"].iloc[0]
-    assert f"\n            - {guillemets(deep)}" in text
+    assert f"\n            - {plain(guillemets(deep))}" in text
 
 
 def test_statements_limit_and_cycle() -> None:

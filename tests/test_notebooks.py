@@ -36,8 +36,93 @@ def test_assembled_report_has_one_parameters_and_one_setup_cell():
     assert tags.count("parameters") == 1 and tags.count("setup") == 1
     sections = [c.metadata["cdv_section"] for c in book.cells]
     assert sections[0] == "Synthèse" and sections[-1] == "Sources et méthode"
-    headings = [c.source for c in book.cells if c.cell_type == "markdown" and c.source.startswith("## ")]
+    headings = [c.source.splitlines()[0] for c in book.cells if c.cell_type == "markdown" and c.source.startswith("## ")]
     assert headings == ["## Synthèse", "## Contexte des quartiers", "## Programmation", "## Gouvernance et coopérations", "## Santé",
                         "## Participation des habitants", "## Qualité des données", "## Sources et méthode"]
     ids = [c.get("id") for c in book.cells]
     assert len(ids) == len(set(ids))
+
+
+SECTION_PATHS = [NOTEBOOKS / f"{name}.ipynb" for name in SECTIONS]
+STORY = [p for p in SECTION_PATHS if p.stem != "02_contexte"]  # 02 belongs to the portraits' work
+
+
+@pytest.mark.parametrize("path", SECTION_PATHS, ids=lambda p: p.stem)
+def test_setup_cell_is_the_shared_one(path):
+    from cdv_analysis.notebook import SETUP_CELL
+
+    setup = [c for c in nbformat.read(path, as_version=4).cells if "setup" in c.metadata.get("tags", [])]
+    assert [c.source for c in setup] == [SETUP_CELL]
+
+
+@pytest.mark.parametrize("path", STORY, ids=lambda p: p.stem)
+def test_headings_are_markdown_and_the_story_opens_with_a_question(path):
+    book = nbformat.read(path, as_version=4)
+    code = "\n".join(c.source for c in book.cells if c.cell_type == "code")
+    assert 'show_markdown("#' not in code and "show_markdown(f\"#" not in code
+    markdown = "\n\n".join(c.source for c in book.cells if c.cell_type == "markdown")
+    assert markdown.startswith("## ")
+    assert markdown.split("\n\n")[1].startswith(("**Question", "**Méthode"))
+
+
+def test_assembly_refuses_a_section_whose_setup_differs(tmp_path):
+    book = nbformat.read(NOTEBOOKS / "05_sante.ipynb", as_version=4)
+    setup = next(c for c in book.cells if "setup" in c.metadata.get("tags", []))
+    setup.source += "\nimport numpy as np"
+    nbformat.write(book, tmp_path / "05_sante.ipynb")
+    with pytest.raises(ValueError, match="05_sante.ipynb.*setup"):
+        assemble([NOTEBOOKS / "01_synthese.ipynb", tmp_path / "05_sante.ipynb"])
+
+
+def test_assembly_refuses_an_unknown_parameter_and_names_the_known_ones():
+    paths = [NOTEBOOKS / f"{name}.ipynb" for name in SECTIONS]
+    assemble(paths, {"territoire": "call", "annee": 2022, "donnees": None, "sortie_donnees": None})
+    with pytest.raises(ValueError, match="teritoire.*territoire, annee, donnees, sortie_donnees"):
+        assemble(paths, {"teritoire": "call", "annee": 2022})
+
+
+def test_open_report_refuses_an_unknown_parameter():
+    from cdv_analysis.notebook import open_report
+
+    with pytest.raises(ValueError, match="anne .*connus : territoire, annee"):
+        open_report("call", 2022, anne=2021)
+
+
+def test_empty_conditional_sections_disappear():
+    from cdv_analysis.report import drop_empty_sections
+
+    def heading(text):
+        return nbformat.v4.new_markdown_cell(text, metadata={"tags": ["conditionnel"]})
+
+    def shown():
+        return nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("display_data", {"text/html": "<p/>"})])
+
+    book = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## Section"),
+        heading("### Vide"), nbformat.v4.new_code_cell("pass"),
+        heading("### Pleine"), shown(),
+        heading("### Parent"), heading("#### Enfant vide"), nbformat.v4.new_code_cell("pass"),
+        heading("#### Enfant plein"), shown(),
+    ])
+    kept = [c.source for c in drop_empty_sections(book).cells if c.cell_type == "markdown"]
+    assert kept == ["## Section", "### Pleine", "### Parent", "#### Enfant plein"]
+
+
+def test_present_saves_shows_and_returns_the_chart(call, tmp_path, monkeypatch):
+    from cdv_analysis import charts, indicators as ind, narrative, notebook
+
+    shown = []
+    monkeypatch.setattr(notebook, "_display", lambda obj: shown.append(getattr(obj, "data", str(obj))))
+    ctx = notebook.ReportContext(call, 2022, tmp_path)
+    chart = ctx.present(ind.cooperation_levels(call), "cooperation_niveaux", chart=charts.cooperation_heatmap,
+                        text=lambda r: narrative.cooperation_paragraph(ind.cooperation_means(call), r),
+                        title="Titre de l'évaluateur", caption="Lecture : *exemple*.")
+    assert chart.title == "Titre de l'évaluateur" and chart.shown
+    saved = (tmp_path / "call" / "2022" / "cooperation_niveaux.csv").read_text("utf-8")
+    assert "n_plausibles" in saved and "52.4" in saved
+    page = "\n".join(shown)
+    assert page.count('<figure class="cdv-chart"') == 1
+    assert "Lecture : *exemple*." in page
+    assert 'href="donnees/cooperation_niveaux.csv"' in page and "Télécharger les données (CSV)" in page
+    assert ctx.present(ind.fund_projects(call, 2022), "fonds_cohesion_sociale") is None
+    assert not (tmp_path / "call" / "2022" / "fonds_cohesion_sociale.csv").exists()

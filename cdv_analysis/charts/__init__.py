@@ -7,7 +7,7 @@ text for screen readers and the source line, all in French.
 Figures are built as ``matplotlib.figure.Figure`` rather than through pyplot:
 nothing lingers in pyplot's registry when a report draws dozens of charts, and
 no backend is forced (PNGs always render through Agg; a notebook keeps its
-inline backend and displays a ``Chart`` through ``_repr_png_``).
+inline backend and displays a ``Chart`` as its PNG, once).
 """
 
 from __future__ import annotations

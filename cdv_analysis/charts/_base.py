@@ -7,7 +7,7 @@ text for screen readers and the source line, all in French.
 Figures are built as ``matplotlib.figure.Figure`` rather than through pyplot:
 nothing lingers in pyplot's registry when a report draws dozens of charts, and
 no backend is forced (PNGs always render through Agg; a notebook keeps its
-inline backend and displays a ``Chart`` through ``_repr_png_``).
+inline backend and displays a ``Chart`` as its PNG, once).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from ..clean import ParseError, parse_figure
+from ..harmonise import labels
 from ..formatting import (
     LOCALE,
     ecart_points,
@@ -47,8 +48,8 @@ ACCENT = "#4477AA"  # charts without a categorical meaning (survey items, totals
 NEUTRAL = "#999999"  # anything outside the vocabularies (an unknown pillar, an unspecified credit)
 SEQUENTIAL_CMAP = "crest"  # perceptually uniform, readable in grey scale
 
-# Actor codes without their accents; the others print well once capitalised.
-ACTOR_LABELS = {"agglomeration": "Agglomération", "elus": "Élus", "conseils_citoyens": "Conseils citoyens"}
+# Actors (vocabulaires/acteurs.yml) capitalised for chart labels; others print well once capitalised.
+ACTOR_LABELS = {code: text[:1].upper() + text[1:] for code, text in labels("acteurs").items()}
 
 _IMPOSSIBLE_LABEL = "pourcentage impossible avec n répondants"
 _CONFIDENCE = f"de confiance à {pourcent(95, 0)}"  # babel's no-break space keeps « 95 % » whole
@@ -62,6 +63,7 @@ class Chart:
     title: str
     alt: str
     source: str
+    shown: bool = False  # already on the page (``ReportContext.present``): not displayed a second time
 
     def to_png(self, dpi: int = 110) -> bytes:
         buffer = io.BytesIO()
@@ -75,6 +77,13 @@ class Chart:
 
     def _repr_png_(self) -> bytes:
         return self.to_png()
+
+    def _ipython_display_(self) -> None:
+        if self.shown:
+            return
+        from IPython.display import Image, display
+
+        display(Image(self.to_png()))
 
 
 def apply_style() -> None:
@@ -172,9 +181,9 @@ def _horizontal(ax: Axes, room: float = 0.3) -> None:
     ax.set_xlim(0, ax.dataLim.x1 * (1 + room))
 
 
-def _year(frame: pd.DataFrame, preposition: str = "") -> str:
-    """`` 2021`` or `` en 2021`` after a noun, from the indicator's ``attrs``; empty when unknown."""
-    year = frame.attrs.get("annee")
+def _year(result, preposition: str = "") -> str:
+    """`` 2021`` or `` en 2021`` after a noun, from the indicator's ``annee`` value; empty when unknown."""
+    year = result.get("annee")
     return f"{preposition} {year}" if year else ""
 
 

@@ -27,7 +27,8 @@ from ._base import (
 )
 
 
-def statements_by_theme(statements: pd.DataFrame, source: str, top: int = 10, actors: int = 6) -> Chart:
+def statements_by_theme(statements: pd.DataFrame, source: str, top: int = 10, actors: int = 6,
+                        title: str | None = None) -> Chart:
     """Qualitative statements (``indicators.statements``) counted by theme, coloured by actor.
 
     Keeps the ``top`` themes; actors beyond the ``actors`` most frequent are grouped.
@@ -57,11 +58,11 @@ def statements_by_theme(statements: pd.DataFrame, source: str, top: int = 10, ac
     ax.set_xlabel("Nombre d'énoncés")
     _legend_above(ax, title="Acteur", alignment="left")
     total = counts.sum(axis=1)
-    title = (f"Le thème {guillemets(printed[total.index[0]])} revient le plus souvent : "
+    heading = (f"Le thème {guillemets(printed[total.index[0]])} revient le plus souvent : "
              f"{pluriel(total.iloc[0], 'énoncé')} sur {nombre(len(table))}")
     alt = (f"Barres empilées du nombre d'énoncés par thème ({len(counts)} thèmes les plus fréquents sur "
            f"{table['_theme'].nunique()}), par acteur : "
            + " ; ".join(f"{printed[key]}, {pluriel(total[key], 'énoncé')} ("
                         + ", ".join(f"{actor} {n}" for actor, n in counts.loc[key].items() if n) + ")"
                         for key in counts.index) + ".")
-    return _finish(fig, title, alt, source)
+    return _finish(fig, title or heading, alt, source)

@@ -17,6 +17,7 @@ from ..formatting import (
     pourcent,
 )
 from ..indicators.gouvernance import COOPERATION_LEVELS
+from ..indicators._common import Indicator, unpack
 from ._base import (
     _CONFIDENCE,
     _IMPOSSIBLE_LABEL,
@@ -43,7 +44,7 @@ def _count_label(item) -> str:
     return f"{int(count)}/{int(n)}" if pd.notna(count) else f"n = {int(n)}"
 
 
-def survey_items_bars(items: pd.DataFrame, source: str) -> Chart:
+def survey_items_bars(items: pd.DataFrame, source: str, title: str | None = None) -> Chart:
     """Questionnaire items (``indicators.survey_items``): percentages with their Wilson 95 % intervals.
 
     Percentages that no whole number of respondents can give (``possible`` is
@@ -88,9 +89,9 @@ def survey_items_bars(items: pd.DataFrame, source: str) -> Chart:
     respondents = f" ({pluriel(sizes[0], 'répondant')})" if len(sizes) == 1 else ""
     widths = (high - low).dropna()
     if widths.empty:
-        title = f"Questionnaire {survey}{respondents} : {pluriel(len(items), 'réponse publiée', 'réponses publiées')}"
+        heading = f"Questionnaire {survey}{respondents} : {pluriel(len(items), 'réponse publiée', 'réponses publiées')}"
     else:
-        title = (f"Questionnaire {survey}{respondents} : des intervalles {_CONFIDENCE} "
+        heading = (f"Questionnaire {survey}{respondents} : des intervalles {_CONFIDENCE} "
                  f"larges de {nombre(widths.min())} à {nombre(widths.max())} points")
     described = [f"{row.question} ({row.modalite}) : {label}"
                  + (f", intervalle de {pourcent(a)} à {pourcent(b)}" if pd.notna(a) else "")
@@ -102,11 +103,12 @@ def survey_items_bars(items: pd.DataFrame, source: str) -> Chart:
         wrong = pluriel(int(impossible.sum()), "pourcentage publié est impossible",
                         "pourcentages publiés sont impossibles")
         alt += f" {_upper_first(wrong)} avec le nombre de répondants déclaré."
-    return _finish(fig, title, alt, source)
+    return _finish(fig, title or heading, alt, source)
 
 
-def cooperation_heatmap(levels: pd.DataFrame, source: str) -> Chart:
+def cooperation_heatmap(levels: Indicator | pd.DataFrame, source: str, title: str | None = None) -> Chart:
     """Partner × cooperation level table of printed percentages (``indicators.cooperation_levels``)."""
+    levels, result = unpack(levels)
     _require(levels, "les niveaux de coopération")
     values = levels.astype(float)
     rank = {name: number for number, name in COOPERATION_LEVELS.items()}
@@ -120,13 +122,13 @@ def cooperation_heatmap(levels: pd.DataFrame, source: str) -> Chart:
     ax.set_xlabel("Niveau de coopération (de 1, le plus faible, à 5)")
     ax.set_ylabel("Partenaire")
     partner, level = values.stack().idxmax()
-    title = (f"{partner} : {_pct(values.loc[partner, level])} des répondants situent la coopération "
+    heading = (f"{partner} : {_pct(values.loc[partner, level])} des répondants situent la coopération "
              f"au niveau {guillemets(level)}")
     alt = ("Carte de chaleur des niveaux de coopération déclarés avec chaque partenaire, en part des répondants. "
            + " ; ".join(f"{name} : " + ", ".join(f"{c} {_pct(v)}" for c, v in row.dropna().items())
                         for name, row in values.iterrows()) + ".")
-    printed_n, plausible = levels.attrs.get("n_publie") or [], levels.attrs.get("n_plausibles") or []
+    printed_n, plausible = result.get("n_publie") or [], result.get("n_plausibles") or []
     if printed_n and plausible and not set(printed_n) & set(plausible):
         alt += (f" Ces pourcentages ne peuvent pas venir de {liste_fr(printed_n)} répondants ; ils sont "
                 f"compatibles avec {liste_fr(plausible[:3])} répondants.")
-    return _finish(fig, title, alt, source)
+    return _finish(fig, title or heading, alt, source)

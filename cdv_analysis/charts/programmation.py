@@ -12,6 +12,7 @@ from ..formatting import (
     variation,
 )
 from ..stats import pct_change
+from ..indicators._common import Indicator, unpack
 from ._base import (
     ACCENT,
     CREDIT_COLORS,
@@ -35,8 +36,9 @@ from ._base import (
 )
 
 
-def pillar_bars(pillars: pd.DataFrame, source: str) -> Chart:
+def pillar_bars(pillars: Indicator | pd.DataFrame, source: str, title: str | None = None) -> Chart:
     """Programmation by pillar (``indicators.pillar_amounts``): amounts when printed, else shares."""
+    pillars, result = unpack(pillars)
     _require(pillars, "la répartition par pilier")
     shares = pillars["part"].astype(float)
     amounts = pillars["montant"].astype(float)
@@ -55,16 +57,17 @@ def pillar_bars(pillars: pd.DataFrame, source: str) -> Chart:
         _percent_axis(ax.xaxis)
         ax.set_xlabel("Part de la programmation (montants non publiés)")
     top = pillars.loc[shares.idxmax()]
-    year = _year(pillars)
-    title = f"Le pilier {_lower_first(top['libelle'])} concentre {pourcent(shares.max())} de la programmation{year}"
+    year = _year(result)
+    heading = f"Le pilier {_lower_first(top['libelle'])} concentre {pourcent(shares.max())} de la programmation{year}"
     alt = (f"Barres horizontales de la programmation{year} par pilier : "
            + " ; ".join(f"{name}, {label}" for name, label in zip(pillars["libelle"], labels))
            + (f". Total : {euros(amounts.sum())}." if has_amounts else "."))
-    return _finish(fig, title, alt, source)
+    return _finish(fig, title or heading, alt, source)
 
 
-def credit_types_bars(credits: pd.DataFrame, source: str) -> Chart:
+def credit_types_bars(credits: Indicator | pd.DataFrame, source: str, title: str | None = None) -> Chart:
     """Specific credits against ordinary credits, stacked by pillar (``indicators.credit_types``)."""
+    credits, result = unpack(credits)
     _require(credits, "la répartition des crédits")
     fig, (ax,) = _figure(1.6 + 0.55 * len(credits))
     names = [_wrap(label, 28) for label in credits["libelle"]]
@@ -83,16 +86,17 @@ def credit_types_bars(credits: pd.DataFrame, source: str) -> Chart:
     ax.set_xlabel("Montant programmé")
     _legend_above(ax, ncols=2)
     overall = 100 * credits["specifique"].sum() / credits["total"].sum()
-    title = f"Les crédits spécifiques représentent {pourcent(overall)} des crédits programmés{_year(credits, ' en')}"
-    alt = (f"Barres empilées par pilier des crédits spécifiques et de droit commun programmés{_year(credits, ' en')} : "
+    heading = f"Les crédits spécifiques représentent {pourcent(overall)} des crédits programmés{_year(result, ' en')}"
+    alt = (f"Barres empilées par pilier des crédits spécifiques et de droit commun programmés{_year(result, ' en')} : "
            + " ; ".join(f"{row.libelle}, {euros(row.total)} dont {euros(row.specifique)} de crédits spécifiques "
                         f"({pourcent(row.part_specifique)})" for row in credits.itertuples())
            + f". Les crédits spécifiques font {pourcent(overall)} du total.")
-    return _finish(fig, title, alt, source)
+    return _finish(fig, title or heading, alt, source)
 
 
-def financer_mix_bars(mix: pd.DataFrame, source: str) -> Chart:
+def financer_mix_bars(mix: Indicator | pd.DataFrame, source: str, title: str | None = None) -> Chart:
     """Financing by financer as printed (``indicators.financer_mix``): amounts when all printed, else shares."""
+    mix, result = unpack(mix)
     _require(mix, "la répartition par financeur")
     has_amounts = bool(mix["montant"].notna().all())
     shares = (mix["part"] if has_amounts else mix["part_publiee"]).astype(float)
@@ -116,16 +120,16 @@ def financer_mix_bars(mix: pd.DataFrame, source: str) -> Chart:
     _legend_above(ax, handles=[Patch(color=CREDIT_COLORS.get(k, NEUTRAL), label=CREDIT_LABELS.get(
         k, "Type de crédit non précisé")) for k in present])
     top = mix.iloc[0]
-    title = f"Premier financeur{_year(mix, ' en')} : {top['libelle_publie']} ({pourcent(top['_share'])})"
-    alt = (f"Barres horizontales du financement{_year(mix)} par financeur, tel qu'imprimé : "
+    heading = f"Premier financeur{_year(result, ' en')} : {top['libelle_publie']} ({pourcent(top['_share'])})"
+    alt = (f"Barres horizontales du financement{_year(result)} par financeur, tel qu'imprimé : "
            + " ; ".join(f"{name}, {label}" for name, label in zip(mix["libelle_publie"], labels)) + ".")
     printed_total = shares.sum()
     if not has_amounts and abs(printed_total - 100) > 0.5:
         alt += f" Les parts publiées totalisent {pourcent(printed_total)}."
-    return _finish(fig, title, alt, source)
+    return _finish(fig, title or heading, alt, source)
 
 
-def evolution_line(series: pd.DataFrame, source: str) -> Chart:
+def evolution_line(series: pd.DataFrame, source: str, title: str | None = None) -> Chart:
     """Total programmation over the years (``indicators.growth(indicators.programmation_series(t))``)."""
     _require(series, "l'évolution de la programmation")
     series = series.sort_values("annee")
@@ -145,12 +149,12 @@ def evolution_line(series: pd.DataFrame, source: str) -> Chart:
     ax.set_ylabel("Montant programmé")
     first, last = amounts.iloc[0], amounts.iloc[-1]
     if len(years) == 1:
-        title = f"La programmation atteint {euros(last)} en {years[0]}"
+        heading = f"La programmation atteint {euros(last)} en {years[0]}"
     else:
-        title = (f"La programmation passe de {euros(first)} en {years[0]} à {euros(last)} en {years[-1]} "
+        heading = (f"La programmation passe de {euros(first)} en {years[0]} à {euros(last)} en {years[-1]} "
                  f"({variation(pct_change(first, last))})")
     alt = "Courbe du montant programmé par année : " + " ; ".join(
         f"{year}, {euros(amount)}" for year, amount in zip(years, amounts)) + "."
     if "tcam" in series and len(years) > 1:
         alt += f" Taux de croissance annuel moyen sur la période : {variation(series['tcam'].iloc[-1])}."
-    return _finish(fig, title, alt, source)
+    return _finish(fig, title or heading, alt, source)

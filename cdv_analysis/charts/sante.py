@@ -13,19 +13,19 @@ from ..formatting import (
 from ._base import ACCENT, PILLAR_COLORS, Chart, _euro_axis, _figure, _finish, _require
 
 
-def health_series(actions: pd.DataFrame, source: str) -> Chart:
+def health_series(actions: pd.DataFrame, source: str, title: str | None = None) -> Chart:
     """Health actions per year (``indicators.health_actions``): amounts and counts side by side."""
     _require(actions, "les actions de santé")
     actions = actions.sort_values("annee")
     years = actions["annee"].astype(int).astype(str)
     fig, (money, counts) = _figure(4.0, ncols=2)
-    for ax, column, color, label, heading in (
+    for ax, column, color, label, panel in (
             (money, "montant", PILLAR_COLORS["cohesion_sociale"], euros, "Montant financé"),
             (counts, "actions", ACCENT, nombre, "Nombre d'actions")):
         heights = actions[column].astype(float)
         bars = ax.bar(years, heights.fillna(0), color=color, width=0.6)
         ax.bar_label(bars, [label(v) for v in heights], padding=3)
-        ax.set_title(heading)
+        ax.set_title(panel)
         ax.set_xlabel("Année")
         ax.xaxis.grid(False)
         ax.margins(y=0.15)
@@ -35,13 +35,13 @@ def health_series(actions: pd.DataFrame, source: str) -> Chart:
     last = actions.iloc[-1]
     amount = f" ({euros(last['montant'])} en {int(last['annee'])})" if pd.notna(last["montant"]) else ""
     if len(known) > 1:
-        title = (f"Santé : de {pluriel(known['actions'].iloc[0], 'action')} en {int(known['annee'].iloc[0])} "
+        heading = (f"Santé : de {pluriel(known['actions'].iloc[0], 'action')} en {int(known['annee'].iloc[0])} "
                  f"à {pluriel(known['actions'].iloc[-1], 'action')} en {int(known['annee'].iloc[-1])}{amount}")
     elif len(known) == 1:
-        title = f"Santé : {pluriel(known['actions'].iloc[0], 'action')} en {int(known['annee'].iloc[0])}{amount}"
+        heading = f"Santé : {pluriel(known['actions'].iloc[0], 'action')} en {int(known['annee'].iloc[0])}{amount}"
     else:
-        title = f"Santé : {euros(last['montant'])} financés en {int(last['annee'])}"
+        heading = f"Santé : {euros(last['montant'])} financés en {int(last['annee'])}"
     alt = ("Deux diagrammes en barres par année : montant financé et nombre d'actions de santé. "
            + " ; ".join(f"{year} : {pluriel(row.actions, 'action')}, {euros(row.montant)}"
                         for year, row in zip(years, actions.itertuples())) + ".")
-    return _finish(fig, title, alt, source)
+    return _finish(fig, title or heading, alt, source)

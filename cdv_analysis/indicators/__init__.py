@@ -13,7 +13,7 @@ from .gouvernance import (
 from .participation import council_opinions, participation_figures, statements, statements_summary
 from .programmation import (
     actions_by_priority,
-    amounts_by_commune,
+    agglomeration_envelopes,
     associative_projects,
     contract_record,
     credit_types,
@@ -25,9 +25,10 @@ from .programmation import (
     programmation_series,
     project_selection,
 )
+from .publies import FIGURE_COLUMNS, TABLE_TOPICS, printed_figures, uncovered_topics
 from .subventions import PORTEUR_TYPES, actions_by, funded_actions, largest_porteurs
 from .synthese import comparison_table, key_figures, qpv_population
-from .sante import actions_by_public, health_actions, health_context, partnership_levels, working_groups
+from .sante import actions_by_public, health_actions, health_context, working_groups
 
 __all__ = [
     "LESSON_THEMES",
@@ -55,7 +56,7 @@ __all__ = [
     "statements",
     "statements_summary",
     "actions_by_priority",
-    "amounts_by_commune",
+    "agglomeration_envelopes",
     "associative_projects",
     "contract_record",
     "credit_types",
@@ -69,6 +70,9 @@ __all__ = [
     "actions_by_public",
     "health_actions",
     "health_context",
-    "partnership_levels",
     "working_groups",
+    "FIGURE_COLUMNS",
+    "TABLE_TOPICS",
+    "printed_figures",
+    "uncovered_topics",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pandas as pd
 
 from ..clean import cell_text as text  # re-exported: the indicator modules read cells through it
@@ -51,6 +53,58 @@ def most_printed(values: pd.Series) -> float | None:
     return float(counts.idxmax())
 
 
-def years_of(frame: pd.DataFrame) -> list[int]:
-    single = frame[frame["annee_debut"] == frame["annee_fin"]]
-    return sorted(int(y) for y in single["annee_debut"].dropna().unique())
+
+@dataclass(frozen=True)
+class Value:
+    """A headline figure and where it comes from (raw table, source document and section)."""
+
+    value: object
+    source: str = ""
+    section: str = ""
+
+
+@dataclass
+class Indicator:
+    """An indicator: its table, the headline values a paragraph quotes (with provenance) and its sources.
+
+    Values are looked up by key (``"total"``), never by their French label.
+    """
+
+    table: pd.DataFrame
+    values: dict[str, Value] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    @property
+    def empty(self) -> bool:
+        return self.table.empty
+
+    def headline(self) -> dict[str, object]:
+        """The headline figures that are known (the year and the method excluded)."""
+        return {key: v.value for key, v in self.values.items()
+                if key not in ("annee", "methode") and v.value is not None
+                and not (pd.api.types.is_scalar(v.value) and pd.isna(v.value))}
+
+    def get(self, key: str, default: object = None) -> object:
+        """The plain value of a headline figure (``default`` when absent)."""
+        entry = self.values.get(key)
+        return default if entry is None else entry.value
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table followed by one row per headline value (``chiffre_cle``, ``valeur``): what a CSV carries."""
+        if not self.values:
+            return self.table
+        head = pd.DataFrame([{"chiffre_cle": key, "valeur": v.value, "source": v.source, "section": v.section}
+                             for key, v in self.values.items()])
+        table = self.table.reset_index() if self.table.index.name or isinstance(
+            self.table.index, pd.MultiIndex) else self.table
+        return pd.concat([table, head], ignore_index=True)
+
+
+def unpack(result: "Indicator | pd.DataFrame | None") -> tuple[pd.DataFrame | None, Indicator]:
+    """(table, indicator) of an indicator result or of a bare table (no headline values)."""
+    if isinstance(result, Indicator):
+        return result.table, result
+    return result, Indicator(result if result is not None else pd.DataFrame())

@@ -8,7 +8,7 @@ import pandas as pd
 from ..clean import is_approximate
 from ..load import Territory
 from ..stats import compatible_counts, plausible_n, wilson_interval
-from ._common import filled, text
+from ._common import Indicator, Value, filled, text
 
 __all__ = [
     "COOPERATION_LEVELS",
@@ -86,20 +86,21 @@ def survey_items(territory: Territory, enquete: str | None = None) -> pd.DataFra
     return result
 
 
-def cooperation_levels(territory: Territory, enquete: str | None = None) -> pd.DataFrame:
+def cooperation_levels(territory: Territory, enquete: str | None = None) -> Indicator:
     """Partner × level (1–5) table of printed percentages."""
     table = territory.table("cooperation")
     if enquete:
         table = table[table["enquete"] == enquete]
     if table.empty:
-        return pd.DataFrame()
+        return Indicator(pd.DataFrame())
     pivot = table.pivot_table(index="partenaire", columns="niveau", values="pourcentage", aggfunc="first", sort=False)
     pivot = pivot.reindex(columns=sorted(COOPERATION_LEVELS)).rename(columns=COOPERATION_LEVELS)
     pivot.columns.name = "niveau"
-    pivot.attrs.update(n_publie=sorted(set(table["n_repondants"].dropna().astype(int))),
-                       n_plausibles=plausible_n(table["pourcentage_publie"].tolist(), n_max=100),
-                       source=table["source"].iloc[0], section=table["section"].iloc[0])
-    return pivot
+    source, section = table["source"].iloc[0], table["section"].iloc[0]
+    return Indicator(pivot, {
+        "n_publie": Value(sorted(set(table["n_repondants"].dropna().astype(int))), source, section),
+        "n_plausibles": Value(plausible_n(table["pourcentage_publie"].tolist(), n_max=100), source, section),
+    }, (source,))
 
 
 def cooperation_means(territory: Territory, enquete: str | None = None) -> pd.DataFrame:

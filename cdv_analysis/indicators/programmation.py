@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..harmonise import pillar_label, pillar_order, vocabulary
+from ..clean import name_key
+from ..harmonise import label, pillar_label, pillar_order, vocabulary
 from ..load import Territory
 from ..stats import cagr, pct_change
-from ._common import best_section, blank, filled, most_printed, of_year, text
+from ._common import Indicator, Value, best_section, blank, filled, most_printed, of_year, text
 
 __all__ = [
     "pillar_amounts",
@@ -19,8 +20,8 @@ __all__ = [
     "fonds_de_concours",
     "programmation_series",
     "growth",
-    "amounts_by_commune",
     "actions_by_priority",
+    "agglomeration_envelopes",
     "contract_record",
 ]
 
@@ -34,16 +35,27 @@ def _with_pillar_labels(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values("_ordre").drop(columns="_ordre").reset_index(drop=True)
 
 
+def _indicator(table: pd.DataFrame, year: int | str, sources: tuple[str, ...] | None = None,
+               sections: str = "", **values: object) -> Indicator:
+    """An ``Indicator`` of ``year``: plain values get the table's sources as their provenance."""
+    if sources is None:
+        sources = tuple(dict.fromkeys(table["source"].map(text))) if "source" in table.columns else ()
+    provenance = "; ".join(s for s in sources if s)
+    wrapped = {key: value if isinstance(value, Value) else Value(value, provenance, sections)
+               for key, value in {"annee": str(year), **values}.items()}
+    return Indicator(table, wrapped, tuple(s for s in sources if s))
+
+
 def _programmation(territory: Territory, year: int | str) -> pd.DataFrame:
     money = of_year(territory.table("financements"), year)
     return money[money["mesure"] == "programmation"]
 
 
-def pillar_amounts(territory: Territory, year: int | str) -> pd.DataFrame:
+def pillar_amounts(territory: Territory, year: int | str) -> Indicator:
     """Programmation by pillar: amount, computed share and printed share.
 
     Taken from the printed pillar table when there is one; otherwise each pillar's
-    specific and ordinary credits are added up (``attrs["methode"]`` says which).
+    specific and ordinary credits are added up (the value ``methode`` says which).
     """
     money = _programmation(territory, year)
     direct = money[filled(money, "pilier") & blank(money, "financeur", "thematique", "type_credit")
@@ -54,17 +66,15 @@ def pillar_amounts(territory: Territory, year: int | str) -> pd.DataFrame:
         table = best_section(shares_only, "pilier").drop_duplicates("pilier")
         result = _with_pillar_labels(table.assign(libelle_publie=table["pilier_publie"], montant=float("nan")))
         result["part"] = result["part_publiee"].astype(float)
-        result = result[PILLAR_COLUMNS]
-        result.attrs.update(methode="parts imprimées par pilier (montants non publiés)", total_publie=None,
-                            annee=str(year))
-        return result
+        return _indicator(result[PILLAR_COLUMNS], year, methode="parts imprimées par pilier (montants non publiés)")
     if not direct.empty:
         table = best_section(direct, "pilier").drop_duplicates("pilier")
         result = table.assign(libelle_publie=table["pilier_publie"])
         method = "tableau de répartition par pilier"
         total_rows = money[(money["section"] == table["section"].iloc[0]) & blank(
             money, "pilier", "financeur", "thematique", "type_credit") & money["montant"].notna()]
-        printed_total = float(total_rows["montant"].iloc[0]) if not total_rows.empty else None
+        printed_total = (Value(float(total_rows["montant"].iloc[0]), total_rows["source"].iloc[0],
+                               total_rows["section"].iloc[0]) if not total_rows.empty else None)
     else:
         split = money[filled(money, "pilier") & money["type_credit"].isin(["specifique", "droit_commun"])
                       & blank(money, "financeur") & money["montant"].notna()]
@@ -84,36 +94,33 @@ def pillar_amounts(territory: Territory, year: int | str) -> pd.DataFrame:
     result["montant"] = result["montant"].astype(float)
     result["part"] = 100 * result["montant"] / result["montant"].sum()
     result["part_publiee"] = pd.array(result["part_publiee"], dtype="Float64")
-    result = result[PILLAR_COLUMNS]
-    result.attrs.update(methode=method, total_publie=printed_total, annee=str(year))
-    return result
+    return _indicator(result[PILLAR_COLUMNS], year, methode=method, total_publie=printed_total)
 
 
-def _pillars_from_actions(territory: Territory, year: int | str) -> pd.DataFrame:
+def _pillars_from_actions(territory: Territory, year: int | str) -> Indicator:
     """Pillar amounts added up from subsidised actions, when no pillar table is printed."""
     actions = of_year(territory.table("actions"), year)
     actions = actions[filled(actions, "pilier") & actions["montant"].notna() & (actions["dispositif"] == "anct")]
     if actions.empty:
-        return pd.DataFrame(columns=PILLAR_COLUMNS)
+        return _indicator(pd.DataFrame(columns=PILLAR_COLUMNS), year)
     result = (actions.groupby("pilier").agg(montant=("montant", "sum"), source=("source", "first"))
               .reset_index())
     result = _with_pillar_labels(result.assign(libelle_publie="", part_publiee=pd.NA,
                                                section=f"subventions ANCT {year}"))
     result["montant"] = result["montant"].astype(float)
     result["part"] = 100 * result["montant"] / result["montant"].sum()
-    result = result[PILLAR_COLUMNS]
-    result.attrs.update(methode="somme des subventions ANCT par pilier (thèmes rapprochés des piliers)",
-                        total_publie=None, annee=str(year))
-    return result
+    return _indicator(result[PILLAR_COLUMNS], year,
+                      methode="somme des subventions ANCT par pilier (thèmes rapprochés des piliers)")
 
 
-def credit_types(territory: Territory, year: int | str) -> pd.DataFrame:
+def credit_types(territory: Territory, year: int | str) -> Indicator:
     """Specific credits (politique de la ville) against ordinary credits (droit commun), by pillar."""
     money = _programmation(territory, year)
     split = money[money["type_credit"].isin(["specifique", "droit_commun"]) & filled(money, "pilier")
                   & blank(money, "financeur", "thematique") & money["montant"].notna()]
     if split.empty:
-        return pd.DataFrame(columns=["pilier", "libelle", "specifique", "droit_commun", "total", "part_specifique"])
+        return _indicator(pd.DataFrame(columns=["pilier", "libelle", "specifique", "droit_commun", "total",
+                                                "part_specifique"]), year)
     split = split.drop_duplicates(["pilier", "type_credit"])
     table = split.pivot_table(index="pilier", columns="type_credit", values="montant", aggfunc="sum").reindex(
         columns=["specifique", "droit_commun"]).fillna(0.0).reset_index()
@@ -121,12 +128,11 @@ def credit_types(territory: Territory, year: int | str) -> pd.DataFrame:
     table["total"] = table["specifique"] + table["droit_commun"]
     table["part_specifique"] = 100 * table["specifique"] / table["total"]
     table = table[["pilier", "libelle", "specifique", "droit_commun", "total", "part_specifique"]]
-    table.attrs.update(source=split["source"].iloc[0], section="; ".join(dict.fromkeys(split["section"])),
-                       annee=str(year))
-    return table
+    return _indicator(table, year, sources=tuple(dict.fromkeys(split["source"])),
+                      sections="; ".join(dict.fromkeys(split["section"])))
 
 
-def financer_mix(territory: Territory, year: int | str) -> pd.DataFrame:
+def financer_mix(territory: Territory, year: int | str) -> Indicator:
     """Financing by financer as printed (amounts and/or shares), from the most complete table."""
     money = _programmation(territory, year)
     rows = money[filled(money, "financeur") & blank(money, "pilier", "thematique")
@@ -134,10 +140,11 @@ def financer_mix(territory: Territory, year: int | str) -> pd.DataFrame:
     columns = ["financeur", "libelle", "libelle_publie", "type_credit", "montant", "part", "part_publiee",
                "source", "section"]
     if rows.empty:
-        return pd.DataFrame(columns=columns)
+        return _indicator(pd.DataFrame(columns=columns), year)
     table = best_section(rows, "financeur_publie").copy()
     if table["financeur_publie"].nunique() < 2:
-        return pd.DataFrame(columns=columns)  # one financer's envelope is not a breakdown by financer
+        # one financer's envelope is not a breakdown by financer
+        return _indicator(pd.DataFrame(columns=columns), year)
     vocab = vocabulary("financeurs")
     table["libelle"] = table["financeur"].map(vocab.label)
     table["libelle_publie"] = table["financeur_publie"]
@@ -146,8 +153,7 @@ def financer_mix(territory: Territory, year: int | str) -> pd.DataFrame:
     else:
         table["part"] = pd.NA
     table = table[columns].reset_index(drop=True)
-    table.attrs.update(annee=str(year), somme_parts_publiees=float(table["part_publiee"].sum(skipna=True)))
-    return table
+    return _indicator(table, year, somme_parts_publiees=float(table["part_publiee"].sum(skipna=True)))
 
 
 def project_selection(territory: Territory, year: int | str) -> pd.DataFrame:
@@ -157,12 +163,10 @@ def project_selection(territory: Territory, year: int | str) -> pd.DataFrame:
     filed = most_printed(overall.loc[overall["mesure"] == "deposes", "nombre"])
     supported = most_printed(overall.loc[overall["mesure"] == "soutenus", "nombre"])
     rate = 100 * supported / filed if filed and supported is not None else None
-    result = pd.DataFrame([{"annee": str(year), "deposes": filed, "soutenus": supported, "taux_selection": rate}])
-    result.attrs["sources"] = sorted(set(overall["source"]))
-    return result
+    return pd.DataFrame([{"annee": str(year), "deposes": filed, "soutenus": supported, "taux_selection": rate}])
 
 
-def associative_projects(territory: Territory, year: int | str) -> pd.DataFrame:
+def associative_projects(territory: Territory, year: int | str) -> Indicator:
     """Projects carried by associations, by pillar, with computed and printed shares."""
     projects = of_year(territory.table("projets"), year)
     associative = projects[(projects["type_porteur"] == "association") & (projects["mesure"] == "soutenus")
@@ -178,22 +182,24 @@ def associative_projects(territory: Territory, year: int | str) -> pd.DataFrame:
         result["part"] = 100 * result["nombre"] / result["nombre"].sum()
         result = result[columns]
     supported = project_selection(territory, year)["soutenus"].iloc[0]
-    result.attrs.update(total=total, soutenus=supported,
-                        part_des_soutenus=100 * total / supported if total and supported else None)
-    return result
+    overall = associative[blank(associative, "pilier")]
+    where = dict(source=text(overall["source"].iloc[0]), section=text(overall["section"].iloc[0])) \
+        if not overall.empty else {}
+    return _indicator(result, year, total=Value(total, **where), soutenus=supported,
+                      part_des_soutenus=100 * total / supported if total and supported else None)
 
 
-def fund_projects(territory: Territory, year: int | str, dispositif: str = "fcs") -> pd.DataFrame:
+def fund_projects(territory: Territory, year: int | str, dispositif: str = "fcs") -> Indicator:
     """Projects of a dedicated fund (by default the Fonds de Cohésion Sociale), by axis."""
     actions = of_year(territory.table("actions"), year)
     fund = actions[actions["dispositif"] == dispositif]
     if fund.empty:
-        return pd.DataFrame(columns=["axe", "projets", "montant"])
+        return _indicator(pd.DataFrame(columns=["axe", "projets", "montant"]), year)
     table = (fund.assign(axe=fund["axe"].map(text).replace("", "(sans axe)"))
              .groupby("axe", sort=False).agg(projets=("intitule", "size"), montant=("montant", "sum"))
              .reset_index())
-    table.attrs.update(total=float(fund["montant"].sum()), projets=len(fund), annee=str(year))
-    return table
+    return _indicator(table, year, sources=tuple(dict.fromkeys(fund["source"])),
+                      total=float(fund["montant"].sum()), projets=len(fund))
 
 
 def fonds_de_concours(territory: Territory, year: int | str) -> pd.DataFrame:
@@ -231,16 +237,6 @@ def growth(series: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def amounts_by_commune(territory: Territory, year: int | str) -> pd.DataFrame:
-    """Action rows with a commune and an amount, added up by commune."""
-    actions = of_year(territory.table("actions"), year)
-    located = actions[filled(actions, "commune") & actions["montant"].notna()]
-    if located.empty:
-        return pd.DataFrame(columns=["commune", "actions", "montant"])
-    return (located.groupby("commune").agg(actions=("intitule", "size"), montant=("montant", "sum"))
-            .sort_values("montant", ascending=False).reset_index())
-
-
 def actions_by_priority(territory: Territory, year: int | str) -> pd.DataFrame:
     """Actions of the contract's priority grid, counted by priority."""
     actions = of_year(territory.table("actions"), year)
@@ -263,16 +259,37 @@ def contract_record(territory: Territory) -> pd.DataFrame:
         table = territory.table(table_name)
         period = table[(table["annee_debut"] != table["annee_fin"]) & table[value].notna()]
         for _, row in period.iterrows():
-            labels = {"deposes": "projets déposés", "soutenus": "projets soutenus", "porteurs": "porteurs",
-                      "programmation": "montant programmé", "sollicite": "crédits sollicités",
-                      "subventionnable": "dépenses subventionnables"}
             detail = [text(row.get(c)) for c in ("type_porteur", "type_credit") if text(row.get(c))]
             financer = text(row.get("financeur_publie"))
             rows.append({"annee": row["annee"], "mesure": row["mesure"],
-                         "libelle": labels.get(row["mesure"], row["mesure"]), "precision": ", ".join(
+                         "libelle": label("mesures", row["mesure"]), "precision": ", ".join(
                              [{"association": "portés par des associations", "specifique": "crédits spécifiques",
                                "droit_commun": "droit commun"}.get(d, d) for d in detail] + ([financer] if financer else [])),
                          "valeur": float(row[value]), "unite": "€" if value == "montant" else "nombre",
                          "source": row["source"], "section": row["section"]})
     return pd.DataFrame(rows, columns=["annee", "mesure", "libelle", "precision", "valeur", "unite", "source",
                                        "section"])
+
+
+def agglomeration_envelopes(territory: Territory, year: int | str) -> pd.DataFrame:
+    """Envelopes of the agglomeration's own funds (Fonds de Cohésion Sociale, fonds de concours) as printed.
+
+    One row per printed section: its first amount financed by the EPCI under a named
+    theme, with the number of projects printed under the same theme when there is one.
+    """
+    money = _programmation(territory, year)
+    rows = money[(money["financeur"] == "epci") & filled(money, "thematique") & money["montant"].notna()]
+    columns = ["dispositif", "montant", "projets", "source", "section"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    # The axes of a fund are printed under their own theme: they belong to ``fund_projects``, not here.
+    axes = set(of_year(territory.table("actions"), year)["axe"].map(name_key))
+    rows = rows[~rows["thematique"].map(name_key).isin(axes)]
+    envelopes = rows.drop_duplicates("section").drop_duplicates(["thematique", "montant"])
+    projects = of_year(territory.table("projets"), year)
+    projects = projects[(projects["mesure"] == "soutenus") & filled(projects, "thematique")]
+    counts = dict(zip(projects["thematique"].map(name_key), projects["nombre"]))
+    table = pd.DataFrame({"dispositif": envelopes["thematique"].map(text), "montant": envelopes["montant"].astype(float),
+                          "projets": envelopes["thematique"].map(name_key).map(counts),
+                          "source": envelopes["source"], "section": envelopes["section"]})
+    return table[columns].reset_index(drop=True)

@@ -7,7 +7,7 @@ import pandas as pd
 from ..load import Territory
 from ._common import blank, filled
 
-__all__ = ["health_actions", "actions_by_public", "working_groups", "health_context", "partnership_levels"]
+__all__ = ["health_actions", "actions_by_public", "working_groups", "health_context"]
 
 
 def _health(territory: Territory) -> pd.DataFrame:
@@ -59,9 +59,3 @@ def health_context(territory: Territory) -> pd.DataFrame:
         return pd.DataFrame(columns=["annee", "perimetre", "indicateur", "modalite", "valeur", "valeur_publiee", "unite"])
     rows = table[table["theme"].str.contains("contexte", case=False) & table["valeur"].notna()]
     return rows[["annee", "perimetre", "indicateur", "modalite", "valeur", "valeur_publiee", "unite"]].reset_index(drop=True)
-
-
-def partnership_levels(territory: Territory) -> pd.DataFrame:
-    """Partnership levels measured in the health focus (cooperation rows of the ``sante`` survey)."""
-    table = territory.table("cooperation")
-    return table[table["enquete"] == "sante"].reset_index(drop=True)

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..harmonise import pillar_label, pillar_order
+from ..harmonise import labels, pillar_label, pillar_order
 from ..load import Territory
 from ._common import of_year, text
 
 __all__ = ["funded_actions", "actions_by", "largest_porteurs", "PORTEUR_TYPES"]
 
-PORTEUR_TYPES = {
-    "association": "associations", "commune": "communes", "ccas": "CCAS et CIAS", "epci": "intercommunalités",
-    "conseil_citoyen": "conseils citoyens", "etat": "services de l'État", "bailleur": "bailleurs sociaux",
-    "departement": "départements", "region": "régions", "etablissement_public": "établissements publics",
-    "entreprise": "entreprises", "autre": "autres porteurs", "": "type non précisé",
-}
+PORTEUR_TYPES = {**labels("types_porteur"), "": "type non précisé"}  # vocabulaires/types_porteur.yml
 
 
 def funded_actions(territory: Territory, year: int | str, dispositif: str = "anct") -> pd.DataFrame:

@@ -20,16 +20,24 @@ from .programmation import (
 __all__ = ["key_figures", "comparison_table", "qpv_population"]
 
 
+def _declared_number(territory: Territory, key: str) -> float | None:
+    """A number declared in territoire.yml (``key: {valeur: "241 934", ...}`` or ``key: 241934``)."""
+    entry = territory.meta.get(key)
+    value = entry.get("valeur") if isinstance(entry, dict) else entry
+    if value in (None, ""):
+        return None
+    try:
+        return parse_nombre(str(value))
+    except ParseError:
+        return None
+
+
 def qpv_population(territory: Territory) -> float | None:
     """Population of the QPV: declared in territoire.yml (``population_qpv``), else the sum of the
     municipal populations imported from INSEE (a count, unlike rates, adds up across QPV)."""
-    entry = territory.meta.get("population_qpv")
-    value = entry.get("valeur") if isinstance(entry, dict) else entry
-    if value not in (None, ""):
-        try:
-            return parse_nombre(str(value))
-        except ParseError:
-            return None
+    declared = _declared_number(territory, "population_qpv")
+    if declared is not None or territory.meta.get("population_qpv") not in (None, ""):
+        return declared
     context = territory.table("contexte")
     imported = context[context["source"].str.startswith("insee-qpv")
                        & (context["indicateur"] == "population municipale") & context["valeur"].notna()]
@@ -37,7 +45,7 @@ def qpv_population(territory: Territory) -> float | None:
 
 
 def _specific_share(territory: Territory, year: int | str) -> float | None:
-    credits = credit_types(territory, year)
+    credits = credit_types(territory, year).table
     if not credits.empty and credits["total"].sum():
         return 100 * credits["specifique"].sum() / credits["total"].sum()
     return None
@@ -60,20 +68,20 @@ def key_figures(territory: Territory, year: int | str) -> pd.DataFrame:
     add("Projets déposés", selection["deposes"], "nombre")
     add("Projets soutenus", selection["soutenus"], "nombre")
     add("Taux de sélection des projets", selection["taux_selection"], "pourcent")
-    pillars = pillar_amounts(territory, year)
+    pillars = pillar_amounts(territory, year).table
     if not pillars.empty:
         top = pillars.sort_values("part", ascending=False).iloc[0]
         add(f"Part du pilier « {top['libelle']} »", top["part"], "pourcent", top["source"])
     add("Part des crédits spécifiques dans la programmation", _specific_share(territory, year), "pourcent")
     associative = associative_projects(territory, year)
-    add("Projets portés par des associations", associative.attrs.get("total"), "nombre")
-    mix = financer_mix(territory, year)
+    add("Projets portés par des associations", associative.get("total"), "nombre")
+    mix = financer_mix(territory, year).table
     if len(mix) >= 2 and mix["montant"].notna().all():
         add("Crédits spécifiques engagés (tous financeurs)", mix["montant"].sum(), "euros", mix["source"].iloc[0])
     for _, rate in response_rates(territory).iterrows():
         add(f"Taux de réponse au questionnaire ({rate['enquete']})", rate["taux"], "pourcent")
-    population = qpv_population(territory)
-    add("Habitants des quartiers prioritaires", population, "nombre")
+    add("Habitants de l'agglomération", _declared_number(territory, "population"), "nombre")
+    add("Habitants des quartiers prioritaires", qpv_population(territory), "nombre")
     return pd.DataFrame(rows, columns=["indicateur", "valeur", "format", "source"])
 
 
@@ -84,11 +92,11 @@ def comparison_table(territories: list[Territory]) -> pd.DataFrame:
         population = qpv_population(territory)
         series = programmation_series(territory)
         for year in territory.report_years():
-            pillars = pillar_amounts(territory, year)
+            pillars = pillar_amounts(territory, year).table
             shares = dict(zip(pillars["pilier"], pillars["part"])) if not pillars.empty else {}
             total = series.loc[series["annee"] == year, "montant"]
             total = float(total.iloc[0]) if not total.empty else None
-            associative = associative_projects(territory, year).attrs.get("part_des_soutenus")
+            associative = associative_projects(territory, year).get("part_des_soutenus")
             previous = series[series["annee"] < year]
             growth = None
             if total is not None and not previous.empty:

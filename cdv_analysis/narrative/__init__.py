@@ -18,7 +18,7 @@ from .contexte import (
     qpv_profiles_paragraph,
     subsidies_paragraph,
 )
-from .enonces import findings_list, statements_list
+from .enonces import findings_list, not_covered_box, statements_list
 from .gouvernance import (
     cooperation_paragraph,
     response_paragraph,
@@ -50,6 +50,7 @@ __all__ = [
     "subsidies_paragraph",
     "findings_list",
     "statements_list",
+    "not_covered_box",
     "cooperation_paragraph",
     "response_paragraph",
     "survey_item_sentence",

@@ -12,12 +12,14 @@ from __future__ import annotations
 import pandas as pd
 
 from ..clean import cell_text as _text
-from ..formatting import (
-    guillemets,
-    pourcent,
-)
+from .. import formatting
+from ..harmonise import labels
+from ..formatting import pourcent
+from ..markup import escape_markdown
 
-ACTEURS = {"agglomeration": "agglomération", "elus": "élus", "conseils_citoyens": "conseils citoyens"}
+md = escape_markdown  # every data string goes through it before it enters Markdown
+
+ACTEURS = labels("acteurs")  # vocabulaires/acteurs.yml
 # How to say « in » each reference perimeter of ``indicators.contexte.REFERENCES``.
 DANS = {"reste de l'EPCI": "dans le reste de l'EPCI", "EPCI": "dans l'EPCI",
         "QPV du département": "dans les QPV du département", "département": "dans le département",
@@ -73,6 +75,11 @@ def _sum_note(total: float, what: str, complete: bool = True) -> str:
     if _none(total) or total == 0 or pourcent(total) == pourcent(100):
         return ""
     return f" {what} totalisent {_pct(round(total, 1))}" + (" et non 100 %." if complete else ".")
+
+
+def guillemets(text: object) -> str:
+    """Data text quoted the French way, escaped for Markdown (« … »)."""
+    return formatting.guillemets(text if _none(text) else md(text))
 
 
 def _pillar(label: object) -> str:

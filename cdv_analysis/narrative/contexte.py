@@ -56,7 +56,6 @@ def qpv_gaps_paragraph(gaps: pd.DataFrame, top: int = 3, *, expected_file: str |
     return " ".join(sentences)
 
 
-_FIGURE_FORMATS = {"euros": euros, "pourcent": pourcent, "nombre": nombre}
 
 
 def key_figures_paragraph(figures: pd.DataFrame, territory_name: str, year: int | str) -> str:
@@ -115,7 +114,7 @@ def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | Non
 
 def qpv_profiles_paragraph(profiles: pd.DataFrame) -> str:
     """Range of each key INSEE indicator across the territory's QPV, with INSEE's caveats."""
-    from .indicators import INSEE_CAVEATS
+    from ..indicators import INSEE_CAVEATS
 
     if profiles is None or profiles.empty:
         return ""

@@ -8,18 +8,16 @@ import pandas as pd
 
 from ..checks import Finding
 from ..clean import cell_text as _text
-from ..formatting import (
-    guillemets,
-    pluriel,
-)
-from ._base import ACTEURS, INDENT, _absent
+from ..formatting import pluriel
+from ..harmonise import label
+from ._base import INDENT, _absent, guillemets, md
 
 
 def _attribution(row: pd.Series) -> str:
     actor = _text(row["acteur"])
-    actor = ACTEURS.get(actor, actor.replace("_", " "))
+    actor = label("acteurs", actor)
     source = _text(row["source"])
-    return f"{actor} ({source})" if source else actor
+    return md(f"{actor} ({source})" if source else actor)
 
 
 def statements_list(statements: pd.DataFrame, limit: int | None = None, *,
@@ -67,7 +65,16 @@ def findings_list(findings: Iterable[Finding]) -> str:
     for finding in findings:
         values = [f"{label} : {value}" for label, value in
                   (("publié", finding.publie), ("recalculé", finding.calcule)) if value is not None]
-        where = f"{finding.source}, {finding.section}" if finding.section else finding.source
-        lines.append(f"- **{finding.categorie}** : {finding.message}"
+        where = md(f"{finding.source}, {finding.section}" if finding.section else finding.source)
+        lines.append(f"- **{md(finding.categorie)}** : {md(finding.message)}"
                      + (f" ({' ; '.join(values)})" if values else "") + f" — source : {where}")
     return "\n".join(lines) if lines else "Aucune incohérence n'a été relevée dans les chiffres publiés."
+
+
+def not_covered_box(uncovered: pd.DataFrame) -> str:
+    """A short quoted box: what this report does not cover, and which raw file would feed it."""
+    if uncovered is None or uncovered.empty:
+        return ""
+    items = " ; ".join(f"{md(row['sujet'])} ({md(row['fichier'])})" for _, row in uncovered.iterrows())
+    return (f"> **Ce que ce rapport ne couvre pas.** Aucune table ne renseigne, pour ce territoire : {items}. "
+            "Les sections correspondantes sont omises ; ajouter le fichier indiqué les fait apparaître.")

@@ -7,15 +7,15 @@ import pandas as pd
 from ..clean import ParseError, is_approximate
 from ..clean import cell_text as _text
 from ..formatting import (
-    guillemets,
     liste_fr,
     nombre,
     pluriel,
     pourcent,
 )
 from ..indicators import MEAN_LEVEL_CAVEAT
+from ..indicators._common import Indicator, unpack
 from ..stats import compatible_counts, decimals_of
-from ._base import INDENT, _absent, _de, _none, _verb
+from ._base import guillemets, md, INDENT, _absent, _de, _none, _verb
 
 
 def _units(audience: str) -> tuple[str, str]:
@@ -31,7 +31,7 @@ def response_paragraph(rates: pd.DataFrame, *, expected_file: str | None = None)
         return absent
     clauses, notes = [], []
     for i, row in enumerate(rates.itertuples()):
-        singular, plural = _units(row.enquete)
+        singular, plural = (md(unit) for unit in _units(row.enquete))
         rate = pourcent(row.taux, 0 if row.taux in (0, 100) else 1)
         verb = f" {_verb(row.repondants, 'a répondu', 'ont répondu')}" if i == 0 else ""
         clauses.append(f"{pluriel(row.repondants, singular, plural)} sur {nombre(row.envoyes)}{verb} ({rate})")
@@ -83,14 +83,16 @@ def survey_paragraph(items: pd.DataFrame, unit_singular: str, unit_plural: str, 
     lines = [f"- {survey_item_sentence(row, unit_singular, unit_plural)}" for _, row in items[axes == ""].iterrows()]
     # Items without an axis come first so that none is read as part of the axis above it.
     for axis in dict.fromkeys(axes[axes != ""]):
-        lines.append(f"- **{axis}**")
+        lines.append(f"- **{md(axis)}**")
         lines += [f"{INDENT}- {survey_item_sentence(row, unit_singular, unit_plural)}"
                   for _, row in items[axes == axis].iterrows()]
     return "\n".join(lines)
 
 
-def cooperation_paragraph(means: pd.DataFrame, levels: pd.DataFrame, *, expected_file: str | None = None) -> str:
+def cooperation_paragraph(means: pd.DataFrame, levels: Indicator | pd.DataFrame | None, *,
+                          expected_file: str | None = None) -> str:
     """Cooperation levels by partner (``indicators.cooperation_means`` and ``cooperation_levels``)."""
+    _, levels = unpack(levels)
     if (absent := _absent(means, "les degrés de coopération", expected_file)) is not None:
         return absent
     ranked = means.sort_values("niveau_moyen", ascending=False, kind="stable")
@@ -105,8 +107,7 @@ def cooperation_paragraph(means: pd.DataFrame, levels: pd.DataFrame, *, expected
     text += (" Part des niveaux 4 et 5 (connexion dynamique et cohésion dynamique) : " + liste_fr(
         f"{pourcent(row['part_niveaux_4_5'])} pour {guillemets(row['partenaire'])}" for _, row in by_share.iterrows())
         + f". {MEAN_LEVEL_CAVEAT}")
-    printed_n = (levels.attrs.get("n_publie") or []) if levels is not None else []
-    plausible = (levels.attrs.get("n_plausibles") or []) if levels is not None else []
+    printed_n, plausible = levels.get("n_publie") or [], levels.get("n_plausibles") or []
     if printed_n and not set(printed_n) <= set(plausible):
         stated = liste_fr(nombre(n) for n in printed_n)
         text += f" Le rapport indique {stated} {_verb(max(printed_n), 'répondant', 'répondants')} ; "

@@ -8,26 +8,28 @@ from ..clean import cell_text as _text
 from ..clean import is_approximate
 from ..formatting import (
     euros,
-    guillemets,
     liste_fr,
     nombre,
     pluriel,
     pourcent,
     variation,
 )
-from ._base import _absent, _cap, _none, _pct, _pillar, _sum_note, _verb, _year
+from ..indicators._common import Indicator, unpack
+from ._base import guillemets, md, _absent, _cap, _none, _pct, _pillar, _sum_note, _verb, _year
 
 
-def pillar_paragraph(pillars: pd.DataFrame, year: int | str, *, expected_file: str | None = None) -> str:
+def pillar_paragraph(pillars: Indicator | pd.DataFrame, year: int | str, *,
+                     expected_file: str | None = None) -> str:
     """Programmation by pillar (``indicators.pillar_amounts``)."""
+    pillars, result = unpack(pillars)
     if (absent := _absent(pillars, "la répartition par pilier", expected_file)) is not None:
         return absent
-    method = _text(pillars.attrs.get("methode"))
+    method = _text(result.get("methode"))
     has_amounts = pillars["montant"].notna().all()
     ranked = pillars.sort_values("montant" if has_amounts else "part", ascending=False, kind="stable")
     lead, others = ranked.iloc[0], ranked.iloc[1:]
     if has_amounts:
-        printed = pillars.attrs.get("total_publie")
+        printed = result.get("total_publie")
         computed = float(pillars["montant"].sum())
         if _none(printed):
             opening = f"En {year}, les {len(pillars)} piliers totalisent {euros(computed)}."
@@ -48,8 +50,10 @@ def pillar_paragraph(pillars: pd.DataFrame, year: int | str, *, expected_file: s
     return text + (f" Méthode : {method}." if method else "")
 
 
-def credit_types_paragraph(credits: pd.DataFrame, year: int | str, *, expected_file: str | None = None) -> str:
+def credit_types_paragraph(credits: Indicator | pd.DataFrame, year: int | str, *,
+                           expected_file: str | None = None) -> str:
     """Specific credits against ordinary credits (``indicators.credit_types``)."""
+    credits, _ = unpack(credits)
     if (absent := _absent(credits, "la répartition entre crédits spécifiques et droit commun",
                           expected_file)) is not None:
         return absent
@@ -69,9 +73,10 @@ def credit_types_paragraph(credits: pd.DataFrame, year: int | str, *, expected_f
     return text
 
 
-def financer_paragraph(mix: pd.DataFrame, year: int | str, *, top: int = 3,
+def financer_paragraph(mix: Indicator | pd.DataFrame, year: int | str, *, top: int = 3,
                        expected_file: str | None = None) -> str:
     """Main financers (``indicators.financer_mix``), printed labels grouped under the shared vocabulary."""
+    mix, result = unpack(mix)
     if (absent := _absent(mix, "la répartition par financeur", expected_file)) is not None:
         return absent
     has_amounts = mix["montant"].notna().all()
@@ -85,15 +90,15 @@ def financer_paragraph(mix: pd.DataFrame, year: int | str, *, top: int = 3,
     scope = " (crédits spécifiques)" if specific_only else ""
 
     def shown(label: str, amount: float) -> str:
-        return (f"{euros(amount)} ({pourcent(100 * amount / total)}) pour {label}" if has_amounts
-                else f"{_pct(amount)} pour {label}")
+        return (f"{euros(amount)} ({pourcent(100 * amount / total)}) pour {md(label)}" if has_amounts
+                else f"{_pct(amount)} pour {md(label)}")
 
     if has_amounts:
         text = f"En {year}, les financements répartis par financeur{scope} totalisent {euros(total)}."
     else:
         text = f"En {year}, seules les parts des financeurs{scope} sont publiées, sans les montants."
     if len(grouped) == 1:
-        return text + f" Un seul financeur y figure : {grouped.index[0]}."
+        return text + f" Un seul financeur y figure : {md(grouped.index[0])}."
     main, rest = grouped.iloc[:top], grouped.iloc[top:]
     text += f" Principaux financeurs : {liste_fr(shown(label, v) for label, v in main.items())}."
     if not rest.empty:
@@ -101,7 +106,7 @@ def financer_paragraph(mix: pd.DataFrame, year: int | str, *, top: int = 3,
         text += (f" {_verb(len(rest), 'Le financeur restant', f'Les {nombre(len(rest))} autres financeurs')} "
                  f"{_verb(len(rest), 'représente', 'totalisent')} {rest_total}.")
     if not has_amounts:
-        text += _sum_note(mix.attrs.get("somme_parts_publiees"), "Les parts imprimées")
+        text += _sum_note(result.get("somme_parts_publiees"), "Les parts imprimées")
     return text
 
 
@@ -124,9 +129,10 @@ def selection_paragraph(selection: pd.DataFrame, *, expected_file: str | None = 
     return year + text if year else _cap(text)
 
 
-def associative_paragraph(associative: pd.DataFrame, *, expected_file: str | None = None) -> str:
+def associative_paragraph(associative: Indicator | pd.DataFrame, *, expected_file: str | None = None) -> str:
     """Projects carried by associations (``indicators.associative_projects``)."""
-    total, supported, share = (associative.attrs.get(k) for k in ("total", "soutenus", "part_des_soutenus"))
+    associative, result = unpack(associative)
+    total, supported, share = (result.get(k) for k in ("total", "soutenus", "part_des_soutenus"))
     if _none(total) and associative.empty:
         return _absent(None, "les projets portés par des associations", expected_file)
     sentences = []
@@ -145,14 +151,15 @@ def associative_paragraph(associative: pd.DataFrame, *, expected_file: str | Non
     return " ".join(sentences)
 
 
-def fund_paragraph(fund: pd.DataFrame, label: str = "Fonds de Cohésion Sociale", *,
+def fund_paragraph(fund: Indicator | pd.DataFrame, label: str = "Fonds de Cohésion Sociale", *,
                    expected_file: str | None = None) -> str:
     """Projects of a dedicated fund, by axis (``indicators.fund_projects``)."""
+    fund, result = unpack(fund)
     if (absent := _absent(fund, f"le dispositif {guillemets(label)}", expected_file)) is not None:
         return absent
-    count = fund.attrs.get("projets", int(fund["projets"].sum()))
-    total = fund.attrs.get("total", float(fund["montant"].sum()))
-    year = _text(fund.attrs.get("annee"))
+    count = result.get("projets", int(fund["projets"].sum()))
+    total = result.get("total", float(fund["montant"].sum()))
+    year = _text(result.get("annee"))
     text = (f"{'En ' + year + ', ' if year else ''}{pluriel(count, 'projet')} "
             f"{_verb(count, 'est financé', 'sont financés')} au titre du dispositif {guillemets(label)}")
     text = _cap(text) + (f", pour un total de {euros(total)}." if total else ".")
@@ -206,13 +213,13 @@ def contract_record_paragraph(record: pd.DataFrame, *, expected_file: str | None
     for period, rows in record.groupby("annee", sort=False):
         counts, amounts = [], []
         for _, row in rows.iterrows():
-            precision = _text(row["precision"])
+            precision = md(_text(row["precision"]))
             if row["unite"] == "€":
-                amounts.append(f"{euros(row['valeur'])} ({row['libelle']}" + (f", {precision})" if precision else ")"))
+                amounts.append(f"{euros(row['valeur'])} ({md(row['libelle'])}" + (f", {precision})" if precision else ")"))
             else:
-                singular, plural = RECORD_NOUNS.get(row["mesure"], (row["libelle"], row["libelle"]))
+                singular, plural = RECORD_NOUNS.get(row["mesure"], (md(row["libelle"]),) * 2)
                 counts.append(pluriel(row["valeur"], singular, plural) + (f" {precision}" if precision else ""))
-        opening = f"Sur la période {period}, le bilan imprimé"
+        opening = f"Sur la période {md(period)}, le bilan imprimé"
         text = f"{opening} compte {liste_fr(counts)}." if counts else ""
         if amounts:
             text += (" Il" if counts else opening) + f" donne aussi les montants suivants : {liste_fr(amounts)}."

@@ -11,7 +11,7 @@ from ..formatting import (
     pluriel,
     variation,
 )
-from ._base import _absent, _pct, _sum_note, _year
+from ._base import md, _absent, _pct, _sum_note, _year
 
 
 def _change(start: float, end: float) -> str:
@@ -38,7 +38,7 @@ def health_paragraph(actions: pd.DataFrame, publics: pd.DataFrame | None = None,
         elif len(known) == 1:
             sentences.append(f"{noun} est de {render(known.iloc[0][column])} en {_year(known.iloc[0]['annee'])}.")
     if publics is not None and not publics.empty:
-        shares = liste_fr(f"{row['public']} ({_pct(row['part'])})" for _, row in publics.iterrows())
+        shares = liste_fr(f"{md(row['public'])} ({_pct(row['part'])})" for _, row in publics.iterrows())
         # Only some publics are printed: their shares need not add up to 100 %.
         sentences.append(f"Parts des actions par public : {shares}."
                          + _sum_note(publics["part"].sum(), "Ces parts", complete=False))

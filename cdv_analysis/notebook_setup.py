@@ -1,0 +1,17 @@
+"""The one setup of every section notebook: ``from cdv_analysis.notebook_setup import *``.
+
+Each section notebook's ``setup`` cell is :data:`cdv_analysis.notebook.SETUP_CELL`
+exactly, so that a notebook runs alone in JupyterLab and the assembled report
+runs the same code; ``report.assemble`` refuses a section whose setup cell
+differs. An import a section needs goes here, not into its setup cell.
+"""
+
+import pandas as pd
+
+import cdv_analysis as cdv
+from cdv_analysis import charts, checks, indicators as ind, narrative
+from cdv_analysis.notebook import open_report, show_chart, show_markdown, show_table
+from cdv_analysis.textes import render, safe
+
+__all__ = ["pd", "cdv", "charts", "checks", "ind", "narrative", "open_report", "show_chart", "show_markdown",
+           "show_table", "render", "safe"]

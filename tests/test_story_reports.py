@@ -1,0 +1,72 @@
+"""What a reader finds in the embedded reports: the headline figures, few empty notices, data links."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cdv_analysis.report import build_all
+
+REPORTS = {("cabbalr", 2019), ("cabbalr", 2021), ("cabbalr", 2022), ("call", 2022)}
+
+
+def _text(page: str) -> str:
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    return " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split())
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory, raw_dir):
+    out = tmp_path_factory.mktemp("rapports")
+    processed = tmp_path_factory.mktemp("tables")
+    summary = build_all(raw_dir, out, processed, territories=["call", "cabbalr"], years=[2019, 2021, 2022],
+                        jobs=2, progress=False)
+    assert summary.ok, summary.text()
+    return {(t, y): (out / t / str(y) / "rapport.html").read_text("utf-8") for t, y in REPORTS}, processed
+
+
+@pytest.mark.parametrize("report", sorted(REPORTS))
+def test_at_most_two_empty_notices(pages, report):
+    assert _text(pages[0][report]).count("Aucune donnée") <= 2
+
+
+@pytest.mark.parametrize("report, figures", [
+    (("cabbalr", 2021), ["92 921 €", "169 541 €", "Fonds de Cohésion Sociale"]),
+    (("cabbalr", 2019), ["191 974 €", "1 712 989 €", "1 230 586 €", "réussite éducative"]),
+    (("call", 2022), ["241 934", "150 000"]),
+])
+def test_headline_figures_reach_the_reader(pages, report, figures):
+    text = _text(pages[0][report])
+    for figure in figures:
+        assert figure in text, figure
+    assert "Aucune donnée sur les projets du Fonds de Cohésion Sociale" not in text
+
+
+@pytest.mark.parametrize("report", sorted(REPORTS))
+def test_every_data_link_names_a_saved_table(pages, report):
+    page, processed = pages[0][report], pages[1]
+    links = re.findall(r'href="donnees/([^"]+)\.csv"', page)
+    assert len(links) >= 5
+    for name in links:
+        assert (processed / report[0] / str(report[1]) / f"{name}.csv").is_file(), name
+
+
+def test_csv_of_associative_projects_carries_its_paragraph_figures(pages):
+    table = pd.read_csv(pages[1] / "cabbalr" / "2022" / "projets_associatifs.csv")
+    values = table.dropna(subset=["chiffre_cle"]).set_index("chiffre_cle")["valeur"].astype(float)
+    assert values["total"] == 75 and values["soutenus"] == 132
+
+
+def test_the_synthesis_says_what_the_report_does_not_cover(pages):
+    text = _text(pages[0][("call", 2022)])
+    assert "Ce que ce rapport ne couvre pas" in text and "data/raw/call/projets.csv" in text
+
+
+def test_a_section_without_data_disappears_with_its_heading(pages):
+    cabbalr, call = pages[0][("cabbalr", 2021)], pages[0][("call", 2022)]
+    for section in ("sante", "participation-des-habitants"):
+        assert f'id="{section}"' not in cabbalr and f'id="{section}"' in call
