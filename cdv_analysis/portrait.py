@@ -1,0 +1,135 @@
+"""Portraits of contracts known only from open data, and the French of their names.
+
+A territory whose every table was written by an importer (INSEE QPV
+indicators, ANCT subsidies) has no evaluation to report: it gets a
+« Portrait du contrat de ville », titled from its ``territoire.yml`` with the
+right French article before the name (« du contrat de ville de Lens »,
+« de la communauté d'agglomération … », « du Havre »).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+__all__ = ["OPEN_DATA_ORIGIN", "is_open_data_only", "proper_case", "with_preposition", "portrait_title",
+           "evaluation_title"]
+
+OPEN_DATA_ORIGIN = "donnees-ouvertes"
+_MANIFEST = ".imports.json"  # importers.MANIFEST (not imported: importers pulls in the whole loader)
+_TERRITORY_FILE = "territoire.yml"
+
+# Small words kept in lower case inside a place name (« Saint-Laurent-du-Var », « Villeneuve-lès-Avignon »).
+_PARTICLES = {"de", "du", "des", "d", "la", "le", "les", "l", "sur", "sous", "en", "et", "lès", "lez", "aux", "au"}
+_VOWELS = "aeiouyhâàäéèêëîïôöûùüœ"
+# Common nouns that open a territory name: (gender, lower-cased in running text).
+_NOUNS = {"contrat": ("m", True), "communauté": ("f", True), "métropole": ("f", False),
+          "agglomération": ("f", False), "ville": ("f", False), "commune": ("f", True),
+          "territoire": ("m", False), "pays": ("m", False), "établissement": ("m", True),
+          "syndicat": ("m", False), "eurométropole": ("f", False)}
+
+
+def proper_case(name: str) -> str:
+    """A place name printed in capitals as French writes it: « SAINT-DENIS » → « Saint-Denis ».
+
+    « LE HAVRE » → « Le Havre », « VILLENEUVE-D'ASCQ » → « Villeneuve-d'Ascq »,
+    « VILLENEUVE-LÈS-AVIGNON » → « Villeneuve-lès-Avignon ». A name already
+    in mixed case is kept as written.
+    """
+    name = " ".join(str(name).split())
+    if not (name.isupper() or name.islower()):
+        return name
+    parts = re.split(r"([ \-'’])", name.lower())
+    out, first = [], True
+    for index, part in enumerate(parts):
+        if not part or part in " -'’":
+            out.append(part)
+            continue
+        after_apostrophe = index > 0 and parts[index - 1] in "'’"
+        followed_by_apostrophe = index + 1 < len(parts) and parts[index + 1] in "'’"
+        particle = part in _PARTICLES and not first and not after_apostrophe
+        if particle and not (followed_by_apostrophe and index > 0 and parts[index - 1] == " "):
+            out.append(part)
+        else:
+            out.append(part[:1].upper() + part[1:])
+        first = False
+    return "".join(out)
+
+
+def with_preposition(name: str, preposition: str = "de") -> str:
+    """``name`` after « de », « à » or « pour », with its article: « du contrat de ville de Lens ».
+
+    A name opening with a common noun takes its article (« de la communauté
+    d'agglomération … », « de l'Agglomération … »); a place name takes none
+    (« de Montpellier »), except its own (« du Havre », « des Mureaux »).
+    """
+    name = " ".join(str(name).split())
+    words = name.split(" ", 1)
+    head, rest = words[0], (words[1] if len(words) > 1 else "")
+    lowered = head.lower()
+    contracted = {("de", "le"): "du", ("de", "les"): "des", ("à", "le"): "au", ("à", "les"): "aux"}
+    if lowered in ("le", "les") and rest:
+        article = contracted.get((preposition, lowered))
+        return f"{article} {rest}" if article else f"{preposition} {head} {rest}"
+    if lowered == "la" and rest:  # a town's own article is part of its name: « de La Rochelle »
+        return f"{preposition} {head} {rest}"
+    noun = re.split(r"[\s'’-]", lowered, maxsplit=1)[0]
+    if noun in _NOUNS:
+        gender, lower = _NOUNS[noun]
+        shown = name[:1].lower() + name[1:] if lower else name
+        if shown[:1].lower() in _VOWELS:
+            article = "l'"
+        else:
+            article = "le " if gender == "m" else "la "
+        phrase = f"{article}{shown}"
+        if article == "le ":
+            return {"de": f"du {shown}", "à": f"au {shown}"}.get(preposition, f"{preposition} {phrase}")
+        return f"{preposition} {phrase}"
+    if preposition == "de" and name[:1].lower() in _VOWELS:
+        return f"d'{name}"
+    return f"{preposition} {name}"
+
+
+def _is_contract_name(name: str) -> bool:
+    return name.lower().startswith("contrat de ville")
+
+
+def portrait_title(name: str) -> str:
+    """« Portrait du contrat de ville de Montpellier » (or of the contract's own label)."""
+    name = " ".join(str(name).split())
+    if _is_contract_name(name):
+        return f"Portrait {with_preposition(name)}"
+    return f"Portrait du contrat de ville {with_preposition(name)}"
+
+
+def evaluation_title(name: str, acronym: str) -> str:
+    """« Contrat de Ville — Communauté d'agglomération … (CALL) »; the acronym only when it adds something."""
+    name = " ".join(str(name).split())
+    shown = name if _is_contract_name(name) else f"Contrat de Ville — {name}"
+    return shown if not acronym or acronym.lower() in name.lower() else f"{shown} ({acronym})"
+
+
+def is_open_data_only(folder: Path | str, meta: dict | None = None) -> bool:
+    """True for a territory known only from open data.
+
+    Either its ``territoire.yml`` says ``origine: donnees-ouvertes``, or every
+    data file of its folder was written by an importer (listed in ``.imports.json``).
+    """
+    folder = Path(folder)
+    if meta is None:
+        import yaml
+
+        try:
+            meta = yaml.safe_load((folder / _TERRITORY_FILE).read_text("utf-8")) or {}
+        except (OSError, ValueError, yaml.YAMLError):
+            meta = {}
+    if isinstance(meta, dict) and str(meta.get("origine", "")).strip() == OPEN_DATA_ORIGIN:
+        return True
+    try:
+        imported = set(json.loads((folder / _MANIFEST).read_text("utf-8")))
+    except (OSError, ValueError, TypeError):
+        return False
+    tables = [p.name for p in folder.iterdir()
+              if p.is_file() and p.suffix.lower() in {".csv", ".xlsx", ".tsv"} and not p.name.startswith(".")]
+    return bool(tables) and set(tables) <= imported
