@@ -300,7 +300,7 @@ def _insee_selection(frame: pd.DataFrame, shown: str, data_dir: Path, territory:
                     "type": "etat"} for row in frame[mask].sort_values("code_qp").itertuples()]
             named = [spelled.get(name_key(c), c) for c in communes]
             meta = {"id": territory, "nom": _readable_name(named), "sigle": territory.upper(),
-                    "communes": [spelled.get(name_key(c), c) for c in communes], "qpv": qpv, "sources": []}
+                    "communes": named, "qpv": qpv, "sources": []}
             selection.append((_Target(folder, meta, new=True), mask))
         return selection, problems, messages
     meta, found = _metadata(folder)
@@ -347,11 +347,14 @@ def qpv_geography(code: str) -> str:
     return _QPV_GEOGRAPHY.get(str(code).strip().upper()[:2], "")
 
 
-def _readable_name(communes: list[str]) -> str:
-    """« Montpellier », « Lens et Liévin »: the territory's communes as French writes them."""
+def _readable_name(communes: list[str], shown: int = 3) -> str:
+    """« Montpellier », « Lens et Liévin », « Saint-Denis, Le Havre, Montpellier et 3 autres communes »."""
     from .portrait import proper_case
 
-    return liste_fr([proper_case(c) for c in communes])
+    names = [proper_case(c) for c in communes]
+    if len(names) > shown + 1:
+        names = names[:shown] + [f"{len(names) - shown} autres communes"]
+    return liste_fr(names)
 
 
 def import_insee_qpv(path: Path | str, data_dir: Path | str, territory: str | None = None,

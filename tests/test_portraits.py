@@ -94,7 +94,8 @@ def region(tmp_path) -> Path:
 
 def test_insee_import_names_the_territory_and_keeps_each_year(region):
     meta = yaml.safe_load((region / "region" / "territoire.yml").read_text("utf-8"))
-    assert meta["nom"] == "Saint-Denis, Le Havre, Villeneuve-d'Ascq, Montpellier, Avignon et Les Mureaux"
+    assert meta["nom"] == "Saint-Denis, Le Havre, Villeneuve-d'Ascq et 3 autres communes"
+    assert meta["communes"] == list(REGION_COMMUNES)  # the list itself is kept as printed
     territory = cdv.load_territory("region", region)
     values = insee_values(territory)
     years = values.groupby("code")["annee"].first()

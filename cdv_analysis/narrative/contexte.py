@@ -208,7 +208,11 @@ def theme_summary_paragraph(summary: pd.DataFrame) -> str:
 
 
 def _cell(value: object, unit: str) -> str:
-    return "secret" if _none(value) else _value(float(value), unit)
+    """A table cell: the unit is in the column header."""
+    if _none(value):
+        return "secret"
+    value = float(value)
+    return _pct(value) if unit == "%" else nombre(value, 0 if value.is_integer() else 1)
 
 
 def qpv_table_html(table: pd.DataFrame, caption: str) -> str:
