@@ -347,6 +347,29 @@ def qpv_geography(code: str) -> str:
     return _QPV_GEOGRAPHY.get(str(code).strip().upper()[:2], "")
 
 
+def is_qpv_code(code: object) -> bool:
+    """« QP062001 » (2015) or « QN06201M » (2024): a priority neighbourhood, not a reference perimeter."""
+    return bool(re.match(r"Q[PN]\d", str(code).strip().upper()))
+
+
+def _perimeter(row: dict) -> str:
+    """« QP062001 – Cité 12-14 (Lens) » for a QPV; « France métropolitaine » or « Lens (62498) » for a reference.
+
+    A numeric code (commune, EPCI) tells homonyms apart; a word code (« FRANCE ») adds nothing to the name.
+    """
+    code = row["code_qp"].strip().upper()
+    if is_qpv_code(code):
+        return f"{code} – {row['nom_qp']} ({row['nom_commune']})"
+    return f"{row['nom_qp']} ({code})" if code.isdigit() else row["nom_qp"]
+
+
+def _with_references(frame: pd.DataFrame, mask: pd.Series, reference: pd.Series) -> pd.Series:
+    """A target's QPV rows plus the reference rows that concern it: national ones, and those of its communes."""
+    mask = mask.reindex(frame.index, fill_value=False)
+    communes = [c for cell in frame.loc[mask, "nom_commune"] for c in _communes_of(cell)]
+    return mask | (reference & ((frame["nom_commune"] == "") | _commune_mask(frame, communes)))
+
+
 def _readable_name(communes: list[str], shown: int = 3) -> str:
     """« Montpellier », « Lens et Liévin », « Saint-Denis, Le Havre, Montpellier et 3 autres communes »."""
     from .portrait import proper_case
@@ -394,7 +417,9 @@ def import_insee_qpv(path: Path | str, data_dir: Path | str, territory: str | No
                                         "(secret statistique)", ligne=int(line), colonne=column, valeur=value))
     if not columns:
         problems.append(Problem(shown, "au moins une colonne d'indicateur (" + ", ".join(vocab.labels) + ")", ligne=1))
-    selection, found, messages = _insee_selection(frame, shown, data_dir, territory, communes)
+    # Rows that are not a QPV (« FRANCE », a commune or EPCI code) are reference values.
+    reference = ~frame["code_qp"].map(is_qpv_code)
+    selection, found, messages = _insee_selection(frame[~reference], shown, data_dir, territory, communes)
     problems += found
     for target, mask in selection:
         if not mask.any():
@@ -402,6 +427,7 @@ def import_insee_qpv(path: Path | str, data_dir: Path | str, territory: str | No
                                     + (" (communes : " + ", ".join(communes) + ")" if communes else "")))
     if any(p.is_error for p in problems):
         raise ImportFailed([p for p in problems if p.is_error])
+    selection = [(target, _with_references(frame, mask, reference)) for target, mask in selection]
 
     def year_of(row: dict, column_year: int | None) -> int:
         return column_year or (int(row[year_column]) if year_column else int(vintage))
@@ -430,7 +456,7 @@ def import_insee_qpv(path: Path | str, data_dir: Path | str, territory: str | No
                     report.skipped["secret"] += 1
                     continue
                 rows.append({
-                    "perimetre": f"{row['code_qp'].upper()} – {row['nom_qp']} ({row['nom_commune']})",
+                    "perimetre": _perimeter(row),
                     "theme": vocab.attributes[code]["theme"], "indicateur": vocab.labels[code],
                     "valeur": _decimal(row[column]), "unite": vocab.attributes[code]["unite"],
                     "annee": year_of(row, column_year), "source": source,

@@ -12,13 +12,16 @@ import yaml
 import cdv_analysis as cdv
 from cdv_analysis.charts.donnees_ouvertes import MAX_ALT, MAX_HEIGHT, qpv_distributions, qpv_ranking_bars
 from cdv_analysis.importers import import_anct_subsidies, import_insee_qpv
-from cdv_analysis.indicators.contexte import insee_values, insee_vintages, qpv_table
+from cdv_analysis.indicators.contexte import insee_values, insee_vintages, qpv_table, theme_summary
 from cdv_analysis.portrait import is_open_data_only, portrait_title, proper_case, with_preposition
 from cdv_analysis.report import build_all
 from test_importers import INSEE_COLUMNS, _write_csv, anct_file, insee_file
 
 REGION_COMMUNES = ("SAINT-DENIS", "LE HAVRE", "VILLENEUVE-D'ASCQ", "MONTPELLIER", "AVIGNON", "LES MUREAUX")
 # A mixed file as INSEE publishes them: some columns carry their own vintage.
+# Reference perimeters the file may carry: national, and one of the communes (another one's is left out).
+REFERENCE_ROWS = [("FRANCE", "France métropolitaine", "", 14.5), ("34172", "Montpellier", "MONTPELLIER", 19),
+                  ("31555", "Toulouse", "TOULOUSE", 17)]
 MIXED = {"pop_mun": "pop_mun_2018", "tp60": "tp60_2019", "tx_tot_empl": "tx_tot_empl_2019"}
 
 
@@ -33,6 +36,9 @@ def insee_region_file(folder: Path, count: int = 105, name: str = "qpv_region_20
                   "pop_mun": 1000 + 37 * i, "tp60": 20 + (7 * i) % 45 + 0.5, "tx_tot_empl": 30 + (11 * i) % 35,
                   "ind_jeune": round(0.8 + (i % 9) / 10, 2), "tx_tot_eprec": 15 + i % 20, "decuc_q2": 9000 + 50 * i}
         rows.append([values.get(c, (i % 13) + 1) for c in INSEE_COLUMNS])
+    for code, label, commune, poverty in REFERENCE_ROWS:
+        values = {"code_qp": code, "nom_qp": label, "nom_commune": commune, "tp60": poverty}
+        rows.append([values.get(c, "") for c in INSEE_COLUMNS])
     return _write_csv(folder / f"{name}.csv", header, rows)
 
 
@@ -105,6 +111,11 @@ def test_insee_import_names_the_territory_and_keeps_each_year(region):
     source = territory.sources["insee-qpv-2018-2020"]
     assert source["annees"] == [2018, 2019, 2020] and "géographie QPV 2015" in source["titre"]
     assert is_open_data_only(region / "region")
+    references = values[values["niveau"] == "référence"]
+    assert references.set_index("qpv")["valeur"].to_dict() == {"France métropolitaine": 14.5, "Montpellier (34172)": 19}
+    summary = theme_summary(values, "revenus").set_index("indicateur")
+    poverty = summary.loc["taux de pauvreté au seuil de 60 %"]
+    assert poverty["qpv"] == 105 and poverty["references"] == {"France métropolitaine": 14.5, "Montpellier (34172)": 19}
 
 
 def test_year_column_gives_each_row_its_vintage(tmp_path):
@@ -168,6 +179,8 @@ def test_portrait_of_an_open_data_territory(tmp_path, region):
     assert region_page.count("Aucune donnée") <= 1
     assert "millésimes différents (2018, 2019 et 2020)" in region_page and "Précaution" in region_page
     assert 'class="cdv-table-wrap"' in region_page
+    assert re.search(r"médiane 41,5 % \(105 quartiers\) ; référence : [^.]*France métropolitaine 14,5 %", region_page)
+    assert "Montpellier (34172) 19 %" in region_page
     table = region_page[region_page.index('cdv-table-qpv'):]
     assert table.index("Population municipale (2018") < table.index("Taux de pauvreté")
     assert "Quartier &lt;b&gt;104&lt;/b&gt;" in region_page and "<b>104" not in region_page  # escaped

@@ -63,6 +63,7 @@ def qpv_profiles(territory: Territory, columns: tuple[str, ...] = KEY_INSEE_COLU
     """One row per QPV with the key INSEE indicators (poverty, employment, youth, precarious jobs)."""
     table = territory.table("contexte")
     imported = table[table["source"].str.startswith("insee-qpv") & table["valeur"].notna()]
+    imported = imported[imported["perimetre"].str.match(r"Q[PN]\d")]  # reference rows are not QPV
     labels = _insee_labels()
     wanted = {labels[c]["libelle"]: c for c in columns if c in labels}
     imported = imported[imported["indicateur"].isin(wanted)]
@@ -86,7 +87,7 @@ POPULATION = "pop_mun"
 
 def insee_values(territory: Territory) -> pd.DataFrame:
     """The imported INSEE values in long form, with their vocabulary code, theme rank and QPV geography."""
-    from ..importers import qpv_geography
+    from ..importers import is_qpv_code, qpv_geography
 
     columns = ["code", "theme", "rang_theme", "indicateur", "unite", "qpv", "code_qp", "nom", "annee", "geographie",
                "valeur", "source", "niveau"]
@@ -105,10 +106,14 @@ def insee_values(territory: Territory) -> pd.DataFrame:
         "nom": imported["perimetre"].str.split(" – ", n=1).str[-1],
         "annee": imported["annee_fin"].astype("Int64"), "valeur": imported["valeur"].astype(float),
         "source": imported["source"]})
+    references = ~out["code_qp"].map(is_qpv_code)
+    out.loc[references, "code_qp"] = ""
+    out.loc[references, "nom"] = out.loc[references, "qpv"]
     out["geographie"] = out["code_qp"].map(qpv_geography)
-    # Some columns give the surrounding commune's value (a reference), not the neighbourhood's.
+    # Some columns give the surrounding commune's value, not the neighbourhood's; some rows a reference perimeter.
     out["niveau"] = out["code"].map(lambda c: "commune englobante" if (labels.get(c) or {}).get("perimetre")
                                     == "commune" else "quartier")
+    out.loc[references, "niveau"] = "référence"
     order = {code: rank for rank, code in enumerate(labels)}
     out = out.assign(_ordre=out["code"].map(order)).sort_values(["rang_theme", "_ordre", "annee", "code_qp"])
     return out.drop(columns="_ordre").reset_index(drop=True)[columns]
@@ -136,6 +141,7 @@ def qpv_table(values: pd.DataFrame) -> pd.DataFrame:
     (``tp60_2019``, ``tp60_2020``); ``attrs`` carries each column's label,
     unit, theme and year. Missing values are the statistical secret.
     """
+    values = values[values["niveau"] != "référence"] if values is not None and len(values) else values
     if values is None or values.empty:
         return pd.DataFrame(columns=["code_qp", "nom"])
     years_of = values.groupby("code")["annee"].nunique()
@@ -163,19 +169,25 @@ def theme_summary(values: pd.DataFrame, theme: str) -> pd.DataFrame:
 
     Populations are also summed (a count adds up across QPV; rates and medians do not).
     """
-    columns = ["indicateur", "niveau", "annee", "unite", "qpv", "minimum", "mediane", "maximum", "total"]
+    columns = ["indicateur", "niveau", "annee", "unite", "qpv", "minimum", "mediane", "maximum", "total", "references"]
     rows = values[values["theme"] == theme] if values is not None and len(values) else pd.DataFrame()
     if rows.empty:
         return pd.DataFrame(columns=columns)
     out = []
-    for (code, year), group in rows.groupby(["code", "annee"], sort=False):
+    is_reference = rows["niveau"] == "référence"
+    for (code, year), everything in rows.groupby(["code", "annee"], sort=False):
+        group = everything[everything["niveau"] != "référence"]
+        if group.empty:
+            continue
+        references = {r.qpv: r.valeur for r in everything[everything["niveau"] == "référence"].itertuples()}
         level = group["niveau"].iloc[0]
         counts = group["unite"].iloc[0] in ("habitants", "nombre") and level == "quartier"
         out.append({"indicateur": group["indicateur"].iloc[0], "niveau": level, "annee": int(year), "unite": group["unite"].iloc[0],
                     "qpv": len(group), "minimum": group["valeur"].min(), "mediane": group["valeur"].median(),
-                    "maximum": group["valeur"].max(), "total": group["valeur"].sum() if counts else float("nan")})
+                    "maximum": group["valeur"].max(), "total": group["valeur"].sum() if counts else float("nan"),
+                    "references": references})
     table = pd.DataFrame(out, columns=columns)
-    table.attrs.update(theme=theme, source=rows["source"].iloc[0])
+    table.attrs.update(theme=theme, source=rows["source"].iloc[0], references=sorted(set(rows.loc[is_reference, "qpv"])))
     return table
 
 

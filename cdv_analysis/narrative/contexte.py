@@ -204,6 +204,9 @@ def theme_summary_paragraph(summary: pd.DataFrame) -> str:
             lines.append(f"- {label}{where} ({row.annee}) : de {_value(row.minimum, row.unite)} à "
                          f"{_value(row.maximum, row.unite)}, médiane {_value(row.mediane, row.unite)} "
                          f"({pluriel(row.qpv, 'quartier')}){total}.")
+        if row.references:
+            lines[-1] = lines[-1][:-1] + " ; référence : " + ", ".join(
+                f"{escape_markdown(name)} {_value(value, row.unite)}" for name, value in row.references.items()) + "."
     return "\n".join(lines)
 
 
