@@ -15,7 +15,10 @@ from cdv_analysis.importers import import_anct_subsidies, import_insee_qpv
 from cdv_analysis.indicators.contexte import insee_values, insee_vintages, qpv_table, theme_summary
 from cdv_analysis.portrait import is_open_data_only, portrait_title, proper_case, with_preposition
 from cdv_analysis.report import build_all
-from test_importers import INSEE_COLUMNS, _write_csv, anct_file, insee_file
+from test_importers import ANCT, INSEE_COLUMNS, _write_csv, anct_file, insee_file
+
+HEALTH = ("6", "PRJ-6", "Ateliers <santé> mentale", "Maison de santé de Lens", "Association", "C0011",
+          "Contrat de ville de Lens-Liévin", "Santé", "Accès aux soins", "4 000,00", "Hauts-de-France")
 
 REGION_COMMUNES = ("SAINT-DENIS", "LE HAVRE", "VILLENEUVE-D'ASCQ", "MONTPELLIER", "AVIGNON", "LES MUREAUX")
 # A mixed file as INSEE publishes them: some columns carry their own vintage.
@@ -156,7 +159,7 @@ def _page(out: Path, tid: str, year: int) -> str:
 
 
 def test_portrait_of_an_open_data_territory(tmp_path, region):
-    import_anct_subsidies(anct_file(tmp_path / "in", name="subventions-2021"), region)
+    import_anct_subsidies(anct_file(tmp_path / "in", rows=[*ANCT, HEALTH], name="subventions-2021"), region)
     tid = "contrat-de-ville-de-lens-lievin"
     import_insee_qpv(insee_file(tmp_path / "in"), region, territory=tid, communes=["Lens", "Liévin"], vintage=2020)
     out = tmp_path / "reports"
@@ -172,7 +175,10 @@ def test_portrait_of_an_open_data_territory(tmp_path, region):
     text = re.sub(r"<[^>]+>", "", page)
     missing = [label for code, label in labels.items() if code != "tx_f_et" and label[1:] not in text]
     assert missing == []  # tx_f_et is secret in every QPV of the fixture
-    assert "Association Réussir" in page and "3 actions" in page
+    assert "Association Réussir" in page and "4 actions" in page
+    assert "1 action relève de la santé (thème ou sous-thème) pour 4 000 €, soit 19,5 % des montants" in page
+    assert "Ateliers &lt;santé&gt; mentale" in page  # escaped
+    assert all(f"montants engagés par {what} :" in page for what in ("thème", "pilier", "type de porteur"))
 
     region_page = _page(out, "region", 2020)
     assert "Portrait du contrat de ville de Saint-Denis" in region_page
