@@ -357,9 +357,11 @@ def _perimeter(row: dict) -> str:
 
     A numeric code (commune, EPCI) tells homonyms apart; a word code (« FRANCE ») adds nothing to the name.
     """
+    from .portrait import proper_case
+
     code = row["code_qp"].strip().upper()
     if is_qpv_code(code):
-        return f"{code} – {row['nom_qp']} ({row['nom_commune']})"
+        return f"{code} – {row['nom_qp']} ({', '.join(proper_case(c) for c in _communes_of(row['nom_commune']))})"
     return f"{row['nom_qp']} ({code})" if code.isdigit() else row["nom_qp"]
 
 

@@ -387,6 +387,6 @@ def test_report_built_from_open_data_only(tmp_path, empty):
     assert "Profils des quartiers prioritaires (INSEE)" in page and "43,9 %" in page
     assert "secret statistique" in page
     # A portrait: one box says which files would make it an evaluation, instead of empty sections.
-    assert f"{tid}/gouvernance.csv" in page and page.count("Aucune donnée") == 1
+    assert "<code>gouvernance.csv</code>" in page and f"{tid}/</code>" in page and page.count("Aucune donnée") == 1
     comparison = (out / "comparaison.html").read_text("utf-8")
     assert "C0011" in comparison and "C0012" in comparison

@@ -243,21 +243,27 @@ def qpv_table_html(table: pd.DataFrame, caption: str) -> str:
         cells = "".join(f'<td class="num">{escape_html(_cell(row[c], units[c]))}</td>' for c in columns)
         rows.append(f'<tr><th scope="row">{escape_html(row["nom"])}</th><td>{escape_html(row["code_qp"])}</td>'
                     f"{cells}</tr>")
-    return (f'<div class="cdv-table-wrap" role="region" tabindex="0" aria-label="{escape_html(caption)}">'
+    # The inline overflow keeps the page itself from scrolling sideways whatever the stylesheet says.
+    return (f'<div class="cdv-table-wrap" style="overflow-x:auto;max-width:100%" role="region" tabindex="0" '
+            f'aria-label="{escape_html(caption)}">'
             f'<table class="cdv-table cdv-table-qpv"><caption>{escape_html(caption)}</caption>'
             f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def portrait_intro(name: str, sources: list[str], missing_files: list[str]) -> str:
     """The one box of a portrait saying what it is, where it comes from and what it does not cover."""
+    from pathlib import PurePosixPath
+
     from ..portrait import with_preposition
 
     text = (f"Ce document est un **portrait {escape_markdown(with_preposition(name))}** construit uniquement à partir "
             f"de données ouvertes ({escape_markdown(liste_fr(sources))}) : ce n'est pas un rapport d'évaluation.")
     if missing_files:
-        files = ", ".join(f"`{f}`" for f in missing_files)
+        folder = PurePosixPath(missing_files[0]).parent
+        files = liste_fr([f"`{PurePosixPath(f).name}`" for f in missing_files])
         text += (" Aucune donnée d'évaluation (programmation par pilier, gouvernance, santé, participation des "
-                 f"habitants) n'est disponible pour ce territoire : elle serait lue dans {files}.")
+                 f"habitants) n'est disponible pour ce territoire : elle serait lue dans {files} "
+                 f"(dossier `{folder}/`).")
     return text
 
 
