@@ -29,6 +29,7 @@ from .harmonise import vocabulary
 from .iorw import header_key, read_table, shown_path as _shown, write_atomic
 from .load import TERRITORY_FILE, discover_territories, validate_territory
 from .metadata import read_territory_yaml
+from .portrait import OPEN_DATA_ORIGIN, proper_case
 from .problems import Problem
 from .schemas import TABLES
 
@@ -39,7 +40,6 @@ INSEE_KEYS = ("code_qp", "nom_qp", "nom_commune")
 ANCT_REQUIRED = ("intitule", "code_contrat", "theme", "montant")
 # What a territory made from national open data is: another module writes a
 # « portrait » for it rather than an evaluation report.
-OPEN_DATA_ORIGIN = "donnees-ouvertes"
 SHEET_OPTION = " (option --feuille)"
 SKIP_REASONS = {  # reason: (French explanation, what is counted)
     "secret": ("secret statistique, cellules vides", "valeur"),
@@ -300,9 +300,9 @@ def _insee_selection(frame: pd.DataFrame, shown: str, data_dir: Path, territory:
             spelled = {name_key(c): c for cell in frame.loc[mask, "nom_commune"] for c in _communes_of(cell)}
             qpv = [{"nom": row.nom_qp, "communes": _communes_of(row.nom_commune), "code": row.code_qp.upper(),
                     "type": "etat"} for row in frame[mask].sort_values("code_qp").itertuples()]
-            meta = {"id": territory, "nom": f"Territoire {territory.upper()}", "sigle": territory.upper(),
-                    "communes": [spelled.get(name_key(c), c) for c in communes], "qpv": qpv,
-                    "origine": OPEN_DATA_ORIGIN, "sources": []}
+            named = [spelled.get(name_key(c), c) for c in communes]
+            meta = {"id": territory, "nom": _readable_name(named), "sigle": territory.upper(),
+                    "communes": named, "qpv": qpv, "origine": OPEN_DATA_ORIGIN, "sources": []}
             selection.append((_Target(folder, meta, new=True), mask))
         return selection, problems, messages
     meta, found = _metadata(folder)
@@ -324,6 +324,62 @@ def _decimal(value: str) -> str:
     return value.replace(".", ",") if re.fullmatch(r"-?\d+\.\d+", value) else value
 
 
+_YEAR_COLUMNS = ("annee", "millesime")
+_QPV_GEOGRAPHY = {"QP": "2015", "QN": "2024"}  # QPV codes of the 2015 and of the 2024 geography
+
+
+def _indicator_columns(frame: pd.DataFrame, labels: dict) -> list[tuple[str, str, int | None]]:
+    """(file column, vocabulary code, year the column's name gives) of each indicator column.
+
+    A column is named as in the vocabulary (``tp60``), or with its vintage
+    (``tp60_2019``): INSEE's multi-year files put several vintages side by side.
+    """
+    found = []
+    for column in frame.columns:
+        match = re.fullmatch(r"(.+?)_((?:19|20)\d\d)", column)
+        if column in labels:
+            found.append((column, column, None))
+        elif match and match.group(1) in labels:
+            found.append((column, match.group(1), int(match.group(2))))
+    return found
+
+
+def qpv_geography(code: str) -> str:
+    """The QPV geography (« 2015 » or « 2024 ») a QPV code belongs to; empty when unknown."""
+    return _QPV_GEOGRAPHY.get(str(code).strip().upper()[:2], "")
+
+
+def is_qpv_code(code: object) -> bool:
+    """« QP062001 » (2015) or « QN06201M » (2024): a priority neighbourhood, not a reference perimeter."""
+    return bool(re.match(r"Q[PN]\d", str(code).strip().upper()))
+
+
+def _perimeter(row: dict) -> str:
+    """« QP062001 – Cité 12-14 (Lens) » for a QPV; « France métropolitaine » or « Lens (62498) » for a reference.
+
+    A numeric code (commune, EPCI) tells homonyms apart; a word code (« FRANCE ») adds nothing to the name.
+    """
+    code = row["code_qp"].strip().upper()
+    if is_qpv_code(code):
+        return f"{code} – {row['nom_qp']} ({', '.join(proper_case(c) for c in _communes_of(row['nom_commune']))})"
+    return f"{row['nom_qp']} ({code})" if code.isdigit() else row["nom_qp"]
+
+
+def _with_references(frame: pd.DataFrame, mask: pd.Series, reference: pd.Series) -> pd.Series:
+    """A target's QPV rows plus the reference rows that concern it: national ones, and those of its communes."""
+    mask = mask.reindex(frame.index, fill_value=False)
+    communes = [c for cell in frame.loc[mask, "nom_commune"] for c in _communes_of(cell)]
+    return mask | (reference & ((frame["nom_commune"] == "") | _commune_mask(frame, communes)))
+
+
+def _readable_name(communes: list[str], shown: int = 3) -> str:
+    """« Montpellier », « Lens et Liévin », « Saint-Denis, Le Havre, Montpellier et 3 autres communes »."""
+    names = [proper_case(c) for c in communes]
+    if len(names) > shown + 1:
+        names = names[:shown] + [f"{len(names) - shown} autres communes"]
+    return liste_fr(names)
+
+
 def import_insee_qpv(path: Path | str, data_dir: Path | str, territory: str | None = None,
                      communes: list[str] | None = None, vintage: int | str | None = None,
                      sheet: str | None = None) -> ImportReport:
@@ -333,13 +389,25 @@ def import_insee_qpv(path: Path | str, data_dir: Path | str, territory: str | No
     or those of ``communes``; with ``communes`` a missing territory folder is
     created. Without ``territory``, every territory declaring QPV codes found in
     the file is filled. Blank cells (statistical secrecy) are counted, not written.
+
+    Each value keeps the year the file gives it: a column suffix (``tp60_2019``),
+    else a year column (``annee`` or ``millesime``), else ``vintage``
+    (``--millesime``), else the year in the file name. A file mixing vintages
+    is recorded as such, never as a single year.
     """
     path, data_dir = Path(path), Path(data_dir)
-    vintage = _year(path, vintage, "--millesime")
     frame, problems = _read(path, INSEE_KEYS, sheet)
     shown, vocab = _shown(path), vocabulary("indicateurs_insee")
-    indicators = [column for column in vocab.labels if column in frame.columns]
-    for column in indicators:
+    columns = _indicator_columns(frame, vocab.labels)
+    year_column = next((c for c in _YEAR_COLUMNS if c in frame.columns), None)
+    if year_column:  # the file's own years win over --millesime
+        frame[year_column] = frame[year_column].str.strip()
+        problems += [Problem(shown, "une année sur quatre chiffres", ligne=int(line), colonne=year_column, valeur=value)
+                     for line, value in zip(frame["ligne"], frame[year_column])
+                     if not re.fullmatch(r"(19|20)\d\d", value)]
+    elif any(year is None for _, _, year in columns):
+        year_column, vintage = None, _year(path, vintage, "--millesime")
+    for column, _, _ in columns:
         frame[column] = frame[column].str.strip()
         for line, value in zip(frame["ligne"], frame[column]):
             try:
@@ -348,9 +416,11 @@ def import_insee_qpv(path: Path | str, data_dir: Path | str, territory: str | No
             except ParseError:
                 problems.append(Problem(shown, "un nombre (ex. « 43,9 » ou « 10136 ») ou une cellule vide "
                                         "(secret statistique)", ligne=int(line), colonne=column, valeur=value))
-    if not indicators:
+    if not columns:
         problems.append(Problem(shown, "au moins une colonne d'indicateur (" + ", ".join(vocab.labels) + ")", ligne=1))
-    selection, found, messages = _insee_selection(frame, shown, data_dir, territory, communes)
+    # Rows that are not a QPV (« FRANCE », a commune or EPCI code) are reference values.
+    reference = ~frame["code_qp"].map(is_qpv_code)
+    selection, found, messages = _insee_selection(frame[~reference], shown, data_dir, territory, communes)
     problems += found
     for target, mask in selection:
         if not mask.any():
@@ -358,31 +428,49 @@ def import_insee_qpv(path: Path | str, data_dir: Path | str, territory: str | No
                                     + (" (communes : " + ", ".join(communes) + ")" if communes else "")))
     if any(p.is_error for p in problems):
         raise ImportFailed([p for p in problems if p.is_error])
-    source = f"insee-qpv-{vintage}"
+    selection = [(target, _with_references(frame, mask, reference)) for target, mask in selection]
+
+    def year_of(row: dict, column_year: int | None) -> int:
+        return column_year or (int(row[year_column]) if year_column else int(vintage))
+
+    chosen = frame[pd.concat([m for _, m in selection], axis=1).any(axis=1)].to_dict("records")
+    years = sorted({year_of(row, y) for row in chosen for _, _, y in columns})
+    source = f"insee-qpv-{years[0]}" if len(years) == 1 else f"insee-qpv-{years[0]}-{years[-1]}"
     report = ImportReport(source, path.name, messages=messages)
-    ignored = [c for c in frame.columns if c not in vocab.labels and c not in {*INSEE_KEYS, "ligne", "fichier"}]
+    ignored = [c for c in frame.columns if c not in {c for c, _, _ in columns}
+               and c not in {*INSEE_KEYS, "ligne", "fichier", year_column}]
     if ignored:
         report.messages.append("Colonnes non importées (absentes de vocabulaires/indicateurs_insee.yml) : "
                                + ", ".join(ignored) + ".")
-    report.skipped["hors_selection"] = int((~pd.concat([m for _, m in selection], axis=1).any(axis=1)).sum())
+    if len(years) > 1:
+        report.messages.append(f"Millésimes mélangés dans le fichier : {liste_fr(years)} ; chaque valeur garde le sien.")
+    report.skipped["hors_selection"] = len(frame) - len(chosen)
+    order = {code: rank for rank, code in enumerate(vocab.labels)}
+    columns.sort(key=lambda entry: (order[entry[1]], entry[2] or 0))
+    geographies = set()
     for target, mask in selection:
         rows = []
         for row in frame[mask].sort_values(["code_qp", "ligne"]).to_dict("records"):
-            for column in indicators:
+            geographies.add(qpv_geography(row["code_qp"]))
+            for column, code, column_year in columns:
                 if not row[column]:
                     report.skipped["secret"] += 1
                     continue
                 rows.append({
-                    "perimetre": f"{row['code_qp'].upper()} – {row['nom_qp']} ({row['nom_commune']})",
-                    "theme": vocab.attributes[column]["theme"], "indicateur": vocab.labels[column],
-                    "valeur": _decimal(row[column]), "unite": vocab.attributes[column]["unite"], "annee": vintage,
-                    "source": source, "section": f"{path.name}, ligne {row['ligne']}, colonne {column}",
-                    "support": "tableau",
+                    "perimetre": _perimeter(row),
+                    "theme": vocab.attributes[code]["theme"], "indicateur": vocab.labels[code],
+                    "valeur": _decimal(row[column]), "unite": vocab.attributes[code]["unite"],
+                    "annee": year_of(row, column_year), "source": source,
+                    "section": f"{path.name}, ligne {row['ligne']}, colonne {column}", "support": "tableau",
                 })
         target.files["contexte.insee-qpv.csv"] = _csv("contexte", rows)
+    geography = liste_fr(sorted(f"QPV {g}" for g in geographies if g)) if geographies - {""} else ""
+    span = str(years[0]) if len(years) == 1 else f"millésimes {liste_fr(years)}"
+    details = ", ".join(part for part in (f"géographie {geography}" if geography else "",
+                                          span if len(years) > 1 else f"millésime {span}") if part)
     entry = {"id": source, "fichier": path.name,
-             "titre": f"INSEE – indicateurs des quartiers prioritaires (millésime {vintage})",
-             "editeur": "INSEE", "type": "import", "annees": [vintage]}
+             "titre": f"INSEE – indicateurs des quartiers prioritaires ({details})",
+             "editeur": "INSEE", "type": "import", "annees": years}
     return _commit([target for target, _ in selection], entry, report, problems)
 
 

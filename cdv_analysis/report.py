@@ -56,6 +56,8 @@ __all__ = [
 
 SECTIONS = ("01_synthese", "02_contexte", "03_programmation", "04_gouvernance", "05_sante",
             "06_participation", "07_qualite", "09_enseignements", "10_sources")
+# A territory known only from open data gets a portrait: no evaluation sections to leave empty.
+PORTRAIT_SECTIONS = ("00_portrait", "02_contexte", "08_subventions_anct", "10_sources")
 COMPARISON = "comparaison"
 REPORT_FORMAT = "2"  # bump to invalidate every cached report when the page format changes
 CACHE_FILE = ".empreinte.json"
@@ -382,7 +384,7 @@ def run_job(job: Job) -> JobResult:
     started = time.perf_counter()
     result = JobResult(job.label, job.territory, job.year, "construit", html=str(job.folder / job.html_name))
     try:
-        names = SECTIONS if job.territory is not None else (COMPARISON,)
+        names = sections_for(job) if job.territory is not None else (COMPARISON,)
         book = assemble((Path(job.notebooks) / f"{name}.ipynb" for name in names), job.parameters)
         with tempfile.TemporaryDirectory(prefix="cdv-") as temporary:
             input_path = Path(temporary) / "rapport.ipynb"
@@ -425,10 +427,23 @@ def _error_message(error: Exception) -> str:
     return text.strip().splitlines()[0][:300] if text.strip() else type(error).__name__
 
 
+def is_portrait(job: Job) -> bool:
+    from .portrait import is_open_data_only
+
+    return job.territory is not None and is_open_data_only(Path(job.data_dir) / job.territory)
+
+
+def sections_for(job: Job) -> tuple[str, ...]:
+    """The section notebooks of a report: a portrait for open-data-only territories, else the evaluation."""
+    return PORTRAIT_SECTIONS if is_portrait(job) else SECTIONS
+
+
 def _subtitle(job: Job) -> str:
+    from .portrait import portrait_subtitle
+
     if job.territory is None:
         return "Comparaison des territoires et des années"
-    return f"Rapport d'évaluation {job.year}"
+    return portrait_subtitle(job.year) if is_portrait(job) else f"Rapport d'évaluation {job.year}"
 
 
 def _footer(job: Job) -> dict[str, str]:
@@ -453,8 +468,9 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
     up to date; a territory is fully validated only when one of its reports
     must be rebuilt, so that a no-change run stays cheap for many territories.
     """
+    from .portrait import evaluation_title, is_open_data_only, portrait_title
+
     code = code_fingerprint()
-    section_paths = [notebooks / f"{name}.ipynb" for name in SECTIONS]
     jobs, results, fingerprints = [], [], []
 
     def invalid(tid: str, error: DataError) -> JobResult:
@@ -474,6 +490,11 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
             meta, report_years = territory.meta, territory.report_years()
         fingerprint = folder_fingerprint(data_dir / tid)
         fingerprints.append(fingerprint)
+        portrait = is_open_data_only(data_dir / tid, meta)
+        section_paths = [notebooks / f"{name}.ipynb" for name in (PORTRAIT_SECTIONS if portrait else SECTIONS)]
+        if portrait and not declared_report_years(meta):
+            report_years = report_years[-1:]  # one portrait, of the latest data, not one per INSEE vintage
+        name = str(meta.get("nom", tid))
         validated = False
         for year in report_years:
             if years and year not in years:
@@ -481,7 +502,7 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
             params = {"territoire": tid, "annee": year}
             job = Job(tid, year, str(data_dir), str(out_dir), str(processed_dir), str(notebooks),
                       _job_key(section_paths, [fingerprint], params, code),
-                      f"Contrat de Ville — {meta.get('nom', tid)} ({meta.get('sigle', tid.upper())})")
+                      portrait_title(name) if portrait else evaluation_title(name, str(meta.get("sigle", ""))))
             if not force and _cached(job):
                 results.append(JobResult(job.label, tid, year, "cache", html=str(job.folder / job.html_name)))
                 continue

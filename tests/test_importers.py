@@ -368,7 +368,7 @@ def test_unreadable_input_is_reported_as_load_does(tmp_path, empty):
 
 
 def test_report_built_from_open_data_only(tmp_path, empty):
-    """A contract known only through the two imports gets a report; other sections say what is missing."""
+    """A contract known only through the two imports gets a portrait that says what is missing."""
     from cdv_analysis.report import build_all
 
     import_anct_subsidies(anct_file(tmp_path / "in", name="subventions-2021"), empty)
@@ -382,6 +382,7 @@ def test_report_built_from_open_data_only(tmp_path, empty):
     assert "Association Réussir" in page  # the largest porteur
     assert "Profils des quartiers prioritaires (INSEE)" in page and "43,9 %" in page
     assert "secret statistique" in page
-    assert f"{tid}/cooperation.csv" in page  # governance: says which file would provide the data
+    # A portrait: one box says which files would make it an evaluation, instead of empty sections.
+    assert "<code>gouvernance.csv</code>" in page and f"{tid}/</code>" in page and page.count("Aucune donnée") == 1
     comparison = (out / "comparaison.html").read_text("utf-8")
     assert "C0011" in comparison and "C0012" in comparison

@@ -7,14 +7,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cdv_analysis.report import COMPARISON, SECTIONS, assemble
+from cdv_analysis.report import COMPARISON, PORTRAIT_SECTIONS, SECTIONS, assemble
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 ALL = sorted(NOTEBOOKS.glob("*.ipynb"))
 
 
 def test_every_section_and_the_comparison_exist():
-    assert {p.stem for p in ALL} == set(SECTIONS) | {COMPARISON}
+    assert {p.stem for p in ALL} == set(SECTIONS) | set(PORTRAIT_SECTIONS) | {COMPARISON}
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from ..formatting import (
     euros,
@@ -14,7 +16,10 @@ from ._base import (
     ACCENT,
     NEUTRAL,
     PILLAR_COLORS,
+    QPV_COLOR,
     Chart,
+    _upper_first,
+    apply_style,
     _euro_axis,
     _figure,
     _finish,
@@ -25,14 +30,47 @@ from ._base import (
 )
 
 
+# A chart never outgrows a printed A4 page (content height at the page width of a 9-10 in figure).
+MAX_HEIGHT = 10.0
+MAX_ALT = 1000  # characters: beyond, a screen reader user is sent to the table
+MANY_QPV = 20  # above, one bar per QPV no longer reads: rankings and distributions instead
+
+
+def _height(wanted: float) -> float:
+    return min(wanted, MAX_HEIGHT)
+
+
+def bounded_alt(head: str, items: list[str], tail: str = "", limit: int = MAX_ALT) -> str:
+    """``head`` then as many ``items`` as fit in ``limit`` characters, then how many were left to the table."""
+    note = " ; … et {n} autres : toutes les valeurs sont dans le tableau qui suit."
+    kept: list[str] = []
+    for index, item in enumerate(items):
+        rest = len(items) - index - 1
+        candidate = head + " ; ".join(kept + [item]) + (note.format(n=rest) if rest else "." + tail)
+        if len(candidate) > limit:
+            break
+        kept.append(item)
+    left = len(items) - len(kept)
+    text = head + " ; ".join(kept) + (note.format(n=left) if left else "." + tail)
+    return text[:limit]
+
+
+def _qpv_name(label: object) -> str:
+    return str(label).split(" – ", 1)[-1]
+
+
 def qpv_profiles_bars(profiles: pd.DataFrame, source: str) -> Chart:
-    """Small multiples: one panel per key INSEE indicator, one bar per QPV (``ind.qpv_profiles``)."""
+    """Small multiples: one panel per key INSEE indicator, one bar per QPV (``ind.qpv_profiles``).
+
+    Meant for a few QPV; the figure height is capped (an A4 page) and the alt
+    text bounded, the full values being in the table beside the chart.
+    """
     _require(profiles, "les profils des quartiers")
     labels, units = profiles.attrs.get("libelles", {}), profiles.attrs.get("unites", {})
     columns = [c for c in labels if profiles[c].notna().any()]
     _require(profiles[columns] if columns else pd.DataFrame(), "les profils des quartiers")
-    names = [_wrap(str(q).split(" – ", 1)[-1], 28) for q in profiles["qpv"]]
-    fig, axes = _figure(0.45 * len(profiles) + 1.6, width=10.0, ncols=len(columns))
+    names = [_wrap(_qpv_name(q), 28) for q in profiles["qpv"]]
+    fig, axes = _figure(_height(0.45 * len(profiles) + 1.6), width=10.0, ncols=len(columns))
     for ax, column in zip(axes, columns):
         values = profiles[column].astype(float)
         ax.barh(names, values.fillna(0), color=[ACCENT if pd.notna(v) else NEUTRAL for v in values])
@@ -53,9 +91,80 @@ def qpv_profiles_bars(profiles: pd.DataFrame, source: str) -> Chart:
                  f"{str(worst['qpv']).split(' – ', 1)[-1]}")
     else:
         title = f"Profil de {pluriel(len(profiles), 'quartier prioritaire', 'quartiers prioritaires')} (INSEE)"
-    alt = ("Barres horizontales par quartier pour " + liste_fr([labels[c] for c in columns]) + " : " + " ; ".join(
-        f"{row['qpv']} : " + ", ".join(f"{labels[c]} {'secret' if pd.isna(row[c]) else nombre(row[c], 1)}"
-                                      for c in columns) for _, row in profiles.iterrows()) + ".")
+    alt = bounded_alt("Barres horizontales par quartier pour " + liste_fr([labels[c] for c in columns]) + " : ", [
+        f"{_qpv_name(row['qpv'])} : " + ", ".join(f"{labels[c]} {'secret' if pd.isna(row[c]) else nombre(row[c], 1)}"
+                                                 for c in columns) for _, row in profiles.iterrows()])
+    return _finish(fig, title, alt, source)
+
+
+def _format(value: float, unit: str) -> str:
+    return _pct(value) if unit == "%" else nombre(value, 0 if float(value).is_integer() else 1)
+
+
+def qpv_ranking_bars(table: pd.DataFrame, column: str, source: str, top: int = 10) -> Chart:
+    """The ``top`` highest and lowest QPV on one indicator of ``ind.qpv_table`` (every QPV when few)."""
+    from ..indicators.contexte import ranked_qpv
+
+    _require(table, "le classement des quartiers")
+    label, unit = table.attrs["libelles"][column], table.attrs["unites"][column]
+    ranked = ranked_qpv(table, column, top)
+    _require(ranked, f"le classement des quartiers ({label})")
+    split = len(ranked) == 2 * top and table[column].notna().sum() > 2 * top
+    names = [_wrap(f"{_qpv_name(n)} ({code})", 34) for code, n in zip(ranked["code_qp"], ranked["nom"])]
+    fig, (ax,) = _figure(_height(0.32 * len(ranked) + 1.6))
+    values = ranked[column].astype(float)
+    colours = [ACCENT if not split or i < top else NEUTRAL for i in range(len(ranked))]
+    ax.barh(range(len(ranked)), values, color=colours)
+    for y, value in enumerate(values):
+        ax.text(value, y, f" {_format(value, unit)}", va="center", fontsize=8)
+    ax.set_yticks(range(len(ranked)), names, fontsize=8)
+    ax.invert_yaxis()
+    if unit == "%":
+        _percent_axis(ax.xaxis)
+    ax.set_xlim(0, float(values.max()) * 1.25 or 1)
+    if split:
+        ax.axhline(top - 0.5, color="#1d2733", linewidth=0.8, linestyle="--")
+    known = int(table[column].notna().sum())
+    ax.set_xlabel(_wrap(f"{_upper_first(label)} ({table.attrs['annees'][column]})", 70))
+    first, last = ranked.iloc[0], ranked.iloc[-1]
+    scope = (f"les {top} plus élevés et les {top} plus bas des {known} quartiers" if split
+             else pluriel(known, "quartier"))
+    title = (f"{_upper_first(label)} : de {_format(last[column], unit)} ({_qpv_name(last['nom'])}) à "
+             f"{_format(first[column], unit)} ({_qpv_name(first['nom'])}), {scope}")
+    alt = bounded_alt(f"Barres horizontales, {label}, {scope} : ",
+                      [f"{_qpv_name(n)} {_format(v, unit)}" for n, v in zip(ranked["nom"], values)])
+    return _finish(fig, title, alt, source)
+
+
+def qpv_distributions(table: pd.DataFrame, columns: list[str], source: str) -> Chart:
+    """Small multiples: for each indicator, its values across every QPV (one dot per QPV, median marked)."""
+    _require(table, "la distribution des indicateurs")
+    columns = [c for c in columns if c in table.columns and table[c].notna().any()]
+    _require(table[columns] if columns else pd.DataFrame(), "la distribution des indicateurs")
+    ncols = 2
+    nrows = -(-len(columns) // ncols)
+    apply_style()
+    fig = Figure(figsize=(10.0, _height(1.5 * nrows + 1.4)), layout="constrained")
+    axes = list(np.atleast_1d(fig.subplots(nrows, ncols)).ravel())
+    labels, units = table.attrs["libelles"], table.attrs["unites"]
+    rng = np.random.default_rng(0)  # fixed jitter: the same page for the same data
+    for ax, column in zip(axes, columns):
+        values = table[column].dropna().astype(float)
+        ax.scatter(values, rng.uniform(-0.3, 0.3, len(values)), s=12, color=ACCENT, alpha=0.7)
+        ax.axvline(values.median(), color=QPV_COLOR, linewidth=1.5)
+        ax.set_yticks([])
+        ax.set_ylim(-0.6, 0.6)
+        ax.set_title(_wrap(f"{_upper_first(labels[column])} ({table.attrs['annees'][column]}) — médiane "
+                           f"{_format(values.median(), units[column])}", 48), fontsize=9)
+        if units[column] == "%":
+            _percent_axis(ax.xaxis)
+    for ax in axes[len(columns):]:
+        ax.set_visible(False)
+    quarters = pluriel(int(table[columns].notna().any(axis=1).sum()), "quartier prioritaire", "quartiers prioritaires")
+    title = f"Répartition de {quarters} sur {pluriel(len(columns), 'indicateur')} (un point par quartier)"
+    alt = bounded_alt("Nuages de points, un par indicateur, un point par quartier, médiane marquée : ", [
+        f"{labels[c]} de {_format(table[c].min(), units[c])} à {_format(table[c].max(), units[c])}, médiane "
+        f"{_format(table[c].median(), units[c])}" for c in columns])
     return _finish(fig, title, alt, source)
 
 

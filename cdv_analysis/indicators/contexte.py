@@ -6,7 +6,8 @@ import pandas as pd
 
 from ..load import Territory
 
-__all__ = ["qpv_gaps", "qpv_profiles", "REFERENCES", "KEY_INSEE_COLUMNS", "INSEE_CAVEATS"]
+__all__ = ["qpv_gaps", "qpv_profiles", "REFERENCES", "KEY_INSEE_COLUMNS", "INSEE_CAVEATS", "insee_values",
+           "insee_vintages", "qpv_table", "theme_summary", "ranked_qpv", "POPULATION"]
 
 REFERENCES = ("reste de l'EPCI", "EPCI", "QPV du département", "département", "région", "France")
 
@@ -62,6 +63,7 @@ def qpv_profiles(territory: Territory, columns: tuple[str, ...] = KEY_INSEE_COLU
     """One row per QPV with the key INSEE indicators (poverty, employment, youth, precarious jobs)."""
     table = territory.table("contexte")
     imported = table[table["source"].str.startswith("insee-qpv") & table["valeur"].notna()]
+    imported = imported[imported["perimetre"].str.match(r"Q[PN]\d")]  # reference rows are not QPV
     labels = _insee_labels()
     wanted = {labels[c]["libelle"]: c for c in columns if c in labels}
     imported = imported[imported["indicateur"].isin(wanted)]
@@ -75,3 +77,123 @@ def qpv_profiles(territory: Territory, columns: tuple[str, ...] = KEY_INSEE_COLU
                           millesime=", ".join(sorted(set(imported["annee"]))),
                           source=imported["source"].iloc[0], section="indicateurs INSEE des quartiers prioritaires")
     return profiles
+
+
+# ---------------------------------------------------------------------------
+# Every imported INSEE indicator: per QPV, by theme, with honest vintages
+
+POPULATION = "pop_mun"
+
+
+def insee_values(territory: Territory) -> pd.DataFrame:
+    """The imported INSEE values in long form, with their vocabulary code, theme rank and QPV geography."""
+    from ..importers import is_qpv_code, qpv_geography
+
+    columns = ["code", "theme", "rang_theme", "indicateur", "unite", "qpv", "code_qp", "nom", "annee", "geographie",
+               "valeur", "source", "niveau"]
+    table = territory.table("contexte")
+    imported = table[table["source"].str.startswith("insee-qpv") & table["valeur"].notna()]
+    if imported.empty:
+        return pd.DataFrame(columns=columns)
+    labels = _insee_labels()
+    code_of = {entry["libelle"]: code for code, entry in labels.items()}
+    themes = list(dict.fromkeys(entry["theme"] for entry in labels.values()))
+    out = pd.DataFrame({
+        "code": imported["indicateur"].map(code_of), "theme": imported["theme"],
+        "rang_theme": imported["theme"].map(lambda t: themes.index(t) if t in themes else len(themes)),
+        "indicateur": imported["indicateur"], "unite": imported["unite"], "qpv": imported["perimetre"],
+        "code_qp": imported["perimetre"].str.split(" – ").str[0].str.strip(),
+        "nom": imported["perimetre"].str.split(" – ", n=1).str[-1],
+        "annee": imported["annee_fin"].astype("Int64"), "valeur": imported["valeur"].astype(float),
+        "source": imported["source"]})
+    references = ~out["code_qp"].map(is_qpv_code)
+    out.loc[references, "code_qp"] = ""
+    out.loc[references, "nom"] = out.loc[references, "qpv"]
+    out["geographie"] = out["code_qp"].map(qpv_geography)
+    # Some columns give the surrounding commune's value, not the neighbourhood's; some rows a reference perimeter.
+    out["niveau"] = out["code"].map(lambda c: "commune englobante" if (labels.get(c) or {}).get("perimetre")
+                                    == "commune" else "quartier")
+    out.loc[references, "niveau"] = "référence"
+    order = {code: rank for rank, code in enumerate(labels)}
+    out = out.assign(_ordre=out["code"].map(order)).sort_values(["rang_theme", "_ordre", "annee", "code_qp"])
+    return out.drop(columns="_ordre").reset_index(drop=True)[columns]
+
+
+def insee_vintages(values: pd.DataFrame) -> dict:
+    """Geographies and indicator years of the imported values; ``mixed`` when they are not all of one year."""
+    if values is None or values.empty:
+        return {"geographies": [], "years": [], "mixed": False, "by_theme": {}}
+    years = sorted(int(y) for y in values["annee"].dropna().unique())
+    by_theme = {theme: sorted(int(y) for y in group["annee"].dropna().unique())
+                for theme, group in values.groupby("theme", sort=False)}
+    return {"geographies": sorted(g for g in values["geographie"].unique() if g), "years": years,
+            "mixed": len(years) > 1, "by_theme": by_theme}
+
+
+def _column_key(code: str, year: int, several: bool) -> str:
+    return f"{code}_{year}" if several else code
+
+
+def qpv_table(values: pd.DataFrame) -> pd.DataFrame:
+    """One row per QPV, population first, then every indicator in the vocabulary's order.
+
+    An indicator imported for several years gets one column per year
+    (``tp60_2019``, ``tp60_2020``); ``attrs`` carries each column's label,
+    unit, theme and year. Missing values are the statistical secret.
+    """
+    values = values[values["niveau"] != "référence"] if values is not None and len(values) else values
+    if values is None or values.empty:
+        return pd.DataFrame(columns=["code_qp", "nom"])
+    years_of = values.groupby("code")["annee"].nunique()
+    keyed = values.assign(colonne=[_column_key(c, y, years_of[c] > 1) for c, y in zip(values["code"], values["annee"])])
+    table = keyed.pivot_table(index=["code_qp", "nom"], columns="colonne", values="valeur", aggfunc="first",
+                              sort=False)
+    described = keyed.drop_duplicates("colonne").set_index("colonne")
+    order = list(described.index)
+    if POPULATION in order or any(c.startswith(POPULATION + "_") for c in order):
+        population = [c for c in order if c == POPULATION or c.startswith(POPULATION + "_")]
+        order = population + [c for c in order if c not in population]
+    table = table.reindex(columns=order).reset_index()
+    table.columns.name = None
+    if POPULATION in table.columns:
+        table = table.sort_values(POPULATION, ascending=False, kind="stable").reset_index(drop=True)
+    table.attrs.update(
+        libelles={c: described.at[c, "indicateur"] for c in order}, unites={c: described.at[c, "unite"] for c in order},
+        themes={c: described.at[c, "theme"] for c in order}, annees={c: int(described.at[c, "annee"]) for c in order},
+        source=values["source"].iloc[0], section="indicateurs INSEE des quartiers prioritaires")
+    return table
+
+
+def theme_summary(values: pd.DataFrame, theme: str) -> pd.DataFrame:
+    """Indicators of one theme across the QPV: year, unit, QPV with a value, lowest, median, highest.
+
+    Populations are also summed (a count adds up across QPV; rates and medians do not).
+    """
+    columns = ["indicateur", "niveau", "annee", "unite", "qpv", "minimum", "mediane", "maximum", "total", "references"]
+    rows = values[values["theme"] == theme] if values is not None and len(values) else pd.DataFrame()
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    out = []
+    is_reference = rows["niveau"] == "référence"
+    for (code, year), everything in rows.groupby(["code", "annee"], sort=False):
+        group = everything[everything["niveau"] != "référence"]
+        if group.empty:
+            continue
+        references = {r.qpv: r.valeur for r in everything[everything["niveau"] == "référence"].itertuples()}
+        level = group["niveau"].iloc[0]
+        counts = group["unite"].iloc[0] in ("habitants", "nombre") and level == "quartier"
+        out.append({"indicateur": group["indicateur"].iloc[0], "niveau": level, "annee": int(year), "unite": group["unite"].iloc[0],
+                    "qpv": len(group), "minimum": group["valeur"].min(), "mediane": group["valeur"].median(),
+                    "maximum": group["valeur"].max(), "total": group["valeur"].sum() if counts else float("nan"),
+                    "references": references})
+    table = pd.DataFrame(out, columns=columns)
+    table.attrs.update(theme=theme, source=rows["source"].iloc[0], references=sorted(set(rows.loc[is_reference, "qpv"])))
+    return table
+
+
+def ranked_qpv(table: pd.DataFrame, column: str, top: int = 10) -> pd.DataFrame:
+    """The ``top`` highest and ``top`` lowest QPV on one indicator (all of them when there are few)."""
+    known = table.dropna(subset=[column]).sort_values(column, ascending=False, kind="stable")
+    if len(known) <= 2 * top:
+        return known.reset_index(drop=True)
+    return pd.concat([known.head(top), known.tail(top)]).reset_index(drop=True)

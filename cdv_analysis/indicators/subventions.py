@@ -8,7 +8,7 @@ from ..harmonise import labels, pillar_label, pillar_order
 from ..load import Territory
 from ._common import of_year, text
 
-__all__ = ["funded_actions", "actions_by", "largest_porteurs", "PORTEUR_TYPES"]
+__all__ = ["funded_actions", "actions_by", "largest_porteurs", "health_actions_anct", "PORTEUR_TYPES"]
 
 PORTEUR_TYPES = {**labels("types_porteur"), "": "type non précisé"}  # vocabulaires/types_porteur.yml
 
@@ -57,3 +57,17 @@ def largest_porteurs(territory: Territory, year: int | str, top: int = 10, dispo
     grouped["part"] = 100 * grouped["montant"] / float(actions["montant"].sum())
     grouped.attrs.update(porteurs=len(grouped), total=float(actions["montant"].sum()))
     return grouped.head(top)
+
+
+def health_actions_anct(territory: Territory, year: int | str, dispositif: str = "anct") -> pd.DataFrame:
+    """Subsidised actions whose theme or sub-theme is about health (« santé », « accès aux soins »)."""
+    actions = funded_actions(territory, year, dispositif)
+    columns = ["thematique", "axe", "porteur", "intitule", "montant"]
+    if actions.empty:
+        return pd.DataFrame(columns=columns)
+    about = (actions["thematique"].map(text) + " " + actions["axe"].map(text)).str.lower()
+    health = actions[about.str.contains(r"sant[ée]|soins|m[ée]dical", regex=True)]
+    table = health[columns].sort_values("montant", ascending=False).reset_index(drop=True)
+    table["montant"] = table["montant"].astype(float)
+    table.attrs.update(total=float(actions["montant"].sum()), source=actions["source"].iloc[0])
+    return table

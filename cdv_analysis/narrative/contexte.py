@@ -15,6 +15,7 @@ from ..formatting import (
     pluriel,
     pourcent,
 )
+from ..markup import escape_html, escape_markdown
 from ._base import DANS, _absent, _cap, _none, _pct, _verb, _year
 
 
@@ -77,7 +78,9 @@ def key_figures_paragraph(figures: pd.DataFrame, territory_name: str, year: int 
         parts.append(f"le pilier {pillar} en reçoit {pourcent(values[leading])}")
     if not parts:
         return ""
-    return f"En {_year(year)}, pour la {territory_name}, " + liste_fr(parts) + "."
+    from ..portrait import with_preposition
+
+    return f"En {_year(year)}, {with_preposition(territory_name, 'pour')}, " + liste_fr(parts) + "."
 
 
 def provenance_paragraph(version: str, fingerprint: str, territory: str, year: int | str) -> str:
@@ -150,10 +153,127 @@ def subsidies_paragraph(by_theme: pd.DataFrame, porteurs: pd.DataFrame) -> str:
         text += f" pour {pluriel(actions, 'action')}"
     leaders = by_theme.head(3)
     text += (". Les thèmes les mieux dotés sont " + liste_fr(
-        [f"{guillemets(r.libelle)} ({euros(r.montant)}, soit {pourcent(r.part)})" for r in leaders.itertuples()]) + ".")
+        [f"{guillemets(escape_markdown(r.libelle))} ({euros(r.montant)}, soit {pourcent(r.part)})"
+         for r in leaders.itertuples()]) + ".")
     if porteurs is not None and not porteurs.empty:
         count = porteurs.attrs.get("porteurs", len(porteurs))
         first = porteurs.iloc[0]
         text += (f" {_cap(pluriel(count, 'porteur'))} en {_verb(count, 'bénéficie', 'bénéficient')} ; le premier, "
-                 f"{first['porteur']}, reçoit {euros(first['montant'])} ({pourcent(first['part'])}).")
+                 f"{escape_markdown(first['porteur'])}, reçoit {euros(first['montant'])} ({pourcent(first['part'])}).")
     return text
+
+
+# ---------------------------------------------------------------------------
+# Portraits: every INSEE indicator, honest vintages, the per-QPV table
+
+
+def insee_vintage_paragraph(vintages: dict, qpv_count: int) -> str:
+    """The geography and the years of the INSEE indicators, with a caveat when they are mixed."""
+    if not vintages or not vintages.get("years"):
+        return ""
+    geographies = vintages.get("geographies") or []
+    geography = (f"géographie des quartiers prioritaires de {liste_fr(geographies)}" if geographies
+                 else "géographie des quartiers prioritaires non précisée par les codes")
+    years = vintages["years"]
+    text = (f"**Millésimes.** {_cap(pluriel(qpv_count, 'quartier prioritaire', 'quartiers prioritaires'))}, "
+            f"{geography}. ")
+    if not vintages.get("mixed"):
+        return text + f"Tous les indicateurs sont du millésime {years[0]}."
+    themes = " ; ".join(f"{theme} : {liste_fr(ys)}" for theme, ys in vintages["by_theme"].items())
+    text += (f"Indicateurs de millésimes différents ({liste_fr(years)}) — {themes}. "
+             "**Précaution :** ce fichier mélange des millésimes ; deux indicateurs d'années différentes ne se "
+             "comparent pas directement, et chaque valeur est présentée avec son année.")
+    if len(geographies) > 1:
+        text += " Les quartiers de 2015 et de 2024 n'ont pas les mêmes contours."
+    return text
+
+
+def theme_summary_paragraph(summary: pd.DataFrame) -> str:
+    """One line per indicator of a theme: range across the QPV (or the single value), year."""
+    if summary is None or summary.empty:
+        return ""
+    lines = []
+    for row in summary.itertuples():
+        label = escape_markdown(_cap(row.indicateur))
+        where = " (valeur de la commune englobante)" if row.niveau != "quartier" else ""
+        if row.qpv == 1 or row.minimum == row.maximum:
+            lines.append(f"- {label}{where} ({row.annee}) : {_value(row.maximum, row.unite)}.")
+        else:
+            total = f" ; {_value(row.total, row.unite)} au total" if not _none(row.total) else ""
+            lines.append(f"- {label}{where} ({row.annee}) : de {_value(row.minimum, row.unite)} à "
+                         f"{_value(row.maximum, row.unite)}, médiane {_value(row.mediane, row.unite)} "
+                         f"({pluriel(row.qpv, 'quartier')}){total}.")
+        if row.references:
+            lines[-1] = lines[-1][:-1] + " ; référence : " + ", ".join(
+                f"{escape_markdown(name)} {_value(value, row.unite)}" for name, value in row.references.items()) + "."
+    return "\n".join(lines)
+
+
+def _cell(value: object, unit: str) -> str:
+    """A table cell: the unit is in the column header."""
+    if _none(value):
+        return "secret"
+    value = float(value)
+    return _pct(value) if unit == "%" else nombre(value, 0 if value.is_integer() else 1)
+
+
+def qpv_table_html(table: pd.DataFrame, caption: str) -> str:
+    """The per-QPV table (``ind.qpv_table``), population first, in a scrollable container.
+
+    Static HTML: the header looks sortable (the page has no script) and says
+    which column orders the rows.
+    """
+    if table is None or table.empty:
+        return ""
+    labels, units, years = table.attrs["libelles"], table.attrs["unites"], table.attrs["annees"]
+    columns = list(labels)
+    ordered = columns[0] if columns and columns[0].startswith("pop_mun") else None
+
+    def head(label: str, column: str | None) -> str:
+        sort = ' aria-sort="descending"' if column and column == ordered else ""
+        glyph = "▼" if sort else "↕"
+        return (f'<th scope="col" class="cdv-sortable"{sort}>{escape_html(label)} '
+                f'<span aria-hidden="true">{glyph}</span></th>')
+
+    header = head("Quartier", None) + head("Code", None) + "".join(
+        head(f"{_cap(labels[c])} ({years[c]}, {units[c]})", c) for c in columns)
+    rows = []
+    for _, row in table.iterrows():
+        cells = "".join(f'<td class="num">{escape_html(_cell(row[c], units[c]))}</td>' for c in columns)
+        rows.append(f'<tr><th scope="row">{escape_html(row["nom"])}</th><td>{escape_html(row["code_qp"])}</td>'
+                    f"{cells}</tr>")
+    # The inline overflow keeps the page itself from scrolling sideways whatever the stylesheet says.
+    return (f'<div class="cdv-table-wrap" style="overflow-x:auto;max-width:100%" role="region" tabindex="0" '
+            f'aria-label="{escape_html(caption)}">'
+            f'<table class="cdv-table cdv-table-qpv"><caption>{escape_html(caption)}</caption>'
+            f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def portrait_intro(name: str, sources: list[str], missing_files: list[str]) -> str:
+    """The one box of a portrait saying what it is, where it comes from and what it does not cover."""
+    from pathlib import PurePosixPath
+
+    from ..portrait import with_preposition
+
+    text = (f"Ce document est un **portrait {escape_markdown(with_preposition(name))}** construit uniquement à partir "
+            f"de données ouvertes ({escape_markdown(liste_fr(sources))}) : ce n'est pas un rapport d'évaluation.")
+    if missing_files:
+        folder = PurePosixPath(missing_files[0]).parent
+        files = liste_fr([f"`{PurePosixPath(f).name}`" for f in missing_files])
+        text += (" Aucune donnée d'évaluation (programmation par pilier, gouvernance, santé, participation des "
+                 f"habitants) n'est disponible pour ce territoire : elle serait lue dans {files} "
+                 f"(dossier `{folder}/`).")
+    return text
+
+
+def health_subsidies_paragraph(health: pd.DataFrame) -> str:
+    """Subsidised health actions (``ind.health_actions_anct``): count, amount, share, largest."""
+    if health is None or health.empty:
+        return ""
+    amount, total = float(health["montant"].sum()), health.attrs.get("total") or float("nan")
+    share = f", soit {_pct(round(100 * amount / total, 1))} des montants engagés" if total and not _none(total) else ""
+    first = health.iloc[0]
+    return (f"{_cap(pluriel(len(health), 'action'))} {_verb(len(health), 'relève', 'relèvent')} de la santé "
+            f"(thème ou sous-thème) pour {euros(amount)}{share}. La plus dotée : "
+            f"{guillemets(escape_markdown(first['intitule']))} ({escape_markdown(first['porteur'])}, "
+            f"{euros(first['montant'])}).")

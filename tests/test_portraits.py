@@ -1,0 +1,194 @@
+"""Portraits of contracts known only from open data (INSEE QPV indicators, ANCT subsidies)."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+import cdv_analysis as cdv
+from cdv_analysis.charts.donnees_ouvertes import MAX_ALT, MAX_HEIGHT, qpv_distributions, qpv_ranking_bars
+from cdv_analysis.importers import import_anct_subsidies, import_insee_qpv
+from cdv_analysis.indicators.contexte import insee_values, insee_vintages, qpv_table, theme_summary
+from cdv_analysis.portrait import is_open_data_only, portrait_title, proper_case, with_preposition
+from cdv_analysis.report import build_all
+from test_importers import ANCT, INSEE_COLUMNS, _write_csv, anct_file, insee_file
+
+HEALTH = ("6", "PRJ-6", "Ateliers <santé> mentale", "Maison de santé de Lens", "Association", "C0011",
+          "Contrat de ville de Lens-Liévin", "Santé", "Accès aux soins", "4 000,00", "Hauts-de-France")
+
+REGION_COMMUNES = ("SAINT-DENIS", "LE HAVRE", "VILLENEUVE-D'ASCQ", "MONTPELLIER", "AVIGNON", "LES MUREAUX")
+# A mixed file as INSEE publishes them: some columns carry their own vintage.
+# Reference perimeters the file may carry: national, and one of the communes (another one's is left out).
+REFERENCE_ROWS = [("FRANCE", "France métropolitaine", "", 14.5), ("34172", "Montpellier", "MONTPELLIER", 19),
+                  ("31555", "Toulouse", "TOULOUSE", 17)]
+MIXED = {"pop_mun": "pop_mun_2018", "tp60": "tp60_2019", "tx_tot_empl": "tx_tot_empl_2019"}
+
+
+def insee_region_file(folder: Path, count: int = 105, name: str = "qpv_region_2020") -> Path:
+    """``count`` QPV (2015 geography) over capitalised communes; population, poverty and employment of other years."""
+    folder.mkdir(parents=True, exist_ok=True)
+    header = [MIXED.get(c, c) for c in INSEE_COLUMNS]
+    rows = []
+    for i in range(count):
+        commune = REGION_COMMUNES[i % len(REGION_COMMUNES)]
+        values = {"code_qp": f"QP034{i:03d}", "nom_qp": f"Quartier <b>{i:03d}</b>", "nom_commune": commune,
+                  "pop_mun": 1000 + 37 * i, "tp60": 20 + (7 * i) % 45 + 0.5, "tx_tot_empl": 30 + (11 * i) % 35,
+                  "ind_jeune": round(0.8 + (i % 9) / 10, 2), "tx_tot_eprec": 15 + i % 20, "decuc_q2": 9000 + 50 * i}
+        rows.append([values.get(c, (i % 13) + 1) for c in INSEE_COLUMNS])
+    for code, label, commune, poverty in REFERENCE_ROWS:
+        values = {"code_qp": code, "nom_qp": label, "nom_commune": commune, "tp60": poverty}
+        rows.append([values.get(c, "") for c in INSEE_COLUMNS])
+    return _write_csv(folder / f"{name}.csv", header, rows)
+
+
+# ---------------------------------------------------------------------------
+# French names
+
+
+@pytest.mark.parametrize("printed, expected", [
+    ("SAINT-DENIS", "Saint-Denis"), ("LE HAVRE", "Le Havre"), ("VILLENEUVE-D'ASCQ", "Villeneuve-d'Ascq"),
+    ("L'ISLE-D'ABEAU", "L'Isle-d'Abeau"), ("VILLENEUVE-LÈS-AVIGNON", "Villeneuve-lès-Avignon"),
+    ("LA ROCHE-SUR-YON", "La Roche-sur-Yon"), ("ÉPINAY-SUR-SEINE", "Épinay-sur-Seine"), ("Liévin", "Liévin"),
+])
+def test_proper_case_of_commune_names(printed, expected):
+    assert proper_case(printed) == expected
+
+
+@pytest.mark.parametrize("name, de, pour", [
+    ("Montpellier", "de Montpellier", "pour Montpellier"),
+    ("Arras", "d'Arras", "pour Arras"),
+    ("Le Havre", "du Havre", "pour Le Havre"),
+    ("Les Mureaux", "des Mureaux", "pour Les Mureaux"),
+    ("Contrat de ville de Lens-Liévin", "du contrat de ville de Lens-Liévin", "pour le contrat de ville de Lens-Liévin"),
+    ("Communauté d'agglomération de Lens-Liévin", "de la communauté d'agglomération de Lens-Liévin",
+     "pour la communauté d'agglomération de Lens-Liévin"),
+    ("Agglomération du Grand Narbonne", "de l'Agglomération du Grand Narbonne",
+     "pour l'Agglomération du Grand Narbonne"),
+])
+def test_names_take_their_article(name, de, pour):
+    assert with_preposition(name) == de and with_preposition(name, "pour") == pour
+
+
+def test_portrait_titles():
+    assert portrait_title("Montpellier") == "Portrait du contrat de ville de Montpellier"
+    assert portrait_title("Contrat de ville de Nîmes") == "Portrait du contrat de ville de Nîmes"
+
+
+def test_key_figures_sentence_uses_the_article():
+    import pandas as pd
+
+    figures = pd.DataFrame({"indicateur": ["Programmation (coût total des actions)"], "valeur": [1000.0]})
+    from cdv_analysis.narrative import key_figures_paragraph
+
+    text = key_figures_paragraph(figures, "Contrat de ville de Nîmes", 2022)
+    assert text.startswith("En 2022, pour le contrat de ville de Nîmes, ")
+
+
+# ---------------------------------------------------------------------------
+# Import: readable names, honest vintages
+
+
+@pytest.fixture()
+def region(tmp_path) -> Path:
+    data = tmp_path / "donnees"
+    data.mkdir()
+    import_insee_qpv(insee_region_file(tmp_path / "in"), data, territory="region",
+                     communes=list(REGION_COMMUNES), vintage=2020)
+    return data
+
+
+def test_insee_import_names_the_territory_and_keeps_each_year(region):
+    meta = yaml.safe_load((region / "region" / "territoire.yml").read_text("utf-8"))
+    assert meta["nom"] == "Saint-Denis, Le Havre, Villeneuve-d'Ascq et 3 autres communes"
+    assert meta["communes"] == list(REGION_COMMUNES)  # the list itself is kept as printed
+    territory = cdv.load_territory("region", region)
+    values = insee_values(territory)
+    years = values.groupby("code")["annee"].first()
+    assert (years["pop_mun"], years["tp60"], years["decuc_q2"]) == (2018, 2019, 2020)
+    vintages = insee_vintages(values)
+    assert vintages["mixed"] and vintages["years"] == [2018, 2019, 2020] and vintages["geographies"] == ["2015"]
+    source = territory.sources["insee-qpv-2018-2020"]
+    assert source["annees"] == [2018, 2019, 2020] and "géographie QPV 2015" in source["titre"]
+    assert is_open_data_only(region / "region")
+    references = values[values["niveau"] == "référence"]
+    assert references.set_index("qpv")["valeur"].to_dict() == {"France métropolitaine": 14.5, "Montpellier (34172)": 19}
+    summary = theme_summary(values, "revenus").set_index("indicateur")
+    poverty = summary.loc["taux de pauvreté au seuil de 60 %"]
+    assert poverty["qpv"] == 105 and poverty["references"] == {"France métropolitaine": 14.5, "Montpellier (34172)": 19}
+
+
+def test_year_column_gives_each_row_its_vintage(tmp_path):
+    data = tmp_path / "donnees"
+    data.mkdir()
+    path = insee_file(tmp_path / "in", name="indicateurs")  # no year in the name, no --millesime
+    lines = path.read_text("utf-8").splitlines()
+    years = ["ANNEE", "2017", "2019", "2019"]
+    path.write_text("\n".join(f"{line},{year}" for line, year in zip(lines, years)) + "\n", "utf-8")
+    import_insee_qpv(path, data, territory="lens", communes=["Lens"])
+    values = insee_values(cdv.load_territory("lens", data))
+    assert values.groupby("code_qp")["annee"].first().to_dict() == {"QP062001": 2017, "QP062002": 2019}
+
+
+# ---------------------------------------------------------------------------
+# Many QPV: bounded charts, full table
+
+
+def test_many_qpv_charts_fit_a_page_and_alt_text_is_bounded(region):
+    table = qpv_table(insee_values(cdv.load_territory("region", region)))
+    assert len(table) == 105 and table.columns[2] == "pop_mun"  # population first
+    assert table["pop_mun"].iloc[0] == 1000 + 37 * 104  # largest first
+    ranking = qpv_ranking_bars(table, "tp60", source="test")
+    spread = qpv_distributions(table, ["tp60", "tx_tot_empl", "ind_jeune", "tx_tot_eprec", "decuc_q2"], source="test")
+    for chart in (ranking, spread):
+        assert chart.figure.get_figheight() <= MAX_HEIGHT
+        assert len(chart.alt) <= MAX_ALT
+    assert "les 10 plus élevés et les 10 plus bas des 105 quartiers" in ranking.title
+    assert ranking.alt.count(" ; ") == 19  # the 20 bars, each named
+
+
+# ---------------------------------------------------------------------------
+# The portrait page
+
+
+def _page(out: Path, tid: str, year: int) -> str:
+    return (out / tid / str(year) / "rapport.html").read_text("utf-8").replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def test_portrait_of_an_open_data_territory(tmp_path, region):
+    import_anct_subsidies(anct_file(tmp_path / "in", rows=[*ANCT, HEALTH], name="subventions-2021"), region)
+    tid = "contrat-de-ville-de-lens-lievin"
+    import_insee_qpv(insee_file(tmp_path / "in"), region, territory=tid, communes=["Lens", "Liévin"], vintage=2020)
+    out = tmp_path / "reports"
+    summary = build_all(region, out, tmp_path / "processed", territories=[tid, "region"], jobs=2, progress=False)
+    assert summary.ok, summary.text()
+
+    page = _page(out, tid, 2021)
+    assert "<title>Portrait du contrat de ville de Lens-Liévin" in page
+    assert "Portrait du contrat de ville — données ouvertes, édition 2021" in page
+    assert "pour la Contrat" not in page and "Rapport d'évaluation" not in page
+    assert page.count("Aucune donnée") <= 1
+    labels = cdv.vocabulary("indicateurs_insee").labels
+    text = re.sub(r"<[^>]+>", "", page)
+    missing = [label for code, label in labels.items() if code != "tx_f_et" and label[1:] not in text]
+    assert missing == []  # tx_f_et is secret in every QPV of the fixture
+    assert "Association Réussir" in page and "4 actions" in page
+    assert "1 action relève de la santé (thème ou sous-thème) pour 4 000 €, soit 19,5 % des montants" in page
+    assert "Ateliers &lt;santé&gt; mentale" in page  # escaped
+    assert all(f"montants engagés par {what} :" in page for what in ("thème", "pilier", "type de porteur"))
+
+    region_page = _page(out, "region", 2020)
+    assert "Portrait du contrat de ville de Saint-Denis" in region_page
+    assert region_page.count("Aucune donnée") <= 1
+    assert "millésimes différents (2018, 2019 et 2020)" in region_page and "Précaution" in region_page
+    assert 'class="cdv-table-wrap"' in region_page
+    assert re.search(r"médiane 41,5 % \(105 quartiers\) ; référence : [^.]*France métropolitaine 14,5 %", region_page)
+    assert "Montpellier (34172) 19 %" in region_page
+    table = region_page[region_page.index('cdv-table-qpv'):]
+    assert table.index("Population municipale (2018") < table.index("Taux de pauvreté")
+    assert "Quartier &lt;b&gt;104&lt;/b&gt;" in region_page and "<b>104" not in region_page  # escaped
+    alts = re.findall(r'alt="([^"]*)"', region_page)
+    assert alts and max(len(html.unescape(a)) for a in alts) <= MAX_ALT  # as a screen reader reads it
