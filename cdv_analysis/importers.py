@@ -38,8 +38,6 @@ __all__ = ["ImportFailed", "ImportReport", "import_insee_qpv", "import_anct_subs
 MANIFEST = ".imports.json"
 INSEE_KEYS = ("code_qp", "nom_qp", "nom_commune")
 ANCT_REQUIRED = ("intitule", "code_contrat", "theme", "montant")
-# What a territory made from national open data is: another module writes a
-# « portrait » for it rather than an evaluation report.
 SHEET_OPTION = " (option --feuille)"
 SKIP_REASONS = {  # reason: (French explanation, what is counted)
     "secret": ("secret statistique, cellules vides", "valeur"),
