@@ -102,7 +102,7 @@ class ReportContext:
 
 def download_link(name: str) -> str:
     """The link under a chart or table to its data, copied beside the page in ``donnees/``."""
-    href = html.escape(f"donnees/{name}.csv", quote=True)
+    href = escape_html(f"donnees/{name}.csv")
     return f'<p class="cdv-donnees"><a href="{href}">Télécharger les données (CSV)</a></p>'
 
 
