@@ -55,9 +55,9 @@ __all__ = [
 ]
 
 SECTIONS = ("01_synthese", "02_contexte", "03_programmation", "04_gouvernance", "05_sante",
-            "06_participation", "07_qualite", "09_enseignements", "10_sources")
+            "06_participation", "07_enseignements", "08_qualite", "10_sources")
 # A territory known only from open data gets a portrait: no evaluation sections to leave empty.
-PORTRAIT_SECTIONS = ("00_portrait", "02_contexte", "08_subventions_anct", "10_sources")
+PORTRAIT_SECTIONS = ("00_portrait", "02_contexte", "09_subventions_anct", "10_sources")
 COMPARISON = "comparaison"
 REPORT_FORMAT = "2"  # bump to invalidate every cached report when the page format changes
 CACHE_FILE = ".empreinte.json"
