@@ -55,7 +55,7 @@ def test_markdown_quotes_escapes_and_attributes_each_sentence(data_copy):
     lines = text.splitlines()
     at = next(i for i, line in enumerate(lines) if "alert" in line)
     assert "<script>" not in lines[at] and "&lt;script&gt;" in lines[at] and r"\#" in lines[at]
-    assert lines[at - 2] == "*Contrat de Ville – Rapport d'évaluation 2022 — Conclusion*"
+    assert lines[at - 2].replace("\\'", "'") == "*Contrat de Ville – Rapport d'évaluation 2022 — Conclusion*"
 
 
 def test_sub_points_stay_nested_under_their_parent(cabbalr):

@@ -149,14 +149,11 @@ def _only_charset(page: str) -> bool:
 
 
 # Statements that reach the CALL 2022 page (the narrative shows a selection of them).
-SHOWN = ["heading", "table", "maths", "js_link", "at_formula", "plus_formula", "minus_formula"]
-# Markdown links, images and autolinks are only visible as text once narrative.py escapes data values
-# (markup.escape_markdown, on the narrative branch): remove this marker when that branch is merged.
-NEEDS_NARRATIVE_ESCAPING = pytest.mark.xfail(strict=True, reason="narrative.py escapes statements on another branch")
+SHOWN = ["heading", "table", "maths", "js_link", "at_formula", "plus_formula", "minus_formula",
+         "svg", "image", "autolink", "formula"]
 
 
-@pytest.mark.parametrize("key", [*SHOWN, *(pytest.param(k, marks=NEEDS_NARRATIVE_ESCAPING)
-                                           for k in ("svg", "image", "autolink", "formula"))])
+@pytest.mark.parametrize("key", SHOWN)
 def test_hostile_statement_is_visible_as_text(build, key) -> None:
     markup = _Markup()
     markup.feed(_page(build[0]))
