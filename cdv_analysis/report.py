@@ -282,19 +282,28 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
 
 
+_ANY_HEADING_RE = re.compile(r"<h([1-6])([^>]*)\bid=\"([^\"]+)\"([^>]*)>(.*?)</h\1>", re.S)
+
+
 def _clean_heading_ids(body: str) -> str:
-    """Readable, unique ASCII ids for headings (nbconvert percent-encodes accents)."""
+    """Readable, unique ASCII ids for headings of every level (nbconvert percent-encodes accents).
+
+    Each heading is renamed where it stands: two sections both titled « Constats
+    chiffrés » get ``constats-chiffres`` and ``constats-chiffres-2``.
+    """
     used: set[str] = set()
-    renamed: dict[str, str] = {}
-    for _, anchor, _ in _HEADING_RE.findall(body):
-        slug, n = _slug(anchor), 2
+
+    def rename(match: re.Match) -> str:
+        level, before, anchor, after, inner = match.groups()
+        base = _slug(anchor)
+        slug, n = base, 2
         while slug in used:
-            slug, n = f"{_slug(anchor)}-{n}", n + 1
+            slug, n = f"{base}-{n}", n + 1
         used.add(slug)
-        renamed[anchor] = slug
-    for old, new in renamed.items():
-        body = body.replace(f'id="{old}"', f'id="{new}"').replace(f'href="#{old}"', f'href="#{new}"')
-    return body
+        inner = inner.replace(f'href="#{anchor}"', f'href="#{slug}"')
+        return f'<h{level}{before}id="{slug}"{after}>{inner}</h{level}>'
+
+    return _ANY_HEADING_RE.sub(rename, body)
 
 
 def _toc(body: str) -> list[dict]:
