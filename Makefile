@@ -17,6 +17,7 @@ report: $(STAMP)
 test: $(STAMP)
 	@test -x $(CHROMIUM) || $(MAKE) --no-print-directory navigateur || \
 	  echo "Chromium n'a pas pu être installé : le test du navigateur sera ignoré."
+	$(BIN)/ruff check cdv_analysis tests benchmarks
 	$(BIN)/python -m pytest $(ARGS)
 
 # Headless Chromium for tests/test_browser.py (Debian package; needs root and apt-get).

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 
@@ -170,12 +170,12 @@ def check_shares(territory: Territory) -> list[Finding]:
         frame = territory.table(table)
         if frame.empty:
             continue
-        for (annee, mesure, section, support), group in _share_groups(frame):
+        for (annee, _mesure, section, support), group in _share_groups(frame):
             if support not in {"tableau", "graphique"}:
                 continue  # a sentence quotes some shares, not a full breakdown
             rows = [(i, _dims(r, BREAKDOWN[table])) for i, r in group.iterrows()]
             shared = set.intersection(*(set(d.items()) for _, d in rows)) if rows else set()
-            for axes, members in _parts_of(dict(shared), rows).items():
+            for _axes, members in _parts_of(dict(shared), rows).items():
                 if len(members) < 3:
                     continue
                 printed = group.loc[members, "part_publiee_publie"].tolist()
@@ -194,7 +194,7 @@ def check_shares(territory: Territory) -> list[Finding]:
 def check_printed_shares(territory: Territory) -> list[Finding]:
     """A printed share that is not the part's amount divided by the printed total."""
     findings = []
-    for table, value, (annee, mesure, section, _), group, rows in _printed_tables(territory):
+    for table, value, (annee, _mesure, section, _), group, rows in _printed_tables(territory):
         for index, dims in rows:
             total = group.loc[index, value]
             if pd.isna(total) or total == 0:
@@ -305,7 +305,7 @@ def check_text_against_table(territory: Territory) -> list[Finding]:
             if column == "part_publiee":
                 # « 100 % » on a table's total row is not a figure a sentence restates.
                 filled = filled[~((filled["part_publiee"] == 100) & (filled["_key"].str.count(r"\|[^|]") == 1))]
-            for key, group in filled.groupby("_key"):
+            for _key, group in filled.groupby("_key"):
                 by_support = {s: g for s, g in group.groupby("support") if s}
                 if "texte" not in by_support or len(by_support) < 2:
                     continue
@@ -342,7 +342,7 @@ def check_copied_tables(territory: Territory) -> list[Finding]:
             continue
         frame = _single_year(frame[frame[value].notna()]).copy()
         frame["_section"] = frame["section"].map(_normalised_section)
-        for section, group in frame.groupby("_section"):
+        for _section, group in frame.groupby("_section"):
             contents = {}
             for annee, rows in group.groupby("annee"):
                 signature = tuple(sorted(
@@ -372,7 +372,7 @@ def check_repeated_counts(territory: Territory) -> list[Finding]:
     keys = _key_columns("projets")
     frame = frame[frame["nombre"].notna()].copy()
     frame["_key"] = _row_keys(frame, keys)
-    for key, group in frame.groupby("_key"):
+    for _key, group in frame.groupby("_key"):
         sections = group.groupby("section")["nombre"].agg(lambda s: tuple(sorted(set(s))))
         # A sub-section (« … – bloc « Les Associations » ») counts a part, not the same thing.
         names = list(sections.index)
@@ -439,7 +439,7 @@ def check_fund_totals(territory: Territory) -> list[Finding]:
             continue
         computed = float(group["montant"].sum())
         envelopes = money[(money["annee"] == annee) & money["montant"].notna() & money["thematique"].map(
-            lambda t: name_key(t) in FUND_NAMES[dispositif])]
+            lambda t: name_key(t) in FUND_NAMES[dispositif])]  # noqa: B023 (used within the iteration)
         for _, envelope in envelopes.drop_duplicates("montant").iterrows():
             if abs(float(envelope["montant"]) - computed) >= 0.5:
                 findings.append(Finding(

@@ -7,7 +7,7 @@ import difflib
 import re
 import sys
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 from . import __version__
 from .load import (declared_report_years, default_data_dir, discover_territories, load_territory, read_metadata,

@@ -8,9 +8,9 @@ edited: the printed label stays beside its code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from importlib import resources
-from typing import Mapping
+from collections.abc import Mapping
 
 import yaml
 
@@ -54,7 +54,7 @@ class Vocabulary:
         return ", ".join(f"« {self.labels[c]} »" for c in list(self.labels)[:limit])
 
 
-@lru_cache(maxsize=None)
+@cache
 def vocabulary(name: str) -> Vocabulary:
     """Load ``vocabulaires/<name>.yml``."""
     text = resources.files("cdv_analysis").joinpath("vocabulaires", f"{name}.yml").read_text("utf-8")

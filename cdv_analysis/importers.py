@@ -636,10 +636,10 @@ def import_anct_subsidies(path: Path | str, data_dir: Path | str, contract: str 
     shown = _shown(path)
     layout, columns = _anct_layout(raw, shown)
     frame = pd.DataFrame({field: raw[column].fillna("").astype(str).str.strip() for field, column in columns.items()})
-    for field in layout.columns:
-        frame[field] = frame[field] if field in frame else ""
-    for field in ("numero_prj", "region", "departement", "commune", "objectif"):
-        frame[field] = frame[field] if field in frame else ""
+    for name in layout.columns:
+        frame[name] = frame[name] if name in frame else ""
+    for name in ("numero_prj", "region", "departement", "commune", "objectif"):
+        frame[name] = frame[name] if name in frame else ""
     frame["ligne"] = raw["ligne"]
     header = {field: layout.columns.get(field, field) for field in frame.columns}
     # Real files repeat the same few hundred amounts, themes and kinds of holder:

@@ -63,11 +63,11 @@ def parse_table(table: str, frame: pd.DataFrame, meta: dict) -> pd.DataFrame:
         elif kind == "pilier":
             out[f"{name}_publie"] = printed
             vocab = vocabulary("piliers")
-            out[name] = printed.map(lambda v: vocab.code(v, labels.get("piliers")) if v else None)
+            out[name] = printed.map(lambda v: vocab.code(v, labels.get("piliers")) if v else None)  # noqa: B023 (used within the iteration)
         elif kind == "financeur":
             out[f"{name}_publie"] = printed
             vocab = vocabulary("financeurs")
-            out[name] = printed.map(lambda v: vocab.code(v, labels.get("financeurs")) if v else None)
+            out[name] = printed.map(lambda v: vocab.code(v, labels.get("financeurs")) if v else None)  # noqa: B023 (used within the iteration)
     if "commune" in out.columns:
         out["commune_publiee"] = out["commune"]
         out["commune"] = out["commune"].map(lambda v: normalise_commune(v, communes) if v else "")

@@ -118,7 +118,7 @@ def test_unreadable_encoding(data_copy):
 def test_mixed_encodings_are_refused(data_copy):
     target = data_copy / "call" / "participation.eval2022.csv"
     text = target.read_text("utf-8")
-    target.write_bytes(text.encode("utf-8") + "\n".encode("utf-8") + "é".encode("cp1252"))
+    target.write_bytes(text.encode("utf-8") + b"\n" + "é".encode("cp1252"))
     [error] = _errors(data_copy, "call")
     assert "mélange" in error.attendu
 

@@ -103,7 +103,7 @@ class Indicator:
         return pd.concat([table, head], ignore_index=True)
 
 
-def unpack(result: "Indicator | pd.DataFrame | None") -> tuple[pd.DataFrame | None, Indicator]:
+def unpack(result: Indicator | pd.DataFrame | None) -> tuple[pd.DataFrame | None, Indicator]:
     """(table, indicator) of an indicator result or of a bare table (no headline values)."""
     if isinstance(result, Indicator):
         return result.table, result

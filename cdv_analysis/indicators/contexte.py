@@ -175,7 +175,7 @@ def theme_summary(values: pd.DataFrame, theme: str) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     out = []
     is_reference = rows["niveau"] == "référence"
-    for (code, year), everything in rows.groupby(["code", "annee"], sort=False):
+    for (_code, year), everything in rows.groupby(["code", "annee"], sort=False):
         group = everything[everything["niveau"] != "référence"]
         if group.empty:
             continue

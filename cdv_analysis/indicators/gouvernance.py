@@ -35,8 +35,8 @@ def response_rates(territory: Territory) -> pd.DataFrame:
     rows = []
     for audience, group in table[filled(table, "perimetre")].groupby("perimetre", sort=False):
         def pick(pattern: str, unit: str | None = None) -> float | None:
-            match = group[group["indicateur"].str.contains(pattern, case=False, regex=True)
-                          & group["valeur"].notna()]
+            match = group[group["indicateur"].str.contains(pattern, case=False, regex=True)  # noqa: B023 (used within the iteration)
+                          & group["valeur"].notna()]  # noqa: B023 (used within the iteration)
             if unit:
                 match = match[match["unite"] == unit]
             return float(match["valeur"].iloc[0]) if not match.empty else None
