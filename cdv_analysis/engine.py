@@ -19,14 +19,16 @@ everything else runs in the worker process.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
+import shutil
 import signal
 import warnings
 
 __all__ = ["ENGINE_NAME", "REPORTS_PER_KERNEL", "WarmEngine", "KernelPool", "pool", "init_worker",
-           "ensure_registered"]
+           "ensure_registered", "scratch_folder"]
 
 ENGINE_NAME = "cdv-chaud"
 REPORTS_PER_KERNEL = 40
@@ -134,12 +136,22 @@ class WarmKernel:
             self.kill()
 
     def kill(self) -> None:
-        """Kill the kernel's process group at once (safe in a signal handler: no event loop)."""
+        """Kill the kernel's process group at once (safe in a signal handler: no event loop).
+
+        The kernel is then reaped, so that a worker stopping right after leaves
+        no defunct kernel behind (an orphan is only reaped if PID 1 does so).
+        """
         pid = self.pid
         if pid:
             try:
                 os.killpg(pid, signal.SIGKILL)  # the kernel leads its own session (jupyter_client)
             except (ProcessLookupError, PermissionError):
+                pass
+            process = getattr(getattr(self.km, "provisioner", None), "process", None)
+            try:
+                if process is not None:
+                    process.wait(5)
+            except Exception:  # noqa: BLE001 - already reaped, or stuck in the kernel (D state)
                 pass
         try:
             os.unlink(self.km.connection_file)
@@ -278,9 +290,24 @@ def ensure_registered() -> None:
 # Worker processes
 
 
+_SCRATCH: set[str] = set()  # folders of the report being built, removed if the worker is stopped
+
+
+@contextlib.contextmanager
+def scratch_folder(path: str):
+    """Declare a temporary folder that a stopped worker must remove (``os._exit`` skips ``finally``)."""
+    _SCRATCH.add(str(path))
+    try:
+        yield path
+    finally:
+        _SCRATCH.discard(str(path))
+
+
 def _stop_on_sigterm(signum, frame) -> None:  # pragma: no cover - runs in a worker being stopped
     if _POOL is not None:
         _POOL.kill()
+    for path in list(_SCRATCH):
+        shutil.rmtree(path, ignore_errors=True)
     os._exit(128 + signum)
 
 

@@ -42,7 +42,7 @@ from .load import (
     read_metadata,
 )
 from .config import PACKAGE_DIR, notebooks_dir, processed_data_dir, reports_dir
-from .engine import ENGINE_NAME, ensure_registered, init_worker
+from .engine import ENGINE_NAME, ensure_registered, init_worker, scratch_folder
 from .iorw import write_atomic
 from .problems import DataError
 
@@ -309,15 +309,19 @@ def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, foot
 
 
 def _failure_details(book: nbformat.NotebookNode) -> tuple[str, int | None]:
-    """Section and position (among the code cells) of the cell papermill marked as failed."""
-    code_index = 0
-    for cell in book.cells:
-        if cell.cell_type != "code" or "injected-parameters" in cell.metadata.get("tags", []):
-            continue
-        code_index += 1
-        if cell.metadata.get("papermill", {}).get("exception"):
-            return cell.metadata.get("cdv_section", ""), code_index
-    return "", None
+    """Section and position (among the code cells) of the cell papermill marked as failed.
+
+    A cell that killed its kernel (or timed out) is not marked failed: execution
+    stopped at the last cell that started.
+    """
+    cells = [c for c in book.cells if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])]
+    marks = [c.metadata.get("papermill", {}) for c in cells]
+    failed = [i for i, mark in enumerate(marks) if mark.get("exception")]
+    started = [i for i, mark in enumerate(marks) if mark.get("start_time")]
+    where = failed[0] if failed else started[-1] if started else None
+    if where is None:
+        return "", None
+    return cells[where].metadata.get("cdv_section", ""), where + 1
 
 
 _KERNEL_START_ERRORS = ("kernel died", "kernel didn't respond", "address already in use", "timeout waiting for kernel")
@@ -326,6 +330,7 @@ _KERNEL_START_ERRORS = ("kernel died", "kernel didn't respond", "address already
 def _execute(input_path: Path, output_path: Path, parameters: dict, cwd: Path, engine: str | None = ENGINE_NAME,
              attempts: int = 3) -> None:
     import papermill
+    from nbclient.exceptions import DeadKernelError
 
     if engine == ENGINE_NAME:
         ensure_registered()
@@ -335,8 +340,8 @@ def _execute(input_path: Path, output_path: Path, parameters: dict, cwd: Path, e
                                        engine_name=engine, kernel_name="python3", progress_bar=False,
                                        log_output=False, cwd=str(cwd), start_timeout=120)
             return
-        except papermill.PapermillExecutionError:
-            raise
+        except (papermill.PapermillExecutionError, DeadKernelError):
+            raise  # the notebook itself failed, or killed its kernel: running it again would do the same
         except (RuntimeError, TimeoutError, OSError) as error:
             # Concurrent kernels can race for ports at start-up: start again.
             if attempt == attempts or not any(m in str(error).lower() for m in _KERNEL_START_ERRORS):
@@ -351,7 +356,7 @@ def run_job(job: Job) -> JobResult:
     try:
         names = SECTIONS if job.territory is not None else (COMPARISON,)
         book = assemble(Path(job.notebooks) / f"{name}.ipynb" for name in names)
-        with tempfile.TemporaryDirectory(prefix="cdv-") as temporary:
+        with tempfile.TemporaryDirectory(prefix="cdv-") as temporary, scratch_folder(temporary):
             input_path = Path(temporary) / "rapport.ipynb"
             output_path = Path(temporary) / "rapport.execute.ipynb"
             nbformat.write(book, input_path)
@@ -384,6 +389,10 @@ def run_job(job: Job) -> JobResult:
 
 
 def _error_message(error: Exception) -> str:
+    from nbclient.exceptions import DeadKernelError
+
+    if isinstance(error, DeadKernelError):
+        return "le noyau Python s'est arrêté pendant l'exécution (mémoire insuffisante ou arrêt forcé)"
     ename, evalue = getattr(error, "ename", None), getattr(error, "evalue", None)
     text = f"{ename} : {evalue}" if ename else f"{type(error).__name__} : {error}"
     return text.strip().splitlines()[0][:300] if text.strip() else type(error).__name__
