@@ -206,7 +206,7 @@ def _print_findings(tid: str, data_dir: Path) -> None:
 
 
 def command_rapports(args: argparse.Namespace) -> int:
-    from .report import build_all
+    from .report import BuildInterrupted, build_all
 
     data_dir = _data_dir(args)
     if not _check_data_dir(data_dir):
@@ -222,8 +222,13 @@ def command_rapports(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("--jobs attend un nombre de rapports simultanés au moins égal à 1.", file=sys.stderr)
         return 2
-    summary = build_all(data_dir, args.sortie, args.sortie_donnees, territories=args.territoire,
-                        years=args.annee, jobs=args.jobs, force=args.force, progress=not args.silencieux)
+    try:
+        summary = build_all(data_dir, args.sortie, args.sortie_donnees, territories=args.territoire,
+                            years=args.annee, jobs=args.jobs, force=args.force, progress=not args.silencieux,
+                            fresh_kernels=args.noyaux_neufs)
+    except BuildInterrupted as interruption:
+        print(interruption.text(), file=sys.stderr)
+        return interruption.exit_code
     print(summary.text())
     return 0 if summary.ok else 1
 
@@ -296,7 +301,10 @@ def build_parser() -> argparse.ArgumentParser:
     rapports.add_argument("--sortie", metavar="DOSSIER", help="dossier des rapports (défaut : reports/)")
     rapports.add_argument("--sortie-donnees", metavar="DOSSIER",
                           help="dossier des tables d'indicateurs (défaut : data/processed/)")
-    rapports.add_argument("--silencieux", action="store_true", help="sans barre de progression")
+    rapports.add_argument("--silencieux", action="store_true", help="n'affiche que le bilan (sans barre de progression)")
+    rapports.add_argument("--noyaux-neufs", action="store_true",
+                          help="un noyau Python neuf par rapport (plus lent ; par défaut, chaque processus garde "
+                               "un noyau déjà prêt d'un rapport à l'autre)")
     nouveau = add("nouveau-territoire", "crée un dossier de territoire à partir du modèle", command_nouveau_territoire)
     nouveau.add_argument("id", help="identifiant du territoire (nom du dossier)")
     importer = add("importer", "importe des données ouvertes (INSEE, ANCT) dans les dossiers de territoire",

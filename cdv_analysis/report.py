@@ -9,17 +9,23 @@ place and writes the failed notebook beside it for inspection.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import hashlib
 import html
 import json
+import logging
 import multiprocessing
 import os
 import re
+import signal
 import tempfile
+import threading
 import time
+import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable, Iterable
 
@@ -38,6 +44,7 @@ from .load import (
 from .coverage import report_hook
 from .publication import publish_data
 from .config import PACKAGE_DIR, notebooks_dir, processed_data_dir, reports_dir
+from .engine import ENGINE_NAME, ensure_registered, init_worker, scratch_folder
 from .iorw import write_atomic
 from .markup import sanitize_html
 from .problems import DataError
@@ -47,6 +54,7 @@ __all__ = [
     "Job",
     "JobResult",
     "BuildSummary",
+    "BuildInterrupted",
     "assemble",
     "build_all",
     "notebooks_dir",
@@ -62,6 +70,7 @@ COMPARISON = "comparaison"
 REPORT_FORMAT = "2"  # bump to invalidate every cached report when the page format changes
 CACHE_FILE = ".empreinte.json"
 FAILED_NOTEBOOK = "rapport.echec.ipynb"
+LOG_FILE = "construction.log"
 _PACKAGE = PACKAGE_DIR
 
 
@@ -81,6 +90,7 @@ class Job:
     notebooks: str
     key: str
     title: str
+    engine: str | None = ENGINE_NAME  # None: papermill's own engine, one fresh kernel per report
 
     @property
     def folder(self) -> Path:
@@ -123,6 +133,7 @@ class BuildSummary:
     results: list[JobResult] = field(default_factory=list)
     seconds: float = 0.0
     index: str = ""
+    log: str = ""
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.results)
@@ -148,6 +159,8 @@ class BuildSummary:
                 lines.append(f"✘ {result.label} : échec{where}{cell} : {result.message}{inspect}")
         if self.index:
             lines.append(f"Index : {self.index}")
+        if not self.ok and self.log:
+            lines.append(f"Journal de construction : {self.log}")
         return "\n".join(lines)
 
 
@@ -322,20 +335,13 @@ def _page_css() -> str:
     return (_PACKAGE / "templates" / "rapport.css").read_text("utf-8")
 
 
-def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, footer: dict[str, str],
-                index_href: str = "index.html", body_hook: Callable[[str], str] | None = None) -> str:
-    """A self-contained French page: header, table of contents, sections, footer. No script, no network."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
+@functools.lru_cache(maxsize=1)
+def _html_exporter():
+    """nbconvert's exporter for the report body, built once per process (loading its templates is slow)."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
     from traitlets.config import Config
 
-    book = drop_empty_sections(nbformat.from_dict(executed))
-    for cell in book.cells:
-        if cell.cell_type == "code":
-            # Warnings go to the audit notebook, not to the published page.
-            cell.outputs = [o for o in cell.get("outputs", [])
-                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
     config = Config()
     config.TagRemovePreprocessor.remove_cell_tags = ("parameters", "injected-parameters", "setup")
     config.TagRemovePreprocessor.enabled = True
@@ -344,43 +350,72 @@ def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, foot
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
+    return exporter
+
+
+@functools.cache
+def _page_template(name: str):
+    """A page template of the package (Jinja environment built once per process)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    environment = Environment(loader=FileSystemLoader(_PACKAGE / "templates"),
+                              autoescape=select_autoescape(["html", "j2"]))
+    return environment.get_template(name)
+
+
+def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, footer: dict[str, str],
+                index_href: str = "index.html", body_hook: Callable[[str], str] | None = None) -> str:
+    """A self-contained French page: header, table of contents, sections, footer. No script, no network."""
+    book = drop_empty_sections(nbformat.from_dict(executed))
+    for cell in book.cells:
+        if cell.cell_type == "code":
+            # Warnings go to the audit notebook, not to the published page.
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    exporter = _html_exporter()
     body, _ = exporter.from_notebook_node(book)
     body = sanitize_html(_clean_heading_ids(body))  # no script, event attribute or unsafe URL from data
     if body_hook is not None:  # e.g. the coverage table, computed from the sanitised body; escapes its own text
         body = body_hook(body)
-    environment = Environment(loader=FileSystemLoader(_PACKAGE / "templates"),
-                              autoescape=select_autoescape(["html", "j2"]))
-    page = environment.get_template("rapport.html.j2")
+    page = _page_template("rapport.html.j2")
     return page.render(title=title, subtitle=subtitle, toc=_toc(body), body=body, footer=footer, css=_page_css(),
                        index_href=index_href)
 
 
 def _failure_details(book: nbformat.NotebookNode) -> tuple[str, int | None]:
-    """Section and position (among the code cells) of the cell papermill marked as failed."""
-    code_index = 0
-    for cell in book.cells:
-        if cell.cell_type != "code" or "injected-parameters" in cell.metadata.get("tags", []):
-            continue
-        code_index += 1
-        if cell.metadata.get("papermill", {}).get("exception"):
-            return cell.metadata.get("cdv_section", ""), code_index
-    return "", None
+    """Section and position (among the code cells) of the cell papermill marked as failed.
+
+    A cell that killed its kernel (or timed out) is not marked failed: execution
+    stopped at the last cell that started.
+    """
+    cells = [c for c in book.cells if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])]
+    marks = [c.metadata.get("papermill", {}) for c in cells]
+    failed = [i for i, mark in enumerate(marks) if mark.get("exception")]
+    started = [i for i, mark in enumerate(marks) if mark.get("start_time")]
+    where = failed[0] if failed else started[-1] if started else None
+    if where is None:
+        return "", None
+    return cells[where].metadata.get("cdv_section", ""), where + 1
 
 
 _KERNEL_START_ERRORS = ("kernel died", "kernel didn't respond", "address already in use", "timeout waiting for kernel")
 
 
-def _execute(input_path: Path, output_path: Path, parameters: dict, cwd: Path, attempts: int = 3) -> None:
+def _execute(input_path: Path, output_path: Path, parameters: dict, cwd: Path, engine: str | None = ENGINE_NAME,
+             attempts: int = 3) -> None:
     import papermill
+    from nbclient.exceptions import DeadKernelError
 
+    if engine == ENGINE_NAME:
+        ensure_registered()
     for attempt in range(1, attempts + 1):
         try:
             papermill.execute_notebook(str(input_path), str(output_path), parameters=parameters,
-                                       kernel_name="python3", progress_bar=False, log_output=False,
-                                       cwd=str(cwd), start_timeout=120)
+                                       engine_name=engine, kernel_name="python3", progress_bar=False,
+                                       log_output=False, cwd=str(cwd), start_timeout=120)
             return
-        except papermill.PapermillExecutionError:
-            raise
+        except (papermill.PapermillExecutionError, DeadKernelError):
+            raise  # the notebook itself failed, or killed its kernel: running it again would do the same
         except (RuntimeError, TimeoutError, OSError) as error:
             # Concurrent kernels can race for ports at start-up: start again.
             if attempt == attempts or not any(m in str(error).lower() for m in _KERNEL_START_ERRORS):
@@ -395,12 +430,12 @@ def run_job(job: Job) -> JobResult:
     try:
         names = sections_for(job) if job.territory is not None else (COMPARISON,)
         book = assemble((Path(job.notebooks) / f"{name}.ipynb" for name in names), job.parameters)
-        with tempfile.TemporaryDirectory(prefix="cdv-") as temporary:
+        with tempfile.TemporaryDirectory(prefix="cdv-") as temporary, scratch_folder(temporary):
             input_path = Path(temporary) / "rapport.ipynb"
             output_path = Path(temporary) / "rapport.execute.ipynb"
             nbformat.write(book, input_path)
             try:
-                _execute(input_path, output_path, job.parameters, cwd=Path(temporary))
+                _execute(input_path, output_path, job.parameters, cwd=Path(temporary), engine=job.engine)
             except Exception as error:  # noqa: BLE001 - every failure is reported, none stops the batch
                 result.status = "echec"
                 result.message = _error_message(error)
@@ -431,6 +466,10 @@ def run_job(job: Job) -> JobResult:
 
 
 def _error_message(error: Exception) -> str:
+    from nbclient.exceptions import DeadKernelError
+
+    if isinstance(error, DeadKernelError):
+        return "le noyau Python s'est arrêté pendant l'exécution (mémoire insuffisante ou arrêt forcé)"
     ename, evalue = getattr(error, "ename", None), getattr(error, "evalue", None)
     text = f"{ename} : {evalue}" if ename else f"{type(error).__name__} : {error}"
     return text.strip().splitlines()[0][:300] if text.strip() else type(error).__name__
@@ -470,7 +509,7 @@ def _footer(job: Job) -> dict[str, str]:
 
 
 def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, territories: list[str] | None,
-          years: list[int] | None, force: bool) -> tuple[list[Job], list[JobResult]]:
+          years: list[int] | None, force: bool, engine: str | None = ENGINE_NAME) -> tuple[list[Job], list[JobResult]]:
     """Jobs to run and results known in advance (cached reports, invalid territories).
 
     Only ``territoire.yml`` and the files' hashes are read for a report that is
@@ -511,7 +550,8 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
             params = {"territoire": tid, "annee": year}
             job = Job(tid, year, str(data_dir), str(out_dir), str(processed_dir), str(notebooks),
                       _job_key(section_paths, [fingerprint], params, code),
-                      portrait_title(name) if portrait else evaluation_title(name, str(meta.get("sigle", ""))))
+                      portrait_title(name) if portrait else evaluation_title(name, str(meta.get("sigle", ""))),
+                      engine)
             if not force and _cached(job):
                 results.append(JobResult(job.label, tid, year, "cache", html=str(job.folder / job.html_name)))
                 continue
@@ -526,7 +566,7 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
     if not territories and not years:
         job = Job(None, None, str(data_dir), str(out_dir), str(processed_dir), str(notebooks),
                   _job_key([notebooks / f"{COMPARISON}.ipynb"], fingerprints, {}, code),
-                  "Contrats de Ville — comparaison des territoires")
+                  "Contrats de Ville — comparaison des territoires", engine)
         if not force and _cached(job):
             results.append(JobResult(job.label, None, None, "cache", html=str(job.folder / job.html_name)))
         else:
@@ -536,8 +576,6 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
 
 def write_index(out_dir: Path, results: list[JobResult], data_dir: Path | None = None) -> Path:
     """``reports/index.html``: every report found on disk, with this run's status."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
     statuses = {(r.territory, r.year): r for r in results}
     entries: dict[str, list[dict]] = {}
     for report in sorted(out_dir.glob("*/*/rapport.html")):
@@ -553,45 +591,145 @@ def write_index(out_dir: Path, results: list[JobResult], data_dir: Path | None =
             entries.setdefault(result.territory, []).append(
                 {"annee": "", "lien": "", "etat": "échec", "message": result.message})
     names = {tid: read_metadata(tid, data_dir)[0].get("nom", tid) for tid in entries}
-    environment = Environment(loader=FileSystemLoader(_PACKAGE / "templates"),
-                              autoescape=select_autoescape(["html", "j2"]))
-    page = environment.get_template("index.html.j2").render(
+    page = _page_template("index.html.j2").render(
         entries=entries, names=names, comparison=(out_dir / "comparaison.html").is_file(),
         date=date_fr(dt.date.today()), version=__version__, css=_page_css())
     return write_atomic(out_dir / "index.html", page)
 
 
+class BuildInterrupted(Exception):
+    """The build was stopped by a signal; the reports finished before it are in ``summary``."""
+
+    def __init__(self, signum: int, summary: BuildSummary):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+        self.summary = summary
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+    def text(self) -> str:
+        """French message for the command line."""
+        from .formatting import pluriel
+
+        built = self.summary.count("construit")
+        return (f"Construction interrompue ({'Ctrl-C' if self.signum == signal.SIGINT else 'signal d’arrêt'}) : "
+                f"{pluriel(built, 'rapport')} construit(s) avant l'interruption ; les rapports déjà publiés "
+                "restent en place. Relancez la commande : seuls les rapports manquants ou périmés seront "
+                "construits.")
+
+
+class _Stop(BaseException):
+    def __init__(self, signum: int):
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _stopped_by_signals():
+    """SIGINT and SIGTERM raise :class:`_Stop` in the main thread for the duration of the build."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _Stop(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker (each kills its kernels on SIGTERM), then forget the pending reports."""
+    workers = multiprocessing.active_children()
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join(10)
+        if worker.is_alive():
+            worker.kill()
+            worker.join(5)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _logged_to(log_path: Path):
+    """Library logs and warnings of the main process go to the build log, not to the terminal."""
+    handler = logging.FileHandler(log_path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    logging.captureWarnings(True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            yield
+    finally:
+        logging.captureWarnings(False)
+        root.removeHandler(handler)
+        handler.close()
+
+
 def build_all(data_dir: Path | str | None = None, out_dir: Path | str | None = None,
               processed_dir: Path | str | None = None, territories: list[str] | None = None,
               years: list[int] | None = None, jobs: int | None = None, force: bool = False,
-              progress: bool = True, notebooks: Path | str | None = None) -> BuildSummary:
-    """Build every report (or the selected ones) and the index; returns the summary."""
-    from tqdm import tqdm
+              progress: bool = True, notebooks: Path | str | None = None,
+              fresh_kernels: bool = False) -> BuildSummary:
+    """Build every report (or the selected ones) and the index; returns the summary.
 
+    Reports run in warm kernels (engine ``cdv-chaud``, one kernel per worker) unless
+    ``fresh_kernels``. Kernel and library messages go to ``construction.log`` in the
+    reports folder. On SIGINT or SIGTERM the workers and their kernels are stopped
+    and :class:`BuildInterrupted` is raised; finished reports stay published.
+    """
     started = time.perf_counter()
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     out_dir = Path(out_dir) if out_dir else reports_dir()
     processed_dir = Path(processed_dir) if processed_dir else processed_data_dir()
     notebooks = Path(notebooks) if notebooks else notebooks_dir()
-    to_build, results = _plan(data_dir.resolve(), out_dir.resolve(), processed_dir.resolve(), notebooks.resolve(),
-                              territories, years, force)
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(to_build) or 1))
-    bar = tqdm(total=len(to_build), desc="Rapports", unit="rapport", disable=not progress or not to_build)
-    if to_build:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {pool.submit(run_job, job): job for job in to_build}
-            for future in as_completed(futures):
-                result = future.result()
-                results.append(result)
-                bar.set_postfix_str(result.label)
-                bar.update()
-    bar.close()
-    results.sort(key=lambda r: (r.territory is None, r.territory or "", r.year or 0))
     out_dir.mkdir(parents=True, exist_ok=True)
+    log_path = out_dir / LOG_FILE
+    log_path.write_text("", "utf-8")
+    engine = None if fresh_kernels else ENGINE_NAME
+    results: list[JobResult] = []
+    with _stopped_by_signals(), _logged_to(log_path):
+        try:
+            to_build, results = _plan(data_dir.resolve(), out_dir.resolve(), processed_dir.resolve(),
+                                      notebooks.resolve(), territories, years, force, engine)
+            _run_jobs(to_build, results, jobs, progress, log_path, warm=engine is not None)
+        except _Stop as stop:
+            raise BuildInterrupted(stop.signum, BuildSummary(results, time.perf_counter() - started,
+                                                             log=str(log_path))) from None
+    results.sort(key=lambda r: (r.territory is None, r.territory or "", r.year or 0))
     index = write_index(out_dir, results, data_dir)
-    return BuildSummary(results, time.perf_counter() - started, str(index))
+    return BuildSummary(results, time.perf_counter() - started, str(index), str(log_path))
 
 
-def summary_dict(summary: BuildSummary) -> dict:
-    return {"results": [asdict(r) for r in summary.results], "seconds": summary.seconds, "index": summary.index}
+def _run_jobs(to_build: list[Job], results: list[JobResult], jobs: int | None, progress: bool, log_path: Path,
+              warm: bool) -> None:
+    """Run the jobs in worker processes, appending to ``results`` as they finish."""
+    from tqdm import tqdm
+
+    if not to_build:
+        return
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(to_build)))
+    bar = tqdm(total=len(to_build), desc="Rapports", unit="rapport", disable=not progress)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=init_worker, initargs=(str(log_path), warm))
+    try:
+        futures = {pool.submit(run_job, job): job for job in to_build}
+        for future in as_completed(futures):
+            result = future.result()
+            results.append(result)
+            bar.set_postfix_str(result.label)
+            bar.update()
+    except _Stop:
+        _stop_workers(pool)
+        raise
+    finally:
+        bar.close()
+    pool.shutdown(wait=True)

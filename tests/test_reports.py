@@ -89,10 +89,15 @@ def test_indicator_tables_are_written_to_processed(built):
 
 def test_second_run_is_served_from_cache(built, raw_dir):
     summary, out, processed = built
+    stamps = {r.html: Path(r.html).stat().st_mtime_ns for r in summary.results}
     again = build_all(raw_dir, out, processed, territories=["call", "cabbalr"], years=[2022, 2021], jobs=2,
                       progress=False)
     assert [r.status for r in again.results] == ["cache"] * len(summary.results)
-    assert again.seconds < sum(r.seconds for r in summary.results) / 5
+    # Served from cache: no page rewritten, and each page carries the key recorded beside it.
+    for result in again.results:
+        assert Path(result.html).stat().st_mtime_ns == stamps[result.html]
+        record = json.loads((Path(result.html).parent / ".empreinte.json").read_text("utf-8"))
+        assert record["cle"][:16] in Path(result.html).read_text("utf-8")
 
 
 def test_cache_key_is_the_content_not_the_path(built, tmp_path):
