@@ -49,6 +49,8 @@ class ReportContext:
     def sources_of(self, result: Indicator | pd.DataFrame | None) -> str:
         """Source line for an indicator: its distinct sources and sections."""
         frame, result = unpack(result)
+        if frame is not None and not frame.empty and "source" not in frame.columns and frame.attrs.get("source"):
+            return self.source_label(frame.attrs["source"])  # tables of imported data carry their source in attrs
         if frame is None or frame.empty or "source" not in frame.columns:
             sections = dict.fromkeys(v.section for v in result.values.values() if v.section)
             return (" ; ".join(self.source_label(s, ", ".join(sections)) for s in result.sources)
@@ -73,13 +75,16 @@ class ReportContext:
                 text: Callable[[pd.DataFrame], str] | None = None,
                 chart: Callable[..., object] | None = None,
                 columns: Mapping[str, tuple[str, str]] | None = None,
+                html: Callable[[pd.DataFrame], str] | None = None,
                 title: str | None = None, caption: str | None = None):
         """Save ``frame`` as ``<name>.csv``, then show its paragraph, chart, table and a link to the CSV.
 
         An empty ``frame`` shows nothing (the section adapts to the data) and
         returns None; otherwise the chart is returned, so that a notebook can keep
-        it. ``title`` replaces the chart's title, ``caption`` (Markdown written in
-        the notebook) is shown under the chart or table. ``what`` and ``table``
+        it. ``html`` draws a table that ``columns`` cannot describe (the per-QPV
+        table: one column per imported indicator). ``title`` replaces the chart's
+        title, ``caption`` (Markdown written in the notebook) is shown under the
+        chart or table. ``what`` and ``table``
         are accepted for older notebooks and unused: a missing table is named once,
         in the synthesis (``narrative.not_covered_box``).
         """
@@ -96,6 +101,8 @@ class ReportContext:
             drawn.shown = True
         if columns is not None:
             show_table(table, columns, caption=title if chart is None else None)
+        if html is not None:
+            _show_html(html(table))
         if caption:
             show_markdown(caption)
         _show_html(download_link(name))

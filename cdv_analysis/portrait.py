@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 __all__ = ["OPEN_DATA_ORIGIN", "is_open_data_only", "proper_case", "with_preposition", "portrait_title",
-           "evaluation_title"]
+           "evaluation_title", "portrait_subtitle", "EVALUATION_TABLES", "source_titles", "missing_evaluation_files"]
 
 OPEN_DATA_ORIGIN = "donnees-ouvertes"
 _MANIFEST = ".imports.json"  # importers.MANIFEST (not imported: importers pulls in the whole loader)
@@ -140,86 +140,17 @@ def portrait_subtitle(year: int | str) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Sections of a portrait (the notebooks call these: their cells stay short)
+# Facts of a portrait's opening box (00_portrait)
 
-_EVALUATION_TABLES = ("financements", "gouvernance", "sante", "participation")
-_KEY_INDICATORS = ("tp60", "tx_tot_empl", "ind_jeune", "tx_tot_eprec", "brev", "part_chomprinc", "pmimp",
-                   "decuc_q2")
-
-
-def _source_names(ctx) -> list[str]:
-    return [str(s.get("titre", sid)) for sid, s in ctx.sources.items()]
+# The tables that would make the territory's report an evaluation.
+EVALUATION_TABLES = ("financements", "gouvernance", "sante", "participation")
 
 
-def show_portrait_intro(ctx) -> None:
-    """The portrait's opening box: what it is built from and which tables would make it an evaluation."""
-    from .narrative.contexte import portrait_intro
-    from .notebook import show_markdown
-
-    missing = [ctx.territory.expected_file(t) for t in _EVALUATION_TABLES if not ctx.territory.has(t)]
-    show_markdown(portrait_intro(ctx.territory.nom, _source_names(ctx), missing))
+def source_titles(territory) -> list[str]:
+    """Titles of the territory's sources (``sources.yml``), as the opening box lists them."""
+    return [str(source.get("titre", sid)) for sid, source in territory.sources.items()]
 
 
-def show_insee_section(ctx, many: int | None = None) -> bool:
-    """Every imported INSEE indicator by theme, the per-QPV table, and charts that fit a page. False if none."""
-    from .charts.donnees_ouvertes import MANY_QPV, qpv_distributions, qpv_profiles_bars, qpv_ranking_bars
-    from .indicators.contexte import (INSEE_CAVEATS, insee_values, insee_vintages, qpv_profiles, qpv_table,
-                                      theme_summary)
-    from .markup import escape_markdown
-    from .narrative.contexte import insee_vintage_paragraph, qpv_table_html, theme_summary_paragraph
-    from .notebook import show_chart, show_markdown
-
-    from IPython.display import HTML, display
-
-    values = insee_values(ctx.territory)
-    if values.empty:
-        return False
-    table = qpv_table(values)
-    source = ctx.source_label(table.attrs["source"])
-    show_markdown("### Profils des quartiers prioritaires (INSEE)")
-    show_markdown(insee_vintage_paragraph(insee_vintages(values), len(table)))
-    ctx.save_table("indicateurs_qpv", table)
-    key = [c for c in table.columns if c.split("_20")[0] in _KEY_INDICATORS and table[c].notna().any()]
-    if len(table) > (many or MANY_QPV):
-        show_chart(qpv_distributions(table, key, source=source))
-        poverty = next((c for c in key if c.startswith("tp60")), key[0] if key else None)
-        if poverty:
-            show_chart(qpv_ranking_bars(table, poverty, source=source))
-    else:
-        profiles = qpv_profiles(ctx.territory)
-        if len(profiles):
-            show_chart(qpv_profiles_bars(profiles, source=source))
-    display(HTML(qpv_table_html(table, f"Indicateurs par quartier ({len(table)} quartiers), population d'abord")))
-    for theme in dict.fromkeys(values["theme"]):
-        summary = theme_summary(values, theme)
-        show_markdown(f"#### {escape_markdown(theme[:1].upper() + theme[1:])}\n\n" + theme_summary_paragraph(summary))
-    show_markdown(INSEE_CAVEATS)
-    return True
-
-
-def show_subsidies_section(ctx) -> bool:
-    """ANCT subsidies of the year: by theme, pillar and porteur type, largest porteurs, health sub-themes."""
-    from . import charts
-    from .indicators.subventions import actions_by, health_actions_anct, largest_porteurs
-    from .narrative.contexte import subsidies_paragraph, health_subsidies_paragraph
-    from .notebook import show_chart, show_markdown, show_table
-
-    t, year = ctx.territory, ctx.year
-    by_theme = actions_by(t, year, "thematique")
-    if by_theme.empty:
-        return False
-    source = ctx.source_label(by_theme.attrs["source"])
-    porteurs = largest_porteurs(t, year)
-    show_markdown(subsidies_paragraph(by_theme, porteurs))
-    for by, what in (("thematique", "thème"), ("pilier", "pilier"), ("type_porteur", "type de porteur")):
-        table = actions_by(t, year, by)
-        ctx.save_table(f"anct_par_{by}", table)
-        show_chart(charts.amounts_by_bars(table, what=what, source=source))
-    health = health_actions_anct(t, year)
-    if len(health):
-        ctx.save_table("anct_sante", health)
-        show_markdown("#### Santé\n\n" + health_subsidies_paragraph(health))
-    show_table(porteurs, {"porteur": ("Porteur", "texte"), "actions": ("Actions", "nombre"),
-                          "montant": ("Montant", "euros"), "part": ("Part", "pourcent")},
-               caption=f"Les {len(porteurs)} premiers porteurs {year}")
-    return True
+def missing_evaluation_files(territory) -> list[str]:
+    """The data files an evaluation would be read from and that the territory lacks."""
+    return [territory.expected_file(table) for table in EVALUATION_TABLES if not territory.has(table)]

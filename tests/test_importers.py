@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -382,6 +383,9 @@ def test_report_built_from_open_data_only(tmp_path, empty):
     assert "Association Réussir" in page  # the largest porteur
     assert "Profils des quartiers prioritaires (INSEE)" in page and "43,9 %" in page
     assert "secret statistique" in page
+    links = set(re.findall(r'href="(donnees/[^"]+\.csv)"', page))
+    assert {"donnees/indicateurs_qpv.csv", "donnees/anct_par_thematique.csv"} <= links
+    assert all((out / tid / "2021" / link).is_file() for link in links)
     # A portrait: one box says which files would make it an evaluation, instead of empty sections.
     assert "<code>gouvernance.csv</code>" in page and f"{tid}/</code>" in page and page.count("Aucune donnée") == 1
     comparison = (out / "comparaison.html").read_text("utf-8")

@@ -44,8 +44,8 @@ def test_assembled_report_has_one_parameters_and_one_setup_cell():
     assert len(ids) == len(set(ids))
 
 
-SECTION_PATHS = [NOTEBOOKS / f"{name}.ipynb" for name in SECTIONS]
-STORY = [p for p in SECTION_PATHS if p.stem != "02_contexte"]  # 02 belongs to the portraits' work
+SECTION_PATHS = [NOTEBOOKS / f"{name}.ipynb" for name in dict.fromkeys(SECTIONS + PORTRAIT_SECTIONS)]
+STORY = SECTION_PATHS
 
 
 @pytest.mark.parametrize("path", SECTION_PATHS, ids=lambda p: p.stem)
@@ -64,6 +64,22 @@ def test_headings_are_markdown_and_the_story_opens_with_a_question(path):
     markdown = "\n\n".join(c.source for c in book.cells if c.cell_type == "markdown")
     assert markdown.startswith("## ")
     assert markdown.split("\n\n")[1].startswith(("**Question", "**Méthode"))
+
+
+def test_insee_themes_each_have_a_conditional_heading():
+    """02_contexte writes one heading per theme of the INSEE vocabulary: a new theme needs its heading."""
+    import yaml
+
+    from cdv_analysis.config import PACKAGE_DIR
+
+    vocabulary = yaml.safe_load((PACKAGE_DIR / "vocabulaires" / "indicateurs_insee.yml").read_text("utf-8"))
+    themes = list(dict.fromkeys(entry["theme"] for entry in vocabulary.values()))
+    cells = nbformat.read(NOTEBOOKS / "02_contexte.ipynb", as_version=4).cells
+    headings = [c.source.removeprefix("#### ") for c in cells if c.source.startswith("#### ")]
+    assert headings == [theme[:1].upper() + theme[1:] for theme in themes]
+    assert all("conditionnel" in c.metadata.get("tags", []) for c in cells if c.source.startswith("#### "))
+    code = "\n".join(c.source for c in cells if c.cell_type == "code")
+    assert all(f'ind.theme_summary(values, "{theme}")' in code for theme in themes)
 
 
 def test_assembly_refuses_a_section_whose_setup_differs(tmp_path):

@@ -12,7 +12,8 @@ import yaml
 import cdv_analysis as cdv
 from cdv_analysis.charts.donnees_ouvertes import MAX_ALT, MAX_HEIGHT, qpv_distributions, qpv_ranking_bars
 from cdv_analysis.importers import import_anct_subsidies, import_insee_qpv
-from cdv_analysis.indicators.contexte import insee_values, insee_vintages, qpv_table, theme_summary
+from cdv_analysis.indicators.contexte import (insee_values, insee_vintages, qpv_ranking, qpv_spread, qpv_table,
+                                             theme_summary)
 from cdv_analysis.portrait import is_open_data_only, portrait_title, proper_case, with_preposition
 from cdv_analysis.report import build_all
 from test_importers import ANCT, INSEE_COLUMNS, _write_csv, anct_file, insee_file
@@ -141,8 +142,13 @@ def test_many_qpv_charts_fit_a_page_and_alt_text_is_bounded(region):
     table = qpv_table(insee_values(cdv.load_territory("region", region)))
     assert len(table) == 105 and table.columns[2] == "pop_mun"  # population first
     assert table["pop_mun"].iloc[0] == 1000 + 37 * 104  # largest first
-    ranking = qpv_ranking_bars(table, "tp60", source="test")
-    spread = qpv_distributions(table, ["tp60", "tx_tot_empl", "ind_jeune", "tx_tot_eprec", "decuc_q2"], source="test")
+    ranked, spread_table = qpv_ranking(table), qpv_spread(table)
+    assert list(ranked.columns) == ["code_qp", "nom", "tp60"] and len(ranked) == 105  # every QPV, highest first
+    assert ranked["tp60"].is_monotonic_decreasing and ranked.attrs["libelles"] == {"tp60": "taux de pauvreté au seuil de 60 %"}
+    assert list(spread_table.columns[2:]) == ["ind_jeune", "brev", "pmimp", "part_chomprinc", "decuc_q2", "tp60",
+                                              "tx_tot_empl", "tx_tot_eprec"]  # the vocabulary's order
+    ranking = qpv_ranking_bars(ranked, source="test")
+    spread = qpv_distributions(spread_table, source="test")
     for chart in (ranking, spread):
         assert chart.figure.get_figheight() <= MAX_HEIGHT
         assert len(chart.alt) <= MAX_ALT
@@ -154,35 +160,62 @@ def test_many_qpv_charts_fit_a_page_and_alt_text_is_bounded(region):
 # The portrait page
 
 
+LENS = "contrat-de-ville-de-lens-lievin"
+
+
 def _page(out: Path, tid: str, year: int) -> str:
     return (out / tid / str(year) / "rapport.html").read_text("utf-8").replace("\u202f", " ").replace("\u00a0", " ")
 
 
-def test_portrait_of_an_open_data_territory(tmp_path, region):
-    import_anct_subsidies(anct_file(tmp_path / "in", rows=[*ANCT, HEALTH], name="subventions-2021"), region)
-    tid = "contrat-de-ville-de-lens-lievin"
-    import_insee_qpv(insee_file(tmp_path / "in"), region, territory=tid, communes=["Lens", "Liévin"], vintage=2020)
-    out = tmp_path / "reports"
-    summary = build_all(region, out, tmp_path / "processed", territories=[tid, "region"], jobs=2, progress=False)
-    assert summary.ok, summary.text()
+def _text(page: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
 
-    page = _page(out, tid, 2021)
+
+def _headings(page: str) -> list[str]:
+    """The section headings of a page (the table of contents left out)."""
+    headings = [_text(h).rstrip("¶").strip() for h in re.findall(r"<h[2-4][^>]*>(.*?)</h[2-4]>", page, re.S)]
+    return headings[headings.index("Portrait du contrat de ville"):]
+
+
+@pytest.fixture(scope="module")
+def portraits(tmp_path_factory) -> Path:
+    """Two portraits: Lens-Liévin (3 QPV, ANCT subsidies with a health one) and a region of 105 QPV, INSEE only."""
+    tmp = tmp_path_factory.mktemp("portraits")
+    data = tmp / "donnees"
+    data.mkdir()
+    import_insee_qpv(insee_region_file(tmp / "in"), data, territory="region", communes=list(REGION_COMMUNES),
+                     vintage=2020)
+    import_anct_subsidies(anct_file(tmp / "in", rows=[*ANCT, HEALTH], name="subventions-2021"), data)
+    import_insee_qpv(insee_file(tmp / "in"), data, territory=LENS, communes=["Lens", "Liévin"], vintage=2020)
+    out = tmp / "reports"
+    summary = build_all(data, out, tmp / "processed", territories=[LENS, "region"], jobs=2, progress=False)
+    assert summary.ok, summary.text()
+    return out
+
+
+def test_portrait_of_an_open_data_territory(portraits):
+    out = portraits
+    page = _page(out, LENS, 2021)
     assert "<title>Portrait du contrat de ville de Lens-Liévin" in page
     assert "Portrait du contrat de ville — données ouvertes, édition 2021" in page
     assert "pour la Contrat" not in page and "Rapport d'évaluation" not in page
-    assert page.count("Aucune donnée") <= 1
     labels = cdv.vocabulary("indicateurs_insee").labels
-    text = re.sub(r"<[^>]+>", "", page)
+    text = _text(page)
     missing = [label for code, label in labels.items() if code != "tx_f_et" and label[1:] not in text]
     assert missing == []  # tx_f_et is secret in every QPV of the fixture
     assert "Association Réussir" in page and "4 actions" in page
-    assert "1 action relève de la santé (thème ou sous-thème) pour 4 000 €, soit 19,5 % des montants" in page
-    assert "Ateliers &lt;santé&gt; mentale" in page  # escaped
     assert all(f"montants engagés par {what} :" in page for what in ("thème", "pilier", "type de porteur"))
+    # The health subsidies, under their own heading: one action, its amount, its share of the year's total.
+    health = text[text.index("Santé¶"):]
+    assert "1 action" in health and "4 000 €" in health and "19,5 %" in health
+    assert "Ateliers &lt;santé&gt; mentale" in page  # escaped
+    saved = (out / LENS / "2021" / "donnees" / "anct_sante.csv").read_text("utf-8")
+    assert "Ateliers <santé> mentale" in saved and "4000.0" in saved
+    # The charts' source line names the imported file, not just the territory.
+    assert "Source : ANCT" in text and "Source : INSEE" in text
 
     region_page = _page(out, "region", 2020)
     assert "Portrait du contrat de ville de Saint-Denis" in region_page
-    assert region_page.count("Aucune donnée") <= 1
     assert "millésimes différents (2018, 2019 et 2020)" in region_page and "Précaution" in region_page
     assert 'class="cdv-table-wrap"' in region_page
     assert re.search(r"médiane 41,5 % \(105 quartiers\) ; référence : [^.]*France métropolitaine 14,5 %", region_page)
@@ -192,3 +225,31 @@ def test_portrait_of_an_open_data_territory(tmp_path, region):
     assert "Quartier &lt;b&gt;104&lt;/b&gt;" in region_page and "<b>104" not in region_page  # escaped
     alts = re.findall(r'alt="([^"]*)"', region_page)
     assert alts and max(len(html.unescape(a)) for a in alts) <= MAX_ALT  # as a screen reader reads it
+
+
+def test_portrait_headings_come_from_the_notebooks(portraits):
+    themes = [theme[:1].upper() + theme[1:] for theme in
+              dict.fromkeys(entry["theme"] for entry in yaml.safe_load(
+                  (Path(cdv.__file__).parent / "vocabulaires" / "indicateurs_insee.yml").read_text("utf-8")).values())]
+    lens = _headings(_page(portraits, LENS, 2021))
+    assert lens[:3] == ["Portrait du contrat de ville", "Contexte des quartiers",
+                        "Profils des quartiers prioritaires (INSEE)"]
+    assert [h for h in lens if h in themes] == themes  # every theme of the fixture has a value
+    assert {"Subventions de l'ANCT", "Piliers et types de porteur", "Premiers porteurs", "Santé"} <= set(lens)
+    region = _headings(_page(portraits, "region", 2020))
+    assert "Subventions de l'ANCT" not in region and "Santé" not in region  # no ANCT file: no empty section
+    assert "Profils des quartiers prioritaires (INSEE)" in region
+
+
+@pytest.mark.parametrize("tid, year, charts", [(LENS, 2021, {"profils_qpv", "anct_par_thematique", "anct_par_pilier"}),
+                                                ("region", 2020, {"repartition_qpv", "classement_qpv"})])
+def test_open_data_portrait_has_one_notice_and_ships_every_linked_csv(portraits, tid, year, charts):
+    page = _page(portraits, tid, year)
+    assert _text(page).count("Aucune donnée") <= 1
+    links = re.findall(r'href="(donnees/[^"]+\.csv)"', page)
+    shipped = portraits / tid / str(year)
+    assert len(links) == len(set(links)) and {"donnees/indicateurs_qpv.csv", "donnees/insee_revenus.csv"} <= set(links)
+    assert {f"donnees/{name}.csv" for name in charts} <= set(links)
+    assert [link for link in links if not (shipped / link).is_file()] == []
+    # Each chart is followed by its link, before the next chart.
+    assert all('class="cdv-donnees"' in part for part in page.split('<figure class="cdv-chart"')[1:])

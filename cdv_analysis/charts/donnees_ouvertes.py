@@ -59,7 +59,7 @@ def _qpv_name(label: object) -> str:
     return str(label).split(" – ", 1)[-1]
 
 
-def qpv_profiles_bars(profiles: pd.DataFrame, source: str) -> Chart:
+def qpv_profiles_bars(profiles: pd.DataFrame, source: str, title: str | None = None) -> Chart:
     """Small multiples: one panel per key INSEE indicator, one bar per QPV (``ind.qpv_profiles``).
 
     Meant for a few QPV; the figure height is capped (an A4 page) and the alt
@@ -85,12 +85,12 @@ def qpv_profiles_bars(profiles: pd.DataFrame, source: str) -> Chart:
             _percent_axis(ax.xaxis)
         ax.set_xlim(0, (values.max() if values.notna().any() else 1) * 1.35)
     poverty = profiles.dropna(subset=["tp60"]) if "tp60" in profiles else pd.DataFrame()
-    if len(poverty):
+    if len(poverty) and not title:
         worst = poverty.loc[poverty["tp60"].astype(float).idxmax()]
         title = (f"Taux de pauvreté le plus élevé : {_pct(worst['tp60'])} dans le quartier "
                  f"{str(worst['qpv']).split(' – ', 1)[-1]}")
     else:
-        title = f"Profil de {pluriel(len(profiles), 'quartier prioritaire', 'quartiers prioritaires')} (INSEE)"
+        title = title or f"Profil de {pluriel(len(profiles), 'quartier prioritaire', 'quartiers prioritaires')} (INSEE)"
     alt = bounded_alt("Barres horizontales par quartier pour " + liste_fr([labels[c] for c in columns]) + " : ", [
         f"{_qpv_name(row['qpv'])} : " + ", ".join(f"{labels[c]} {'secret' if pd.isna(row[c]) else nombre(row[c], 1)}"
                                                  for c in columns) for _, row in profiles.iterrows()])
@@ -101,11 +101,16 @@ def _format(value: float, unit: str) -> str:
     return _pct(value) if unit == "%" else nombre(value, 0 if float(value).is_integer() else 1)
 
 
-def qpv_ranking_bars(table: pd.DataFrame, column: str, source: str, top: int = 10) -> Chart:
-    """The ``top`` highest and lowest QPV on one indicator of ``ind.qpv_table`` (every QPV when few)."""
+def qpv_ranking_bars(table: pd.DataFrame, column: str | None = None, source: str = "", top: int = 10,
+                     title: str | None = None) -> Chart:
+    """The ``top`` highest and lowest QPV on one indicator of ``ind.qpv_table`` (every QPV when few).
+
+    ``column`` defaults to the first indicator of ``table`` (``ind.qpv_ranking`` keeps only one).
+    """
     from ..indicators.contexte import ranked_qpv
 
     _require(table, "le classement des quartiers")
+    column = column or next(c for c in table.attrs["libelles"] if c in table.columns)
     label, unit = table.attrs["libelles"][column], table.attrs["unites"][column]
     ranked = ranked_qpv(table, column, top)
     _require(ranked, f"le classement des quartiers ({label})")
@@ -129,16 +134,21 @@ def qpv_ranking_bars(table: pd.DataFrame, column: str, source: str, top: int = 1
     first, last = ranked.iloc[0], ranked.iloc[-1]
     scope = (f"les {top} plus élevés et les {top} plus bas des {known} quartiers" if split
              else pluriel(known, "quartier"))
-    title = (f"{_upper_first(label)} : de {_format(last[column], unit)} ({_qpv_name(last['nom'])}) à "
-             f"{_format(first[column], unit)} ({_qpv_name(first['nom'])}), {scope}")
+    title = title or (f"{_upper_first(label)} : de {_format(last[column], unit)} ({_qpv_name(last['nom'])}) à "
+                      f"{_format(first[column], unit)} ({_qpv_name(first['nom'])}), {scope}")
     alt = bounded_alt(f"Barres horizontales, {label}, {scope} : ",
                       [f"{_qpv_name(n)} {_format(v, unit)}" for n, v in zip(ranked["nom"], values)])
     return _finish(fig, title, alt, source)
 
 
-def qpv_distributions(table: pd.DataFrame, columns: list[str], source: str) -> Chart:
-    """Small multiples: for each indicator, its values across every QPV (one dot per QPV, median marked)."""
+def qpv_distributions(table: pd.DataFrame, columns: list[str] | None = None, source: str = "",
+                      title: str | None = None) -> Chart:
+    """Small multiples: for each indicator, its values across every QPV (one dot per QPV, median marked).
+
+    ``columns`` defaults to every indicator of ``table`` (``ind.qpv_spread`` keeps the key ones).
+    """
     _require(table, "la distribution des indicateurs")
+    columns = columns or list(table.attrs["libelles"])
     columns = [c for c in columns if c in table.columns and table[c].notna().any()]
     _require(table[columns] if columns else pd.DataFrame(), "la distribution des indicateurs")
     ncols = 2
@@ -161,15 +171,23 @@ def qpv_distributions(table: pd.DataFrame, columns: list[str], source: str) -> C
     for ax in axes[len(columns):]:
         ax.set_visible(False)
     quarters = pluriel(int(table[columns].notna().any(axis=1).sum()), "quartier prioritaire", "quartiers prioritaires")
-    title = f"Répartition de {quarters} sur {pluriel(len(columns), 'indicateur')} (un point par quartier)"
+    title = title or f"Répartition de {quarters} sur {pluriel(len(columns), 'indicateur')} (un point par quartier)"
     alt = bounded_alt("Nuages de points, un par indicateur, un point par quartier, médiane marquée : ", [
         f"{labels[c]} de {_format(table[c].min(), units[c])} à {_format(table[c].max(), units[c])}, médiane "
         f"{_format(table[c].median(), units[c])}" for c in columns])
     return _finish(fig, title, alt, source)
 
 
-def amounts_by_bars(table: pd.DataFrame, source: str, what: str = "thème", top: int = 12) -> Chart:
-    """Amounts and shares by category (``ind.actions_by``), largest first."""
+_CATEGORIES = {"thematique": "thème", "pilier": "pilier", "type_porteur": "type de porteur"}
+
+
+def amounts_by_bars(table: pd.DataFrame, source: str, what: str | None = None, top: int = 12,
+                    title: str | None = None) -> Chart:
+    """Amounts and shares by category (``ind.actions_by``), largest first.
+
+    ``what`` names the category in French; by default it follows the table's first column.
+    """
+    what = what or _CATEGORIES.get(str(table.columns[0]), "thème")
     _require(table, f"les montants par {what}")
     shown = table.head(top)
     labels = [_wrap(label, 34) for label in shown["libelle"]]
@@ -184,7 +202,7 @@ def amounts_by_bars(table: pd.DataFrame, source: str, what: str = "thème", top:
     ax.set_xlim(0, float(shown["montant"].max()) * 1.45)
     ax.set_xlabel("Montant engagé")
     first = shown.iloc[0]
-    title = f"Premier {what} : « {first['libelle']} », {_pct(first['part'])} des montants engagés"
+    title = title or f"Premier {what} : « {first['libelle']} », {_pct(first['part'])} des montants engagés"
     alt = (f"Barres horizontales des montants engagés par {what} : "
            + " ; ".join(f"{r.libelle} {euros(r.montant)} ({_pct(r.part)})" for r in shown.itertuples()) + ".")
     return _finish(fig, title, alt, source)

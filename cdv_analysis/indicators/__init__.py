@@ -1,6 +1,16 @@
 """Indicators: pure functions from a Territory's tables to small tidy DataFrames."""
 
-from .contexte import INSEE_CAVEATS, KEY_INSEE_COLUMNS, qpv_gaps, qpv_profiles
+from .contexte import (
+    KEY_INSEE_COLUMNS,
+    insee_values,
+    insee_vintages,
+    qpv_gaps,
+    qpv_profiles,
+    qpv_ranking,
+    qpv_spread,
+    qpv_table,
+    theme_summary,
+)
 from .enseignements import LESSON_THEMES, lessons, lessons_markdown
 from .gouvernance import (
     COOPERATION_LEVELS,
@@ -26,7 +36,7 @@ from .programmation import (
     project_selection,
 )
 from .publies import FIGURE_COLUMNS, TABLE_TOPICS, printed_figures, uncovered_topics
-from .subventions import PORTEUR_TYPES, actions_by, funded_actions, largest_porteurs
+from .subventions import PORTEUR_TYPES, actions_by, funded_actions, health_actions_anct, largest_porteurs
 from .synthese import comparison_table, key_figures, qpv_population
 from .sante import actions_by_public, health_actions, health_context, working_groups
 
@@ -34,12 +44,18 @@ __all__ = [
     "LESSON_THEMES",
     "lessons",
     "lessons_markdown",
-    "INSEE_CAVEATS",
     "KEY_INSEE_COLUMNS",
+    "insee_values",
+    "insee_vintages",
     "qpv_profiles",
+    "qpv_ranking",
+    "qpv_spread",
+    "qpv_table",
+    "theme_summary",
     "PORTEUR_TYPES",
     "actions_by",
     "funded_actions",
+    "health_actions_anct",
     "largest_porteurs",
     "comparison_table",
     "key_figures",

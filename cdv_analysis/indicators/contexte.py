@@ -6,8 +6,8 @@ import pandas as pd
 
 from ..load import Territory
 
-__all__ = ["qpv_gaps", "qpv_profiles", "REFERENCES", "KEY_INSEE_COLUMNS", "INSEE_CAVEATS", "insee_values",
-           "insee_vintages", "qpv_table", "theme_summary", "ranked_qpv", "POPULATION"]
+__all__ = ["qpv_gaps", "qpv_profiles", "REFERENCES", "KEY_INSEE_COLUMNS", "SPREAD_COLUMNS", "insee_values",
+           "insee_vintages", "qpv_table", "theme_summary", "qpv_spread", "qpv_ranking", "ranked_qpv", "POPULATION"]
 
 REFERENCES = ("reste de l'EPCI", "EPCI", "QPV du département", "département", "région", "France")
 
@@ -43,11 +43,8 @@ def qpv_gaps(territory: Territory) -> pd.DataFrame:
 
 
 KEY_INSEE_COLUMNS = ("tp60", "tx_tot_empl", "ind_jeune", "tx_tot_eprec")
-INSEE_CAVEATS = (
-    "Précautions (INSEE) : ces indicateurs ne s'additionnent pas d'un quartier à l'autre (ce sont des taux "
-    "et des médianes) ; les valeurs couvertes par le secret statistique ne sont pas diffusées et manquent ici ; "
-    "les millésimes ne sont pas comparables entre eux à l'échelle infra-communale."
-)
+# Indicators drawn across many QPV (poverty first: the ranking orders the QPV on it).
+SPREAD_COLUMNS = ("tp60", "tx_tot_empl", "ind_jeune", "tx_tot_eprec", "brev", "part_chomprinc", "pmimp", "decuc_q2")
 
 
 def _insee_labels() -> dict[str, dict]:
@@ -197,3 +194,39 @@ def ranked_qpv(table: pd.DataFrame, column: str, top: int = 10) -> pd.DataFrame:
     if len(known) <= 2 * top:
         return known.reset_index(drop=True)
     return pd.concat([known.head(top), known.tail(top)]).reset_index(drop=True)
+
+
+def _indicator_columns(table: pd.DataFrame, codes: tuple[str, ...]) -> list[str]:
+    """Columns of ``ind.qpv_table`` for ``codes`` (``tp60`` or ``tp60_2019``…) that have a value."""
+    return [c for c in table.columns if c.split("_20")[0] in codes and table[c].notna().any()]
+
+
+def _with_columns(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``table`` restricted to the QPV and ``columns``, each column still described in ``attrs``."""
+    if not columns:
+        return pd.DataFrame(columns=["code_qp", "nom"])
+    out = table[["code_qp", "nom", *columns]].copy()
+    out.attrs = {key: ({c: value[c] for c in columns} if isinstance(value, dict) else value)
+                 for key, value in table.attrs.items()}
+    return out
+
+
+def qpv_spread(table: pd.DataFrame, codes: tuple[str, ...] = SPREAD_COLUMNS) -> pd.DataFrame:
+    """The key indicators of ``qpv_table`` (poverty, employment, youth, incomes…), one row per QPV."""
+    if table is None or table.empty:
+        return pd.DataFrame(columns=["code_qp", "nom"])
+    return _with_columns(table, _indicator_columns(table, codes))
+
+
+def qpv_ranking(table: pd.DataFrame, column: str | None = None) -> pd.DataFrame:
+    """Every QPV with a value on one indicator, highest first (by default the poverty rate, else the first key one)."""
+    if table is None or table.empty:
+        return pd.DataFrame(columns=["code_qp", "nom"])
+    key = _indicator_columns(table, SPREAD_COLUMNS)
+    column = column or next((c for c in key if c.startswith("tp60")), key[0] if key else None)
+    if column is None:
+        return pd.DataFrame(columns=["code_qp", "nom"])
+    ranked = _with_columns(table, [column])
+    ranked = ranked.dropna(subset=[column]).sort_values(column, ascending=False, kind="stable").reset_index(drop=True)
+    ranked.attrs = _with_columns(table, [column]).attrs
+    return ranked

@@ -12,11 +12,15 @@ from __future__ import annotations
 from ._base import ACTEURS, DANS, INDENT, missing_data
 from .contexte import (
     comparison_paragraph,
+    health_subsidies_paragraph,
+    insee_vintage_paragraph,
     key_figures_paragraph,
+    portrait_intro,
     provenance_paragraph,
     qpv_gaps_paragraph,
-    qpv_profiles_paragraph,
+    qpv_table_html,
     subsidies_paragraph,
+    theme_summary_paragraph,
 )
 from .enonces import findings_list, not_covered_box, statements_list
 from .gouvernance import (
@@ -46,8 +50,12 @@ __all__ = [
     "key_figures_paragraph",
     "provenance_paragraph",
     "qpv_gaps_paragraph",
-    "qpv_profiles_paragraph",
+    "qpv_table_html",
     "subsidies_paragraph",
+    "health_subsidies_paragraph",
+    "insee_vintage_paragraph",
+    "portrait_intro",
+    "theme_summary_paragraph",
     "findings_list",
     "statements_list",
     "not_covered_box",

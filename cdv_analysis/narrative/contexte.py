@@ -115,34 +115,6 @@ def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | Non
     return text
 
 
-def qpv_profiles_paragraph(profiles: pd.DataFrame) -> str:
-    """Range of each key INSEE indicator across the territory's QPV, with INSEE's caveats."""
-    from ..indicators import INSEE_CAVEATS
-
-    if profiles is None or profiles.empty:
-        return ""
-    labels = profiles.attrs.get("libelles", {})
-    units = profiles.attrs.get("unites", {})
-    sentences = []
-    for column, label in labels.items():
-        values = profiles[["qpv", column]].dropna()
-        if values.empty:
-            continue
-        fmt = pourcent if units.get(column) == "%" else (lambda v: nombre(v, 1))
-        low, high = values.loc[values[column].idxmin()], values.loc[values[column].idxmax()]
-        if len(values) == 1:
-            sentences.append(f"{_cap(label)} : {fmt(high[column])} ({high['qpv']}).")
-        else:
-            sentences.append(f"{_cap(label)} : de {fmt(low[column])} ({low['qpv']}) à {fmt(high[column])} "
-                             f"({high['qpv']}).")
-    secret = int(profiles[list(labels)].isna().sum().sum())
-    head = (f"Millésime {profiles.attrs.get('millesime', '')} des indicateurs de l'INSEE, pour "
-            f"{pluriel(len(profiles), 'quartier prioritaire', 'quartiers prioritaires')}.")
-    if secret:
-        head += f" {pluriel(secret, 'valeur est couverte', 'valeurs sont couvertes')} par le secret statistique."
-    return head + "\n\n" + "\n".join(f"- {s}" for s in sentences) + f"\n\n{INSEE_CAVEATS}"
-
-
 def subsidies_paragraph(by_theme: pd.DataFrame, porteurs: pd.DataFrame) -> str:
     """ANCT subsidies of the year: total, actions, leading themes and porteurs."""
     if by_theme is None or by_theme.empty:
@@ -217,7 +189,7 @@ def _cell(value: object, unit: str) -> str:
     return _pct(value) if unit == "%" else nombre(value, 0 if value.is_integer() else 1)
 
 
-def qpv_table_html(table: pd.DataFrame, caption: str) -> str:
+def qpv_table_html(table: pd.DataFrame, caption: str | None = None) -> str:
     """The per-QPV table (``ind.qpv_table``), population first, in a scrollable container.
 
     Static HTML: the header looks sortable (the page has no script) and says
@@ -226,6 +198,7 @@ def qpv_table_html(table: pd.DataFrame, caption: str) -> str:
     if table is None or table.empty:
         return ""
     labels, units, years = table.attrs["libelles"], table.attrs["unites"], table.attrs["annees"]
+    caption = caption or f"Indicateurs par quartier ({pluriel(len(table), 'quartier')}), population d'abord"
     columns = list(labels)
     ordered = columns[0] if columns and columns[0].startswith("pop_mun") else None
 
