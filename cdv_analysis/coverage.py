@@ -126,9 +126,14 @@ def printed_figures(territory, annee: int | str) -> list[Figure]:
 
 
 def page_text(page_html: str) -> str:
-    """The visible text of a page or body (tags, scripts and styles removed), spaces normalised."""
+    """The visible text of a page or body (tags, scripts and styles removed), spaces normalised.
+
+    Table cells are separated by « | » so that a figure alone in its cell is read as a whole number.
+    """
     body = re.sub(r"(?is)<(style|script)\b.*?</\1>", " ", page_html)
     body = re.sub(r"(?is)<nav\b.*?</nav>", " ", body)  # the table of contents repeats headings only
+    # A table cell is a field of its own: « 2019 » then « 3 » in the next cell is not « 2 0193 » nor « 2019 3 ».
+    body = re.sub(r"(?i)<t[dh]\b[^>]*>", " | ", body)
     body = re.sub(r"<[^>]+>", " ", body)
     return _normalise(html.unescape(body))
 

@@ -23,7 +23,19 @@ from .iorw import write_atomic
 from .load import Territory, folder_fingerprint, load_territory
 from .markup import escape_html, neutralise_csv_frame, shorten
 
-__all__ = ["ReportContext", "SETUP_CELL", "check_parameters", "download_link", "open_report", "show_markdown", "show_chart", "show_table", "table_html"]
+__all__ = ["ReportContext", "SETUP_CELL", "check_parameters", "download_link", "open_report", "show_markdown", "show_chart", "show_table", "table_html",
+           "write_csv"]
+
+
+def write_csv(target: Path | str, frame: pd.DataFrame) -> Path:
+    """Write ``frame`` to ``target`` as CSV (atomically), its text neutralised: no cell is a spreadsheet formula.
+
+    Every CSV a report publishes goes through here (section tables, the comparison of territories):
+    evaluators open these files in Excel. The index is written only when it is named (or multiple).
+    """
+    frame = neutralise_csv_frame(frame)
+    return write_atomic(Path(target), frame.to_csv(
+        index=isinstance(frame.index, pd.MultiIndex) or frame.index.name is not None))
 
 
 @dataclass
@@ -63,10 +75,7 @@ class ReportContext:
 
     def save_table(self, name: str, frame: pd.DataFrame) -> Path:
         """Write an indicator table to ``data/processed/<territoire>/<annee>/<name>.csv`` (atomically)."""
-        target = self.processed_dir / self.territory.id / str(self.year) / f"{name}.csv"
-        # Text cells starting like a formula are neutralised: evaluators open these files in Excel.
-        frame = neutralise_csv_frame(frame)
-        write_atomic(target, frame.to_csv(index=isinstance(frame.index, pd.MultiIndex) or frame.index.name is not None))
+        target = write_csv(self.processed_dir / self.territory.id / str(self.year) / f"{name}.csv", frame)
         self.saved.append(target)
         return target
 

@@ -246,3 +246,86 @@ def test_pillar_colours_are_distinct_and_cover_the_vocabulary():
 def test_chart_title_can_be_changed_from_the_notebook(draw, pillars_2021):
     chart = draw(charts.pillar_bars, pillars_2021, "Rapport annuel 2021", title="Titre choisi par l'évaluateur")
     assert chart.title == "Titre choisi par l'évaluateur"
+
+
+HOSTILE = "$\\alpha$ <b>x</b>"
+LONG_NAME = "Association " + "des habitants du quartier " * 19 + "Fin"  # 500 characters or so
+
+
+def _all_texts(figure) -> list[str]:
+    from matplotlib.text import Text
+
+    return [t.get_text() for t in figure.findobj(Text) if t.get_text()]
+
+
+def _hostile_charts(draw, cabbalr, call):
+    """Every chart (but the open-data ones) drawn with a hostile label and a 500-character name in its data."""
+    mix = ind.financer_mix(cabbalr, 2022)
+    mix = Indicator(mix.table.assign(libelle_publie=[HOSTILE, LONG_NAME, *mix.table["libelle_publie"][2:]]),
+                    mix.values)
+    pillars = ind.pillar_amounts(cabbalr, 2021)
+    pillars = Indicator(pillars.table.assign(libelle=[HOSTILE, LONG_NAME, *pillars.table["libelle"][2:]]),
+                        pillars.values)
+    credits = ind.credit_types(cabbalr, 2021)
+    credits = Indicator(credits.table.assign(libelle=[HOSTILE, LONG_NAME, *credits.table["libelle"][2:]]),
+                        credits.values)
+    levels = ind.cooperation_levels(call)
+    table = levels.table.copy()
+    table.index = [HOSTILE, LONG_NAME, *table.index[2:]]
+    table = table.rename(columns={table.columns[-1]: HOSTILE})
+    statements = ind.statements(cabbalr)
+    statements = statements.assign(theme=[HOSTILE, LONG_NAME, *statements["theme"][2:]],
+                                   acteur=[HOSTILE, LONG_NAME, *statements["acteur"][2:]])
+    items = ind.survey_items(call, "communes")
+    items = items.assign(question=[HOSTILE, LONG_NAME, *items["question"][2:]])
+    gaps = ind.qpv_gaps(cabbalr)
+    gaps = gaps.assign(indicateur=gaps["indicateur"].where(gaps.index != gaps["ecart"].abs().idxmax(), HOSTILE),
+                       perimetre_reference=LONG_NAME)
+    series = ind.growth(ind.programmation_series(call))
+    comparison = pd.DataFrame({"sigle": [HOSTILE, LONG_NAME], "annee": [2022, 2022],
+                               "part_cohesion_sociale": [60.0, 50.0], "part_cadre_de_vie": [20.0, 30.0],
+                               "part_emploi_economie": [10.0, 10.0], "part_pilotage": [10.0, 10.0],
+                               "programmation_par_habitant_qpv": [100.0, 80.0]})
+    return [
+        draw(charts.financer_mix_bars, mix, LONG_NAME),
+        draw(charts.pillar_bars, pillars, HOSTILE, title=HOSTILE),
+        draw(charts.credit_types_bars, credits, HOSTILE),
+        draw(charts.cooperation_heatmap, Indicator(table, levels.values), HOSTILE),
+        draw(charts.statements_by_theme, statements, HOSTILE),
+        draw(charts.survey_items_bars, items, HOSTILE),
+        draw(charts.qpv_gaps_bars, gaps, HOSTILE),
+        draw(charts.evolution_line, series.assign(montant_publie=HOSTILE), HOSTILE),
+        draw(charts.health_series, ind.health_actions(call), HOSTILE, title=LONG_NAME),
+        draw(charts.comparison_pillars, comparison, HOSTILE),
+        draw(charts.comparison_per_inhabitant, comparison, HOSTILE),
+    ]
+
+
+def test_hostile_labels_are_drawn_literally_and_bounded(draw, cabbalr, call):
+    from matplotlib import cbook
+
+    for chart in _hostile_charts(draw, cabbalr, call):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert chart.to_png(dpi=40).startswith(PNG_SIGNATURE)
+        drawn = _all_texts(chart.figure)
+        # No string reaches matplotlib as mathtext; `$` is escaped, so the label shows « $\alpha$ <b>x</b> ».
+        assert not any(cbook.is_math_text(text) for text in drawn), chart.title
+        assert all(len(text.replace("\n", "")) <= 300 for text in drawn), chart.title
+        flat = " ".join(plain(text).replace("\n", " ") for text in drawn)
+        assert "\\$\\alpha\\$ <b>x</b>" in flat, (chart.title, flat[:300])
+    # The long name is shortened with an ellipsis, where it is a label (financer, partner, theme).
+    mix = _hostile_charts(draw, cabbalr, call)[0]
+    names = [plain(t.get_text()).replace("\n", " ") for t in mix.figure.axes[0].get_yticklabels()]
+    long = [name for name in names if name.startswith("Association des habitants")]
+    assert long and long[0].endswith("…") and len(long[0]) <= 120
+
+
+def test_labels_keep_their_literal_text_once_drawn(draw, pillars_2021):
+    pillars = Indicator(pillars_2021.table.assign(libelle=[HOSTILE, *pillars_2021.table["libelle"][1:]]),
+                        pillars_2021.values)
+    chart = draw(charts.pillar_bars, pillars)
+    label = chart.figure.axes[0].get_yticklabels()[0]
+    # What is rendered: matplotlib drops the escaping backslashes of a text that is not mathtext.
+    rendered, is_math = label._preprocess_math(label.get_text())
+    assert not is_math and rendered.replace("\n", " ") == HOSTILE

@@ -194,3 +194,28 @@ def test_other_territory_still_builds_and_is_unaffected(build) -> None:
     page = (root / "reports" / "cabbalr" / "2022" / "rapport.html").read_text("utf-8")
     assert TAG not in page
     assert 'href="cabbalr/2022/rapport.html"' in (root / "reports" / "index.html").read_text("utf-8")
+
+
+def test_comparison_csv_neutralises_a_hostile_territory_name(tmp_path) -> None:
+    """comparaison.ipynb writes its CSV through the same neutralisation as the section tables."""
+    from cdv_analysis.config import notebooks_dir
+    from cdv_analysis.report import Job, run_job
+
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    formula = HOSTILE["formula"]
+    meta_path = raw / "call" / "territoire.yml"
+    meta = yaml.safe_load(meta_path.read_text("utf-8"))
+    meta["nom"], meta["sigle"] = formula + " Lens-Liévin", formula
+    meta_path.write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), "utf-8")
+    job = Job(None, None, str(raw), str(tmp_path / "reports"), str(tmp_path / "processed"), str(notebooks_dir()),
+              "test", "Contrats de Ville — comparaison des territoires")
+    result = run_job(job)
+    assert result.status == "construit", result.message
+    with (tmp_path / "processed" / "comparaison.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    sigles = [row["sigle"] for row in rows]
+    assert "'" + formula in sigles and formula not in sigles
+    for row in rows:
+        for cell in row.values():
+            assert cell[:1] not in ("=", "+", "@", "\t", "\r"), cell

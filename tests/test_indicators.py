@@ -169,3 +169,29 @@ def test_printed_figures_cover_the_cget_2019_pillars(cabbalr):
     assert "1 712 989 €" in shown and "1 230 586 €" in shown
     assert figures["libelle"].str.contains("Réussite Educative").any()
     assert set(figures["source"]) == {"ra2019"}
+
+
+def test_printed_figures_include_earlier_years_printed_by_the_year_documents(cabbalr, call):
+    """« contre 1819 séances en 2018 » is printed by the 2019 report: its table of printed figures shows it."""
+    figures = ind.printed_figures(cabbalr, 2019, "realisations")
+    swim = figures[figures["libelle"].str.contains("séances de natation")]
+    assert sorted(swim["annee"]) == ["2017", "2018", "2019"] and set(swim["source"]) == {"ra2019"}
+    assert (figures["annee"] == "2016").any()  # the first Busin'ESS, recalled in 2019
+    # Figures the 2022 evaluation prints about 2018 and 2021 (CPTS, interviews of the communes).
+    sante = ind.printed_figures(call, 2022, "sante")
+    assert {"2018", "2021"} <= set(sante["annee"])
+    # Another report year's documents stay out: 2021 shows the 2021 figures of the synthesis, not its 2019 ones.
+    later = ind.printed_figures(cabbalr, 2021, "financements")
+    assert not ((later["source"] == "synthese2022") & (later["annee"] != "2021")).any()
+
+
+def test_every_nature_has_a_display_label(call):
+    """The natures added to the schema (a source's conclusions and recommendations) are named, not shown as codes."""
+    from cdv_analysis.indicators.participation import NATURE_LABELS
+    from cdv_analysis.schemas import NATURES
+
+    assert set(NATURE_LABELS) == set(NATURES)
+    assert NATURE_LABELS["conclusion"] == "conclusions" and NATURE_LABELS["preconisation"] == "préconisations"
+    summary = ind.statements_summary(call)
+    assert {"conclusions", "préconisations"} <= set(summary.columns)
+    assert not set(summary.columns) & set(NATURES) - set(NATURE_LABELS.values())

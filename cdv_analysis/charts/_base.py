@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from ..clean import ParseError, parse_figure
+from ..markup import matplotlib_text
 from ..harmonise import labels
 from ..formatting import (
     LOCALE,
@@ -50,6 +51,10 @@ SEQUENTIAL_CMAP = "crest"  # perceptually uniform, readable in grey scale
 
 # Actors (vocabulaires/acteurs.yml) capitalised for chart labels; others print well once capitalised.
 ACTOR_LABELS = {code: text[:1].upper() + text[1:] for code, text in labels("acteurs").items()}
+
+# Data-derived text on a chart (porteur, theme, partner names; titles) is drawn literally and bounded.
+LABEL_LIMIT = 120
+TITLE_LIMIT = 300
 
 _IMPOSSIBLE_LABEL = "pourcentage impossible avec n répondants"
 _CONFIDENCE = f"de confiance à {pourcent(95, 0)}"  # babel's no-break space keeps « 95 % » whole
@@ -113,17 +118,25 @@ def _chars(figure: Figure, points: float) -> int:
     return int(figure.get_figwidth() * 72 / (0.65 * points))
 
 
-def _wrap(text: object, width: int) -> str:
+def _wrap(text: object, width: int, break_long_words: bool = True) -> str:
     # Guillemets stay with their words: the spaces inside them become no-break spaces, which textwrap keeps.
     text = re.sub(r"«\s+", "«\u00a0", re.sub(r"\s+»", "\u00a0»", str(text)))
-    return textwrap.fill(text, width, break_on_hyphens=False)
+    return textwrap.fill(text, width, break_on_hyphens=False, break_long_words=break_long_words)
+
+
+def _label(value: object, width: int | None = None, limit: int = LABEL_LIMIT) -> str:
+    """A data-derived string as matplotlib should draw it: literally (no mathtext), bounded, wrapped at ``width``."""
+    text = matplotlib_text(value, limit)
+    # Long words are not cut: an escaped « \$ » must stay whole (the text is already bounded by ``limit``).
+    return _wrap(text, width, break_long_words=False) if width else text
 
 
 def _finish(figure: Figure, title: str, alt: str, source: str) -> Chart:
-    figure.suptitle(_wrap(title, _chars(figure, 14)), x=0.01, ha="left")
+    figure.suptitle(_label(title, _chars(figure, 14), TITLE_LIMIT), x=0.01, ha="left")
     source_line = f"Source : {source}"
     # As the figure's x label, the source line gets its room from the constrained layout.
-    figure.supxlabel(_wrap(source_line, _chars(figure, 8.5)), x=0.01, ha="left", fontsize=8.5, color="#666666")
+    figure.supxlabel(_label(source_line, _chars(figure, 8.5), TITLE_LIMIT), x=0.01, ha="left", fontsize=8.5,
+                     color="#666666")
     return Chart(figure, title, alt, source_line)
 
 
@@ -170,6 +183,7 @@ def _upper_first(text: str) -> str:
 
 
 def _legend_above(ax: Axes, ncols: int = 3, **kwargs) -> None:
+    """The legend above the axes; its entries' labels are set through :func:`_label` by the charts."""
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncols=ncols, frameon=False, borderaxespad=0, **kwargs)
 
 

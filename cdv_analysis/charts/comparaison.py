@@ -16,6 +16,7 @@ from ._base import (
     _euro_axis,
     _figure,
     _finish,
+    _label,
     _legend_above,
     _pct,
     _percent_axis,
@@ -26,7 +27,7 @@ _COMPARISON_PILLARS = ("cohesion_sociale", "cadre_de_vie", "emploi_economie", "p
 
 
 def _report_labels(comparison: pd.DataFrame) -> list[str]:
-    return [f"{row.sigle} {row.annee}" for row in comparison.itertuples()]
+    return [_label(f"{row.sigle} {row.annee}", 24) for row in comparison.itertuples()]
 
 
 def comparison_pillars(comparison: pd.DataFrame, source: str) -> Chart:
@@ -39,7 +40,7 @@ def comparison_pillars(comparison: pd.DataFrame, source: str) -> Chart:
     left = np.zeros(len(rows))
     for code, column in zip(_COMPARISON_PILLARS, columns):
         values = rows[column].fillna(0).to_numpy(dtype=float)
-        ax.barh(labels, values, left=left, color=PILLAR_COLORS[code], label=pillar_label(code), edgecolor="white")
+        ax.barh(labels, values, left=left, color=PILLAR_COLORS[code], label=_label(pillar_label(code)), edgecolor="white")
         red, green, blue = (int(PILLAR_COLORS[code][i:i + 2], 16) for i in (1, 3, 5))
         ink = "white" if 0.299 * red + 0.587 * green + 0.114 * blue < 150 else "#1d2733"
         for y, (start, value) in enumerate(zip(left, values)):

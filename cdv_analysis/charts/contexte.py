@@ -12,13 +12,13 @@ from ._base import (
     _figure,
     _finish,
     _horizontal,
+    _label,
     _legend_above,
     _pct,
     _percent_axis,
     _points,
     _require,
     _upper_first,
-    _wrap,
 )
 
 
@@ -28,8 +28,8 @@ def qpv_gaps_bars(gaps: pd.DataFrame, source: str) -> Chart:
     rates = gaps[gaps["unite"] == "%"]
     _require(rates, "les écarts entre QPV et territoire de référence (aucun indicateur en %)")
     rates = rates.sort_values("ecart", key=abs, ascending=False).reset_index(drop=True)
-    names = [_wrap(f"{_upper_first(r.indicateur)} ({r.annee})", 36) + f"\nréférence : {r.perimetre_reference}"
-             for r in rates.itertuples()]
+    names = [_label(f"{_upper_first(r.indicateur)} ({r.annee})", 36)
+             + "\n" + _label(f"référence : {r.perimetre_reference}", 36) for r in rates.itertuples()]
     lines = sum(name.count("\n") + 1 for name in names)
     fig, (ax,) = _figure(1.8 + 0.3 * lines + 0.2 * len(rates))
     position, height = np.arange(len(rates)), 0.4

@@ -20,10 +20,10 @@ from ._base import (
     _figure,
     _finish,
     _horizontal,
+    _label,
     _legend_above,
     _require,
     _upper_first,
-    _wrap,
 )
 
 
@@ -45,12 +45,12 @@ def statements_by_theme(statements: pd.DataFrame, source: str, top: int = 10, ac
     counts = counts[[c for c in counts.sum().sort_values(ascending=False).index if c != "Autres acteurs"]
                     + (["Autres acteurs"] if "Autres acteurs" in counts else [])]
     fig, (ax,) = _figure(1.9 + 0.45 * len(counts))
-    names = [_wrap(printed[key], 34) for key in counts.index]
+    names = [_label(printed[key], 34) for key in counts.index]
     left = np.zeros(len(counts))
     palette = sns.color_palette("colorblind", len(counts.columns))
     for actor, color in zip(counts.columns, palette):
         color = NEUTRAL if actor == "Autres acteurs" else color
-        bars = ax.barh(names, counts[actor], left=left, color=color, label=actor)
+        bars = ax.barh(names, counts[actor], left=left, color=color, label=_label(actor, 40))
         left += counts[actor].to_numpy()
     ax.bar_label(bars, [nombre(total) for total in left], padding=4)
     _horizontal(ax, 0.12)

@@ -27,13 +27,13 @@ from ._base import (
     _figure,
     _finish,
     _horizontal,
+    _label,
     _legend_above,
     _pct,
     _percent_axis,
     _qualifier,
     _require,
     _upper_first,
-    _wrap,
 )
 
 
@@ -59,8 +59,8 @@ def survey_items_bars(items: pd.DataFrame, source: str, title: str | None = None
     counts = [_count_label(row) for _, row in items.iterrows()]
     printed = items.get("pourcentage_publie", percents)
     shown = [_qualifier(as_printed) + _pct(p) for p, as_printed in zip(percents, printed)]
-    labels = [f"{value} ({count})" if count else value for value, count in zip(shown, counts)]
-    names = [_wrap(f"{row.question} — {row.modalite}", 48) for row in items.itertuples()]
+    labels = [_label(f"{value} ({count})" if count else value) for value, count in zip(shown, counts)]
+    names = [_label(f"{row.question} — {row.modalite}", 48) for row in items.itertuples()]
     lines = sum(name.count("\n") + 1 for name in names)
     fig, (ax,) = _figure(1.8 + 0.2 * lines + 0.2 * len(items), width=10)
     bars = ax.barh(range(len(items)), percents, color=ACCENT,
@@ -112,13 +112,13 @@ def cooperation_heatmap(levels: Indicator | pd.DataFrame, source: str, title: st
     _require(levels, "les niveaux de coopération")
     values = levels.astype(float)
     rank = {name: number for number, name in COOPERATION_LEVELS.items()}
-    columns = [_wrap(f"{rank[c]}. {c}" if c in rank else c, 12) for c in values.columns]
+    columns = [_label(f"{rank[c]}. {c}" if c in rank else c, 12) for c in values.columns]
     fig, (ax,) = _figure(1.6 + 0.5 * len(values), width=9)
     sns.heatmap(values, ax=ax, cmap=SEQUENTIAL_CMAP, vmin=0, annot=values.map(_pct).to_numpy(), fmt="",
                 linewidths=1.5, linecolor="white", annot_kws={"fontsize": 10},
                 cbar_kws={"format": FuncFormatter(lambda v, _: pourcent(v, 0)), "label": "Part des répondants"})
     ax.set_xticklabels(columns, rotation=0)
-    ax.set_yticklabels(values.index, rotation=0)
+    ax.set_yticklabels([_label(name, 40) for name in values.index], rotation=0)
     ax.set_xlabel("Niveau de coopération (de 1, le plus faible, à 5)")
     ax.set_ylabel("Partenaire")
     partner, level = values.stack().idxmax()

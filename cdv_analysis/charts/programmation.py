@@ -25,13 +25,13 @@ from ._base import (
     _figure,
     _finish,
     _horizontal,
+    _label,
     _legend_above,
     _lower_first,
     _pct,
     _percent_axis,
     _qualifier,
     _require,
-    _wrap,
     _year,
 )
 
@@ -46,7 +46,7 @@ def pillar_bars(pillars: Indicator | pd.DataFrame, source: str, title: str | Non
     labels = [f"{euros(a)} ({pourcent(s)})" for a, s in zip(amounts, shares)] if has_amounts \
         else [pourcent(s) for s in shares]
     fig, (ax,) = _figure(1.3 + 0.55 * len(pillars))
-    bars = ax.barh([_wrap(label, 28) for label in pillars["libelle"]], amounts if has_amounts else shares,
+    bars = ax.barh([_label(label, 28) for label in pillars["libelle"]], amounts if has_amounts else shares,
                    color=[PILLAR_COLORS.get(code, NEUTRAL) for code in pillars["pilier"]])
     ax.bar_label(bars, labels, padding=4)
     _horizontal(ax, 0.45 if has_amounts else 0.2)
@@ -70,7 +70,7 @@ def credit_types_bars(credits: Indicator | pd.DataFrame, source: str, title: str
     credits, result = unpack(credits)
     _require(credits, "la répartition des crédits")
     fig, (ax,) = _figure(1.6 + 0.55 * len(credits))
-    names = [_wrap(label, 28) for label in credits["libelle"]]
+    names = [_label(label, 28) for label in credits["libelle"]]
     left = np.zeros(len(credits))
     widest = credits["total"].max()
     for kind in ("specifique", "droit_commun"):
@@ -105,7 +105,7 @@ def financer_mix_bars(mix: Indicator | pd.DataFrame, source: str, title: str | N
         else [_pct(s) for s in mix["_share"]]
     kinds = mix["type_credit"].where(mix["type_credit"].isin(list(CREDIT_COLORS)), "")
     fig, (ax,) = _figure(1.6 + 0.5 * len(mix))
-    bars = ax.barh([_wrap(label, 32) for label in mix["libelle_publie"]],
+    bars = ax.barh([_label(label, 32) for label in mix["libelle_publie"]],
                    mix["montant"].astype(float) if has_amounts else mix["_share"],
                    color=[CREDIT_COLORS.get(kind, NEUTRAL) for kind in kinds])
     ax.bar_label(bars, labels, padding=4)
@@ -138,7 +138,7 @@ def evolution_line(series: pd.DataFrame, source: str, title: str | None = None) 
     ax.plot(years, amounts, marker="o", markersize=8, linewidth=2.5, color=ACCENT)
     printed = series.get("montant_publie", amounts)
     for year, amount, as_printed in zip(years, amounts, printed):
-        ax.annotate(_qualifier(as_printed) + euros(amount), (year, amount), xytext=(0, 10),
+        ax.annotate(_label(_qualifier(as_printed) + euros(amount)), (year, amount), xytext=(0, 10),
                     textcoords="offset points", ha="center")
     ax.set_xticks(years, [str(year) for year in years])
     ax.set_ylim(0, amounts.max() * 1.2)

@@ -11,7 +11,7 @@ __all__ = ["participation_figures", "council_opinions", "statements", "statement
 NATURE_LABELS = {
     "constat": "constats", "proposition": "propositions", "citation": "citations", "attente": "attentes",
     "priorite": "priorités", "engagement": "engagements", "avis": "avis", "frein": "freins", "levier": "leviers",
-    "definition": "définitions",
+    "definition": "définitions", "conclusion": "conclusions", "preconisation": "préconisations",
 }
 
 

@@ -31,17 +31,26 @@ def _label(row: pd.Series, columns: tuple[str, ...]) -> str:
 
 
 def printed_figures(territory: Territory, year: int | str, table: str) -> pd.DataFrame:
-    """One row per printed figure of ``table`` about ``year`` (or a period ending then): label, value, source."""
+    """One row per printed figure of ``table`` for the report of ``year``: label, value, source.
+
+    The figures about ``year`` (or a period ending then), whatever the document, then every other
+    figure the documents of that report year print (earlier years, periods: « contre 1 819 séances
+    en 2018 »), so that the report shows all the figures of its sources.
+    """
     frame = territory.table(table)
     if frame.empty:
         return pd.DataFrame(columns=FIGURE_COLUMNS)
     year = int(year)
     about = of_year(frame, year)
     period = frame[(frame["annee_debut"] != frame["annee_fin"]) & (frame["annee_fin"] == year)]
+    documents = {sid for sid, meta in territory.sources.items() if text(meta.get("annee_rapport")) == str(year)}
+    printed_then = frame[frame["source"].map(text).isin(documents)]
+    selected = pd.concat([about, period, printed_then])
+    selected = selected[~selected.index.duplicated()]
     rows = []
     labels = _LABELS.get(table, _INDICATOR_LABELS)
     values = _VALUES.get(table, ("valeur_publiee",))
-    for _, row in pd.concat([about, period]).iterrows():
+    for _, row in selected.iterrows():
         for column in values:
             printed = text(row.get(column))
             if printed and column.startswith("part") and "%" not in printed:
@@ -50,7 +59,7 @@ def printed_figures(territory: Territory, year: int | str, table: str) -> pd.Dat
                 printed = euros(row["montant"], 0 if float(row["montant"]).is_integer() else 2)
             if printed:
                 unit = text(row.get("unite"))
-                shown = printed if not unit or unit in ("nombre", "€", "%", "date", "texte") or unit in printed \
+                shown = printed if not unit or unit in ("nombre", "€", "%", "date", "texte", "année") or unit in printed \
                     else f"{printed} {unit}"
                 rows.append({"annee": text(row["annee"]), "libelle": _label(row, labels), "valeur_publiee": shown,
                              "source": row["source"], "section": row["section"]})
