@@ -1,25 +1,32 @@
-"""Benchmark of the report build: cold, no-change rebuild, and the kernel floor.
+"""Benchmark of the report build, every figure measured in one run on this machine.
 
-The floor executes an empty notebook with nbclient once per report, with the
-same parallelism: what any papermill-based build pays at the least. Run:
+- floor: an empty notebook executed by nbclient once per report, with the same
+  parallelism: what any papermill-based build pays at the least;
+- forced build in warm kernels (the default engine, ``cdv-chaud``), with 2 jobs and 1 job;
+- forced build with one fresh kernel per report (``--noyaux-neufs``);
+- no-change rebuild (every report served from the cache);
+- profile of the warm reports: seconds per section, from papermill's cell durations
+  recorded in each executed notebook, against the report's wall time.
 
-    .venv/bin/python benchmarks/bench_reports.py [--synthetiques 50] [--jobs N]
+Run:
+
+    .venv/bin/python benchmarks/bench_reports.py [--jobs 2] [--synthetiques 50]
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
-import os
 import tempfile
 import time
+from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
 
 from cdv_analysis.load import default_data_dir
-from cdv_analysis.report import build_all
+from cdv_analysis.report import BuildSummary, build_all
 
 HERE = Path(__file__).resolve().parent
 
@@ -41,25 +48,60 @@ def floor(reports: int, jobs: int) -> float:
     return time.perf_counter() - started
 
 
+def _forced(data_dir: Path, root: Path, jobs: int, fresh: bool) -> BuildSummary:
+    summary = build_all(data_dir, root / "reports", root / "processed", jobs=jobs, force=True, progress=False,
+                        fresh_kernels=fresh)
+    if not summary.ok:
+        raise SystemExit(summary.text())
+    return summary
+
+
+def section_profile(summary: BuildSummary) -> dict[str, float]:
+    """Seconds spent in each section's cells, summed over the built reports (papermill's durations)."""
+    seconds: dict[str, float] = defaultdict(float)
+    for result in summary.results:
+        executed = Path(result.html).with_suffix(".ipynb")
+        if result.status != "construit" or not executed.exists():
+            continue
+        for cell in nbformat.read(executed, as_version=4).cells:
+            duration = cell.metadata.get("papermill", {}).get("duration")
+            if duration:
+                seconds[cell.metadata.get("cdv_section", "(paramètres et préparation)")] += float(duration)
+    return dict(seconds)
+
+
 def measure(label: str, data_dir: Path, jobs: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="cdv-bench-") as temporary:
-        out, processed = Path(temporary) / "reports", Path(temporary) / "processed"
-        cold = build_all(data_dir, out, processed, jobs=jobs, force=True, progress=False)
-        warm = build_all(data_dir, out, processed, jobs=jobs, progress=False)
-    reports = len(cold.results)
+        root = Path(temporary)
+        warm = _forced(data_dir, root, jobs, fresh=False)
+        reports = len(warm.results)
+        unchanged = build_all(data_dir, root / "reports", root / "processed", jobs=jobs, progress=False)
+        profile = section_profile(warm)
+        fresh = _forced(data_dir, root, jobs, fresh=True)
+        single = _forced(data_dir, root, 1, fresh=False) if jobs != 1 else warm
     base = floor(reports, jobs)
-    failed = cold.count("echec")
-    print(f"\n{label} : {reports} rapports (dont comparaison), {jobs} en parallèle, {failed} en échec")
-    print(f"  construction à froid     : {cold.seconds:8.1f} s  ({cold.seconds / reports:.1f} s par rapport)")
-    print(f"  reconstruction sans changement : {warm.seconds:8.2f} s  (= {100 * warm.seconds / cold.seconds:.1f} % du froid)")
-    print(f"  plancher nbclient (notebook vide) : {base:8.1f} s  ; froid / plancher = {cold.seconds / base:.1f}")
-    return {"label": label, "reports": reports, "cold": cold.seconds, "warm": warm.seconds, "floor": base}
+    executed = sum(profile.values())
+    print(f"\n{label} : {reports} rapports (dont comparaison), {jobs} en parallèle")
+    print(f"  plancher nbclient (notebook vide)     : {base:7.1f} s")
+    print(f"  forcée, noyaux chauds ({jobs} jobs)       : {warm.seconds:7.1f} s  = {warm.seconds / base:.2f} × le plancher"
+          f"  ({warm.seconds / reports:.2f} s par rapport)")
+    print(f"  forcée, noyaux neufs ({jobs} jobs)        : {fresh.seconds:7.1f} s  = {fresh.seconds / base:.2f} × le plancher"
+          f"  ; chaud / neuf = {warm.seconds / fresh.seconds:.2f}")
+    print(f"  forcée, noyaux chauds (1 job)          : {single.seconds:7.1f} s  ; 2 jobs / 1 job = "
+          f"{warm.seconds / single.seconds:.2f}")
+    print(f"  reconstruction sans changement        : {unchanged.seconds:7.2f} s  ({unchanged.count('cache')} repris)")
+    print(f"  profil des rapports chauds : {executed:.1f} s dans les cellules, "
+          f"{sum(r.seconds for r in warm.results) - executed:.1f} s hors cellules (assemblage, noyau, HTML)")
+    for section, seconds in sorted(profile.items(), key=lambda item: -item[1]):
+        print(f"    {section:<40} {seconds:6.2f} s  ({100 * seconds / executed:4.1f} %)")
+    return {"label": label, "reports": reports, "warm": warm.seconds, "fresh": fresh.seconds,
+            "single": single.seconds, "unchanged": unchanged.seconds, "floor": base, "profile": profile}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Mesure la construction des rapports.")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--synthetiques", type=int, default=50, help="territoires synthétiques (0 : aucun)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--synthetiques", type=int, default=0, help="territoires synthétiques en plus (0 : aucun)")
     args = parser.parse_args()
     measure("Données embarquées", default_data_dir(), args.jobs)
     if args.synthetiques:
