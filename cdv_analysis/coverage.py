@@ -248,10 +248,10 @@ def insert_coverage(body: str, block: str) -> str:
 
 def report_hook(data_dir: str | Path, territory_id: str, annee: int | str):
     """A function body -> body that adds the coverage table of this report (for ``report.render_html``)."""
-    from .load import load_territory
+    from .load import load_territory_cached
 
     def add_coverage(body: str) -> str:
-        territory = load_territory(territory_id, Path(data_dir))
+        territory = load_territory_cached(territory_id, Path(data_dir))
         return insert_coverage(body, coverage_html(coverage(printed_figures(territory, annee), page_text(body))))
 
     return add_coverage

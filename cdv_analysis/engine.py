@@ -252,6 +252,10 @@ def _warm_engine_class() -> type:
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
             kernel = pool().acquire(kernel_name, start_timeout)
             healthy = False
+            # papermill rewrites the whole output notebook before and after every cell, for
+            # watching long runs; a report's output is a temporary file read once at the end,
+            # and those ~200 writes were half a warm report's time. notebook_complete() saves it.
+            nb_man.save = lambda **kwargs: None
             try:
                 client = PapermillNotebookClient(nb_man, km=kernel.km, **merge_kwargs(
                     kwargs, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
@@ -261,6 +265,7 @@ def _warm_engine_class() -> type:
                 healthy = not _failed(executed)
                 return executed
             finally:
+                del nb_man.save  # back to papermill's own, for the final save
                 pool().release(kernel, healthy)
 
     WarmEngine.__module__, WarmEngine.__qualname__ = __name__, "WarmEngine"

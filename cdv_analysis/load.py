@@ -13,6 +13,8 @@ files, ``metadata`` finds territories and reads their ``territoire.yml``,
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,6 +43,7 @@ __all__ = [
     "default_data_dir",
     "discover_territories",
     "load_territory",
+    "load_territory_cached",
     "validate_territory",
     "read_raw_file",
     "read_metadata",
@@ -146,6 +149,29 @@ def load_territory(territory: str | Path, data_dir: Path | str | None = None, st
     if strict and result.errors:
         raise DataError(result.problems, result.id)
     return result
+
+
+# Validated territories of this process, by folder: a warm kernel (or a build worker)
+# handling several reports of a territory validates it once, while its files' fingerprint holds.
+_VALIDATED: dict[Path, tuple[str, Territory]] = {}
+
+
+def load_territory_cached(territory: str, data_dir: Path | str) -> Territory:
+    """:func:`load_territory`, validated once per process while the folder's files are unchanged.
+
+    Each call gets its own copy of the tables and metadata, so that one report's
+    changes never reach the next.
+    """
+    folder = territory_folder(territory, data_dir).resolve()
+    fingerprint = folder_fingerprint(folder) if folder.is_dir() else ""
+    known = _VALIDATED.get(folder)
+    if known is None or known[0] != fingerprint or not fingerprint:
+        known = (fingerprint, load_territory(territory, data_dir))
+        _VALIDATED[folder] = known
+    loaded = known[1]
+    return dataclasses.replace(loaded, meta=copy.deepcopy(loaded.meta), files=copy.deepcopy(loaded.files),
+                               problems=list(loaded.problems),
+                               tables={name: frame.copy() for name, frame in loaded.tables.items()})
 
 
 def load_valid(data_dir: Path | str | None = None) -> tuple[list[Territory], dict[str, str]]:

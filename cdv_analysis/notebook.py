@@ -8,8 +8,6 @@ and write the indicator tables behind the charts to ``data/processed``.
 from __future__ import annotations
 
 import base64
-import copy
-import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable, Iterable, Mapping
@@ -20,7 +18,7 @@ from . import formatting as fr
 from .config import processed_data_dir, raw_data_dir
 from .indicators._common import Indicator, unpack
 from .iorw import write_atomic
-from .load import Territory, folder_fingerprint, load_territory
+from .load import Territory, load_territory_cached
 from .markup import escape_html, neutralise_csv_frame, shorten
 
 __all__ = ["ReportContext", "SETUP_CELL", "check_parameters", "download_link", "open_report", "show_markdown", "show_chart", "show_table", "table_html",
@@ -153,31 +151,12 @@ def check_parameters(given: Mapping[str, object], known: Iterable[str]) -> None:
                          f"{', '.join(unknown)} ; paramètres connus : {', '.join(known)}.")
 
 
-# Validated territories of this kernel, by folder: a warm kernel building several
-# years of a territory validates it once, while its files' fingerprint holds.
-_VALIDATED: dict[Path, tuple[str, Territory]] = {}
-
-
-def _validated_territory(territoire: str, data_dir: Path) -> Territory:
-    folder = (data_dir / territoire).resolve()
-    fingerprint = folder_fingerprint(folder) if folder.is_dir() else ""
-    known = _VALIDATED.get(folder)
-    if known is None or known[0] != fingerprint or not fingerprint:
-        known = (fingerprint, load_territory(territoire, data_dir))
-        _VALIDATED[folder] = known
-    territory = known[1]
-    # Each report gets its own tables, so that one report's changes never reach the next.
-    return dataclasses.replace(territory, meta=copy.deepcopy(territory.meta), files=copy.deepcopy(territory.files),
-                               problems=list(territory.problems),
-                               tables={name: frame.copy() for name, frame in territory.tables.items()})
-
-
 def open_report(territoire: str, annee: int | str, donnees: str | Path | None = None,
                 sortie_donnees: str | Path | None = None, **autres: object) -> ReportContext:
     """Load a territory for the report of one year (the parameters of every notebook)."""
     check_parameters(autres, PARAMETERS)
     data_dir = Path(donnees) if donnees else raw_data_dir()
-    territory = _validated_territory(territoire, data_dir)
+    territory = load_territory_cached(territoire, data_dir)
     processed = Path(sortie_donnees) if sortie_donnees else processed_data_dir(data_dir)
     return ReportContext(territory, int(annee), processed)
 
