@@ -40,8 +40,8 @@ check-python:
 # Reinstalled whenever pyproject.toml changes.
 $(STAMP): pyproject.toml | check-python
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
 clean-venv:
