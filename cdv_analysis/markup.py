@@ -107,7 +107,8 @@ _ALLOWED_TAGS = frozenset({
     "p", "pre", "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
     "th", "thead", "tr", "ul",
 })
-_COMMON_ATTRIBUTES = ("class", "id", "title", "lang", "role", "aria-label", "aria-hidden", "aria-describedby")
+_COMMON_ATTRIBUTES = ("class", "id", "title", "lang", "role", "aria-label", "aria-hidden", "aria-describedby",
+                      "tabindex")  # tabindex: a scrolling table box is reachable with the keyboard
 _ALLOWED_ATTRIBUTES = {
     "*": list(_COMMON_ATTRIBUTES),
     "a": [*_COMMON_ATTRIBUTES, "href"],

@@ -216,7 +216,7 @@ def qpv_table_html(table: pd.DataFrame, caption: str | None = None) -> str:
         rows.append(f'<tr><th scope="row">{escape_html(row["nom"])}</th><td>{escape_html(row["code_qp"])}</td>'
                     f"{cells}</tr>")
     # The inline overflow keeps the page itself from scrolling sideways whatever the stylesheet says.
-    return (f'<div class="cdv-table-wrap" style="overflow-x:auto;max-width:100%" role="region" tabindex="0" '
+    return (f'<div class="table-wrap cdv-table-wrap" role="region" tabindex="0" '
             f'aria-label="{escape_html(caption)}">'
             f'<table class="cdv-table cdv-table-qpv"><caption>{escape_html(caption)}</caption>'
             f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
