@@ -130,6 +130,19 @@ def _years_text(years: list[int]) -> str:
     return ", ".join(str(y) for y in years)
 
 
+def _territories_to_handle(args: argparse.Namespace, data_dir: Path, none_found: str) -> list[str] | None:
+    """The selected territories; None (after a French message) when there is nothing to do."""
+    if not _check_data_dir(data_dir):
+        return None
+    ids = _selected(args, data_dir)
+    if ids is None:
+        return None
+    if not ids:
+        print(f"Aucun territoire {none_found.format(data_dir)}.", file=sys.stderr)
+        return None
+    return ids
+
+
 def command_liste(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
     if not _check_data_dir(data_dir):
@@ -154,13 +167,8 @@ def command_liste(args: argparse.Namespace) -> int:
 
 def command_valider(args: argparse.Namespace) -> int:
     data_dir = _data_dir(args)
-    if not _check_data_dir(data_dir):
-        return 1
-    ids = _selected(args, data_dir)
+    ids = _territories_to_handle(args, data_dir, "à valider dans {} : rien n'a été fait")
     if ids is None:
-        return 1
-    if not ids:
-        print(f"Aucun territoire à valider dans {data_dir} : rien n'a été fait.", file=sys.stderr)
         return 1
     total_errors = 0
     for tid in ids:
@@ -209,13 +217,8 @@ def command_rapports(args: argparse.Namespace) -> int:
     from .report import BuildInterrupted, build_all
 
     data_dir = _data_dir(args)
-    if not _check_data_dir(data_dir):
-        return 1
-    ids = _selected(args, data_dir)
+    ids = _territories_to_handle(args, data_dir, "dans {} : aucun rapport à construire")
     if ids is None:
-        return 1
-    if not ids:
-        print(f"Aucun territoire dans {data_dir} : aucun rapport à construire.", file=sys.stderr)
         return 1
     if args.annee and _missing_years(ids, args.annee, data_dir):
         return 1

@@ -1,14 +1,4 @@
-"""Charts in the house style: one theme, one palette, French labels, a title and a source line.
-
-Each chart function takes an indicator DataFrame (``cdv_analysis.indicators``)
-and returns a :class:`Chart`: the figure, a title stating the finding, an alt
-text for screen readers and the source line, all in French.
-
-Figures are built as ``matplotlib.figure.Figure`` rather than through pyplot:
-nothing lingers in pyplot's registry when a report draws dozens of charts, and
-no backend is forced (PNGs always render through Agg; a notebook keeps its
-inline backend and displays a ``Chart`` as its PNG, once).
-"""
+"""Shared house style of the charts: theme, palette, French number formats, the Chart result (see the package docstring)."""
 
 from __future__ import annotations
 
