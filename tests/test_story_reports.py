@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 import pytest
+import yaml
 
 from cdv_analysis.report import build_all
 
@@ -69,3 +70,29 @@ def test_a_section_without_data_disappears_with_its_heading(pages):
     cabbalr, call = pages[0][("cabbalr", 2021)], pages[0][("call", 2022)]
     for section in ("sante", "participation-des-habitants"):
         assert f'id="{section}"' not in cabbalr and f'id="{section}"' in call
+
+
+def test_anct_health_subsidies_feed_the_health_section(data_copy, tmp_path):
+    """An ANCT « Santé » sub-theme imported beside an evaluation territory appears under « Santé »."""
+    folder = data_copy / "cabbalr"
+    meta = yaml.safe_load((folder / "territoire.yml").read_text("utf-8"))
+    meta["sources"].append({"id": "anct-2022", "fichier": "subventions-2022.csv", "editeur": "ANCT",
+                            "titre": "ANCT – subventions politique de la ville 2022 (open data)", "type": "import",
+                            "annees": [2022], "annee_rapport": 2022})
+    (folder / "territoire.yml").write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), "utf-8")
+    (folder / "actions.anct-2022.csv").write_text(
+        "dispositif,numero,axe,priorite,sous_priorite,pilier,thematique,porteur,type_porteur,intitule,commune,"
+        "montant,annee,source,section,remarque\n"
+        "anct,1,1.2- Santé,,,cohesion_sociale,Santé,Association Souffle,association,Ateliers bien-être,,"
+        '"4 321,00",2022,anct-2022,"subventions-2022.csv, ligne 2",\n'
+        "anct,2,2.1- Emploi,,,emploi_economie,Emploi,Ville de Bruay,commune,Chantier,,"
+        '"8 000,00",2022,anct-2022,"subventions-2022.csv, ligne 3",\n', encoding="utf-8")
+    summary = build_all(data_copy, tmp_path / "r", tmp_path / "p", territories=["cabbalr"], years=[2022], jobs=1,
+                        progress=False)
+    assert summary.ok, summary.text()
+    page = (tmp_path / "r" / "cabbalr" / "2022" / "rapport.html").read_text("utf-8")
+    start = page.index('id="sante"')
+    health = _text(page[start:page.index("<h2", start)])
+    assert "Subventions de l'ANCT pour la santé" in health
+    assert "4 321" in health.replace("\u202f", " ").replace("\u00a0", " ")
+    assert "Chantier" not in health
