@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,8 +145,13 @@ _GENERIC_WORDS = {"nombre", "total", "année", "annee", "programmation", "autres
                   "politique", "quartiers", "projets", "actions", "communes"}
 
 
+def _folded(value: str) -> str:
+    """Lower case without accents: a raw code (« deposes ») matches its printed label (« déposés »)."""
+    return unicodedata.normalize("NFD", value).encode("ascii", "ignore").decode().lower()
+
+
 def _words(label: str) -> set[str]:
-    return {w for w in re.findall(r"[^\W\d_]{5,}", label.lower()) if w not in _GENERIC_WORDS}
+    return {w for w in re.findall(r"[^\W\d_]{5,}", _folded(label)) if w not in _GENERIC_WORDS}
 
 
 def _found(rendering: str, text: str, context: set[str] | None = None) -> bool:
@@ -158,7 +164,7 @@ def _found(rendering: str, text: str, context: set[str] | None = None) -> bool:
     pattern = (r"(?<![\d,])(?<!\d\s)" + re.escape(rendering) + r"(?!\d|,\d|\s\d{3}(?!\d))" + count_guard)
     needed = min(2, len(context or ()))
     for match in re.finditer(pattern, text):
-        window = text[max(0, match.start() - _CONTEXT_CHARS):match.end() + _CONTEXT_CHARS].lower()
+        window = _folded(text[max(0, match.start() - _CONTEXT_CHARS):match.end() + _CONTEXT_CHARS])
         if sum(word in window for word in context or ()) >= needed:
             return True
     return False

@@ -47,6 +47,9 @@ def printed_figures(territory: Territory, year: int | str, table: str) -> pd.Dat
     printed_then = frame[frame["source"].map(text).isin(documents)]
     selected = pd.concat([about, period, printed_then])
     selected = selected[~selected.index.duplicated()]
+    # Imported open data (INSEE, ANCT) is not printed by any document: its own sections show it.
+    imported = {sid for sid, meta in territory.sources.items() if text(meta.get("type")) == "import"}
+    selected = selected[~selected["source"].map(text).isin(imported)]
     rows = []
     labels = _LABELS.get(table, _INDICATOR_LABELS)
     values = _VALUES.get(table, ("valeur_publiee",))
