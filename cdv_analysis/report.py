@@ -709,6 +709,13 @@ def build_all(data_dir: Path | str | None = None, out_dir: Path | str | None = N
     return BuildSummary(results, time.perf_counter() - started, str(index), str(log_path))
 
 
+def _expected_work(job: Job) -> int:
+    """Bytes of raw data behind a report: the biggest start first, so none starts last on an idle pool."""
+    if job.territory is None:
+        return 0
+    return sum(path.stat().st_size for path in (Path(job.data_dir) / job.territory).glob("*.*") if path.is_file())
+
+
 def _run_jobs(to_build: list[Job], results: list[JobResult], jobs: int | None, progress: bool, log_path: Path,
               warm: bool) -> None:
     """Run the jobs in worker processes, appending to ``results`` as they finish."""
@@ -717,6 +724,7 @@ def _run_jobs(to_build: list[Job], results: list[JobResult], jobs: int | None, p
     if not to_build:
         return
     workers = max(1, min(jobs or os.cpu_count() or 1, len(to_build)))
+    to_build = sorted(to_build, key=_expected_work, reverse=True)
     bar = tqdm(total=len(to_build), desc="Rapports", unit="rapport", disable=not progress)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=init_worker, initargs=(str(log_path), warm))
