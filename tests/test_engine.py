@@ -105,6 +105,30 @@ def test_warm_kernel_page_is_identical_to_fresh_kernel_page(kernels, raw_dir, tm
     assert tables(Path(job.processed_dir) / "cabbalr") == tables(Path(fresh.processed_dir) / "cabbalr")
 
 
+def test_every_embedded_report_is_the_same_warm_or_fresh(raw_dir, tmp_path):
+    """The whole build, in worker processes: every page, shipped CSV and indicator table, byte for byte."""
+    from cdv_analysis.report import build_all
+
+    def build(name: str, fresh: bool) -> dict[Path, bytes]:
+        root = tmp_path / name
+        summary = build_all(raw_dir, root / "rapports", root / "donnees", jobs=2, progress=False, fresh_kernels=fresh)
+        assert summary.ok and len(summary.results) == 5, summary.text()
+        files = {}
+        for path in sorted(root.rglob("*")):
+            if path.suffix == ".csv":
+                files[path.relative_to(root)] = path.read_bytes()
+            elif path.suffix == ".html":  # the build date is the one part allowed to differ
+                files[path.relative_to(root)] = re.sub(rb"(<dt>Construit le</dt><dd>)[^<]*", rb"\1",
+                                                       re.sub(rb"produit par cdv-analysis [^<]*", b"", path.read_bytes()))
+        return files
+
+    warm, fresh = build("chaud", False), build("neuf", True)
+    assert sorted(warm) == sorted(fresh) and len([p for p in warm if p.suffix == ".html"]) == 6
+    assert [str(p) for p in warm if warm[p] != fresh[p]] == []
+    # A build path differs between two builds: none may reach a public page (a stray cell result once did).
+    assert [str(p) for p, content in warm.items() if p.suffix == ".html" and str(tmp_path).encode() in content] == []
+
+
 PROBE = '''\
 assert "_sonde" not in globals(), "variable héritée du rapport précédent : " + _sonde
 _sonde = territoire
