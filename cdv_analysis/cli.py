@@ -10,8 +10,7 @@ from pathlib import Path
 from collections.abc import Sequence
 
 from . import __version__
-from .load import (declared_report_years, default_data_dir, discover_territories, load_territory, read_metadata,
-                   validate_territory)
+from .load import (default_data_dir, discover_territories, load_territory, validate_territory)
 from .problems import DataError
 
 __all__ = ["main", "build_parser"]
@@ -107,15 +106,11 @@ def _selected(args: argparse.Namespace, data_dir: Path) -> list[str] | None:
     return ids
 
 
-def report_years(tid: str, data_dir: Path) -> list[int]:
-    """Years with a report for a territory: declared in territoire.yml, else read from its tables."""
-    meta, _ = read_metadata(tid, data_dir)
-    return declared_report_years(meta) or load_territory(tid, data_dir, strict=False).report_years()
-
-
 def _missing_years(ids: list[str], years: list[int], data_dir: Path) -> bool:
     """Print a French error for each requested year that no selected territory reports on."""
-    available = {tid: report_years(tid, data_dir) for tid in ids}
+    from .report import planned_years  # the years the build itself plans
+
+    available = {tid: planned_years(tid, data_dir, strict=False)[1] for tid in ids}
     missing = [y for y in dict.fromkeys(years) if not any(y in found for found in available.values())]
     if missing:
         existing = " ; ".join(f"{tid} : {_years_text(found)}" for tid, found in available.items())

@@ -40,7 +40,9 @@ from .load import (
     folder_fingerprint,
     load_territory,
     read_metadata,
+    Territory,
 )
+from .portrait import evaluation_title, is_open_data_only, portrait_title
 from .coverage import report_hook
 from .publication import publish_data
 from .config import PACKAGE_DIR, notebooks_dir, processed_data_dir, reports_dir
@@ -476,8 +478,6 @@ def _error_message(error: Exception) -> str:
 
 
 def is_portrait(job: Job) -> bool:
-    from .portrait import is_open_data_only
-
     return job.territory is not None and is_open_data_only(Path(job.data_dir) / job.territory)
 
 
@@ -508,6 +508,24 @@ def _footer(job: Job) -> dict[str, str]:
 # Batch
 
 
+def planned_years(tid: str, data_dir: Path, strict: bool = True) -> tuple[dict, list[int], Territory | None]:
+    """A territory's metadata and the years that get a report, with the territory when it had to be loaded.
+
+    The years come from ``territoire.yml``, else from the data themselves (the
+    territory is then loaded: with ``strict`` a data error raises ``DataError``).
+    An open-data territory without declared years gets one portrait, of its latest data.
+    """
+    meta, problems = read_metadata(tid, data_dir)
+    declared = declared_report_years(meta)
+    years, loaded = declared, None
+    if any(p.is_error for p in problems) or not declared:
+        loaded = load_territory(tid, data_dir, strict=strict)
+        meta, years = loaded.meta, loaded.report_years()
+        if not declared_report_years(meta) and is_open_data_only(Path(data_dir) / tid, meta):
+            years = years[-1:]  # not one portrait per INSEE vintage
+    return meta, years, loaded
+
+
 def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, territories: list[str] | None,
           years: list[int] | None, force: bool, engine: str | None = ENGINE_NAME) -> tuple[list[Job], list[JobResult]]:
     """Jobs to run and results known in advance (cached reports, invalid territories).
@@ -516,7 +534,6 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
     up to date; a territory is fully validated only when one of its reports
     must be rebuilt, so that a no-change run stays cheap for many territories.
     """
-    from .portrait import evaluation_title, is_open_data_only, portrait_title
 
     code = code_fingerprint()
     jobs, results, fingerprints = [], [], []
@@ -527,23 +544,17 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
             f"lancez `cdv valider --territoire {tid}`"))
 
     for tid in territories or discover_territories(data_dir):
-        meta, problems = read_metadata(tid, data_dir)
-        report_years = declared_report_years(meta)
-        if any(p.is_error for p in problems) or not report_years:
-            try:  # no usable declaration: the data themselves say which years they cover
-                territory = load_territory(tid, data_dir)
-            except DataError as error:
-                results.append(invalid(tid, error))
-                continue
-            meta, report_years = territory.meta, territory.report_years()
+        try:
+            meta, report_years, loaded = planned_years(tid, data_dir)
+        except DataError as error:
+            results.append(invalid(tid, error))
+            continue
         fingerprint = folder_fingerprint(data_dir / tid)
         fingerprints.append(fingerprint)
         portrait = is_open_data_only(data_dir / tid, meta)
         section_paths = [notebooks / f"{name}.ipynb" for name in (PORTRAIT_SECTIONS if portrait else SECTIONS)]
-        if portrait and not declared_report_years(meta):
-            report_years = report_years[-1:]  # one portrait, of the latest data, not one per INSEE vintage
         name = str(meta.get("nom", tid))
-        validated = False
+        validated = loaded is not None  # loaded strictly above: already valid
         for year in report_years:
             if years and year not in years:
                 continue
