@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 
 __all__ = [
+    "is_qpv_code",
+    "qpv_geography",
     "ParseError",
     "Figure",
     "parse_montant",
@@ -297,3 +299,16 @@ def normalise_porteur(name: object, communes: list[str] | tuple[str, ...] = ()) 
                 break
             start = folded.find(target, start + 1)
     return _tidy_spaces(text)
+
+
+_QPV_GEOGRAPHY = {"QP": "2015", "QN": "2024"}  # QPV codes of the 2015 and of the 2024 geography
+
+
+def qpv_geography(code: str) -> str:
+    """The QPV geography (« 2015 » or « 2024 ») a QPV code belongs to; empty when unknown."""
+    return _QPV_GEOGRAPHY.get(str(code).strip().upper()[:2], "")
+
+
+def is_qpv_code(code: object) -> bool:
+    """« QP062001 » (2015) or « QN06201M » (2024): a priority neighbourhood, not a reference perimeter."""
+    return bool(re.match(r"Q[PN]\d", str(code).strip().upper()))

@@ -22,6 +22,7 @@ import pandas as pd
 from . import formatting as fr
 from .clean import cell_text
 from .markup import escape_html
+from .schemas import TEXTUAL_UNITS
 
 __all__ = ["Figure", "COVERED_TABLES", "GOAL_TABLES", "TABLE_LABELS", "printed_figures", "page_text", "coverage",
            "coverage_summary", "coverage_html", "insert_coverage", "report_hook"]
@@ -52,7 +53,6 @@ GOAL_TABLES = ("financements", "realisations", "gouvernance", "sante", "particip
 
 _PERCENT_UNITS = {"%", "pourcent", "pourcentage"}
 _EURO_UNITS = {"€", "euros", "euro"}
-_NON_FIGURE_UNITS = {"date", "texte"}
 COVERAGE_TITLE = "Couverture des chiffres publiés"
 
 
@@ -94,7 +94,7 @@ def _kind(table: str, unit: str) -> str | None:
         return "euros"
     if table in ("enquetes", "cooperation"):
         return "pourcent"
-    if unit in _NON_FIGURE_UNITS:
+    if unit in TEXTUAL_UNITS:
         return None
     if unit in _PERCENT_UNITS:
         return "pourcent"
@@ -105,8 +105,7 @@ def _kind(table: str, unit: str) -> str | None:
 
 def printed_figures(territory, annee: int | str) -> list[Figure]:
     """Figures printed in the source documents of the report year ``annee`` (one per table, value and label)."""
-    year = str(int(str(annee)[-4:]))
-    sources = {sid for sid, meta in territory.sources.items() if str(meta.get("annee_rapport", "")) == year}
+    sources = territory.sources_of_report_year(annee)
     figures: list[Figure] = []
     for table, (value_column, printed_column, label_columns, section) in COVERED_TABLES.items():
         frame = territory.table(table)

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .clean import ParseError, _fold_char, name_key, parse_figure, parse_montant
+from .clean import ParseError, _fold_char, is_qpv_code, name_key, qpv_geography, parse_figure, parse_montant
 from .formatting import euros, liste_fr, pluriel
 from .harmonise import vocabulary
 from .iorw import header_key, read_table, shown_path as _shown, write_atomic
@@ -323,7 +323,6 @@ def _decimal(value: str) -> str:
 
 
 _YEAR_COLUMNS = ("annee", "millesime")
-_QPV_GEOGRAPHY = {"QP": "2015", "QN": "2024"}  # QPV codes of the 2015 and of the 2024 geography
 
 
 def _indicator_columns(frame: pd.DataFrame, labels: dict) -> list[tuple[str, str, int | None]]:
@@ -340,16 +339,6 @@ def _indicator_columns(frame: pd.DataFrame, labels: dict) -> list[tuple[str, str
         elif match and match.group(1) in labels:
             found.append((column, match.group(1), int(match.group(2))))
     return found
-
-
-def qpv_geography(code: str) -> str:
-    """The QPV geography (« 2015 » or « 2024 ») a QPV code belongs to; empty when unknown."""
-    return _QPV_GEOGRAPHY.get(str(code).strip().upper()[:2], "")
-
-
-def is_qpv_code(code: object) -> bool:
-    """« QP062001 » (2015) or « QN06201M » (2024): a priority neighbourhood, not a reference perimeter."""
-    return bool(re.match(r"Q[PN]\d", str(code).strip().upper()))
 
 
 def _perimeter(row: dict) -> str:

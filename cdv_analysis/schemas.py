@@ -20,6 +20,7 @@ __all__ = ["ColumnSpec", "TableSpec", "TABLES", "ValidationContext", "raw_schema
 
 SUPPORTS = ("tableau", "texte", "graphique")
 TYPE_CREDIT = ("specifique", "droit_commun")
+TEXTUAL_UNITS = ("texte", "date")  # a value in these units is text, not a figure
 TYPES_PORTEUR = codes("types_porteur")
 NATURES = (
     "constat", "proposition", "citation", "attente", "priorite", "engagement",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .clean import cell_text
 from .metadata import declared_report_years, folder_fingerprint
 from .parsing import parse_table
 from .problems import Problem
@@ -57,6 +58,11 @@ class Territory:
 
     def has(self, name: str) -> bool:
         return name in self.tables and not self.tables[name].empty
+
+    def sources_of_report_year(self, year: int | str) -> set[str]:
+        """Ids of the source documents whose ``annee_rapport`` is ``year`` (a year, or a label ending with it)."""
+        wanted = str(int(str(year)[-4:]))
+        return {sid for sid, meta in self.sources.items() if cell_text(meta.get("annee_rapport")) == wanted}
 
     def report_years(self) -> list[int]:
         """Years that get an evaluation report: the ``annee_rapport`` of the sources."""

@@ -6,9 +6,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .problems import WARNING, Problem
-from .schemas import TABLES, ValidationContext, raw_schema
+from .schemas import TABLES, TEXTUAL_UNITS, ValidationContext, raw_schema
 
-__all__ = ["schema_problems", "table_problems", "TEXTUAL_UNITS"]
+__all__ = ["schema_problems", "table_problems"]
 
 
 def schema_problems(table: str, frame: pd.DataFrame, context: ValidationContext, shown: str) -> list[Problem]:
@@ -39,9 +39,6 @@ def schema_problems(table: str, frame: pd.DataFrame, context: ValidationContext,
             problems.append(Problem(shown, "au moins une de ces colonnes remplie : " + ", ".join(spec.one_of),
                                     ligne=int(line), colonne=spec.one_of[0], valeur=""))
     return problems
-
-
-TEXTUAL_UNITS = ("texte", "date")
 
 
 def _is_textual(frame: pd.DataFrame, index) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import cdv_analysis as cdv
 from cdv_analysis import indicators as ind
+from cdv_analysis import narrative
 
 CALL_TITLE = "Contrat de Ville – Rapport d'évaluation 2022"
 
@@ -50,7 +51,7 @@ def test_markdown_quotes_escapes_and_attributes_each_sentence(data_copy):
         "x-1,,agglomeration,conclusion,gouvernance,,,<script>alert(1)</script> # titre,eval2022,Conclusion,\n",
         encoding="utf-8")
     lessons = ind.lessons(cdv.load_territory("call", data_copy), 2022)
-    text = ind.lessons_markdown(lessons)
+    text = narrative.lessons_markdown(lessons)
     assert text.startswith("### Gouvernance et coopérations\n\n**Conclusions**\n")
     lines = text.splitlines()
     at = next(i for i, line in enumerate(lines) if "alert" in line)
@@ -60,7 +61,7 @@ def test_markdown_quotes_escapes_and_attributes_each_sentence(data_copy):
 
 def test_sub_points_stay_nested_under_their_parent(cabbalr):
     lessons = ind.lessons(cabbalr, 2022)
-    text = ind.lessons_markdown(lessons)
+    text = narrative.lessons_markdown(lessons)
     child = lessons[lessons["rattache_a"].isin(lessons["id"])].iloc[0]
     parent = lessons.set_index("id").loc[child["rattache_a"], "texte"]
     lines = text.splitlines()
@@ -75,4 +76,4 @@ def test_a_territory_without_conclusions_shows_nothing(data_copy):
     for path in (data_copy / "call").glob("qualitatif*"):
         path.unlink()
     lessons = ind.lessons(cdv.load_territory("call", data_copy), 2022)
-    assert lessons.empty and ind.lessons_markdown(lessons) == ""
+    assert lessons.empty and narrative.lessons_markdown(lessons) == ""

@@ -88,7 +88,7 @@ def qpv_profiles_bars(profiles: pd.DataFrame, source: str, title: str | None = N
     if len(poverty) and not title:
         worst = poverty.loc[poverty["tp60"].astype(float).idxmax()]
         title = (f"Taux de pauvreté le plus élevé : {_pct(worst['tp60'])} dans le quartier "
-                 f"{str(worst['qpv']).split(' – ', 1)[-1]}")
+                 f"{_qpv_name(worst['qpv'])}")
     else:
         title = title or f"Profil de {pluriel(len(profiles), 'quartier prioritaire', 'quartiers prioritaires')} (INSEE)"
     alt = bounded_alt("Barres horizontales par quartier pour " + liste_fr([labels[c] for c in columns]) + " : ", [

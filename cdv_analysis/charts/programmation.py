@@ -36,6 +36,18 @@ from ._base import (
 )
 
 
+def _amount_or_share_bars(names: list[str], values, has_amounts: bool, labels: list[str], colors: list[str],
+                          height: float, axis_titles: tuple[str, str]):
+    """Horizontal bars of amounts (when every amount is printed) or else of shares, each with its label."""
+    fig, (ax,) = _figure(height)
+    bars = ax.barh(names, values, color=colors)
+    ax.bar_label(bars, labels, padding=4)
+    _horizontal(ax, 0.45 if has_amounts else 0.2)
+    (_euro_axis if has_amounts else _percent_axis)(ax.xaxis)
+    ax.set_xlabel(axis_titles[0] if has_amounts else axis_titles[1])
+    return fig, ax
+
+
 def pillar_bars(pillars: Indicator | pd.DataFrame, source: str, title: str | None = None) -> Chart:
     """Programmation by pillar (``indicators.pillar_amounts``): amounts when printed, else shares."""
     pillars, result = unpack(pillars)
@@ -45,17 +57,10 @@ def pillar_bars(pillars: Indicator | pd.DataFrame, source: str, title: str | Non
     has_amounts = bool(amounts.notna().all())
     labels = [f"{euros(a)} ({pourcent(s)})" for a, s in zip(amounts, shares)] if has_amounts \
         else [pourcent(s) for s in shares]
-    fig, (ax,) = _figure(1.3 + 0.55 * len(pillars))
-    bars = ax.barh([_label(label, 28) for label in pillars["libelle"]], amounts if has_amounts else shares,
-                   color=[PILLAR_COLORS.get(code, NEUTRAL) for code in pillars["pilier"]])
-    ax.bar_label(bars, labels, padding=4)
-    _horizontal(ax, 0.45 if has_amounts else 0.2)
-    if has_amounts:
-        _euro_axis(ax.xaxis)
-        ax.set_xlabel("Montant programmé")
-    else:
-        _percent_axis(ax.xaxis)
-        ax.set_xlabel("Part de la programmation (montants non publiés)")
+    fig, _ = _amount_or_share_bars(
+        [_label(label, 28) for label in pillars["libelle"]], amounts if has_amounts else shares, has_amounts,
+        labels, [PILLAR_COLORS.get(code, NEUTRAL) for code in pillars["pilier"]], 1.3 + 0.55 * len(pillars),
+        ("Montant programmé", "Part de la programmation (montants non publiés)"))
     top = pillars.loc[shares.idxmax()]
     year = _year(result)
     heading = f"Le pilier {_lower_first(top['libelle'])} concentre {pourcent(shares.max())} de la programmation{year}"
@@ -104,18 +109,11 @@ def financer_mix_bars(mix: Indicator | pd.DataFrame, source: str, title: str | N
     labels = [f"{euros(a)} ({pourcent(s)})" for a, s in zip(mix["montant"], mix["_share"])] if has_amounts \
         else [_pct(s) for s in mix["_share"]]
     kinds = mix["type_credit"].where(mix["type_credit"].isin(list(CREDIT_COLORS)), "")
-    fig, (ax,) = _figure(1.6 + 0.5 * len(mix))
-    bars = ax.barh([_label(label, 32) for label in mix["libelle_publie"]],
-                   mix["montant"].astype(float) if has_amounts else mix["_share"],
-                   color=[CREDIT_COLORS.get(kind, NEUTRAL) for kind in kinds])
-    ax.bar_label(bars, labels, padding=4)
-    _horizontal(ax, 0.45 if has_amounts else 0.2)
-    if has_amounts:
-        _euro_axis(ax.xaxis)
-        ax.set_xlabel("Montant")
-    else:
-        _percent_axis(ax.xaxis)
-        ax.set_xlabel("Part publiée du financement")
+    fig, ax = _amount_or_share_bars(
+        [_label(label, 32) for label in mix["libelle_publie"]],
+        mix["montant"].astype(float) if has_amounts else mix["_share"], has_amounts,
+        labels, [CREDIT_COLORS.get(kind, NEUTRAL) for kind in kinds], 1.6 + 0.5 * len(mix),
+        ("Montant", "Part publiée du financement"))
     present = [kind for kind in (*CREDIT_COLORS, "") if kind in set(kinds)]
     _legend_above(ax, handles=[Patch(color=CREDIT_COLORS.get(k, NEUTRAL), label=CREDIT_LABELS.get(
         k, "Type de crédit non précisé")) for k in present])

@@ -11,7 +11,7 @@ from .contexte import (
     qpv_table,
     theme_summary,
 )
-from .enseignements import LESSON_THEMES, lessons, lessons_markdown
+from .enseignements import LESSON_THEMES, lessons
 from .gouvernance import (
     COOPERATION_LEVELS,
     MEAN_LEVEL_CAVEAT,
@@ -43,7 +43,6 @@ from .sante import actions_by_public, health_actions, health_context, working_gr
 __all__ = [
     "LESSON_THEMES",
     "lessons",
-    "lessons_markdown",
     "KEY_INSEE_COLUMNS",
     "insee_values",
     "insee_vintages",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..clean import is_qpv_code, qpv_geography
 from ..load import Territory
+from ..schemas import TEXTUAL_UNITS
 
 __all__ = ["qpv_gaps", "qpv_profiles", "REFERENCES", "KEY_INSEE_COLUMNS", "SPREAD_COLUMNS", "insee_values",
            "insee_vintages", "qpv_table", "theme_summary", "qpv_spread", "qpv_ranking", "ranked_qpv", "POPULATION"]
@@ -23,7 +25,7 @@ def qpv_gaps(territory: Territory) -> pd.DataFrame:
                "source"]
     if table.empty:
         return pd.DataFrame(columns=columns)
-    numeric = table[table["valeur"].notna() & ~table["unite"].isin(["texte", "date"])]
+    numeric = table[table["valeur"].notna() & ~table["unite"].isin(TEXTUAL_UNITS)]
     rows = []
     # Figures of different vintages (or sources) are never compared with each other.
     for (indicator, unit, _, _), group in numeric.groupby(["indicateur", "unite", "annee", "source"], sort=False):
@@ -60,7 +62,7 @@ def qpv_profiles(territory: Territory, columns: tuple[str, ...] = KEY_INSEE_COLU
     """One row per QPV with the key INSEE indicators (poverty, employment, youth, precarious jobs)."""
     table = territory.table("contexte")
     imported = table[table["source"].str.startswith("insee-qpv") & table["valeur"].notna()]
-    imported = imported[imported["perimetre"].str.match(r"Q[PN]\d")]  # reference rows are not QPV
+    imported = imported[imported["perimetre"].map(is_qpv_code).astype(bool)]  # reference rows are not QPV
     labels = _insee_labels()
     wanted = {labels[c]["libelle"]: c for c in columns if c in labels}
     imported = imported[imported["indicateur"].isin(wanted)]
@@ -84,8 +86,6 @@ POPULATION = "pop_mun"
 
 def insee_values(territory: Territory) -> pd.DataFrame:
     """The imported INSEE values in long form, with their vocabulary code, theme rank and QPV geography."""
-    from ..importers import is_qpv_code, qpv_geography
-
     columns = ["code", "theme", "rang_theme", "indicateur", "unite", "qpv", "code_qp", "nom", "annee", "geographie",
                "valeur", "source", "niveau"]
     table = territory.table("contexte")
@@ -226,7 +226,7 @@ def qpv_ranking(table: pd.DataFrame, column: str | None = None) -> pd.DataFrame:
     column = column or next((c for c in key if c.startswith("tp60")), key[0] if key else None)
     if column is None:
         return pd.DataFrame(columns=["code_qp", "nom"])
-    ranked = _with_columns(table, [column])
-    ranked = ranked.dropna(subset=[column]).sort_values(column, ascending=False, kind="stable").reset_index(drop=True)
-    ranked.attrs = _with_columns(table, [column]).attrs
+    sliced = _with_columns(table, [column])
+    ranked = sliced.dropna(subset=[column]).sort_values(column, ascending=False, kind="stable").reset_index(drop=True)
+    ranked.attrs = sliced.attrs
     return ranked

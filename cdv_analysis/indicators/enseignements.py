@@ -15,7 +15,7 @@ import pandas as pd
 from ..load import Territory
 from ._common import text
 
-__all__ = ["LESSON_THEMES", "lessons", "lessons_markdown"]
+__all__ = ["LESSON_THEMES", "lessons"]
 
 # Matching order: the first theme whose pattern matches the row's theme (then its section) wins.
 LESSON_THEMES: dict[str, tuple[str, str]] = {
@@ -73,8 +73,7 @@ def lessons(territory: Territory, annee: int | str) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     year = int(str(annee)[-4:])
     sources = territory.sources
-    of_year = {sid for sid, meta in sources.items() if str(meta.get("annee_rapport", "")) == str(year)}
-    rows = table[table["source"].map(text).isin(of_year)].copy()
+    rows = table[table["source"].map(text).isin(territory.sources_of_report_year(year))].copy()
     if rows.empty:
         return pd.DataFrame(columns=columns)
     rows["role"] = rows.apply(_role, axis=1)
@@ -92,37 +91,3 @@ def lessons(territory: Territory, annee: int | str) -> pd.DataFrame:
     rows["_ligne"] = rows.index
     rows = rows.sort_values(["_ordre", "_role", "_ligne"], kind="stable")
     return rows[columns].reset_index(drop=True)
-
-
-def lessons_markdown(frame: pd.DataFrame) -> str:
-    """French Markdown: one sub-section per theme, conclusions then recommendations, each quoted and attributed.
-
-    Consecutive statements from the same source and section share one attribution line
-    (« *Titre du document — section* ») placed above them; a sub-point from another
-    section carries its own. Data text is escaped; an empty frame gives an empty string.
-    """
-    from ..markup import escape_markdown
-
-    if frame is None or frame.empty:
-        return ""
-    lines: list[str] = []
-    ids = set(frame["id"])
-    for theme_label, by_theme in frame.groupby("theme_libelle", sort=False):
-        lines += [f"### {escape_markdown(theme_label)}", ""]
-        for role, by_role in by_theme.groupby("role", sort=False):
-            lines += [f"**{role}**"]
-            current = None
-            for _, row in by_role.iterrows():
-                where = f"{escape_markdown(row['titre_source'])} — {escape_markdown(text(row['section']))}"
-                quote = f"« {escape_markdown(row['texte'])} »"
-                nested = text(row["rattache_a"]) in ids and text(row["rattache_a"]) != row["id"]
-                if nested and current is not None:
-                    # A sub-point stays in its parent's list; a header line here would break the list.
-                    lines.append(f"    - {quote}" + ("" if where == current else f" — *{where}*"))
-                    continue
-                if where != current:
-                    lines += ["", f"*{where}*", ""]
-                    current = where
-                lines.append(f"- {quote}")
-            lines.append("")
-    return "\n".join(lines).rstrip() + "\n"

@@ -43,7 +43,7 @@ def printed_figures(territory: Territory, year: int | str, table: str) -> pd.Dat
     year = int(year)
     about = of_year(frame, year)
     period = frame[(frame["annee_debut"] != frame["annee_fin"]) & (frame["annee_fin"] == year)]
-    documents = {sid for sid, meta in territory.sources.items() if text(meta.get("annee_rapport")) == str(year)}
+    documents = territory.sources_of_report_year(year)
     printed_then = frame[frame["source"].map(text).isin(documents)]
     selected = pd.concat([about, period, printed_then])
     selected = selected[~selected.index.duplicated()]

@@ -22,7 +22,7 @@ from .contexte import (
     subsidies_paragraph,
     theme_summary_paragraph,
 )
-from .enonces import findings_list, not_covered_box, statements_list
+from .enonces import findings_list, lessons_markdown, not_covered_box, statements_list
 from .gouvernance import (
     cooperation_paragraph,
     response_paragraph,
@@ -42,6 +42,7 @@ from .programmation import (
 from .sante import health_paragraph
 
 __all__ = [
+    "lessons_markdown",
     "ACTEURS",
     "DANS",
     "INDENT",

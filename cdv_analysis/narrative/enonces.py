@@ -1,4 +1,4 @@
-"""Lists of statements (what the actors say) and of consistency findings."""
+"""Lists of statements (what the actors say), of the sources' own lessons, and of consistency findings."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ..checks import Finding
 from ..clean import cell_text as _text
 from ..formatting import pluriel
 from ..harmonise import label
+from ..markup import escape_markdown
 from ._base import INDENT, _absent, guillemets, md
 
 
@@ -78,3 +79,35 @@ def not_covered_box(uncovered: pd.DataFrame) -> str:
     items = " ; ".join(f"{md(row['sujet'])} ({md(row['fichier'])})" for _, row in uncovered.iterrows())
     return (f"> **Ce que ce rapport ne couvre pas.** Aucune table ne renseigne, pour ce territoire : {items}. "
             "Les sections correspondantes sont omises ; ajouter le fichier indiqué les fait apparaître.")
+
+
+def lessons_markdown(frame: pd.DataFrame) -> str:
+    """French Markdown: one sub-section per theme, conclusions then recommendations, each quoted and attributed.
+
+    Consecutive statements from the same source and section share one attribution line
+    (« *Titre du document — section* ») placed above them; a sub-point from another
+    section carries its own. Data text is escaped; an empty frame gives an empty string.
+    """
+    if frame is None or frame.empty:
+        return ""
+    lines: list[str] = []
+    ids = set(frame["id"])
+    for theme_label, by_theme in frame.groupby("theme_libelle", sort=False):
+        lines += [f"### {escape_markdown(theme_label)}", ""]
+        for role, by_role in by_theme.groupby("role", sort=False):
+            lines += [f"**{role}**"]
+            current = None
+            for _, row in by_role.iterrows():
+                where = f"{escape_markdown(row['titre_source'])} — {escape_markdown(_text(row['section']))}"
+                quote = f"« {escape_markdown(row['texte'])} »"
+                nested = _text(row["rattache_a"]) in ids and _text(row["rattache_a"]) != row["id"]
+                if nested and current is not None:
+                    # A sub-point stays in its parent's list; a header line here would break the list.
+                    lines.append(f"    - {quote}" + ("" if where == current else f" — *{where}*"))
+                    continue
+                if where != current:
+                    lines += ["", f"*{where}*", ""]
+                    current = where
+                lines.append(f"- {quote}")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
