@@ -34,8 +34,10 @@ navigateur:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "Installez Chromium (paquet « chromium ») : il faut être root avec apt-get."; exit 1; fi
 
+# JupyterLab refuses to start as root without --allow-root: added only for root. Extra flags: LAB_ARGS.
+LAB_ARGS ?=
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS)
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \

@@ -49,7 +49,7 @@ from .config import PACKAGE_DIR, lock_fingerprint, notebooks_dir, processed_data
 from .engine import ENGINE_NAME, ensure_registered, init_worker, scratch_folder
 from .iorw import write_atomic
 from .markup import sanitize_html
-from .problems import DataError
+from .problems import DataError, unexpected_failure
 
 __all__ = [
     "SECTIONS",
@@ -550,6 +550,9 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
         except DataError as error:
             results.append(invalid(tid, error))
             continue
+        except Exception as error:  # noqa: BLE001 — one broken territory never stops the others
+            results.append(JobResult(tid, tid, None, "echec", message=unexpected_failure(error)))
+            continue
         fingerprint = folder_fingerprint(data_dir / tid)
         fingerprints.append(fingerprint)
         portrait = is_open_data_only(data_dir / tid, meta)
@@ -572,6 +575,9 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
                     load_territory(tid, data_dir)
                 except DataError as error:
                     results.append(invalid(tid, error))
+                    break
+                except Exception as error:  # noqa: BLE001
+                    results.append(JobResult(tid, tid, None, "echec", message=unexpected_failure(error)))
                     break
                 validated = True
             jobs.append(job)
