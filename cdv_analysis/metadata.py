@@ -5,20 +5,19 @@ Reading the metadata is cheap (no table is read): planning and listing use it al
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from pathlib import Path
 
-import yaml
 
 from .config import raw_data_dir
 from .harmonise import vocabulary
-from .iorw import decode_text, shown_path
+from . import iorw
+from .iorw import decode_text, load_yaml, read_bytes, shown_path
 from .problems import Problem
 from .schemas import ValidationContext
 
 __all__ = ["TERRITORY_FILE", "default_data_dir", "discover_territories", "read_metadata", "declared_report_years",
-           "folder_fingerprint", "territory_folder", "validation_context", "read_territory_file",
+           "territory_folder", "validation_context", "read_territory_file",
            "read_territory_yaml"]
 
 TERRITORY_FILE = "territoire.yml"
@@ -77,23 +76,28 @@ def _metadata_problems(meta: dict, folder: Path, shown: str) -> list[Problem]:
     return problems
 
 
-def read_territory_yaml(folder: Path) -> tuple[dict | None, list[Problem]]:
-    """The mapping a ``territoire.yml`` holds, or None with the reason it cannot be read (keys are not checked)."""
+def read_territory_yaml(folder: Path, raw: bytes | None = None) -> tuple[dict | None, list[Problem]]:
+    """The mapping a ``territoire.yml`` holds, or None with the reason it cannot be read (keys are not checked).
+
+    ``raw`` are the file's bytes when the caller already read them (``load.read_inputs``).
+    """
     path = folder / TERRITORY_FILE
     shown = shown_path(path)
-    if not path.is_file():
+    if raw is None and not path.is_file():
         return None, [Problem(shown, "un fichier territoire.yml décrivant le territoire (voir data/README.md)",
                               territory=folder.name)]
-    text, problems = decode_text(path.read_bytes(), shown)
+    if raw is None:
+        raw, problems = read_bytes(path, shown, root=folder.parent, limit=iorw.LIMITS.yaml_bytes)
+        if raw is None:
+            return None, [replace(p, territory=folder.name) for p in problems]
+    text, problems = decode_text(raw, shown)
     if text is None:
         return None, [replace(p, territory=folder.name) for p in problems]
-    try:
-        meta = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return None, [Problem(shown, f"du YAML valide ({getattr(exc, 'problem', exc)}) ; les tables du territoire "
-                              "ne sont pas contrôlées tant que ce fichier est illisible",
-                              ligne=mark.line + 1 if mark else None, territory=folder.name)]
+    meta, problems = load_yaml(text, shown)
+    if problems:
+        return None, [replace(p, attendu=p.attendu + " ; les tables du territoire ne sont pas contrôlées tant que "
+                              "ce fichier est illisible", territory=folder.name) for p in problems]
+    meta = meta or {}
     if not isinstance(meta, dict):
         return None, [Problem(shown, "un dictionnaire YAML (clés id, nom, sigle, sources…), et non "
                               f"{'une liste' if isinstance(meta, list) else 'une valeur seule'}",
@@ -101,14 +105,14 @@ def read_territory_yaml(folder: Path) -> tuple[dict | None, list[Problem]]:
     return meta, []
 
 
-def read_territory_file(folder: Path) -> tuple[dict, list[Problem]]:
+def read_territory_file(folder: Path, raw: bytes | None = None) -> tuple[dict, list[Problem]]:
     """The ``territoire.yml`` of ``folder`` and its problems.
 
     A file that cannot be used (unreadable, not YAML, not a mapping, missing a
     required key) gives back an empty ``meta``: the territory's tables are then
     not checked, so one mistake yields one message instead of hundreds.
     """
-    meta, problems = read_territory_yaml(folder)
+    meta, problems = read_territory_yaml(folder, raw)
     if meta is None:
         return {}, problems
     problems = [replace(p, territory=folder.name)
@@ -133,16 +137,6 @@ def declared_report_years(meta: dict) -> list[int]:
         if isinstance(source, dict) and str(source.get("annee_rapport", "")).strip().isdigit():
             years.add(int(source["annee_rapport"]))
     return sorted(years)
-
-
-def folder_fingerprint(folder: Path) -> str:
-    """SHA-256 of every file of a territory folder (names and bytes)."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def read_metadata(territory: str | Path, data_dir: Path | str | None = None) -> tuple[dict, list[Problem]]:
