@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from cdv_analysis.report import build_all
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -37,12 +36,11 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory, raw_dir) -> Path:
-    out = tmp_path_factory.mktemp("browser")
-    summary = build_all(raw_dir, out / "reports", out / "processed", territories=["call"], years=[2022],
-                        progress=False)
+def report(embedded_reports) -> Path:
+    """CALL 2022 from the session's shared build (tests/conftest.py)."""
+    summary = embedded_reports.summary
     assert summary.ok, summary.text()
-    return out / "reports" / "call" / "2022" / "rapport.html"
+    return embedded_reports.reports / "call" / "2022" / "rapport.html"
 
 
 def test_report_renders_without_errors_with_images_and_working_toc(browser, report, tmp_path):
