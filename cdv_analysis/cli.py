@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from . import __version__
 from .load import (default_data_dir, discover_territories, load_territory, validate_territory)
-from .problems import DataError
+from .problems import DataError, unexpected_failure
 
 __all__ = ["main", "build_parser"]
 
@@ -110,7 +110,12 @@ def _missing_years(ids: list[str], years: list[int], data_dir: Path) -> bool:
     """Print a French error for each requested year that no selected territory reports on."""
     from .report import planned_years  # the years the build itself plans
 
-    available = {tid: planned_years(tid, data_dir, strict=False)[1] for tid in ids}
+    available = {}
+    for tid in ids:
+        try:
+            available[tid] = planned_years(tid, data_dir, strict=False)[1]
+        except Exception:  # noqa: BLE001 — the build names the broken territory
+            available[tid] = []
     missing = [y for y in dict.fromkeys(years) if not any(y in found for found in available.values())]
     if missing:
         existing = " ; ".join(f"{tid} : {_years_text(found)}" for tid, found in available.items())
@@ -149,7 +154,12 @@ def command_liste(args: argparse.Namespace) -> int:
     print(f"{len(ids)} territoire{'s' if len(ids) > 1 else ''} dans {data_dir} :")
     status = 0
     for tid in ids:
-        territory = load_territory(tid, data_dir, strict=False)
+        try:
+            territory = load_territory(tid, data_dir, strict=False)
+        except Exception as error:  # noqa: BLE001 — one broken territory never stops the others
+            print(f"- {tid} — ✘ {unexpected_failure(error)}")
+            status = 1
+            continue
         errors = len(territory.errors)
         flag = "" if not errors else f"  ⚠ {errors} erreur{'s' if errors > 1 else ''} (cdv valider)"
         tables = ", ".join(f"{name} ({len(frame)})" for name, frame in sorted(territory.tables.items()))
@@ -167,7 +177,12 @@ def command_valider(args: argparse.Namespace) -> int:
         return 1
     total_errors = 0
     for tid in ids:
-        problems = validate_territory(tid, data_dir)
+        try:
+            problems = validate_territory(tid, data_dir)
+        except Exception as error:  # noqa: BLE001 — one broken territory never stops the others
+            print(f"✘ {tid} : {unexpected_failure(error)}")
+            total_errors += 1
+            continue
         errors = [p for p in problems if p.is_error]
         warnings = [p for p in problems if not p.is_error]
         total_errors += len(errors)
@@ -196,9 +211,12 @@ def _print_findings(tid: str, data_dir: Path) -> None:
         return
     try:
         territory = load_territory(tid, data_dir)
+        findings = run_checks(territory)
     except DataError:
         return
-    findings = run_checks(territory)
+    except Exception as error:  # noqa: BLE001 — the checks of one territory never stop the others
+        print(f"  contrôles de cohérence interrompus : {unexpected_failure(error)}")
+        return
     if not findings:
         print("  aucune incohérence relevée dans les sources")
         return
