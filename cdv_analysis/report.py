@@ -45,11 +45,11 @@ from .load import (
 from .portrait import evaluation_title, is_open_data_only, portrait_title
 from .coverage import report_hook
 from .publication import publish_data
-from .config import PACKAGE_DIR, notebooks_dir, processed_data_dir, reports_dir
+from .config import PACKAGE_DIR, lock_fingerprint, notebooks_dir, processed_data_dir, reports_dir
 from .engine import ENGINE_NAME, ensure_registered, init_worker, scratch_folder
 from .iorw import write_atomic
 from .markup import sanitize_html
-from .problems import DataError
+from .problems import DataError, unexpected_failure
 
 __all__ = [
     "SECTIONS",
@@ -177,10 +177,11 @@ def _digest_files(paths: Iterable[Path], digest) -> None:
 
 
 def code_fingerprint() -> str:
-    """Hash of the package's code, vocabularies and templates."""
+    """Hash of the package's code, vocabularies and templates, and of the locked environment."""
     digest = hashlib.sha256()
     _digest_files((p for p in _PACKAGE.rglob("*") if p.is_file() and p.suffix in {".py", ".yml", ".j2", ".css"}
                    and "__pycache__" not in p.parts), digest)
+    digest.update((lock_fingerprint() or "").encode())  # named on every page: a new lock rebuilds them
     return digest.hexdigest()
 
 
@@ -549,6 +550,9 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
         except DataError as error:
             results.append(invalid(tid, error))
             continue
+        except Exception as error:  # noqa: BLE001 — one broken territory never stops the others
+            results.append(JobResult(tid, tid, None, "echec", message=unexpected_failure(error)))
+            continue
         fingerprint = folder_fingerprint(data_dir / tid)
         fingerprints.append(fingerprint)
         portrait = is_open_data_only(data_dir / tid, meta)
@@ -571,6 +575,9 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
                     load_territory(tid, data_dir)
                 except DataError as error:
                     results.append(invalid(tid, error))
+                    break
+                except Exception as error:  # noqa: BLE001
+                    results.append(JobResult(tid, tid, None, "echec", message=unexpected_failure(error)))
                     break
                 validated = True
             jobs.append(job)
