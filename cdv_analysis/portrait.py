@@ -18,7 +18,6 @@ __all__ = ["OPEN_DATA_ORIGIN", "is_open_data_only", "proper_case", "with_preposi
 
 OPEN_DATA_ORIGIN = "donnees-ouvertes"
 _MANIFEST = ".imports.json"  # importers.MANIFEST (not imported: importers pulls in the whole loader)
-_TERRITORY_FILE = "territoire.yml"
 
 # Small words kept in lower case inside a place name (« Saint-Laurent-du-Var », « Villeneuve-lès-Avignon »).
 _PARTICLES = {"de", "du", "des", "d", "la", "le", "les", "l", "sur", "sous", "en", "et", "lès", "lez", "aux", "au"}
@@ -118,12 +117,9 @@ def is_open_data_only(folder: Path | str, meta: dict | None = None) -> bool:
     """
     folder = Path(folder)
     if meta is None:
-        import yaml
+        from .metadata import read_territory_yaml  # the one reader of territoire.yml
 
-        try:
-            meta = yaml.safe_load((folder / _TERRITORY_FILE).read_text("utf-8")) or {}
-        except (OSError, ValueError, yaml.YAMLError):
-            meta = {}
+        meta = read_territory_yaml(folder)[0] or {}
     if isinstance(meta, dict) and str(meta.get("origine", "")).strip() == OPEN_DATA_ORIGIN:
         return True
     try:
