@@ -65,7 +65,7 @@ __all__ = [
 ]
 
 SECTIONS = ("01_synthese", "02_contexte", "03_programmation", "04_gouvernance", "05_sante",
-            "06_participation", "07_enseignements", "08_qualite", "10_sources")
+            "06_participation", "07_enseignements", "11_annexes", "08_qualite", "10_sources")
 # A territory known only from open data gets a portrait: no evaluation sections to leave empty.
 PORTRAIT_SECTIONS = ("00_portrait", "02_contexte", "09_subventions_anct", "10_sources")
 COMPARISON = "comparaison"
