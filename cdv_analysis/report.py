@@ -47,7 +47,7 @@ from .editions import OWN_DATA_TAG, STARTER_KIND, TRANSCRIBED_TAG, edition, figu
 from .portrait import evaluation_title, is_open_data_only, portrait_title
 from .coverage import report_hook
 from .publication import publish_data
-from .config import PACKAGE_DIR, notebooks_dir, processed_data_dir, reports_dir
+from .config import PACKAGE_DIR, lock_fingerprint, notebooks_dir, processed_data_dir, reports_dir
 from .engine import ENGINE_NAME, ensure_registered, init_worker, scratch_folder
 from .iorw import write_atomic
 from .markup import sanitize_html
@@ -220,10 +220,11 @@ def _digest_files(paths: Iterable[Path], digest) -> None:
 
 
 def code_fingerprint() -> str:
-    """Hash of the package's code, vocabularies and templates."""
+    """Hash of the package's code, vocabularies and templates, and of the locked environment."""
     digest = hashlib.sha256()
     _digest_files((p for p in _PACKAGE.rglob("*") if p.is_file() and p.suffix in {".py", ".yml", ".j2", ".css"}
                    and "__pycache__" not in p.parts), digest)
+    digest.update((lock_fingerprint() or "").encode())  # named on every page: a new lock rebuilds them
     return digest.hexdigest()
 
 
