@@ -24,6 +24,38 @@ def _safe(parser, value: str):
         return None
 
 
+# The printed figure whose words (« près de », « plus de ») say how exact a row is.
+FIGURE_COLUMN = {"financements": ("montant", "part_publiee"), "projets": ("nombre", "part_publiee"),
+                 "enquetes": ("pourcentage",), "cooperation": ("pourcentage",)}
+
+
+def _printed_word(printed: str) -> str | None:
+    try:
+        return parse_figure(printed).qualificatif
+    except ParseError:
+        return None
+
+
+def _qualifiers(frame: pd.DataFrame, table: str) -> tuple[list[str], list[str]]:
+    """(code, word) of each row's qualifier: the declared code, else the one its printed words give.
+
+    The word is the one the source prints (« près de », « environ ») when it prints one, else the
+    vocabulary's (``mot`` in qualificatifs.yml), so that a sentence never drops the qualifier.
+    """
+    vocab = vocabulary("qualificatifs")
+    columns = [f"{c}_publie" for c in FIGURE_COLUMN.get(table, ())] or ["valeur_publiee"]
+    columns = [c for c in columns if c in frame.columns]
+    codes, words = [], []
+    for _, row in frame.iterrows():
+        printed = next((w for c in columns if (w := _printed_word(str(row[c])))), None)
+        code = str(row["qualificatif"]).strip() or (vocab.code(printed) if printed else None) or "exact"
+        if printed and vocab.code(printed) != code:
+            printed = None  # a printed « près » under a declared bound: the declared meaning wins
+        codes.append(code)
+        words.append(printed or str(vocab.attributes.get(code, {}).get("mot") or ""))
+    return codes, words
+
+
 def parse_table(table: str, frame: pd.DataFrame, meta: dict) -> pd.DataFrame:
     spec = TABLES[table]
     labels = meta.get("libelles") or {}
@@ -59,7 +91,6 @@ def parse_table(table: str, frame: pd.DataFrame, meta: dict) -> pd.DataFrame:
             figures = printed.map(lambda v: _safe(parse_figure, v))
             out["valeur_publiee"] = printed
             out[name] = pd.array([f.valeur if f else None for f in figures], dtype="Float64")
-            out["qualificatif"] = [f.qualificatif if f else None for f in figures]
         elif kind == "pilier":
             out[f"{name}_publie"] = printed
             vocab = vocabulary("piliers")
@@ -68,6 +99,10 @@ def parse_table(table: str, frame: pd.DataFrame, meta: dict) -> pd.DataFrame:
             out[f"{name}_publie"] = printed
             vocab = vocabulary("financeurs")
             out[name] = printed.map(lambda v: vocab.code(v, labels.get("financeurs")) if v else None)  # noqa: B023 (used within the iteration)
+    if "qualificatif" in spec.column_names:
+        out["qualificatif"], out["qualificatif_mot"] = _qualifiers(out, table)
+    if "diffusion" in spec.column_names:
+        out["diffusion"] = out["diffusion"].where(out["diffusion"] != "", "publiable")
     if "commune" in out.columns:
         out["commune_publiee"] = out["commune"]
         out["commune"] = out["commune"].map(lambda v: normalise_commune(v, communes) if v else "")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..clean import ParseError, parse_nombre
+from ..harmonise import financer_credit_type
 from ..load import Territory
+from ._common import text
 from .gouvernance import response_rates
 from .subventions import funded_actions
 from .programmation import (
@@ -77,7 +79,14 @@ def key_figures(territory: Territory, year: int | str) -> pd.DataFrame:
     add("Projets portés par des associations", associative.get("total"), "nombre")
     mix = financer_mix(territory, year).table
     if len(mix) >= 2 and mix["montant"].notna().all():
-        add("Crédits spécifiques engagés (tous financeurs)", mix["montant"].sum(), "euros", mix["source"].iloc[0])
+        kinds = mix["type_credit"].map(text).where(mix["type_credit"].map(text) != "",
+                                                    mix["financeur"].map(financer_credit_type))
+        specific = mix.loc[kinds == "specifique", "montant"]
+        if not specific.empty:  # droit commun (or a financer of unknown credit type) is never counted in it
+            add("Crédits spécifiques engagés (tous financeurs)", specific.sum(), "euros", mix["source"].iloc[0])
+        if (kinds != "specifique").any():
+            add("Financements, tous financeurs (droit commun compris)", mix["montant"].sum(), "euros",
+                mix["source"].iloc[0])
     for _, rate in response_rates(territory).iterrows():
         add(f"Taux de réponse au questionnaire ({rate['enquete']})", rate["taux"], "pourcent")
     add("Habitants de l'agglomération", _declared_number(territory, "population"), "nombre")
