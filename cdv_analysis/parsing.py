@@ -29,6 +29,36 @@ def _safe(parser, value: str):
         return None
 
 
+def _printed_word(printed: str) -> str | None:
+    try:
+        return parse_figure(printed).qualificatif
+    except ParseError:
+        return None
+
+
+def _qualifiers(frame: pd.DataFrame, table: str) -> tuple[list[str], list[str]]:
+    """(code, word) of each row's qualifier: the declared code, else the one its printed words give.
+
+    The word is the one the source prints (« près de », « environ ») when it prints one, else the
+    vocabulary's (``mot`` in qualificatifs.yml), so that a sentence never drops the qualifier. The
+    printed figures whose words (« près de », « plus de ») say how exact a row is are the registry's
+    (``TableSpec.figures``).
+    """
+    vocab = vocabulary("qualificatifs")
+    figures = TABLES[table].figures
+    columns = [printed_column(c) for c in (figures.columns if figures else ("valeur",))]
+    columns = [c for c in columns if c in frame.columns]
+    codes, words = [], []
+    for _, row in frame.iterrows():
+        printed = next((w for c in columns if (w := _printed_word(str(row[c])))), None)
+        code = str(row["qualificatif"]).strip() or (vocab.code(printed) if printed else None) or "exact"
+        if printed and vocab.code(printed) != code:
+            printed = None  # a printed « près » under a declared bound: the declared meaning wins
+        codes.append(code)
+        words.append(printed or str(vocab.attributes.get(code, {}).get("mot") or ""))
+    return codes, words
+
+
 def parse_table(table: str, frame: pd.DataFrame, meta: dict) -> pd.DataFrame:
     spec = TABLES[table]
     labels = meta.get("libelles") or {}
@@ -60,11 +90,14 @@ def parse_table(table: str, frame: pd.DataFrame, meta: dict) -> pd.DataFrame:
             figures = printed.map(lambda v: _safe(parse_figure, v))
             out[printed_name] = printed
             out[name] = pd.array([f.valeur if f else None for f in figures], dtype="Float64")
-            out["qualificatif"] = [f.qualificatif if f else None for f in figures]
         elif kind in _VOCABULARY_OF:
             out[printed_name] = printed
             vocab, aliases = vocabulary(_VOCABULARY_OF[kind]), labels.get(_VOCABULARY_OF[kind])
             out[name] = printed.map(lambda v, vocab=vocab, aliases=aliases: vocab.code(v, aliases) if v else None)
+    if "qualificatif" in spec.column_names:
+        out["qualificatif"], out["qualificatif_mot"] = _qualifiers(out, table)
+    if "diffusion" in spec.column_names:
+        out["diffusion"] = out["diffusion"].where(out["diffusion"] != "", "publiable")
     if "commune" in out.columns:
         out["commune_publiee"] = out["commune"]
         out["commune"] = out["commune"].map(lambda v: normalise_commune(v, communes) if v else "")

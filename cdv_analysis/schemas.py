@@ -33,6 +33,9 @@ SUPPORTS = ("tableau", "texte", "graphique")
 TYPE_CREDIT = ("specifique", "droit_commun")
 TEXTUAL_UNITS = ("texte", "date")  # a value in these units is text, not a figure
 TYPES_PORTEUR = codes("types_porteur")
+QUALIFICATIFS = codes("qualificatifs")
+CHAMPS = codes("champs")
+DIFFUSION = codes("diffusion")
 NATURES = (
     "constat", "proposition", "citation", "attente", "priorite", "engagement",
     "avis", "frein", "levier", "definition",
@@ -128,6 +131,23 @@ def _common(annee_required: bool = True, support: bool = True) -> tuple[ColumnSp
     return tuple(columns)
 
 
+def _meaning(champ: bool = False, base: bool = True, millesime: bool = True) -> tuple[ColumnSpec, ...]:
+    """What a printed figure means besides its value (vocabulaires/qualificatifs.yml, champs.yml).
+
+    ``qualificatif``: exact, approached (« près de », « environ »), lower or upper bound; ``champ``: what a
+    sum covers; ``base``: the denominator of a printed share; ``millesime``: the year the figure describes
+    as the source prints it (empty when the source does not print it).
+    """
+    columns = [ColumnSpec("qualificatif", "choix", choices=QUALIFICATIFS)]
+    if champ:
+        columns.append(ColumnSpec("champ", "choix", choices=CHAMPS))
+    if base:
+        columns.append(ColumnSpec("base"))
+    if millesime:
+        columns.append(ColumnSpec("millesime", "annee"))
+    return tuple(columns)
+
+
 _INDICATOR_FIGURES = Figures(("valeur",), labels=("theme", "indicateur", "modalite", "perimetre"),
                              coverage_labels=("theme", "indicateur", "modalite"))
 
@@ -143,6 +163,7 @@ def _indicator_table(name: str, description: str, **registry) -> TableSpec:
             ColumnSpec("modalite"),
             ColumnSpec("valeur", "valeur", required=True, nullable=False),
             ColumnSpec("unite"),
+            *_meaning(),
             *_common(),
         ),
         description,
@@ -165,6 +186,7 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("type_credit", "choix", choices=TYPE_CREDIT, axis="origine"),
                 ColumnSpec("montant", "montant", required=True),
                 ColumnSpec("part_publiee", "pourcentage"),
+                *_meaning(champ=True),
                 *_common(),
             ),
             "montants de la programmation, des crédits spécifiques et du droit commun",
@@ -187,6 +209,7 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("commune", axis="porteur"),
                 ColumnSpec("nombre", "entier", required=True, nullable=False),
                 ColumnSpec("part_publiee", "pourcentage"),
+                *_meaning(),
                 *_common(),
             ),
             "nombres de projets déposés, soutenus et de porteurs",
@@ -233,6 +256,7 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("effectif", "entier"),
                 ColumnSpec("n_repondants", "entier"),
                 ColumnSpec("n_origine", "choix", choices=("publie", "questionnaire")),
+                *_meaning(base=False, millesime=False),
                 *_common(annee_required=False),
             ),
             "résultats des questionnaires",
@@ -250,6 +274,7 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("libelle_niveau"),
                 ColumnSpec("pourcentage", "pourcentage", required=True, nullable=False),
                 ColumnSpec("n_repondants", "entier"),
+                *_meaning(base=False, millesime=False),
                 *_common(annee_required=False, support=False),
             ),
             "degrés de coopération entre partenaires (échelle à 5 niveaux)",
@@ -279,6 +304,7 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("numero"),
                 ColumnSpec("rattache_a"),
                 ColumnSpec("texte", required=True, nullable=False),
+                ColumnSpec("diffusion", "choix", choices=DIFFUSION),
                 *_common(annee_required=False, support=False),
             ),
             "constats, propositions, citations et priorités",
