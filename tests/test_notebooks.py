@@ -7,14 +7,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cdv_analysis.report import COMPARISON, PORTRAIT_SECTIONS, SECTIONS, assemble
+from cdv_analysis.report import COMPARISON, PORTRAIT_SECTIONS, SECTIONS, STARTER_SECTIONS, assemble
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 ALL = sorted(NOTEBOOKS.glob("*.ipynb"))
 
 
 def test_every_section_and_the_comparison_exist():
-    assert {p.stem for p in ALL} == set(SECTIONS) | set(PORTRAIT_SECTIONS) | {COMPARISON}
+    assert {p.stem for p in ALL} == set(SECTIONS) | set(PORTRAIT_SECTIONS) | set(STARTER_SECTIONS) | {COMPARISON}
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
@@ -44,7 +44,7 @@ def test_assembled_report_has_one_parameters_and_one_setup_cell():
     assert len(ids) == len(set(ids))
 
 
-SECTION_PATHS = [NOTEBOOKS / f"{name}.ipynb" for name in dict.fromkeys(SECTIONS + PORTRAIT_SECTIONS)]
+SECTION_PATHS = [NOTEBOOKS / f"{name}.ipynb" for name in dict.fromkeys(SECTIONS + PORTRAIT_SECTIONS + STARTER_SECTIONS)]
 STORY = SECTION_PATHS
 
 
