@@ -90,7 +90,12 @@ def read_territory_yaml(folder: Path, require: bool = False) -> tuple[dict | Non
     meta, findings = check_territory_file(value if value is not None else {}, require=require)
     if require and isinstance(meta, dict) and meta.get("id") not in (None, "") and str(meta["id"]) != folder.name:
         findings.append(Finding(("id",), f"un identifiant égal au nom du dossier (« {folder.name} »)", meta["id"]))
-    problems = [replace(p, territory=folder.name) for p in _problems(findings, text, shown)]
+    problems = _problems(findings, text, shown)
+    if isinstance(meta, dict):
+        from .editions import edition_problems  # the ``rapports:`` key (kind, title, subtitle, logo per year)
+
+        problems += edition_problems(meta, folder, shown)
+    problems = [replace(p, territory=folder.name) for p in problems]
     return (None if meta is None or any(p.is_error for p in problems) else meta), problems
 
 

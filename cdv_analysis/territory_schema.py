@@ -257,6 +257,7 @@ FIELDS: dict[str, Field] = {
     "libelles": Field(mapping({"piliers": Field(labels_of("piliers")),
                                "financeurs": Field(labels_of("financeurs"))})),
     "origine": Field(text(60)),
+    "rapports": Field(lambda value, path, findings: value),  # checked by editions.edition_problems (prog)
 }
 
 
