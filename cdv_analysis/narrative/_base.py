@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..clean import cell_text as _text
+from ..clean import cell_text as _text, upper_first
 from .. import formatting
 from ..harmonise import labels
 from ..formatting import is_singular, pourcent
@@ -48,8 +48,7 @@ def _verb(n: float, singular: str, plural: str) -> str:
     return singular if is_singular(n) else plural
 
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
+_cap = upper_first  # clean.upper_first
 
 
 def _de(word: str) -> str:
