@@ -21,7 +21,7 @@ from .clean import cell_text as _text, is_approximate as _is_approximate
 from .formatting import euros, nombre, pourcent
 from .load import Territory
 from .schemas import TABLES
-from .stats import compatible_counts, decimals_of, plausible_n, rounding_tolerance
+from .stats import compatible_counts, decimals_of, pct_change, plausible_n, rounding_tolerance
 
 __all__ = [
     "Finding",
@@ -454,9 +454,9 @@ def check_printed_growth(territory: Territory) -> list[Finding]:
             continue
         start = totals[totals["annee_debut"] == row["annee_debut"]]["montant"]
         end = totals[totals["annee_debut"] == row["annee_fin"]]["montant"]
-        if start.nunique() != 1 or end.nunique() != 1:
+        if start.nunique() != 1 or end.nunique() != 1 or not start.iloc[0] > 0:
             continue
-        computed = 100 * (end.iloc[0] - start.iloc[0]) / start.iloc[0]
+        computed = pct_change(start.iloc[0], end.iloc[0])
         decimals = decimals_of(row["part_publiee_publie"])
         # An approximate amount (« près de 3 900 000 ») is compared within its qualifier's tolerance.
         low, high = _growth_range(totals, row["annee_debut"], row["annee_fin"])
