@@ -167,6 +167,26 @@ TABLES: dict[str, TableSpec] = {
             "actions une par une (FCS, fonds de concours, focus, grilles d'actions)",
         ),
         TableSpec(
+            "programmation",
+            (
+                ColumnSpec("dossier"),
+                ColumnSpec("porteur"),
+                ColumnSpec("type_porteur", "choix", choices=TYPES_PORTEUR),
+                ColumnSpec("intitule", required=True, nullable=False),
+                ColumnSpec("pilier", "pilier"),
+                ColumnSpec("thematique"),
+                ColumnSpec("qpv"),
+                ColumnSpec("commune"),
+                ColumnSpec("statut"),
+                ColumnSpec("financeur", "financeur"),
+                ColumnSpec("type_credit", "choix", choices=TYPE_CREDIT),
+                ColumnSpec("montant", "montant"),
+                ColumnSpec("cout_total", "montant"),
+                *_common(support=False),
+            ),
+            "programmation du territoire : une ligne par action et par financeur (cdv importer programmation)",
+        ),
+        TableSpec(
             "enquetes",
             (
                 ColumnSpec("enquete", required=True, nullable=False),
