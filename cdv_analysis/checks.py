@@ -20,6 +20,7 @@ import pandas as pd
 from .clean import cell_text as _text, is_approximate as _is_approximate
 from .formatting import euros, nombre, pourcent
 from .load import Territory
+from .schemas import TABLES
 from .stats import compatible_counts, decimals_of, plausible_n
 
 __all__ = [
@@ -40,15 +41,12 @@ __all__ = [
 WARNING = "avertissement"
 INFO = "information"
 
-# Columns that break a figure down; the rest of a row says what and where.
-BREAKDOWN = {
-    "financements": ("pilier", "thematique", "financeur", "type_credit"),
-    "projets": ("pilier", "thematique", "type_porteur", "porteur", "commune"),
-}
-# Breakdown columns grouped by what they split: a total splits along one or more axes.
-AXES = {"pilier": "theme", "thematique": "theme", "financeur": "origine", "type_credit": "origine",
-        "type_porteur": "porteur", "porteur": "porteur", "commune": "porteur"}
-VALUE = {"financements": "montant", "projets": "nombre"}
+# From the registry (schemas.TABLES): the tables whose figures a total and its parts break down,
+# the columns that break a figure down (the rest of a row says what and where), their axes
+# (a total splits along one or more axes), and the column holding each table's figure.
+BREAKDOWN = {name: spec.breakdown for name, spec in TABLES.items() if spec.breakdown}
+AXES = {column.name: column.axis for name in BREAKDOWN for column in TABLES[name].columns if column.axis}
+VALUE = {name: TABLES[name].value_column for name in BREAKDOWN}
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,7 @@ class Finding:
 
 
 def _fmt(table: str, value: float) -> str:
-    return euros(value) if table == "financements" else nombre(value)
+    return euros(value) if TABLES[table].column(VALUE[table]).kind == "montant" else nombre(value)
 
 
 def _row_keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
@@ -166,7 +164,7 @@ def _share_groups(frame: pd.DataFrame) -> Iterable[tuple[tuple, pd.DataFrame]]:
 def check_shares(territory: Territory) -> list[Finding]:
     """Printed shares of one table that do not add up to 100 % (beyond rounding)."""
     findings = []
-    for table in ("financements", "projets"):
+    for table in BREAKDOWN:
         frame = territory.table(table)
         if frame.empty:
             continue

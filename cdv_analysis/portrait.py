@@ -13,6 +13,8 @@ import json
 import re
 from pathlib import Path
 
+from .schemas import TABLES
+
 __all__ = ["OPEN_DATA_ORIGIN", "is_open_data_only", "proper_case", "with_preposition", "portrait_title",
            "evaluation_title", "portrait_subtitle", "EVALUATION_TABLES", "source_titles", "missing_evaluation_files"]
 
@@ -143,8 +145,8 @@ def portrait_subtitle(year: int | str) -> str:
 # ---------------------------------------------------------------------------
 # Facts of a portrait's opening box (00_portrait)
 
-# The tables that would make the territory's report an evaluation.
-EVALUATION_TABLES = ("financements", "gouvernance", "sante", "participation")
+# The tables that would make the territory's report an evaluation (``TableSpec.evaluation`` in the registry).
+EVALUATION_TABLES = tuple(name for name, spec in TABLES.items() if spec.evaluation)
 
 
 def source_titles(territory) -> list[str]:
