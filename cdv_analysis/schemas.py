@@ -264,6 +264,7 @@ TABLES: dict[str, TableSpec] = {
                 *_common(support=False),
             ),
             "programmation du territoire : une ligne par action et par financeur (cdv importer programmation)",
+            label="Programmation du territoire", topic="la programmation action par action", section="Programmation",
         ),
         TableSpec(
             "enquetes",

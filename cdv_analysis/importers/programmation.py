@@ -28,7 +28,7 @@ import yaml
 from ..clean import ParseError, cell_text, is_qpv_code, name_key, parse_montant
 from ..formatting import euros, liste_fr, pluriel
 from ..harmonise import label, vocabulary
-from ..iorw import read_records, shown_path
+from ..iorw import decode_text, read_records, shown_path
 from ..load import discover_territories, load_territory
 from ..problems import WARNING, Problem
 from ..schemas import TABLES, TYPES_PORTEUR
@@ -206,13 +206,38 @@ def _merged_fill(path: Path, sheet: str | None, records: list[tuple[int, list[st
         workbook.close()
 
 
+def _csv_records(path: Path, shown: str) -> tuple[list[tuple[int, list[str]]] | None, list[Problem]]:
+    """A CSV's rows; the separator is the one of its widest line among the first ones (a title line above the
+    header has none)."""
+    import csv
+    import io
+
+    text, problems = decode_text(path.read_bytes(), shown)
+    if text is None:
+        return None, problems
+    lines = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
+    separator = max((";", ",", "\t"), key=lambda sep: max((line.count(sep) for line in lines), default=0))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    records, end = [], 0
+    try:
+        for record in reader:
+            start, end = end + 1, reader.line_num
+            records.append((start, record))
+    except csv.Error as exc:
+        return None, problems + [Problem(shown, f"un CSV bien formé ({exc})", ligne=reader.line_num)]
+    return records, problems
+
+
 def read_sheet(path: Path, vocab: SheetVocabulary, sheet: str | None = None
                ) -> tuple[SheetLayout, list[tuple[int, list[str]]], list[Problem]]:
     """The layout of the sheet and its data rows (line number, cells), past any title and notes."""
     shown = shown_path(path)
     if not path.is_file():
         raise ImportFailed([Problem(shown, "un fichier existant (.csv ou .xlsx)")])
-    records, problems = read_records(path, sheet, sheet_choice=" (option --feuille)")
+    if path.suffix.lower() == ".xlsx":
+        records, problems = read_records(path, sheet, sheet_choice=" (option --feuille)")
+    else:
+        records, problems = _csv_records(path, shown)
     if records is None:
         raise ImportFailed(problems)
     found = find_header(records, vocab)
