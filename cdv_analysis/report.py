@@ -100,7 +100,7 @@ def _applies(section: str, kind: str, territory: str | None) -> bool:
 # The evaluation report, in page order. A plain name applies to every report; e.g.
 # Section("11_npnru", kinds=("evaluation_finale",), territories=("call",)) to some only.
 SECTIONS = ("01_synthese", "02_contexte", "03_programmation", "04_gouvernance", "05_sante",
-            "06_participation", "07_enseignements", "08_qualite", "10_sources")
+            "06_participation", "07_enseignements", "11_annexes", "08_qualite", "10_sources")
 # A territory with no data yet: one short page saying what to fill in.
 STARTER_SECTIONS = ("00_a_completer",)
 # A territory known only from open data gets a portrait: no evaluation sections to leave empty.

@@ -38,7 +38,7 @@ def test_assembled_report_has_one_parameters_and_one_setup_cell():
     assert sections[0] == "Synthèse" and sections[-1] == "Sources et méthode"
     headings = [c.source.splitlines()[0] for c in book.cells if c.cell_type == "markdown" and c.source.startswith("## ")]
     assert headings == ["## Synthèse", "## Contexte des quartiers", "## Programmation", "## Gouvernance et coopérations", "## Santé",
-                        "## Participation des habitants", "## Enseignements et préconisations", "## Qualité des données",
+                        "## Participation des habitants", "## Enseignements et préconisations", "## Annexes", "## Qualité des données",
                         "## Sources et méthode"]
     ids = [c.get("id") for c in book.cells]
     assert len(ids) == len(set(ids))
