@@ -106,7 +106,8 @@ def is_open_data_only(folder: Path | str, meta: dict | None = None) -> bool:
         return False
     tables = [p.name for p in folder.iterdir()
               if p.is_file() and p.suffix.lower() in {".csv", ".xlsx", ".tsv"} and not p.name.startswith(".")]
-    return bool(tables) and set(tables) <= imported
+    own = [t for t in tables if t.startswith("programmation.")]  # the territory's own programmation
+    return bool(tables) and not own and set(tables) <= imported
 
 
 def portrait_subtitle(year: int | str) -> str:
