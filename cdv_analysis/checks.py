@@ -20,7 +20,8 @@ import pandas as pd
 from .clean import cell_text as _text, is_approximate as _is_approximate
 from .formatting import euros, nombre, pourcent
 from .load import Territory
-from .stats import compatible_counts, decimals_of, plausible_n
+from .schemas import TABLES
+from .stats import compatible_counts, decimals_of, pct_change, plausible_n, rounding_tolerance
 
 __all__ = [
     "Finding",
@@ -40,15 +41,12 @@ __all__ = [
 WARNING = "avertissement"
 INFO = "information"
 
-# Columns that break a figure down; the rest of a row says what and where.
-BREAKDOWN = {
-    "financements": ("pilier", "thematique", "financeur", "type_credit"),
-    "projets": ("pilier", "thematique", "type_porteur", "porteur", "commune"),
-}
-# Breakdown columns grouped by what they split: a total splits along one or more axes.
-AXES = {"pilier": "theme", "thematique": "theme", "financeur": "origine", "type_credit": "origine",
-        "type_porteur": "porteur", "porteur": "porteur", "commune": "porteur"}
-VALUE = {"financements": "montant", "projets": "nombre"}
+# From the registry (schemas.TABLES): the tables whose figures a total and its parts break down,
+# the columns that break a figure down (the rest of a row says what and where), their axes
+# (a total splits along one or more axes), and the column holding each table's figure.
+BREAKDOWN = {name: spec.breakdown for name, spec in TABLES.items() if spec.breakdown}
+AXES = {column.name: column.axis for name in BREAKDOWN for column in TABLES[name].columns if column.axis}
+VALUE = {name: TABLES[name].value_column for name in BREAKDOWN}
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,7 @@ class Finding:
 
 
 def _fmt(table: str, value: float) -> str:
-    return euros(value) if table == "financements" else nombre(value)
+    return euros(value) if TABLES[table].column(VALUE[table]).kind == "montant" else nombre(value)
 
 
 def _row_keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
@@ -166,7 +164,7 @@ def _share_groups(frame: pd.DataFrame) -> Iterable[tuple[tuple, pd.DataFrame]]:
 def check_shares(territory: Territory) -> list[Finding]:
     """Printed shares of one table that do not add up to 100 % (beyond rounding)."""
     findings = []
-    for table in ("financements", "projets"):
+    for table in BREAKDOWN:
         frame = territory.table(table)
         if frame.empty:
             continue
@@ -180,7 +178,7 @@ def check_shares(territory: Territory) -> list[Finding]:
                     continue
                 printed = group.loc[members, "part_publiee_publie"].tolist()
                 total = float(group.loc[members, "part_publiee"].sum())
-                tolerance = sum(0.5 * 10 ** -decimals_of(p) for p in printed) + 1e-9
+                tolerance = rounding_tolerance(*(decimals_of(p) for p in printed))
                 if abs(total - 100) > tolerance:
                     findings.append(Finding(
                         "parts ≠ 100 %",
@@ -206,7 +204,7 @@ def check_printed_shares(territory: Territory) -> list[Finding]:
                         continue
                     computed = 100 * float(part) / float(total)
                     decimals = decimals_of(printed)
-                    if abs(computed - float(group.loc[member, "part_publiee"])) > 0.5 * 10 ** -decimals + 1e-9:
+                    if abs(computed - float(group.loc[member, "part_publiee"])) > rounding_tolerance(decimals):
                         findings.append(Finding(
                             "part imprimée ≠ part recalculée",
                             f"{table} {annee} : la part imprimée de « "
@@ -348,8 +346,8 @@ def check_text_against_table(territory: Territory) -> list[Finding]:
                         continue
                     reference = other.iloc[0]
                     for _, text in by_support["texte"].drop_duplicates(column).iterrows():
-                        tolerance = 0.5 if column == value else 0.5 * 10 ** -min(
-                            decimals_of(text[printed_column]), decimals_of(reference[printed_column])) + 1e-9
+                        tolerance = 0.5 if column == value else rounding_tolerance(min(
+                            decimals_of(text[printed_column]), decimals_of(reference[printed_column])))
                         if _is_approximate(text[printed_column]) or abs(text[column] - reference[column]) <= tolerance:
                             continue
                         findings.append(Finding(
@@ -456,13 +454,13 @@ def check_printed_growth(territory: Territory) -> list[Finding]:
             continue
         start = totals[totals["annee_debut"] == row["annee_debut"]]["montant"]
         end = totals[totals["annee_debut"] == row["annee_fin"]]["montant"]
-        if start.nunique() != 1 or end.nunique() != 1:
+        if start.nunique() != 1 or end.nunique() != 1 or not start.iloc[0] > 0:
             continue
-        computed = 100 * (end.iloc[0] - start.iloc[0]) / start.iloc[0]
+        computed = pct_change(start.iloc[0], end.iloc[0])
         decimals = decimals_of(row["part_publiee_publie"])
         # An approximate amount (« près de 3 900 000 ») is compared within its qualifier's tolerance.
         low, high = _growth_range(totals, row["annee_debut"], row["annee_fin"])
-        rounding = 0.5 * 10 ** -decimals + 1e-9
+        rounding = rounding_tolerance(decimals)
         if low - rounding <= row["part_publiee"] <= high + rounding:
             continue
         if abs(computed - row["part_publiee"]) > rounding:
