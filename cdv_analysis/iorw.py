@@ -29,8 +29,8 @@ import yaml
 
 from .problems import WARNING, Problem
 
-__all__ = ["write_atomic", "read_table", "read_bytes", "load_yaml", "decode_text", "shown_path", "header_key",
-           "sniff_separator", "Limits", "LIMITS"]
+__all__ = ["write_atomic", "read_table", "read_records", "read_bytes", "load_yaml", "decode_text", "shown_path",
+           "header_key", "sniff_separator", "Limits", "LIMITS"]
 
 
 def write_atomic(path: Path | str, data: bytes | str) -> Path:
@@ -478,6 +478,24 @@ def _header_index(records: Records) -> int | None:
     width = lambda i: sum(1 for c in records[i][1] if c.strip())  # noqa: E731
     widest = max(width(i) for i in filled[:10])
     return next(i for i in filled if width(i) > 1 or widest <= 1)
+
+
+def read_records(path: Path | str, sheet: str | None = None, sheet_choice: str = "", *, data: bytes | None = None,
+                 root: Path | str | None = None) -> tuple[list[tuple[int, list[str]]] | None, list[Problem]]:
+    """Every filled row of a .csv or .xlsx file as (line number, cells as text), headers not interpreted.
+
+    For layouts whose header spans several rows (Drupal Webform exports); ``read_table`` otherwise.
+    The file is read as :func:`read_table` reads it (``data``, ``root``, :data:`LIMITS`).
+    """
+    path = Path(path)
+    shown = shown_path(path)
+    if data is None:
+        data, problems = read_bytes(path, shown, root=root)
+        if data is None:
+            return None, problems
+    if path.suffix.lower() == ".xlsx":
+        return _xlsx_records(data, shown, sheet, sheet_choice)
+    return _csv_records(data, shown)
 
 
 def read_table(path: Path | str, sheet: str | None = None, key=str.strip, sheet_choice: str = "", *,

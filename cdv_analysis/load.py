@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import iorw
+from . import iorw, referentiel
+from .editions import LOGO_MAX_BYTES, LOGO_TYPES, PROSE_FOLDER
 from .iorw import header_key, read_bytes, read_table, shown_path
 from .metadata import (
     TERRITORY_FILE,
@@ -59,7 +60,8 @@ __all__ = [
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx")
 # Files beside territoire.yml and the tables that a report also reads: the importers' manifest
-# (a portrait or an evaluation) and any YAML. They are part of the fingerprint.
+# (a portrait or an evaluation), any YAML (referentiels, vocabularies), the logos and the territory's
+# own prose (editions: textes/<year>/*.md). They are part of the fingerprint.
 SIDE_INPUTS = (".imports.json",)
 SIDE_SUFFIXES = (".yml", ".yaml")
 
@@ -112,6 +114,9 @@ def read_inputs(folder: Path | str) -> TerritoryInputs:
     for path in sorted(folder.iterdir()):
         name = path.name
         side = name in SIDE_INPUTS or (name.lower().endswith(SIDE_SUFFIXES) and not name.startswith((".", "~$")))
+        if name.startswith(referentiel.PREFIX) and not side:
+            problems[name] = []  # not read: the referentiel check says what a referentiel file must be
+            continue
         if not side and (name.startswith((".", "~$")) or name.lower() in {"readme.md", "notes.md"}):
             continue
         if path.is_dir() and not path.is_symlink():
@@ -133,7 +138,24 @@ def read_inputs(folder: Path | str) -> TerritoryInputs:
                 problems[name] = refused
             continue
         files[name] = data
+    _read_edition_files(folder, files)
     return TerritoryInputs(folder, files, problems)
+
+
+def _read_edition_files(folder: Path, files: dict[str, bytes]) -> None:
+    """Logos and own prose, read as ``editions`` reads them (regular files, not links), for the fingerprint."""
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in LOGO_TYPES and not path.name.startswith(".") and not path.is_symlink():
+            data, _ = read_bytes(path, limit=LOGO_MAX_BYTES)
+            # A logo too large is not shown (editions says so): its size alone may change the page.
+            files[path.name] = data if data is not None else f"trop grand : {path.stat().st_size}".encode()
+    prose = folder / PROSE_FOLDER
+    if prose.is_dir() and not prose.is_symlink():
+        for path in sorted(prose.glob("*/*.md")):
+            if not path.is_symlink():
+                data, _ = read_bytes(path, limit=iorw.LIMITS.yaml_bytes)
+                if data is not None:
+                    files[path.relative_to(folder).as_posix()] = data
 
 
 def folder_fingerprint(folder: Path | str) -> str:
@@ -160,6 +182,10 @@ def _read_territory(folder: Path, inputs: TerritoryInputs | None = None) -> Terr
     raw_frames: dict[str, list[pd.DataFrame]] = {}
     files: dict[str, list[str]] = {}
     table_files = set(inputs.tables())
+    seen = set(inputs.files) | set(inputs.problems)
+    # Referentiels are checked once the tables are read (their ids and filters cite them); one refused is not read.
+    referentiels = [folder / name for name in sorted(seen) if name.startswith(referentiel.PREFIX)
+                    and not inputs.problems.get(name)]
     for name in sorted(table_files | set(inputs.problems)):
         problems.extend(inputs.problems.get(name, []))
         if name not in table_files:
@@ -183,6 +209,7 @@ def _read_territory(folder: Path, inputs: TerritoryInputs | None = None) -> Terr
             combined[column] = combined[column].fillna("").astype(str)
         problems.extend(table_problems(table, combined))
         tables[table] = parse_table(table, combined, meta)
+    problems.extend(referentiel.folder_problems(referentiels, meta, tables))
     problems = [p if p.territory else replace(p, territory=folder.name) for p in problems]
     return Territory(folder.name, folder, meta, tables, files, problems, digest=inputs.fingerprint)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -114,11 +116,17 @@ def test_point_labels_keep_the_printed_qualifier(draw, call):
     chart = draw(charts.evolution_line, ind.growth(ind.programmation_series(call)))
     assert "près de 5 760 000 €" in texts(chart.figure.axes[0])
     survey = draw(charts.survey_items_bars, ind.survey_items(call, "associations"))
-    assert "plus de 60 % (n = 21)" in texts(survey.figure.axes[0])
+    assert "plus de 60 % (n ≤ 21)" in texts(survey.figure.axes[0])
+
+
+def _printed_n(territory):
+    """The territory as if each question's n were printed (``n_origine`` = ``publie``)."""
+    items = territory.table("enquetes").assign(n_origine="publie")
+    return dataclasses.replace(territory, tables={**territory.tables, "enquetes": items})
 
 
 def test_survey_items_bars(draw, call):
-    items = ind.survey_items(call, "communes")
+    items = ind.survey_items(_printed_n(call), "communes")
     chart = draw(charts.survey_items_bars, items)
     ax = chart.figure.axes[0]
     (bars,) = [c for c in ax.containers if isinstance(c, BarContainer)]
@@ -135,7 +143,7 @@ def test_survey_items_bars(draw, call):
 
 
 def test_survey_items_bars_without_intervals_or_counts(draw, call):
-    items = ind.survey_items(call, "communes").drop(columns=["ic_bas", "ic_haut", "possible"])
+    items = ind.survey_items(_printed_n(call), "communes").drop(columns=["ic_bas", "ic_haut", "possible"])
     chart = draw(charts.survey_items_bars, items.assign(effectif=pd.NA))
     ax = chart.figure.axes[0]
     assert all(c.errorbar is None for c in ax.containers if isinstance(c, BarContainer))
@@ -182,7 +190,7 @@ def test_qpv_gaps_bars_keeps_percent_indicators(draw, cabbalr):
     ax = chart.figure.axes[0]
     labels = " ".join(t.get_text().replace("\n", " ") for t in ax.get_yticklabels())
     assert "Taux de pauvreté" in labels and "indice de jeunesse" not in labels.lower()
-    assert len(ax.get_yticklabels()) == (gaps["unite"] == "%").sum()
+    assert len(ax.get_yticklabels()) == ((gaps["unite"] == "%") & gaps["comparable"]).sum()
     assert {"43 %", "20 %"} <= set(texts(ax))
     assert plain(chart.title) == "Taux de pauvreté : +23 points dans les QPV (référence : reste de l'EPCI)"
 
@@ -197,7 +205,7 @@ def test_every_chart_has_title_alt_and_source(draw, cabbalr, call):
         draw(charts.cooperation_heatmap, ind.cooperation_levels(call), "Évaluation finale"),
         draw(charts.health_series, ind.health_actions(call), "Évaluation finale"),
         draw(charts.statements_by_theme, ind.statements(call), "Évaluation finale"),
-        draw(charts.qpv_gaps_bars, ind.qpv_gaps(call), "Évaluation finale"),
+        draw(charts.qpv_gaps_bars, ind.qpv_gaps(cabbalr), "Rapport annuel 2019"),
     ]
     for chart in drawn:
         figure_texts = [t.get_text() for t in chart.figure.texts]
@@ -278,7 +286,7 @@ def _hostile_charts(draw, cabbalr, call):
                                    acteur=[HOSTILE, LONG_NAME, *statements["acteur"][2:]])
     items = ind.survey_items(call, "communes")
     items = items.assign(question=[HOSTILE, LONG_NAME, *items["question"][2:]])
-    gaps = ind.qpv_gaps(cabbalr)
+    gaps = ind.qpv_gaps(cabbalr).query("comparable")
     gaps = gaps.assign(indicateur=gaps["indicateur"].where(gaps.index != gaps["ecart"].abs().idxmax(), HOSTILE),
                        perimetre_reference=LONG_NAME)
     series = ind.growth(ind.programmation_series(call))

@@ -159,8 +159,11 @@ def test_selection_agreement(filed, supported, expected) -> None:
 
 def test_associative_projects_cabbalr_2021(cabbalr) -> None:
     text = plain(nr.associative_paragraph(ind.associative_projects(cabbalr, 2021)))
-    assert text.startswith("75 projets soutenus sur 122 sont portés par des associations, soit 61,5 %.")
-    assert "« Cohésion sociale » (54 projets, 72,0 %)" in text
+    # 75 (a table) and 122 (a sentence) are counts of two passages: not divided into a share.
+    assert text.startswith("75 projets soutenus sont portés par des associations ; le rapport compte par ailleurs "
+                           "122 projets soutenus au total, dans un autre passage.")
+    assert "61,5" not in text
+    assert "« Cohésion sociale » (54 projets, 72 %)" in text
     assert "« Pilotage du contrat » (1 projet, 1,3 %)" in text
 
 
@@ -177,16 +180,18 @@ def test_fund_cabbalr_2022(cabbalr) -> None:
 
 def test_growth_call(call) -> None:
     text = plain(nr.growth_paragraph(ind.growth(ind.programmation_series(call))))
-    assert text.startswith("De 2016 à 2022, la programmation passe de 3 900 000 € à 5 760 000 € : "
-                           "une hausse de 1 860 000 € (+47,7 %), soit +6,7 % par an en moyenne.")
-    assert "Montant intermédiaire : 4 586 000 € en 2019." in text
-    assert "« près 3 900 000 euros » en 2016" in text
+    # What the amounts cover (all schemes, not the programmation) and their « près de » travel with them.
+    assert text.startswith("De 2016 à 2022, le montant (total des financements politique de la ville (tous "
+                           "dispositifs)) passe de près de 3 900 000 € à près de 5 760 000 € : une hausse d'environ "
+                           "48 % (montants approchés).")
+    assert "Montant intermédiaire : près de 4 586 000 € en 2019." in text
+    assert "47,7" not in text and "1 860 000" not in text
 
 
 def test_growth_single_year() -> None:
     series = pd.DataFrame({"annee": [2022], "montant": [100.0], "montant_publie": ["100 €"]})
     assert plain(nr.growth_paragraph(ind.growth(series))) == (
-        "Un seul montant annuel de programmation est disponible : 100 € en 2022.")
+        "Un seul montant annuel (programmation du contrat de ville) est disponible : 100 € en 2022.")
 
 
 def test_contract_record_cabbalr(cabbalr) -> None:
@@ -206,23 +211,32 @@ def test_response_rates_call(call) -> None:
 
 
 def test_survey_communes_call(call) -> None:
+    # Issue 16: the n of each question is not printed, so no count is derived (no « 8 communes sur 19 »):
+    # the 19 respondents of the questionnaire are an upper bound.
     items = survey(call, "communes")
     first = plain(nr.survey_item_sentence(items.iloc[0], "commune", "communes"))
     assert first == ("À la question « moyens humains dédiés à la Politique de la Ville », "
-                     "réponse « insuffisants » : 8 communes sur 19, soit 42,1 % "
-                     "(intervalle de confiance à 95 % : 23,1 % à 63,7 %).")
+                     "réponse « insuffisants » : 42,1 %, sur au plus 19 communes ayant répondu au questionnaire "
+                     "(nombre de répondants à la question non publié ; effectifs compatibles avec les pourcentages "
+                     "imprimés : 19).")
     text = plain(nr.survey_paragraph(items, "commune", "communes"))
-    assert "63,7 % est imprimé, ce qu'aucun nombre entier de communes sur 19 ne peut donner." in text
+    assert " sur 19," not in text and "soit" not in text
+    assert "63,7 %, sur au plus 19 communes ayant répondu au questionnaire ; aucun nombre de communes de 1 à 19 " \
+           "ne donne ce pourcentage" in text
     # « 72,2% » is printed without its space; the sentence restores it.
-    assert "72,2 % est imprimé" in text
+    assert "72,2 %, sur au plus 19" in text
     assert "- **Votre regard sur la Politique de la Ville**" in text
     assert all(re.match(r"( {4})?- ", line) for line in text.splitlines())
 
 
 def test_survey_other_cases(call) -> None:
     associations = plain(nr.survey_paragraph(survey(call, "associations"), "association", "associations"))
-    assert "ce qu'aucun nombre entier d'associations sur 21 ne peut donner" in associations
-    assert "« Plus de 60 % » est imprimé, valeur approchée, sur 21 associations ayant répondu." in associations
+    # 47 % fits 15, 17 or 19 respondents; 35,7 % with 42,9 % and 28,6 % of the same question fits 14.
+    assert "47 %, sur au plus 21 associations" in associations and "compatibles avec les pourcentages imprimés : 15, 17, 19" in associations
+    assert "imprimés : 14)" in associations
+    # Printed values stay as printed: 57 % is not 57,1 %.
+    assert "57 %, sur au plus 21" in associations and "57,1" not in associations and "81,0" not in associations
+    assert "plus de 60 %, sur au plus 21 associations ayant répondu au questionnaire" in associations
     # Items without an axis open the list rather than fall under the last heading.
     assert associations.startswith("- À la question « domaine d'intervention principal »")
     councils = plain(nr.survey_paragraph(survey(call, "conseils_citoyens"), "conseil citoyen", "conseils citoyens"))
@@ -232,7 +246,7 @@ def test_survey_other_cases(call) -> None:
 def test_survey_item_counts() -> None:
     row = pd.Series({"question": "q", "modalite": "oui", "n": 5, "effectif": 1, "ic_bas": 3.6, "ic_haut": 62.4,
                      "pourcentage_publie": "20 %", "pourcentage": 20.0, "possible": True})
-    assert "1 commune sur 5, soit 20,0 %" in plain(nr.survey_item_sentence(row, "commune", "communes"))
+    assert "1 commune sur 5 (20 % imprimés)" in plain(nr.survey_item_sentence(row, "commune", "communes"))
     row = pd.Series({**row, "n": pd.NA, "effectif": 3, "pourcentage_publie": "", "pourcentage": float("nan")})
     assert plain(nr.survey_item_sentence(row, "commune", "communes")) == (
         "À la question « q », réponse « oui » : 3 communes (nombre de répondants non publié).")
@@ -260,10 +274,27 @@ def test_health_call(call) -> None:
     assert "adultes (26 %), jeunes (18 %) et enfants (14 %)" in text
 
 
+def test_qpv_gaps_call_keeps_qualifiers_and_computes_no_gap(call) -> None:
+    # Issue 16: « jusqu'à 53 % » against « environ 26 % », the year not printed: no « (2022) », no « +27 points ».
+    text = plain(nr.qpv_gaps_paragraph(ind.qpv_gaps(call, 2022)))
+    assert ("part de la population vivant en dessous du seuil de pauvreté (année non précisée) : jusqu'à 53 % "
+            "dans les QPV contre environ 26 % dans l'EPCI") in text
+    assert "points" not in text and "(2022)" not in text
+
+
+def test_key_figures_sentence_by_key(cabbalr, call) -> None:
+    text = plain(nr.key_figures_paragraph(ind.key_figures(call, 2022), call.nom, 2022))
+    assert ("le total des financements de la politique de la ville, tous dispositifs et financeurs confondus, "
+            "représente près de 5 760 000 €") in text and "programmation" not in text
+    text = plain(nr.key_figures_paragraph(ind.key_figures(cabbalr, 2019), cabbalr.nom, 2019))
+    assert "la programmation du contrat de ville représente 5 530 289 €" in text
+    assert "le pilier « Cohésion sociale » reçoit 70,6 % des 3 277 425 € répartis par pilier" in text
+
+
 def test_qpv_gaps_cabbalr(cabbalr) -> None:
     text = plain(nr.qpv_gaps_paragraph(ind.qpv_gaps(cabbalr)))
-    assert text.startswith("Les plus grands écarts en points : taux de pauvreté (2022) : 43 % dans les QPV "
-                           "contre 20 % dans le reste de l'EPCI, soit +23 points")
+    assert text.startswith("Les plus grands écarts en points : taux de pauvreté (année non précisée) : 43 % dans "
+                           "les QPV contre 20 % dans le reste de l'EPCI, soit +23 points")
     assert ("revenu médian (2013) : 1 077 € dans les QPV contre 1 476 € dans l'EPCI, "
             "soit un rapport de 0,73") in text
 
