@@ -98,7 +98,7 @@ def fresh_build(raw_dir, tmp_path_factory):
 
 
 def test_warm_kernel_page_is_identical_to_fresh_kernel_page(kernels, raw_dir, tmp_path, fresh_build):
-    warm = _jobs(raw_dir, tmp_path / "chaud")
+    warm = _jobs(raw_dir, tmp_path / "chaud", folders=("reports", "processed"))  # the folders of fresh_build
     kernels.warm_up()
     pid = _kernel_pid(kernels)
     _build(warm["call 2022"])  # another territory first, in the same kernel
