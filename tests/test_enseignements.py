@@ -6,7 +6,7 @@ import cdv_analysis as cdv
 from cdv_analysis import indicators as ind
 from cdv_analysis import narrative
 
-CALL_TITLE = "Contrat de Ville – Rapport d'évaluation 2022"
+CALL_TITLE = "Rapport d'évaluation finale 2022"  # the short title (issue 16: never an internal id)
 
 
 def test_call_2022_gathers_the_conclusions_and_the_seven_proposals_for_the_next_contract(call):
@@ -56,7 +56,7 @@ def test_markdown_quotes_escapes_and_attributes_each_sentence(data_copy):
     lines = text.splitlines()
     at = next(i for i, line in enumerate(lines) if "alert" in line)
     assert "<script>" not in lines[at] and "&lt;script&gt;" in lines[at] and r"\#" in lines[at]
-    assert lines[at - 2].replace("\\'", "'") == "*Contrat de Ville – Rapport d'évaluation 2022 — Conclusion*"
+    assert lines[at - 2].replace("\\'", "'") == f"*{CALL_TITLE} — Conclusion*"
 
 
 def test_sub_points_stay_nested_under_their_parent(cabbalr):

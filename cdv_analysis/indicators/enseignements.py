@@ -72,7 +72,6 @@ def lessons(territory: Territory, annee: int | str) -> pd.DataFrame:
     if table is None or table.empty:
         return pd.DataFrame(columns=columns)
     year = int(str(annee)[-4:])
-    sources = territory.sources
     rows = table[table["source"].map(text).isin(territory.sources_of_report_year(year))].copy()
     if rows.empty:
         return pd.DataFrame(columns=columns)
@@ -83,7 +82,7 @@ def lessons(territory: Territory, annee: int | str) -> pd.DataFrame:
     rows["theme"] = rows.apply(_theme, axis=1)
     labels = {key: label for key, (label, _) in LESSON_THEMES.items()} | {OTHER_THEME[0]: OTHER_THEME[1]}
     rows["theme_libelle"] = rows["theme"].map(labels)
-    rows["titre_source"] = rows["source"].map(lambda s: str(sources.get(text(s), {}).get("titre", text(s))))
+    rows["titre_source"] = rows["source"].map(territory.source_title)
     order = {key: i for i, key in enumerate(DISPLAY_ORDER)}
     rows["_ordre"] = rows["theme"].map(order)
     rows["_role"] = rows["role"].map({CONCLUSIONS: 0, RECOMMENDATIONS: 1})

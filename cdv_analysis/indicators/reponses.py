@@ -106,8 +106,9 @@ def _indicator_rows(table: str, rows: pd.DataFrame) -> list[dict]:
             printed = cell_text(row["pourcentage_publie"])
             libelle = f"{cell_text(row['question'])} — {cell_text(row['modalite'])}"
             value = _percent(row["pourcentage"], printed)
-            n = row["n_repondants"]
-            _, low, high = _interval(printed, n, row["pourcentage"])
+            # The questionnaire's respondents are not the n of the question: no count, no interval from them.
+            n = row["n_repondants"] if cell_text(row.get("n_origine")) == "publie" else None
+            _, low, high = _interval(printed, n, row["pourcentage"]) if n is not None else (None, None, None)
         elif table == "cooperation":
             printed = cell_text(row["pourcentage_publie"])
             libelle = f"coopération avec {cell_text(row['partenaire'])} — {cell_text(row['libelle_niveau'])}"
@@ -127,9 +128,13 @@ def _indicator_rows(table: str, rows: pd.DataFrame) -> list[dict]:
             parts = [cell_text(row[c]) for c in ("indicateur", "modalite") if cell_text(row[c])]
             libelle = " — ".join(parts)
             value = cell_text(row["valeur_publiee"])
+        word = cell_text(row.get("qualificatif_mot"))
+        if word and not value.lower().startswith(word.split()[0].lower()):
+            value = f"{word} {value}"  # the qualifier travels with the figure (« jusqu'à 53 % »)
         out.append({"table": table, "enquete": cell_text(row.get("enquete", "")), "libelle": libelle, "valeur": value,
                     "n": None if n is None or pd.isna(n) else int(n), "ic_bas": low, "ic_haut": high,
-                    "millesime": cell_text(row["annee"]), "source": cell_text(row["source"]),
+                    "millesime": (cell_text(row["millesime"]) or "année non précisée") if "millesime" in row
+                    else cell_text(row["annee"]), "source": cell_text(row["source"]),
                     "section": cell_text(row["section"])})
     return out
 
@@ -164,7 +169,6 @@ def answers(territory: Territory, annee: int | str, section: str | None = None,
     referentiel = referentiel or referentiel_of_year(territory, annee)
     if referentiel is None:
         return []
-    sources = territory.sources
     quoted: set[str] = set()
     for question in referentiel.questions:
         quoted.update(question.conclusion)
@@ -188,7 +192,7 @@ def answers(territory: Territory, annee: int | str, section: str | None = None,
             continue
         indicators = pd.DataFrame(indicator_rows, columns=INDICATOR_COLUMNS)
         indicators["titre_source"] = indicators["source"].map(
-            lambda s: cell_text(sources.get(s, {}).get("titre")) or s)
+            lambda s: territory.source_title(s))
         statements = (pd.concat(statement_frames, ignore_index=True) if statement_frames else
                       pd.DataFrame(columns=["id", "acteur", "nature", "texte", "source", "section", "question",
                                             "critere_id", "retenu", "rattache_a"]))
