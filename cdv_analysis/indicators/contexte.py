@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..clean import is_qpv_code, qpv_geography
+from ..harmonise import vocabulary_entries
 from ..load import Territory
 from ..schemas import TEXTUAL_UNITS
 
@@ -50,12 +51,7 @@ SPREAD_COLUMNS = ("tp60", "tx_tot_empl", "ind_jeune", "tx_tot_eprec", "brev", "p
 
 
 def _insee_labels() -> dict[str, dict]:
-    from importlib import resources
-
-    import yaml
-
-    text = resources.files("cdv_analysis").joinpath("vocabulaires", "indicateurs_insee.yml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return vocabulary_entries("indicateurs_insee")
 
 
 def qpv_profiles(territory: Territory, columns: tuple[str, ...] = KEY_INSEE_COLUMNS) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..clean import name_key
-from ..harmonise import label, pillar_label, pillar_order, vocabulary
+from ..harmonise import label, labels, pillar_label, pillar_order, vocabulary
 from ..load import Territory
 from ..stats import cagr, pct_change
 from ._common import Indicator, Value, best_section, blank, filled, most_printed, of_year, text
@@ -263,8 +263,8 @@ def contract_record(territory: Territory) -> pd.DataFrame:
             financer = text(row.get("financeur_publie"))
             rows.append({"annee": row["annee"], "mesure": row["mesure"],
                          "libelle": label("mesures", row["mesure"]), "precision": ", ".join(
-                             [{"association": "portés par des associations", "specifique": "crédits spécifiques",
-                               "droit_commun": "droit commun"}.get(d, d) for d in detail] + ([financer] if financer else [])),
+                             [{"association": "portés par des associations", **labels("types_credit")}.get(d, d)
+                              for d in detail] + ([financer] if financer else [])),
                          "valeur": float(row[value]), "unite": "€" if value == "montant" else "nombre",
                          "source": row["source"], "section": row["section"]})
     return pd.DataFrame(rows, columns=["annee", "mesure", "libelle", "precision", "valeur", "unite", "source",

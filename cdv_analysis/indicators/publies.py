@@ -14,12 +14,11 @@ __all__ = ["FIGURE_COLUMNS", "TABLE_TOPICS", "printed_figures", "uncovered_topic
 
 FIGURE_COLUMNS = ["annee", "libelle", "valeur_publiee", "source", "section"]
 # Codes shown by their label: measures, credit types and porteur types (vocabulaires/*.yml).
-_CODED = {"mesure": "mesures", "type_porteur": "types_porteur"}
-_CREDITS = {"specifique": "crédits spécifiques", "droit_commun": "droit commun"}
+_CODED = {"mesure": "mesures", "type_porteur": "types_porteur", "type_credit": "types_credit"}
 
 
 def _label(row: pd.Series, columns: tuple[str, ...]) -> str:
-    parts = [label(_CODED[c], text(row[c])) if c in _CODED else _CREDITS.get(text(row[c]), text(row[c]))
+    parts = [label(_CODED[c], text(row[c])) if c in _CODED else text(row[c])
              for c in columns if c in row and text(row.get(c))]
     return " — ".join(dict.fromkeys(parts))
 

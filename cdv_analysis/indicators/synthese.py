@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..clean import ParseError, parse_nombre
-from ..harmonise import financer_credit_type
+from ..harmonise import COMPARED_PILLARS, financer_credit_type
 from ..load import Territory
 from ..stats import pct_change
 from ._common import text
@@ -116,10 +116,7 @@ def comparison_table(territories: list[Territory]) -> pd.DataFrame:
                 "territoire": territory.id, "sigle": territory.sigle, "annee": year,
                 "programmation": total,
                 "subventions_anct": float(subsidies) if subsidies else None,
-                "part_cohesion_sociale": shares.get("cohesion_sociale"),
-                "part_cadre_de_vie": shares.get("cadre_de_vie"),
-                "part_emploi_economie": shares.get("emploi_economie"),
-                "part_pilotage": shares.get("pilotage"),
+                **{f"part_{code}": shares.get(code) for code in COMPARED_PILLARS},
                 "part_credits_specifiques": _specific_share(territory, year),
                 "part_projets_associatifs": associative,
                 "population_qpv": population,
