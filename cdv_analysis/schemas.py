@@ -45,7 +45,8 @@ class ColumnSpec:
 
     ``kind`` says how its cells are read: ``texte``, ``annee``, ``montant``,
     ``pourcentage``, ``nombre``, ``entier``, ``choix``, ``pilier``, ``financeur``,
-    ``source``, ``niveau``, ``valeur``, ``code``.
+    ``source``, ``niveau``, ``valeur``, ``code``, ``qualificatif`` (a code of qualificatifs.yml or
+    the words the source prints).
     """
 
     name: str
@@ -134,7 +135,7 @@ def _meaning(champ: bool = False, base: bool = True, millesime: bool = True) -> 
     sum covers; ``base``: the denominator of a printed share; ``millesime``: the year the figure describes
     as the source prints it (empty when the source does not print it).
     """
-    columns = [ColumnSpec("qualificatif", "choix", choices=QUALIFICATIFS)]
+    columns = [ColumnSpec("qualificatif", "qualificatif")]
     if champ:
         columns.append(ColumnSpec("champ", "choix", choices=CHAMPS))
     if base:
@@ -396,6 +397,11 @@ def _expectation(spec: ColumnSpec, context: ValidationContext) -> tuple[Callable
             "un identifiant en minuscules sans espace (ex. « fcs », « r21-a1 »)"
     if kind == "choix":
         return (lambda v: v.strip() in spec.choices), "une de ces valeurs : " + ", ".join(spec.choices)
+    if kind == "qualificatif":
+        words = vocabulary("qualificatifs")
+        return (lambda v: words.code(v) is not None), (
+            "un qualificatif : " + ", ".join(QUALIFICATIFS) + " ou les mots imprimés (« près de », « environ », "
+            "« plus de », « jusqu'à », « moins de »…)")
     if kind == "source":
         declared = context.sources
         return (lambda v: v.strip() in declared), (

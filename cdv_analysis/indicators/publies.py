@@ -56,7 +56,13 @@ def printed_figures(territory: Territory, year: int | str, table: str) -> pd.Dat
                 unit = text(row.get("unite"))
                 shown = printed if not unit or unit in ("nombre", "€", "%", "date", "texte", "année") or unit in printed \
                     else f"{printed} {unit}"
-                rows.append({"annee": text(row["annee"]), "libelle": _label(row, spec.figures.labels), "valeur_publiee": shown,
+                word = text(row.get("qualificatif_mot"))
+                if word and column != "part_publiee_publie" and unit not in ("texte", "date") \
+                        and not shown.lower().startswith(word.split()[0].lower()):
+                    shown = f"{word} {shown}"  # the qualifier the source prints before the figure
+                described = text(row["annee"]) if "millesime" not in row else (
+                    text(row["millesime"]) or "année non précisée")
+                rows.append({"annee": described, "libelle": _label(row, spec.figures.labels), "valeur_publiee": shown,
                              "source": row["source"], "section": row["section"]})
     return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
 
