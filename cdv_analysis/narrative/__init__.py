@@ -36,6 +36,10 @@ from .programmation import (
     financer_paragraph,
     fund_paragraph,
     growth_paragraph,
+    own_annex_columns,
+    own_change_paragraph,
+    own_place_note,
+    own_programmation_paragraph,
     pillar_paragraph,
     selection_paragraph,
 )
@@ -43,6 +47,10 @@ from .reponses import answer_block, answer_blocks, question_anchor, question_hea
 from .sante import health_paragraph
 
 __all__ = [
+    "own_annex_columns",
+    "own_change_paragraph",
+    "own_place_note",
+    "own_programmation_paragraph",
     "lessons_markdown",
     "ACTEURS",
     "DANS",
