@@ -246,6 +246,27 @@ TABLES: dict[str, TableSpec] = {
                          label="Gouvernance", topic="la gouvernance", section="Gouvernance et coopérations",
                          figures=replace(_INDICATOR_FIGURES, goal=True), evaluation=True),
         TableSpec(
+            "programmation",
+            (
+                ColumnSpec("dossier"),
+                ColumnSpec("porteur"),
+                ColumnSpec("type_porteur", "choix", choices=TYPES_PORTEUR),
+                ColumnSpec("intitule", required=True, nullable=False),
+                ColumnSpec("pilier", "pilier"),
+                ColumnSpec("thematique"),
+                ColumnSpec("qpv"),
+                ColumnSpec("commune"),
+                ColumnSpec("statut"),
+                ColumnSpec("financeur", "financeur"),
+                ColumnSpec("type_credit", "choix", choices=TYPE_CREDIT),
+                ColumnSpec("montant", "montant"),
+                ColumnSpec("cout_total", "montant"),
+                *_common(support=False),
+            ),
+            "programmation du territoire : une ligne par action et par financeur (cdv importer programmation)",
+            label="Programmation du territoire", topic="la programmation action par action", section="Programmation",
+        ),
+        TableSpec(
             "enquetes",
             (
                 ColumnSpec("enquete", required=True, nullable=False),

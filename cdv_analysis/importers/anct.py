@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from ..clean import ParseError, name_key, parse_montant
+from ..clean import ParseError, label_case, name_key, parse_montant
 from ..harmonise import vocabulary
 from ..ids import distinct_slugs
 from ..load import discover_territories
@@ -19,7 +19,7 @@ from ..portrait import OPEN_DATA_ORIGIN
 from ..problems import Problem
 from ..schemas import TABLES
 from .base import ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, input_year, read_input, \
-    territory_metadata
+    skipped_territory, territory_metadata
 
 __all__ = ["AnctSubsidies", "import_anct_subsidies", "anct_layouts", "readable_name", "ANCT_REQUIRED"]
 
@@ -56,16 +56,18 @@ def _contract_code(meta: dict) -> str:
     return str(contract.get("code") or "").strip().upper() if isinstance(contract, dict) else ""
 
 
-def _anct_folders(data_dir: Path, codes: list[str], labels: dict[str, str]) -> tuple[dict, dict, list[Problem]]:
+def _anct_folders(data_dir: Path, codes: list[str], labels: dict[str, str]) -> tuple[dict, dict, list[str]]:
     """Folder of each contract code: the territory declaring it, else a new safe id made from its label.
 
     Two codes never share a folder (``C-1`` and ``C.1`` with one label get two), and
     no code or label is ever taken as a path (``ids.distinct_slugs``).
     """
-    existing, metas, problems = {}, {}, []
+    existing, metas, messages = {}, {}, []
     for tid in discover_territories(data_dir):
         meta, found = territory_metadata(data_dir / tid)
-        problems += found
+        if meta is None:  # a bad territoire.yml stops only its own territory (its folder name stays taken)
+            messages.append(skipped_territory(tid, found))
+            continue
         code = _contract_code(meta)
         if code:
             existing.setdefault(code, tid)
@@ -73,7 +75,7 @@ def _anct_folders(data_dir: Path, codes: list[str], labels: dict[str, str]) -> t
     taken = {entry.name.lower() for entry in data_dir.iterdir()} if data_dir.is_dir() else set()
     folders = {code: existing[code] for code in codes if code in existing}
     folders.update(distinct_slugs({code: (labels[code], code) for code in codes if code not in existing}, taken))
-    return folders, metas, problems
+    return folders, metas, messages
 
 
 _NUMBERED_RE = re.compile(r"^\s*(\d+(?:[.,]\d+)*)\s*[-–—.):]?\s*(.*)$", re.S)
@@ -164,19 +166,7 @@ class _AnctThemes:
 
 def readable_name(printed: str) -> str:
     """A contract label in sentence case when printed in capitals (« CONTRAT DE VILLE DE LENS-LIEVIN »)."""
-    if not printed or any(char.islower() for char in printed):
-        return printed
-
-    def word(part: str, first: bool) -> str:
-        lower = part.lower()
-        if not first and name_key(lower) in _LOWER_WORDS:
-            return lower
-        return lower[:1].upper() + lower[1:]
-
-    words = re.split(r"(\s+|-|')", printed.strip())
-    out = [piece if re.fullmatch(r"\s+|-|'", piece) or not piece else word(piece, index == 0)
-           for index, piece in enumerate(words)]
-    return "".join(out)
+    return label_case(printed, _LOWER_WORDS)
 
 
 class AnctSubsidies(Importer):
@@ -237,10 +227,10 @@ class AnctSubsidies(Importer):
                                     colonne=header["code_contrat"]))
         labels = {code: readable_name(_most_common(printed))
                   for code, printed in frame[chosen].groupby("code")["libelle_contrat"]}
-        folders, metas, found = _anct_folders(self.data_dir, sorted(labels), labels)
-        problems += found
+        folders, metas, messages = _anct_folders(self.data_dir, sorted(labels), labels)
         checked = {"frame": frame, "layout": layout, "year": year, "amount_of": amount_of, "chosen": chosen,
-                   "no_contract": no_contract, "labels": labels, "folders": folders, "metas": metas}
+                   "no_contract": no_contract, "labels": labels, "folders": folders, "metas": metas,
+                   "messages": messages}
         return checked, problems
 
     def plan(self, checked: dict) -> ImportPlan:
@@ -248,7 +238,7 @@ class AnctSubsidies(Importer):
         no_contract, labels, folders, metas = (checked[k] for k in ("no_contract", "labels", "folders", "metas"))
         source, name = f"anct-{year}", self.path.name
         summary = ImportSummary(source, name)
-        summary.messages.append(f"Mise en page reconnue : {layout.label}.")
+        summary.messages += [f"Mise en page reconnue : {layout.label}.", *checked["messages"]]
         summary.skipped.update(sans_contrat=int(no_contract.sum()), hors_selection=int((~chosen & ~no_contract).sum()))
         summary.skipped_amount = float(frame.loc[no_contract, "montant"].map(checked["amount_of"]).sum())
         themes = _AnctThemes()

@@ -7,6 +7,7 @@ import pandas as pd
 from ..clean import ParseError, parse_nombre
 from ..harmonise import financer_credit_type
 from ..load import Territory
+from ..stats import pct_change
 from ._common import text
 from .gouvernance import response_rates
 from .subventions import funded_actions
@@ -108,9 +109,8 @@ def comparison_table(territories: list[Territory]) -> pd.DataFrame:
             associative = associative_projects(territory, year).get("part_des_soutenus")
             previous = series[series["annee"] < year]
             growth = None
-            if total is not None and not previous.empty:
-                first = previous.iloc[0]
-                growth = 100 * (total - first["montant"]) / first["montant"]
+            if total is not None and not previous.empty and previous.iloc[0]["montant"] > 0:
+                growth = pct_change(previous.iloc[0]["montant"], total)
             subsidies = funded_actions(territory, year)["montant"].sum()
             rows.append({
                 "territoire": territory.id, "sigle": territory.sigle, "annee": year,
