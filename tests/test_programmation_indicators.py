@@ -72,10 +72,10 @@ def test_specific_credits_never_include_droit_commun(douaisis) -> None:
     assert credits.loc["cohesion_sociale", "droit_commun"] == 1_500
     assert credits.loc["cohesion_sociale", "non_precise"] == 2_000
     assert credits["total"].sum() == TOTAL_AMOUNT
-    figures = dict(zip(*key_figures(douaisis, 2024)[["indicateur", "valeur"]].T.values))
-    assert figures["Crédits spécifiques engagés (tous financeurs)"] == SPECIFIC
-    assert figures["Financements, tous financeurs (droit commun compris)"] == TOTAL_AMOUNT
-    assert figures["Part des crédits spécifiques dans la programmation"] == pytest.approx(100 * SPECIFIC / TOTAL_AMOUNT)
+    figures = dict(zip(*key_figures(douaisis, 2024)[["cle", "valeur"]].T.values))
+    assert figures["credits_specifiques"] == SPECIFIC
+    assert figures["financements_tous_financeurs"] == TOTAL_AMOUNT
+    assert figures["part_credits_specifiques"] == pytest.approx(100 * SPECIFIC / TOTAL_AMOUNT)
 
 
 def test_computed_total_is_checked_against_the_printed_one(douaisis) -> None:
