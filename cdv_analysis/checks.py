@@ -243,6 +243,7 @@ def check_granularity(territory: Territory) -> list[Finding]:
     if rows.empty:
         return findings
     usable = rows[rows["pourcentage"].notna() & rows["n_repondants"].notna()
+                  & (rows["pourcentage_publie"].fillna("") != "")  # a share counted from imported answers
                   & ~rows["pourcentage_publie"].map(_is_approximate)]
     for (table, enquete, n), group in usable.groupby(["table", "enquete", "n_repondants"]):
         n = int(n)

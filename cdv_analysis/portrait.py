@@ -132,7 +132,8 @@ def is_open_data_only(folder: Path | str, meta: dict | None = None) -> bool:
         return False
     tables = [p.name for p in folder.iterdir()
               if p.is_file() and p.suffix.lower() in {".csv", ".xlsx", ".tsv"} and not p.name.startswith(".")]
-    return bool(tables) and set(tables) <= imported
+    # A questionnaire import (`cdv importer questionnaire`) is the evaluator's own evidence, not open data.
+    return bool(tables) and set(tables) <= imported and not any(".questionnaire-" in name for name in tables)
 
 
 def portrait_subtitle(year: int | str) -> str:

@@ -22,6 +22,10 @@ SUPPORTS = ("tableau", "texte", "graphique")
 TYPE_CREDIT = ("specifique", "droit_commun")
 TEXTUAL_UNITS = ("texte", "date")  # a value in these units is text, not a figure
 TYPES_PORTEUR = codes("types_porteur")
+# Where a questionnaire's number of respondents comes from: printed for the question, the questionnaire's
+# respondents (an upper bound), or counted in the raw answers imported (`cdv importer questionnaire`).
+N_ORIGINS = ("publie", "questionnaire", "reponses")
+VOLETS = ("gouvernance", "sante", "participation")  # the report section a questionnaire item feeds
 NATURES = (
     "constat", "proposition", "citation", "attente", "priorite", "engagement",
     "avis", "frein", "levier", "definition",
@@ -153,7 +157,11 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("pourcentage", "pourcentage", required=True),
                 ColumnSpec("effectif", "entier"),
                 ColumnSpec("n_repondants", "entier"),
-                ColumnSpec("n_origine", "choix", choices=("publie", "questionnaire")),
+                ColumnSpec("n_origine", "choix", choices=N_ORIGINS),
+                ColumnSpec("sans_reponse", "entier"),
+                ColumnSpec("volet", "choix", choices=VOLETS),
+                ColumnSpec("croisement"),
+                ColumnSpec("groupe"),
                 *_common(annee_required=False),
             ),
             "résultats des questionnaires",
@@ -166,11 +174,14 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("partenaire", required=True, nullable=False),
                 ColumnSpec("niveau", "niveau", required=True, nullable=False),
                 ColumnSpec("libelle_niveau"),
-                ColumnSpec("pourcentage", "pourcentage", required=True, nullable=False),
+                ColumnSpec("pourcentage", "pourcentage", required=True),
+                ColumnSpec("effectif", "entier"),
                 ColumnSpec("n_repondants", "entier"),
+                ColumnSpec("sans_reponse", "entier"),
                 *_common(annee_required=False, support=False),
             ),
             "degrés de coopération entre partenaires (échelle à 5 niveaux)",
+            one_of=("pourcentage", "effectif"),
         ),
         TableSpec(
             "qualitatif",

@@ -12,6 +12,7 @@ from ..formatting import (
     pluriel,
     pourcent,
 )
+from ..ids import slug
 from ..indicators import MEAN_LEVEL_CAVEAT
 from ..indicators._common import Indicator, unpack
 from ..stats import compatible_counts, decimals_of
@@ -23,6 +24,17 @@ def _units(audience: str) -> tuple[str, str]:
     plural = audience.replace("_", " ")
     singular = " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in plural.split())
     return singular, plural
+
+
+def survey_units(audience: str) -> tuple[str, str]:
+    """Singular and plural naming the respondents of a questionnaire (« commune », « communes »)."""
+    return _units(str(audience))
+
+
+def survey_table_name(audience: str, volet: str = "") -> str:
+    """The name of a questionnaire's table on the page and in ``donnees/`` (``questionnaire_habitants_sante``)."""
+    return "_".join(part for part in ("questionnaire", slug(str(audience)).replace("-", "_") or "sans_nom", volet)
+                    if part)
 
 
 def response_paragraph(rates: pd.DataFrame, *, expected_file: str | None = None) -> str:
