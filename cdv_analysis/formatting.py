@@ -26,6 +26,7 @@ __all__ = [
     "nombre",
     "variation",
     "ecart_points",
+    "is_singular",
     "date_fr",
     "mois_fr",
     "pluriel",
@@ -68,6 +69,15 @@ def _sign(value: float, shown: str) -> str:
 def _singular(shown: str) -> bool:
     """French rule: a printed magnitude below 2 (0, 1, 1,5) takes the singular."""
     return parse_decimal(shown, locale=LOCALE) < 2
+
+
+def is_singular(n: float, decimals: int = 0) -> bool:
+    """Whether ``n``, printed with ``decimals``, takes the singular in French (« 1 projet », « 1,5 point »).
+
+    The one home of the French plural rule: what counts is the printed magnitude (below 2), so that
+    1,96 printed « 2 » takes the plural.
+    """
+    return _singular(nombre(abs(n), decimals))
 
 
 def euros(value: float | None, decimals: int = 0) -> str:
@@ -136,7 +146,7 @@ def pluriel(n: float | None, singulier: str, pluriel: str | None = None) -> str:
     if _missing(n):
         return MISSING
     shown = nombre(n)
-    if _singular(nombre(abs(n))):
+    if is_singular(n):
         return f"{shown} {singulier}"
     if pluriel is None:
         pluriel = singulier if singulier.endswith(("s", "x", "z")) else singulier + "s"

@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .clean import name_key
+from .clean import name_key, upper_first
 from .iorw import decode_text, header_key, read_records, shown_path
 from .problems import Problem
 from .stats import wilson_interval
@@ -731,7 +731,7 @@ def _single(column: _Column, rows, lines, tool, entry, shown, problems, label, a
             if (level := scale.level(value)) is not None:
                 printed.setdefault(level, value)
         capital = any(v[:1].isupper() for v in printed.values())
-        level_labels = [printed.get(i) or (level[:1].upper() + level[1:] if capital else level)
+        level_labels = [printed.get(i) or (upper_first(level) if capital else level)
                         for i, level in enumerate(scale.levels)]
     return Question(column.code or column.header, label, kind, [column.index], column.header, axe=axe,
                     level_labels=level_labels,

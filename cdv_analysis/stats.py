@@ -20,6 +20,8 @@ __all__ = [
     "compatible_counts",
     "is_possible",
     "plausible_n",
+    "fits",
+    "fitting_n",
     "pct_change",
     "cagr",
     "share",
@@ -96,6 +98,34 @@ def plausible_n(
         for n in range(max(n_min, 1), n_max + 1)
         if all(_counts(value, places, n) for value, places in parsed)
     ]
+
+
+def fits(percentage: Percentage, qualifier: str, k: int, n: int, tolerance: float = 0.0,
+         decimals: int | None = None) -> bool:
+    """Whether ``k`` out of ``n`` agrees with a printed percentage of this qualifier.
+
+    ``exact``: prints as the percentage (any rounding); ``approche``: within ``tolerance`` (relative)
+    or the rounding; ``minimum`` (« plus de 60 % »): at least the value; ``maximum`` (« jusqu'à »,
+    « moins de »): at most the value.
+    """
+    value, places = _value_and_decimals(percentage, decimals)
+    share = 100 * k / n
+    rounding = 0.5 * 10 ** (-places) + _EPSILON
+    if qualifier == "minimum":
+        return share >= value - rounding
+    if qualifier == "maximum":
+        return share <= value + rounding
+    if qualifier == "approche":
+        return abs(share - value) <= max(rounding, abs(value) * tolerance)
+    return abs(share - value) <= rounding
+
+
+def fitting_n(printed: Iterable[tuple[Percentage, str, float]], n_max: int, n_min: int = 1) -> list[int]:
+    """Numbers of respondents ``n`` (``n_min``..``n_max``) for which every printed value of ONE question
+    comes from some whole count: ``printed`` holds (percentage, qualifier, tolerance) triples."""
+    values = list(printed)
+    return [n for n in range(max(n_min, 1), n_max + 1)
+            if all(any(fits(p, q, k, n, t) for k in range(n + 1)) for p, q, t in values)]
 
 
 def pct_change(old: float, new: float) -> float:

@@ -169,3 +169,18 @@ def test_pourcent_round_trip(tenths: int) -> None:
 @given(st.integers(0, 10**9))
 def test_nombre_round_trip(value: int) -> None:
     assert parse_nombre(nombre(value)) == value
+
+
+@pytest.mark.parametrize("n, decimals, singular", [
+    (0, 0, True), (1, 0, True), (-1, 0, True), (2, 0, False), (1.4, 0, True), (1.96, 0, False),
+    (1.5, 1, True), (1.96, 1, False), (1263, 0, False),
+])
+def test_one_french_plural_rule(n: float, decimals: int, singular: bool) -> None:
+    """The printed magnitude decides (« 1,96 » printed « 2 » is plural); narrative agreement follows it."""
+    from cdv_analysis.formatting import is_singular
+    from cdv_analysis.narrative._base import _verb
+
+    assert is_singular(n, decimals) is singular
+    if decimals == 0:
+        assert pluriel(n, "projet").endswith("projet" if singular else "projets")
+        assert _verb(n, "est", "sont") == ("est" if singular else "sont")

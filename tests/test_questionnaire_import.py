@@ -190,7 +190,7 @@ def test_page_shows_real_counts_and_no_identifying_value(imported, tmp_path, cap
     page = (out / "demo" / "2024" / "rapport.html").read_text("utf-8")
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).replace("\u202f", " ").replace("\xa0", " ").split())
     low, high = (f"{v:.1f}".replace(".", ",") for v in wilson(4, 5))
-    assert f"4 communes sur 5, soit 80,0 % (intervalle de confiance à 95 % : {low} % à {high} %)" in text
+    assert f"4 communes sur 5, soit 80,0 %, intervalle de confiance à 95 % : {low} % à {high} %" in text
     assert "3 associations sur 4, soit 75,0 %" in text
     assert "Questionnaires : volet santé" in page and "Réponses par commune ou par quartier" in page
     shown = [out / "demo" / "2024" / "rapport.html", out / "demo" / "2024" / "rapport.ipynb",

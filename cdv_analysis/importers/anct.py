@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from ..clean import ParseError, name_key, parse_montant
+from ..clean import ParseError, label_case, name_key, parse_montant
 from ..harmonise import vocabulary
 from ..ids import distinct_slugs
 from ..load import discover_territories
@@ -164,19 +164,7 @@ class _AnctThemes:
 
 def readable_name(printed: str) -> str:
     """A contract label in sentence case when printed in capitals (« CONTRAT DE VILLE DE LENS-LIEVIN »)."""
-    if not printed or any(char.islower() for char in printed):
-        return printed
-
-    def word(part: str, first: bool) -> str:
-        lower = part.lower()
-        if not first and name_key(lower) in _LOWER_WORDS:
-            return lower
-        return lower[:1].upper() + lower[1:]
-
-    words = re.split(r"(\s+|-|')", printed.strip())
-    out = [piece if re.fullmatch(r"\s+|-|'", piece) or not piece else word(piece, index == 0)
-           for index, piece in enumerate(words)]
-    return "".join(out)
+    return label_case(printed, _LOWER_WORDS)
 
 
 class AnctSubsidies(Importer):
