@@ -106,15 +106,10 @@ def _indicator_rows(table: str, rows: pd.DataFrame) -> list[dict]:
     out = []
     for _, row in rows.iterrows():
         n = low = high = None
-        if table == "enquetes":
+        if table in ("enquetes", "cooperation"):
             printed = cell_text(row["pourcentage_publie"])
-            libelle = f"{cell_text(row['question'])} — {cell_text(row['modalite'])}"
-            value = _percent(row["pourcentage"], printed)
-            n = row["n_repondants"]
-            _, low, high = _interval(printed, n, row["pourcentage"], row.get("effectif"))
-        elif table == "cooperation":
-            printed = cell_text(row["pourcentage_publie"])
-            libelle = f"coopération avec {cell_text(row['partenaire'])} — {cell_text(row['libelle_niveau'])}"
+            libelle = (f"{cell_text(row['question'])} — {cell_text(row['modalite'])}" if table == "enquetes" else
+                       f"coopération avec {cell_text(row['partenaire'])} — {cell_text(row['libelle_niveau'])}")
             value = _percent(row["pourcentage"], printed)
             n = row["n_repondants"]
             _, low, high = _interval(printed, n, row["pourcentage"], row.get("effectif"))
