@@ -21,7 +21,7 @@ from .clean import cell_text as _text, is_approximate as _is_approximate
 from .formatting import euros, nombre, pourcent
 from .load import Territory
 from .schemas import TABLES
-from .stats import compatible_counts, decimals_of, plausible_n
+from .stats import compatible_counts, decimals_of, pct_change, plausible_n, rounding_tolerance
 
 __all__ = [
     "Finding",
@@ -178,7 +178,7 @@ def check_shares(territory: Territory) -> list[Finding]:
                     continue
                 printed = group.loc[members, "part_publiee_publie"].tolist()
                 total = float(group.loc[members, "part_publiee"].sum())
-                tolerance = sum(0.5 * 10 ** -decimals_of(p) for p in printed) + 1e-9
+                tolerance = rounding_tolerance(*(decimals_of(p) for p in printed))
                 if abs(total - 100) > tolerance:
                     findings.append(Finding(
                         "parts ≠ 100 %",
@@ -204,7 +204,7 @@ def check_printed_shares(territory: Territory) -> list[Finding]:
                         continue
                     computed = 100 * float(part) / float(total)
                     decimals = decimals_of(printed)
-                    if abs(computed - float(group.loc[member, "part_publiee"])) > 0.5 * 10 ** -decimals + 1e-9:
+                    if abs(computed - float(group.loc[member, "part_publiee"])) > rounding_tolerance(decimals):
                         findings.append(Finding(
                             "part imprimée ≠ part recalculée",
                             f"{table} {annee} : la part imprimée de « "
@@ -347,8 +347,8 @@ def check_text_against_table(territory: Territory) -> list[Finding]:
                         continue
                     reference = other.iloc[0]
                     for _, text in by_support["texte"].drop_duplicates(column).iterrows():
-                        tolerance = 0.5 if column == value else 0.5 * 10 ** -min(
-                            decimals_of(text[printed_column]), decimals_of(reference[printed_column])) + 1e-9
+                        tolerance = 0.5 if column == value else rounding_tolerance(min(
+                            decimals_of(text[printed_column]), decimals_of(reference[printed_column])))
                         if _is_approximate(text[printed_column]) or abs(text[column] - reference[column]) <= tolerance:
                             continue
                         findings.append(Finding(
@@ -455,13 +455,13 @@ def check_printed_growth(territory: Territory) -> list[Finding]:
             continue
         start = totals[totals["annee_debut"] == row["annee_debut"]]["montant"]
         end = totals[totals["annee_debut"] == row["annee_fin"]]["montant"]
-        if start.nunique() != 1 or end.nunique() != 1:
+        if start.nunique() != 1 or end.nunique() != 1 or not start.iloc[0] > 0:
             continue
-        computed = 100 * (end.iloc[0] - start.iloc[0]) / start.iloc[0]
+        computed = pct_change(start.iloc[0], end.iloc[0])
         decimals = decimals_of(row["part_publiee_publie"])
         # An approximate amount (« près de 3 900 000 ») is compared within its qualifier's tolerance.
         low, high = _growth_range(totals, row["annee_debut"], row["annee_fin"])
-        rounding = 0.5 * 10 ** -decimals + 1e-9
+        rounding = rounding_tolerance(decimals)
         if low - rounding <= row["part_publiee"] <= high + rounding:
             continue
         if abs(computed - row["part_publiee"]) > rounding:

@@ -97,7 +97,7 @@ def _read_territory(folder: Path) -> Territory:
     for path in sorted(folder.iterdir()):
         if path.is_dir() or path.name == TERRITORY_FILE or path.name.startswith((".", "~$")):
             continue
-        if path.name.lower() in {"readme.md", "notes.md"}:
+        if path.name.lower() in {"readme.md", "notes.md", "vocabulaire.yml"}:  # vocabulaire.yml: cdv importer programmation
             continue
         if path.name.startswith(referentiel.PREFIX):
             referentiels.append(path)  # checked once the tables are read (its ids and filters cite them)

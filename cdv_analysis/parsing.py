@@ -52,7 +52,10 @@ def _qualifiers(frame: pd.DataFrame, table: str) -> tuple[list[str], list[str]]:
     codes, words = [], []
     for _, row in frame.iterrows():
         printed = next((w for c in columns if (w := _printed_word(str(row[c])))), None)
-        code = str(row["qualificatif"]).strip() or (vocab.code(printed) if printed else None) or "exact"
+        declared = str(row["qualificatif"]).strip()
+        code = vocab.code(declared) or (vocab.code(printed) if printed else None) or "exact"
+        if declared and declared not in vocab.labels:
+            printed = declared  # the source's own words (« près de »), transcribed beside a bare value
         if printed and vocab.code(printed) != code:
             printed = None  # a printed « près » under a declared bound: the declared meaning wins
         codes.append(code)

@@ -23,13 +23,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
 from .clean import name_key, upper_first
+from .harmonise import vocabulary_entries
 from .iorw import decode_text, header_key, read_records, shown_path
 from .problems import Problem
 from .stats import wilson_interval
@@ -129,9 +129,8 @@ def _answer_key(answer: str) -> str:
 @cache
 def scales() -> dict[str, Scale]:
     """The scales of ``vocabulaires/echelles.yml``, by code."""
-    text = resources.files("cdv_analysis").joinpath("vocabulaires", "echelles.yml").read_text("utf-8")
     found = {}
-    for code, entry in (yaml.safe_load(text) or {}).items():
+    for code, entry in vocabulary_entries("echelles").items():
         levels, aliases = [], {}
         for index, level in enumerate(entry["niveaux"]):
             levels.append(level["libelle"])

@@ -24,13 +24,13 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .clean import ParseError, parse_figure, parse_montant, parse_nombre, parse_pourcentage
-from .harmonise import codes, vocabulary
+from .harmonise import COOPERATION_LEVELS, codes, vocabulary
 
 __all__ = ["ColumnSpec", "Figures", "TableSpec", "TABLES", "ValidationContext", "raw_schema", "printed_column",
            "empty_frame"]
 
 SUPPORTS = ("tableau", "texte", "graphique")
-TYPE_CREDIT = ("specifique", "droit_commun")
+TYPE_CREDIT = codes("types_credit")
 TEXTUAL_UNITS = ("texte", "date")  # a value in these units is text, not a figure
 TYPES_PORTEUR = codes("types_porteur")
 # Where a questionnaire's number of respondents comes from: printed for the question, the questionnaire's
@@ -40,11 +40,7 @@ VOLETS = ("gouvernance", "sante", "participation")  # the report section a quest
 QUALIFICATIFS = codes("qualificatifs")
 CHAMPS = codes("champs")
 DIFFUSION = codes("diffusion")
-NATURES = (
-    "constat", "proposition", "citation", "attente", "priorite", "engagement",
-    "avis", "frein", "levier", "definition",
-    "conclusion", "preconisation",  # a source's own conclusions and recommendations
-)
+NATURES = codes("natures")
 
 
 @dataclass(frozen=True)
@@ -53,7 +49,8 @@ class ColumnSpec:
 
     ``kind`` says how its cells are read: ``texte``, ``annee``, ``montant``,
     ``pourcentage``, ``nombre``, ``entier``, ``choix``, ``pilier``, ``financeur``,
-    ``source``, ``niveau``, ``valeur``, ``code``.
+    ``source``, ``niveau``, ``valeur``, ``code``, ``qualificatif`` (a code of qualificatifs.yml or
+    the words the source prints).
     """
 
     name: str
@@ -142,7 +139,7 @@ def _meaning(champ: bool = False, base: bool = True, millesime: bool = True) -> 
     sum covers; ``base``: the denominator of a printed share; ``millesime``: the year the figure describes
     as the source prints it (empty when the source does not print it).
     """
-    columns = [ColumnSpec("qualificatif", "choix", choices=QUALIFICATIFS)]
+    columns = [ColumnSpec("qualificatif", "qualificatif")]
     if champ:
         columns.append(ColumnSpec("champ", "choix", choices=CHAMPS))
     if base:
@@ -249,6 +246,27 @@ TABLES: dict[str, TableSpec] = {
         _indicator_table("gouvernance", "chiffres de la gouvernance et de la démarche d'évaluation",
                          label="Gouvernance", topic="la gouvernance", section="Gouvernance et coopérations",
                          figures=replace(_INDICATOR_FIGURES, goal=True), evaluation=True),
+        TableSpec(
+            "programmation",
+            (
+                ColumnSpec("dossier"),
+                ColumnSpec("porteur"),
+                ColumnSpec("type_porteur", "choix", choices=TYPES_PORTEUR),
+                ColumnSpec("intitule", required=True, nullable=False),
+                ColumnSpec("pilier", "pilier"),
+                ColumnSpec("thematique"),
+                ColumnSpec("qpv"),
+                ColumnSpec("commune"),
+                ColumnSpec("statut"),
+                ColumnSpec("financeur", "financeur"),
+                ColumnSpec("type_credit", "choix", choices=TYPE_CREDIT),
+                ColumnSpec("montant", "montant"),
+                ColumnSpec("cout_total", "montant"),
+                *_common(support=False),
+            ),
+            "programmation du territoire : une ligne par action et par financeur (cdv importer programmation)",
+            label="Programmation du territoire", topic="la programmation action par action", section="Programmation",
+        ),
         TableSpec(
             "enquetes",
             (
@@ -381,7 +399,8 @@ def _expectation(spec: ColumnSpec, context: ValidationContext) -> tuple[Callable
     if kind == "entier":
         return _parses(parse_nombre, minimum=0, integral=True), "un nombre entier positif (ex. « 132 »)"
     if kind == "niveau":
-        return (lambda v: v.strip() in {"1", "2", "3", "4", "5"}), "un niveau de coopération de 1 à 5"
+        levels = {str(level) for level in COOPERATION_LEVELS}
+        return (lambda v: v.strip() in levels), f"un niveau de coopération de 1 à {len(levels)}"
     if kind == "valeur":
         return _parses(lambda v: parse_figure(v).valeur), "une valeur chiffrée (ex. « 43 % », « 1 077 € », « 2 595 »)"
     if kind == "code":
@@ -389,6 +408,11 @@ def _expectation(spec: ColumnSpec, context: ValidationContext) -> tuple[Callable
             "un identifiant en minuscules sans espace (ex. « fcs », « r21-a1 »)"
     if kind == "choix":
         return (lambda v: v.strip() in spec.choices), "une de ces valeurs : " + ", ".join(spec.choices)
+    if kind == "qualificatif":
+        words = vocabulary("qualificatifs")
+        return (lambda v: words.code(v) is not None), (
+            "un qualificatif : " + ", ".join(QUALIFICATIFS) + " ou les mots imprimés (« près de », « environ », "
+            "« plus de », « jusqu'à », « moins de »…)")
     if kind == "source":
         declared = context.sources
         return (lambda v: v.strip() in declared), (

@@ -23,6 +23,7 @@ __all__ = [
     "fits",
     "fitting_n",
     "pct_change",
+    "rounding_tolerance",
     "cagr",
     "share",
 ]
@@ -48,6 +49,15 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     return float(interval.low), float(interval.high)
 
 
+def rounding_tolerance(*decimals: int) -> float:
+    """How far a value may be from what its printed form says, through rounding alone: half a unit of the
+    last printed decimal (``rounding_tolerance(1)`` is 0,05), summed over several printed figures.
+
+    The one home of the rounding slack of every check: 42,1 % stands for any value in [42,05 ; 42,15].
+    """
+    return sum(0.5 * 10 ** -places for places in decimals) + _EPSILON
+
+
 def decimals_of(printed: str) -> int:
     """Number of decimals of a printed number: ``"42,1 %"`` → 1, ``"50 %"`` → 0."""
     fraction = re.search(r"[,.](\d+)\D*$", printed.strip())
@@ -64,7 +74,7 @@ def _value_and_decimals(percentage: Percentage, decimals: int | None) -> tuple[f
 
 
 def _counts(value: float, decimals: int, n: int) -> list[int]:
-    tolerance = 0.5 * 10 ** (-decimals) + _EPSILON
+    tolerance = rounding_tolerance(decimals)
     return [k for k in range(n + 1) if abs(100 * k / n - value) <= tolerance]
 
 
@@ -110,7 +120,7 @@ def fits(percentage: Percentage, qualifier: str, k: int, n: int, tolerance: floa
     """
     value, places = _value_and_decimals(percentage, decimals)
     share = 100 * k / n
-    rounding = 0.5 * 10 ** (-places) + _EPSILON
+    rounding = rounding_tolerance(places)
     if qualifier == "minimum":
         return share >= value - rounding
     if qualifier == "maximum":

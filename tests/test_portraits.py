@@ -82,7 +82,8 @@ def test_portrait_titles():
 def test_key_figures_sentence_uses_the_article():
     import pandas as pd
 
-    figures = pd.DataFrame({"indicateur": ["Programmation (coût total des actions)"], "valeur": [1000.0]})
+    figures = pd.DataFrame({"cle": ["programmation"], "indicateur": ["Programmation du contrat de ville"],
+                            "valeur": [1000.0], "valeur_affichee": ["1 000 €"]})
     from cdv_analysis.narrative import key_figures_paragraph
 
     text = key_figures_paragraph(figures, "Contrat de ville de Nîmes", 2022)

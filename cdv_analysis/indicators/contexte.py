@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..clean import is_qpv_code, qpv_geography
+from ..harmonise import vocabulary_entries
 from ..load import Territory
 from ..schemas import TEXTUAL_UNITS
 
@@ -14,17 +15,30 @@ __all__ = ["qpv_gaps", "qpv_profiles", "REFERENCES", "KEY_INSEE_COLUMNS", "SPREA
 REFERENCES = ("reste de l'EPCI", "EPCI", "QPV du département", "département", "région", "France")
 
 
-def qpv_gaps(territory: Territory) -> pd.DataFrame:
+def _described_year(row: pd.Series) -> str:
+    """The year a figure describes as printed (``millesime``), or a plain note when it is not printed."""
+    printed = str(row.get("millesime") or "").strip()
+    return printed if printed else "année non précisée"
+
+
+def qpv_gaps(territory: Territory, year: int | str | None = None) -> pd.DataFrame:
     """Each indicator printed for the QPV and for a reference perimeter, with the gap.
 
-    The gap is in percentage points for rates and in the indicator's unit
-    otherwise; the ratio is QPV / reference.
+    The gap is in percentage points for rates and in the indicator's unit otherwise; the ratio is
+    QPV / reference. With ``year``, only the figures printed by that report year's documents (or about
+    that year): a 2022 synthesis figure is not a 2019 one. A gap is computed only between two exact
+    figures (``comparable``); a bound (« jusqu'à 53 % ») or an approximate value (« environ 26 % ») keeps
+    its qualifier (``mot_qpv``, ``mot_reference``) and gets no gap. ``annee`` is the year the figure
+    describes as printed, or « année non précisée ».
     """
     table = territory.table("contexte")
     columns = ["theme", "indicateur", "annee", "unite", "qpv", "reference", "perimetre_reference", "ecart", "ratio",
-               "source"]
+               "comparable", "mot_qpv", "mot_reference", "source"]
     if table.empty:
         return pd.DataFrame(columns=columns)
+    if year is not None:
+        documents = territory.sources_of_report_year(year)
+        table = table[table["source"].isin(documents) | (table["annee"].astype(str) == str(year))]
     numeric = table[table["valeur"].notna() & ~table["unite"].isin(TEXTUAL_UNITS)]
     rows = []
     # Figures of different vintages (or sources) are never compared with each other.
@@ -36,10 +50,15 @@ def qpv_gaps(territory: Territory) -> pd.DataFrame:
             reference = group[group["perimetre"] == reference_name]
             if reference.empty:
                 continue
-            q, r = float(qpv["valeur"].iloc[0]), float(reference["valeur"].iloc[0])
-            rows.append({"theme": qpv["theme"].iloc[0], "indicateur": indicator, "annee": qpv["annee"].iloc[0],
+            a, b = qpv.iloc[0], reference.iloc[0]
+            q, r = float(a["valeur"]), float(b["valeur"])
+            exact = {str(a.get("qualificatif") or "exact"), str(b.get("qualificatif") or "exact")} == {"exact"}
+            rows.append({"theme": a["theme"], "indicateur": indicator, "annee": _described_year(a),
                          "unite": unit, "qpv": q, "reference": r, "perimetre_reference": reference_name,
-                         "ecart": q - r, "ratio": q / r if r else float("nan"), "source": qpv["source"].iloc[0]})
+                         "ecart": q - r if exact else float("nan"),
+                         "ratio": q / r if r and exact else float("nan"), "comparable": exact,
+                         "mot_qpv": str(a.get("qualificatif_mot") or ""),
+                         "mot_reference": str(b.get("qualificatif_mot") or ""), "source": a["source"]})
             break
     return pd.DataFrame(rows, columns=columns)
 
@@ -50,12 +69,7 @@ SPREAD_COLUMNS = ("tp60", "tx_tot_empl", "ind_jeune", "tx_tot_eprec", "brev", "p
 
 
 def _insee_labels() -> dict[str, dict]:
-    from importlib import resources
-
-    import yaml
-
-    text = resources.files("cdv_analysis").joinpath("vocabulaires", "indicateurs_insee.yml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return vocabulary_entries("indicateurs_insee")
 
 
 def qpv_profiles(territory: Territory, columns: tuple[str, ...] = KEY_INSEE_COLUMNS) -> pd.DataFrame:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..clean import is_approximate
+from ..harmonise import COOPERATION_LEVELS
 from ..load import Territory
 from ..stats import compatible_counts, fitting_n, plausible_n, wilson_interval
 from ._common import Indicator, Value, filled, of_report, text
@@ -22,7 +23,7 @@ __all__ = [
     "cooperation_means",
 ]
 
-COOPERATION_LEVELS = {1: "relation", 2: "connexion", 3: "cohésion", 4: "connexion dynamique", 5: "cohésion dynamique"}
+# Level → label of the cooperation scale (vocabulaires/echelles.yml, through harmonise).
 MEAN_LEVEL_CAVEAT = (
     "Le niveau moyen traite l'échelle de coopération (1 à 5) comme des intervalles égaux, ce qu'elle "
     "n'est pas : c'est un repère de comparaison entre partenaires, pas une mesure."

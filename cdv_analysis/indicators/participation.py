@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..harmonise import labels
 from ..load import Territory
 from ._common import of_report
 
 __all__ = ["participation_figures", "council_opinions", "statements", "statements_summary", "NATURE_LABELS"]
 
-NATURE_LABELS = {
-    "constat": "constats", "proposition": "propositions", "citation": "citations", "attente": "attentes",
-    "priorite": "priorités", "engagement": "engagements", "avis": "avis", "frein": "freins", "levier": "leviers",
-    "definition": "définitions", "conclusion": "conclusions", "preconisation": "préconisations",
-}
+NATURE_LABELS = labels("natures")  # vocabulaires/natures.yml
 
 
 def participation_figures(territory: Territory) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..clean import name_key
-from ..harmonise import label, pillar_label, pillar_order, vocabulary
+from ..harmonise import label, labels, pillar_label, pillar_order, vocabulary
 from ..load import Territory
 from ..stats import cagr, pct_change
 from ._common import Indicator, Value, best_section, blank, filled, most_printed, of_year, text
@@ -185,8 +185,14 @@ def associative_projects(territory: Territory, year: int | str) -> Indicator:
     overall = associative[blank(associative, "pilier")]
     where = dict(source=text(overall["source"].iloc[0]), section=text(overall["section"].iloc[0])) \
         if not overall.empty else {}
+    # A share only divides two counts of the same passage (75 associative projects of a table and 122
+    # supported projects of a sentence are not one count and its part).
+    everything = projects[(projects["mesure"] == "soutenus")
+                          & blank(projects, "pilier", "thematique", "type_porteur", "porteur", "commune")]
+    same_passage = where and not everything[(everything["source"] == where["source"])
+                                            & (everything["section"] == where["section"])].empty
     return _indicator(result, year, total=Value(total, **where), soutenus=supported,
-                      part_des_soutenus=100 * total / supported if total and supported else None)
+                      part_des_soutenus=100 * total / supported if total and supported and same_passage else None)
 
 
 def fund_projects(territory: Territory, year: int | str, dispositif: str = "fcs") -> Indicator:
@@ -209,19 +215,35 @@ def fonds_de_concours(territory: Territory, year: int | str) -> pd.DataFrame:
     return funds[["dispositif", "commune", "intitule", "montant", "source", "section"]].reset_index(drop=True)
 
 
+SERIES_COLUMNS = ["annee", "montant", "montant_publie", "qualificatif", "qualificatif_mot", "champ", "support",
+                  "source", "section"]
+
+
 def programmation_series(territory: Territory) -> pd.DataFrame:
-    """Total programmation of each year (as printed; a table's total is preferred to a sentence)."""
+    """Total amount of each year, of ONE perimeter (``champ``): the contract's programmation where printed,
+    else the total of politique de la ville financing (all schemes); never a mix of both. A table's total
+    is preferred to a sentence; the qualifier (« près de ») travels with each amount."""
     money = territory.table("financements")
     totals = money[(money["mesure"] == "programmation") & money["montant"].notna()
                    & blank(money, "pilier", "thematique", "financeur", "type_credit")
                    & (money["annee_debut"] == money["annee_fin"])]
+    totals = totals.assign(champ=totals["champ"].map(text).replace("", "programmation_contrat"))
+    totals = totals[totals["champ"].isin(("programmation_contrat", "financements_pv_tous_dispositifs"))]
+    if totals.empty:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    # One perimeter for the whole series: the one printed for the most years (the programmation on a tie).
+    years = totals.groupby("champ")["annee_debut"].nunique()
+    champ = max(years.index, key=lambda c: (years[c], c == "programmation_contrat"))
+    totals = totals[totals["champ"] == champ]
     rows = []
     for year, group in totals.groupby("annee_debut"):
         ranked = group.assign(_rang=group["support"].map({"tableau": 0, "graphique": 1}).fillna(2))
         best = ranked.sort_values("_rang", kind="stable").iloc[0]
         rows.append({"annee": int(year), "montant": float(best["montant"]), "montant_publie": best["montant_publie"],
-                     "support": best["support"], "source": best["source"], "section": best["section"]})
-    return pd.DataFrame(rows, columns=["annee", "montant", "montant_publie", "support", "source", "section"])
+                     "qualificatif": best["qualificatif"], "qualificatif_mot": best["qualificatif_mot"],
+                     "champ": champ, "support": best["support"], "source": best["source"],
+                     "section": best["section"]})
+    return pd.DataFrame(rows, columns=SERIES_COLUMNS)
 
 
 def growth(series: pd.DataFrame) -> pd.DataFrame:
@@ -263,8 +285,8 @@ def contract_record(territory: Territory) -> pd.DataFrame:
             financer = text(row.get("financeur_publie"))
             rows.append({"annee": row["annee"], "mesure": row["mesure"],
                          "libelle": label("mesures", row["mesure"]), "precision": ", ".join(
-                             [{"association": "portés par des associations", "specifique": "crédits spécifiques",
-                               "droit_commun": "droit commun"}.get(d, d) for d in detail] + ([financer] if financer else [])),
+                             [{"association": "portés par des associations", **labels("types_credit")}.get(d, d)
+                              for d in detail] + ([financer] if financer else [])),
                          "valeur": float(row[value]), "unite": "€" if value == "montant" else "nombre",
                          "source": row["source"], "section": row["section"]})
     return pd.DataFrame(rows, columns=["annee", "mesure", "libelle", "precision", "valeur", "unite", "source",

@@ -35,9 +35,13 @@ def qpv_gaps_paragraph(gaps: pd.DataFrame, top: int = 3, *, expected_file: str |
 
     def compared(row: pd.Series) -> str:
         where = DANS.get(row["perimetre_reference"], f"pour « {row['perimetre_reference']} »")
-        return (f"{row['indicateur']} ({row['annee']}) : {_value(row['qpv'], row['unite'])} dans les QPV contre "
-                f"{_value(row['reference'], row['unite'])} {where}")
+        qpv, reference = (f"{word} {_value(value, row['unite'])}".strip() for word, value in (
+            (row.get("mot_qpv") or "", row["qpv"]), (row.get("mot_reference") or "", row["reference"])))
+        return f"{row['indicateur']} ({row['annee']}) : {qpv} dans les QPV contre {reference} {where}"
 
+    comparable = gaps["comparable"].astype(bool) if "comparable" in gaps else pd.Series(True, index=gaps.index)
+    bounds = gaps[~comparable]
+    gaps = gaps[comparable]
     rates = gaps[gaps["unite"] == "%"]
     # A ratio of 1 (the same figure on both sides) is no gap.
     others = gaps[(gaps["unite"] != "%") & gaps["ratio"].map(lambda r: not _none(r) and r > 0 and r != 1)]
@@ -54,28 +58,45 @@ def qpv_gaps_paragraph(gaps: pd.DataFrame, top: int = 3, *, expected_file: str |
                             for _, row in ranked.iterrows())
         sentences.append(f"{_verb(len(ranked), 'Autre indicateur', 'Autres indicateurs')}, "
                          f"en rapport QPV / référence : {ratios}.")
+    if not bounds.empty:
+        sentences.append("Sans écart calculé, les valeurs imprimées étant approchées ou des bornes : "
+                         + " ; ".join(compared(row) for _, row in bounds.iterrows()) + ".")
     return " ".join(sentences)
 
 
 
 
 def key_figures_paragraph(figures: pd.DataFrame, territory_name: str, year: int | str) -> str:
-    """Opening sentence of a report: the year's programmation, projects and leading pillar."""
+    """Opening sentence of a report: the year's headline amount (with what it covers and its qualifier),
+    projects and leading pillar, each figure looked up by its key (``indicators.key_figures``)."""
     if figures is None or figures.empty:
         return ""
-    values = dict(zip(figures["indicateur"], figures["valeur"]))
+    if "cle" not in figures.columns:  # a bare (label, value) table: nothing to address by key
+        return ""
+    rows = {row["cle"]: row for _, row in figures.iterrows()}
+
+    def shown(key: str) -> str:
+        row = rows[key]
+        # Built by ``key_figures`` from numbers and the qualifier vocabulary: no data text to escape.
+        return row["valeur_affichee"] if isinstance(row.get("valeur_affichee"), str) else euros(row["valeur"])
+
     parts = []
-    total = values.get("Programmation (coût total des actions)")
-    if total is not None:
-        parts.append(f"la programmation du Contrat de Ville représente {euros(total)}")
-    filed, supported = values.get("Projets déposés"), values.get("Projets soutenus")
-    if filed is not None and supported is not None:
+    if "programmation" in rows:
+        parts.append(f"la programmation du contrat de ville représente {shown('programmation')}")
+    elif "financements_politique_ville" in rows:
+        parts.append("le total des financements de la politique de la ville, tous dispositifs et financeurs "
+                     f"confondus, représente {shown('financements_politique_ville')}")
+    if "projets_deposes" in rows and "projets_soutenus" in rows:
+        supported = rows["projets_soutenus"]["valeur"]
         parts.append(f"{pluriel(supported, 'projet')} {_verb(supported, 'a été soutenu', 'ont été soutenus')} "
-                     f"sur {nombre(filed)} déposés")
-    leading = next((k for k in values if k.startswith("Part du pilier")), None)
-    if leading:
-        pillar = leading.removeprefix("Part du pilier ").strip()
-        parts.append(f"le pilier {pillar} en reçoit {pourcent(values[leading])}")
+                     f"sur {nombre(rows['projets_deposes']['valeur'])} déposés")
+    if "part_pilier_principal" in rows:
+        row = rows["part_pilier_principal"]
+        pillar, _, base = str(row["indicateur"]).removeprefix("Part du pilier ").partition(" dans les ")
+        # A share of another total than the headline one says what it is a share of.
+        parts.append(f"le pilier {escape_markdown(pillar.strip())} en reçoit {shown('part_pilier_principal')}"
+                     if not base else f"le pilier {escape_markdown(pillar.strip())} reçoit "
+                     f"{shown('part_pilier_principal')} des {escape_markdown(base)}")
     if not parts:
         return ""
     from ..portrait import with_preposition

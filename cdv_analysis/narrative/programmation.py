@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from ..clean import cell_text as _text
-from ..clean import is_approximate
 from ..formatting import (
     euros,
     liste_fr,
@@ -139,11 +138,19 @@ def associative_paragraph(associative: Indicator | pd.DataFrame, *, expected_fil
     if not _none(total):
         projects = pluriel(total, "projet soutenu", "projets soutenus")
         carried = _verb(total, "est porté", "sont portés")
-        sentences.append(f"{projects} {carried} par des associations." if _none(supported) else
-                         f"{projects} sur {nombre(supported)} {carried} par des associations, soit {pourcent(share)}.")
+        if _none(share):  # two counts of different passages are not divided
+            sentences.append(f"{projects} {carried} par des associations"
+                             + ("." if _none(supported) else
+                                f" ; le rapport compte par ailleurs {pluriel(supported, 'projet soutenu', 'projets soutenus')} "
+                                "au total, dans un autre passage."))
+        else:
+            sentences.append(f"{projects} sur {nombre(supported)} {carried} par des associations, "
+                             f"soit {pourcent(share)}.")
     if not associative.empty:
+        # The printed share when there is one (shown as printed), else the share of the listed counts.
         parts = liste_fr(f"{_pillar(row['libelle'])} ({pluriel(row['nombre'], 'projet')}, "
-                         f"{pourcent(row['part'])})" for _, row in associative.iterrows())
+                         f"{_pct(row['part_publiee']) if not _none(row.get('part_publiee')) else pourcent(row['part'])})"
+                         for _, row in associative.iterrows())
         sentences.append(f"Par pilier, ces projets associatifs se répartissent ainsi : {parts}.")
         by_pillar = int(associative["nombre"].sum())
         if not _none(total) and by_pillar != total:
@@ -173,31 +180,40 @@ def fund_paragraph(fund: Indicator | pd.DataFrame, label: str = "Fonds de Cohés
 
 
 def growth_paragraph(growth: pd.DataFrame, *, expected_file: str | None = None) -> str:
-    """Change of the yearly programmation from the first year to the last (``indicators.growth``)."""
+    """Change of the yearly amount from the first year to the last (``indicators.growth``), named by what
+    it covers (``champ``) and with each amount's qualifier (« près de 3 900 000 € »)."""
     if (absent := _absent(growth, "l'évolution de la programmation", expected_file)) is not None:
         return absent
+    from ..harmonise import vocabulary
+
+    champ = _text(growth["champ"].iloc[0]) if "champ" in growth else ""
+    what = vocabulary("champs").attributes.get(champ, {}).get("court", "programmation du contrat de ville")
+
+    def amount(row: pd.Series) -> str:
+        word = _text(row.get("qualificatif_mot"))
+        return f"{word} {euros(row['montant'])}" if word else euros(row["montant"])
+
     first, last = growth.iloc[0], growth.iloc[-1]
     if len(growth) == 1:
-        return (f"Un seul montant annuel de programmation est disponible : {euros(first['montant'])} "
+        return (f"Un seul montant annuel ({md(what)}) est disponible : {amount(first)} "
                 f"en {_year(first['annee'])}.")
+    approximate = "qualificatif" in growth and (growth["qualificatif"].map(_text).replace("", "exact") != "exact").any()
     change = float(last["variation"])
     direction = "une hausse" if change > 0 else "une baisse"
-    text = (f"De {_year(first['annee'])} à {_year(last['annee'])}, la programmation passe "
-            f"de {euros(first['montant'])} à {euros(last['montant'])}")
+    text = (f"De {_year(first['annee'])} à {_year(last['annee'])}, le montant ({md(what)}) passe "
+            f"de {amount(first)} à {amount(last)}")
     if change == 0:
         text += "."
+    elif approximate:
+        # Approximate amounts give an approximate change: no euro-precise difference, no decimal growth rate.
+        text += f" : {direction} d'environ {pourcent(abs(round(float(last['variation_pct']))), 0)} (montants approchés)."
     else:
         text += (f" : {direction} de {euros(abs(change))} ({variation(last['variation_pct'])}), "
                  f"soit {variation(last['tcam'])} par an en moyenne.")
     middle = growth.iloc[1:-1]
     if not middle.empty:
         text += (f" {_verb(len(middle), 'Montant intermédiaire', 'Montants intermédiaires')} : "
-                 + liste_fr(f"{euros(row['montant'])} en {_year(row['annee'])}" for _, row in middle.iterrows()) + ".")
-    printed = growth.get("montant_publie", pd.Series(dtype=object))
-    approximate = growth[printed.map(is_approximate)] if not printed.empty else printed
-    if not approximate.empty:
-        text += (" Les montants imprimés sont approchés : " + liste_fr(
-            f"{guillemets(row['montant_publie'])} en {_year(row['annee'])}" for _, row in approximate.iterrows()) + ".")
+                 + liste_fr(f"{amount(row)} en {_year(row['annee'])}" for _, row in middle.iterrows()) + ".")
     return text
 
 
