@@ -19,7 +19,7 @@ from ..load import Territory
 from ..referentiel import Question, Referentiel, referentiel_of_year, select_rows
 from ..stats import compatible_counts, wilson_interval
 
-__all__ = ["NATURE_RANK", "Answer", "answers", "representative_statements", "quoted_ids", "statement_rows",
+__all__ = ["NATURE_RANK", "Answer", "answers", "representative_statements", "quoted_ids", "quoted_where", "statement_rows",
            "INDICATOR_COLUMNS"]
 
 # The selection rule, by nature: findings first (constats and the source's conclusions), then appraisals and
@@ -133,15 +133,21 @@ def _indicator_rows(table: str, rows: pd.DataFrame) -> list[dict]:
     return out
 
 
+def quoted_where(territory: Territory, annee: int | str) -> dict[str, str]:
+    """Statement id → « la réponse à la question N » for every statement the answer blocks quote."""
+    where: dict[str, str] = {}
+    for number, answer in enumerate(answers(territory, annee), start=1):
+        place = f"réponse à la question {number}"
+        ids = list(answer.statements.loc[answer.statements["retenu"], "id"])
+        for row, qualifiers in answer.conclusion:
+            ids += [row["id"], *(q["id"] for q in qualifiers)]
+        where.update({i: place for i in ids})
+    return where
+
+
 def quoted_ids(territory: Territory, annee: int | str) -> set[str]:
     """Ids of the statements the answer blocks of the report of ``annee`` quote (shown ones and conclusions)."""
-    ids: set[str] = set()
-    for answer in answers(territory, annee):
-        ids.update(answer.statements.loc[answer.statements["retenu"], "id"])
-        for row, qualifiers in answer.conclusion:
-            ids.add(row["id"])
-            ids.update(q["id"] for q in qualifiers)
-    return ids
+    return set(quoted_where(territory, annee))
 
 
 def _conclusion(territory: Territory, question: Question) -> list[tuple[pd.Series, list[pd.Series]]]:

@@ -22,7 +22,7 @@ from .contexte import (
     subsidies_paragraph,
     theme_summary_paragraph,
 )
-from .enonces import findings_list, lessons_markdown, not_covered_box, statements_list
+from .enonces import findings_list, lessons_markdown, lessons_shown, not_covered_box, statements_list
 from .gouvernance import (
     cooperation_paragraph,
     response_paragraph,
@@ -62,6 +62,7 @@ __all__ = [
     "theme_summary_paragraph",
     "findings_list",
     "statements_list",
+    "lessons_shown",
     "not_covered_box",
     "cooperation_paragraph",
     "response_paragraph",
