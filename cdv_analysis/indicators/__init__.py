@@ -18,7 +18,9 @@ from .gouvernance import (
     cooperation_levels,
     cooperation_means,
     response_rates,
+    survey_crosstab,
     survey_items,
+    survey_table,
 )
 from .participation import council_opinions, participation_figures, statements, statements_summary
 from .programmation import (
@@ -84,7 +86,9 @@ __all__ = [
     "cooperation_levels",
     "cooperation_means",
     "response_rates",
+    "survey_crosstab",
     "survey_items",
+    "survey_table",
     "council_opinions",
     "participation_figures",
     "statements",

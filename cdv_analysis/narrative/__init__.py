@@ -28,6 +28,8 @@ from .gouvernance import (
     response_paragraph,
     survey_item_sentence,
     survey_paragraph,
+    survey_table_name,
+    survey_units,
 )
 from .programmation import (
     associative_paragraph,
@@ -74,6 +76,8 @@ __all__ = [
     "response_paragraph",
     "survey_item_sentence",
     "survey_paragraph",
+    "survey_table_name",
+    "survey_units",
     "associative_paragraph",
     "contract_record_paragraph",
     "credit_types_paragraph",
