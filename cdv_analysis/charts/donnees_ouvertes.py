@@ -188,7 +188,24 @@ def qpv_distributions(table: Indicator, columns: list[str] | None = None, source
     return _finish(fig, title, alt, source)
 
 
-_CATEGORIES = {"thematique": "thème", "pilier": "pilier", "type_porteur": "type de porteur"}
+_CATEGORIES = {"thematique": "thème", "pilier": "pilier", "type_porteur": "type de porteur",
+               "financeur": "financeur", "porteur": "porteur", "qpv": "quartier", "commune": "commune"}
+_PLURALS = {"thème": "thèmes", "type de porteur": "types de porteur", "quartier": "quartiers"}
+
+
+def with_others(table: pd.DataFrame, top: int, what: str) -> pd.DataFrame:
+    """The ``top - 1`` largest rows and one « Autres (n thèmes, x €) » row for the rest: no category dropped."""
+    if len(table) <= top:
+        return table
+    kept, rest = table.iloc[:top - 1], table.iloc[top - 1:]
+    amount = float(rest["montant"].sum())
+    words = _PLURALS.get(what, what + "s")
+    other = {column: "" for column in table.columns}
+    other.update({table.columns[0]: "", "libelle": f"Autres ({nombre(len(rest))} {words}, {euros(amount)})",
+                  "montant": amount, "part": float(rest["part"].sum())})
+    if "actions" in table.columns:
+        other["actions"] = int(rest["actions"].sum())
+    return pd.concat([kept, pd.DataFrame([other])], ignore_index=True)
 
 
 def amounts_by_bars(table: Indicator | pd.DataFrame, source: str, what: str | None = None, top: int = 12,
@@ -200,7 +217,7 @@ def amounts_by_bars(table: Indicator | pd.DataFrame, source: str, what: str | No
     table, _ = unpack(table)
     what = what or _CATEGORIES.get(str(table.columns[0]), "thème")
     _require(table, f"les montants par {what}")
-    shown = table.head(top)
+    shown = with_others(table, top, what)
     labels = [_wrap(label, 34) for label in shown["libelle"]]
     fig, (ax,) = _figure(0.42 * len(shown) + 1.2)
     colours = ([PILLAR_COLORS.get(code, NEUTRAL) for code in shown.iloc[:, 0]]

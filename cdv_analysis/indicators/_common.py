@@ -29,6 +29,17 @@ def of_year(frame: pd.DataFrame, year: int | str) -> pd.DataFrame:
     return frame[frame["annee"].astype(str) == str(year)]
 
 
+def of_report(territory, frame: pd.DataFrame, year: int | str | None) -> pd.DataFrame:
+    """Rows from the sources of the report of ``year`` (``annee_rapport``); every row when ``year`` is None.
+
+    A source declaring no report year feeds every report, as before report years were declared.
+    """
+    if year is None or frame.empty:
+        return frame
+    undeclared = {sid for sid, meta in territory.sources.items() if not text(meta.get("annee_rapport"))}
+    return frame[frame["source"].isin(territory.sources_of_report_year(year) | undeclared)]
+
+
 def best_section(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     """The printed table (section and support) that breaks down along ``key`` most completely.
 
