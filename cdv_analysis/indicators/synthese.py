@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..clean import ParseError, parse_nombre
 from ..formatting import euros, nombre, pourcent
-from ..harmonise import financer_credit_type, label, vocabulary
+from ..harmonise import COMPARED_PILLARS, financer_credit_type, label, vocabulary
 from ..load import Territory
 from ..stats import pct_change
 from ._common import blank, of_year, text
@@ -220,10 +220,7 @@ def comparison_table(territories: list[Territory]) -> pd.DataFrame:
                 "champ_programmation": this_year["champ"].iloc[0] if not this_year.empty else None,
                 "qualificatif_programmation": this_year["qualificatif"].iloc[0] if not this_year.empty else None,
                 "subventions_anct": float(subsidies) if subsidies else None,
-                "part_cohesion_sociale": shares.get("cohesion_sociale"),
-                "part_cadre_de_vie": shares.get("cadre_de_vie"),
-                "part_emploi_economie": shares.get("emploi_economie"),
-                "part_pilotage": shares.get("pilotage"),
+                **{f"part_{code}": shares.get(code) for code in COMPARED_PILLARS},
                 "part_credits_specifiques": _specific_share(territory, year),
                 "part_projets_associatifs": associative,
                 "population_qpv": population,

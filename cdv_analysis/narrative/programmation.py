@@ -57,10 +57,13 @@ def credit_types_paragraph(credits: Indicator | pd.DataFrame, year: int | str, *
                           expected_file)) is not None:
         return absent
     specific, ordinary = float(credits["specifique"].sum()), float(credits["droit_commun"].sum())
-    total = specific + ordinary
+    unknown = float(credits["non_precise"].sum()) if "non_precise" in credits.columns else 0.0
+    total = specific + ordinary + unknown
     text = (f"En {year}, les crédits spécifiques de la politique de la ville représentent {euros(specific)} "
             f"sur {euros(total)}, soit {pourcent(100 * specific / total)} ; le droit commun, {euros(ordinary)} "
-            f"({pourcent(100 * ordinary / total)}).")
+            f"({pourcent(100 * ordinary / total)})")
+    text += (f" ; des financeurs dont le type de crédit n'est pas déclaré, {euros(unknown)} "
+             f"({pourcent(100 * unknown / total)})." if unknown else ".")
     ranked = credits.dropna(subset=["part_specifique"]).sort_values("part_specifique", ascending=False)
     if len(ranked) == 1:
         row = ranked.iloc[0]
@@ -241,3 +244,74 @@ def contract_record_paragraph(record: pd.DataFrame, *, expected_file: str | None
             text += (" Il" if counts else opening) + f" donne aussi les montants suivants : {liste_fr(amounts)}."
         paragraphs.append(text)
     return "\n\n".join(paragraphs)
+
+
+def own_programmation_paragraph(totals: Indicator, year: int | str, anct_total: float = 0.0) -> str:
+    """The territory's own programmation (``indicators.own_programmation_check``): total, kinds of credit, check."""
+    computed = float(totals.get("total_calcule"))
+    text = (f"En {year}, la programmation du territoire compte {pluriel(totals.get('actions'), 'action')} pour "
+            f"{euros(computed)} (somme des actions, tous financeurs) : ")
+    parts = [f"{euros(totals.get('specifique'))} de crédits spécifiques "
+             f"({pourcent(100 * totals.get('specifique') / computed)})",
+             f"{euros(totals.get('droit_commun'))} de droit commun "
+             f"({pourcent(100 * totals.get('droit_commun') / computed)})"]
+    if totals.get("non_precise"):
+        parts.append(f"{euros(totals.get('non_precise'))} de financeurs dont le type de crédit n'est pas déclaré "
+                     f"({pourcent(100 * totals.get('non_precise') / computed)})")
+    text += liste_fr(parts) + "."
+    printed = totals.get("total_publie")
+    if not _none(printed):
+        gap = float(totals.get("ecart"))
+        text += (f" Le total imprimé pour l'année, {euros(printed)}, est celui que la page retient ; la somme des "
+                 + ("actions lui est égale." if abs(gap) < 0.5 else f"actions en diffère de {euros(abs(gap))}."))
+    else:
+        text += " Aucun total imprimé n'existe pour l'année : la page montre les totaux calculés."
+    if totals.get("non_retenues"):
+        text += (f" {_cap(pluriel(totals.get('non_retenues'), 'action non retenue', 'actions non retenues'))} "
+                 "(selon leur statut) figurent dans la liste des actions, hors totaux.")
+    if anct_total:
+        text += (f" Les subventions de l'ANCT de la même année ({euros(anct_total)}) ne s'ajoutent pas à ces "
+                 "montants : les crédits de l'État y sont déjà, action par action.")
+    return text
+
+
+def own_place_note(places: Indicator) -> str:
+    """What a table by QPV or commune adds up to when actions cover several places."""
+    _, result = unpack(places)
+    multi = result.get("multi") or 0
+    if not multi:
+        return "Chaque action porte sur un seul lieu : les montants s'additionnent jusqu'au total."
+    return (f"{_cap(pluriel(multi, 'action porte', 'actions portent'))} sur plusieurs lieux et "
+            f"{'compte' if multi == 1 else 'comptent'} dans chacun : la somme des lignes dépasse le total de la "
+            f"programmation ({euros(result.get('total'))}).")
+
+
+def own_change_paragraph(change: Indicator, what: str) -> str:
+    """Year-on-year change by pillar or financer (``indicators.own_change``)."""
+    table, result = unpack(change)
+    before, now = float(table["montant_precedent"].sum()), float(table["montant"].sum())
+    text = (f"Par {what}, de {result.get('annee_precedente')} à {result.get('annee')}, la programmation passe de "
+            f"{euros(before)} à {euros(now)} ({variation(pct_or_none(before, now))}).")
+    moved = table.reindex(table["variation"].abs().sort_values(ascending=False).index)
+    if len(moved):
+        top = moved.iloc[0]
+        sign = "+" if top["variation"] > 0 else "−" if top["variation"] < 0 else ""
+        text += f" Le plus fort écart concerne {md(_text(top['libelle']))} ({sign}{euros(abs(top['variation']))})."
+    return text
+
+
+def pct_or_none(before: float, now: float) -> float | None:
+    return 100 * (now - before) / before if before else None
+
+
+def own_annex_columns(annex: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """The columns of the list of actions: description, total, then one column per financer present."""
+    from ..harmonise import vocabulary
+
+    columns = {"dossier": ("Dossier", "texte"), "porteur": ("Porteur", "texte"), "intitule": ("Action", "texte"),
+               "pilier": ("Pilier", "texte"), "qpv": ("QPV", "texte"), "commune": ("Commune", "texte"),
+               "statut": ("Statut", "texte"), "montant": ("Total", "euros")}
+    for column in annex.columns:
+        if column.startswith("montant_"):
+            columns[column] = (vocabulary("financeurs").label(column.removeprefix("montant_")), "euros")
+    return columns
