@@ -74,10 +74,10 @@ class Figure:
         if self.kind == "euros":
             shown += [fr.euros(value), fr.euros(value, 2), fr.nombre(value)]
         elif self.kind == "pourcent":
-            shown += [fr.pourcent(value, 0 if float(value).is_integer() else 1), fr.pourcent(value),
+            shown += [fr.pourcent(value, None), fr.pourcent(value),
                       fr.pourcent(value, 2), fr.nombre(value, 1)]
         else:
-            decimals = 0 if float(value).is_integer() else (1 if round(value, 1) == value else 2)
+            decimals = fr.decimales(value) if round(value, 1) == value else 2
             shown += [fr.nombre(value, decimals), fr.nombre(value, 1)]
         if self.printed:
             shown.append(self.printed)

@@ -366,7 +366,8 @@ def _page_template(name: str):
 
 
 def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, footer: dict[str, str],
-                index_href: str = "index.html", body_hook: Callable[[str], str] | None = None) -> str:
+                index_href: str = "index.html", body_hook: Callable[[str], str] | None = None,
+                page_title: str | None = None) -> str:
     """A self-contained French page: header, table of contents, sections, footer. No script, no network."""
     book = drop_empty_sections(nbformat.from_dict(executed))
     for cell in book.cells:
@@ -381,7 +382,7 @@ def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, foot
         body = body_hook(body)
     page = _page_template("rapport.html.j2")
     return page.render(title=title, subtitle=subtitle, toc=_toc(body), body=body, footer=footer, css=_page_css(),
-                       index_href=index_href)
+                       index_href=index_href, page_title=page_title)
 
 
 def _failure_details(book: nbformat.NotebookNode) -> tuple[str, int | None]:
@@ -450,7 +451,8 @@ def run_job(job: Job) -> JobResult:
             executed = nbformat.read(output_path, as_version=4)
         page = render_html(executed, job.title, _subtitle(job), _footer(job),
                            "index.html" if job.territory is None else "../../index.html",
-                           None if job.territory is None else report_hook(job.data_dir, job.territory, job.year))
+                           None if job.territory is None else report_hook(job.data_dir, job.territory, job.year),
+                           _page_title(job))
         write_atomic(job.folder / job.html_name.replace(".html", ".ipynb"), nbformat.writes(executed))
         write_atomic(job.folder / job.html_name, page)
         write_atomic(job.folder / CACHE_FILE, json.dumps(
@@ -492,6 +494,16 @@ def _subtitle(job: Job) -> str:
     if job.territory is None:
         return "Comparaison des territoires et des années"
     return portrait_subtitle(job.year) if is_portrait(job) else f"Rapport d'évaluation {job.year}"
+
+
+def _page_title(job: Job) -> str:
+    """A short ``<title>`` that tells the pages apart by their first words: « CALL — rapport d'évaluation 2022 »."""
+    if job.territory is None:
+        return "Comparaison des territoires et des années — Contrats de Ville"
+    if is_portrait(job):
+        return f"{job.title} — édition {job.year}"
+    acronym = re.search(r"\(([^()]{2,15})\)$", job.title)
+    return f"{acronym.group(1) if acronym else job.title} — rapport d'évaluation {job.year}"
 
 
 def _footer(job: Job) -> dict[str, str]:

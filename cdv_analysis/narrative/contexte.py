@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from ..formatting import (
+    chiffre,
     ecart_points,
     euros,
     guillemets,
@@ -24,7 +25,7 @@ def _value(value: float, unit: str) -> str:
         return _pct(value)
     if unit in ("€", "euros"):
         return euros(value)
-    shown = nombre(value, 0 if float(value).is_integer() else 1)
+    shown = chiffre(value)
     return shown if unit in ("nombre", "indice", "") else f"{shown} {unit}"
 
 
@@ -186,7 +187,7 @@ def _cell(value: object, unit: str) -> str:
     if _none(value):
         return "secret"
     value = float(value)
-    return _pct(value) if unit == "%" else nombre(value, 0 if value.is_integer() else 1)
+    return chiffre(value, unit)
 
 
 def qpv_table_html(table: pd.DataFrame, caption: str | None = None) -> str:

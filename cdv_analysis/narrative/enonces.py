@@ -47,7 +47,7 @@ def statements_list(statements: pd.DataFrame, limit: int | None = None, *,
         seen.add(row["id"])
         attribution = _attribution(row)
         suffix = "" if parent is not None and _attribution(parent) == attribution else f" — {attribution}"
-        lines.append(f"{INDENT * depth}- {guillemets(_text(row['texte']))}{suffix}")
+        lines.append(f"{INDENT * depth}- <q>{guillemets(_text(row['texte']))}</q>{suffix}")  # a quotation (RGAA 9.4)
         for child in children.get(row["id"], []):
             write(child, depth + 1, row)
 
@@ -99,7 +99,7 @@ def lessons_markdown(frame: pd.DataFrame) -> str:
             current = None
             for _, row in by_role.iterrows():
                 where = f"{escape_markdown(row['titre_source'])} — {escape_markdown(_text(row['section']))}"
-                quote = f"« {escape_markdown(row['texte'])} »"
+                quote = f"<q>« {escape_markdown(row['texte'])} »</q>"  # a quotation (RGAA 9.4)
                 nested = _text(row["rattache_a"]) in ids and _text(row["rattache_a"]) != row["id"]
                 if nested and current is not None:
                     # A sub-point stays in its parent's list; a header line here would break the list.
