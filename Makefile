@@ -6,10 +6,14 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installe
+# Exact versions and hashes of every dependency (test extra included), made by uv from pyproject.toml.
+LOCK := requirements.lock
+UV_VERSION ?= 0.13.9
+LOCK_ARGS ?=
 JOBS ?=
 ARGS ?=
 
-.PHONY: report test lab navigateur clean-venv check-python
+.PHONY: report test lock lab navigateur clean-venv check-python
 
 report: $(STAMP)
 	$(BIN)/cdv rapports $(if $(JOBS),--jobs $(JOBS)) $(ARGS)
@@ -30,19 +34,32 @@ navigateur:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "Installez Chromium (paquet « chromium ») : il faut être root avec apt-get."; exit 1; fi
 
+# JupyterLab refuses to start as root without --allow-root: added only for root. Extra flags: LAB_ARGS.
+LAB_ARGS ?=
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS)
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
 	  { echo "cdv-analysis demande Python 3.11 ou plus récent ; « $(PYTHON) » est trop ancien (précisez PYTHON=python3.12 par exemple)."; exit 1; }
 
-# Reinstalled whenever pyproject.toml changes.
-$(STAMP): pyproject.toml | check-python
+# Reinstalled whenever pyproject.toml or the lock changes: the locked versions, every file checked
+# against its hash, then the project itself without resolving anything more.
+PIP := $(BIN)/python -m pip --quiet --quiet --disable-pip-version-check
+$(STAMP): pyproject.toml $(LOCK) | check-python
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --quiet --disable-pip-version-check -e '.[test]'
+	$(PIP) install --upgrade pip
+	$(PIP) install --require-hashes -r $(LOCK)
+	$(PIP) install --no-deps -e .
 	@touch $(STAMP)
+
+# Refresh requirements.lock after a change of pyproject.toml (kept versions stay;
+# `make lock LOCK_ARGS=--upgrade` moves every package to its newest allowed version).
+lock: | check-python
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes \
+	  --custom-compile-command 'make lock' --quiet $(LOCK_ARGS) -o $(LOCK)
 
 clean-venv:
 	rm -rf $(VENV)

@@ -20,7 +20,8 @@ import pandas as pd
 from .clean import cell_text as _text, is_approximate as _is_approximate
 from .formatting import euros, nombre, pourcent
 from .load import Territory
-from .stats import compatible_counts, decimals_of, plausible_n
+from .schemas import TABLES
+from .stats import compatible_counts, decimals_of, pct_change, plausible_n, rounding_tolerance
 
 __all__ = [
     "Finding",
@@ -40,15 +41,12 @@ __all__ = [
 WARNING = "avertissement"
 INFO = "information"
 
-# Columns that break a figure down; the rest of a row says what and where.
-BREAKDOWN = {
-    "financements": ("pilier", "thematique", "financeur", "type_credit"),
-    "projets": ("pilier", "thematique", "type_porteur", "porteur", "commune"),
-}
-# Breakdown columns grouped by what they split: a total splits along one or more axes.
-AXES = {"pilier": "theme", "thematique": "theme", "financeur": "origine", "type_credit": "origine",
-        "type_porteur": "porteur", "porteur": "porteur", "commune": "porteur"}
-VALUE = {"financements": "montant", "projets": "nombre"}
+# From the registry (schemas.TABLES): the tables whose figures a total and its parts break down,
+# the columns that break a figure down (the rest of a row says what and where), their axes
+# (a total splits along one or more axes), and the column holding each table's figure.
+BREAKDOWN = {name: spec.breakdown for name, spec in TABLES.items() if spec.breakdown}
+AXES = {column.name: column.axis for name in BREAKDOWN for column in TABLES[name].columns if column.axis}
+VALUE = {name: TABLES[name].value_column for name in BREAKDOWN}
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,7 @@ class Finding:
 
 
 def _fmt(table: str, value: float) -> str:
-    return euros(value) if table == "financements" else nombre(value)
+    return euros(value) if TABLES[table].column(VALUE[table]).kind == "montant" else nombre(value)
 
 
 def _row_keys(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
@@ -166,7 +164,7 @@ def _share_groups(frame: pd.DataFrame) -> Iterable[tuple[tuple, pd.DataFrame]]:
 def check_shares(territory: Territory) -> list[Finding]:
     """Printed shares of one table that do not add up to 100 % (beyond rounding)."""
     findings = []
-    for table in ("financements", "projets"):
+    for table in BREAKDOWN:
         frame = territory.table(table)
         if frame.empty:
             continue
@@ -180,7 +178,7 @@ def check_shares(territory: Territory) -> list[Finding]:
                     continue
                 printed = group.loc[members, "part_publiee_publie"].tolist()
                 total = float(group.loc[members, "part_publiee"].sum())
-                tolerance = sum(0.5 * 10 ** -decimals_of(p) for p in printed) + 1e-9
+                tolerance = rounding_tolerance(*(decimals_of(p) for p in printed))
                 if abs(total - 100) > tolerance:
                     findings.append(Finding(
                         "parts ≠ 100 %",
@@ -206,7 +204,7 @@ def check_printed_shares(territory: Territory) -> list[Finding]:
                         continue
                     computed = 100 * float(part) / float(total)
                     decimals = decimals_of(printed)
-                    if abs(computed - float(group.loc[member, "part_publiee"])) > 0.5 * 10 ** -decimals + 1e-9:
+                    if abs(computed - float(group.loc[member, "part_publiee"])) > rounding_tolerance(decimals):
                         findings.append(Finding(
                             "part imprimée ≠ part recalculée",
                             f"{table} {annee} : la part imprimée de « "
@@ -236,13 +234,46 @@ def _survey_rows(territory: Territory) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def check_granularity(territory: Territory) -> list[Finding]:
-    """Percentages that no whole number of the stated respondents can produce (GRIM test)."""
-    rows = _survey_rows(territory)
+def _bounded_granularity(territory: Territory) -> list[Finding]:
+    """Questions whose n is not printed: a finding only when no n ≤ the questionnaire's respondents
+    gives every printed value of the question (each question on its own, never pooled)."""
+    from .indicators.gouvernance import question_fits
+
+    items = territory.table("enquetes")
     findings = []
+    if items.empty:
+        return findings
+    for (enquete, question), fitting in question_fits(items).items():
+        if fitting:
+            continue
+        group = items[(items["enquete"] == enquete) & (items["question"] == question)]
+        bound = int(group["n_repondants"].max())
+        values = ", ".join(f"{r['pourcentage_publie']} ({r['modalite']})" if _text(r["modalite"])
+                           else str(r["pourcentage_publie"]) for _, r in group.iterrows())
+        first = group.iloc[0]
+        findings.append(Finding(
+            "pourcentage impossible",
+            f"enquête « {enquete} », question « {question} » : {values} ne peut résulter d'aucun nombre entier "
+            f"de répondants pour aucun effectif de 1 à {bound} (répondants au questionnaire ; le nombre de "
+            "répondants à la question n'est pas imprimé)",
+            values, f"aucun effectif ≤ {bound}", str(first["source"]), str(first["section"]), territory.id,
+            str(first.get("annee", "") or "")))
+    return findings
+
+
+def check_granularity(territory: Territory) -> list[Finding]:
+    """Percentages that no whole number of respondents can produce (GRIM test).
+
+    Where the number of respondents is printed (per question, or for a whole table such as the
+    cooperation table), each percentage is tested against it; where only the questionnaire's respondents
+    are known, each question is tested against every n up to that bound (``_bounded_granularity``).
+    """
+    rows = _survey_rows(territory)
+    findings = _bounded_granularity(territory)
     if rows.empty:
         return findings
-    usable = rows[rows["pourcentage"].notna() & rows["n_repondants"].notna()
+    printed_n = rows["n_origine"].map(_text) != "questionnaire" if "n_origine" in rows else True
+    usable = rows[rows["pourcentage"].notna() & rows["n_repondants"].notna() & printed_n
                   & ~rows["pourcentage_publie"].map(_is_approximate)]
     for (table, enquete, n), group in usable.groupby(["table", "enquete", "n_repondants"]):
         n = int(n)
@@ -315,8 +346,8 @@ def check_text_against_table(territory: Territory) -> list[Finding]:
                         continue
                     reference = other.iloc[0]
                     for _, text in by_support["texte"].drop_duplicates(column).iterrows():
-                        tolerance = 0.5 if column == value else 0.5 * 10 ** -min(
-                            decimals_of(text[printed_column]), decimals_of(reference[printed_column])) + 1e-9
+                        tolerance = 0.5 if column == value else rounding_tolerance(min(
+                            decimals_of(text[printed_column]), decimals_of(reference[printed_column])))
                         if _is_approximate(text[printed_column]) or abs(text[column] - reference[column]) <= tolerance:
                             continue
                         findings.append(Finding(
@@ -393,6 +424,22 @@ def check_repeated_counts(territory: Territory) -> list[Finding]:
     return findings
 
 
+def _tolerance(qualifier: object) -> float:
+    from .harmonise import vocabulary
+
+    attributes = vocabulary("qualificatifs").attributes.get(_text(qualifier) or "exact", {})
+    return float(attributes.get("tolerance") or 0)
+
+
+def _growth_range(totals: pd.DataFrame, first: int, last: int) -> tuple[float, float]:
+    """Lowest and highest growth (%) the printed amounts of two years allow, given their qualifiers."""
+    start = totals[totals["annee_debut"] == first].iloc[0]
+    end = totals[totals["annee_debut"] == last].iloc[0]
+    a, b = float(start["montant"]), float(end["montant"])
+    ta, tb = _tolerance(start.get("qualificatif")), _tolerance(end.get("qualificatif"))
+    return (100 * (b * (1 - tb) / (a * (1 + ta)) - 1), 100 * (b * (1 + tb) / (a * (1 - ta)) - 1))
+
+
 def check_printed_growth(territory: Territory) -> list[Finding]:
     """A printed growth rate that the printed amounts of the period's ends do not give."""
     frame = territory.table("financements")
@@ -407,11 +454,16 @@ def check_printed_growth(territory: Territory) -> list[Finding]:
             continue
         start = totals[totals["annee_debut"] == row["annee_debut"]]["montant"]
         end = totals[totals["annee_debut"] == row["annee_fin"]]["montant"]
-        if start.nunique() != 1 or end.nunique() != 1:
+        if start.nunique() != 1 or end.nunique() != 1 or not start.iloc[0] > 0:
             continue
-        computed = 100 * (end.iloc[0] - start.iloc[0]) / start.iloc[0]
+        computed = pct_change(start.iloc[0], end.iloc[0])
         decimals = decimals_of(row["part_publiee_publie"])
-        if abs(computed - row["part_publiee"]) > 0.5 * 10 ** -decimals + 1e-9:
+        # An approximate amount (« près de 3 900 000 ») is compared within its qualifier's tolerance.
+        low, high = _growth_range(totals, row["annee_debut"], row["annee_fin"])
+        rounding = rounding_tolerance(decimals)
+        if low - rounding <= row["part_publiee"] <= high + rounding:
+            continue
+        if abs(computed - row["part_publiee"]) > rounding:
             findings.append(Finding(
                 "évolution imprimée ≠ évolution recalculée",
                 f"évolution {row['annee']} : {row['part_publiee_publie']} imprimés, alors que les montants "

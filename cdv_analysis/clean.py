@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = [
@@ -23,6 +24,10 @@ __all__ = [
     "cell_text",
     "is_approximate",
     "name_key",
+    "upper_first",
+    "proper_case",
+    "label_case",
+    "PLACE_PARTICLES",
     "normalise_commune",
     "normalise_porteur",
 ]
@@ -241,6 +246,63 @@ def name_key(name: object) -> str:
         return ""
     folded = "".join(_fold_char(c) for c in str(name))
     return re.sub(r"[^0-9a-z]", "", folded)
+
+
+# ---------------------------------------------------------------------------
+# Case of names: the one home of « SAINT-DENIS » → « Saint-Denis » and of upper-case first letters
+
+# Small words kept in lower case inside a place name (« Saint-Laurent-du-Var », « Villeneuve-lès-Avignon »).
+PLACE_PARTICLES = frozenset({"de", "du", "des", "d", "la", "le", "les", "l", "sur", "sous", "en", "et", "lès", "lez",
+                             "aux", "au"})
+_WORD_SEPARATOR = re.compile(r"([\s\-'’])")
+
+
+def upper_first(text: str) -> str:
+    """``text`` with its first letter in upper case, the rest as written (« associations » → « Associations »)."""
+    return text[:1].upper() + text[1:]
+
+
+def _case_words(text: str, keep_lower) -> str:
+    """``text`` in lower case with each word's first letter raised, except where ``keep_lower(parts, index, first)``."""
+    parts = _WORD_SEPARATOR.split(text.lower())
+    out, first = [], True
+    for index, part in enumerate(parts):
+        if not part or _WORD_SEPARATOR.fullmatch(part):
+            out.append(part)
+            continue
+        out.append(part if keep_lower(parts, index, first) else upper_first(part))
+        first = False
+    return "".join(out)
+
+
+def proper_case(name: str) -> str:
+    """A place name printed in capitals as French writes it: « SAINT-DENIS » → « Saint-Denis ».
+
+    « LE HAVRE » → « Le Havre », « VILLENEUVE-D'ASCQ » → « Villeneuve-d'Ascq »,
+    « VILLENEUVE-LÈS-AVIGNON » → « Villeneuve-lès-Avignon ». A name already
+    in mixed case is kept as written.
+    """
+    name = " ".join(str(name).split())
+    if not (name.isupper() or name.islower()):
+        return name
+
+    def particle(parts: list[str], index: int, first: bool) -> bool:
+        after_apostrophe = index > 0 and parts[index - 1] in "'’"
+        followed_by_apostrophe = index + 1 < len(parts) and parts[index + 1] in "'’"
+        return (parts[index] in PLACE_PARTICLES and not first and not after_apostrophe
+                and not (followed_by_apostrophe and index > 0 and parts[index - 1] == " "))
+
+    return _case_words(name, particle)
+
+
+def label_case(printed: str, lower_words: Iterable[str]) -> str:
+    """A label printed in capitals with its words raised, except ``lower_words`` after the first
+    (compared by :func:`name_key`): « CONTRAT DE VILLE DE LENS-LIEVIN » → « Contrat de ville de Lens-Lievin ».
+    A label with a lower-case letter is kept as written."""
+    if not printed or any(char.islower() for char in printed):
+        return printed
+    keys = {name_key(word) for word in lower_words}
+    return _case_words(printed.strip(), lambda parts, index, first: not first and name_key(parts[index]) in keys)
 
 
 def _folded_with_positions(text: str) -> tuple[str, list[int]]:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from . import __version__
 from .load import (default_data_dir, discover_territories, load_territory, validate_territory)
-from .problems import DataError
+from .problems import DataError, unexpected_failure
 
 __all__ = ["main", "build_parser"]
 
@@ -110,7 +110,12 @@ def _missing_years(ids: list[str], years: list[int], data_dir: Path) -> bool:
     """Print a French error for each requested year that no selected territory reports on."""
     from .report import planned_years  # the years the build itself plans
 
-    available = {tid: planned_years(tid, data_dir, strict=False)[1] for tid in ids}
+    available = {}
+    for tid in ids:
+        try:
+            available[tid] = planned_years(tid, data_dir, strict=False)[1]
+        except Exception:  # noqa: BLE001 — the build names the broken territory
+            available[tid] = []
     missing = [y for y in dict.fromkeys(years) if not any(y in found for found in available.values())]
     if missing:
         existing = " ; ".join(f"{tid} : {_years_text(found)}" for tid, found in available.items())
@@ -149,7 +154,12 @@ def command_liste(args: argparse.Namespace) -> int:
     print(f"{len(ids)} territoire{'s' if len(ids) > 1 else ''} dans {data_dir} :")
     status = 0
     for tid in ids:
-        territory = load_territory(tid, data_dir, strict=False)
+        try:
+            territory = load_territory(tid, data_dir, strict=False)
+        except Exception as error:  # noqa: BLE001 — one broken territory never stops the others
+            print(f"- {tid} — ✘ {unexpected_failure(error)}")
+            status = 1
+            continue
         errors = len(territory.errors)
         flag = "" if not errors else f"  ⚠ {errors} erreur{'s' if errors > 1 else ''} (cdv valider)"
         tables = ", ".join(f"{name} ({len(frame)})" for name, frame in sorted(territory.tables.items()))
@@ -167,7 +177,12 @@ def command_valider(args: argparse.Namespace) -> int:
         return 1
     total_errors = 0
     for tid in ids:
-        problems = validate_territory(tid, data_dir)
+        try:
+            problems = validate_territory(tid, data_dir)
+        except Exception as error:  # noqa: BLE001 — one broken territory never stops the others
+            print(f"✘ {tid} : {unexpected_failure(error)}")
+            total_errors += 1
+            continue
         errors = [p for p in problems if p.is_error]
         warnings = [p for p in problems if not p.is_error]
         total_errors += len(errors)
@@ -196,9 +211,12 @@ def _print_findings(tid: str, data_dir: Path) -> None:
         return
     try:
         territory = load_territory(tid, data_dir)
+        findings = run_checks(territory)
     except DataError:
         return
-    findings = run_checks(territory)
+    except Exception as error:  # noqa: BLE001 — the checks of one territory never stop the others
+        print(f"  contrôles de cohérence interrompus : {unexpected_failure(error)}")
+        return
     if not findings:
         print("  aucune incohérence relevée dans les sources")
         return
@@ -254,21 +272,38 @@ def command_nouveau_territoire(args: argparse.Namespace) -> int:
 
 
 def command_importer(args: argparse.Namespace) -> int:
-    from .importers import ImportFailed, import_anct_subsidies, import_insee_qpv
+    from .importers import IMPORTERS, ImportFailed
 
-    data_dir = _data_dir(args)
+    importer = IMPORTERS[args.jeu]
+    accepted = {option.name for option in importer.options}
+    settings, refused = {}, []
+    for name, flag in _importer_flags().items():
+        value = getattr(args, name, None)
+        if value is None:
+            continue
+        if name not in accepted:
+            refused.append(flag)
+            continue
+        option = next(o for o in importer.options if o.name == name)
+        settings[name] = [part.strip() for part in value.split(",") if part.strip()] if option.comma_list else value
+    if refused:
+        print(f"Option{'s' if len(refused) > 1 else ''} sans effet pour « {importer.name} » : {', '.join(refused)} "
+              f"(options de cet import : {', '.join(o.flag for o in importer.options) or 'aucune'}).", file=sys.stderr)
+        return 2
     try:
-        if args.jeu == "insee-qpv":
-            communes = [c.strip() for c in args.communes.split(",") if c.strip()] if args.communes else None
-            report = import_insee_qpv(args.fichier, data_dir, args.territoire, communes, args.millesime,
-                                      sheet=args.feuille)
-        else:
-            report = import_anct_subsidies(args.fichier, data_dir, args.contrat, args.annee, sheet=args.feuille)
+        summary = importer(args.fichier, _data_dir(args), **settings).run()
     except ImportFailed as failure:
         print(failure, file=sys.stderr)
         return 1
-    print(report.text())
-    return 0 if report.ok else 1
+    print(summary.text())
+    return 0 if summary.ok else 1
+
+
+def _importer_flags() -> dict[str, str]:
+    """Keyword → ``--flag`` of every option some registered importer declares."""
+    from .importers import IMPORTERS
+
+    return {option.name: option.flag for importer in IMPORTERS.values() for option in importer.options}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -307,16 +342,28 @@ def build_parser() -> argparse.ArgumentParser:
     nouveau.add_argument("id", help="identifiant du territoire (nom du dossier)")
     importer = add("importer", "importe des données ouvertes (INSEE, ANCT) dans les dossiers de territoire",
                    command_importer)
-    importer.add_argument("jeu", choices=("insee-qpv", "anct-subventions"),
-                          help="insee-qpv : indicateurs INSEE des QPV ; anct-subventions : subventions ANCT")
-    importer.add_argument("fichier", help="fichier à importer (.csv ou .xlsx)")
-    importer.add_argument("--territoire", metavar="ID", help="insee-qpv : territoire à remplir (créé avec --communes)")
-    importer.add_argument("--communes", metavar="C1,C2", help="insee-qpv : QPV de ces communes")
-    importer.add_argument("--millesime", metavar="AAAA", help="insee-qpv : millésime (défaut : année du nom du fichier)")
-    importer.add_argument("--contrat", metavar="CODE", help="anct-subventions : ce contrat de ville seulement")
-    importer.add_argument("--annee", metavar="AAAA", help="anct-subventions : année (défaut : année du nom du fichier)")
-    importer.add_argument("--feuille", metavar="NOM", help="classeur .xlsx de plusieurs feuilles : la feuille à lire")
+    _add_importer_arguments(importer)
     return parser
+
+
+def _add_importer_arguments(parser: argparse.ArgumentParser) -> None:
+    """``jeu``, ``fichier`` and the options of every importer of the registry (each says which import it serves)."""
+    from .importers import IMPORTERS
+
+    parser.add_argument("jeu", choices=tuple(IMPORTERS),
+                        help=" ; ".join(f"{name} : {importer.help}" for name, importer in IMPORTERS.items()))
+    parser.add_argument("fichier", help="fichier à importer (.csv ou .xlsx)")
+    options: dict[str, tuple] = {}
+    for name, importer in IMPORTERS.items():
+        for option in importer.options:
+            flag, metavar, helps = options.get(option.flag, (option.name, option.metavar, []))
+            helps.append((name, option.help))
+            options[option.flag] = (flag, metavar, helps)
+    for flag, (dest, metavar, helps) in options.items():
+        texts = {text for _, text in helps}
+        shown = (helps[0][1] if len(texts) == 1 and len(helps) == len(IMPORTERS)
+                 else " ; ".join(f"{name} : {text}" for name, text in helps))
+        parser.add_argument(flag, dest=dest, metavar=metavar, help=shown)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

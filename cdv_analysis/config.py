@@ -6,6 +6,7 @@ let a user point the package at other folders without editing code.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -13,6 +14,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 VOCABULARIES_DIR = PACKAGE_DIR / "vocabulaires"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
+# Exact versions and hashes of every dependency (`make lock` refreshes it, `make report` and `make test` install it).
+LOCK_FILE = PROJECT_DIR / "requirements.lock"
 
 
 def raw_data_dir() -> Path:
@@ -40,3 +43,11 @@ def reports_dir() -> Path:
 def notebooks_dir() -> Path:
     """``$CDV_NOTEBOOKS``, else the ``notebooks`` folder of the project."""
     return Path(os.environ.get("CDV_NOTEBOOKS", PROJECT_DIR / "notebooks"))
+
+
+def lock_fingerprint() -> str | None:
+    """SHA-256 of the project's ``requirements.lock``, or None when the package runs outside its project."""
+    try:
+        return hashlib.sha256(LOCK_FILE.read_bytes()).hexdigest()
+    except OSError:
+        return None

@@ -1,9 +1,8 @@
 """Coverage of the printed figures: which figures of the raw tables a built report shows.
 
 For a territory and a report year, every figure printed in that year's source
-documents (tables ``financements``, ``realisations``, ``gouvernance``, ``sante``,
-``participation``, ``contexte``, ``projets``, ``enquetes``, ``cooperation``) is
-looked for in the text of the rendered page, formatted the way the report formats
+documents (the tables whose registry entry, ``schemas.TABLES``, gives
+``Figures.coverage_labels``) is looked for in the text of the rendered page, formatted the way the report formats
 it (``4 734 927 €``, ``68,3 %``, ``241 934``), rounded as the report rounds, or as
 printed in the source. A figure not found is listed « non repris » with the reason.
 """
@@ -22,34 +21,13 @@ import pandas as pd
 from . import formatting as fr
 from .clean import cell_text
 from .markup import escape_html
-from .schemas import TEXTUAL_UNITS
+from .schemas import TABLES, TEXTUAL_UNITS, TableSpec, printed_column
 
-__all__ = ["Figure", "COVERED_TABLES", "GOAL_TABLES", "TABLE_LABELS", "printed_figures", "page_text", "coverage",
+__all__ = ["Figure", "GOAL_TABLES", "covered_tables", "printed_figures", "page_text", "coverage",
            "coverage_summary", "coverage_html", "insert_coverage", "report_hook"]
 
-# Table -> (value column, printed column, label columns, section of the report that would show it).
-COVERED_TABLES: dict[str, tuple[str, str, tuple[str, ...], str]] = {
-    "financements": ("montant", "montant_publie", ("mesure", "thematique", "financeur_publie", "pilier_publie"),
-                     "Programmation"),
-    "projets": ("nombre", "nombre_publie", ("mesure", "thematique", "pilier_publie", "porteur_publie"),
-                "Programmation"),
-    "realisations": ("valeur", "valeur_publiee", ("theme", "indicateur", "modalite"), "Programmation"),
-    "gouvernance": ("valeur", "valeur_publiee", ("theme", "indicateur", "modalite"), "Gouvernance et coopérations"),
-    "enquetes": ("pourcentage", "pourcentage_publie", ("enquete", "question", "modalite"),
-                 "Gouvernance et coopérations"),
-    "cooperation": ("pourcentage", "pourcentage_publie", ("enquete", "partenaire", "libelle_niveau"),
-                    "Gouvernance et coopérations"),
-    "sante": ("valeur", "valeur_publiee", ("theme", "indicateur", "modalite"), "Santé"),
-    "participation": ("valeur", "valeur_publiee", ("theme", "indicateur", "modalite"), "Participation des habitants"),
-    "contexte": ("valeur", "valeur_publiee", ("perimetre", "indicateur", "modalite"), "Contexte des quartiers"),
-}
-TABLE_LABELS = {
-    "financements": "Financements", "projets": "Projets", "realisations": "Réalisations",
-    "gouvernance": "Gouvernance", "enquetes": "Questionnaires", "cooperation": "Niveaux de coopération",
-    "sante": "Santé", "participation": "Participation des habitants", "contexte": "Contexte des quartiers",
-}
-# The tables the issue asks to cover at 95 %.
-GOAL_TABLES = ("financements", "realisations", "gouvernance", "sante", "participation")
+# The tables the issue asks to cover at 95 % (``Figures.goal`` in the registry).
+GOAL_TABLES = tuple(name for name, spec in TABLES.items() if spec.covered and spec.figures.goal)
 
 _PERCENT_UNITS = {"%", "pourcent", "pourcentage"}
 _EURO_UNITS = {"€", "euros", "euro"}
@@ -89,10 +67,17 @@ def _normalise(text: str) -> str:
     return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
 
 
-def _kind(table: str, unit: str) -> str | None:
-    if table == "financements":
+def covered_tables() -> list[TableSpec]:
+    """The registry's tables whose printed figures the page is searched for, in report order."""
+    return [spec for spec in TABLES.values() if spec.covered]
+
+
+def _kind(spec: TableSpec, unit: str) -> str | None:
+    """How a figure is written: from its column's kind (amounts, percentages), else from its row's unit."""
+    column_kind = spec.column(spec.value_column).kind
+    if column_kind == "montant":
         return "euros"
-    if table in ("enquetes", "cooperation"):
+    if column_kind == "pourcentage":
         return "pourcent"
     if unit in TEXTUAL_UNITS:
         return None
@@ -107,8 +92,9 @@ def printed_figures(territory, annee: int | str) -> list[Figure]:
     """Figures printed in the source documents of the report year ``annee`` (one per table, value and label)."""
     sources = territory.sources_of_report_year(annee)
     figures: list[Figure] = []
-    for table, (value_column, printed_column, label_columns, section) in COVERED_TABLES.items():
-        frame = territory.table(table)
+    for spec in covered_tables():
+        value_column, printed = spec.value_column, printed_column(spec.value_column)
+        frame = territory.table(spec.name)
         if frame is None or frame.empty or value_column not in frame.columns:
             continue
         frame = frame[frame["source"].map(cell_text).isin(sources)]
@@ -116,12 +102,13 @@ def printed_figures(territory, annee: int | str) -> list[Figure]:
             value = pd.to_numeric(row[value_column], errors="coerce")
             if value is None or pd.isna(value) or not math.isfinite(float(value)):
                 continue
-            kind = _kind(table, cell_text(row.get("unite", "")))
+            kind = _kind(spec, cell_text(row.get("unite", "")))
             if kind is None:
                 continue
-            label = " — ".join(dict.fromkeys(cell_text(row.get(c, "")) for c in label_columns if cell_text(row.get(c, ""))))
-            figures.append(Figure(table, label, cell_text(row.get(printed_column, "")), float(value), kind, section,
-                                  cell_text(row.get("section", ""))))
+            label = " — ".join(dict.fromkeys(cell_text(row.get(c, "")) for c in spec.figures.coverage_labels
+                                             if cell_text(row.get(c, ""))))
+            figures.append(Figure(spec.name, label, cell_text(row.get(printed, "")), float(value), kind,
+                                  spec.section, cell_text(row.get("section", ""))))
     return list(dict.fromkeys(figures))
 
 
@@ -183,9 +170,9 @@ def coverage(figures: list[Figure], text: str) -> pd.DataFrame:
                      "section_source": figure.section, "repris": shown, "raison": ""})
     frame = pd.DataFrame(rows, columns=["table", "libelle", "chiffre", "section_source", "repris", "raison"])
     for index, row in frame[~frame["repris"]].iterrows():
-        section = COVERED_TABLES[row["table"]][3]
+        section = TABLES[row["table"]].section
         frame.at[index, "raison"] = (
-            f"aucun chiffre de la table « {TABLE_LABELS[row['table']]} » n'est affiché : la section « {section} » ne la présente pas"
+            f"aucun chiffre de la table « {TABLES[row['table']].label} » n'est affiché : la section « {section} » ne la présente pas"
             if row["table"] not in shown_tables
             else f"non repris par la section « {section} » (la table y est présentée en partie)")
     return frame
@@ -208,7 +195,7 @@ def coverage_html(frame: pd.DataFrame) -> str:
     head = ("<tr><th scope=\"col\">Table</th><th scope=\"col\">Chiffres repris</th>"
             "<th scope=\"col\">Chiffres publiés</th><th scope=\"col\">Part reprise</th></tr>")
     body = "".join(
-        f"<tr><td>{escape_html(TABLE_LABELS[r.table])}</td><td class=\"num\">{fr.nombre(r.repris)}</td>"
+        f"<tr><td>{escape_html(TABLES[r.table].label)}</td><td class=\"num\">{fr.nombre(r.repris)}</td>"
         f"<td class=\"num\">{fr.nombre(r.total)}</td><td class=\"num\">{fr.pourcent(r.part, 0)}</td></tr>"
         for r in summary.itertuples())
     total, shown = len(frame), int(frame["repris"].sum())
@@ -224,7 +211,7 @@ def coverage_html(frame: pd.DataFrame) -> str:
     missing = frame[~frame["repris"]]
     if len(missing):
         items = "".join(
-            f"<li>{escape_html(r.chiffre)} — {escape_html(r.libelle)} <span class=\"muted\">({escape_html(TABLE_LABELS[r.table])}, "
+            f"<li>{escape_html(r.chiffre)} — {escape_html(r.libelle)} <span class=\"muted\">({escape_html(TABLES[r.table].label)}, "
             f"{escape_html(r.section_source)})</span> : {escape_html(r.raison)}</li>"
             for r in missing.itertuples())
         parts.append(f"<details><summary>Chiffres non repris ({fr.nombre(len(missing))})</summary>"

@@ -41,6 +41,7 @@ __all__ = [
     "nombre",
     "variation",
     "ecart_points",
+    "is_singular",
     "date_fr",
     "date_ou_texte",
     "tel_qu_imprime",
@@ -95,6 +96,15 @@ def decimales(value: float) -> int:
 
 def _precision(value: float, decimals: int | None) -> int:
     return decimales(value) if decimals is None else decimals
+
+
+def is_singular(n: float, decimals: int = 0) -> bool:
+    """Whether ``n``, printed with ``decimals``, takes the singular in French (« 1 projet », « 1,5 point »).
+
+    The one home of the French plural rule: what counts is the printed magnitude (below 2), so that
+    1,96 printed « 2 » takes the plural.
+    """
+    return _singular(nombre(abs(n), decimals))
 
 
 def euros(value: float | None, decimals: int = 0) -> str:
@@ -223,7 +233,7 @@ def pluriel(n: float | None, singulier: str, pluriel: str | None = None) -> str:
     if _missing(n):
         return MISSING
     shown = nombre(n)
-    if _singular(nombre(abs(n))):
+    if is_singular(n):
         return f"{shown} {singulier}"
     if pluriel is None:
         pluriel = singulier if singulier.endswith(("s", "x", "z")) else singulier + "s"

@@ -16,7 +16,8 @@ import yaml
 
 from .clean import name_key
 
-__all__ = ["Vocabulary", "vocabulary", "PILLAR_CODES", "pillar_label", "pillar_order", "codes", "labels", "label"]
+__all__ = ["Vocabulary", "vocabulary", "PILLAR_CODES", "pillar_label", "pillar_order", "codes", "labels", "label",
+           "financer_credit_type"]
 
 
 @dataclass(frozen=True)
@@ -98,3 +99,11 @@ def pillar_label(code: str) -> str:
 
 def pillar_order(code: str) -> int:
     return vocabulary("piliers").order.get(code, 99)
+
+
+def financer_credit_type(code: object, extra: Mapping[str, Mapping[str, object]] | None = None) -> str:
+    """``specifique`` or ``droit_commun`` as ``financeurs.yml`` (or a territory's own ``extra`` entries)
+    declares the financer's credits; empty when the vocabulary does not say."""
+    text = "" if code is None else str(code)
+    entry = (extra or {}).get(text) or vocabulary("financeurs").attributes.get(text, {})
+    return str(entry.get("type_credit") or "")

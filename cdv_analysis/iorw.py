@@ -24,7 +24,7 @@ import pandas as pd
 
 from .problems import WARNING, Problem
 
-__all__ = ["write_atomic", "read_table", "decode_text", "shown_path", "header_key", "sniff_separator"]
+__all__ = ["write_atomic", "read_table", "read_records", "decode_text", "shown_path", "header_key", "sniff_separator"]
 
 
 def write_atomic(path: Path | str, data: bytes | str) -> Path:
@@ -200,6 +200,19 @@ def _header_index(records: Records) -> int | None:
     width = lambda i: sum(1 for c in records[i][1] if c.strip())  # noqa: E731
     widest = max(width(i) for i in filled[:10])
     return next(i for i in filled if width(i) > 1 or widest <= 1)
+
+
+def read_records(path: Path | str, sheet: str | None = None,
+                 sheet_choice: str = "") -> tuple[list[tuple[int, list[str]]] | None, list[Problem]]:
+    """Every row of a .csv or .xlsx file as (line number, cells as text), headers not interpreted.
+
+    For layouts whose header spans several rows (Drupal Webform exports); ``read_table`` otherwise.
+    """
+    path = Path(path)
+    shown = shown_path(path)
+    if path.suffix.lower() == ".xlsx":
+        return _xlsx_records(path, shown, sheet, sheet_choice)
+    return _csv_records(path, shown)
 
 
 def read_table(path: Path | str, sheet: str | None = None, key=str.strip,

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import referentiel
 from .iorw import header_key, read_table, shown_path
 from .metadata import (
     TERRITORY_FILE,
@@ -92,10 +93,14 @@ def _read_territory(folder: Path) -> Territory:
     context = validation_context(meta)
     raw_frames: dict[str, list[pd.DataFrame]] = {}
     files: dict[str, list[str]] = {}
+    referentiels: list[Path] = []
     for path in sorted(folder.iterdir()):
         if path.is_dir() or path.name == TERRITORY_FILE or path.name.startswith((".", "~$")):
             continue
-        if path.name.lower() in {"readme.md", "notes.md"}:
+        if path.name.lower() in {"readme.md", "notes.md", "vocabulaire.yml"}:  # vocabulaire.yml: cdv importer programmation
+            continue
+        if path.name.startswith(referentiel.PREFIX):
+            referentiels.append(path)  # checked once the tables are read (its ids and filters cite them)
             continue
         table = table_of(path)
         shown = shown_path(path)
@@ -122,6 +127,7 @@ def _read_territory(folder: Path) -> Territory:
             combined[column] = combined[column].fillna("").astype(str)
         problems.extend(table_problems(table, combined))
         tables[table] = parse_table(table, combined, meta)
+    problems.extend(referentiel.folder_problems(referentiels, meta, tables))
     problems = [p if p.territory else replace(p, territory=folder.name) for p in problems]
     return Territory(folder.name, folder, meta, tables, files, problems)
 

@@ -59,6 +59,9 @@ def _metadata_problems(meta: dict, folder: Path, shown: str) -> list[Problem]:
     for index, source in enumerate(sources, start=1):
         if not isinstance(source, dict) or not source.get("id"):
             problems.append(Problem(shown, f"un « id » pour la source n° {index}", colonne="sources"))
+    from .editions import edition_problems  # the ``rapports:`` key (kind, title, subtitle, logo per year)
+
+    problems.extend(edition_problems(meta, folder, shown))
     labels = meta.get("libelles") or {}
     if not isinstance(labels, dict):
         return problems + [Problem(shown, "un dictionnaire sous « libelles » (piliers: …, financeurs: …)",

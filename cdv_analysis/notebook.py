@@ -136,6 +136,28 @@ class ReportContext:
         saved = self.processed_dir / self.territory.id / str(self.year) / f"{name}.csv"
         _show_html(download_link(name, what, saved.stat().st_size if saved.is_file() else None))
 
+    def present_answers(self, section: str) -> None:
+        """The answer blocks of a section's evaluative questions (référentiel of the territory), with their CSVs.
+
+        ``reponses_<section>.csv`` holds every indicator row of the section's criteria and
+        ``reponses_<section>_enonces.csv`` every candidate statement (``retenu``: shown on the page).
+        Nothing is shown when the territory has no référentiel for this report.
+        """
+        from .indicators.reponses import answers
+        from .narrative.reponses import answer_blocks
+
+        everything = answers(self.territory, self.year)
+        numbers = {a.question.id: i for i, a in enumerate(everything, start=1)}
+        found = [a for a in everything if a.question.section == section]
+        if not found:
+            return
+        self.save_table(f"reponses_{section}", pd.concat([a.indicators for a in found], ignore_index=True))
+        self.save_table(f"reponses_{section}_enonces", pd.concat([a.statements for a in found], ignore_index=True))
+        show_markdown(answer_blocks(found, numbers))
+        self.show_link(f"reponses_{section}", "indicateurs des critères de cette section")
+        self.show_link(f"reponses_{section}_enonces", "tous les énoncés de ces critères")
+
+
 
 def _data_href(name: str) -> str:
     return f"donnees/{name}.csv"

@@ -9,9 +9,9 @@ differs. An import a section needs goes here, not into its setup cell.
 import pandas as pd
 
 import cdv_analysis as cdv
-from cdv_analysis import charts, checks, indicators as ind, narrative, portrait
+from cdv_analysis import charts, checks, editions, indicators as ind, narrative, portrait
 from cdv_analysis.notebook import open_report, show_chart, show_markdown, show_table
 from cdv_analysis.textes import render, safe
 
-__all__ = ["pd", "cdv", "charts", "checks", "ind", "narrative", "portrait", "open_report", "show_chart", "show_markdown",
+__all__ = ["pd", "cdv", "charts", "checks", "editions", "ind", "narrative", "portrait", "open_report", "show_chart", "show_markdown",
            "show_table", "render", "safe"]

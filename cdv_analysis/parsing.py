@@ -9,9 +9,14 @@ import pandas as pd
 
 from .clean import ParseError, name_key, normalise_commune, normalise_porteur, parse_figure
 from .harmonise import vocabulary
-from .schemas import TABLES, year_span
+from .schemas import TABLES, printed_column, year_span
 
 __all__ = ["parse_table"]
+
+# Column kinds read as a vocabulary code (vocabulaires/*.yml; territory aliases under « libelles: » in territoire.yml).
+_VOCABULARY_OF = {"pilier": "piliers", "financeur": "financeurs"}
+# Column kinds read as a figure in a unit.
+_UNIT_OF = {"montant": "€", "pourcentage": "%"}
 
 
 def _safe(parser, value: str):
@@ -22,6 +27,36 @@ def _safe(parser, value: str):
         return parser(value)
     except ParseError:
         return None
+
+
+def _printed_word(printed: str) -> str | None:
+    try:
+        return parse_figure(printed).qualificatif
+    except ParseError:
+        return None
+
+
+def _qualifiers(frame: pd.DataFrame, table: str) -> tuple[list[str], list[str]]:
+    """(code, word) of each row's qualifier: the declared code, else the one its printed words give.
+
+    The word is the one the source prints (« près de », « environ ») when it prints one, else the
+    vocabulary's (``mot`` in qualificatifs.yml), so that a sentence never drops the qualifier. The
+    printed figures whose words (« près de », « plus de ») say how exact a row is are the registry's
+    (``TableSpec.figures``).
+    """
+    vocab = vocabulary("qualificatifs")
+    figures = TABLES[table].figures
+    columns = [printed_column(c) for c in (figures.columns if figures else ("valeur",))]
+    columns = [c for c in columns if c in frame.columns]
+    codes, words = [], []
+    for _, row in frame.iterrows():
+        printed = next((w for c in columns if (w := _printed_word(str(row[c])))), None)
+        code = str(row["qualificatif"]).strip() or (vocab.code(printed) if printed else None) or "exact"
+        if printed and vocab.code(printed) != code:
+            printed = None  # a printed « près » under a declared bound: the declared meaning wins
+        codes.append(code)
+        words.append(printed or str(vocab.attributes.get(code, {}).get("mot") or ""))
+    return codes, words
 
 
 def parse_table(table: str, frame: pd.DataFrame, meta: dict) -> pd.DataFrame:
@@ -39,17 +74,13 @@ def parse_table(table: str, frame: pd.DataFrame, meta: dict) -> pd.DataFrame:
         out["annee_fin"] = pd.array([y[1] for y in years], dtype="Int64")
     for column_spec in spec.columns:
         name, kind = column_spec.name, column_spec.kind
-        printed = out[name]
-        if kind == "montant":
-            out[f"{name}_publie"] = printed
-            out[name] = pd.to_numeric(printed.map(lambda v: _safe(lambda x: parse_figure(x, "€").valeur, v)),
-                                      errors="coerce").astype("Float64")
-        elif kind == "pourcentage":
-            out[f"{name}_publie"] = printed
-            out[name] = pd.to_numeric(printed.map(lambda v: _safe(lambda x: parse_figure(x, "%").valeur, v)),
-                                      errors="coerce").astype("Float64")
+        printed, printed_name = out[name], printed_column(name)
+        if kind in _UNIT_OF:
+            out[printed_name] = printed
+            out[name] = pd.to_numeric(printed.map(lambda v, unit=_UNIT_OF[kind]: _safe(
+                lambda x: parse_figure(x, unit).valeur, v)), errors="coerce").astype("Float64")
         elif kind in {"entier", "nombre"}:
-            out[f"{name}_publie"] = printed
+            out[printed_name] = printed
             values = pd.to_numeric(printed.map(lambda v: _safe(lambda x: parse_figure(x).valeur, v)),
                                    errors="coerce")
             out[name] = values.round().astype("Int64") if kind == "entier" else values.astype("Float64")
@@ -57,17 +88,16 @@ def parse_table(table: str, frame: pd.DataFrame, meta: dict) -> pd.DataFrame:
             out[name] = pd.to_numeric(printed, errors="coerce").astype("Int64")
         elif kind == "valeur":
             figures = printed.map(lambda v: _safe(parse_figure, v))
-            out["valeur_publiee"] = printed
+            out[printed_name] = printed
             out[name] = pd.array([f.valeur if f else None for f in figures], dtype="Float64")
-            out["qualificatif"] = [f.qualificatif if f else None for f in figures]
-        elif kind == "pilier":
-            out[f"{name}_publie"] = printed
-            vocab = vocabulary("piliers")
-            out[name] = printed.map(lambda v: vocab.code(v, labels.get("piliers")) if v else None)  # noqa: B023 (used within the iteration)
-        elif kind == "financeur":
-            out[f"{name}_publie"] = printed
-            vocab = vocabulary("financeurs")
-            out[name] = printed.map(lambda v: vocab.code(v, labels.get("financeurs")) if v else None)  # noqa: B023 (used within the iteration)
+        elif kind in _VOCABULARY_OF:
+            out[printed_name] = printed
+            vocab, aliases = vocabulary(_VOCABULARY_OF[kind]), labels.get(_VOCABULARY_OF[kind])
+            out[name] = printed.map(lambda v, vocab=vocab, aliases=aliases: vocab.code(v, aliases) if v else None)
+    if "qualificatif" in spec.column_names:
+        out["qualificatif"], out["qualificatif_mot"] = _qualifiers(out, table)
+    if "diffusion" in spec.column_names:
+        out["diffusion"] = out["diffusion"].where(out["diffusion"] != "", "publiable")
     if "commune" in out.columns:
         out["commune_publiee"] = out["commune"]
         out["commune"] = out["commune"].map(lambda v: normalise_commune(v, communes) if v else "")

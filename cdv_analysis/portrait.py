@@ -13,6 +13,9 @@ import json
 import re
 from pathlib import Path
 
+from .clean import proper_case
+from .schemas import TABLES
+
 __all__ = ["OPEN_DATA_ORIGIN", "is_open_data_only", "proper_case", "with_preposition", "portrait_title",
            "evaluation_title", "portrait_subtitle", "EVALUATION_TABLES", "source_titles", "missing_evaluation_files"]
 
@@ -20,41 +23,12 @@ OPEN_DATA_ORIGIN = "donnees-ouvertes"
 _MANIFEST = ".imports.json"  # importers.MANIFEST (not imported: importers pulls in the whole loader)
 _TERRITORY_FILE = "territoire.yml"
 
-# Small words kept in lower case inside a place name (« Saint-Laurent-du-Var », « Villeneuve-lès-Avignon »).
-_PARTICLES = {"de", "du", "des", "d", "la", "le", "les", "l", "sur", "sous", "en", "et", "lès", "lez", "aux", "au"}
 _VOWELS = "aeiouyhâàäéèêëîïôöûùüœ"
 # Common nouns that open a territory name: (gender, lower-cased in running text).
 _NOUNS = {"contrat": ("m", True), "communauté": ("f", True), "métropole": ("f", False),
           "agglomération": ("f", False), "ville": ("f", False), "commune": ("f", True),
           "territoire": ("m", False), "pays": ("m", False), "établissement": ("m", True),
           "syndicat": ("m", False), "eurométropole": ("f", False)}
-
-
-def proper_case(name: str) -> str:
-    """A place name printed in capitals as French writes it: « SAINT-DENIS » → « Saint-Denis ».
-
-    « LE HAVRE » → « Le Havre », « VILLENEUVE-D'ASCQ » → « Villeneuve-d'Ascq »,
-    « VILLENEUVE-LÈS-AVIGNON » → « Villeneuve-lès-Avignon ». A name already
-    in mixed case is kept as written.
-    """
-    name = " ".join(str(name).split())
-    if not (name.isupper() or name.islower()):
-        return name
-    parts = re.split(r"([ \-'’])", name.lower())
-    out, first = [], True
-    for index, part in enumerate(parts):
-        if not part or part in " -'’":
-            out.append(part)
-            continue
-        after_apostrophe = index > 0 and parts[index - 1] in "'’"
-        followed_by_apostrophe = index + 1 < len(parts) and parts[index + 1] in "'’"
-        particle = part in _PARTICLES and not first and not after_apostrophe
-        if particle and not (followed_by_apostrophe and index > 0 and parts[index - 1] == " "):
-            out.append(part)
-        else:
-            out.append(part[:1].upper() + part[1:])
-        first = False
-    return "".join(out)
 
 
 def with_preposition(name: str, preposition: str = "de") -> str:
@@ -132,7 +106,8 @@ def is_open_data_only(folder: Path | str, meta: dict | None = None) -> bool:
         return False
     tables = [p.name for p in folder.iterdir()
               if p.is_file() and p.suffix.lower() in {".csv", ".xlsx", ".tsv"} and not p.name.startswith(".")]
-    return bool(tables) and set(tables) <= imported
+    own = [t for t in tables if t.startswith("programmation.")]  # the territory's own programmation
+    return bool(tables) and not own and set(tables) <= imported
 
 
 def portrait_subtitle(year: int | str) -> str:
@@ -142,8 +117,8 @@ def portrait_subtitle(year: int | str) -> str:
 # ---------------------------------------------------------------------------
 # Facts of a portrait's opening box (00_portrait)
 
-# The tables that would make the territory's report an evaluation.
-EVALUATION_TABLES = ("financements", "gouvernance", "sante", "participation")
+# The tables that would make the territory's report an evaluation (``TableSpec.evaluation`` in the registry).
+EVALUATION_TABLES = tuple(name for name, spec in TABLES.items() if spec.evaluation)
 
 
 def source_titles(territory) -> list[str]:

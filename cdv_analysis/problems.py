@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Problem", "DataError", "ERROR", "WARNING"]
+__all__ = ["Problem", "DataError", "ERROR", "WARNING", "unexpected_failure"]
 
 ERROR = "erreur"
 WARNING = "avertissement"
@@ -55,3 +55,10 @@ class DataError(Exception):
             lines.append(f"  … et {len(errors) - 50} autres erreurs (voir `cdv valider`).")
         super().__init__("\n".join(lines))
 
+
+
+def unexpected_failure(error: BaseException) -> str:
+    """French account of an unexpected failure while reading one territory (the others go on)."""
+    detail = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+    return (f"lecture impossible ({type(error).__name__}{' : ' + detail if detail else ''}) ; "
+            "ce territoire est ignoré, les autres sont traités. Signalez ce message s'il persiste.")

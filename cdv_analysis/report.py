@@ -10,6 +10,7 @@ place and writes the failed notebook beside it for inspection.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -42,17 +43,23 @@ from .load import (
     read_metadata,
     Territory,
 )
+from .editions import OWN_DATA_TAG, STARTER_KIND, TRANSCRIBED_TAG, edition, figures_origin, prose_files
 from .portrait import evaluation_title, is_open_data_only, portrait_title
 from .coverage import report_hook
 from .publication import publish_data
-from .config import PACKAGE_DIR, notebooks_dir, processed_data_dir, reports_dir
+from .config import PACKAGE_DIR, lock_fingerprint, notebooks_dir, processed_data_dir, reports_dir
 from .engine import ENGINE_NAME, ensure_registered, init_worker, scratch_folder
 from .iorw import write_atomic
 from .markup import sanitize_html
-from .problems import DataError
+from .problems import DataError, unexpected_failure
 
 __all__ = [
     "SECTIONS",
+    "Section",
+    "STARTER_SECTIONS",
+    "sections_for",
+    "tailor",
+    "undeclared_notebooks",
     "Job",
     "JobResult",
     "BuildSummary",
@@ -64,8 +71,38 @@ __all__ = [
     "drop_empty_sections",
 ]
 
+
+
+class Section(str):
+    """A section notebook of ``notebooks/`` (its name), with where it applies.
+
+    ``kinds``: report kinds (``genre`` codes of ``vocabulaires/genres_rapport.yml``);
+    ``territories``: territory ids. Empty means every one. Its position is its place
+    in :data:`SECTIONS`: a new section is declared there, in one line (see CONTRIBUTING).
+    """
+
+    kinds: tuple[str, ...]
+    territories: tuple[str, ...]
+
+    def __new__(cls, name: str, kinds: Iterable[str] = (), territories: Iterable[str] = ()):
+        section = super().__new__(cls, name)
+        section.kinds, section.territories = tuple(kinds), tuple(territories)
+        return section
+
+    def applies(self, kind: str, territory: str | None) -> bool:
+        return (not self.kinds or kind in self.kinds) and (not self.territories or territory in self.territories)
+
+
+def _applies(section: str, kind: str, territory: str | None) -> bool:
+    return section.applies(kind, territory) if isinstance(section, Section) else True
+
+
+# The evaluation report, in page order. A plain name applies to every report; e.g.
+# Section("11_npnru", kinds=("evaluation_finale",), territories=("call",)) to some only.
 SECTIONS = ("01_synthese", "02_contexte", "03_programmation", "04_gouvernance", "05_sante",
-            "06_participation", "07_enseignements", "08_qualite", "10_sources")
+            "06_participation", "07_enseignements", "11_annexes", "08_qualite", "10_sources")
+# A territory with no data yet: one short page saying what to fill in.
+STARTER_SECTIONS = ("00_a_completer",)
 # A territory known only from open data gets a portrait: no evaluation sections to leave empty.
 PORTRAIT_SECTIONS = ("00_portrait", "02_contexte", "09_subventions_anct", "10_sources")
 COMPARISON = "comparaison"
@@ -93,6 +130,10 @@ class Job:
     key: str
     title: str
     engine: str | None = ENGINE_NAME  # None: papermill's own engine, one fresh kernel per report
+    kind: str = ""  # report kind (editions.KINDS, or editions.STARTER_KIND)
+    subtitle: str = ""
+    logo: str = ""  # data URI of the territory's logo for this year, or empty
+    origin: str = "transcrit"  # where the figures come from (editions.figures_origin)
 
     @property
     def folder(self) -> Path:
@@ -136,6 +177,7 @@ class BuildSummary:
     seconds: float = 0.0
     index: str = ""
     log: str = ""
+    notes: list[str] = field(default_factory=list)  # French warnings about the build itself
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.results)
@@ -159,6 +201,7 @@ class BuildSummary:
                 cell = f", cellule {result.cell}" if result.cell is not None else ""
                 inspect = f" — notebook d'échec : {result.failed_notebook}" if result.failed_notebook else ""
                 lines.append(f"✘ {result.label} : échec{where}{cell} : {result.message}{inspect}")
+        lines.extend(f"⚠ {note}" for note in self.notes)
         if self.index:
             lines.append(f"Index : {self.index}")
         if not self.ok and self.log:
@@ -177,10 +220,11 @@ def _digest_files(paths: Iterable[Path], digest) -> None:
 
 
 def code_fingerprint() -> str:
-    """Hash of the package's code, vocabularies and templates."""
+    """Hash of the package's code, vocabularies and templates, and of the locked environment."""
     digest = hashlib.sha256()
     _digest_files((p for p in _PACKAGE.rglob("*") if p.is_file() and p.suffix in {".py", ".yml", ".j2", ".css"}
                    and "__pycache__" not in p.parts), digest)
+    digest.update((lock_fingerprint() or "").encode())  # named on every page: a new lock rebuilds them
     return digest.hexdigest()
 
 
@@ -239,6 +283,7 @@ def assemble(paths: Iterable[Path], parameters: dict | None = None) -> nbformat.
                 continue
             seen |= unique
             cell.metadata["cdv_section"] = cell.metadata.get("cdv_section", section)
+            cell.metadata["cdv_notebook"] = path.stem  # where a territory's own prose for this section goes
             cells.append(cell)
     if parameters is not None:
         check_parameters(parameters, declared or [])
@@ -367,7 +412,7 @@ def _page_template(name: str):
 
 def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, footer: dict[str, str],
                 index_href: str = "index.html", body_hook: Callable[[str], str] | None = None,
-                page_title: str | None = None) -> str:
+                logo: str = "", origin: str = "transcrit", page_title: str | None = None) -> str:
     """A self-contained French page: header, table of contents, sections, footer. No script, no network."""
     book = drop_empty_sections(nbformat.from_dict(executed))
     for cell in book.cells:
@@ -382,7 +427,8 @@ def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, foot
         body = body_hook(body)
     page = _page_template("rapport.html.j2")
     return page.render(title=title, subtitle=subtitle, toc=_toc(body), body=body, footer=footer, css=_page_css(),
-                       index_href=index_href, page_title=page_title)
+                       index_href=index_href, logo=logo if logo.startswith("data:image/") else "", origin=origin,
+                       page_title=page_title)
 
 
 def _failure_details(book: nbformat.NotebookNode) -> tuple[str, int | None]:
@@ -433,6 +479,8 @@ def run_job(job: Job) -> JobResult:
     try:
         names = sections_for(job) if job.territory is not None else (COMPARISON,)
         book = assemble((Path(job.notebooks) / f"{name}.ipynb" for name in names), job.parameters)
+        if job.territory is not None:
+            book = tailor(book, job.origin, prose_files(Path(job.data_dir) / job.territory, job.year))
         with tempfile.TemporaryDirectory(prefix="cdv-") as temporary, scratch_folder(temporary):
             input_path = Path(temporary) / "rapport.ipynb"
             output_path = Path(temporary) / "rapport.execute.ipynb"
@@ -449,10 +497,12 @@ def run_job(job: Job) -> JobResult:
                     result.failed_notebook = str(failed)
                 return result
             executed = nbformat.read(output_path, as_version=4)
+        hook = None if job.territory is None or job.origin != "transcrit" or job.kind == STARTER_KIND \
+            else report_hook(job.data_dir, job.territory, job.year)  # printed figures: transcribed documents only
         page = render_html(executed, job.title, _subtitle(job), _footer(job),
-                           "index.html" if job.territory is None else "../../index.html",
-                           None if job.territory is None else report_hook(job.data_dir, job.territory, job.year),
-                           _page_title(job))
+                           "index.html" if job.territory is None else "../../index.html", hook,
+                           logo=job.logo, origin="modele" if job.kind == STARTER_KIND else job.origin,
+                           page_title=_page_title(job))
         write_atomic(job.folder / job.html_name.replace(".html", ".ipynb"), nbformat.writes(executed))
         write_atomic(job.folder / job.html_name, page)
         write_atomic(job.folder / CACHE_FILE, json.dumps(
@@ -484,8 +534,46 @@ def is_portrait(job: Job) -> bool:
 
 
 def sections_for(job: Job) -> tuple[str, ...]:
-    """The section notebooks of a report: a portrait for open-data-only territories, else the evaluation."""
-    return PORTRAIT_SECTIONS if is_portrait(job) else SECTIONS
+    """The section notebooks of a report: a portrait for open-data-only territories, a short page for a
+    territory with no data yet, else the evaluation sections that apply to the report's kind and territory."""
+    if is_portrait(job):
+        return PORTRAIT_SECTIONS
+    if job.kind == STARTER_KIND:
+        return STARTER_SECTIONS
+    return tuple(s for s in SECTIONS if _applies(s, job.kind, job.territory))
+
+
+def undeclared_notebooks(notebooks: Path) -> list[str]:
+    """Section notebooks of ``notebooks`` that no report uses (declare them in :data:`SECTIONS`)."""
+    declared = {*SECTIONS, *PORTRAIT_SECTIONS, *STARTER_SECTIONS, COMPARISON}
+    return sorted(p.name for p in notebooks.glob("*.ipynb") if p.stem not in declared)
+
+
+def tailor(book: nbformat.NotebookNode, origin: str, prose: dict[str, Path]) -> nbformat.NotebookNode:
+    """The report of one territory and year: framing cells of the other origin dropped, own prose added.
+
+    A cell tagged ``si-transcrit`` stays only when the figures are transcribed from documents,
+    ``si-donnees-propres`` only when they are the territory's own data. Each prose file
+    ``textes/<annee>/<section>.md`` becomes a Markdown cell of that section, after the cell tagged
+    ``texte-territoire`` or else after the section's opening Markdown cells.
+    """
+    unwanted = OWN_DATA_TAG if origin == "transcrit" else TRANSCRIBED_TAG
+    cells = [c for c in book.cells if unwanted not in c.metadata.get("tags", [])]
+    for section, path in prose.items():
+        text = path.read_text("utf-8", errors="replace").strip()
+        positions = [i for i, c in enumerate(cells) if c.metadata.get("cdv_notebook") == section]
+        if not text or not positions:
+            continue
+        marked = [i for i in positions if "texte-territoire" in cells[i].metadata.get("tags", [])]
+        at = marked[0] + 1 if marked else positions[0]
+        while not marked and at in positions and cells[at].cell_type == "markdown":
+            at += 1
+        cell = nbformat.v4.new_markdown_cell(text, metadata={
+            "cdv_section": cells[positions[0]].metadata.get("cdv_section", section), "cdv_notebook": section,
+            "tags": ["texte-territoire"]})
+        cells.insert(at, cell)
+    book.cells = cells
+    return book
 
 
 def _subtitle(job: Job) -> str:
@@ -493,7 +581,9 @@ def _subtitle(job: Job) -> str:
 
     if job.territory is None:
         return "Comparaison des territoires et des années"
-    return portrait_subtitle(job.year) if is_portrait(job) else f"Rapport d'évaluation {job.year}"
+    if is_portrait(job):
+        return portrait_subtitle(job.year)
+    return job.subtitle or f"Rapport d'évaluation {job.year}"
 
 
 def _page_title(job: Job) -> str:
@@ -503,7 +593,9 @@ def _page_title(job: Job) -> str:
     if is_portrait(job):
         return f"{job.title} — édition {job.year}"
     acronym = re.search(r"\(([^()]{2,15})\)$", job.title)
-    return f"{acronym.group(1) if acronym else job.title} — rapport d'évaluation {job.year}"
+    subtitle = _subtitle(job)
+    subtitle = subtitle if str(job.year) in subtitle else f"{subtitle} {job.year}"
+    return f"{acronym.group(1) if acronym else job.title} — {subtitle[:1].lower()}{subtitle[1:]}"
 
 
 def _footer(job: Job) -> dict[str, str]:
@@ -561,31 +653,40 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
         except DataError as error:
             results.append(invalid(tid, error))
             continue
+        except Exception as error:  # noqa: BLE001 — one broken territory never stops the others
+            results.append(JobResult(tid, tid, None, "echec", message=unexpected_failure(error)))
+            continue
         fingerprint = folder_fingerprint(data_dir / tid)
         fingerprints.append(fingerprint)
         portrait = is_open_data_only(data_dir / tid, meta)
-        section_paths = [notebooks / f"{name}.ipynb" for name in (PORTRAIT_SECTIONS if portrait else SECTIONS)]
+        # Every report notebook is in the key: the sections chosen depend on the kind, known after validation.
+        section_paths = [notebooks / f"{name}.ipynb" for name in dict.fromkeys(
+            PORTRAIT_SECTIONS if portrait else (*SECTIONS, *STARTER_SECTIONS))]
         name = str(meta.get("nom", tid))
-        validated = loaded is not None  # loaded strictly above: already valid
         for year in report_years:
             if years and year not in years:
                 continue
             params = {"territoire": tid, "annee": year}
+            default_title = portrait_title(name) if portrait else evaluation_title(name, str(meta.get("sigle", "")))
             job = Job(tid, year, str(data_dir), str(out_dir), str(processed_dir), str(notebooks),
-                      _job_key(section_paths, [fingerprint], params, code),
-                      portrait_title(name) if portrait else evaluation_title(name, str(meta.get("sigle", ""))),
-                      engine)
+                      _job_key(section_paths, [fingerprint], params, code), default_title, engine)
             if not force and _cached(job):
                 results.append(JobResult(job.label, tid, year, "cache", html=str(job.folder / job.html_name)))
                 continue
-            if not validated:
+            if loaded is None:
                 try:
-                    load_territory(tid, data_dir)
+                    loaded = load_territory(tid, data_dir)
                 except DataError as error:
                     results.append(invalid(tid, error))
                     break
-                validated = True
-            jobs.append(job)
+                except Exception as error:  # noqa: BLE001
+                    results.append(JobResult(tid, tid, None, "echec", message=unexpected_failure(error)))
+                    break
+            blank = not portrait and not any(len(frame) for frame in loaded.tables.values())
+            shown = edition(meta, data_dir / tid, year, default_title, STARTER_KIND if blank else "")
+            jobs.append(dataclasses.replace(job, title=shown.title, kind=STARTER_KIND if blank else shown.kind,
+                                            subtitle=shown.subtitle, logo=shown.logo,
+                                            origin=figures_origin(meta, year)))
     if not territories and not years:
         job = Job(None, None, str(data_dir), str(out_dir), str(processed_dir), str(notebooks),
                   _job_key([notebooks / f"{COMPARISON}.ipynb"], fingerprints, {}, code),
@@ -729,7 +830,10 @@ def build_all(data_dir: Path | str | None = None, out_dir: Path | str | None = N
                                                              log=str(log_path))) from None
     results.sort(key=lambda r: (r.territory is None, r.territory or "", r.year or 0))
     index = write_index(out_dir, results, data_dir)
-    return BuildSummary(results, time.perf_counter() - started, str(index), str(log_path))
+    notes = [f"notebooks/{name} n'est déclaré dans aucun rapport : ajoutez-le à SECTIONS dans "
+             "cdv_analysis/report.py (voir CONTRIBUTING.md, « Ajouter une section »)"
+             for name in undeclared_notebooks(notebooks)]
+    return BuildSummary(results, time.perf_counter() - started, str(index), str(log_path), notes)
 
 
 def _expected_work(job: Job) -> int:

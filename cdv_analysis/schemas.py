@@ -1,4 +1,14 @@
-"""Schemas of the raw tables, checked with pandera.
+"""The registry of raw tables (:data:`TABLES`) and their schemas, checked with pandera.
+
+One entry per table type says everything the package needs to know about it:
+its columns and how each is read (``kind``), what it is about (``topic``, for
+the « Ce que ce rapport ne couvre pas » box), its name on the page (``label``),
+the report section that shows it (``section``), where its printed figures are
+and how the page's coverage of them is measured (``figures``), and which
+columns break a figure down (``ColumnSpec.axis``, for the checks). Loading,
+parsing, validation, coverage, the printed-figures tables, the checks, the
+portrait and the shipped template (``cdv_analysis/modele/``, tested against
+it) all read it: adding a table type is one entry here (see CONTRIBUTING.md).
 
 Raw cells are validated as printed strings (they are parsed afterwards, in
 ``load``), so that every failure can name the file, line, column and value.
@@ -7,7 +17,7 @@ Raw cells are validated as printed strings (they are parsed afterwards, in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from collections.abc import Callable, Iterable, Mapping
 
 import pandas as pd
@@ -16,12 +26,16 @@ import pandera.pandas as pa
 from .clean import ParseError, parse_figure, parse_montant, parse_nombre, parse_pourcentage
 from .harmonise import codes, vocabulary
 
-__all__ = ["ColumnSpec", "TableSpec", "TABLES", "ValidationContext", "raw_schema"]
+__all__ = ["ColumnSpec", "Figures", "TableSpec", "TABLES", "ValidationContext", "raw_schema", "printed_column",
+           "empty_frame"]
 
 SUPPORTS = ("tableau", "texte", "graphique")
 TYPE_CREDIT = ("specifique", "droit_commun")
 TEXTUAL_UNITS = ("texte", "date")  # a value in these units is text, not a figure
 TYPES_PORTEUR = codes("types_porteur")
+QUALIFICATIFS = codes("qualificatifs")
+CHAMPS = codes("champs")
+DIFFUSION = codes("diffusion")
 NATURES = (
     "constat", "proposition", "citation", "attente", "priorite", "engagement",
     "avis", "frein", "levier", "definition",
@@ -43,6 +57,25 @@ class ColumnSpec:
     required: bool = False
     nullable: bool = True
     choices: tuple[str, ...] = ()
+    # A column that breaks a printed figure down, and what it splits it along (« theme », « origine »,
+    # « porteur »): a total and its parts differ only in such columns (``checks``).
+    axis: str = ""
+
+
+def printed_column(column: str) -> str:
+    """The column that keeps the printed text of a parsed column: ``montant_publie``, ``valeur_publiee``."""
+    return "valeur_publiee" if column == "valeur" else f"{column}_publie"
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Where a table's printed figures are, how they are named, and whether the page must show them."""
+
+    columns: tuple[str, ...]  # the columns holding a printed figure; the first is the one the coverage looks for
+    labels: tuple[str, ...]  # the columns naming a figure in its printed-figures table (``indicators.publies``)
+    # The columns naming a figure in the coverage list; () when the page's coverage of the table is not measured.
+    coverage_labels: tuple[str, ...] = ()
+    goal: bool = False  # coverage aimed at 95 % and above (``coverage.GOAL_TABLES``)
 
 
 @dataclass(frozen=True)
@@ -51,6 +84,11 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...]
     description: str
     one_of: tuple[str, ...] = ()  # at least one of these cells must be filled
+    label: str = ""  # its name on the page (« Financements »)
+    topic: str = ""  # what it feeds in a report, for « Ce que ce rapport ne couvre pas » (« la santé »)
+    section: str = ""  # the title of the report section that shows it ("" : several sections)
+    figures: Figures | None = None  # None: the table holds no printed figure (actions, statements)
+    evaluation: bool = False  # an evaluation needs it: a portrait names its missing file
 
     @property
     def column_names(self) -> list[str]:
@@ -59,6 +97,26 @@ class TableSpec:
     @property
     def required_columns(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> ColumnSpec:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def breakdown(self) -> tuple[str, ...]:
+        """The columns that break a printed figure down (``ColumnSpec.axis``), in table order."""
+        return tuple(c.name for c in self.columns if c.axis)
+
+    @property
+    def covered(self) -> bool:
+        """Whether the coverage of the printed figures (``coverage``) looks for this table's figures."""
+        return self.figures is not None and bool(self.figures.coverage_labels)
+
+    @property
+    def value_column(self) -> str:
+        """The column holding the table's main printed figure."""
+        if self.figures is None:
+            raise KeyError(f"la table {self.name} ne contient pas de chiffres imprimés")
+        return self.figures.columns[0]
 
 
 def _common(annee_required: bool = True, support: bool = True) -> tuple[ColumnSpec, ...]:
@@ -73,7 +131,29 @@ def _common(annee_required: bool = True, support: bool = True) -> tuple[ColumnSp
     return tuple(columns)
 
 
-def _indicator_table(name: str, description: str) -> TableSpec:
+def _meaning(champ: bool = False, base: bool = True, millesime: bool = True) -> tuple[ColumnSpec, ...]:
+    """What a printed figure means besides its value (vocabulaires/qualificatifs.yml, champs.yml).
+
+    ``qualificatif``: exact, approached (« près de », « environ »), lower or upper bound; ``champ``: what a
+    sum covers; ``base``: the denominator of a printed share; ``millesime``: the year the figure describes
+    as the source prints it (empty when the source does not print it).
+    """
+    columns = [ColumnSpec("qualificatif", "choix", choices=QUALIFICATIFS)]
+    if champ:
+        columns.append(ColumnSpec("champ", "choix", choices=CHAMPS))
+    if base:
+        columns.append(ColumnSpec("base"))
+    if millesime:
+        columns.append(ColumnSpec("millesime", "annee"))
+    return tuple(columns)
+
+
+_INDICATOR_FIGURES = Figures(("valeur",), labels=("theme", "indicateur", "modalite", "perimetre"),
+                             coverage_labels=("theme", "indicateur", "modalite"))
+
+
+def _indicator_table(name: str, description: str, **registry) -> TableSpec:
+    registry.setdefault("figures", _INDICATOR_FIGURES)
     return TableSpec(
         name,
         (
@@ -83,12 +163,15 @@ def _indicator_table(name: str, description: str) -> TableSpec:
             ColumnSpec("modalite"),
             ColumnSpec("valeur", "valeur", required=True, nullable=False),
             ColumnSpec("unite"),
+            *_meaning(),
             *_common(),
         ),
         description,
+        **registry,
     )
 
 
+# The registry, in the order of the report's sections (the coverage table and the « not covered » box follow it).
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (
@@ -97,32 +180,44 @@ TABLES: dict[str, TableSpec] = {
             (
                 ColumnSpec("mesure", "choix", required=True, nullable=False,
                            choices=codes("mesures", table="financements")),
-                ColumnSpec("pilier", "pilier"),
-                ColumnSpec("thematique"),
-                ColumnSpec("financeur", "financeur"),
-                ColumnSpec("type_credit", "choix", choices=TYPE_CREDIT),
+                ColumnSpec("pilier", "pilier", axis="theme"),
+                ColumnSpec("thematique", axis="theme"),
+                ColumnSpec("financeur", "financeur", axis="origine"),
+                ColumnSpec("type_credit", "choix", choices=TYPE_CREDIT, axis="origine"),
                 ColumnSpec("montant", "montant", required=True),
                 ColumnSpec("part_publiee", "pourcentage"),
+                *_meaning(champ=True),
                 *_common(),
             ),
             "montants de la programmation, des crédits spécifiques et du droit commun",
             one_of=("montant", "part_publiee"),
+            label="Financements", topic="la programmation financière", section="Programmation",
+            figures=Figures(("montant", "part_publiee"),
+                            labels=("mesure", "pilier_publie", "thematique", "financeur_publie", "type_credit"),
+                            coverage_labels=("mesure", "thematique", "financeur_publie", "pilier_publie"), goal=True),
+            evaluation=True,
         ),
         TableSpec(
             "projets",
             (
                 ColumnSpec("mesure", "choix", required=True, nullable=False,
                            choices=codes("mesures", table="projets")),
-                ColumnSpec("pilier", "pilier"),
-                ColumnSpec("thematique"),
-                ColumnSpec("type_porteur", "choix", choices=TYPES_PORTEUR),
-                ColumnSpec("porteur"),
-                ColumnSpec("commune"),
+                ColumnSpec("pilier", "pilier", axis="theme"),
+                ColumnSpec("thematique", axis="theme"),
+                ColumnSpec("type_porteur", "choix", choices=TYPES_PORTEUR, axis="porteur"),
+                ColumnSpec("porteur", axis="porteur"),
+                ColumnSpec("commune", axis="porteur"),
                 ColumnSpec("nombre", "entier", required=True, nullable=False),
                 ColumnSpec("part_publiee", "pourcentage"),
+                *_meaning(),
                 *_common(),
             ),
             "nombres de projets déposés, soutenus et de porteurs",
+            label="Projets", topic="les projets déposés et soutenus", section="Programmation",
+            figures=Figures(("nombre", "part_publiee"),
+                            labels=("mesure", "pilier_publie", "thematique", "type_porteur", "porteur_publie",
+                                    "commune_publiee"),
+                            coverage_labels=("mesure", "thematique", "pilier_publie", "porteur_publie")),
         ),
         TableSpec(
             "actions",
@@ -142,6 +237,34 @@ TABLES: dict[str, TableSpec] = {
                 *_common(support=False),
             ),
             "actions une par une (FCS, fonds de concours, focus, grilles d'actions)",
+            label="Actions", topic="les actions financées", section="Programmation",
+        ),
+        _indicator_table("realisations", "chiffres de réalisation des actions",
+                         label="Réalisations", topic="les réalisations des actions", section="Programmation",
+                         figures=replace(_INDICATOR_FIGURES, goal=True)),
+        _indicator_table("gouvernance", "chiffres de la gouvernance et de la démarche d'évaluation",
+                         label="Gouvernance", topic="la gouvernance", section="Gouvernance et coopérations",
+                         figures=replace(_INDICATOR_FIGURES, goal=True), evaluation=True),
+        TableSpec(
+            "programmation",
+            (
+                ColumnSpec("dossier"),
+                ColumnSpec("porteur"),
+                ColumnSpec("type_porteur", "choix", choices=TYPES_PORTEUR),
+                ColumnSpec("intitule", required=True, nullable=False),
+                ColumnSpec("pilier", "pilier"),
+                ColumnSpec("thematique"),
+                ColumnSpec("qpv"),
+                ColumnSpec("commune"),
+                ColumnSpec("statut"),
+                ColumnSpec("financeur", "financeur"),
+                ColumnSpec("type_credit", "choix", choices=TYPE_CREDIT),
+                ColumnSpec("montant", "montant"),
+                ColumnSpec("cout_total", "montant"),
+                *_common(support=False),
+            ),
+            "programmation du territoire : une ligne par action et par financeur (cdv importer programmation)",
+            label="Programmation du territoire", topic="la programmation action par action", section="Programmation",
         ),
         TableSpec(
             "enquetes",
@@ -154,10 +277,14 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("effectif", "entier"),
                 ColumnSpec("n_repondants", "entier"),
                 ColumnSpec("n_origine", "choix", choices=("publie", "questionnaire")),
+                *_meaning(base=False, millesime=False),
                 *_common(annee_required=False),
             ),
             "résultats des questionnaires",
             one_of=("pourcentage", "effectif"),
+            label="Questionnaires", topic="les questionnaires de l'évaluation", section="Gouvernance et coopérations",
+            figures=Figures(("pourcentage",), labels=("enquete", "question", "modalite"),
+                            coverage_labels=("enquete", "question", "modalite")),
         ),
         TableSpec(
             "cooperation",
@@ -168,10 +295,26 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("libelle_niveau"),
                 ColumnSpec("pourcentage", "pourcentage", required=True, nullable=False),
                 ColumnSpec("n_repondants", "entier"),
+                *_meaning(base=False, millesime=False),
                 *_common(annee_required=False, support=False),
             ),
             "degrés de coopération entre partenaires (échelle à 5 niveaux)",
+            label="Niveaux de coopération", topic="la coopération entre partenaires",
+            section="Gouvernance et coopérations",
+            figures=Figures(("pourcentage",), labels=("enquete", "partenaire", "libelle_niveau"),
+                            coverage_labels=("enquete", "partenaire", "libelle_niveau")),
         ),
+        _indicator_table("sante", "volet santé (ASV, CLS, actions, partenariats)",
+                         label="Santé", topic="la santé", section="Santé",
+                         figures=replace(_INDICATOR_FIGURES, goal=True), evaluation=True),
+        _indicator_table("participation", "participation des habitants et conseils citoyens",
+                         label="Participation des habitants", topic="la participation des habitants",
+                         section="Participation des habitants", figures=replace(_INDICATOR_FIGURES, goal=True),
+                         evaluation=True),
+        _indicator_table("contexte", "indicateurs de contexte (QPV, EPCI, département…)",
+                         label="Contexte des quartiers", topic="le contexte des quartiers",
+                         section="Contexte des quartiers",
+                         figures=replace(_INDICATOR_FIGURES, coverage_labels=("perimetre", "indicateur", "modalite"))),
         TableSpec(
             "qualitatif",
             (
@@ -182,15 +325,12 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("numero"),
                 ColumnSpec("rattache_a"),
                 ColumnSpec("texte", required=True, nullable=False),
+                ColumnSpec("diffusion", "choix", choices=DIFFUSION),
                 *_common(annee_required=False, support=False),
             ),
             "constats, propositions, citations et priorités",
+            label="Énoncés", topic="la parole des acteurs",
         ),
-        _indicator_table("contexte", "indicateurs de contexte (QPV, EPCI, département…)"),
-        _indicator_table("gouvernance", "chiffres de la gouvernance et de la démarche d'évaluation"),
-        _indicator_table("participation", "participation des habitants et conseils citoyens"),
-        _indicator_table("sante", "volet santé (ASV, CLS, actions, partenariats)"),
-        _indicator_table("realisations", "chiffres de réalisation des actions"),
     )
 }
 

@@ -20,7 +20,10 @@ __all__ = [
     "compatible_counts",
     "is_possible",
     "plausible_n",
+    "fits",
+    "fitting_n",
     "pct_change",
+    "rounding_tolerance",
     "cagr",
     "share",
 ]
@@ -46,6 +49,15 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     return float(interval.low), float(interval.high)
 
 
+def rounding_tolerance(*decimals: int) -> float:
+    """How far a value may be from what its printed form says, through rounding alone: half a unit of the
+    last printed decimal (``rounding_tolerance(1)`` is 0,05), summed over several printed figures.
+
+    The one home of the rounding slack of every check: 42,1 % stands for any value in [42,05 ; 42,15].
+    """
+    return sum(0.5 * 10 ** -places for places in decimals) + _EPSILON
+
+
 def decimals_of(printed: str) -> int:
     """Number of decimals of a printed number: ``"42,1 %"`` → 1, ``"50 %"`` → 0."""
     fraction = re.search(r"[,.](\d+)\D*$", printed.strip())
@@ -62,7 +74,7 @@ def _value_and_decimals(percentage: Percentage, decimals: int | None) -> tuple[f
 
 
 def _counts(value: float, decimals: int, n: int) -> list[int]:
-    tolerance = 0.5 * 10 ** (-decimals) + _EPSILON
+    tolerance = rounding_tolerance(decimals)
     return [k for k in range(n + 1) if abs(100 * k / n - value) <= tolerance]
 
 
@@ -96,6 +108,34 @@ def plausible_n(
         for n in range(max(n_min, 1), n_max + 1)
         if all(_counts(value, places, n) for value, places in parsed)
     ]
+
+
+def fits(percentage: Percentage, qualifier: str, k: int, n: int, tolerance: float = 0.0,
+         decimals: int | None = None) -> bool:
+    """Whether ``k`` out of ``n`` agrees with a printed percentage of this qualifier.
+
+    ``exact``: prints as the percentage (any rounding); ``approche``: within ``tolerance`` (relative)
+    or the rounding; ``minimum`` (« plus de 60 % »): at least the value; ``maximum`` (« jusqu'à »,
+    « moins de »): at most the value.
+    """
+    value, places = _value_and_decimals(percentage, decimals)
+    share = 100 * k / n
+    rounding = rounding_tolerance(places)
+    if qualifier == "minimum":
+        return share >= value - rounding
+    if qualifier == "maximum":
+        return share <= value + rounding
+    if qualifier == "approche":
+        return abs(share - value) <= max(rounding, abs(value) * tolerance)
+    return abs(share - value) <= rounding
+
+
+def fitting_n(printed: Iterable[tuple[Percentage, str, float]], n_max: int, n_min: int = 1) -> list[int]:
+    """Numbers of respondents ``n`` (``n_min``..``n_max``) for which every printed value of ONE question
+    comes from some whole count: ``printed`` holds (percentage, qualifier, tolerance) triples."""
+    values = list(printed)
+    return [n for n in range(max(n_min, 1), n_max + 1)
+            if all(any(fits(p, q, k, n, t) for k in range(n + 1)) for p, q, t in values)]
 
 
 def pct_change(old: float, new: float) -> float:

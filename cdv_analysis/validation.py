@@ -22,6 +22,8 @@ def schema_problems(table: str, frame: pd.DataFrame, context: ValidationContext,
         problems.append(Problem(shown, f"une colonne de la table {table} ({', '.join(spec.column_names)}) ; "
                                 "cette colonne sera ignorée", ligne=1, colonne=unknown or "(sans nom)",
                                 gravite=WARNING))
+    if frame.empty:  # a header-only file (the shipped template): an empty table, not an error
+        return problems
     try:
         raw_schema(table, present, context).validate(frame[present], lazy=True)
     except pa.errors.SchemaErrors as exc:

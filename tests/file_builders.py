@@ -155,3 +155,45 @@ def tree_digest(root: Path) -> str:
         if path.is_file():
             digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+# A Microsoft Forms export (Excel, French interface) of an associations questionnaire: the tool's own
+# columns, two identifying ones, multiple choice « a;b; », ordered scales and an open question.
+MICROSOFT_FORMS_HEADERS = (
+    "ID", "Heure de début", "Heure de fin", "Adresse de messagerie", "Nom", "Heure de la dernière modification",
+    "Nom de votre association", "Quartier d'intervention principal", "Domaines d'intervention",
+    "Vous sentez-vous suffisamment accompagnés par les services de l'agglomération ?",
+    "La procédure de l'appel à projets est adaptée", "Le calendrier de dépôt des projets est adapté",
+    "Votre association mène-t-elle des actions de prévention santé ?", "Quelles améliorations proposez-vous ?",
+)
+MICROSOFT_FORMS_ANSWERS = (  # from « Nom de votre association » on
+    ("Les Amis du 12-14", "Cité 12-14 (Lens)", "Santé;Emploi et insertion;", "Plutôt satisfait",
+     "Plutôt d'accord", "Pas du tout d'accord", "Oui", "Simplifier le dossier ; verser l'acompte plus tôt"),
+    ("Sport pour tous Calonne", "Grande Résidence (Lens)", "Santé;", "Très satisfait", "Tout à fait d'accord",
+     "Plutôt pas d'accord", "Oui", None),
+    ("Lire et faire lire", "Cité 4 (Liévin)", "Culture, sport et loisirs;Emploi et insertion;", "Peu satisfait",
+     "Plutôt d'accord", "Plutôt d'accord", "Non", "Plus de visibilité sur les décisions du comité"),
+    ("Femmes relais", "Cité 12-14 (Lens)", None, "Plutôt satisfait", None, "Plutôt d'accord", "Oui", None),
+    ("Emploi solidaire", "Grande Résidence (Lens)", "Emploi et insertion;", "Pas du tout satisfait",
+     "Plutôt pas d'accord", "Plutôt pas d'accord", None, "Un référent unique à l'agglomération"),
+)
+MICROSOFT_FORMS_PEOPLE = (("j.martin@amis1214.fr", "Jeanne Martin"), ("contact@sportcalonne.fr", "Karim Benali"),
+                          ("lire@exemple.org", "Odile Caron"), ("femmes.relais@exemple.org", "Nadia Haddad"),
+                          ("emploi.solidaire@exemple.org", "Hugo Lambert"))
+
+
+def microsoft_forms_xlsx(path: Path) -> Path:
+    """The export as Microsoft Forms writes it: one sheet, dates as Excel dates."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Sheet1"
+    sheet.append(list(MICROSOFT_FORMS_HEADERS))
+    for number, (answers, (mail, name)) in enumerate(zip(MICROSOFT_FORMS_ANSWERS, MICROSOFT_FORMS_PEOPLE), start=1):
+        start = dt.datetime(2024, 3, 4 + number, 9, 5 * number)
+        sheet.append([number, start, start + dt.timedelta(minutes=11), mail, name, None, *answers])
+    workbook.save(path)
+    return path

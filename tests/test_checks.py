@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from cdv_analysis.checks import (
     check_copied_tables,
     check_fund_totals,
@@ -52,6 +54,7 @@ def test_totals_that_do_add_up_raise_nothing(cabbalr):
 def test_granularity_finds_impossible_percentages_and_the_real_n(call):
     findings = check_granularity(call)
     messages = " ".join(f.message for f in findings)
+    # 63,7 % and 52,7 %: no n from 1 to 19 gives them (each question tested on its own).
     assert "63,7 %" in messages and "52,7 %" in messages
     cooperation = [f for f in findings if f.categorie == "effectif incohérent" and "cooperation" in f.message]
     assert cooperation and "n = 21" in cooperation[0].calcule
@@ -59,9 +62,31 @@ def test_granularity_finds_impossible_percentages_and_the_real_n(call):
     assert "42,1 % (" not in messages
 
 
-def test_printed_growth_is_rounded_down(call):
-    findings = check_printed_growth(call)
-    assert findings and all("47,7" in f.calcule for f in findings)
+def test_granularity_does_not_assume_every_respondent_answered(call):
+    # Issue 16: associations 47 % (7/15) and 35,7 % (5/14) are possible with fewer than the 21 respondents,
+    # and questions with different n are never pooled into one « effectif incohérent ».
+    findings = check_granularity(call)
+    messages = " ".join(f.message for f in findings)
+    assert "47 %" not in messages and "35,7 %" not in messages
+    assert not [f for f in findings if f.categorie == "effectif incohérent" and "enquetes" in f.message]
+    assert not [f for f in findings if "associations" in f.message]
+
+
+def test_approximate_amounts_are_compared_within_their_tolerance(call):
+    # « près 3 900 000 » → « près 5 760 000 » gives 47,7 % exactly, but 47 % is within the qualifier's margin.
+    assert check_printed_growth(call) == []
+    money = call.table("financements").assign(qualificatif="exact")
+    exact = dataclasses.replace(call, tables={**call.tables, "financements": money})
+    findings = check_printed_growth(exact)
+    assert len(findings) == 2 and all("47,7" in f.calcule for f in findings)
+
+
+def test_valider_no_longer_reports_the_five_false_discrepancies(call):
+    findings = [str(f) for f in run_checks(call)]
+    assert not [f for f in findings if "évolution imprimée" in f]
+    assert not [f for f in findings if "47 % (fonction du répondant" in f or "35,7 % (participation" in f]
+    assert not [f for f in findings if "effectif incohérent" in f and "enquetes" in f]
+    assert len(findings) == 4
 
 
 def test_findings_are_filtered_by_year(cabbalr):

@@ -75,5 +75,6 @@ def test_sub_points_stay_nested_under_their_parent(cabbalr):
 def test_a_territory_without_conclusions_shows_nothing(data_copy):
     for path in (data_copy / "call").glob("qualitatif*"):
         path.unlink()
+    (data_copy / "call" / "referentiel.eval2022.yml").unlink()  # it cites the statements removed above
     lessons = ind.lessons(cdv.load_territory("call", data_copy), 2022)
     assert lessons.empty and narrative.lessons_markdown(lessons) == ""

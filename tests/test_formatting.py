@@ -217,3 +217,18 @@ def test_date_ou_texte_and_taille_fichier() -> None:
     assert date_ou_texte("2022") == "2022" and date_ou_texte(None) == ""
     assert taille_fichier(850) == f"850{NBSP}o" and taille_fichier(2_140) == f"2,1{NBSP}ko"
     assert taille_fichier(1_300_000) == f"1,3{NBSP}Mo"
+
+
+@pytest.mark.parametrize("n, decimals, singular", [
+    (0, 0, True), (1, 0, True), (-1, 0, True), (2, 0, False), (1.4, 0, True), (1.96, 0, False),
+    (1.5, 1, True), (1.96, 1, False), (1263, 0, False),
+])
+def test_one_french_plural_rule(n: float, decimals: int, singular: bool) -> None:
+    """The printed magnitude decides (« 1,96 » printed « 2 » is plural); narrative agreement follows it."""
+    from cdv_analysis.formatting import is_singular
+    from cdv_analysis.narrative._base import _verb
+
+    assert is_singular(n, decimals) is singular
+    if decimals == 0:
+        assert pluriel(n, "projet").endswith("projet" if singular else "projets")
+        assert _verb(n, "est", "sont") == ("est" if singular else "sont")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -87,8 +89,20 @@ def test_call_response_rates(call):
     assert (rates.loc["associations", "envoyes"], rates.loc["associations", "repondants"]) == (70, 21)
 
 
-def test_call_survey_items_counts_and_intervals(call):
+def test_call_survey_items_derive_no_count_from_an_assumed_n(call):
+    # Issue 16: the n of each question is not printed; 19 is the questionnaire's respondents, an upper bound.
     items = ind.survey_items(call, "communes")
+    assert items["effectif"].isna().all() and items["n_borne"].all() and items["ic_bas"].isna().all()
+    innovative = items[items["pourcentage_publie"] == "42,1 %"].iloc[0]
+    assert innovative["possible"] and innovative["n_compatibles"] == "19"
+    associations = ind.survey_items(call, "associations").set_index("modalite")
+    assert associations.loc["CLS", "n_compatibles"] == "14"  # 42,9 / 35,7 / 28,6 % fit 14, not 21
+    assert associations.loc["cadre", "n_compatibles"] == "15, 17, 19"
+
+
+def test_call_survey_items_counts_and_intervals(call):
+    enquetes = call.table("enquetes").assign(n_origine="publie")  # as if each question's n were printed
+    items = ind.survey_items(dataclasses.replace(call, tables={**call.tables, "enquetes": enquetes}), "communes")
     innovative = items[items["pourcentage_publie"] == "42,1 %"].iloc[0]
     assert innovative["effectif"] == 8 and innovative["possible"]
     assert innovative["ic_bas"] == pytest.approx(23.1, abs=0.05)

@@ -206,23 +206,32 @@ def test_response_rates_call(call) -> None:
 
 
 def test_survey_communes_call(call) -> None:
+    # Issue 16: the n of each question is not printed, so no count is derived (no « 8 communes sur 19 »):
+    # the 19 respondents of the questionnaire are an upper bound.
     items = survey(call, "communes")
     first = plain(nr.survey_item_sentence(items.iloc[0], "commune", "communes"))
     assert first == ("À la question « moyens humains dédiés à la Politique de la Ville », "
-                     "réponse « insuffisants » : 8 communes sur 19, soit 42,1 % "
-                     "(intervalle de confiance à 95 % : 23,1 % à 63,7 %).")
+                     "réponse « insuffisants » : 42,1 %, sur au plus 19 communes ayant répondu au questionnaire "
+                     "(nombre de répondants à la question non publié ; effectifs compatibles avec les pourcentages "
+                     "imprimés : 19).")
     text = plain(nr.survey_paragraph(items, "commune", "communes"))
-    assert "63,7 % est imprimé, ce qu'aucun nombre entier de communes sur 19 ne peut donner." in text
+    assert " sur 19," not in text and "soit" not in text
+    assert "63,7 %, sur au plus 19 communes ayant répondu au questionnaire ; aucun nombre de communes de 1 à 19 " \
+           "ne donne ce pourcentage" in text
     # « 72,2% » is printed without its space; the sentence restores it.
-    assert "72,2 % est imprimé" in text
+    assert "72,2 %, sur au plus 19" in text
     assert "- **Votre regard sur la Politique de la Ville**" in text
     assert all(re.match(r"( {4})?- ", line) for line in text.splitlines())
 
 
 def test_survey_other_cases(call) -> None:
     associations = plain(nr.survey_paragraph(survey(call, "associations"), "association", "associations"))
-    assert "ce qu'aucun nombre entier d'associations sur 21 ne peut donner" in associations
-    assert "« Plus de 60 % » est imprimé, valeur approchée, sur 21 associations ayant répondu." in associations
+    # 47 % fits 15, 17 or 19 respondents; 35,7 % with 42,9 % and 28,6 % of the same question fits 14.
+    assert "47 %, sur au plus 21 associations" in associations and "compatibles avec les pourcentages imprimés : 15, 17, 19" in associations
+    assert "imprimés : 14)" in associations
+    # Printed values stay as printed: 57 % is not 57,1 %.
+    assert "57 %, sur au plus 21" in associations and "57,1" not in associations and "81,0" not in associations
+    assert "plus de 60 %, sur au plus 21 associations ayant répondu au questionnaire" in associations
     # Items without an axis open the list rather than fall under the last heading.
     assert associations.startswith("- À la question « domaine d'intervention principal »")
     councils = plain(nr.survey_paragraph(survey(call, "conseils_citoyens"), "conseil citoyen", "conseils citoyens"))
@@ -232,7 +241,7 @@ def test_survey_other_cases(call) -> None:
 def test_survey_item_counts() -> None:
     row = pd.Series({"question": "q", "modalite": "oui", "n": 5, "effectif": 1, "ic_bas": 3.6, "ic_haut": 62.4,
                      "pourcentage_publie": "20 %", "pourcentage": 20.0, "possible": True})
-    assert "1 commune sur 5, soit 20,0 %" in plain(nr.survey_item_sentence(row, "commune", "communes"))
+    assert "1 commune sur 5 (20 % imprimés)" in plain(nr.survey_item_sentence(row, "commune", "communes"))
     row = pd.Series({**row, "n": pd.NA, "effectif": 3, "pourcentage_publie": "", "pourcentage": float("nan")})
     assert plain(nr.survey_item_sentence(row, "commune", "communes")) == (
         "À la question « q », réponse « oui » : 3 communes (nombre de répondants non publié).")

@@ -7,15 +7,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cdv_analysis.report import COMPARISON, PORTRAIT_SECTIONS, SECTIONS, assemble
 from cdv_analysis import formatting as fr
+from cdv_analysis.report import COMPARISON, PORTRAIT_SECTIONS, SECTIONS, STARTER_SECTIONS, assemble
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 ALL = sorted(NOTEBOOKS.glob("*.ipynb"))
 
 
 def test_every_section_and_the_comparison_exist():
-    assert {p.stem for p in ALL} == set(SECTIONS) | set(PORTRAIT_SECTIONS) | {COMPARISON}
+    assert {p.stem for p in ALL} == set(SECTIONS) | set(PORTRAIT_SECTIONS) | set(STARTER_SECTIONS) | {COMPARISON}
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
@@ -39,13 +39,13 @@ def test_assembled_report_has_one_parameters_and_one_setup_cell():
     assert sections[0] == "Synthèse" and sections[-1] == "Sources et méthode"
     headings = [c.source.splitlines()[0] for c in book.cells if c.cell_type == "markdown" and c.source.startswith("## ")]
     assert headings == ["## Synthèse", "## Contexte des quartiers", "## Programmation", "## Gouvernance et coopérations", "## Santé",
-                        "## Participation des habitants", "## Enseignements et préconisations", "## Qualité des données",
+                        "## Participation des habitants", "## Enseignements et préconisations", "## Annexes", "## Qualité des données",
                         "## Sources et méthode"]
     ids = [c.get("id") for c in book.cells]
     assert len(ids) == len(set(ids))
 
 
-SECTION_PATHS = [NOTEBOOKS / f"{name}.ipynb" for name in dict.fromkeys(SECTIONS + PORTRAIT_SECTIONS)]
+SECTION_PATHS = [NOTEBOOKS / f"{name}.ipynb" for name in dict.fromkeys(SECTIONS + PORTRAIT_SECTIONS + STARTER_SECTIONS)]
 STORY = SECTION_PATHS
 
 

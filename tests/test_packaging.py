@@ -48,7 +48,7 @@ def test_makefile_installs_the_project_into_its_own_venv():
     makefile = (PROJECT / "Makefile").read_text("utf-8")
     assert re.search(r"^report: \$\(STAMP\)", makefile, re.M)
     assert re.search(r"^test: \$\(STAMP\)", makefile, re.M)
-    assert "-m venv" in makefile and "pip install" in makefile
+    assert "-m venv" in makefile and "-m pip" in makefile and "$(PIP) install" in makefile
 
 
 def test_the_cdv_command_is_an_entry_point():
@@ -58,3 +58,68 @@ def test_the_cdv_command_is_an_entry_point():
 def test_build_outputs_are_ignored_by_git():
     ignored = (PROJECT / ".gitignore").read_text("utf-8")
     assert "/data/processed/*" in ignored and "/reports/*" in ignored
+
+
+def _locked() -> dict[str, list[tuple[str, str]]]:
+    """Pinned (version, environment marker) pairs of each package of requirements.lock."""
+    pins: dict[str, list[tuple[str, str]]] = {}
+    for line in (PROJECT / "requirements.lock").read_text("utf-8").splitlines():
+        match = re.match(r"^([A-Za-z0-9_.\-]+)==([^ ;\\]+)\s*(?:;\s*([^\\]+?))?\s*\\?$", line)
+        if match:
+            pins.setdefault(_name(match[1]), []).append((match[2], (match[3] or "").strip()))
+    return pins
+
+
+def test_the_lock_pins_every_dependency_with_hashes():
+    from packaging.markers import Marker
+    from packaging.requirements import Requirement
+
+    lock = (PROJECT / "requirements.lock").read_text("utf-8")
+    pins = _locked()
+    project = _pyproject()["project"]
+    requirements = [Requirement(r) for r in project["dependencies"]]
+    requirements += [Requirement(r) for extra in project["optional-dependencies"].values() for r in extra]
+    for requirement in requirements:
+        versions = pins.get(_name(requirement.name))
+        assert versions, f"{requirement.name} is missing from requirements.lock: run `make lock`"
+        # This machine's Python picks one pin; it must satisfy pyproject's range.
+        here = [v for v, marker in versions if not marker or Marker(marker).evaluate()]
+        assert len(here) == 1 and requirement.specifier.contains(here[0], prereleases=True), (requirement, versions)
+    entries = re.split(r"\n(?=[A-Za-z0-9])", lock.split("\n", 2)[2].strip())
+    assert len(entries) == sum(len(v) for v in pins.values()) > len(requirements)
+    assert all("--hash=sha256:" in entry for entry in entries)
+    assert "pytest-xdist" in pins  # the parallel test suite
+
+
+def test_environment_yml_ranges_admit_the_locked_versions():
+    from packaging.requirements import Requirement
+
+    pins = _locked()
+    environment = yaml.safe_load((PROJECT / "environment.yml").read_text("utf-8"))
+    for entry in environment["dependencies"]:
+        if isinstance(entry, str) and _name(entry) not in {"python", "pip"}:
+            requirement = Requirement(entry.replace(" ", ""))
+            assert any(requirement.specifier.contains(v, prereleases=True) for v, _ in pins[_name(entry)]), entry
+
+
+def test_make_installs_the_lock_with_hashes_then_the_project_alone():
+    makefile = (PROJECT / "Makefile").read_text("utf-8")
+    stamp = re.search(r"^\$\(STAMP\):(.*?)(?=^\S)", makefile, re.M | re.S)[0]
+    assert "$(LOCK)" in stamp.splitlines()[0] and "LOCK := requirements.lock" in makefile
+    assert "install --require-hashes -r $(LOCK)" in stamp and "install --no-deps -e ." in stamp
+    assert stamp.index("--require-hashes") < stamp.index("--no-deps")
+    lock_target = re.search(r"^lock:(.*?)(?=^\S)", makefile, re.M | re.S)[0]
+    assert "uv pip compile pyproject.toml --extra test" in lock_target and "--generate-hashes" in lock_target
+
+
+def test_the_reports_name_the_lock_hash():
+    import cdv_analysis as cdv
+    from cdv_analysis import narrative
+
+    digest = cdv.config.lock_fingerprint()
+    import hashlib
+
+    assert digest == hashlib.sha256((PROJECT / "requirements.lock").read_bytes()).hexdigest()
+    text = narrative.provenance_paragraph("0.1.0", "ab" * 32, "call", 2022, digest)
+    assert f"`{digest[:16]}`" in text and "requirements.lock" in text
+    assert "non verrouillées" in narrative.provenance_paragraph("0.1.0", "ab" * 32, "call", 2022, None)

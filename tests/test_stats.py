@@ -171,3 +171,14 @@ def test_share() -> None:
     assert share(1, 4) == 25.0
     assert math.isnan(share(3, 0))
     assert math.isnan(share(math.nan, 4))
+
+
+def test_rounding_tolerance_is_half_a_unit_of_the_last_printed_decimal() -> None:
+    from cdv_analysis.stats import rounding_tolerance
+
+    assert rounding_tolerance(0) == pytest.approx(0.5)
+    assert rounding_tolerance(1) == pytest.approx(0.05)
+    # Three shares printed « 33,3 % », « 33,3 % », « 33 % » may add up to anything within 0,05 + 0,05 + 0,5.
+    assert rounding_tolerance(1, 1, 0) == pytest.approx(0.6)
+    # 42,1 % stands for [42,05 ; 42,15]: 8 of 19 (42,105…) prints so, 9 of 19 (47,4) does not.
+    assert abs(100 * 8 / 19 - 42.1) <= rounding_tolerance(1) < abs(100 * 9 / 19 - 42.1)

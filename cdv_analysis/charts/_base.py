@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from ..clean import ParseError, parse_figure
+from ..clean import ParseError, parse_figure, upper_first
 from ..markup import matplotlib_text
 from ..harmonise import labels
 from ..formatting import (
@@ -41,7 +41,7 @@ NEUTRAL = "#999999"  # anything outside the vocabularies (an unknown pillar, an 
 SEQUENTIAL_CMAP = "crest"  # perceptually uniform, readable in grey scale
 
 # Actors (vocabulaires/acteurs.yml) capitalised for chart labels; others print well once capitalised.
-ACTOR_LABELS = {code: text[:1].upper() + text[1:] for code, text in labels("acteurs").items()}
+ACTOR_LABELS = {code: upper_first(text) for code, text in labels("acteurs").items()}
 
 # Data-derived text on a chart (porteur, theme, partner names; titles) is drawn literally and bounded.
 LABEL_LIMIT = 120
@@ -215,8 +215,7 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
+_upper_first = upper_first  # clean.upper_first
 
 
 def _legend_above(ax: Axes, ncols: int = 1, **kwargs) -> None:

@@ -43,6 +43,8 @@ def _count_label(item) -> str:
     n, count = item.get("n"), item.get("effectif")
     if pd.isna(n):
         return ""
+    if bool(item.get("n_borne")):  # only the questionnaire's respondents are known: an upper bound
+        return f"n ≤ {int(n)}"
     return f"{int(count)}/{int(n)}" if pd.notna(count) else f"n = {int(n)}"
 
 

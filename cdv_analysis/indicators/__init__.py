@@ -38,9 +38,13 @@ from .programmation import (
 from .publies import FIGURE_COLUMNS, TABLE_TOPICS, printed_figures, uncovered_topics
 from .subventions import PORTEUR_TYPES, actions_by, funded_actions, health_actions_anct, largest_porteurs
 from .synthese import comparison_table, key_figures, qpv_population
+from .reponses import answers, quoted_ids, representative_statements
 from .sante import actions_by_public, health_actions, health_context, working_groups
 
 __all__ = [
+    "answers",
+    "quoted_ids",
+    "representative_statements",
     "LESSON_THEMES",
     "lessons",
     "KEY_INSEE_COLUMNS",

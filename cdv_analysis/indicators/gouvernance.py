@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..clean import is_approximate
 from ..load import Territory
-from ..stats import compatible_counts, plausible_n, wilson_interval
+from ..stats import compatible_counts, fitting_n, plausible_n, wilson_interval
 from ._common import Indicator, Value, filled, text
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "MEAN_LEVEL_CAVEAT",
     "response_rates",
     "survey_items",
+    "question_fits",
     "cooperation_levels",
     "cooperation_means",
 ]
@@ -52,31 +53,64 @@ def response_rates(territory: Territory) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def survey_items(territory: Territory, enquete: str | None = None) -> pd.DataFrame:
-    """Each questionnaire item with its count of respondents and a Wilson 95 % interval.
+def question_fits(items: pd.DataFrame) -> dict[tuple, list[int]]:
+    """For each question (enquete, question) whose number of respondents is not printed for that question
+    (``n_origine`` = ``questionnaire``: the questionnaire's respondents, an upper bound), the numbers
+    n ≤ that bound for which every printed value of the question comes from a whole count (GRIM).
 
-    The count is the printed one, or the only whole number of the stated
-    respondents that gives the printed percentage; ``possible`` is False when
-    no whole number does (the percentage cannot come from that many respondents).
+    Questions are never pooled: each has its own, unknown, number of respondents.
+    """
+    from ..harmonise import vocabulary
+
+    tolerances = {code: float(vocabulary("qualificatifs").attributes[code].get("tolerance") or 0)
+                  for code in vocabulary("qualificatifs").labels}
+    fits: dict[tuple, list[int]] = {}
+    bounded = items[(items["n_origine"] == "questionnaire") & items["n_repondants"].notna()
+                    & items["pourcentage"].notna()]
+    for key, group in bounded.groupby(["enquete", "question"], sort=False):
+        printed = [(text(r["pourcentage_publie"]), r["qualificatif"], tolerances.get(r["qualificatif"], 0))
+                   for _, r in group.iterrows() if not any(c in text(r["pourcentage_publie"]) for c in "¾½¼/")]
+        if printed:
+            fits[key] = fitting_n(printed, int(group["n_repondants"].max()))
+    return fits
+
+
+def survey_items(territory: Territory, enquete: str | None = None) -> pd.DataFrame:
+    """Each questionnaire item with its number of respondents and, when that number is printed for the
+    question, its count and a Wilson 95 % interval.
+
+    No count is ever derived from an assumed number of respondents: when only the questionnaire's
+    respondents are known (``n_origine`` = ``questionnaire``), ``n`` is an upper bound (``n_borne``),
+    ``n_compatibles`` lists the n ≤ that bound that give every printed value of the question, and
+    ``possible`` is False when none does. With a printed n, the count is the printed one or the only
+    whole number that gives the printed percentage.
     """
     items = territory.table("enquetes")
     if enquete:
         items = items[items["enquete"] == enquete]
+    fits = question_fits(items)
     rows = []
     for _, item in items.iterrows():
         n = item["n_repondants"]
         printed = text(item["pourcentage_publie"])
-        count, possible, low, high = item["effectif"], None, None, None
-        if pd.notna(n) and printed and not is_approximate(printed):
+        count, possible, low, high, compatible = item["effectif"], None, None, None, None
+        bounded = text(item["n_origine"]) == "questionnaire"
+        if bounded and (item["enquete"], item["question"]) in fits:
+            compatible = fits[(item["enquete"], item["question"])]
+            possible = bool(compatible)
+        elif pd.notna(n) and printed and not is_approximate(printed):
             candidates = compatible_counts(printed, int(n))
             possible = bool(candidates)
             if pd.isna(count) and len(candidates) == 1:
                 count = candidates[0]
-        if pd.notna(n) and pd.notna(count) and int(n) > 0:
+        if pd.notna(n) and pd.notna(count) and int(n) > 0 and not bounded:
             low, high = (100 * bound for bound in wilson_interval(int(count), int(n)))
         rows.append({"enquete": item["enquete"], "axe": item["axe"], "question": item["question"],
                      "modalite": item["modalite"], "pourcentage": item["pourcentage"],
-                     "pourcentage_publie": printed, "n": n, "effectif": count, "possible": possible,
+                     "pourcentage_publie": printed, "qualificatif": item["qualificatif"],
+                     "qualificatif_mot": item["qualificatif_mot"], "n": n, "n_borne": bounded,
+                     "n_compatibles": ", ".join(map(str, compatible)) if compatible else "",
+                     "effectif": count, "possible": possible,
                      "ic_bas": low, "ic_haut": high, "n_origine": item["n_origine"], "source": item["source"],
                      "section": item["section"]})
     result = pd.DataFrame(rows)

@@ -7,18 +7,12 @@ import pandas as pd
 from ..formatting import euros
 from ..harmonise import label
 from ..load import Territory
+from ..schemas import TABLES, printed_column
 from ._common import of_year, text
 
 __all__ = ["FIGURE_COLUMNS", "TABLE_TOPICS", "printed_figures", "uncovered_topics"]
 
 FIGURE_COLUMNS = ["annee", "libelle", "valeur_publiee", "source", "section"]
-# The columns that name a figure, in reading order, for each kind of raw table.
-_LABELS = {
-    "financements": ("mesure", "pilier_publie", "thematique", "financeur_publie", "type_credit"),
-    "projets": ("mesure", "pilier_publie", "thematique", "type_porteur", "porteur_publie", "commune_publiee"),
-}
-_INDICATOR_LABELS = ("theme", "indicateur", "modalite", "perimetre")
-_VALUES = {"financements": ("montant_publie", "part_publiee_publie"), "projets": ("nombre_publie", "part_publiee_publie")}
 # Codes shown by their label: measures, credit types and porteur types (vocabulaires/*.yml).
 _CODED = {"mesure": "mesures", "type_porteur": "types_porteur"}
 _CREDITS = {"specifique": "crédits spécifiques", "droit_commun": "droit commun"}
@@ -51,36 +45,29 @@ def printed_figures(territory: Territory, year: int | str, table: str) -> pd.Dat
     imported = {sid for sid, meta in territory.sources.items() if text(meta.get("type")) == "import"}
     selected = selected[~selected["source"].map(text).isin(imported)]
     rows = []
-    labels = _LABELS.get(table, _INDICATOR_LABELS)
-    values = _VALUES.get(table, ("valeur_publiee",))
+    spec = TABLES[table]  # the registry says which columns hold and name a figure
     for _, row in selected.iterrows():
-        for column in values:
-            printed = text(row.get(column))
-            if printed and column.startswith("part") and "%" not in printed:
+        for column in spec.figures.columns:
+            printed, kind = text(row.get(printed_column(column))), spec.column(column).kind
+            if printed and kind == "pourcentage" and "%" not in printed:
                 printed = f"{printed} %"
-            elif printed and column == "montant_publie" and pd.notna(row.get("montant")):
-                printed = euros(row["montant"], 0 if float(row["montant"]).is_integer() else 2)
+            elif printed and kind == "montant" and pd.notna(row.get(column)):
+                printed = euros(row[column], 0 if float(row[column]).is_integer() else 2)
             if printed:
                 unit = text(row.get("unite"))
                 shown = printed if not unit or unit in ("nombre", "€", "%", "date", "texte", "année") or unit in printed \
                     else f"{printed} {unit}"
-                rows.append({"annee": text(row["annee"]), "libelle": _label(row, labels), "valeur_publiee": shown,
+                rows.append({"annee": text(row["annee"]), "libelle": _label(row, spec.figures.labels), "valeur_publiee": shown,
                              "source": row["source"], "section": row["section"]})
     return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
 
 
-# What each raw table feeds in a report (for the « not covered » box of the synthesis).
-TABLE_TOPICS = {
-    "financements": "la programmation financière", "projets": "les projets déposés et soutenus",
-    "actions": "les actions financées", "contexte": "le contexte des quartiers",
-    "gouvernance": "la gouvernance", "enquetes": "les questionnaires de l'évaluation",
-    "cooperation": "la coopération entre partenaires", "sante": "la santé",
-    "participation": "la participation des habitants", "qualitatif": "la parole des acteurs",
-}
+# What each raw table feeds in a report (for the « not covered » box of the synthesis): the registry's topics.
+TABLE_TOPICS = {name: spec.topic for name, spec in TABLES.items() if spec.topic}
 
 
 def uncovered_topics(territory: Territory) -> pd.DataFrame:
     """Topics of the report that no raw table of the territory feeds, with the file that would."""
-    rows = [{"table": name, "sujet": topic, "fichier": territory.expected_file(name)}
-            for name, topic in TABLE_TOPICS.items() if territory.table(name).empty]
+    rows = [{"table": name, "sujet": spec.topic, "fichier": territory.expected_file(name)}
+            for name, spec in TABLES.items() if spec.topic and territory.table(name).empty]
     return pd.DataFrame(rows, columns=["table", "sujet", "fichier"])

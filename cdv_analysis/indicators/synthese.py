@@ -5,7 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from ..clean import ParseError, parse_nombre
+from ..harmonise import financer_credit_type
 from ..load import Territory
+from ..stats import pct_change
+from ._common import text
 from .gouvernance import response_rates
 from .subventions import funded_actions
 from .programmation import (
@@ -77,7 +80,14 @@ def key_figures(territory: Territory, year: int | str) -> pd.DataFrame:
     add("Projets portés par des associations", associative.get("total"), "nombre")
     mix = financer_mix(territory, year).table
     if len(mix) >= 2 and mix["montant"].notna().all():
-        add("Crédits spécifiques engagés (tous financeurs)", mix["montant"].sum(), "euros", mix["source"].iloc[0])
+        kinds = mix["type_credit"].map(text).where(mix["type_credit"].map(text) != "",
+                                                    mix["financeur"].map(financer_credit_type))
+        specific = mix.loc[kinds == "specifique", "montant"]
+        if not specific.empty:  # droit commun (or a financer of unknown credit type) is never counted in it
+            add("Crédits spécifiques engagés (tous financeurs)", specific.sum(), "euros", mix["source"].iloc[0])
+        if (kinds != "specifique").any():
+            add("Financements, tous financeurs (droit commun compris)", mix["montant"].sum(), "euros",
+                mix["source"].iloc[0])
     for _, rate in response_rates(territory).iterrows():
         add(f"Taux de réponse au questionnaire ({rate['enquete']})", rate["taux"], "pourcent")
     add("Habitants de l'agglomération", _declared_number(territory, "population"), "nombre")
@@ -99,9 +109,8 @@ def comparison_table(territories: list[Territory]) -> pd.DataFrame:
             associative = associative_projects(territory, year).get("part_des_soutenus")
             previous = series[series["annee"] < year]
             growth = None
-            if total is not None and not previous.empty:
-                first = previous.iloc[0]
-                growth = 100 * (total - first["montant"]) / first["montant"]
+            if total is not None and not previous.empty and previous.iloc[0]["montant"] > 0:
+                growth = pct_change(previous.iloc[0]["montant"], total)
             subsidies = funded_actions(territory, year)["montant"].sum()
             rows.append({
                 "territoire": territory.id, "sigle": territory.sigle, "annee": year,

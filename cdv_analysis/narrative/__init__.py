@@ -39,6 +39,7 @@ from .programmation import (
     pillar_paragraph,
     selection_paragraph,
 )
+from .reponses import answer_block, answer_blocks, question_anchor, question_heading
 from .sante import health_paragraph
 
 __all__ = [
@@ -73,4 +74,8 @@ __all__ = [
     "pillar_paragraph",
     "selection_paragraph",
     "health_paragraph",
+    "answer_block",
+    "answer_blocks",
+    "question_anchor",
+    "question_heading",
 ]

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..clean import cell_text as _text
+from ..clean import cell_text as _text, upper_first
 from .. import formatting
 from ..harmonise import labels
-from ..formatting import pourcent
+from ..formatting import is_singular, pourcent
 from ..markup import escape_markdown
 
 md = escape_markdown  # every data string goes through it before it enters Markdown
@@ -43,16 +43,12 @@ def _absent(frame: pd.DataFrame | None, what: str, expected_file: str | None) ->
     return missing_data(what, expected_file) if expected_file else ""
 
 
-def _singular(n: float) -> bool:
-    return abs(n) < 2
-
-
 def _verb(n: float, singular: str, plural: str) -> str:
-    return singular if _singular(n) else plural
+    """The form of a word that agrees with the count ``n`` (``formatting.is_singular``)."""
+    return singular if is_singular(n) else plural
 
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
+_cap = upper_first  # clean.upper_first
 
 
 def _de(word: str) -> str:

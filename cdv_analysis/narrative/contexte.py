@@ -84,11 +84,17 @@ def key_figures_paragraph(figures: pd.DataFrame, territory_name: str, year: int 
     return f"En {_year(year)}, {with_preposition(territory_name, 'pour')}, " + liste_fr(parts) + "."
 
 
-def provenance_paragraph(version: str, fingerprint: str, territory: str, year: int | str) -> str:
-    """Provenance block of the « Sources et méthode » section."""
+def provenance_paragraph(version: str, fingerprint: str, territory: str, year: int | str,
+                         lock: str | None = None) -> str:
+    """Provenance block of the « Sources et méthode » section; ``lock`` is the hash of ``requirements.lock``."""
+    environment = (f"Environnement : les versions exactes des bibliothèques sont celles de `requirements.lock` "
+                   f"(empreinte : `{lock[:16]}`). " if lock else
+                   "Environnement : versions des bibliothèques non verrouillées (paquet installé hors du projet, "
+                   "sans `requirements.lock`). ")
     return (
         f"**Provenance.** Rapport produit par cdv-analysis {version} à partir des données du territoire "
         f"« {territory} » (empreinte des données : `{fingerprint[:16]}`), pour l'année {_year(year)}. "
+        + environment +
         "Les tables d'indicateurs derrière chaque graphique sont écrites dans "
         f"`data/processed/{territory}/{_year(year)}/`."
     )

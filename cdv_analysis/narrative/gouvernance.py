@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..clean import ParseError, is_approximate
+from ..clean import ParseError, parse_figure
 from ..clean import cell_text as _text
 from ..formatting import (
     liste_fr,
@@ -45,33 +45,59 @@ def response_paragraph(rates: pd.DataFrame, *, expected_file: str | None = None)
     return " ; ".join(clauses) + "." + "".join(notes)
 
 
+def as_printed(printed: str, qualifier_word: object = "") -> str:
+    """A printed percentage shown as printed (« 57 % » stays « 57 % »), with its qualifier (« plus de 60 % »)."""
+    try:
+        figure = parse_figure(printed, "%")
+    except ParseError:
+        return guillemets(printed)
+    if any(c in printed for c in "¾½¼/"):
+        return guillemets(printed)
+    word = _text(qualifier_word) or (figure.qualificatif or "")
+    return (f"{word} " if word else "") + pourcent(figure.valeur, decimals_of(printed))
+
+
 def survey_item_sentence(item_row: pd.Series, unit_singular: str, unit_plural: str) -> str:
-    """One questionnaire item: count out of respondents, percentage and Wilson 95 % interval."""
+    """One questionnaire item: the printed percentage as printed, and what is known of its respondents.
+
+    A count is written only when it is printed, or when the question's own n is printed; when only the
+    questionnaire's respondents are known, they are an upper bound (« au plus 21 associations ») and
+    the numbers of respondents that give the printed values are named when they are few.
+    """
     modality = _text(item_row.get("modalite"))
     lead = f"À la question {guillemets(_text(item_row['question']))}"
     lead += f", réponse {guillemets(modality)} : " if modality else " : "
     n, count, printed = item_row.get("n"), item_row.get("effectif"), _text(item_row.get("pourcentage_publie"))
     n = None if _none(n) else n
-    respondents = f"sur {pluriel(n, unit_singular, unit_plural)} ayant répondu" if n else ""
+    shown = as_printed(printed, item_row.get("qualificatif_mot"))
+    if bool(item_row.get("n_borne")) and n:
+        text = f"{shown}, sur au plus {pluriel(n, unit_singular, unit_plural)} ayant répondu au questionnaire"
+        compatible = [c for c in _text(item_row.get("n_compatibles")).split(", ") if c]
+        possible = item_row.get("possible")
+        if not _none(possible) and not possible:
+            text += (f" ; aucun nombre {_de(unit_plural)} de 1 à {nombre(n)} ne donne ce pourcentage "
+                     "(nombre de répondants à la question non publié)")
+        elif 0 < len(compatible) <= 3 and item_row.get("qualificatif") == "exact":
+            text += (" (nombre de répondants à la question non publié ; effectifs compatibles avec les "
+                     f"pourcentages imprimés : {', '.join(compatible)})")
+        else:
+            text += " (nombre de répondants à la question non publié)"
+        return lead + text + "."
     if not _none(n) and not _none(count) and int(n) > 0:
-        text = f"{pluriel(count, unit_singular, unit_plural)} sur {nombre(n)}, soit {pourcent(100 * count / n)}"
+        text = f"{pluriel(count, unit_singular, unit_plural)} sur {nombre(n)} ({shown} imprimés)"
         if not _none(item_row.get("ic_bas")):
-            text += (f" (intervalle de confiance à 95 % : {pourcent(item_row['ic_bas'])} à "
-                     f"{pourcent(item_row['ic_haut'])})")
+            text += (f", intervalle de confiance à 95 % : {pourcent(item_row['ic_bas'])} à "
+                     f"{pourcent(item_row['ic_haut'])}")
         return lead + text + "."
     if not _none(count):
         return lead + f"{pluriel(count, unit_singular, unit_plural)} (nombre de répondants non publié)."
     possible = item_row.get("possible")
     if not _none(possible) and not possible:
-        shown = pourcent(item_row["pourcentage"], decimals_of(printed))
         return (lead + f"{shown} est imprimé, ce qu'aucun nombre entier {_de(unit_plural)} sur {nombre(n)} "
                 "ne peut donner.")
-    if is_approximate(printed):
-        return lead + f"{guillemets(printed)} est imprimé, valeur approchée" + (f", {respondents}" if n else "") + "."
-    shown = pourcent(item_row["pourcentage"], decimals_of(printed))
     if _none(n):
         return lead + f"{shown} (nombre de répondants non publié)."
-    return lead + f"{shown} {respondents}."
+    return lead + f"{shown} sur {pluriel(n, unit_singular, unit_plural)} ayant répondu."
 
 
 def survey_paragraph(items: pd.DataFrame, unit_singular: str, unit_plural: str, *,

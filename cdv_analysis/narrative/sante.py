@@ -11,13 +11,14 @@ from ..formatting import (
     pluriel,
     variation,
 )
+from ..stats import pct_change
 from ._base import md, _absent, _pct, _sum_note, _year
 
 
 def _change(start: float, end: float) -> str:
     if start > 0 and end >= start:
         return f"soit une multiplication par {nombre(end / start, 1)}"
-    return f"soit {variation(100 * (end - start) / start)}" if start > 0 else ""
+    return f"soit {variation(pct_change(start, end))}" if start > 0 else ""
 
 
 def health_paragraph(actions: pd.DataFrame, publics: pd.DataFrame | None = None, *,

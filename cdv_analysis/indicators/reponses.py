@@ -1,0 +1,212 @@
+"""Answers to the evaluative questions of a territory's référentiel (``cdv_analysis.referentiel``).
+
+For each question of a report section: its criteria, each with the indicator rows the
+référentiel cites (value as printed, n, Wilson 95 % interval, source, vintage) and a few
+representative statements chosen by :func:`representative_statements`; the source's own
+conclusion with the rows that qualify it; and the strength of the evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .. import formatting as fr
+from ..clean import cell_text, is_approximate
+from ..harmonise import label
+from ..load import Territory
+from ..referentiel import Question, Referentiel, referentiel_of_year, select_rows
+from ..stats import compatible_counts, wilson_interval
+
+__all__ = ["NATURE_RANK", "Answer", "answers", "representative_statements", "quoted_ids", "statement_rows",
+           "INDICATOR_COLUMNS"]
+
+# The selection rule, by nature: findings first (constats and the source's conclusions), then appraisals and
+# obstacles, then expectations, then the actors' own words, then proposals; descriptions of the scheme last.
+NATURE_RANK = {"conclusion": 0, "constat": 0, "avis": 1, "frein": 1, "levier": 1, "attente": 2, "citation": 3,
+               "proposition": 4, "preconisation": 4}
+_LAST_RANK = 5
+INDICATOR_COLUMNS = ["question", "critere_id", "critere", "table", "enquete", "libelle", "valeur", "n", "ic_bas", "ic_haut",
+                     "millesime", "source", "titre_source", "section"]
+
+
+@dataclass
+class Answer:
+    """One question's answer block: its criteria's indicators and statements, its conclusion, its evidence."""
+
+    question: Question
+    indicators: pd.DataFrame
+    statements: pd.DataFrame  # every candidate statement, ``retenu`` True for those shown
+    conclusion: list[tuple[pd.Series, list[pd.Series]]]  # (conclusion row, rows that qualify it)
+    evidence: dict = field(default_factory=dict)
+
+    def shown(self, criterion_id: str) -> pd.DataFrame:
+        rows = self.statements
+        return rows[(rows["critere_id"] == criterion_id) & rows["retenu"]]
+
+
+def representative_statements(candidates: pd.DataFrame, exclude: set[str] | frozenset = frozenset(),
+                              per_actor: int = 1, limit: int = 3) -> pd.Series:
+    """Which candidate statements a criterion shows: a boolean Series aligned on ``candidates``.
+
+    The rule: statements already quoted on the page (``exclude``) are left out; the others are ranked by
+    nature (:data:`NATURE_RANK`: constats before appraisals, expectations, quotations, proposals and
+    descriptions), a statement before its sub-points, then in the référentiel's order; the first
+    ``per_actor`` of each actor group are kept, ``limit`` at most. The rest stay in the CSV.
+    """
+    if candidates.empty:
+        return pd.Series(dtype=bool)
+    order = candidates.assign(
+        _rank=candidates["nature"].map(lambda n: NATURE_RANK.get(cell_text(n), _LAST_RANK)),
+        _sub=candidates["rattache_a"].map(lambda r: 1 if cell_text(r) else 0),
+        _pos=range(len(candidates)))
+    order = order[~order["id"].isin(exclude)].sort_values(["_rank", "_sub", "_pos"], kind="stable")
+    kept: list = []
+    per_group: dict[str, int] = {}
+    for index, row in order.iterrows():
+        group = label("acteurs", cell_text(row["acteur"]))
+        if per_group.get(group, 0) >= per_actor:
+            continue
+        per_group[group] = per_group.get(group, 0) + 1
+        kept.append(index)
+        if len(kept) >= limit:
+            break
+    return pd.Series(candidates.index.isin(kept), index=candidates.index)
+
+
+def statement_rows(territory: Territory, ids: tuple[str, ...] | list[str]) -> pd.DataFrame:
+    """The qualitatif rows of ``ids``, in that order (unknown ids are skipped: loading reports them)."""
+    table = territory.table("qualitatif")
+    by_id = table.drop_duplicates("id").set_index("id", drop=False)
+    return by_id.loc[[i for i in ids if i in by_id.index]].reset_index(drop=True)
+
+
+def _interval(printed: str, n: object, value: object) -> tuple[int | None, float | None, float | None]:
+    if pd.isna(n) or not printed or is_approximate(printed) or pd.isna(value):
+        return None, None, None
+    candidates = compatible_counts(printed, int(n))
+    if len(candidates) != 1 or int(n) <= 0:
+        return None, None, None
+    low, high = wilson_interval(candidates[0], int(n))
+    return candidates[0], 100 * low, 100 * high
+
+
+def _percent(value: object, printed: str) -> str:
+    if pd.isna(value):
+        return printed
+    return fr.pourcent(float(value), None)
+
+
+def _indicator_rows(table: str, rows: pd.DataFrame) -> list[dict]:
+    out = []
+    for _, row in rows.iterrows():
+        n = low = high = None
+        if table == "enquetes":
+            printed = cell_text(row["pourcentage_publie"])
+            libelle = f"{cell_text(row['question'])} — {cell_text(row['modalite'])}"
+            value = _percent(row["pourcentage"], printed)
+            n = row["n_repondants"]
+            _, low, high = _interval(printed, n, row["pourcentage"])
+        elif table == "cooperation":
+            printed = cell_text(row["pourcentage_publie"])
+            libelle = f"coopération avec {cell_text(row['partenaire'])} — {cell_text(row['libelle_niveau'])}"
+            value = _percent(row["pourcentage"], printed)
+            n = row["n_repondants"]
+            _, low, high = _interval(printed, n, row["pourcentage"])
+        elif table == "financements":
+            what = " — ".join(cell_text(row[c]) for c in ("thematique", "financeur_publie") if cell_text(row[c]))
+            libelle = ("évolution des financements" if row["mesure"] == "evolution" else "financements") + (
+                f" — {what}" if what else " (tous financeurs)")
+            value = cell_text(row["montant_publie"]) or cell_text(row["part_publiee_publie"])
+        elif table == "projets":
+            libelle = " — ".join(cell_text(row[c]) for c in ("mesure", "thematique", "porteur_publie")
+                                 if cell_text(row[c]))
+            value = cell_text(row["nombre_publie"])
+        else:
+            parts = [cell_text(row[c]) for c in ("indicateur", "modalite") if cell_text(row[c])]
+            libelle = " — ".join(parts)
+            value = cell_text(row["valeur_publiee"])
+        out.append({"table": table, "enquete": cell_text(row.get("enquete", "")), "libelle": libelle, "valeur": value,
+                    "n": None if n is None or pd.isna(n) else int(n), "ic_bas": low, "ic_haut": high,
+                    "millesime": cell_text(row["annee"]), "source": cell_text(row["source"]),
+                    "section": cell_text(row["section"])})
+    return out
+
+
+def quoted_ids(territory: Territory, annee: int | str) -> set[str]:
+    """Ids of the statements the answer blocks of the report of ``annee`` quote (shown ones and conclusions)."""
+    ids: set[str] = set()
+    for answer in answers(territory, annee):
+        ids.update(answer.statements.loc[answer.statements["retenu"], "id"])
+        for row, qualifiers in answer.conclusion:
+            ids.add(row["id"])
+            ids.update(q["id"] for q in qualifiers)
+    return ids
+
+
+def _conclusion(territory: Territory, question: Question) -> list[tuple[pd.Series, list[pd.Series]]]:
+    table = territory.table("qualitatif")
+    result = []
+    for _, row in statement_rows(territory, question.conclusion).iterrows():
+        qualifiers = [r for _, r in table[table["rattache_a"] == row["id"]].iterrows()]
+        result.append((row, qualifiers))
+    return result
+
+
+def answers(territory: Territory, annee: int | str, section: str | None = None,
+            referentiel: Referentiel | None = None) -> list[Answer]:
+    """The answer blocks of the report of ``annee`` (of one ``section``, or all), in the référentiel's order.
+
+    Statements are chosen question after question, each criterion excluding what the page already quotes
+    (earlier criteria and every question's conclusion), so that no statement is quoted twice.
+    """
+    referentiel = referentiel or referentiel_of_year(territory, annee)
+    if referentiel is None:
+        return []
+    sources = territory.sources
+    quoted: set[str] = set()
+    for question in referentiel.questions:
+        quoted.update(question.conclusion)
+        for _, qualifiers in _conclusion(territory, question):
+            quoted.update(q["id"] for q in qualifiers)
+    result = []
+    for question in referentiel.questions:
+        indicator_rows, statement_frames = [], []
+        for criterion in question.criteres:
+            for table, filtre in criterion.indicateurs:
+                for item in _indicator_rows(table, select_rows(territory.table(table), filtre)):
+                    indicator_rows.append({"question": question.id, "critere_id": criterion.id,
+                                           "critere": criterion.critere, **item})
+            candidates = statement_rows(territory, criterion.enonces)
+            if not candidates.empty:
+                candidates = candidates.assign(question=question.id, critere_id=criterion.id)
+                candidates["retenu"] = representative_statements(candidates, exclude=quoted).to_numpy()
+                quoted.update(candidates.loc[candidates["retenu"], "id"])
+                statement_frames.append(candidates)
+        if section is not None and question.section != section:
+            continue
+        indicators = pd.DataFrame(indicator_rows, columns=INDICATOR_COLUMNS)
+        indicators["titre_source"] = indicators["source"].map(
+            lambda s: cell_text(sources.get(s, {}).get("titre")) or s)
+        statements = (pd.concat(statement_frames, ignore_index=True) if statement_frames else
+                      pd.DataFrame(columns=["id", "acteur", "nature", "texte", "source", "section", "question",
+                                            "critere_id", "retenu", "rattache_a"]))
+        conclusion = _conclusion(territory, question)
+        result.append(Answer(question, indicators, statements, conclusion,
+                             _evidence(indicators, statements, conclusion)))
+    return result
+
+
+def _evidence(indicators: pd.DataFrame, statements: pd.DataFrame, conclusion: list) -> dict:
+    """How many sources and documents' parts, how many respondents, how many actor groups speak."""
+    used = statements[statements["retenu"]] if not statements.empty else statements
+    sources = set(indicators["source"]) | set(used.get("source", [])) | {row["source"] for row, _ in conclusion}
+    surveys = {}
+    for _, row in indicators[indicators["n"].notna()].iterrows():
+        surveys.setdefault(row["enquete"] or row["table"], int(row["n"]))
+    groups = sorted({label("acteurs", cell_text(a)) for a in statements.get("acteur", [])})
+    return {"sources": sorted(s for s in sources if s), "indicateurs": len(indicators),
+            "repondants": surveys,
+            "enonces": len(statements), "enonces_retenus": int(statements["retenu"].sum()) if len(statements) else 0,
+            "groupes": groups}

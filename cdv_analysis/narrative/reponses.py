@@ -1,0 +1,110 @@
+"""Answer blocks: under each evaluative question, its criteria, indicators, statements, conclusion, evidence."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import formatting as fr
+from ..clean import cell_text
+from ..harmonise import label
+from ..referentiel import STATUSES
+from ._base import md
+
+__all__ = ["answer_block", "answer_blocks", "question_anchor", "question_heading"]
+
+
+def question_heading(number: int | str, question: str) -> str:
+    """The heading text of a question's answer block (unescaped)."""
+    return f"Question {number} — {question}"
+
+
+def question_anchor(number: int | str, question: str) -> str:
+    """The id the page gives a question's heading (the synthesis links to it)."""
+    from ..report import _slug  # the page's one rule for heading ids
+
+    return _slug(question_heading(number, question))
+
+
+def _quote(text: object) -> str:
+    return f"« {md(cell_text(text))} »"
+
+
+def _indicator_table(rows: pd.DataFrame) -> list[str]:
+    lines = ["| Indicateur | Valeur | n | Intervalle à 95 % | Millésime, source |", "|---|---|---|---|---|"]
+    for _, row in rows.iterrows():
+        n = "" if pd.isna(row["n"]) else fr.nombre(row["n"])
+        interval = ("" if pd.isna(row["ic_bas"]) else
+                    f"{fr.nombre(row['ic_bas'], 0)} à {fr.pourcent(row['ic_haut'], 0)}")
+        where = " ; ".join(x for x in (cell_text(row["millesime"]), cell_text(row["titre_source"])) if x)
+        lines.append(f"| {md(row['libelle'])} | {md(row['valeur'])} | {n} | {interval} | {md(where)} |")
+    return lines
+
+
+def _statement(row: pd.Series) -> str:
+    actor = label("acteurs", cell_text(row["acteur"]))
+    return f"- {_quote(row['texte'])} — {md(actor)}"
+
+
+def _conclusion_lines(conclusion: list) -> list[str]:
+    lines: list[str] = []
+    for row, qualifiers in conclusion:
+        text = cell_text(row["texte"])
+        if text.rstrip().endswith(":") and qualifiers:
+            lines += [f"> {_quote(text)}", ">"]
+            lines += [f"> - {_quote(q['texte'])}" for q in qualifiers]
+        else:
+            # The rows attached to a conclusion qualify it: they follow it in the same quotation.
+            joined = " ".join([text, *(cell_text(q["texte"]) for q in qualifiers)])
+            lines.append(f"> {_quote(joined)}")
+        lines.append("")
+    return lines
+
+
+def _evidence(answer) -> str:
+    ev = answer.evidence
+    parts = [fr.pluriel(len(ev["sources"]), "source", "sources"),
+             fr.pluriel(ev["indicateurs"], "indicateur", "indicateurs")]
+    if ev["repondants"]:
+        parts.append("répondants : " + ", ".join(f"{md(k.replace('_', ' '))} {fr.nombre(v)}"
+                                                 for k, v in ev["repondants"].items()))
+    if ev["enonces"]:
+        parts.append(f"{fr.pluriel(ev['enonces'], 'énoncé', 'énoncés')} de "
+                     f"{fr.pluriel(len(ev['groupes']), 'groupe', 'groupes')} d'acteurs "
+                     f"({md(fr.liste_fr(ev['groupes']))}), dont {ev['enonces_retenus']} cités ici")
+    text = "**Solidité des éléments.** " + " ; ".join(parts) + "."
+    if answer.question.concordance:
+        text += f" Concordance (appréciation de l'évaluateur) : {md(answer.question.concordance)}"
+    return text
+
+
+def answer_block(answer, number: str = "") -> str:
+    """French Markdown for one question: heading, status, criteria, conclusion, evidence, verdict."""
+    q = answer.question
+    lines = [f"### {md(question_heading(number or q.id, q.question))}", ""]
+    status = STATUSES[q.statut].capitalize()
+    lines += [f"*{status}*" + (f" — {md(q.reference)}" if q.reference else "") + ".", ""]
+    for criterion in q.criteres:
+        lines += [f"**Critère — {md(criterion.critere)}**", ""]
+        rows = answer.indicators[answer.indicators["critere_id"] == criterion.id]
+        if len(rows):
+            lines += _indicator_table(rows) + [""]
+        shown = answer.shown(criterion.id)
+        if len(shown):
+            lines += [_statement(row) for _, row in shown.iterrows()] + [""]
+    if answer.conclusion:
+        lines += ["**Conclusion de la source.**", ""] + _conclusion_lines(answer.conclusion)
+    else:
+        lines += ["**Conclusion de la source.** La source ne conclut pas explicitement sur cette question.", ""]
+    lines += [_evidence(answer), ""]
+    if q.avis_evaluateur:
+        lines += [f"**Avis de l'évaluateur** (écrit dans le référentiel, non tiré de la source) : "
+                  f"{md(q.avis_evaluateur)}", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def answer_blocks(answers: list, numbers: dict[str, int] | None = None) -> str:
+    """Every answer block of a section, in the référentiel's order; empty when there is none.
+
+    ``numbers`` gives each question id its number in the whole report (1, 2, …).
+    """
+    return "\n".join(answer_block(a, (numbers or {}).get(a.question.id, "")) for a in answers)

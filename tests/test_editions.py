@@ -1,0 +1,151 @@
+"""The report is the territory's: kind, title, subtitle, logo, framing, own prose, declared sections."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from cdv_analysis import editions, report
+from cdv_analysis.report import Job, Section, sections_for, tailor
+
+PROJECT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = PROJECT / "notebooks"
+CDV = PROJECT / ".venv" / "bin" / "cdv"
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082")
+
+
+def _meta(**reports) -> dict:
+    return {"id": "cad", "nom": "CA du Douaisis", "sigle": "CAD", "rapports": reports,
+            "sources": [{"id": "prog2024", "type": "programmation", "annee_rapport": 2024},
+                        {"id": "ra2023", "type": "rapport_annuel", "annee_rapport": 2023}]}
+
+
+def test_declared_kind_title_subtitle_and_logo(tmp_path: Path) -> None:
+    (tmp_path / "logo.png").write_bytes(PNG)
+    meta = _meta(**{"2024": {"genre": "evaluation_finale", "titre": "Douaisis", "logo": "logo.png"},
+                    "2023": {"genre": "evaluation_mi_parcours", "sous_titre": "Bilan d'étape"}})
+    final = editions.edition(meta, tmp_path, 2024, "Titre par défaut")
+    assert (final.kind, final.title, final.subtitle) == ("evaluation_finale", "Douaisis", "Évaluation finale 2024")
+    assert final.logo.startswith("data:image/png;base64,")
+    middle = editions.edition(meta, tmp_path, 2023, "Titre par défaut")
+    assert (middle.kind, middle.title, middle.subtitle, middle.logo) == (
+        "evaluation_mi_parcours", "Titre par défaut", "Bilan d'étape", "")
+    undeclared = editions.edition(meta, tmp_path, 2022, "Titre par défaut")
+    assert undeclared.subtitle == "Rapport d'évaluation 2022"  # the embedded reports keep their subtitle
+
+
+def test_bad_report_keys_are_located_french_problems(tmp_path: Path) -> None:
+    meta = _meta(**{"2024": {"genre": "bilan", "logo": "absent.png", "titre_long": "x"}, "24": {}})
+    found = {(p.colonne, p.valeur): p.attendu for p in editions.edition_problems(meta, tmp_path, "territoire.yml")}
+    assert "rapport_annuel (« Rapport annuel »)" in found[("rapports.2024.genre", "bilan")]
+    assert "evaluation_finale (« Évaluation finale »)" in found[("rapports.2024.genre", "bilan")]
+    assert ("rapports.2024.logo", "absent.png") in found
+    assert ("rapports.2024", "titre_long") in found
+    assert ("rapports", "24") in found
+
+
+def test_framing_follows_the_source_of_the_figures() -> None:
+    meta = _meta()
+    assert editions.figures_origin(meta, 2024) == "propre"
+    assert editions.figures_origin(meta, 2023) == "transcrit"
+
+
+def _book(*cells) -> nbformat.NotebookNode:
+    return nbformat.v4.new_notebook(cells=list(cells))
+
+
+def _md(text: str, notebook: str, *tags: str):
+    return nbformat.v4.new_markdown_cell(text, metadata={"cdv_notebook": notebook, "cdv_section": notebook,
+                                                         "tags": list(tags)})
+
+
+def test_tailor_keeps_the_framing_of_the_origin_and_adds_the_territory_prose(tmp_path: Path) -> None:
+    prose = tmp_path / "03_programmation.md"
+    prose.write_text("Le comité de pilotage a retenu **40 actions**.", "utf-8")
+
+    def book():
+        return _book(_md("## Programmation", "03_programmation"),
+                     _md("Recopiés des rapports publics.", "03_programmation", editions.TRANSCRIBED_TAG),
+                     _md("Calculés à partir de votre programmation.", "03_programmation", editions.OWN_DATA_TAG),
+                     nbformat.v4.new_code_cell("x = 1", metadata={"cdv_notebook": "03_programmation"}),
+                     _md("## Santé", "05_sante"))
+
+    own = [c.source for c in tailor(book(), "propre", {"03_programmation": prose}).cells]
+    assert own == ["## Programmation", "Calculés à partir de votre programmation.",
+                   "Le comité de pilotage a retenu **40 actions**.", "x = 1", "## Santé"]
+    transcribed = [c.source for c in tailor(book(), "transcrit", {}).cells]
+    assert "Recopiés des rapports publics." in transcribed and "Calculés à partir de votre programmation." not in transcribed
+
+
+def _job(territory: str, kind: str, notebooks: Path = NOTEBOOKS, data: Path = PROJECT / "data" / "raw") -> Job:
+    return Job(territory, 2024, str(data), "/tmp/out", "/tmp/p", str(notebooks), "k", "t", None, kind=kind)
+
+
+def test_a_section_declared_for_some_kinds_and_territories(monkeypatch) -> None:
+    monkeypatch.setattr(report, "SECTIONS", ("01_synthese", Section("11_npnru", kinds=("evaluation_finale",),
+                                                                    territories=("call",)), "10_sources"))
+    assert sections_for(_job("call", "evaluation_finale")) == ("01_synthese", "11_npnru", "10_sources")
+    assert sections_for(_job("call", "rapport_annuel")) == ("01_synthese", "10_sources")
+    assert sections_for(_job("cabbalr", "evaluation_finale")) == ("01_synthese", "10_sources")
+    assert sections_for(_job("call", editions.STARTER_KIND)) == report.STARTER_SECTIONS
+
+
+def test_an_undeclared_notebook_is_named(tmp_path: Path) -> None:
+    shutil.copy(NOTEBOOKS / "10_sources.ipynb", tmp_path / "10_sources.ipynb")
+    shutil.copy(NOTEBOOKS / "10_sources.ipynb", tmp_path / "12_nouvelle.ipynb")
+    assert report.undeclared_notebooks(tmp_path) == ["12_nouvelle.ipynb"]
+    assert report.undeclared_notebooks(NOTEBOOKS) == []
+
+
+def test_a_failure_inside_a_declared_section_is_reported_against_it(tmp_path: Path, monkeypatch) -> None:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    sources = nbformat.read(NOTEBOOKS / "10_sources.ipynb", as_version=4)
+    nbformat.write(sources, notebooks / "10_sources.ipynb")
+    extra = nbformat.v4.new_notebook(cells=[*sources.cells[:2], nbformat.v4.new_markdown_cell("## Essai"),
+                                            nbformat.v4.new_code_cell("1 / 0")],
+                                     metadata={**sources.metadata, "cdv_section": "Essai NPNRU"})
+    nbformat.write(extra, notebooks / "11_essai.ipynb")
+    monkeypatch.setattr(report, "SECTIONS", ("10_sources", Section("11_essai", territories=("call",))))
+    job = Job("call", 2022, str(PROJECT / "data" / "raw"), str(tmp_path / "out"), str(tmp_path / "p"),
+              str(notebooks), "k", "t", None, kind="rapport_annuel")
+    result = report.run_job(job)
+    assert result.status == "echec"
+    assert result.section == "Essai NPNRU"
+    assert "ZeroDivisionError" in result.message
+
+
+def _cdv(*args: str, data: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(CDV), *args, "--donnees", str(data)], capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.skipif(not CDV.exists(), reason="cdv not installed in .venv")
+def test_a_new_territory_from_the_shipped_template_works_end_to_end(tmp_path: Path) -> None:
+    data = tmp_path / "raw"
+    data.mkdir()
+    created = _cdv("nouveau-territoire", "cad", data=data)
+    assert created.returncode == 0, created.stderr
+    listed = _cdv("liste", data=data)
+    assert listed.returncode == 0, listed.stdout + listed.stderr
+    assert "- cad — Communauté d'agglomération de … (CA…)" in listed.stdout
+    assert "rapports : 2023" in listed.stdout
+    valid = _cdv("valider", data=data)
+    assert valid.returncode == 0, valid.stdout
+    assert "✔ cad : données valides" in valid.stdout
+    out = tmp_path / "reports"
+    built = subprocess.run([str(CDV), "rapports", "--territoire", "cad", "--donnees", str(data), "--sortie", str(out),
+                            "--sortie-donnees", str(tmp_path / "processed"), "--silencieux", "--jobs", "1"],
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "1 rapport : 1 construit(s)" in built.stdout
+    page = (out / "cad" / "2023" / "rapport.html").read_text("utf-8")
+    assert "Territoire à compléter — 2023" in page
+    assert "Ce qu&#39;il reste à compléter" in page or "Ce qu'il reste à compléter" in page
+    assert "cdv importer programmation FICHIER --territoire cad --annee 2023" in page
+    assert "Couverture des chiffres publiés" not in page
+    assert "Programmation" in page and "## " not in page

@@ -1,0 +1,179 @@
+"""`cdv importer programmation`: the service's own sheet, as it is, into the canonical programmation table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import cdv_analysis as cdv
+from cdv_analysis.cli import main
+from cdv_analysis.harmonise import vocabulary
+from cdv_analysis.importers import ImportFailed, import_programmation
+from cdv_analysis.load import read_metadata
+from programmation_sheets import (ACTIONS, BY_FINANCER, HEADERS, TOTAL, TOTAL_AMOUNT, douaisis_long_csv,
+                                  douaisis_xlsx)
+from openpyxl import load_workbook
+
+
+@pytest.fixture()
+def data(tmp_path: Path) -> Path:
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    assert main(["nouveau-territoire", "cad", "--donnees", str(folder)]) == 0
+    return folder
+
+
+def plain(text: str) -> str:
+    """French output with ordinary spaces (babel writes narrow no-break spaces)."""
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def _written(data: Path) -> pd.DataFrame:
+    return pd.read_csv(data / "cad" / "programmation.2024.csv", dtype=str, keep_default_na=False)
+
+
+def test_a_total_row_is_refused_by_its_label_and_nothing_is_written(tmp_path: Path, data: Path) -> None:
+    sheet = douaisis_xlsx(tmp_path / "programmation-2024.xlsx")
+    with pytest.raises(ImportFailed) as refused:
+        import_programmation(sheet, data, "cad", 2024)
+    assert [(p.ligne, p.valeur) for p in refused.value.problems] == [(12, "TOTAL")]
+    assert "ligne de total ou de sous-total" in plain(str(refused.value))
+    assert not (data / "cad" / "programmation.2024.csv").exists()
+    assert not (data / "cad" / ".imports.json").exists()
+
+
+def test_an_unlabelled_row_equal_to_the_sum_of_the_others_is_refused(tmp_path: Path, data: Path) -> None:
+    sheet = douaisis_xlsx(tmp_path / "p.xlsx")
+    book = load_workbook(sheet)
+    book.active.cell(row=12, column=2).value = None  # « TOTAL » erased: the amounts still add up
+    book.save(sheet)
+    with pytest.raises(ImportFailed) as refused:
+        import_programmation(sheet, data, "cad", 2024)
+    [problem] = refused.value.problems
+    assert problem.ligne == 12 and "égale à la somme de toutes les autres lignes" in problem.attendu
+    assert plain(problem.valeur) == "54 000,00 €"
+
+
+def test_an_unlabelled_subtotal_of_the_rows_above_is_refused(tmp_path: Path, data: Path) -> None:
+    sheet = douaisis_xlsx(tmp_path / "p.xlsx", with_total=False)
+    book = load_workbook(sheet)
+    book.active.insert_rows(8)  # after 2024-001 and 2024-002: their subtotal, without a label
+    for column, value in ((11, "10 000"), (12, "5 500"), (13, "3 500"), (16, "1 500")):
+        book.active.cell(row=8, column=column).value = value
+    book.save(sheet)
+    with pytest.raises(ImportFailed) as refused:
+        import_programmation(sheet, data, "cad", 2024)
+    [problem] = [p for p in refused.value.problems if p.ligne == 8]
+    assert "égale à la somme des lignes 6 à 7" in problem.attendu
+
+
+def test_the_sheet_as_it_is_gives_one_row_per_action_and_financer(tmp_path: Path, data: Path) -> None:
+    sheet = douaisis_xlsx(tmp_path / "programmation-2024.xlsx", with_total=False)
+    summary = import_programmation(sheet, data, "cad", 2024)
+    assert summary.ok
+    rows = _written(data)
+    assert len(rows) == sum(1 for a in ACTIONS for amount in a[10:16] if amount) == 19
+    amounts = rows.assign(m=rows["montant"].astype(float)).groupby("financeur")["m"].sum().to_dict()
+    assert amounts == BY_FINANCER and sum(amounts.values()) == TOTAL_AMOUNT
+    first = rows[rows["dossier"] == "2024-001"].iloc[0]
+    assert first["qpv"] == "QN05901M ; QN05902M" and first["pilier"] == "cohesion_sociale"
+    assert first["remarque"] == "Reconduction 2023" and first["section"] == "programmation-2024.xlsx, ligne 6"
+    assert set(rows.loc[rows["dossier"] == "2024-002", "commune"]) == {"Douai"}  # merged over two rows
+    assert set(rows.loc[rows["financeur"] == "droit_commun", "type_credit"]) == {"droit_commun"}
+    assert set(rows.loc[rows["financeur"] == "caf", "type_credit"]) == {""}  # no declared credit type
+    text = plain(summary.text())
+    assert "6 actions, 54 000,00 € au total" in text
+    assert "ligne 11, colonne « Coût total » : valeur « 5 000,00 € »" in text and "écart de 500,00 €" in text
+    assert "Colonnes laissées de côté" not in text  # the comment column is a known one
+    meta = read_metadata("cad", data)[0]
+    source = next(s for s in meta["sources"] if s["id"] == "programmation-2024")
+    assert source["type"] == "programmation" and source["annee_rapport"] == 2024
+    territory = cdv.load_territory("cad", data)
+    assert float(territory.table("programmation")["montant"].sum()) == TOTAL_AMOUNT
+
+
+def test_the_import_is_idempotent_and_tracked(tmp_path: Path, data: Path) -> None:
+    sheet = douaisis_xlsx(tmp_path / "programmation-2024.xlsx", with_total=False)
+    import_programmation(sheet, data, "cad", 2024)
+    first = (data / "cad" / "programmation.2024.csv").read_bytes()
+    import_programmation(sheet, data, "cad", 2024)
+    assert (data / "cad" / "programmation.2024.csv").read_bytes() == first
+    assert "programmation.2024.csv" in json.loads((data / "cad" / ".imports.json").read_text("utf-8"))
+
+
+def test_a_hand_edited_table_is_never_overwritten(tmp_path: Path, data: Path) -> None:
+    sheet = douaisis_xlsx(tmp_path / "programmation-2024.xlsx", with_total=False)
+    import_programmation(sheet, data, "cad", 2024)
+    target = data / "cad" / "programmation.2024.csv"
+    target.write_text(target.read_text("utf-8") + "\n", "utf-8")
+    with pytest.raises(ImportFailed, match="modifié à la main"):
+        import_programmation(sheet, data, "cad", 2024)
+
+
+def test_an_unknown_pillar_lists_every_known_pillar(tmp_path: Path, data: Path) -> None:
+    sheet = douaisis_xlsx(tmp_path / "p.xlsx", with_total=False)
+    book = load_workbook(sheet)
+    book.active.cell(row=8, column=HEADERS.index("Pilier") + 1).value = "Pilier jeunesse"
+    book.save(sheet)
+    with pytest.raises(ImportFailed) as refused:
+        import_programmation(sheet, data, "cad", 2024)
+    [problem] = refused.value.problems
+    assert (problem.ligne, problem.colonne, problem.valeur) == (8, "Pilier", "Pilier jeunesse")
+    assert all(code in problem.attendu for code in vocabulary("piliers").labels)
+
+
+def test_an_unknown_financer_lists_every_known_financer_then_the_territory_declares_it(tmp_path: Path,
+                                                                                     data: Path) -> None:
+    sheet = douaisis_xlsx(tmp_path / "p.xlsx", with_total=False)
+    book = load_workbook(sheet)
+    book.active.cell(row=5, column=len(HEADERS) + 1).value = "Fondation du Nord"
+    book.active.cell(row=6, column=len(HEADERS) + 1).value = "750"
+    book.save(sheet)
+    with pytest.raises(ImportFailed) as refused:
+        import_programmation(sheet, data, "cad", 2024)
+    [problem] = refused.value.problems
+    assert (problem.ligne, problem.colonne) == (5, "Fondation du Nord")
+    assert all(code in problem.attendu for code in vocabulary("financeurs").labels)
+    (data / "cad" / "vocabulaire.yml").write_text("financeurs:\n  Fondation du Nord: autres\n", "utf-8")
+    import_programmation(sheet, data, "cad", 2024)
+    rows = _written(data)
+    assert rows.loc[rows["financeur"] == "autres", "montant"].tolist() == ["750"]
+    assert cdv.validate_territory("cad", data) == []  # vocabulaire.yml is not taken for a table
+
+
+def test_a_long_layout_csv_in_windows_1252_gives_the_same_amounts(tmp_path: Path, data: Path) -> None:
+    import_programmation(douaisis_long_csv(tmp_path / "programmation-2024.csv"), data, "cad")
+    rows = _written(data)
+    assert rows.assign(m=rows["montant"].astype(float)).groupby("financeur")["m"].sum().to_dict() == BY_FINANCER
+    assert rows["dossier"].nunique() == len(ACTIONS)
+
+
+def test_a_workbook_of_several_sheets_needs_the_sheet_name(tmp_path: Path, data: Path) -> None:
+    sheet = douaisis_xlsx(tmp_path / "p.xlsx", with_total=False, other_sheet=True)
+    with pytest.raises(ImportFailed, match="« Programmation 2024 », « Notes »"):
+        import_programmation(sheet, data, "cad", 2024)
+    assert import_programmation(sheet, data, "cad", 2024, sheet="Programmation 2024").ok
+
+
+def test_actions_also_imported_from_anct_are_reported(tmp_path: Path, data: Path) -> None:
+    (data / "cad" / "actions.anct-2024.csv").write_text(
+        "dispositif,numero,porteur,intitule,montant,annee,source,section\n"
+        "anct,2024-003,Mission locale du Douaisis,Accompagnement vers l'emploi,10 000,2024,ra2023,ANCT\n"
+        "anct,,Association Horizon,Fête de quartier,1 500,2024,ra2023,ANCT\n"
+        "anct,,Autre porteur,Autre action,900,2024,ra2023,ANCT\n", "utf-8")
+    summary = import_programmation(douaisis_xlsx(tmp_path / "p.xlsx", with_total=False), data, "cad", 2024)
+    text = plain(summary.text())
+    assert "2 actions figurent aussi dans les subventions ANCT importées pour 2024" in text
+    assert "ligne 8 : dossier 2024-003" in text and "ligne 10 : même porteur, même intitulé, même montant" in text
+
+
+def test_cli_refusal_is_french_and_names_the_territories(tmp_path: Path, data: Path, capsys) -> None:
+    sheet = douaisis_xlsx(tmp_path / "p.xlsx", with_total=False)
+    code = main(["importer", "programmation", str(sheet), "--territoire", "inconnu", "--annee", "2024",
+                 "--donnees", str(data)])
+    assert code == 1
+    assert "un territoire existant pour --territoire ; territoires : cad" in capsys.readouterr().err
+    assert TOTAL[1] == "TOTAL"
