@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import formatting as fr
 from .clean import cell_text
-from .markup import escape_html
+from .markup import escape_html, scroll_box
 from .schemas import TABLES, TEXTUAL_UNITS, TableSpec, printed_column
 
 __all__ = ["Figure", "GOAL_TABLES", "covered_tables", "printed_figures", "page_text", "coverage",
@@ -192,8 +192,8 @@ def coverage_html(frame: pd.DataFrame) -> str:
     if frame.empty:
         return ""
     summary = coverage_summary(frame)
-    head = ("<tr><th scope=\"col\">Table</th><th scope=\"col\">Chiffres repris</th>"
-            "<th scope=\"col\">Chiffres publiés</th><th scope=\"col\">Part reprise</th></tr>")
+    head = ("<tr><th scope=\"col\">Table</th><th scope=\"col\" class=\"num\">Chiffres repris</th>"
+            "<th scope=\"col\" class=\"num\">Chiffres publiés</th><th scope=\"col\" class=\"num\">Part reprise</th></tr>")
     body = "".join(
         f"<tr><td>{escape_html(TABLES[r.table].label)}</td><td class=\"num\">{fr.nombre(r.repris)}</td>"
         f"<td class=\"num\">{fr.nombre(r.total)}</td><td class=\"num\">{fr.pourcent(r.part, 0)}</td></tr>"
@@ -205,8 +205,8 @@ def coverage_html(frame: pd.DataFrame) -> str:
         "se retrouvent dans ce rapport. Chaque chiffre est cherché dans le texte de la page, mis en forme "
         "comme le rapport le fait (« 4 734 927 € », « 68,3 % ») ou tel qu'imprimé dans la source ; un petit "
         "effectif (moins de 1 000) ne compte que s'il apparaît près de deux mots de son libellé.</p>",
-        f'<div class="table-wrap"><table class="cdv-table"><caption>{COVERAGE_TITLE}, par table</caption>'
-        f"<thead>{head}</thead><tbody>{body}</tbody></table></div>",
+        scroll_box(f'<table class="cdv-table"><caption>{COVERAGE_TITLE}, par table</caption>'
+                   f"<thead>{head}</thead><tbody>{body}</tbody></table>", f"{COVERAGE_TITLE}, par table"),
     ]
     missing = frame[~frame["repris"]]
     if len(missing):

@@ -20,6 +20,7 @@ __all__ = [
     "neutralise_csv_cell",
     "neutralise_csv_frame",
     "sanitize_html",
+    "scroll_box",
     "shorten",
 ]
 
@@ -37,6 +38,14 @@ def _text(value: object) -> str:
 def shorten(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` characters, with a visible ellipsis when cut."""
     return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
+
+
+def scroll_box(table: str, label: str) -> str:
+    """``table`` (HTML) in a labelled region that scrolls sideways when too wide, reachable with Tab (WCAG 2.1.1).
+
+    ``label`` is text (escaped here), normally the table's caption.
+    """
+    return f'<section class="table-wrap" tabindex="0" aria-label="{escape_html(label)}">{table}</section>'
 
 
 def escape_html(value: object) -> str:

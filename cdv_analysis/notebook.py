@@ -20,7 +20,7 @@ from .config import processed_data_dir, raw_data_dir
 from .indicators._common import Indicator, unpack
 from .iorw import write_atomic
 from .load import Territory, load_territory_cached
-from .markup import escape_html, neutralise_csv_frame, shorten
+from .markup import escape_html, neutralise_csv_frame, scroll_box, shorten
 
 __all__ = ["ReportContext", "SETUP_CELL", "check_parameters", "download_link", "open_report", "show_markdown", "show_chart", "show_table", "table_html",
            "write_csv"]
@@ -316,9 +316,8 @@ def table_html(frame: pd.DataFrame, columns: Mapping[str, tuple[str, str]], capt
             css = f' class="{_CELL_CLASSES.get(kind, "num")}"' if kind in NUMERIC_FORMATS else ""
             cells.append(f"<td{css}>{escape_html(FORMATS[kind](row.get(column)))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<div class="table-wrap" role="region" tabindex="0" aria-label="{escape_html(caption)}">'
-            f'<table class="cdv-table"><caption>{escape_html(caption)}</caption><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table></div>")
+    return scroll_box(f'<table class="cdv-table"><caption>{escape_html(caption)}</caption><thead><tr>{head}</tr>'
+                      f"</thead><tbody>{''.join(body)}</tbody></table>", caption)
 
 
 def show_table(frame: pd.DataFrame, columns: Mapping[str, tuple[str, str]], caption: str | None = None) -> None:

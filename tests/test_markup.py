@@ -266,7 +266,7 @@ def test_table_html_escapes_cells_and_caption() -> None:
     table = table_html(frame, {"porteur": ("Porteur <i>", "texte"), "montant": ("Montant", "euros")},
                        caption="<script>x</script>")
     # Issue 18: the table sits in a labelled, focusable box that scrolls sideways on a narrow screen.
-    assert _parse(table).tags == ["div", "table", "caption", "thead", "tr", "th", "th", "tbody", "tr", "td", "td"]
+    assert _parse(table).tags == ["section", "table", "caption", "thead", "tr", "th", "th", "tbody", "tr", "td", "td"]
     assert "&lt;img src=x onerror=alert(1)&gt;" in table and "&lt;script&gt;x&lt;/script&gt;" in table
 
 

@@ -16,7 +16,7 @@ from ..formatting import (
     pluriel,
     pourcent,
 )
-from ..markup import escape_html, escape_markdown
+from ..markup import escape_html, escape_markdown, scroll_box
 from ._base import DANS, _absent, _cap, _none, _pct, _verb, _year
 
 
@@ -223,10 +223,8 @@ def qpv_table_html(table: pd.DataFrame, caption: str | None = None) -> str:
         rows.append(f'<tr><th scope="row">{escape_html(row["nom"])}</th><td>{escape_html(row["code_qp"])}</td>'
                     f"{cells}</tr>")
     # The inline overflow keeps the page itself from scrolling sideways whatever the stylesheet says.
-    return (f'<div class="table-wrap cdv-table-wrap" role="region" tabindex="0" '
-            f'aria-label="{escape_html(caption)}">'
-            f'<table class="cdv-table cdv-table-qpv"><caption>{escape_html(caption)}</caption>'
-            f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+    return scroll_box(f'<table class="cdv-table cdv-table-qpv"><caption>{escape_html(caption)}</caption>'
+                      f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>", caption)
 
 
 def portrait_intro(name: str, sources: list[str], missing_files: list[str]) -> str:
