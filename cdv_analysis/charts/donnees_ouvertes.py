@@ -31,14 +31,15 @@ from ._base import (
 )
 
 
-# A chart never outgrows a phone screen much, nor a printed A4 page (inches, at the narrow width).
-MAX_HEIGHT = 9.0
+# A chart never outgrows a printed A4 page (inches, at the narrow width), title and source line included.
+MAX_HEIGHT = 10.0
+_TITLE_ROOM = 2.5  # inches kept for the title and the source line above and below the plot
 MAX_ALT = 1000  # characters: beyond, a screen reader user is sent to the table
 MANY_QPV = 20  # above, one bar per QPV no longer reads: rankings and distributions instead
 
 
 def _height(wanted: float) -> float:
-    return min(wanted, MAX_HEIGHT)
+    return min(wanted, MAX_HEIGHT - _TITLE_ROOM)
 
 
 def bounded_alt(head: str, items: list[str], tail: str = "", limit: int = MAX_ALT) -> str:
