@@ -14,28 +14,33 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+source"
 
-from .clean import (  # noqa: E402
-    Figure,
-    ParseError,
-    name_key,
-    normalise_commune,
-    normalise_porteur,
-    parse_figure,
-    parse_montant,
-    parse_nombre,
-    parse_pourcentage,
-)
-from .harmonise import PILLAR_CODES, pillar_label, vocabulary  # noqa: E402
-from .load import (  # noqa: E402
-    Territory,
-    default_data_dir,
-    discover_territories,
-    load_valid,
-    load_territory,
-    validate_territory,
-)
-from .problems import DataError, Problem  # noqa: E402
-from .schemas import TABLES  # noqa: E402
+# Names are imported on first use (PEP 562): `import cdv_analysis` stays light, so that the `cdv`
+# command's guard is in place before pandas loads (a Ctrl-C then is a French message, not a traceback).
+_EXPORTS = {
+    "clean": ("Figure", "ParseError", "name_key", "normalise_commune", "normalise_porteur", "parse_figure",
+              "parse_montant", "parse_nombre", "parse_pourcentage"),
+    "harmonise": ("PILLAR_CODES", "pillar_label", "vocabulary"),
+    "load": ("Territory", "default_data_dir", "discover_territories", "load_valid", "load_territory",
+             "validate_territory"),
+    "problems": ("DataError", "Problem"),
+    "schemas": ("TABLES",),
+}
+_HOME = {name: module for module, names in _EXPORTS.items() for name in names}
+
+
+def __getattr__(name: str):
+    if name in _HOME:
+        from importlib import import_module
+
+        value = getattr(import_module(f".{_HOME[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOME})
+
 
 __all__ = [
     "__version__",

@@ -4,16 +4,36 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import errno
 import re
 import sys
 from pathlib import Path
 from collections.abc import Sequence
 
 from . import __version__
-from .load import (default_data_dir, discover_territories, load_territory, validate_territory)
-from .problems import DataError, unexpected_failure
 
-__all__ = ["main", "build_parser"]
+# The package (pandas…) is imported inside the commands, under the guard of `main`: a Ctrl-C while it
+# loads is an interruption like any other, never a traceback.
+
+__all__ = ["main", "build_parser", "printable", "Refused", "INTERRUPTED"]
+
+INTERRUPTED = ("Interruption (Ctrl-C) : commande arrêtée ; aucun fichier n'est laissé à moitié écrit. "
+               "Relancez-la pour reprendre.")
+# Terminal controls that data could smuggle into a message (ANSI escapes, bell, C1 codes, bidi overrides).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+class Refused(Exception):
+    """A command that cannot run as asked: ``message`` (French) on stderr and exit ``code``."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+def printable(text: object) -> str:
+    """``text`` without terminal control characters (an ANSI escape in a cell can clear a screen)."""
+    return _CONTROL.sub("", str(text))
 
 
 # argparse's English messages and help words, in French (longest first where one contains another).
@@ -82,7 +102,12 @@ class _FrenchParser(argparse.ArgumentParser):
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
-    return Path(args.donnees) if args.donnees else default_data_dir()
+    if args.donnees is not None and not args.donnees.strip():
+        raise Refused("--donnees attend un dossier : la valeur est vide (omettez l'option pour lire data/raw du "
+                      "projet).", 2)
+    from .load import default_data_dir
+
+    return Path(args.donnees) if args.donnees is not None else default_data_dir()
 
 
 def _check_data_dir(path: Path) -> bool:
@@ -93,6 +118,8 @@ def _check_data_dir(path: Path) -> bool:
 
 
 def _selected(args: argparse.Namespace, data_dir: Path) -> list[str] | None:
+    from .load import discover_territories
+
     ids = discover_territories(data_dir)
     if getattr(args, "territoire", None):
         wanted = args.territoire
@@ -144,6 +171,9 @@ def _territories_to_handle(args: argparse.Namespace, data_dir: Path, none_found:
 
 
 def command_liste(args: argparse.Namespace) -> int:
+    from .load import discover_territories, load_territory
+    from .problems import unexpected_failure
+
     data_dir = _data_dir(args)
     if not _check_data_dir(data_dir):
         return 1
@@ -171,6 +201,9 @@ def command_liste(args: argparse.Namespace) -> int:
 
 
 def command_valider(args: argparse.Namespace) -> int:
+    from .load import validate_territory
+    from .problems import unexpected_failure
+
     data_dir = _data_dir(args)
     ids = _territories_to_handle(args, data_dir, "à valider dans {} : rien n'a été fait")
     if ids is None:
@@ -205,6 +238,9 @@ def command_valider(args: argparse.Namespace) -> int:
 
 def _print_findings(tid: str, data_dir: Path) -> None:
     """Consistency findings of the source reports (warnings: they never fail validation)."""
+    from .load import load_territory
+    from .problems import DataError, unexpected_failure
+
     try:
         from .checks import run_checks
     except ImportError:  # the checks module arrives with the analysis library
@@ -238,6 +274,9 @@ def command_rapports(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("--jobs attend un nombre de rapports simultanés au moins égal à 1.", file=sys.stderr)
         return 2
+    for option, folder in (("--sortie", args.sortie), ("--sortie-donnees", args.sortie_donnees)):
+        if folder is not None:
+            _check_output_dir(option, folder)
     try:
         summary = build_all(data_dir, args.sortie, args.sortie_donnees, territories=args.territoire,
                             years=args.annee, jobs=args.jobs, force=args.force, progress=not args.silencieux,
@@ -250,22 +289,37 @@ def command_rapports(args: argparse.Namespace) -> int:
 
 
 def command_nouveau_territoire(args: argparse.Namespace) -> int:
-    import shutil
-
     from importlib import resources
 
+    from .ids import id_problem
+    from .writes import StagedWrites, WriteFailed
+
     data_dir = _data_dir(args)
-    target = data_dir / args.id
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", args.id):
-        print(f"Identifiant invalide « {args.id} » : lettres minuscules, chiffres, - ou _.", file=sys.stderr)
+    expected = id_problem(args.id)
+    if expected:
+        print(f"Identifiant invalide « {printable(args.id)[:80]} » : attendu {expected}.", file=sys.stderr)
         return 2
-    if target.exists():
+    if data_dir.exists() and not data_dir.is_dir():
+        print(f"{data_dir} est un fichier, pas un dossier de données : indiquez un dossier avec --donnees.",
+              file=sys.stderr)
+        return 1
+    target = data_dir / args.id  # the data folder is created if missing
+    if target.exists() or target.is_symlink():
         print(f"Le dossier {target} existe déjà : rien n'a été modifié.", file=sys.stderr)
         return 1
-    with resources.as_file(resources.files("cdv_analysis") / "modele") as template:
-        shutil.copytree(template, target)
-    yml = target / "territoire.yml"
-    yml.write_text(yml.read_text("utf-8").replace("id: modele", f"id: {args.id}"), "utf-8")
+    template = resources.files("cdv_analysis") / "modele"
+    try:
+        with StagedWrites() as staged:  # the folder appears whole, or not at all
+            staged.new_folder(target)
+            for entry in sorted(template.iterdir(), key=lambda e: e.name):
+                data = entry.read_bytes()
+                if entry.name == "territoire.yml":
+                    data = data.decode("utf-8").replace("id: modele", f"id: {args.id}").encode("utf-8")
+                staged.add(target / entry.name, data)
+            staged.commit()
+    except WriteFailed as failure:
+        print(f"Territoire non créé : {failure} ; rien n'a été modifié.", file=sys.stderr)
+        return 1
     print(f"Territoire créé : {target}\nComplétez territoire.yml et les tables, puis lancez "
           f"« cdv valider --territoire {args.id} ».")
     return 0
@@ -367,12 +421,113 @@ def _add_importer_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The ``cdv`` command: every outcome is a French message and an exit code, never a traceback.
+
+    Ctrl-C at any moment gives :data:`INTERRUPTED` (code 130); an output that cannot
+    be written names its path and what to do (code 1); any other unexpected error
+    is one line « erreur interne : … » (code 2), its traceback in the build log.
+    Terminal control characters from data are stripped from everything printed.
+    """
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Printable(stdout), _Printable(stderr)
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        print(f"\n{INTERRUPTED}", file=sys.stderr)
+        return 130
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        sys.stdout, sys.stderr = stdout, stderr
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except Refused as refused:
+        print(refused.message, file=sys.stderr)
+        return refused.code
+    except OSError as error:
+        if error.errno not in _OUTPUT_ERRORS:
+            return _internal_error(error, args)
+        from .writes import write_error_text
+
+        print(f"Écriture impossible : {write_error_text(error.filename or '?', error)}.", file=sys.stderr)
+        return 1
+    except Exception as error:  # noqa: BLE001 — the guard: one French line, the traceback in the log
+        return _internal_error(error, args)
+
+
+_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG,
+                            errno.EEXIST, errno.ENOTDIR, errno.EISDIR})
+
+
+def _internal_error(error: BaseException, args: argparse.Namespace) -> int:
+    """Log the traceback, print one French line naming the log; exit code 2."""
+    import tempfile
+    import traceback
+
+    from .config import reports_dir
+    from .iorw import shown_path
+
+    detail = " ".join(str(error).split())[:200]
+    record = f"--- cdv {getattr(args, 'commande', '')} : erreur interne\n{traceback.format_exc()}"
+    shown = "(journal impossible à écrire)"
+    for folder in (Path(getattr(args, "sortie", None) or reports_dir()), Path(tempfile.gettempdir())):
+        log = folder / "construction.log"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with log.open("a", encoding="utf-8") as handle:
+                handle.write(record)
+            shown = shown_path(log)
+            break
+        except OSError:
+            continue
+    print(f"erreur interne : {type(error).__name__}{' : ' + detail if detail else ''} ; détails dans {shown}",
+          file=sys.stderr)
+    return 2
+
+
+def _check_output_dir(option: str, folder: str) -> None:
+    """Refuse (French, naming the path) an output folder that is a file, cannot be created or written."""
+    from .writes import write_error_text
+
+    path = Path(folder)
+    if not folder.strip():
+        raise Refused(f"{option} attend un dossier : la valeur est vide.", 2)
+    if path.exists() and not path.is_dir():
+        raise Refused(f"{option} {path} : ce chemin est un fichier, pas un dossier ; indiquez un dossier "
+                      "(existant ou à créer).", 2)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        import tempfile
+
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as error:
+        raise Refused(f"{option} : {write_error_text(path, error)}.", 1) from None
+
+
+class _Printable:
+    """A text stream that drops terminal control characters (tab, newline and carriage return kept)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(printable(text))
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 if __name__ == "__main__":  # pragma: no cover

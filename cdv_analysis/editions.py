@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from .harmonise import codes, label
+from .ids import file_in
 from .problems import Problem
 
 __all__ = ["Edition", "edition", "edition_problems", "figures_origin", "prose_files", "KINDS", "STARTER_KIND",
@@ -62,9 +63,9 @@ def _declared(meta: dict, year: int | str) -> dict:
 def _logo(folder: Path, name: object) -> str:
     if not name:
         return ""
-    path = folder / str(name)
-    mime = LOGO_TYPES.get(path.suffix.lower())
-    if mime is None or not path.is_file() or path.is_symlink() or path.stat().st_size > LOGO_MAX_BYTES:
+    path = file_in(folder, name)  # a file of the territory folder, never a path elsewhere
+    mime = LOGO_TYPES.get(path.suffix.lower()) if path else None
+    if mime is None or path.stat().st_size > LOGO_MAX_BYTES:
         return ""
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Hashable, Iterable, Mapping
 from pathlib import Path
 
-__all__ = ["MAX_ID", "SAFE_ID", "UnsafeId", "slug", "id_problem", "child", "distinct_slugs"]
+__all__ = ["MAX_ID", "SAFE_ID", "UnsafeId", "slug", "id_problem", "child", "file_in", "distinct_slugs"]
 
 MAX_ID = 64
 SAFE_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -72,6 +72,19 @@ def child(root: Path | str, name: str) -> Path:
     path = root / name
     if path.resolve().parent != root.resolve():
         raise UnsafeId(str(name), f"un dossier à l'intérieur de {root} (ce chemin en sort)")
+    return path
+
+
+def file_in(folder: Path | str, name: object) -> Path | None:
+    """``folder/name`` when ``name`` is a plain file name (no separator, not hidden) of a regular file that
+    resolves inside ``folder``; else None (a name from data never reaches another folder)."""
+    text = str(name or "")
+    if not text or text != Path(text).name or text.startswith(".") or "\x00" in text or "\\" in text:
+        return None
+    folder = Path(folder)
+    path = folder / text
+    if path.is_symlink() or not path.is_file() or path.resolve().parent != folder.resolve():
+        return None
     return path
 
 

@@ -12,17 +12,16 @@ from pathlib import Path
 import yaml
 
 from .config import raw_data_dir
-from .harmonise import vocabulary
 from .iorw import decode_text, shown_path
-from .problems import Problem
+from .problems import ERROR, WARNING, Problem
 from .schemas import ValidationContext
+from .territory_schema import Finding, check_territory_file, impossible_date_line, line_of
 
 __all__ = ["TERRITORY_FILE", "default_data_dir", "discover_territories", "read_metadata", "declared_report_years",
            "folder_fingerprint", "territory_folder", "validation_context", "read_territory_file",
            "read_territory_yaml"]
 
 TERRITORY_FILE = "territoire.yml"
-REQUIRED_KEYS = ("id", "nom", "sigle", "sources")
 
 
 def default_data_dir() -> Path:
@@ -42,81 +41,74 @@ def discover_territories(data_dir: Path | str | None = None) -> list[str]:
     )
 
 
-def _metadata_problems(meta: dict, folder: Path, shown: str) -> list[Problem]:
-    problems = []
-    missing = [key for key in REQUIRED_KEYS if not meta.get(key)]
-    if missing:
-        keys = ", ".join(f"« {key} »" for key in missing)
-        problems.append(Problem(shown, f"{'la clé obligatoire' if len(missing) == 1 else 'les clés obligatoires'} "
-                                f"{keys} (voir data/README.md)", colonne=missing[0]))
-    if meta.get("id") and str(meta["id"]) != folder.name:
-        problems.append(Problem(shown, f"un identifiant égal au nom du dossier (« {folder.name} »)",
-                                colonne="id", valeur=str(meta["id"])))
-    sources = meta.get("sources") or []
-    if not isinstance(sources, list):
-        problems.append(Problem(shown, "une liste de sources (- id: …)", colonne="sources"))
-        sources = []
-    for index, source in enumerate(sources, start=1):
-        if not isinstance(source, dict) or not source.get("id"):
-            problems.append(Problem(shown, f"un « id » pour la source n° {index}", colonne="sources"))
-    from .editions import edition_problems  # the ``rapports:`` key (kind, title, subtitle, logo per year)
-
-    problems.extend(edition_problems(meta, folder, shown))
-    labels = meta.get("libelles") or {}
-    if not isinstance(labels, dict):
-        return problems + [Problem(shown, "un dictionnaire sous « libelles » (piliers: …, financeurs: …)",
-                                   colonne="libelles")]
-    for kind in ("piliers", "financeurs"):
-        aliases = labels.get(kind) or {}
-        if not isinstance(aliases, dict):
-            problems.append(Problem(shown, f"un dictionnaire « libellé imprimé: code » sous libelles.{kind}",
-                                    colonne=f"libelles.{kind}"))
-            continue
-        codes = vocabulary(kind).labels
-        for alias, code in aliases.items():
-            if code not in codes:
-                problems.append(Problem(shown, f"un code de {kind} parmi : {', '.join(codes)}",
-                                        colonne=f"libelles.{kind}", valeur=f"{alias}: {code}"))
-    return problems
-
-
-def read_territory_yaml(folder: Path) -> tuple[dict | None, list[Problem]]:
-    """The mapping a ``territoire.yml`` holds, or None with the reason it cannot be read (keys are not checked)."""
+def _load(folder: Path) -> tuple[str | None, object, list[Problem]]:
+    """(text, parsed value, problems) of a folder's territoire.yml; the value is None when it cannot be read."""
     path = folder / TERRITORY_FILE
     shown = shown_path(path)
     if not path.is_file():
-        return None, [Problem(shown, "un fichier territoire.yml décrivant le territoire (voir data/README.md)",
-                              territory=folder.name)]
+        return None, None, [Problem(shown, "un fichier territoire.yml décrivant le territoire (voir data/README.md)")]
     text, problems = decode_text(path.read_bytes(), shown)
     if text is None:
-        return None, [replace(p, territory=folder.name) for p in problems]
+        return None, None, problems
+    unreadable = "les tables du territoire ne sont pas contrôlées tant que ce fichier est illisible"
     try:
-        meta = yaml.safe_load(text) or {}
+        return text, yaml.safe_load(text), []
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        return None, [Problem(shown, f"du YAML valide ({getattr(exc, 'problem', exc)}) ; les tables du territoire "
-                              "ne sont pas contrôlées tant que ce fichier est illisible",
-                              ligne=mark.line + 1 if mark else None, territory=folder.name)]
-    if not isinstance(meta, dict):
-        return None, [Problem(shown, "un dictionnaire YAML (clés id, nom, sigle, sources…), et non "
-                              f"{'une liste' if isinstance(meta, list) else 'une valeur seule'}",
-                              territory=folder.name)]
-    return meta, []
+        return text, None, [Problem(shown, f"du YAML valide ({getattr(exc, 'problem', None) or exc}) ; {unreadable}",
+                                    ligne=mark.line + 1 if mark else None)]
+    except (ValueError, OverflowError):  # PyYAML builds dates itself: « 2022-13-45 » raises ValueError
+        line, value = impossible_date_line(text) or (None, None)
+        return text, None, [Problem(shown, "une date réelle AAAA-MM-JJ (ex. 2015-06-27)", ligne=line, valeur=value)]
+
+
+def _problems(findings: list[Finding], text: str | None, shown: str) -> list[Problem]:
+    problems = []
+    for finding in findings:
+        value = finding.value
+        shown_value = None if value is None else (str(value) if not isinstance(value, dict | list)
+                                                  else ("un dictionnaire" if isinstance(value, dict) else "une liste"))
+        problems.append(Problem(shown, finding.expected, ligne=line_of(text, finding.path) if text else None,
+                                colonne=finding.key if finding.path else None, valeur=shown_value,
+                                gravite=ERROR if finding.error else WARNING))
+    return problems
+
+
+def read_territory_yaml(folder: Path, require: bool = False) -> tuple[dict | None, list[Problem]]:
+    """The mapping a ``territoire.yml`` holds, checked against its schema (``territory_schema.FIELDS``).
+
+    Gives None with the problems when the file cannot be used: unreadable, not
+    YAML, or any value of the wrong type, out of range or an impossible date.
+    Required keys (id, nom, sigle, sources) and the id matching the folder are
+    checked with ``require`` (loading a territory), not when an import fills a folder.
+    Unknown keys are warnings: the mapping keeps them.
+    """
+    shown = shown_path(folder / TERRITORY_FILE)
+    text, value, problems = _load(folder)
+    if value is None and problems:
+        return None, [replace(p, territory=folder.name) for p in problems]
+    meta, findings = check_territory_file(value if value is not None else {}, require=require)
+    if require and isinstance(meta, dict) and meta.get("id") not in (None, "") and str(meta["id"]) != folder.name:
+        findings.append(Finding(("id",), f"un identifiant égal au nom du dossier (« {folder.name} »)", meta["id"]))
+    problems = _problems(findings, text, shown)
+    if isinstance(meta, dict):
+        from .editions import edition_problems  # the ``rapports:`` key (kind, title, subtitle, logo per year)
+
+        problems += edition_problems(meta, folder, shown)
+    problems = [replace(p, territory=folder.name) for p in problems]
+    return (None if meta is None or any(p.is_error for p in problems) else meta), problems
 
 
 def read_territory_file(folder: Path) -> tuple[dict, list[Problem]]:
-    """The ``territoire.yml`` of ``folder`` and its problems.
+    """The ``territoire.yml`` of ``folder`` and its problems (the one reader the loader, planning and CLI use).
 
-    A file that cannot be used (unreadable, not YAML, not a mapping, missing a
-    required key) gives back an empty ``meta``: the territory's tables are then
-    not checked, so one mistake yields one message instead of hundreds.
+    A file that cannot be used (unreadable, not YAML, a value the schema refuses,
+    a missing required key) gives back an empty ``meta``: the territory's tables
+    are then not checked, so one mistake yields one message instead of hundreds,
+    and only this territory stops.
     """
-    meta, problems = read_territory_yaml(folder)
-    if meta is None:
-        return {}, problems
-    problems = [replace(p, territory=folder.name)
-                for p in _metadata_problems(meta, folder, shown_path(folder / TERRITORY_FILE))]
-    return ({} if any(p.is_error for p in problems) else meta), problems
+    meta, problems = read_territory_yaml(folder, require=True)
+    return (meta or {}), problems
 
 
 def validation_context(meta: dict) -> ValidationContext:

@@ -21,7 +21,6 @@ __all__ = ["OPEN_DATA_ORIGIN", "is_open_data_only", "proper_case", "with_preposi
 
 OPEN_DATA_ORIGIN = "donnees-ouvertes"
 _MANIFEST = ".imports.json"  # importers.MANIFEST (not imported: importers pulls in the whole loader)
-_TERRITORY_FILE = "territoire.yml"
 
 _VOWELS = "aeiouyhâàäéèêëîïôöûùüœ"
 # Common nouns that open a territory name: (gender, lower-cased in running text).
@@ -92,12 +91,9 @@ def is_open_data_only(folder: Path | str, meta: dict | None = None) -> bool:
     """
     folder = Path(folder)
     if meta is None:
-        import yaml
+        from .metadata import read_territory_yaml  # the one reader of territoire.yml
 
-        try:
-            meta = yaml.safe_load((folder / _TERRITORY_FILE).read_text("utf-8")) or {}
-        except (OSError, ValueError, yaml.YAMLError):
-            meta = {}
+        meta = read_territory_yaml(folder)[0] or {}
     if isinstance(meta, dict) and str(meta.get("origine", "")).strip() == OPEN_DATA_ORIGIN:
         return True
     try:
@@ -106,7 +102,8 @@ def is_open_data_only(folder: Path | str, meta: dict | None = None) -> bool:
         return False
     tables = [p.name for p in folder.iterdir()
               if p.is_file() and p.suffix.lower() in {".csv", ".xlsx", ".tsv"} and not p.name.startswith(".")]
-    own = [t for t in tables if t.startswith("programmation.")]  # the territory's own programmation
+    # The territory's own evidence: its programmation, its questionnaires (`cdv importer questionnaire`).
+    own = [t for t in tables if t.startswith("programmation.") or ".questionnaire-" in t]
     return bool(tables) and not own and set(tables) <= imported
 
 

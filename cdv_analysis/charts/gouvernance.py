@@ -121,7 +121,9 @@ def _survey_figure(items: pd.DataFrame, facts: pd.DataFrame):
     ax.set_xticks([0, 50, 100])
     _percent_axis(ax.xaxis)
     ax.set_xlabel("Part des répondants")
-    handles = [Patch(color=ACCENT, label="pourcentage publié")]
+    counted = items.reindex(columns=["n_origine"])["n_origine"].eq("reponses")  # imported raw answers
+    handles = [Patch(color=ACCENT, label="part des répondants (réponses comptées)" if counted.all()
+                     else "pourcentage publié" if not counted.any() else "pourcentage publié ou compté")]
     if facts["low"].notna().any():
         handles.append(Line2D([], [], color="#222222", marker="|", markersize=8,
                               label=f"intervalle {_CONFIDENCE} (Wilson)"))

@@ -5,21 +5,19 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from ..clean import ParseError, label_case, name_key, parse_montant
-from ..harmonise import vocabulary
+from ..harmonise import vocabulary, vocabulary_entries
 from ..ids import distinct_slugs
 from ..load import discover_territories
 from ..portrait import OPEN_DATA_ORIGIN
 from ..problems import Problem
 from ..schemas import TABLES
 from .base import ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, input_year, read_input, \
-    territory_metadata
+    skipped_territory, territory_metadata
 
 __all__ = ["AnctSubsidies", "import_anct_subsidies", "anct_layouts", "readable_name", "ANCT_REQUIRED"]
 
@@ -56,16 +54,18 @@ def _contract_code(meta: dict) -> str:
     return str(contract.get("code") or "").strip().upper() if isinstance(contract, dict) else ""
 
 
-def _anct_folders(data_dir: Path, codes: list[str], labels: dict[str, str]) -> tuple[dict, dict, list[Problem]]:
+def _anct_folders(data_dir: Path, codes: list[str], labels: dict[str, str]) -> tuple[dict, dict, list[str]]:
     """Folder of each contract code: the territory declaring it, else a new safe id made from its label.
 
     Two codes never share a folder (``C-1`` and ``C.1`` with one label get two), and
     no code or label is ever taken as a path (``ids.distinct_slugs``).
     """
-    existing, metas, problems = {}, {}, []
+    existing, metas, messages = {}, {}, []
     for tid in discover_territories(data_dir):
         meta, found = territory_metadata(data_dir / tid)
-        problems += found
+        if meta is None:  # a bad territoire.yml stops only its own territory (its folder name stays taken)
+            messages.append(skipped_territory(tid, found))
+            continue
         code = _contract_code(meta)
         if code:
             existing.setdefault(code, tid)
@@ -73,7 +73,7 @@ def _anct_folders(data_dir: Path, codes: list[str], labels: dict[str, str]) -> t
     taken = {entry.name.lower() for entry in data_dir.iterdir()} if data_dir.is_dir() else set()
     folders = {code: existing[code] for code in codes if code in existing}
     folders.update(distinct_slugs({code: (labels[code], code) for code in codes if code not in existing}, taken))
-    return folders, metas, problems
+    return folders, metas, messages
 
 
 _NUMBERED_RE = re.compile(r"^\s*(\d+(?:[.,]\d+)*)\s*[-–—.):]?\s*(.*)$", re.S)
@@ -105,8 +105,8 @@ class AnctLayout:
 
 def anct_layouts() -> list[AnctLayout]:
     """The layouts of ``vocabulaires/formats_anct.yml``, in file order."""
-    text = resources.files("cdv_analysis").joinpath("vocabulaires", "formats_anct.yml").read_text("utf-8")
-    return [AnctLayout(name, entry["libelle"], dict(entry["colonnes"])) for name, entry in yaml.safe_load(text).items()]
+    return [AnctLayout(name, entry["libelle"], dict(entry["colonnes"]))
+            for name, entry in vocabulary_entries("formats_anct").items()]
 
 
 def _anct_layout(frame: pd.DataFrame, shown: str) -> tuple[AnctLayout, dict[str, str]]:
@@ -225,10 +225,10 @@ class AnctSubsidies(Importer):
                                     colonne=header["code_contrat"]))
         labels = {code: readable_name(_most_common(printed))
                   for code, printed in frame[chosen].groupby("code")["libelle_contrat"]}
-        folders, metas, found = _anct_folders(self.data_dir, sorted(labels), labels)
-        problems += found
+        folders, metas, messages = _anct_folders(self.data_dir, sorted(labels), labels)
         checked = {"frame": frame, "layout": layout, "year": year, "amount_of": amount_of, "chosen": chosen,
-                   "no_contract": no_contract, "labels": labels, "folders": folders, "metas": metas}
+                   "no_contract": no_contract, "labels": labels, "folders": folders, "metas": metas,
+                   "messages": messages}
         return checked, problems
 
     def plan(self, checked: dict) -> ImportPlan:
@@ -236,7 +236,7 @@ class AnctSubsidies(Importer):
         no_contract, labels, folders, metas = (checked[k] for k in ("no_contract", "labels", "folders", "metas"))
         source, name = f"anct-{year}", self.path.name
         summary = ImportSummary(source, name)
-        summary.messages.append(f"Mise en page reconnue : {layout.label}.")
+        summary.messages += [f"Mise en page reconnue : {layout.label}.", *checked["messages"]]
         summary.skipped.update(sans_contrat=int(no_contract.sum()), hors_selection=int((~chosen & ~no_contract).sum()))
         summary.skipped_amount = float(frame.loc[no_contract, "montant"].map(checked["amount_of"]).sum())
         themes = _AnctThemes()

@@ -221,10 +221,19 @@ def csv_text(table: str, rows: list[dict]) -> tuple[str, int]:
     return pd.DataFrame(rows, columns=TABLES[table].column_names).to_csv(index=False, lineterminator="\n"), len(rows)
 
 
-def territory_metadata(folder: Path) -> tuple[dict, list[Problem]]:
-    """The territoire.yml of a folder for an import: only an unreadable file stops it (keys are for `cdv valider`)."""
-    meta, problems = read_territory_yaml(folder)
-    return meta or {}, problems
+def territory_metadata(folder: Path) -> tuple[dict | None, list[Problem]]:
+    """The territoire.yml of a folder for an import, checked by its schema; None with the errors when unusable.
+
+    Missing required keys are for `cdv valider` to report: an import may fill a folder still being described.
+    """
+    meta, problems = read_territory_yaml(folder, require=False)
+    return meta, [p for p in problems if p.is_error]
+
+
+def skipped_territory(tid: str, problems: list[Problem]) -> str:
+    """The summary line of a territory an import leaves aside because its territoire.yml is unusable."""
+    return (f"Territoire {tid} ignoré : son territoire.yml est à corriger ({problems[0]}) ; "
+            f"voir « cdv valider --territoire {tid} ».")
 
 
 def _sha(data: bytes) -> str:

@@ -15,7 +15,7 @@ from ..load import TERRITORY_FILE, discover_territories
 from ..portrait import OPEN_DATA_ORIGIN, proper_case
 from ..problems import Problem
 from .base import (ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, csv_text, input_year,
-                   read_input, territory_metadata)
+                   read_input, skipped_territory, territory_metadata)
 
 __all__ = ["InseeQpv", "import_insee_qpv", "INSEE_KEYS"]
 
@@ -57,7 +57,9 @@ def _insee_selection(frame: pd.DataFrame, shown: str, data_dir: Path, territory:
             problems.append(Problem(shown, "l'option --territoire avec --communes (le territoire à remplir)"))
         for tid in discover_territories(data_dir):
             meta, found = territory_metadata(data_dir / tid)
-            problems += found
+            if meta is None:  # a bad territoire.yml stops only its own territory
+                messages.append(skipped_territory(tid, found))
+                continue
             declared = _declared_qpv(meta)
             if declared and codes.isin(declared).any():
                 by_codes(tid, meta, declared)
@@ -84,6 +86,8 @@ def _insee_selection(frame: pd.DataFrame, shown: str, data_dir: Path, territory:
         return selection, problems, messages
     meta, found = territory_metadata(folder)
     problems += found
+    if meta is None:
+        return selection, problems, messages
     declared = _declared_qpv(meta)
     listed = meta.get("communes") if isinstance(meta.get("communes"), list) else []
     if communes or (not declared and listed):
