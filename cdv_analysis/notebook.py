@@ -91,8 +91,7 @@ class ReportContext:
         self.saved.append(target)
         return target
 
-    def present(self, frame: Indicator | pd.DataFrame | None, name: str,
-                what: str | None = None, table: str | None = None, *,
+    def present(self, frame: Indicator | pd.DataFrame | None, name: str, *,
                 text: Callable[[pd.DataFrame], str] | None = None,
                 chart: Callable[..., object] | None = None,
                 columns: Mapping[str, tuple[str, str]] | None = None,
@@ -105,9 +104,8 @@ class ReportContext:
         it. ``html`` draws a table that ``columns`` cannot describe (the per-QPV
         table: one column per imported indicator). ``title`` replaces the chart's
         title, ``caption`` (Markdown written in the notebook) is shown under the
-        chart or table. ``what`` and ``table``
-        are accepted for older notebooks and unused: a missing table is named once,
-        in the synthesis (``narrative.not_covered_box``).
+        chart or table. A missing table is named once, in the synthesis
+        (``narrative.not_covered_box``), not here.
         """
         table, result = unpack(frame)
         if (table is None or len(table) == 0) and not result.headline():

@@ -2,14 +2,13 @@
 
 Every figure comes from the tables (through ``formatting``) and every quotation
 is the data's own text between « »: nothing here adds an appraisal. Each
-function returns ``""`` for an empty input, or the sentence of
-:func:`missing_data` when it is told which file the data would come from
-(``expected_file=territory.expected_file("financements")``).
+function returns ``""`` for an empty input: what a report does not cover is said
+once, in the synthesis (``not_covered_box``).
 """
 
 from __future__ import annotations
 
-from ._base import ACTEURS, DANS, INDENT, missing_data
+from ._base import ACTEURS, DANS, INDENT
 from .contexte import (
     comparison_paragraph,
     health_subsidies_paragraph,
@@ -57,7 +56,6 @@ __all__ = [
     "ACTEURS",
     "DANS",
     "INDENT",
-    "missing_data",
     "comparison_paragraph",
     "key_figures_paragraph",
     "provenance_paragraph",

@@ -18,7 +18,7 @@ from ..formatting import (
 )
 from ..indicators._common import Indicator, unpack
 from ..markup import escape_html, escape_markdown, scroll_box
-from ._base import DANS, _absent, _cap, _none, _pct, _verb, _year
+from ._base import DANS, _empty, _cap, _none, _pct, _verb, _year
 
 
 def _value(value: float, unit: str) -> str:
@@ -30,10 +30,10 @@ def _value(value: float, unit: str) -> str:
     return shown if unit in ("nombre", "indice", "") else f"{shown} {unit}"
 
 
-def qpv_gaps_paragraph(gaps: pd.DataFrame, top: int = 3, *, expected_file: str | None = None) -> str:
+def qpv_gaps_paragraph(gaps: pd.DataFrame, top: int = 3) -> str:
     """Largest gaps between the QPV and their reference (``indicators.qpv_gaps``)."""
-    if (absent := _absent(gaps, "les indicateurs de contexte", expected_file)) is not None:
-        return absent
+    if _empty(gaps):
+        return ""
 
     def compared(row: pd.Series) -> str:
         where = DANS.get(row["perimetre_reference"], f"pour « {row['perimetre_reference']} »")
