@@ -47,7 +47,7 @@ def statements_list(statements: pd.DataFrame, limit: int | None = None) -> str:
         seen.add(row["id"])
         attribution = _attribution(row)
         suffix = "" if parent is not None and _attribution(parent) == attribution else f" — {attribution}"
-        lines.append(f"{INDENT * depth}- {guillemets(_text(row['texte']))}{suffix}")
+        lines.append(f"{INDENT * depth}- <q>{guillemets(_text(row['texte']))}</q>{suffix}")  # a quotation (RGAA 9.4)
         for child in children.get(row["id"], []):
             write(child, depth + 1, row)
 
@@ -189,10 +189,10 @@ def lessons_markdown(frame: pd.DataFrame, cited: dict[str, str] | None = None, b
         lead = f"{number}. " if number and _text(row["nature"]) in {"proposition", "preconisation"} else "- "
         if layout == "suite":
             joined = " ".join([_text(row["texte"]), *(_text(k["texte"]) for k in kids)])
-            lines.append(f"{lead}« {escape_markdown(joined)} »")
+            lines.append(f"{lead}<q>« {escape_markdown(joined)} »</q>")  # a quotation (RGAA 9.4)
         elif layout == "liste":
-            lines.append(f"{lead}« {escape_markdown(row['texte'])} »")
-            lines += [f"{INDENT}- « {escape_markdown(k['texte'])} »" for k in kids]
+            lines.append(f"{lead}<q>« {escape_markdown(row['texte'])} »</q>")
+            lines += [f"{INDENT}- <q>« {escape_markdown(k['texte'])} »</q>" for k in kids]
             lines += [f"{INDENT}- *Citée plus haut : {escape_markdown(w)}.*" for w in dict.fromkeys(again)]
         else:
             lines.append(f"| {escape_markdown(row['texte'])} | "
