@@ -19,7 +19,7 @@ from ..load import Territory
 from ..referentiel import Question, Referentiel, referentiel_of_year, select_rows
 from ..stats import compatible_counts, wilson_interval
 
-__all__ = ["NATURE_RANK", "Answer", "answers", "representative_statements", "quoted_ids", "statement_rows",
+__all__ = ["NATURE_RANK", "Answer", "answers", "representative_statements", "quoted_ids", "quoted_where", "statement_rows",
            "INDICATOR_COLUMNS"]
 
 # The selection rule, by nature: findings first (constats and the source's conclusions), then appraisals and
@@ -28,7 +28,7 @@ NATURE_RANK = {"conclusion": 0, "constat": 0, "avis": 1, "frein": 1, "levier": 1
                "proposition": 4, "preconisation": 4}
 _LAST_RANK = 5
 INDICATOR_COLUMNS = ["question", "critere_id", "critere", "table", "enquete", "libelle", "valeur", "n", "ic_bas", "ic_haut",
-                     "millesime", "source", "titre_source", "section"]
+                     "repondants", "millesime", "source", "titre_source", "section"]
 
 
 @dataclass
@@ -82,7 +82,11 @@ def statement_rows(territory: Territory, ids: tuple[str, ...] | list[str]) -> pd
     return by_id.loc[[i for i in ids if i in by_id.index]].reset_index(drop=True)
 
 
-def _interval(printed: str, n: object, value: object) -> tuple[int | None, float | None, float | None]:
+def _interval(printed: str, n: object, value: object,
+              counted: object = None) -> tuple[int | None, float | None, float | None]:
+    if not printed and counted is not None and pd.notna(counted) and pd.notna(n) and int(n) > 0:
+        low, high = wilson_interval(int(counted), int(n))  # an imported questionnaire: its own count
+        return int(counted), 100 * low, 100 * high
     if pd.isna(n) or not printed or is_approximate(printed) or pd.isna(value):
         return None, None, None
     candidates = compatible_counts(printed, int(n))
@@ -95,25 +99,24 @@ def _interval(printed: str, n: object, value: object) -> tuple[int | None, float
 def _percent(value: object, printed: str) -> str:
     if pd.isna(value):
         return printed
-    return fr.pourcent(float(value), 0 if float(value).is_integer() else 1)
+    return fr.pourcent(float(value), None)
 
 
 def _indicator_rows(table: str, rows: pd.DataFrame) -> list[dict]:
     out = []
     for _, row in rows.iterrows():
         n = low = high = None
-        if table == "enquetes":
+        if table in ("enquetes", "cooperation"):
             printed = cell_text(row["pourcentage_publie"])
-            libelle = f"{cell_text(row['question'])} — {cell_text(row['modalite'])}"
+            libelle = (f"{cell_text(row['question'])} — {cell_text(row['modalite'])}" if table == "enquetes" else
+                       f"coopération avec {cell_text(row['partenaire'])} — {cell_text(row['libelle_niveau'])}")
             value = _percent(row["pourcentage"], printed)
-            n = row["n_repondants"]
-            _, low, high = _interval(printed, n, row["pourcentage"])
-        elif table == "cooperation":
-            printed = cell_text(row["pourcentage_publie"])
-            libelle = f"coopération avec {cell_text(row['partenaire'])} — {cell_text(row['libelle_niveau'])}"
-            value = _percent(row["pourcentage"], printed)
-            n = row["n_repondants"]
-            _, low, high = _interval(printed, n, row["pourcentage"])
+            # The questionnaire's respondents are not the n of the question: no count, no interval from them
+            # (an imported questionnaire's own count stays: its n is the question's).
+            bounded = table == "enquetes" and cell_text(row.get("n_origine")) == "questionnaire"
+            n = None if bounded else row["n_repondants"]
+            _, low, high = (None, None, None) if bounded else _interval(printed, n, row["pourcentage"],
+                                                                         row.get("effectif"))
         elif table == "financements":
             what = " — ".join(cell_text(row[c]) for c in ("thematique", "financeur_publie") if cell_text(row[c]))
             libelle = ("évolution des financements" if row["mesure"] == "evolution" else "financements") + (
@@ -127,22 +130,35 @@ def _indicator_rows(table: str, rows: pd.DataFrame) -> list[dict]:
             parts = [cell_text(row[c]) for c in ("indicateur", "modalite") if cell_text(row[c])]
             libelle = " — ".join(parts)
             value = cell_text(row["valeur_publiee"])
+        word = cell_text(row.get("qualificatif_mot"))
+        if word and not value.lower().startswith(word.split()[0].lower()):
+            value = f"{word} {value}"  # the qualifier travels with the figure (« jusqu'à 53 % »)
+        respondents = row.get("n_repondants") if table in ("enquetes", "cooperation") else None
         out.append({"table": table, "enquete": cell_text(row.get("enquete", "")), "libelle": libelle, "valeur": value,
                     "n": None if n is None or pd.isna(n) else int(n), "ic_bas": low, "ic_haut": high,
-                    "millesime": cell_text(row["annee"]), "source": cell_text(row["source"]),
+                    # the questionnaire's respondents (an upper bound of each question's n)
+                    "repondants": None if respondents is None or pd.isna(respondents) else int(respondents),
+                    "millesime": (cell_text(row["millesime"]) or "année non précisée") if "millesime" in row
+                    else cell_text(row["annee"]), "source": cell_text(row["source"]),
                     "section": cell_text(row["section"])})
     return out
 
 
+def quoted_where(territory: Territory, annee: int | str) -> dict[str, str]:
+    """Statement id → « la réponse à la question N » for every statement the answer blocks quote."""
+    where: dict[str, str] = {}
+    for number, answer in enumerate(answers(territory, annee), start=1):
+        place = f"réponse à la question {number}"
+        ids = list(answer.statements.loc[answer.statements["retenu"], "id"])
+        for row, qualifiers in answer.conclusion:
+            ids += [row["id"], *(q["id"] for q in qualifiers)]
+        where.update({i: place for i in ids})
+    return where
+
+
 def quoted_ids(territory: Territory, annee: int | str) -> set[str]:
     """Ids of the statements the answer blocks of the report of ``annee`` quote (shown ones and conclusions)."""
-    ids: set[str] = set()
-    for answer in answers(territory, annee):
-        ids.update(answer.statements.loc[answer.statements["retenu"], "id"])
-        for row, qualifiers in answer.conclusion:
-            ids.add(row["id"])
-            ids.update(q["id"] for q in qualifiers)
-    return ids
+    return set(quoted_where(territory, annee))
 
 
 def _conclusion(territory: Territory, question: Question) -> list[tuple[pd.Series, list[pd.Series]]]:
@@ -164,7 +180,6 @@ def answers(territory: Territory, annee: int | str, section: str | None = None,
     referentiel = referentiel or referentiel_of_year(territory, annee)
     if referentiel is None:
         return []
-    sources = territory.sources
     quoted: set[str] = set()
     for question in referentiel.questions:
         quoted.update(question.conclusion)
@@ -188,7 +203,7 @@ def answers(territory: Territory, annee: int | str, section: str | None = None,
             continue
         indicators = pd.DataFrame(indicator_rows, columns=INDICATOR_COLUMNS)
         indicators["titre_source"] = indicators["source"].map(
-            lambda s: cell_text(sources.get(s, {}).get("titre")) or s)
+            lambda s: territory.source_title(s))
         statements = (pd.concat(statement_frames, ignore_index=True) if statement_frames else
                       pd.DataFrame(columns=["id", "acteur", "nature", "texte", "source", "section", "question",
                                             "critere_id", "retenu", "rattache_a"]))
@@ -203,8 +218,8 @@ def _evidence(indicators: pd.DataFrame, statements: pd.DataFrame, conclusion: li
     used = statements[statements["retenu"]] if not statements.empty else statements
     sources = set(indicators["source"]) | set(used.get("source", [])) | {row["source"] for row, _ in conclusion}
     surveys = {}
-    for _, row in indicators[indicators["n"].notna()].iterrows():
-        surveys.setdefault(row["enquete"] or row["table"], int(row["n"]))
+    for _, row in indicators[indicators["repondants"].notna()].iterrows():
+        surveys.setdefault(row["enquete"] or row["table"], int(row["repondants"]))
     groups = sorted({label("acteurs", cell_text(a)) for a in statements.get("acteur", [])})
     return {"sources": sorted(s for s in sources if s), "indicateurs": len(indicators),
             "repondants": surveys,
