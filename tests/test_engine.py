@@ -114,7 +114,7 @@ def test_warm_kernel_page_is_identical_to_fresh_kernel_page(kernels, raw_dir, tm
     # Same outputs, warnings (stderr streams) and execution counts in the audit notebook.
     assert _audit_notebook(job) == _audit_notebook(fresh)
     tables = lambda root: {p.relative_to(root): p.read_bytes() for p in root.rglob("*.csv")}  # noqa: E731
-    assert tables(Path(job.processed_dir) / "cabbalr") == tables(Path(fresh.processed_dir) / "cabbalr")
+    assert tables(Path(job.processed_dir) / "cabbalr" / "2019") == tables(Path(fresh.processed_dir) / "cabbalr" / "2019")
 
 
 def test_every_embedded_report_is_the_same_warm_or_fresh(embedded_reports, fresh_build):
