@@ -280,7 +280,7 @@ def show_chart(chart) -> None:
 
 FORMATS: dict[str, Callable[[object], str]] = {
     "euros": fr.euros,
-    "pourcent": fr.pourcent,
+    "pourcent": lambda v: fr.pourcent(v, None),  # the one rule: « 19 % », « 42,1 % » (as in the charts)
     "nombre": fr.nombre,
     "nombre1": lambda v: fr.nombre(v, 1),
     "texte": lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v),
