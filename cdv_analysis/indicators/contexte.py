@@ -9,7 +9,7 @@ from ..harmonise import vocabulary_entries
 from ..load import Territory
 from ..schemas import TEXTUAL_UNITS
 
-__all__ = ["qpv_gaps", "qpv_profiles", "REFERENCES", "KEY_INSEE_COLUMNS", "SPREAD_COLUMNS", "insee_values",
+__all__ = ["contract_qpv", "qpv_gaps", "qpv_profiles", "REFERENCES", "KEY_INSEE_COLUMNS", "SPREAD_COLUMNS", "insee_values",
            "insee_vintages", "qpv_table", "theme_summary", "qpv_spread", "qpv_ranking", "ranked_qpv", "POPULATION"]
 
 REFERENCES = ("reste de l'EPCI", "EPCI", "QPV du département", "département", "région", "France")
@@ -244,3 +244,17 @@ def qpv_ranking(table: pd.DataFrame, column: str | None = None) -> pd.DataFrame:
     ranked = sliced.dropna(subset=[column]).sort_values(column, ascending=False, kind="stable").reset_index(drop=True)
     ranked.attrs = sliced.attrs
     return ranked
+
+
+def contract_qpv(territory: Territory, annee: int | str) -> pd.DataFrame:
+    """The QPV of the contract in force in ``annee`` (``contrats.contract_of_year``), with their geography."""
+    from ..contrats import contract_of_year
+
+    contract = contract_of_year(territory.meta, annee)
+    columns = ["contrat", "generation", "nom", "code", "communes", "geographie"]
+    if contract is None:
+        return pd.DataFrame(columns=columns)
+    rows = [{"contrat": contract.label, "generation": contract.generation, "nom": str(q.get("nom", "")),
+             "code": str(q.get("code", "") or "").upper(), "communes": ", ".join(map(str, q.get("communes") or [])),
+             "geographie": qpv_geography(str(q.get("code", "") or ""))} for q in contract.qpv]
+    return pd.DataFrame(rows, columns=columns)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from ._base import ACTEURS, DANS, INDENT, missing_data
 from .contexte import (
     comparison_paragraph,
+    contract_paragraph,
+    geography_note,
     health_subsidies_paragraph,
     insee_vintage_paragraph,
     key_figures_paragraph,
@@ -51,6 +53,8 @@ __all__ = [
     "INDENT",
     "missing_data",
     "comparison_paragraph",
+    "contract_paragraph",
+    "geography_note",
     "key_figures_paragraph",
     "provenance_paragraph",
     "qpv_gaps_paragraph",
