@@ -412,7 +412,7 @@ def _page_template(name: str):
 
 def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, footer: dict[str, str],
                 index_href: str = "index.html", body_hook: Callable[[str], str] | None = None,
-                logo: str = "", origin: str = "transcrit") -> str:
+                logo: str = "", origin: str = "transcrit", page_title: str | None = None) -> str:
     """A self-contained French page: header, table of contents, sections, footer. No script, no network."""
     book = drop_empty_sections(nbformat.from_dict(executed))
     for cell in book.cells:
@@ -427,7 +427,8 @@ def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, foot
         body = body_hook(body)
     page = _page_template("rapport.html.j2")
     return page.render(title=title, subtitle=subtitle, toc=_toc(body), body=body, footer=footer, css=_page_css(),
-                       index_href=index_href, logo=logo if logo.startswith("data:image/") else "", origin=origin)
+                       index_href=index_href, logo=logo if logo.startswith("data:image/") else "", origin=origin,
+                       page_title=page_title)
 
 
 def _failure_details(book: nbformat.NotebookNode) -> tuple[str, int | None]:
@@ -500,7 +501,8 @@ def run_job(job: Job) -> JobResult:
             else report_hook(job.data_dir, job.territory, job.year)  # printed figures: transcribed documents only
         page = render_html(executed, job.title, _subtitle(job), _footer(job),
                            "index.html" if job.territory is None else "../../index.html", hook,
-                           logo=job.logo, origin="modele" if job.kind == STARTER_KIND else job.origin)
+                           logo=job.logo, origin="modele" if job.kind == STARTER_KIND else job.origin,
+                           page_title=_page_title(job))
         write_atomic(job.folder / job.html_name.replace(".html", ".ipynb"), nbformat.writes(executed))
         write_atomic(job.folder / job.html_name, page)
         write_atomic(job.folder / CACHE_FILE, json.dumps(
@@ -584,13 +586,24 @@ def _subtitle(job: Job) -> str:
     return job.subtitle or f"Rapport d'évaluation {job.year}"
 
 
+def _page_title(job: Job) -> str:
+    """A short ``<title>`` that tells the pages apart by their first words: « CALL — rapport d'évaluation 2022 »."""
+    if job.territory is None:
+        return "Comparaison des territoires et des années — Contrats de Ville"
+    if is_portrait(job):
+        return f"{job.title} — édition {job.year}"
+    acronym = re.search(r"\(([^()]{2,15})\)$", job.title)
+    subtitle = _subtitle(job)
+    subtitle = subtitle if str(job.year) in subtitle else f"{subtitle} {job.year}"
+    return f"{acronym.group(1) if acronym else job.title} — {subtitle[:1].lower()}{subtitle[1:]}"
+
+
 def _footer(job: Job) -> dict[str, str]:
-    params = ", ".join(f"{k} = {v}" for k, v in job.parameters.items() if k in {"territoire", "annee"})
+    # Worded for a reader: the build parameters stay in the executed notebook and reports/construction.log.
     return {
-        "Version": f"cdv-analysis {__version__}",
-        "Empreinte": job.key[:16],
-        "Paramètres": params or "tous les territoires",
-        "Construit le": date_fr(dt.date.today()),
+        "Logiciel": f"cdv-analysis {__version__}",
+        "Empreinte de la page": job.key[:16],
+        "Produit le": date_fr(dt.date.today()),
     }
 
 
@@ -668,7 +681,7 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
                 except Exception as error:  # noqa: BLE001
                     results.append(JobResult(tid, tid, None, "echec", message=unexpected_failure(error)))
                     break
-            blank = not portrait and not any(len(frame) for frame in loaded.tables.values())
+            blank = not portrait and _no_data_for(loaded, year)
             shown = edition(meta, data_dir / tid, year, default_title, STARTER_KIND if blank else "")
             jobs.append(dataclasses.replace(job, title=shown.title, kind=STARTER_KIND if blank else shown.kind,
                                             subtitle=shown.subtitle, logo=shown.logo,
@@ -684,22 +697,26 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
     return jobs, results
 
 
+def _no_data_for(territory: Territory, year: int) -> bool:
+    """True when no row of any table comes from a source of the report year (or, without sources, of any)."""
+    sources = territory.sources_of_report_year(year)
+    for frame in territory.tables.values():
+        if len(frame) and (not sources or frame["source"].isin(sources).any()):
+            return False
+    return True
+
+
 def write_index(out_dir: Path, results: list[JobResult], data_dir: Path | None = None) -> Path:
-    """``reports/index.html``: every report found on disk, with this run's status."""
-    statuses = {(r.territory, r.year): r for r in results}
+    """``reports/index.html``: every report found on disk. This run's ``results`` (built, cached, failed) are
+    a build status: they go to the command's summary and reports/construction.log, not to the readers' index."""
     entries: dict[str, list[dict]] = {}
     for report in sorted(out_dir.glob("*/*/rapport.html")):
         tid, year = report.parent.parent.name, int(report.parent.name)
-        result = statuses.get((tid, year))
         entries.setdefault(tid, []).append({
             "annee": year, "lien": report.relative_to(out_dir).as_posix(),
-            "etat": {"construit": "reconstruit", "cache": "à jour", "echec": "échec : version précédente"}.get(
-                result.status if result else "", "non reconstruit cette fois"),
-            "message": result.message if result and result.status == "echec" else ""})
-    for result in results:
-        if result.status == "echec" and result.year is None and result.territory:
-            entries.setdefault(result.territory, []).append(
-                {"annee": "", "lien": "", "etat": "échec", "message": result.message})
+            # No build status for a reader: a failed build keeps the previous page (see reports/construction.log).
+            "etat": "",
+            "message": ""})
     names = {tid: read_metadata(tid, data_dir)[0].get("nom", tid) for tid in entries}
     page = _page_template("index.html.j2").render(
         entries=entries, names=names, comparison=(out_dir / "comparaison.html").is_file(),

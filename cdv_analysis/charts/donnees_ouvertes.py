@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from ..formatting import (
+    chiffre,
     euros,
     liste_fr,
     nombre,
     pluriel,
 )
+from ..indicators._common import Indicator, unpack
 from ._base import (
+    MIN_FONT,
+    _compact_euros,
     ACCENT,
     NEUTRAL,
     PILLAR_COLORS,
     QPV_COLOR,
     Chart,
     _upper_first,
-    apply_style,
     _euro_axis,
     _figure,
     _finish,
@@ -30,14 +32,15 @@ from ._base import (
 )
 
 
-# A chart never outgrows a printed A4 page (content height at the page width of a 9-10 in figure).
+# A chart never outgrows a printed A4 page (inches, at the narrow width), title and source line included.
 MAX_HEIGHT = 10.0
+_TITLE_ROOM = 2.5  # inches kept for the title and the source line above and below the plot
 MAX_ALT = 1000  # characters: beyond, a screen reader user is sent to the table
 MANY_QPV = 20  # above, one bar per QPV no longer reads: rankings and distributions instead
 
 
 def _height(wanted: float) -> float:
-    return min(wanted, MAX_HEIGHT)
+    return min(wanted, MAX_HEIGHT - _TITLE_ROOM)
 
 
 def bounded_alt(head: str, items: list[str], tail: str = "", limit: int = MAX_ALT) -> str:
@@ -59,28 +62,35 @@ def _qpv_name(label: object) -> str:
     return str(label).split(" – ", 1)[-1]
 
 
-def qpv_profiles_bars(profiles: pd.DataFrame, source: str, title: str | None = None) -> Chart:
+def _described(result: Indicator | pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], dict[str, str], dict]:
+    """(table, label, unit and year of each described column) of an imported-indicators table."""
+    table, result = unpack(result)
+    columns = result.column_info
+    return (table, {c: i.label for c, i in columns.items()}, {c: i.unit for c, i in columns.items()},
+            {c: i.year for c, i in columns.items()})
+
+
+def qpv_profiles_bars(profiles: Indicator, source: str, title: str | None = None) -> Chart:
     """Small multiples: one panel per key INSEE indicator, one bar per QPV (``ind.qpv_profiles``).
 
     Meant for a few QPV; the figure height is capped (an A4 page) and the alt
     text bounded, the full values being in the table beside the chart.
     """
+    profiles, labels, units, _ = _described(profiles)
     _require(profiles, "les profils des quartiers")
-    labels, units = profiles.attrs.get("libelles", {}), profiles.attrs.get("unites", {})
     columns = [c for c in labels if profiles[c].notna().any()]
     _require(profiles[columns] if columns else pd.DataFrame(), "les profils des quartiers")
-    names = [_wrap(_qpv_name(q), 28) for q in profiles["qpv"]]
-    fig, axes = _figure(_height(0.45 * len(profiles) + 1.6), width=10.0, ncols=len(columns))
+    names = [_wrap(_qpv_name(q), 18) for q in profiles["qpv"]]
+    # One panel per indicator, stacked: side by side they would not fit the narrow column.
+    fig, axes = _figure(_height((0.3 * len(profiles) + 0.7) * len(columns)), nrows=len(columns))
     for ax, column in zip(axes, columns):
         values = profiles[column].astype(float)
         ax.barh(names, values.fillna(0), color=[ACCENT if pd.notna(v) else NEUTRAL for v in values])
         for y, value in enumerate(values):
             label = "secret" if pd.isna(value) else (_pct(value) if units.get(column) == "%" else nombre(value, 1))
-            ax.text(0 if pd.isna(value) else value, y, f" {label}", va="center", fontsize=8)
-        ax.set_title(_wrap(labels[column], 22), fontsize=10)
+            ax.text(0 if pd.isna(value) else value, y, f" {label}", va="center", fontsize=MIN_FONT)
+        ax.set_title(_wrap(labels[column], 48), fontsize=10, loc="left")
         ax.invert_yaxis()
-        if ax is not axes[0]:
-            ax.set_yticklabels([])
         if units.get(column) == "%":
             _percent_axis(ax.xaxis)
         ax.set_xlim(0, (values.max() if values.notna().any() else 1) * 1.35)
@@ -98,10 +108,10 @@ def qpv_profiles_bars(profiles: pd.DataFrame, source: str, title: str | None = N
 
 
 def _format(value: float, unit: str) -> str:
-    return _pct(value) if unit == "%" else nombre(value, 0 if float(value).is_integer() else 1)
+    return chiffre(value, unit)
 
 
-def qpv_ranking_bars(table: pd.DataFrame, column: str | None = None, source: str = "", top: int = 10,
+def qpv_ranking_bars(table: Indicator, column: str | None = None, source: str = "", top: int = 10,
                      title: str | None = None) -> Chart:
     """The ``top`` highest and lowest QPV on one indicator of ``ind.qpv_table`` (every QPV when few).
 
@@ -109,28 +119,30 @@ def qpv_ranking_bars(table: pd.DataFrame, column: str | None = None, source: str
     """
     from ..indicators.contexte import ranked_qpv
 
+    table, labels, units, years = _described(table)
     _require(table, "le classement des quartiers")
-    column = column or next(c for c in table.attrs["libelles"] if c in table.columns)
-    label, unit = table.attrs["libelles"][column], table.attrs["unites"][column]
+    column = column or next(c for c in labels if c in table.columns)
+    label, unit = labels[column], units[column]
     ranked = ranked_qpv(table, column, top)
     _require(ranked, f"le classement des quartiers ({label})")
     split = len(ranked) == 2 * top and table[column].notna().sum() > 2 * top
-    names = [_wrap(f"{_qpv_name(n)} ({code})", 34) for code, n in zip(ranked["code_qp"], ranked["nom"])]
-    fig, (ax,) = _figure(_height(0.32 * len(ranked) + 1.6))
+    names = [_wrap(f"{_qpv_name(n)} ({code})", 20) for code, n in zip(ranked["code_qp"], ranked["nom"])]
+    lines = sum(name.count("\n") + 1 for name in names)
+    fig, (ax,) = _figure(_height(0.18 * lines + 0.1 * len(ranked) + 1.4))
     values = ranked[column].astype(float)
     colours = [ACCENT if not split or i < top else NEUTRAL for i in range(len(ranked))]
     ax.barh(range(len(ranked)), values, color=colours)
     for y, value in enumerate(values):
-        ax.text(value, y, f" {_format(value, unit)}", va="center", fontsize=8)
-    ax.set_yticks(range(len(ranked)), names, fontsize=8)
+        ax.text(value, y, f" {_format(value, unit)}", va="center", fontsize=MIN_FONT)
+    ax.set_yticks(range(len(ranked)), names, fontsize=MIN_FONT)
     ax.invert_yaxis()
     if unit == "%":
         _percent_axis(ax.xaxis)
-    ax.set_xlim(0, float(values.max()) * 1.25 or 1)
+    ax.set_xlim(0, float(values.max()) * 1.35 or 1)
     if split:
         ax.axhline(top - 0.5, color="#1d2733", linewidth=0.8, linestyle="--")
     known = int(table[column].notna().sum())
-    ax.set_xlabel(_wrap(f"{_upper_first(label)} ({table.attrs['annees'][column]})", 70))
+    ax.set_xlabel(_wrap(f"{_upper_first(label)} ({years[column]})", 44))
     first, last = ranked.iloc[0], ranked.iloc[-1]
     scope = (f"les {top} plus élevés et les {top} plus bas des {known} quartiers" if split
              else pluriel(known, "quartier"))
@@ -141,22 +153,18 @@ def qpv_ranking_bars(table: pd.DataFrame, column: str | None = None, source: str
     return _finish(fig, title, alt, source)
 
 
-def qpv_distributions(table: pd.DataFrame, columns: list[str] | None = None, source: str = "",
+def qpv_distributions(table: Indicator, columns: list[str] | None = None, source: str = "",
                       title: str | None = None) -> Chart:
     """Small multiples: for each indicator, its values across every QPV (one dot per QPV, median marked).
 
     ``columns`` defaults to every indicator of ``table`` (``ind.qpv_spread`` keeps the key ones).
     """
+    table, labels, units, years = _described(table)
     _require(table, "la distribution des indicateurs")
-    columns = columns or list(table.attrs["libelles"])
+    columns = columns or list(labels)
     columns = [c for c in columns if c in table.columns and table[c].notna().any()]
     _require(table[columns] if columns else pd.DataFrame(), "la distribution des indicateurs")
-    ncols = 2
-    nrows = -(-len(columns) // ncols)
-    apply_style()
-    fig = Figure(figsize=(10.0, _height(1.5 * nrows + 1.4)), layout="constrained")
-    axes = list(np.atleast_1d(fig.subplots(nrows, ncols)).ravel())
-    labels, units = table.attrs["libelles"], table.attrs["unites"]
+    fig, axes = _figure(_height(1.3 * len(columns) + 0.8), nrows=len(columns))
     rng = np.random.default_rng(0)  # fixed jitter: the same page for the same data
     for ax, column in zip(axes, columns):
         values = table[column].dropna().astype(float)
@@ -164,8 +172,8 @@ def qpv_distributions(table: pd.DataFrame, columns: list[str] | None = None, sou
         ax.axvline(values.median(), color=QPV_COLOR, linewidth=1.5)
         ax.set_yticks([])
         ax.set_ylim(-0.6, 0.6)
-        ax.set_title(_wrap(f"{_upper_first(labels[column])} ({table.attrs['annees'][column]}) — médiane "
-                           f"{_format(values.median(), units[column])}", 48), fontsize=9)
+        ax.set_title(_wrap(f"{_upper_first(labels[column])} ({years[column]}) — médiane "
+                           f"{_format(values.median(), units[column])}", 44), fontsize=MIN_FONT, loc="left")
         if units[column] == "%":
             _percent_axis(ax.xaxis)
     for ax in axes[len(columns):]:
@@ -178,28 +186,47 @@ def qpv_distributions(table: pd.DataFrame, columns: list[str] | None = None, sou
     return _finish(fig, title, alt, source)
 
 
-_CATEGORIES = {"thematique": "thème", "pilier": "pilier", "type_porteur": "type de porteur"}
+_CATEGORIES = {"thematique": "thème", "pilier": "pilier", "type_porteur": "type de porteur",
+               "financeur": "financeur", "porteur": "porteur", "qpv": "quartier", "commune": "commune"}
+_PLURALS = {"thème": "thèmes", "type de porteur": "types de porteur", "quartier": "quartiers"}
 
 
-def amounts_by_bars(table: pd.DataFrame, source: str, what: str | None = None, top: int = 12,
+def with_others(table: pd.DataFrame, top: int, what: str) -> pd.DataFrame:
+    """The ``top - 1`` largest rows and one « Autres (n thèmes, x €) » row for the rest: no category dropped."""
+    if len(table) <= top:
+        return table
+    kept, rest = table.iloc[:top - 1], table.iloc[top - 1:]
+    amount = float(rest["montant"].sum())
+    words = _PLURALS.get(what, what + "s")
+    other = {column: "" for column in table.columns}
+    other.update({table.columns[0]: "", "libelle": f"Autres ({nombre(len(rest))} {words}, {euros(amount)})",
+                  "montant": amount, "part": float(rest["part"].sum())})
+    if "actions" in table.columns:
+        other["actions"] = int(rest["actions"].sum())
+    return pd.concat([kept, pd.DataFrame([other])], ignore_index=True)
+
+
+def amounts_by_bars(table: Indicator | pd.DataFrame, source: str, what: str | None = None, top: int = 12,
                     title: str | None = None) -> Chart:
     """Amounts and shares by category (``ind.actions_by``), largest first.
 
     ``what`` names the category in French; by default it follows the table's first column.
     """
+    table, _ = unpack(table)
     what = what or _CATEGORIES.get(str(table.columns[0]), "thème")
     _require(table, f"les montants par {what}")
-    shown = table.head(top)
-    labels = [_wrap(label, 34) for label in shown["libelle"]]
-    fig, (ax,) = _figure(0.42 * len(shown) + 1.2)
+    shown = with_others(table, top, what)
+    labels = [_wrap(label, 18) for label in shown["libelle"]]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig, (ax,) = _figure(0.2 * lines + 0.15 * len(shown) + 1.2)
     colours = ([PILLAR_COLORS.get(code, NEUTRAL) for code in shown.iloc[:, 0]]
                if shown.columns[0] == "pilier" else ACCENT)
     ax.barh(labels, shown["montant"].astype(float), color=colours)
     for y, (amount, share) in enumerate(zip(shown["montant"], shown["part"])):
-        ax.text(amount, y, f" {euros(amount)} ({_pct(share)})", va="center", fontsize=9)
+        ax.text(amount, y, f" {_compact_euros(amount)} ({_pct(share)})", va="center", fontsize=MIN_FONT)
     ax.invert_yaxis()
     _euro_axis(ax.xaxis)
-    ax.set_xlim(0, float(shown["montant"].max()) * 1.45)
+    ax.set_xlim(0, float(shown["montant"].max()) * 1.9)
     ax.set_xlabel("Montant engagé")
     first = shown.iloc[0]
     title = title or f"Premier {what} : « {first['libelle']} », {_pct(first['part'])} des montants engagés"

@@ -35,8 +35,16 @@ from .programmation import (
     fund_projects,
     growth,
     pillar_amounts,
+    own_programmation_check,
     programmation_series,
     project_selection,
+)
+from .programmation_actions import (
+    own_actions_annex,
+    own_by,
+    own_by_place,
+    own_change,
+    own_top_porteurs,
 )
 from .publies import FIGURE_COLUMNS, TABLE_TOPICS, printed_figures, uncovered_topics
 from .subventions import PORTEUR_TYPES, actions_by, funded_actions, health_actions_anct, largest_porteurs
@@ -45,6 +53,12 @@ from .reponses import answers, quoted_ids, quoted_where, representative_statemen
 from .sante import actions_by_public, health_actions, health_context, working_groups
 
 __all__ = [
+    "own_programmation_check",
+    "own_actions_annex",
+    "own_by",
+    "own_by_place",
+    "own_change",
+    "own_top_porteurs",
     "answers",
     "quoted_ids",
     "quoted_where",

@@ -103,8 +103,8 @@ def _declared(territory: Territory, key: str, year: int | str) -> tuple[float | 
 
 
 def _shown(value: float, kind: str, word: str = "") -> str:
-    shown = {"euros": euros, "pourcent": lambda v: pourcent(v, 0 if float(v).is_integer() else 1),
-             "nombre": lambda v: nombre(v, 0 if float(v).is_integer() else 1)}[kind](value)
+    shown = {"euros": euros, "pourcent": lambda v: pourcent(v, None),
+             "nombre": lambda v: nombre(v, None)}[kind](value)
     return f"{word} {shown}" if word else shown
 
 

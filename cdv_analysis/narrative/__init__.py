@@ -2,14 +2,13 @@
 
 Every figure comes from the tables (through ``formatting``) and every quotation
 is the data's own text between « »: nothing here adds an appraisal. Each
-function returns ``""`` for an empty input, or the sentence of
-:func:`missing_data` when it is told which file the data would come from
-(``expected_file=territory.expected_file("financements")``).
+function returns ``""`` for an empty input: what a report does not cover is said
+once, in the synthesis (``not_covered_box``).
 """
 
 from __future__ import annotations
 
-from ._base import ACTEURS, DANS, INDENT, missing_data
+from ._base import ACTEURS, DANS, INDENT
 from .contexte import (
     comparison_paragraph,
     contract_paragraph,
@@ -40,6 +39,10 @@ from .programmation import (
     financer_paragraph,
     fund_paragraph,
     growth_paragraph,
+    own_annex_columns,
+    own_change_paragraph,
+    own_place_note,
+    own_programmation_paragraph,
     pillar_paragraph,
     selection_paragraph,
 )
@@ -47,11 +50,14 @@ from .reponses import answer_block, answer_blocks, question_anchor, question_hea
 from .sante import health_paragraph
 
 __all__ = [
+    "own_annex_columns",
+    "own_change_paragraph",
+    "own_place_note",
+    "own_programmation_paragraph",
     "lessons_markdown",
     "ACTEURS",
     "DANS",
     "INDENT",
-    "missing_data",
     "comparison_paragraph",
     "contract_paragraph",
     "geography_note",

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from ..formatting import (
+    chiffre,
     ecart_points,
     euros,
     guillemets,
@@ -15,8 +16,9 @@ from ..formatting import (
     pluriel,
     pourcent,
 )
-from ..markup import escape_html, escape_markdown
-from ._base import DANS, _absent, _cap, _none, _pct, _verb, _year
+from ..indicators._common import Indicator, unpack
+from ..markup import escape_html, escape_markdown, scroll_box
+from ._base import DANS, _empty, _cap, _none, _pct, _verb, _year
 
 
 def _value(value: float, unit: str) -> str:
@@ -24,14 +26,14 @@ def _value(value: float, unit: str) -> str:
         return _pct(value)
     if unit in ("€", "euros"):
         return euros(value)
-    shown = nombre(value, 0 if float(value).is_integer() else 1)
+    shown = chiffre(value)
     return shown if unit in ("nombre", "indice", "") else f"{shown} {unit}"
 
 
-def qpv_gaps_paragraph(gaps: pd.DataFrame, top: int = 3, *, expected_file: str | None = None) -> str:
+def qpv_gaps_paragraph(gaps: pd.DataFrame, top: int = 3) -> str:
     """Largest gaps between the QPV and their reference (``indicators.qpv_gaps``)."""
-    if (absent := _absent(gaps, "les indicateurs de contexte", expected_file)) is not None:
-        return absent
+    if _empty(gaps):
+        return ""
 
     def compared(row: pd.Series) -> str:
         where = DANS.get(row["perimetre_reference"], f"pour « {row['perimetre_reference']} »")
@@ -106,17 +108,20 @@ def key_figures_paragraph(figures: pd.DataFrame, territory_name: str, year: int 
 
 def provenance_paragraph(version: str, fingerprint: str, territory: str, year: int | str,
                          lock: str | None = None) -> str:
-    """Provenance block of the « Sources et méthode » section; ``lock`` is the hash of ``requirements.lock``."""
-    environment = (f"Environnement : les versions exactes des bibliothèques sont celles de `requirements.lock` "
-                   f"(empreinte : `{lock[:16]}`). " if lock else
-                   "Environnement : versions des bibliothèques non verrouillées (paquet installé hors du projet, "
-                   "sans `requirements.lock`). ")
+    """The reproducibility stamp of the « Sources et méthode » section, worded for a reader: software version,
+    data fingerprint, the territory (its name) and year, the locked library versions (``lock``: hash of
+    ``requirements.lock``). Paths and build parameters stay in the executed notebook and the build log."""
+    environment = (f"Les versions exactes des bibliothèques logicielles sont fixées par le fichier "
+                   f"`requirements.lock` du projet (empreinte `{lock[:16]}`). " if lock else
+                   "Les versions des bibliothèques logicielles sont non verrouillées (logiciel installé hors du "
+                   "projet, sans son fichier `requirements.lock`). ")
     return (
-        f"**Provenance.** Rapport produit par cdv-analysis {version} à partir des données du territoire "
-        f"« {territory} » (empreinte des données : `{fingerprint[:16]}`), pour l'année {_year(year)}. "
-        + environment +
-        "Les tables d'indicateurs derrière chaque graphique sont écrites dans "
-        f"`data/processed/{territory}/{_year(year)}/`."
+        f"**Reproductibilité.** Ce rapport sur {escape_markdown(territory)} pour l'année {_year(year)} a été produit "
+        f"automatiquement par le logiciel libre cdv-analysis, version {escape_markdown(version)}, à partir des "
+        f"chiffres et énoncés relevés dans les documents listés ci-dessus (empreinte des données : "
+        f"`{fingerprint[:16]}`). " + environment +
+        "Les mêmes données, traitées par la même version, redonnent la même page ; sous chaque tableau et "
+        "graphique, le lien « Télécharger les données (CSV) » donne les chiffres qu'il montre."
     )
 
 
@@ -142,11 +147,14 @@ def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | Non
     return text
 
 
-def subsidies_paragraph(by_theme: pd.DataFrame, porteurs: pd.DataFrame) -> str:
-    """ANCT subsidies of the year: total, actions, leading themes and porteurs."""
+def subsidies_paragraph(by_theme: Indicator | pd.DataFrame, porteurs: Indicator | pd.DataFrame) -> str:
+    """ANCT subsidies of the year (``ind.actions_by``, ``ind.largest_porteurs``): total, actions, leading themes
+    and porteurs."""
+    by_theme, themes = unpack(by_theme)
+    porteurs, holders = unpack(porteurs)
     if by_theme is None or by_theme.empty:
         return ""
-    total, actions = by_theme.attrs.get("total", by_theme["montant"].sum()), by_theme.attrs.get("actions")
+    total, actions = themes.context.get("total", by_theme["montant"].sum()), themes.context.get("actions")
     text = f"Les subventions de l'ANCT engagées pour ce contrat s'élèvent à {euros(total)}"
     if actions:
         text += f" pour {pluriel(actions, 'action')}"
@@ -155,7 +163,7 @@ def subsidies_paragraph(by_theme: pd.DataFrame, porteurs: pd.DataFrame) -> str:
         [f"{guillemets(escape_markdown(r.libelle))} ({euros(r.montant)}, soit {pourcent(r.part)})"
          for r in leaders.itertuples()]) + ".")
     if porteurs is not None and not porteurs.empty:
-        count = porteurs.attrs.get("porteurs", len(porteurs))
+        count = holders.context.get("porteurs", len(porteurs))
         first = porteurs.iloc[0]
         text += (f" {_cap(pluriel(count, 'porteur'))} en {_verb(count, 'bénéficie', 'bénéficient')} ; le premier, "
                  f"{escape_markdown(first['porteur'])}, reçoit {euros(first['montant'])} ({pourcent(first['part'])}).")
@@ -187,8 +195,9 @@ def insee_vintage_paragraph(vintages: dict, qpv_count: int) -> str:
     return text
 
 
-def theme_summary_paragraph(summary: pd.DataFrame) -> str:
-    """One line per indicator of a theme: range across the QPV (or the single value), year."""
+def theme_summary_paragraph(summary: Indicator | pd.DataFrame) -> str:
+    """One line per indicator of a theme (``ind.theme_summary``): range across the QPV (or the single value), year."""
+    summary, _ = unpack(summary)
     if summary is None or summary.empty:
         return ""
     lines = []
@@ -213,18 +222,21 @@ def _cell(value: object, unit: str) -> str:
     if _none(value):
         return "secret"
     value = float(value)
-    return _pct(value) if unit == "%" else nombre(value, 0 if value.is_integer() else 1)
+    return chiffre(value, unit)
 
 
-def qpv_table_html(table: pd.DataFrame, caption: str | None = None) -> str:
+def qpv_table_html(table: Indicator, caption: str | None = None) -> str:
     """The per-QPV table (``ind.qpv_table``), population first, in a scrollable container.
 
     Static HTML: the header looks sortable (the page has no script) and says
     which column orders the rows.
     """
+    table, result = unpack(table)
     if table is None or table.empty:
         return ""
-    labels, units, years = table.attrs["libelles"], table.attrs["unites"], table.attrs["annees"]
+    labels = {c: info.label for c, info in result.column_info.items()}
+    units = {c: info.unit for c, info in result.column_info.items()}
+    years = {c: info.year for c, info in result.column_info.items()}
     caption = caption or f"Indicateurs par quartier ({pluriel(len(table), 'quartier')}), population d'abord"
     columns = list(labels)
     ordered = columns[0] if columns and columns[0].startswith("pop_mun") else None
@@ -243,10 +255,8 @@ def qpv_table_html(table: pd.DataFrame, caption: str | None = None) -> str:
         rows.append(f'<tr><th scope="row">{escape_html(row["nom"])}</th><td>{escape_html(row["code_qp"])}</td>'
                     f"{cells}</tr>")
     # The inline overflow keeps the page itself from scrolling sideways whatever the stylesheet says.
-    return (f'<div class="table-wrap cdv-table-wrap" role="region" tabindex="0" '
-            f'aria-label="{escape_html(caption)}">'
-            f'<table class="cdv-table cdv-table-qpv"><caption>{escape_html(caption)}</caption>'
-            f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+    return scroll_box(f'<table class="cdv-table cdv-table-qpv"><caption>{escape_html(caption)}</caption>'
+                      f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>", caption)
 
 
 def portrait_intro(name: str, sources: list[str], missing_files: list[str]) -> str:
@@ -266,11 +276,12 @@ def portrait_intro(name: str, sources: list[str], missing_files: list[str]) -> s
     return text
 
 
-def health_subsidies_paragraph(health: pd.DataFrame) -> str:
+def health_subsidies_paragraph(health: Indicator | pd.DataFrame) -> str:
     """Subsidised health actions (``ind.health_actions_anct``): count, amount, share, largest."""
+    health, result = unpack(health)
     if health is None or health.empty:
         return ""
-    amount, total = float(health["montant"].sum()), health.attrs.get("total") or float("nan")
+    amount, total = float(health["montant"].sum()), result.context.get("total") or float("nan")
     share = f", soit {_pct(round(100 * amount / total, 1))} des montants engagés" if total and not _none(total) else ""
     first = health.iloc[0]
     return (f"{_cap(pluriel(len(health), 'action'))} {_verb(len(health), 'relève', 'relèvent')} de la santé "
