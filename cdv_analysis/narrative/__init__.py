@@ -48,8 +48,10 @@ from .programmation import (
 )
 from .reponses import answer_block, answer_blocks, question_anchor, question_heading
 from .sante import health_paragraph
+from ..sigles import glossary_markdown
 
 __all__ = [
+    "glossary_markdown",
     "own_annex_columns",
     "own_change_paragraph",
     "own_place_note",
