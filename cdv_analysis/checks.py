@@ -402,7 +402,7 @@ def check_copied_tables(territory: Territory) -> list[Finding]:
                 if sig_a == sig_b:
                     findings.append(Finding(
                         "tableau recopié",
-                        f"{table} : le tableau « {rows_b['section'].iloc[0]} » de {year_b} est identique, chiffre "
+                        f"{table} : le tableau {rows_b['section'].iloc[0]} de {year_b} est identique, chiffre "
                         f"pour chiffre ({len(sig_a)} valeurs), à celui de {year_a} : probable copie d'une année "
                         "sur l'autre",
                         f"{year_b} : " + ", ".join(rows_b[f"{value}_publie"]),

@@ -51,6 +51,7 @@ from .config import PACKAGE_DIR, lock_fingerprint, notebooks_dir, processed_data
 from .engine import ENGINE_NAME, ensure_registered, init_worker, scratch_folder
 from .iorw import write_atomic
 from .markup import sanitize_html
+from .sigles import spell_out
 from .problems import DataError, unexpected_failure
 
 __all__ = [
@@ -423,6 +424,7 @@ def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, foot
     exporter = _html_exporter()
     body, _ = exporter.from_notebook_node(book)
     body = sanitize_html(_clean_heading_ids(body))  # no script, event attribute or unsafe URL from data
+    body = spell_out(body)  # each acronym spelled out at its first use (vocabulaires/sigles.yml)
     if body_hook is not None:  # e.g. the coverage table, computed from the sanitised body; escapes its own text
         body = body_hook(body)
     page = _page_template("rapport.html.j2")
