@@ -121,7 +121,7 @@ def provenance_paragraph(version: str, fingerprint: str, territory: str, year: i
         f"chiffres et énoncés relevés dans les documents listés ci-dessus (empreinte des données : "
         f"`{fingerprint[:16]}`). " + environment +
         "Les mêmes données, traitées par la même version, redonnent la même page ; sous chaque tableau et "
-        "graphique, le lien « Télécharger les données (CSV) » donne les chiffres qu'il montre."
+        "graphique, le lien « Télécharger les données » (fichier CSV) donne les chiffres qu'il montre."
     )
 
 
