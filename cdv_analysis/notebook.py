@@ -151,9 +151,13 @@ class ReportContext:
         self.save_table(f"reponses_{section}", pd.concat([a.indicators for a in found], ignore_index=True))
         self.save_table(f"reponses_{section}_enonces", pd.concat([a.statements for a in found], ignore_index=True))
         show_markdown(answer_blocks(found, numbers))
-        self.show_link(f"reponses_{section}", "indicateurs des critères de cette section")
-        self.show_link(f"reponses_{section}_enonces", "tous les énoncés de ces critères")
+        part = _SECTION_NAMES.get(section, section.replace("_", " "))  # links told apart from one section to another
+        self.show_link(f"reponses_{section}", f"indicateurs des critères ({part})")
+        self.show_link(f"reponses_{section}_enonces", f"tous les énoncés des critères ({part})")
 
+
+
+_SECTION_NAMES = {"sante": "santé", "participation": "participation des habitants", "cooperation": "coopération"}
 
 
 def _data_href(name: str) -> str:
@@ -280,7 +284,7 @@ def show_chart(chart) -> None:
 
 FORMATS: dict[str, Callable[[object], str]] = {
     "euros": fr.euros,
-    "pourcent": fr.pourcent,
+    "pourcent": lambda v: fr.pourcent(v, None),  # the one rule: « 19 % », « 42,1 % » (as in the charts)
     "nombre": fr.nombre,
     "nombre1": lambda v: fr.nombre(v, 1),
     "texte": lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v),

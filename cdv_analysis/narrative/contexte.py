@@ -121,7 +121,7 @@ def provenance_paragraph(version: str, fingerprint: str, territory: str, year: i
         f"chiffres et énoncés relevés dans les documents listés ci-dessus (empreinte des données : "
         f"`{fingerprint[:16]}`). " + environment +
         "Les mêmes données, traitées par la même version, redonnent la même page ; sous chaque tableau et "
-        "graphique, le lien « Télécharger les données (CSV) » donne les chiffres qu'il montre."
+        "graphique, le lien « Télécharger les données » (fichier CSV) donne les chiffres qu'il montre."
     )
 
 
@@ -288,3 +288,36 @@ def health_subsidies_paragraph(health: Indicator | pd.DataFrame) -> str:
             f"(thème ou sous-thème) pour {euros(amount)}{share}. La plus dotée : "
             f"{guillemets(escape_markdown(first['intitule']))} ({escape_markdown(first['porteur'])}, "
             f"{euros(first['montant'])}).")
+
+
+def contract_paragraph(meta: dict, annee: int | str, report_years=()) -> str:
+    """The contract a report belongs to (``contrats.contract_of_year``): its generation, years, QPV and priorities,
+    and, when the territory's reports span both generations, that the priority geography changed in 2024."""
+    from ..contrats import contract_of_year, geography_change
+
+    contract = contract_of_year(meta, annee)
+    if contract is None:
+        return ""
+    generation = "2024 (décret n° 2023-1314, codes « QN… »)" if contract.generation == "2024" \
+        else "2015 (codes « QP… »)"
+    text = (f"Le rapport {_year(annee)} porte sur le {escape_markdown(contract.label)} "
+            f"({contract.first_year}–{contract.last_year}), en vigueur cette année-là")
+    if contract.qpv:
+        names = liste_fr(escape_markdown(str(q.get("nom", ""))) for q in contract.qpv if q.get("nom"))
+        text += f" : {pluriel(len(contract.qpv), 'quartier prioritaire', 'quartiers prioritaires')} de la géographie " \
+                f"{generation}" + (f" ({names})" if names else "")
+    text += "."
+    if contract.priorities:
+        text += " Ses priorités : " + " ; ".join(escape_markdown(p) for p in contract.priorities) + "."
+    note = geography_change([*report_years, annee])
+    if note:
+        text += " " + note
+    return text
+
+
+def geography_note(years) -> str:
+    """« **Géographie prioritaire.** … » when ``years`` span the 2015 and 2024 geographies, else ""."""
+    from ..contrats import geography_change
+
+    note = geography_change(years)
+    return f"**Géographie prioritaire.** {note}" if note else ""
