@@ -32,8 +32,9 @@ def write_csv(target: Path | str, frame: pd.DataFrame) -> Path:
     evaluators open these files in Excel. The index is written only when it is named (or multiple).
     """
     frame = neutralise_csv_frame(frame)
+    # CRLF ends rows (RFC 4180): a cell holding a carriage return or a line break is then always quoted.
     return write_atomic(Path(target), frame.to_csv(
-        index=isinstance(frame.index, pd.MultiIndex) or frame.index.name is not None))
+        index=isinstance(frame.index, pd.MultiIndex) or frame.index.name is not None, lineterminator="\r\n"))
 
 
 @dataclass

@@ -15,6 +15,7 @@ from ..formatting import (
     pluriel,
     pourcent,
 )
+from ..ids import id_problem
 from ..markup import escape_html, escape_markdown
 from ._base import DANS, _absent, _cap, _none, _pct, _verb, _year
 
@@ -75,12 +76,13 @@ def key_figures_paragraph(figures: pd.DataFrame, territory_name: str, year: int 
     leading = next((k for k in values if k.startswith("Part du pilier")), None)
     if leading:
         pillar = leading.removeprefix("Part du pilier ").strip()
-        parts.append(f"le pilier {pillar} en reçoit {pourcent(values[leading])}")
+        parts.append(f"le pilier {escape_markdown(pillar)} en reçoit {pourcent(values[leading])}")
     if not parts:
         return ""
     from ..portrait import with_preposition
 
-    return f"En {_year(year)}, {with_preposition(territory_name, 'pour')}, " + liste_fr(parts) + "."
+    # The name comes from territoire.yml: untrusted text, escaped like any data.
+    return f"En {_year(year)}, {escape_markdown(with_preposition(territory_name, 'pour'))}, " + liste_fr(parts) + "."
 
 
 def provenance_paragraph(version: str, fingerprint: str, territory: str, year: int | str,
@@ -92,10 +94,11 @@ def provenance_paragraph(version: str, fingerprint: str, territory: str, year: i
                    "sans `requirements.lock`). ")
     return (
         f"**Provenance.** Rapport produit par cdv-analysis {version} à partir des données du territoire "
-        f"« {territory} » (empreinte des données : `{fingerprint[:16]}`), pour l'année {_year(year)}. "
+        f"« {escape_markdown(territory)} » (empreinte des données : `{fingerprint[:16]}`), pour l'année {_year(year)}. "
         + environment +
         "Les tables d'indicateurs derrière chaque graphique sont écrites dans "
-        f"`data/processed/{territory}/{_year(year)}/`."
+        + (f"`data/processed/{territory}/{_year(year)}/`." if id_problem(territory) is None
+           else f"data/processed/{escape_markdown(territory)}/{_year(year)}/.")
     )
 
 
@@ -103,7 +106,7 @@ def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | Non
     """What the comparison covers, the largest programmation per QPV inhabitant, and what was left out."""
     if comparison is None or comparison.empty:
         return "Aucun territoire valide n'est disponible pour la comparaison."
-    territories = comparison["sigle"].drop_duplicates().tolist()
+    territories = [escape_markdown(sigle) for sigle in comparison["sigle"].drop_duplicates()]
     text = (f"La comparaison porte sur {pluriel(len(territories), 'territoire')} ({liste_fr(territories)}) et "
             f"{pluriel(len(comparison), 'rapport')}.")
     per_head = comparison.dropna(subset=["programmation_par_habitant_qpv"])
@@ -111,13 +114,14 @@ def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | Non
         top = per_head.loc[per_head["programmation_par_habitant_qpv"].idxmax()]
         low = per_head.loc[per_head["programmation_par_habitant_qpv"].idxmin()]
         text += (f" Rapportée à la population des quartiers prioritaires, la programmation va de "
-                 f"{euros(low['programmation_par_habitant_qpv'])} par habitant ({low['sigle']}, {low['annee']}) à "
-                 f"{euros(top['programmation_par_habitant_qpv'])} ({top['sigle']}, {top['annee']}).")
+                 f"{euros(low['programmation_par_habitant_qpv'])} par habitant ({escape_markdown(low['sigle'])}, "
+                 f"{low['annee']}) à {euros(top['programmation_par_habitant_qpv'])} ({escape_markdown(top['sigle'])}, "
+                 f"{top['annee']}).")
     text += (" Les montants ne recouvrent pas toujours le même périmètre d'un rapport à l'autre : "
              "ils sont repris tels que chaque collectivité les publie.")
     if skipped:
         text += " Territoires écartés faute de données valides : " + liste_fr(
-            [f"{tid} ({reason})" for tid, reason in skipped.items()]) + "."
+            [f"{escape_markdown(tid)} ({escape_markdown(reason)})" for tid, reason in skipped.items()]) + "."
     return text
 
 
