@@ -12,8 +12,6 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
-VOCABULARIES_DIR = PACKAGE_DIR / "vocabulaires"
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
 # Exact versions and hashes of every dependency (`make lock` refreshes it, `make report` and `make test` install it).
 LOCK_FILE = PROJECT_DIR / "requirements.lock"
 

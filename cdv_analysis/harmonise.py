@@ -7,6 +7,7 @@ edited: the printed label stays beside its code.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -16,8 +17,8 @@ import yaml
 
 from .clean import name_key
 
-__all__ = ["Vocabulary", "vocabulary", "PILLAR_CODES", "pillar_label", "pillar_order", "codes", "labels", "label",
-           "financer_credit_type"]
+__all__ = ["Vocabulary", "vocabulary", "vocabulary_entries", "PILLAR_CODES", "COMPARED_PILLARS", "pillar_label",
+           "pillar_order", "codes", "labels", "label", "financer_credit_type", "COOPERATION_LEVELS"]
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,25 @@ class Vocabulary:
 
 
 @cache
-def vocabulary(name: str) -> Vocabulary:
-    """Load ``vocabulaires/<name>.yml``."""
+def _entries(name: str) -> dict:
     text = resources.files("cdv_analysis").joinpath("vocabulaires", f"{name}.yml").read_text("utf-8")
-    entries = yaml.safe_load(text)
+    return yaml.safe_load(text) or {}
+
+
+def vocabulary_entries(name: str) -> dict:
+    """The entries of ``vocabulaires/<name>.yml`` as written, for vocabularies of their own shape
+    (``formats_anct``, ``indicateurs_insee``, ``echelles``, ``programmation``).
+
+    The one reader of the package's YAML vocabularies: each file is parsed once per process; every
+    caller gets its own copy, free to extend it.
+    """
+    return copy.deepcopy(_entries(name))
+
+
+@cache
+def vocabulary(name: str) -> Vocabulary:
+    """Load ``vocabulaires/<name>.yml`` (code → ``libelle``, ``ordre``, ``alias`` and other attributes)."""
+    entries = _entries(name)
     labels, order, aliases, attributes = {}, {}, {}, {}
     for rank, (code, entry) in enumerate(entries.items()):
         labels[code] = entry["libelle"]
@@ -91,6 +107,11 @@ def label(name: str, code: object) -> str:
 
 
 PILLAR_CODES = tuple(vocabulary("piliers").labels)
+# The pillars compared across territories and years (``comparaison: false`` leaves one out).
+COMPARED_PILLARS = tuple(c for c in PILLAR_CODES if vocabulary("piliers").attributes[c].get("comparaison", True))
+# Level (1 to 5) → label of the cooperation scale (``cooperation`` in vocabulaires/echelles.yml).
+COOPERATION_LEVELS = {rank: level["libelle"]
+                      for rank, level in enumerate(_entries("echelles")["cooperation"]["niveaux"], start=1)}
 
 
 def pillar_label(code: str) -> str:

@@ -60,8 +60,6 @@ class ReportContext:
     def sources_of(self, result: Indicator | pd.DataFrame | None) -> str:
         """Source line for an indicator: its distinct sources and sections."""
         frame, result = unpack(result)
-        if frame is not None and not frame.empty and "source" not in frame.columns and frame.attrs.get("source"):
-            return self.source_label(frame.attrs["source"])  # tables of imported data carry their source in attrs
         if frame is None or frame.empty or "source" not in frame.columns:
             sections = dict.fromkeys(v.section for v in result.values.values() if v.section)
             return (" ; ".join(self.source_label(s, ", ".join(sections)) for s in result.sources)
@@ -72,9 +70,10 @@ class ReportContext:
             by_source.setdefault(source, []).append(section)
         return " ; ".join(self.source_label(s, ", ".join(dict.fromkeys(sec))) for s, sec in by_source.items())
 
-    def save_table(self, name: str, frame: pd.DataFrame) -> Path:
+    def save_table(self, name: str, frame: Indicator | pd.DataFrame) -> Path:
         """Write an indicator table to ``data/processed/<territoire>/<annee>/<name>.csv`` (atomically)."""
-        target = write_csv(self.processed_dir / self.territory.id / str(self.year) / f"{name}.csv", frame)
+        target = write_csv(self.processed_dir / self.territory.id / str(self.year) / f"{name}.csv",
+                           unpack(frame)[1].to_frame())
         self.saved.append(target)
         return target
 
@@ -83,7 +82,7 @@ class ReportContext:
                 text: Callable[[pd.DataFrame], str] | None = None,
                 chart: Callable[..., object] | None = None,
                 columns: Mapping[str, tuple[str, str]] | None = None,
-                html: Callable[[pd.DataFrame], str] | None = None,
+                html: Callable[[Indicator | pd.DataFrame], str] | None = None,
                 title: str | None = None, caption: str | None = None):
         """Save ``frame`` as ``<name>.csv``, then show its paragraph, chart, table and a link to the CSV.
 
@@ -110,7 +109,7 @@ class ReportContext:
         if columns is not None:
             show_table(table, columns, caption=title if chart is None else None)
         if html is not None:
-            _show_html(html(table))
+            _show_html(html(frame))
         if caption:
             show_markdown(caption)
         _show_html(download_link(name))

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .clean import ParseError, name_key, normalise_commune, normalise_porteur, parse_figure
 from .harmonise import vocabulary
+from .questionnaires import default_volet
 from .schemas import TABLES, printed_column, year_span
 
 __all__ = ["parse_table"]
@@ -51,7 +52,10 @@ def _qualifiers(frame: pd.DataFrame, table: str) -> tuple[list[str], list[str]]:
     codes, words = [], []
     for _, row in frame.iterrows():
         printed = next((w for c in columns if (w := _printed_word(str(row[c])))), None)
-        code = str(row["qualificatif"]).strip() or (vocab.code(printed) if printed else None) or "exact"
+        declared = str(row["qualificatif"]).strip()
+        code = vocab.code(declared) or (vocab.code(printed) if printed else None) or "exact"
+        if declared and declared not in vocab.labels:
+            printed = declared  # the source's own words (« près de »), transcribed beside a bare value
         if printed and vocab.code(printed) != code:
             printed = None  # a printed « près » under a declared bound: the declared meaning wins
         codes.append(code)
@@ -105,4 +109,19 @@ def parse_table(table: str, frame: pd.DataFrame, meta: dict) -> pd.DataFrame:
         out["porteur_publie"] = out["porteur"]
         out["porteur"] = out["porteur"].map(lambda v: normalise_porteur(v, communes) if v else "")
         out["porteur_cle"] = out["porteur"].map(name_key)
+    if table in ("enquetes", "cooperation"):
+        _counted_shares(out)
+    if table == "enquetes":
+        out["volet"] = [v or default_volet(e) for v, e in zip(out["volet"], out["enquete"])]
     return out.reset_index(drop=True)
+
+
+def _counted_shares(out: pd.DataFrame) -> None:
+    """Imported questionnaires give counts, not printed shares: the share is counted / respondents.
+
+    ``pourcentage_publie`` stays empty, so nothing reads it as a printed figure.
+    """
+    counted = out["pourcentage"].isna() & out["effectif"].notna() & out["n_repondants"].fillna(0).gt(0)
+    if counted.any():
+        shares = 100 * out.loc[counted, "effectif"].astype(float) / out.loc[counted, "n_repondants"].astype(float)
+        out.loc[counted, "pourcentage"] = shares.astype("Float64")

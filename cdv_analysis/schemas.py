@@ -24,23 +24,23 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .clean import ParseError, parse_figure, parse_montant, parse_nombre, parse_pourcentage
-from .harmonise import codes, vocabulary
+from .harmonise import COOPERATION_LEVELS, codes, vocabulary
 
 __all__ = ["ColumnSpec", "Figures", "TableSpec", "TABLES", "ValidationContext", "raw_schema", "printed_column",
            "empty_frame"]
 
 SUPPORTS = ("tableau", "texte", "graphique")
-TYPE_CREDIT = ("specifique", "droit_commun")
+TYPE_CREDIT = codes("types_credit")
 TEXTUAL_UNITS = ("texte", "date")  # a value in these units is text, not a figure
 TYPES_PORTEUR = codes("types_porteur")
+# Where a questionnaire's number of respondents comes from: printed for the question, the questionnaire's
+# respondents (an upper bound), or counted in the raw answers imported (`cdv importer questionnaire`).
+N_ORIGINS = ("publie", "questionnaire", "reponses")
+VOLETS = ("gouvernance", "sante", "participation")  # the report section a questionnaire item feeds
 QUALIFICATIFS = codes("qualificatifs")
 CHAMPS = codes("champs")
 DIFFUSION = codes("diffusion")
-NATURES = (
-    "constat", "proposition", "citation", "attente", "priorite", "engagement",
-    "avis", "frein", "levier", "definition",
-    "conclusion", "preconisation",  # a source's own conclusions and recommendations
-)
+NATURES = codes("natures")
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,8 @@ class ColumnSpec:
 
     ``kind`` says how its cells are read: ``texte``, ``annee``, ``montant``,
     ``pourcentage``, ``nombre``, ``entier``, ``choix``, ``pilier``, ``financeur``,
-    ``source``, ``niveau``, ``valeur``, ``code``.
+    ``source``, ``niveau``, ``valeur``, ``code``, ``qualificatif`` (a code of qualificatifs.yml or
+    the words the source prints).
     """
 
     name: str
@@ -138,7 +139,7 @@ def _meaning(champ: bool = False, base: bool = True, millesime: bool = True) -> 
     sum covers; ``base``: the denominator of a printed share; ``millesime``: the year the figure describes
     as the source prints it (empty when the source does not print it).
     """
-    columns = [ColumnSpec("qualificatif", "choix", choices=QUALIFICATIFS)]
+    columns = [ColumnSpec("qualificatif", "qualificatif")]
     if champ:
         columns.append(ColumnSpec("champ", "choix", choices=CHAMPS))
     if base:
@@ -276,7 +277,11 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("pourcentage", "pourcentage", required=True),
                 ColumnSpec("effectif", "entier"),
                 ColumnSpec("n_repondants", "entier"),
-                ColumnSpec("n_origine", "choix", choices=("publie", "questionnaire")),
+                ColumnSpec("n_origine", "choix", choices=N_ORIGINS),
+                ColumnSpec("sans_reponse", "entier"),
+                ColumnSpec("volet", "choix", choices=VOLETS),
+                ColumnSpec("croisement"),
+                ColumnSpec("groupe"),
                 *_meaning(base=False, millesime=False),
                 *_common(annee_required=False),
             ),
@@ -293,12 +298,15 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("partenaire", required=True, nullable=False),
                 ColumnSpec("niveau", "niveau", required=True, nullable=False),
                 ColumnSpec("libelle_niveau"),
-                ColumnSpec("pourcentage", "pourcentage", required=True, nullable=False),
+                ColumnSpec("pourcentage", "pourcentage", required=True),
+                ColumnSpec("effectif", "entier"),
                 ColumnSpec("n_repondants", "entier"),
+                ColumnSpec("sans_reponse", "entier"),
                 *_meaning(base=False, millesime=False),
                 *_common(annee_required=False, support=False),
             ),
             "degrés de coopération entre partenaires (échelle à 5 niveaux)",
+            one_of=("pourcentage", "effectif"),
             label="Niveaux de coopération", topic="la coopération entre partenaires",
             section="Gouvernance et coopérations",
             figures=Figures(("pourcentage",), labels=("enquete", "partenaire", "libelle_niveau"),
@@ -391,7 +399,8 @@ def _expectation(spec: ColumnSpec, context: ValidationContext) -> tuple[Callable
     if kind == "entier":
         return _parses(parse_nombre, minimum=0, integral=True), "un nombre entier positif (ex. « 132 »)"
     if kind == "niveau":
-        return (lambda v: v.strip() in {"1", "2", "3", "4", "5"}), "un niveau de coopération de 1 à 5"
+        levels = {str(level) for level in COOPERATION_LEVELS}
+        return (lambda v: v.strip() in levels), f"un niveau de coopération de 1 à {len(levels)}"
     if kind == "valeur":
         return _parses(lambda v: parse_figure(v).valeur), "une valeur chiffrée (ex. « 43 % », « 1 077 € », « 2 595 »)"
     if kind == "code":
@@ -399,6 +408,11 @@ def _expectation(spec: ColumnSpec, context: ValidationContext) -> tuple[Callable
             "un identifiant en minuscules sans espace (ex. « fcs », « r21-a1 »)"
     if kind == "choix":
         return (lambda v: v.strip() in spec.choices), "une de ces valeurs : " + ", ".join(spec.choices)
+    if kind == "qualificatif":
+        words = vocabulary("qualificatifs")
+        return (lambda v: words.code(v) is not None), (
+            "un qualificatif : " + ", ".join(QUALIFICATIFS) + " ou les mots imprimés (« près de », « environ », "
+            "« plus de », « jusqu'à », « moins de »…)")
     if kind == "source":
         declared = context.sources
         return (lambda v: v.strip() in declared), (

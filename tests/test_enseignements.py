@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import cdv_analysis as cdv
 from cdv_analysis import indicators as ind
 from cdv_analysis import narrative
@@ -27,7 +29,12 @@ def test_call_2022_gathers_the_conclusions_and_the_seven_proposals_for_the_next_
     assert by_id.loc["e22-k-inv", "role"] == "Préconisations"
     # Quotations and obstacles are what actors say, not what the evaluation concludes.
     assert not lessons["id"].str.startswith(("e22-cit-", "e22-fr-")).any()
-    assert list(dict.fromkeys(lessons["theme"])) == ["gouvernance", "sante", "participation", "programmation"]
+    # Source order (issue 17): the seven numbered proposals follow each other, 1 to 7, after the first one.
+    at = {row_id: i for i, row_id in enumerate(lessons["id"])}
+    assert [at[p] for p in proposals] == list(range(at["e22-prop-0"], at["e22-prop-0"] + 8))
+    assert at["e22-k-fin"] < at["e22-prop-0"] < at["e22-pr-0"] < at["e22s-k1"]  # chapters 03 then 04
+    # An elected official's editorial is not a recommendation of the evaluation.
+    assert not lessons["section"].str.startswith("Édito").any()
 
 
 def test_cabbalr_2019_report_concludes_with_its_conclusion_page(cabbalr):
@@ -52,11 +59,10 @@ def test_markdown_quotes_escapes_and_attributes_each_sentence(data_copy):
         encoding="utf-8")
     lessons = ind.lessons(cdv.load_territory("call", data_copy), 2022)
     text = narrative.lessons_markdown(lessons)
-    assert text.startswith("### Gouvernance et coopérations\n\n**Conclusions**\n")
     lines = text.splitlines()
     at = next(i for i, line in enumerate(lines) if "alert" in line)
     assert "<script>" not in lines[at] and "&lt;script&gt;" in lines[at] and r"\#" in lines[at]
-    assert lines[at - 2].replace("\\'", "'") == "*Contrat de Ville – Rapport d'évaluation 2022 — Conclusion*"
+    assert lines[at - 2] == "#### Conclusion"  # the part of the source it comes from
 
 
 def test_sub_points_stay_nested_under_their_parent(cabbalr):
@@ -66,10 +72,10 @@ def test_sub_points_stay_nested_under_their_parent(cabbalr):
     parent = lessons.set_index("id").loc[child["rattache_a"], "texte"]
     lines = text.splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("    - ") and child["texte"][:20] in line.replace("\\", ""))
-    previous = [line for line in lines[:at] if line.startswith("- ")][-1]
+    previous = [line for line in lines[:at] if re.match(r"(- |\d+\. )", line)][-1]  # numbered: its number
     assert parent[:20] in previous.replace("\\", "")
-    # One attribution line for a run of statements from the same section, not one per statement.
-    assert text.count("*Rapport sur la mise en œuvre") < len(lessons) / 2
+    # One heading for a run of statements from the same part of the source, not one per statement.
+    assert 0 < text.count("#### ") < len(lessons) / 2
 
 
 def test_a_territory_without_conclusions_shows_nothing(data_copy):
@@ -78,3 +84,35 @@ def test_a_territory_without_conclusions_shows_nothing(data_copy):
     (data_copy / "call" / "referentiel.eval2022.yml").unlink()  # it cites the statements removed above
     lessons = ind.lessons(cdv.load_territory("call", data_copy), 2022)
     assert lessons.empty and narrative.lessons_markdown(lessons) == ""
+
+
+def test_call_page_numbers_the_seven_proposals_in_order_and_keeps_paragraphs_whole(call):
+    lessons = ind.lessons(call, 2022)
+    cited = ind.quoted_where(call, 2022)
+    text = narrative.lessons_markdown(lessons, cited).replace("\\", "")
+    numbered = re.findall(r"^(\d)\. « (.{20})", text, flags=re.M)
+    proposals = lessons.set_index("id").loc[[f"e22-prop-{n}" for n in range(1, 8)], "texte"]
+    assert numbered[:7] == [(str(n), t[:20]) for n, t in enumerate(proposals, start=1)]
+    # The printed table of the « 4 séries de moyens » stays a table: a cell is not a recommendation.
+    assert "| Des ressources humaines | Une ingénierie" in text and "- « Du temps »" not in text
+    # The closing « Contrat de Ville idéal » is there, and no editorial line.
+    assert "Contrat de Ville idéal" in text and "plan « Marshall » pour l'accompagnement social" not in text
+    # What an answer block already quotes is referred to, not repeated.
+    assert "La Politique de la Ville est un vecteur pertinent" not in text
+    assert "Citée plus haut : réponse à la question" in text
+    # No sentence ending in « : » without what follows it.
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.rstrip().endswith(": »"):
+            assert lines[i + 1].startswith("    - "), line
+    # Within the length rule: at most about 1 200 words of the source's text on the page.
+    quoted = " ".join(re.findall(r"« (.*?) »", text))
+    assert len(quoted.split()) <= 1300
+
+
+def test_the_programmation_conclusion_and_the_participation_conclusion_are_whole(call):
+    rows = ind.lessons(call, 2022).set_index("id")
+    assert rows.loc["e22-co-0", "texte"].startswith(
+        "Les résultats de l'évaluation de la participation des habitants amènent à conclure plus globalement que")
+    block = narrative.answer_blocks([a for a in ind.answers(call, 2022) if a.question.id == "PRG"])
+    assert "due en grande partie" in block.replace("\\", "")

@@ -60,7 +60,8 @@ def test_associative_projects_2022(cabbalr):
     result = ind.associative_projects(cabbalr, 2022)
     associative = result.table
     assert associative["nombre"].sum() == result.get("total") == 75
-    assert result.get("part_des_soutenus") == pytest.approx(100 * 75 / 132)
+    # 75 associative projects (a table) and 132 supported projects (a sentence) are two passages: not divided.
+    assert result.get("part_des_soutenus") is None
     # The CSV behind the paragraph carries the figures it quotes.
     saved = result.to_frame().set_index("chiffre_cle")["valeur"].dropna()
     assert saved["total"] == 75 and saved["soutenus"] == 132
@@ -138,9 +139,24 @@ def test_cabbalr_qpv_gaps(cabbalr):
     assert (poverty["qpv"], poverty["reference"], poverty["perimetre_reference"]) == (43, 20, "reste de l'EPCI")
     assert poverty["ratio"] == pytest.approx(2.15)
     taxed = gaps[gaps["indicateur"] == "part des ménages imposés"].set_index("annee")
-    # Two vintages, each against its own reference: never mixed.
+    # Two vintages, each against its own reference: never mixed; the synthesis does not print its year.
     assert taxed.loc["2013", "ecart"] == pytest.approx(24 - 45.6)
-    assert taxed.loc["2022", "ecart"] == pytest.approx(24 - 45)
+    assert taxed.loc["année non précisée", "ecart"] == pytest.approx(24 - 45)
+
+
+def test_qpv_gaps_of_a_report_year_and_their_qualifiers(cabbalr, call):
+    # Issue 16: the 2019 report shows the 2019 document's figures only (the 24 % of 2013), not the 2022
+    # synthesis (24 % again, undated): two figures that would read as a series.
+    gaps_2019 = ind.qpv_gaps(cabbalr, 2019)
+    assert set(gaps_2019["source"]) == {"ra2019"}
+    assert list(gaps_2019.loc[gaps_2019["indicateur"] == "part des ménages imposés", "annee"]) == ["2013"]
+    assert ind.qpv_gaps(cabbalr, 2021).empty
+    # CALL: « jusqu'à 53 % » in the QPV against « environ 26 % »: qualifiers kept, no gap in points computed.
+    gaps = ind.qpv_gaps(call, 2022)
+    poverty = gaps[gaps["indicateur"].str.contains("seuil de pauvreté")].iloc[0]
+    assert (poverty["mot_qpv"], poverty["mot_reference"], poverty["annee"]) == ("jusqu'à", "environ",
+                                                                                 "année non précisée")
+    assert not poverty["comparable"] and pd.isna(poverty["ecart"])
 
 
 def test_contract_record_2015_2022(cabbalr):
@@ -150,14 +166,43 @@ def test_contract_record_2015_2022(cabbalr):
     assert values["crédits sollicités crédits spécifiques"] == 26_286_227
 
 
+def _plain(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
 def test_key_figures_and_comparison(cabbalr, call):
-    figures = ind.key_figures(cabbalr, 2021).set_index("indicateur")["valeur"]
-    assert figures["Programmation (coût total des actions)"] == 6_931_463
-    assert figures["Part des crédits spécifiques dans la programmation"] == pytest.approx(59.62, abs=0.01)
+    figures = ind.key_figures(cabbalr, 2021).set_index("cle")
+    assert figures.loc["programmation", "valeur"] == 6_931_463
+    assert figures.loc["programmation", "champ"] == "programmation_contrat"
+    # The printed share (« 59,6 % des crédits de la programmation »), never recomputed over another base.
+    assert _plain(figures.loc["part_credits_specifiques", "valeur_affichee"]) == "59,6 %"
     comparison = ind.comparison_table([cabbalr, call]).set_index(["territoire", "annee"])
     assert comparison.loc[("call", 2022), "programmation_par_habitant_qpv"] == pytest.approx(5_760_000 / 56_000)
+    assert comparison.loc[("call", 2022), "champ_programmation"] == "financements_pv_tous_dispositifs"
     assert comparison.loc[("cabbalr", 2022), "evolution_depuis_premiere_annee"] == pytest.approx(
         100 * (5_955_889 - 5_530_289) / 5_530_289)
+
+
+def test_key_figures_carry_their_meaning(cabbalr, call):
+    # CALL 2022: the source prints « Total des financements Politique de la Ville … près 5 760 000 euros »,
+    # all funders and schemes: not the programmation of the contract, and « près de » is kept.
+    figures = ind.key_figures(call, 2022).set_index("cle")
+    assert "programmation" not in figures.index
+    headline = figures.loc["financements_politique_ville"]
+    assert headline["valeur"] == 5_760_000 and _plain(headline["valeur_affichee"]) == "près de 5 760 000 €"
+    assert headline["champ"] == "financements_pv_tous_dispositifs" and headline["qualificatif"] == "approche"
+    assert _plain(figures.loc["population", "valeur_affichee"]) == "près de 241 934"
+    assert _plain(figures.loc["population_qpv", "valeur_affichee"]) == "environ 56 000"
+    # CABBALR 2019: the pillar share and the specific-credit share are of 3 277 425 € and 3 174 287 €,
+    # not of the 5 530 289 € programmation beside them: the label says so.
+    y2019 = ind.key_figures(cabbalr, 2019).set_index("cle")
+    assert y2019.loc["programmation", "valeur"] == 5_530_289
+    assert "3 277 425 €" in _plain(y2019.loc["part_pilier_principal", "indicateur"])
+    assert "3 174 287 €" in _plain(y2019.loc["part_credits_specifiques", "indicateur"])
+    # « 39 000 habitants » describes the 21 quartiers of 2022: not a 2019 or 2021 figure.
+    assert "population_qpv" not in y2019.index
+    assert "population_qpv" not in ind.key_figures(cabbalr, 2021).set_index("cle").index
+    assert ind.key_figures(cabbalr, 2022).set_index("cle").loc["population_qpv", "valeur"] == 39_000
 
 
 def test_statements_are_verbatim_and_filterable(call):

@@ -159,8 +159,11 @@ def test_selection_agreement(filed, supported, expected) -> None:
 
 def test_associative_projects_cabbalr_2021(cabbalr) -> None:
     text = plain(nr.associative_paragraph(ind.associative_projects(cabbalr, 2021)))
-    assert text.startswith("75 projets soutenus sur 122 sont portés par des associations, soit 61,5 %.")
-    assert "« Cohésion sociale » (54 projets, 72,0 %)" in text
+    # 75 (a table) and 122 (a sentence) are counts of two passages: not divided into a share.
+    assert text.startswith("75 projets soutenus sont portés par des associations ; le rapport compte par ailleurs "
+                           "122 projets soutenus au total, dans un autre passage.")
+    assert "61,5" not in text
+    assert "« Cohésion sociale » (54 projets, 72 %)" in text
     assert "« Pilotage du contrat » (1 projet, 1,3 %)" in text
 
 
@@ -177,16 +180,18 @@ def test_fund_cabbalr_2022(cabbalr) -> None:
 
 def test_growth_call(call) -> None:
     text = plain(nr.growth_paragraph(ind.growth(ind.programmation_series(call))))
-    assert text.startswith("De 2016 à 2022, la programmation passe de 3 900 000 € à 5 760 000 € : "
-                           "une hausse de 1 860 000 € (+47,7 %), soit +6,7 % par an en moyenne.")
-    assert "Montant intermédiaire : 4 586 000 € en 2019." in text
-    assert "« près 3 900 000 euros » en 2016" in text
+    # What the amounts cover (all schemes, not the programmation) and their « près de » travel with them.
+    assert text.startswith("De 2016 à 2022, le montant (total des financements politique de la ville (tous "
+                           "dispositifs)) passe de près de 3 900 000 € à près de 5 760 000 € : une hausse d'environ "
+                           "48 % (montants approchés).")
+    assert "Montant intermédiaire : près de 4 586 000 € en 2019." in text
+    assert "47,7" not in text and "1 860 000" not in text
 
 
 def test_growth_single_year() -> None:
     series = pd.DataFrame({"annee": [2022], "montant": [100.0], "montant_publie": ["100 €"]})
     assert plain(nr.growth_paragraph(ind.growth(series))) == (
-        "Un seul montant annuel de programmation est disponible : 100 € en 2022.")
+        "Un seul montant annuel (programmation du contrat de ville) est disponible : 100 € en 2022.")
 
 
 def test_contract_record_cabbalr(cabbalr) -> None:
@@ -269,10 +274,27 @@ def test_health_call(call) -> None:
     assert "adultes (26 %), jeunes (18 %) et enfants (14 %)" in text
 
 
+def test_qpv_gaps_call_keeps_qualifiers_and_computes_no_gap(call) -> None:
+    # Issue 16: « jusqu'à 53 % » against « environ 26 % », the year not printed: no « (2022) », no « +27 points ».
+    text = plain(nr.qpv_gaps_paragraph(ind.qpv_gaps(call, 2022)))
+    assert ("part de la population vivant en dessous du seuil de pauvreté (année non précisée) : jusqu'à 53 % "
+            "dans les QPV contre environ 26 % dans l'EPCI") in text
+    assert "points" not in text and "(2022)" not in text
+
+
+def test_key_figures_sentence_by_key(cabbalr, call) -> None:
+    text = plain(nr.key_figures_paragraph(ind.key_figures(call, 2022), call.nom, 2022))
+    assert ("le total des financements de la politique de la ville, tous dispositifs et financeurs confondus, "
+            "représente près de 5 760 000 €") in text and "programmation" not in text
+    text = plain(nr.key_figures_paragraph(ind.key_figures(cabbalr, 2019), cabbalr.nom, 2019))
+    assert "la programmation du contrat de ville représente 5 530 289 €" in text
+    assert "le pilier « Cohésion sociale » reçoit 70,6 % des 3 277 425 € répartis par pilier" in text
+
+
 def test_qpv_gaps_cabbalr(cabbalr) -> None:
     text = plain(nr.qpv_gaps_paragraph(ind.qpv_gaps(cabbalr)))
-    assert text.startswith("Les plus grands écarts en points : taux de pauvreté (2022) : 43 % dans les QPV "
-                           "contre 20 % dans le reste de l'EPCI, soit +23 points")
+    assert text.startswith("Les plus grands écarts en points : taux de pauvreté (année non précisée) : 43 % dans "
+                           "les QPV contre 20 % dans le reste de l'EPCI, soit +23 points")
     assert ("revenu médian (2013) : 1 077 € dans les QPV contre 1 476 € dans l'EPCI, "
             "soit un rapport de 0,73") in text
 

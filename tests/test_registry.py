@@ -152,3 +152,32 @@ def test_a_new_table_type_is_validated_by_its_entry(with_emploi: Path) -> None:
 def test_a_template_of_the_new_table_validates(with_emploi: Path) -> None:
     (with_emploi / "cabbalr" / "emploi.csv").write_text(",".join(EMPLOI.column_names) + "\n", "utf-8")
     assert [p for p in cdv.validate_territory("cabbalr", with_emploi) if p.is_error] == []
+
+
+# ---------------------------------------------------------------------------
+# One home per vocabulary: vocabulaires/*.yml, read through harmonise only.
+
+
+def test_package_vocabularies_are_read_through_harmonise_only() -> None:
+    package = PROJECT / "cdv_analysis"
+    readers = [path.relative_to(package).as_posix() for path in package.rglob("*.py")
+               if '"vocabulaires"' in path.read_text("utf-8") and path.name != "harmonise.py"]
+    assert readers == []
+
+
+def test_coded_labels_come_from_their_vocabularies() -> None:
+    from cdv_analysis.charts import CREDIT_LABELS
+    from cdv_analysis.harmonise import COMPARED_PILLARS, COOPERATION_LEVELS, codes, labels, vocabulary_entries
+    from cdv_analysis.indicators.participation import NATURE_LABELS
+    from cdv_analysis.schemas import NATURES, TYPE_CREDIT
+
+    assert TYPE_CREDIT == ("specifique", "droit_commun") == tuple(CREDIT_LABELS)
+    assert CREDIT_LABELS == {"specifique": "Crédits spécifiques", "droit_commun": "Droit commun"}
+    assert NATURES == codes("natures") and NATURE_LABELS == labels("natures")
+    levels = [level["libelle"] for level in vocabulary_entries("echelles")["cooperation"]["niveaux"]]
+    assert ind.COOPERATION_LEVELS is COOPERATION_LEVELS and list(COOPERATION_LEVELS) == [1, 2, 3, 4, 5]
+    assert list(COOPERATION_LEVELS.values()) == levels
+    assert COMPARED_PILLARS == ("cohesion_sociale", "cadre_de_vie", "emploi_economie", "pilotage")
+    # Each caller gets its own copy: extending it leaves the next caller's untouched.
+    vocabulary_entries("echelles")["cooperation"]["niveaux"].clear()
+    assert len(vocabulary_entries("echelles")["cooperation"]["niveaux"]) == 5

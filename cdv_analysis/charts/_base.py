@@ -33,7 +33,7 @@ PILLAR_COLORS = {
     "transversal": "#44AA99",
 }
 CREDIT_COLORS = {"specifique": "#CC6677", "droit_commun": "#88CCEE"}
-CREDIT_LABELS = {"specifique": "Crédits spécifiques", "droit_commun": "Droit commun"}
+CREDIT_LABELS = {code: upper_first(text) for code, text in labels("types_credit").items()}
 QPV_COLOR, REFERENCE_COLOR = "#882255", "#BBBBBB"
 ACCENT = "#4477AA"  # charts without a categorical meaning (survey items, totals over time)
 NEUTRAL = "#999999"  # anything outside the vocabularies (an unknown pillar, an unspecified credit)

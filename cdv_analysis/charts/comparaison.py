@@ -8,7 +8,7 @@ import pandas as pd
 from ..formatting import (
     euros,
 )
-from ..harmonise import pillar_label
+from ..harmonise import COMPARED_PILLARS, pillar_label
 from ._base import (
     ACCENT,
     PILLAR_COLORS,
@@ -23,7 +23,7 @@ from ._base import (
     _require,
 )
 
-_COMPARISON_PILLARS = ("cohesion_sociale", "cadre_de_vie", "emploi_economie", "pilotage")
+_COMPARISON_PILLARS = COMPARED_PILLARS  # vocabulaires/piliers.yml
 
 
 def _report_labels(comparison: pd.DataFrame) -> list[str]:

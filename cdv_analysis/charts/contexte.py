@@ -26,6 +26,8 @@ def qpv_gaps_bars(gaps: pd.DataFrame, source: str) -> Chart:
     """QPV against their reference perimeter for indicators in % (``indicators.qpv_gaps``)."""
     _require(gaps, "les écarts entre QPV et territoire de référence")
     rates = gaps[gaps["unite"] == "%"]
+    if "comparable" in rates:  # an approximate value or a bound gives no gap in points
+        rates = rates[rates["comparable"].astype(bool)]
     _require(rates, "les écarts entre QPV et territoire de référence (aucun indicateur en %)")
     rates = rates.sort_values("ecart", key=abs, ascending=False).reset_index(drop=True)
     names = [_label(f"{_upper_first(r.indicateur)} ({r.annee})", 36)

@@ -5,14 +5,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from ..clean import ParseError, label_case, name_key, parse_montant
-from ..harmonise import vocabulary
+from ..harmonise import vocabulary, vocabulary_entries
 from ..ids import distinct_slugs
 from ..load import discover_territories
 from ..portrait import OPEN_DATA_ORIGIN
@@ -107,8 +105,8 @@ class AnctLayout:
 
 def anct_layouts() -> list[AnctLayout]:
     """The layouts of ``vocabulaires/formats_anct.yml``, in file order."""
-    text = resources.files("cdv_analysis").joinpath("vocabulaires", "formats_anct.yml").read_text("utf-8")
-    return [AnctLayout(name, entry["libelle"], dict(entry["colonnes"])) for name, entry in yaml.safe_load(text).items()]
+    return [AnctLayout(name, entry["libelle"], dict(entry["colonnes"]))
+            for name, entry in vocabulary_entries("formats_anct").items()]
 
 
 def _anct_layout(frame: pd.DataFrame, shown: str) -> tuple[AnctLayout, dict[str, str]]:

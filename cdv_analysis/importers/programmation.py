@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +25,7 @@ import yaml
 
 from ..clean import ParseError, cell_text, is_qpv_code, name_key, parse_montant
 from ..formatting import euros, liste_fr, pluriel
-from ..harmonise import label, vocabulary
+from ..harmonise import label, labels, vocabulary, vocabulary_entries
 from ..iorw import decode_text, read_records, shown_path
 from ..load import discover_territories, load_territory
 from ..problems import WARNING, Problem
@@ -47,7 +45,7 @@ _PILLAR_NUMBER_RE = re.compile(r"^\s*(pilier\s*)?\d+\s*[-–—.:)]?\s*", re.I)
 _QPV_SPLIT_RE = re.compile(r"\s*[;,/\n|]\s*|\s+et\s+")
 _NO_AMOUNT = {"", "-", "–", "—", "/", "néant", "neant"}
 HEADER_SEARCH_ROWS = 30
-CREDIT_TYPE_LABELS = {"specifique": "crédits spécifiques", "droit_commun": "droit commun"}
+CREDIT_TYPE_LABELS = labels("types_credit")  # vocabulaires/types_credit.yml
 TOLERANCE = 0.5  # euros: amounts typed with cents, totals rounded
 
 
@@ -80,10 +78,8 @@ class SheetVocabulary:
         return str(self.credit_types.get(financer) or declared or "")
 
 
-@cache
 def _package_vocabulary() -> dict:
-    text = resources.files("cdv_analysis").joinpath("vocabulaires", "programmation.yml").read_text("utf-8")
-    return yaml.safe_load(text) or {}
+    return vocabulary_entries("programmation")
 
 
 def _merged(base: dict, extra: dict) -> dict:

@@ -32,17 +32,26 @@ OTHER_THEME = ("autres", "Autres enseignements")
 CONCLUSIONS, RECOMMENDATIONS = "Conclusions", "Préconisations"
 _CONCLUSIVE_SECTION = re.compile(
     r"conclusion|perspective|principaux résultats|principaux éléments|enseignements|pistes de propositions|"
-    r"préconisation", re.IGNORECASE)
+    r"préconisation|nouveau contrat", re.IGNORECASE)
+# « Perspectives » state what comes next: a fact there is not a conclusion of the evaluation.
+_FORWARD_SECTION = re.compile(r"perspective", re.IGNORECASE)
+_EDITORIAL_SECTION = re.compile(r"^\s*[ée]dito", re.IGNORECASE)
 _RECOMMENDATION_NATURES = {"preconisation", "proposition"}
-# In a conclusive part of a document, findings and commitments conclude; levers and priorities recommend.
+# In a conclusive part of a document, findings and appraisals conclude; levers, priorities and expectations
+# (« le Contrat de Ville idéal c'est un Contrat qui… ») recommend.
 _CONCLUDING_NATURES = {"constat", "avis", "engagement"}
-_RECOMMENDING_NATURES = {"levier", "priorite"}
-DISPLAY_ORDER = ("gouvernance", "sante", "participation", "programmation", "autres")
+_RECOMMENDING_NATURES = {"levier", "priorite", "attente"}
+_CHAPTER = re.compile(r"^\s*(\d+)")
 
 
 def _role(row: pd.Series) -> str:
-    nature = text(row["nature"])
-    conclusive = bool(_CONCLUSIVE_SECTION.search(text(row["section"])))
+    nature, section = text(row["nature"]), text(row["section"])
+    if _EDITORIAL_SECTION.search(section):
+        return ""  # an elected official's editorial is neither a conclusion nor a recommendation of the evaluation
+    conclusive = bool(_CONCLUSIVE_SECTION.search(section))
+    if (conclusive and nature in _CONCLUDING_NATURES and _FORWARD_SECTION.search(section)
+            and not re.search(r"conclusion", section, re.IGNORECASE)):
+        return ""
     if nature in _RECOMMENDATION_NATURES or (conclusive and nature in _RECOMMENDING_NATURES):
         return RECOMMENDATIONS
     if nature == "conclusion" or (conclusive and nature in _CONCLUDING_NATURES):
@@ -62,12 +71,13 @@ def _theme(row: pd.Series) -> str:
 def lessons(territory: Territory, annee: int | str) -> pd.DataFrame:
     """Conclusions and recommendations printed in the sources whose report year is ``annee``.
 
-    One row per statement, in the order of the sources: ``theme`` (key), ``theme_libelle``,
-    ``role`` (« Conclusions » or « Préconisations »), ``texte``, ``acteur``, ``titre_source``,
-    ``source``, ``section``, ``id``, ``rattache_a``.
+    One row per statement, in the source's order (chapter number of its section, then row order):
+    ``theme`` (key), ``theme_libelle``, ``role`` (« Conclusions » or « Préconisations »), ``texte``,
+    ``acteur``, ``titre_source``, ``source``, ``section``, ``id``, ``rattache_a``, ``numero``.
+    An elected official's editorial is left out, and so is a fact stated in a « Perspectives » part.
     """
     columns = ["theme", "theme_libelle", "role", "texte", "acteur", "titre_source", "source", "section", "id",
-               "rattache_a"]
+               "rattache_a", "numero", "nature"]
     table = territory.table("qualitatif")
     if table is None or table.empty:
         return pd.DataFrame(columns=columns)
@@ -84,10 +94,10 @@ def lessons(territory: Territory, annee: int | str) -> pd.DataFrame:
     labels = {key: label for key, (label, _) in LESSON_THEMES.items()} | {OTHER_THEME[0]: OTHER_THEME[1]}
     rows["theme_libelle"] = rows["theme"].map(labels)
     rows["titre_source"] = rows["source"].map(lambda s: str(sources.get(text(s), {}).get("titre", text(s))))
-    order = {key: i for i, key in enumerate(DISPLAY_ORDER)}
-    rows["_ordre"] = rows["theme"].map(order)
-    rows["_role"] = rows["role"].map({CONCLUSIONS: 0, RECOMMENDATIONS: 1})
+    source_rank = {sid: i for i, sid in enumerate(sources)}
+    rows["_source"] = rows["source"].map(lambda s: source_rank.get(text(s), len(source_rank)))
+    rows["_chapitre"] = rows["section"].map(lambda s: int(m.group(1)) if (m := _CHAPTER.match(text(s))) else 999)
     rows = rows.reset_index(drop=True)
     rows["_ligne"] = rows.index
-    rows = rows.sort_values(["_ordre", "_role", "_ligne"], kind="stable")
+    rows = rows.sort_values(["_source", "_chapitre", "_ligne"], kind="stable")
     return rows[columns].reset_index(drop=True)

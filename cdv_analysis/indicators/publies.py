@@ -14,12 +14,11 @@ __all__ = ["FIGURE_COLUMNS", "TABLE_TOPICS", "printed_figures", "uncovered_topic
 
 FIGURE_COLUMNS = ["annee", "libelle", "valeur_publiee", "source", "section"]
 # Codes shown by their label: measures, credit types and porteur types (vocabulaires/*.yml).
-_CODED = {"mesure": "mesures", "type_porteur": "types_porteur"}
-_CREDITS = {"specifique": "crédits spécifiques", "droit_commun": "droit commun"}
+_CODED = {"mesure": "mesures", "type_porteur": "types_porteur", "type_credit": "types_credit"}
 
 
 def _label(row: pd.Series, columns: tuple[str, ...]) -> str:
-    parts = [label(_CODED[c], text(row[c])) if c in _CODED else _CREDITS.get(text(row[c]), text(row[c]))
+    parts = [label(_CODED[c], text(row[c])) if c in _CODED else text(row[c])
              for c in columns if c in row and text(row.get(c))]
     return " — ".join(dict.fromkeys(parts))
 
@@ -57,7 +56,13 @@ def printed_figures(territory: Territory, year: int | str, table: str) -> pd.Dat
                 unit = text(row.get("unite"))
                 shown = printed if not unit or unit in ("nombre", "€", "%", "date", "texte", "année") or unit in printed \
                     else f"{printed} {unit}"
-                rows.append({"annee": text(row["annee"]), "libelle": _label(row, spec.figures.labels), "valeur_publiee": shown,
+                word = text(row.get("qualificatif_mot"))
+                if word and column != "part_publiee_publie" and unit not in ("texte", "date") \
+                        and not shown.lower().startswith(word.split()[0].lower()):
+                    shown = f"{word} {shown}"  # the qualifier the source prints before the figure
+                described = text(row["annee"]) if "millesime" not in row else (
+                    text(row["millesime"]) or "année non précisée")
+                rows.append({"annee": described, "libelle": _label(row, spec.figures.labels), "valeur_publiee": shown,
                              "source": row["source"], "section": row["section"]})
     return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
 
@@ -68,6 +73,8 @@ TABLE_TOPICS = {name: spec.topic for name, spec in TABLES.items() if spec.topic}
 
 def uncovered_topics(territory: Territory) -> pd.DataFrame:
     """Topics of the report that no raw table of the territory feeds, with the file that would."""
+    # The territory's own programmation feeds the programmation section: the printed tables are then not missing.
+    fed = {"financements", "actions", "programmation"} if not territory.table("programmation").empty else set()
     rows = [{"table": name, "sujet": spec.topic, "fichier": territory.expected_file(name)}
-            for name, spec in TABLES.items() if spec.topic and territory.table(name).empty]
+            for name, spec in TABLES.items() if spec.topic and name not in fed and territory.table(name).empty]
     return pd.DataFrame(rows, columns=["table", "sujet", "fichier"])

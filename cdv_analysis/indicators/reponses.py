@@ -19,7 +19,7 @@ from ..load import Territory
 from ..referentiel import Question, Referentiel, referentiel_of_year, select_rows
 from ..stats import compatible_counts, wilson_interval
 
-__all__ = ["NATURE_RANK", "Answer", "answers", "representative_statements", "quoted_ids", "statement_rows",
+__all__ = ["NATURE_RANK", "Answer", "answers", "representative_statements", "quoted_ids", "quoted_where", "statement_rows",
            "INDICATOR_COLUMNS"]
 
 # The selection rule, by nature: findings first (constats and the source's conclusions), then appraisals and
@@ -82,7 +82,11 @@ def statement_rows(territory: Territory, ids: tuple[str, ...] | list[str]) -> pd
     return by_id.loc[[i for i in ids if i in by_id.index]].reset_index(drop=True)
 
 
-def _interval(printed: str, n: object, value: object) -> tuple[int | None, float | None, float | None]:
+def _interval(printed: str, n: object, value: object,
+              counted: object = None) -> tuple[int | None, float | None, float | None]:
+    if not printed and counted is not None and pd.notna(counted) and pd.notna(n) and int(n) > 0:
+        low, high = wilson_interval(int(counted), int(n))  # an imported questionnaire: its own count
+        return int(counted), 100 * low, 100 * high
     if pd.isna(n) or not printed or is_approximate(printed) or pd.isna(value):
         return None, None, None
     candidates = compatible_counts(printed, int(n))
@@ -102,18 +106,13 @@ def _indicator_rows(table: str, rows: pd.DataFrame) -> list[dict]:
     out = []
     for _, row in rows.iterrows():
         n = low = high = None
-        if table == "enquetes":
+        if table in ("enquetes", "cooperation"):
             printed = cell_text(row["pourcentage_publie"])
-            libelle = f"{cell_text(row['question'])} — {cell_text(row['modalite'])}"
+            libelle = (f"{cell_text(row['question'])} — {cell_text(row['modalite'])}" if table == "enquetes" else
+                       f"coopération avec {cell_text(row['partenaire'])} — {cell_text(row['libelle_niveau'])}")
             value = _percent(row["pourcentage"], printed)
             n = row["n_repondants"]
-            _, low, high = _interval(printed, n, row["pourcentage"])
-        elif table == "cooperation":
-            printed = cell_text(row["pourcentage_publie"])
-            libelle = f"coopération avec {cell_text(row['partenaire'])} — {cell_text(row['libelle_niveau'])}"
-            value = _percent(row["pourcentage"], printed)
-            n = row["n_repondants"]
-            _, low, high = _interval(printed, n, row["pourcentage"])
+            _, low, high = _interval(printed, n, row["pourcentage"], row.get("effectif"))
         elif table == "financements":
             what = " — ".join(cell_text(row[c]) for c in ("thematique", "financeur_publie") if cell_text(row[c]))
             libelle = ("évolution des financements" if row["mesure"] == "evolution" else "financements") + (
@@ -134,15 +133,21 @@ def _indicator_rows(table: str, rows: pd.DataFrame) -> list[dict]:
     return out
 
 
+def quoted_where(territory: Territory, annee: int | str) -> dict[str, str]:
+    """Statement id → « la réponse à la question N » for every statement the answer blocks quote."""
+    where: dict[str, str] = {}
+    for number, answer in enumerate(answers(territory, annee), start=1):
+        place = f"réponse à la question {number}"
+        ids = list(answer.statements.loc[answer.statements["retenu"], "id"])
+        for row, qualifiers in answer.conclusion:
+            ids += [row["id"], *(q["id"] for q in qualifiers)]
+        where.update({i: place for i in ids})
+    return where
+
+
 def quoted_ids(territory: Territory, annee: int | str) -> set[str]:
     """Ids of the statements the answer blocks of the report of ``annee`` quote (shown ones and conclusions)."""
-    ids: set[str] = set()
-    for answer in answers(territory, annee):
-        ids.update(answer.statements.loc[answer.statements["retenu"], "id"])
-        for row, qualifiers in answer.conclusion:
-            ids.add(row["id"])
-            ids.update(q["id"] for q in qualifiers)
-    return ids
+    return set(quoted_where(territory, annee))
 
 
 def _conclusion(territory: Territory, question: Question) -> list[tuple[pd.Series, list[pd.Series]]]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from ..clean import ParseError, parse_nombre
-from ..harmonise import financer_credit_type
+from ..formatting import euros, nombre, pourcent
+from ..harmonise import COMPARED_PILLARS, financer_credit_type, label, vocabulary
 from ..load import Territory
 from ..stats import pct_change
-from ._common import text
+from ._common import blank, of_year, text
 from .gouvernance import response_rates
 from .subventions import funded_actions
 from .programmation import (
@@ -20,7 +21,11 @@ from .programmation import (
     project_selection,
 )
 
-__all__ = ["key_figures", "comparison_table", "qpv_population"]
+def _cap(value: str) -> str:
+    return value[:1].upper() + value[1:]
+
+
+__all__ = ["key_figures", "comparison_table", "qpv_population", "headline_amount", "HEADLINE_CHAMPS"]
 
 
 def _declared_number(territory: Territory, key: str) -> float | None:
@@ -47,52 +52,148 @@ def qpv_population(territory: Territory) -> float | None:
     return float(imported["valeur"].sum()) if not imported.empty else None
 
 
+def _printed_specific_share(territory: Territory, year: int | str) -> pd.Series | None:
+    """The share of specific credits in the programmation as a source prints it (« 59,6 % des crédits de la
+    programmation sont des crédits spécifiques »): never recomputed over another base."""
+    money = of_year(territory.table("financements"), year)
+    printed = money[(money["mesure"] == "programmation") & (money["type_credit"] == "specifique")
+                    & money["part_publiee"].notna() & blank(money, "pilier", "thematique", "financeur")]
+    return printed.iloc[0] if not printed.empty else None
+
+
 def _specific_share(territory: Territory, year: int | str) -> float | None:
+    printed = _printed_specific_share(territory, year)
+    if printed is not None:
+        return float(printed["part_publiee"])
     credits = credit_types(territory, year).table
     if not credits.empty and credits["total"].sum():
         return 100 * credits["specifique"].sum() / credits["total"].sum()
     return None
 
 
+# The headline amount of a report, by what it covers (vocabulaires/champs.yml), most specific first.
+HEADLINE_CHAMPS = ("programmation_contrat", "financements_pv_tous_dispositifs")
+
+
+def headline_amount(territory: Territory, year: int | str) -> pd.Series | None:
+    """The year's headline amount chosen by its meaning (``champ``), never by its label: the programmation
+    of the contract if printed, else the total of politique de la ville financing (all schemes); a
+    table's total is preferred to a sentence."""
+    money = of_year(territory.table("financements"), year)
+    totals = money[(money["mesure"] == "programmation") & money["montant"].notna()
+                   & blank(money, "pilier", "thematique", "financeur", "type_credit")]
+    for champ in HEADLINE_CHAMPS:
+        rows = totals[totals["champ"].map(text).replace("", "programmation_contrat") == champ]
+        if not rows.empty:
+            ranked = rows.assign(_rang=rows["support"].map({"tableau": 0, "graphique": 1}).fillna(2))
+            return ranked.sort_values("_rang", kind="stable").iloc[0]
+    return None
+
+
+def _declared(territory: Territory, key: str, year: int | str) -> tuple[float | None, dict]:
+    """A number declared in territoire.yml and its meaning; None when it describes a later year than the
+    report (« 39 000 habitants » of 2022 is not the population of the 2019 QPV)."""
+    value = _declared_number(territory, key)
+    entry = territory.meta.get(key)
+    meaning = entry if isinstance(entry, dict) else {}
+    described = text(meaning.get("annee"))
+    if value is not None and described.isdigit() and int(described) > int(str(year)[-4:]):
+        return None, meaning
+    return value, meaning
+
+
+def _shown(value: float, kind: str, word: str = "") -> str:
+    shown = {"euros": euros, "pourcent": lambda v: pourcent(v, 0 if float(v).is_integer() else 1),
+             "nombre": lambda v: nombre(v, 0 if float(v).is_integer() else 1)}[kind](value)
+    return f"{word} {shown}" if word else shown
+
+
 def key_figures(territory: Territory, year: int | str) -> pd.DataFrame:
-    """The headline figures of one report: (libellé, valeur, format, source)."""
+    """The headline figures of one report, each addressed by its key (``cle``) and carrying its meaning:
+    label, value, format, the value as a reader sees it (with its qualifier), qualifier, perimeter
+    (``champ``), base of a share, the year it describes, source and section."""
     rows: list[dict] = []
+    qualifiers = vocabulary("qualificatifs")
 
-    def add(label: str, value, kind: str, source: str = "") -> None:
-        if value is not None and not pd.isna(value):
-            rows.append({"indicateur": label, "valeur": float(value), "format": kind, "source": source})
+    def add(key: str, label: str, value, kind: str, source: str = "", *, qualifier: str = "exact",
+            word: str = "", champ: str = "", base: str = "", described: str = "", section: str = "") -> None:
+        if value is None or pd.isna(value):
+            return
+        word = word or str(qualifiers.attributes.get(qualifier, {}).get("mot") or "")
+        rows.append({"cle": key, "indicateur": label, "valeur": float(value), "format": kind,
+                     "valeur_affichee": _shown(float(value), kind, word), "qualificatif": qualifier,
+                     "champ": champ, "base": base, "annee": described or str(year), "source": source,
+                     "section": section})
 
-    series = programmation_series(territory)
-    this_year = series[series["annee"] == int(str(year)[-4:])]
-    if not this_year.empty:
-        add("Programmation (coût total des actions)", this_year["montant"].iloc[0], "euros",
-            this_year["source"].iloc[0])
+    headline = headline_amount(territory, year)
+    if headline is not None:
+        champ = text(headline["champ"]) or "programmation_contrat"
+        key = "programmation" if champ == "programmation_contrat" else "financements_politique_ville"
+        add(key, _cap(vocabulary("champs").attributes[champ]["court"]), headline["montant"], "euros",
+            headline["source"], qualifier=text(headline["qualificatif"]) or "exact",
+            word=text(headline["qualificatif_mot"]), champ=champ, section=text(headline["section"]))
     selection = project_selection(territory, year).iloc[0]
-    add("Projets déposés", selection["deposes"], "nombre")
-    add("Projets soutenus", selection["soutenus"], "nombre")
-    add("Taux de sélection des projets", selection["taux_selection"], "pourcent")
-    pillars = pillar_amounts(territory, year).table
-    if not pillars.empty:
-        top = pillars.sort_values("part", ascending=False).iloc[0]
-        add(f"Part du pilier « {top['libelle']} »", top["part"], "pourcent", top["source"])
-    add("Part des crédits spécifiques dans la programmation", _specific_share(territory, year), "pourcent")
+    add("projets_deposes", "Projets déposés", selection["deposes"], "nombre")
+    add("projets_soutenus", "Projets soutenus", selection["soutenus"], "nombre")
+    add("taux_selection", "Taux de sélection des projets (soutenus sur déposés)", selection["taux_selection"],
+        "pourcent")
+    pillars = pillar_amounts(territory, year)
+    table = pillars.table
+    if not table.empty:
+        top = table.sort_values("part", ascending=False).iloc[0]
+        base, caption = "", f"Part du pilier « {top['libelle']} »"
+        if table["montant"].notna().all():
+            total = float(table["montant"].sum())
+            base = f"montants répartis par pilier ({euros(total)})"
+            if headline is None or abs(total - float(headline["montant"])) >= 0.5:
+                caption += f" dans les {euros(total)} répartis par pilier"
+        add("part_pilier_principal", caption, top["part"], "pourcent", top["source"], base=base)
+    printed_share = _printed_specific_share(territory, year)
+    if printed_share is not None:
+        add("part_credits_specifiques", "Part des crédits spécifiques" + (
+            f" ({text(printed_share['base'])})" if text(printed_share["base"]) else ""), printed_share["part_publiee"], "pourcent",
+            printed_share["source"], qualifier=text(printed_share["qualificatif"]) or "exact",
+            base=text(printed_share["base"]), section=text(printed_share["section"]))
+    else:
+        credits = credit_types(territory, year).table
+        if not credits.empty and credits["total"].sum():
+            total = float(credits["total"].sum())
+            add("part_credits_specifiques",
+                f"Part des crédits spécifiques dans les {euros(total)} des tableaux par pilier qui les distinguent",
+                100 * credits["specifique"].sum() / total, "pourcent",
+                base=f"crédits spécifiques et de droit commun des tableaux par pilier ({euros(total)})")
     associative = associative_projects(territory, year)
-    add("Projets portés par des associations", associative.get("total"), "nombre")
+    add("projets_associatifs", "Projets portés par des associations", associative.get("total"), "nombre")
     mix = financer_mix(territory, year).table
     if len(mix) >= 2 and mix["montant"].notna().all():
         kinds = mix["type_credit"].map(text).where(mix["type_credit"].map(text) != "",
                                                     mix["financeur"].map(financer_credit_type))
         specific = mix.loc[kinds == "specifique", "montant"]
         if not specific.empty:  # droit commun (or a financer of unknown credit type) is never counted in it
-            add("Crédits spécifiques engagés (tous financeurs)", specific.sum(), "euros", mix["source"].iloc[0])
+            add("credits_specifiques", "Crédits spécifiques engagés (tous financeurs)", specific.sum(), "euros",
+                mix["source"].iloc[0], champ="credits_specifiques_programmes")
         if (kinds != "specifique").any():
-            add("Financements, tous financeurs (droit commun compris)", mix["montant"].sum(), "euros",
-                mix["source"].iloc[0])
+            add("financements_tous_financeurs", "Financements, tous financeurs (droit commun compris)",
+                mix["montant"].sum(), "euros", mix["source"].iloc[0])
     for _, rate in response_rates(territory).iterrows():
-        add(f"Taux de réponse au questionnaire ({rate['enquete']})", rate["taux"], "pourcent")
-    add("Habitants de l'agglomération", _declared_number(territory, "population"), "nombre")
-    add("Habitants des quartiers prioritaires", qpv_population(territory), "nombre")
-    return pd.DataFrame(rows, columns=["indicateur", "valeur", "format", "source"])
+        audience = label("acteurs", rate["enquete"])
+        add(f"taux_reponse_{rate['enquete']}", f"Taux de réponse au questionnaire des {audience}", rate["taux"],
+            "pourcent")
+    for key, caption in (("population", "Habitants de l'agglomération"),
+                            ("population_qpv", "Habitants des quartiers prioritaires")):
+        label_text = caption
+        value, meaning = _declared(territory, key, year)
+        if key == "population_qpv" and value is None and not meaning:
+            value = qpv_population(territory)
+        described = text(meaning.get("annee"))
+        if described and described != str(year)[-4:]:
+            label_text += f" ({described})"
+        printed = text(meaning.get("qualificatif"))  # a code (« approche ») or the printed words (« près de »)
+        code = qualifiers.code(printed) or "exact" if printed else "exact"
+        add(key, label_text, value, "nombre", text(meaning.get("source")), qualifier=code,
+            word=printed if printed and printed not in qualifiers.labels else "", described=described)
+    return pd.DataFrame(rows, columns=["cle", "indicateur", "valeur", "format", "valeur_affichee", "qualificatif",
+                                       "champ", "base", "annee", "source", "section"])
 
 
 def comparison_table(territories: list[Territory]) -> pd.DataFrame:
@@ -104,8 +205,8 @@ def comparison_table(territories: list[Territory]) -> pd.DataFrame:
         for year in territory.report_years():
             pillars = pillar_amounts(territory, year).table
             shares = dict(zip(pillars["pilier"], pillars["part"])) if not pillars.empty else {}
-            total = series.loc[series["annee"] == year, "montant"]
-            total = float(total.iloc[0]) if not total.empty else None
+            this_year = series[series["annee"] == year]
+            total = float(this_year["montant"].iloc[0]) if not this_year.empty else None
             associative = associative_projects(territory, year).get("part_des_soutenus")
             previous = series[series["annee"] < year]
             growth = None
@@ -115,11 +216,11 @@ def comparison_table(territories: list[Territory]) -> pd.DataFrame:
             rows.append({
                 "territoire": territory.id, "sigle": territory.sigle, "annee": year,
                 "programmation": total,
+                # What the amount covers and how exact it is: perimeters differ between reports.
+                "champ_programmation": this_year["champ"].iloc[0] if not this_year.empty else None,
+                "qualificatif_programmation": this_year["qualificatif"].iloc[0] if not this_year.empty else None,
                 "subventions_anct": float(subsidies) if subsidies else None,
-                "part_cohesion_sociale": shares.get("cohesion_sociale"),
-                "part_cadre_de_vie": shares.get("cadre_de_vie"),
-                "part_emploi_economie": shares.get("emploi_economie"),
-                "part_pilotage": shares.get("pilotage"),
+                **{f"part_{code}": shares.get(code) for code in COMPARED_PILLARS},
                 "part_credits_specifiques": _specific_share(territory, year),
                 "part_projets_associatifs": associative,
                 "population_qpv": population,

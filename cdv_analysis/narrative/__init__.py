@@ -22,12 +22,14 @@ from .contexte import (
     subsidies_paragraph,
     theme_summary_paragraph,
 )
-from .enonces import findings_list, lessons_markdown, not_covered_box, statements_list
+from .enonces import findings_list, lessons_markdown, lessons_shown, not_covered_box, statements_list
 from .gouvernance import (
     cooperation_paragraph,
     response_paragraph,
     survey_item_sentence,
     survey_paragraph,
+    survey_table_name,
+    survey_units,
 )
 from .programmation import (
     associative_paragraph,
@@ -36,6 +38,10 @@ from .programmation import (
     financer_paragraph,
     fund_paragraph,
     growth_paragraph,
+    own_annex_columns,
+    own_change_paragraph,
+    own_place_note,
+    own_programmation_paragraph,
     pillar_paragraph,
     selection_paragraph,
 )
@@ -43,6 +49,10 @@ from .reponses import answer_block, answer_blocks, question_anchor, question_hea
 from .sante import health_paragraph
 
 __all__ = [
+    "own_annex_columns",
+    "own_change_paragraph",
+    "own_place_note",
+    "own_programmation_paragraph",
     "lessons_markdown",
     "ACTEURS",
     "DANS",
@@ -60,11 +70,14 @@ __all__ = [
     "theme_summary_paragraph",
     "findings_list",
     "statements_list",
+    "lessons_shown",
     "not_covered_box",
     "cooperation_paragraph",
     "response_paragraph",
     "survey_item_sentence",
     "survey_paragraph",
+    "survey_table_name",
+    "survey_units",
     "associative_paragraph",
     "contract_record_paragraph",
     "credit_types_paragraph",

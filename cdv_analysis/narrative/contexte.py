@@ -16,6 +16,7 @@ from ..formatting import (
     pourcent,
 )
 from ..ids import id_problem
+from ..indicators._common import Indicator, unpack
 from ..markup import escape_html, escape_markdown
 from ._base import DANS, _absent, _cap, _none, _pct, _verb, _year
 
@@ -36,9 +37,13 @@ def qpv_gaps_paragraph(gaps: pd.DataFrame, top: int = 3, *, expected_file: str |
 
     def compared(row: pd.Series) -> str:
         where = DANS.get(row["perimetre_reference"], f"pour « {row['perimetre_reference']} »")
-        return (f"{row['indicateur']} ({row['annee']}) : {_value(row['qpv'], row['unite'])} dans les QPV contre "
-                f"{_value(row['reference'], row['unite'])} {where}")
+        qpv, reference = (f"{word} {_value(value, row['unite'])}".strip() for word, value in (
+            (row.get("mot_qpv") or "", row["qpv"]), (row.get("mot_reference") or "", row["reference"])))
+        return f"{row['indicateur']} ({row['annee']}) : {qpv} dans les QPV contre {reference} {where}"
 
+    comparable = gaps["comparable"].astype(bool) if "comparable" in gaps else pd.Series(True, index=gaps.index)
+    bounds = gaps[~comparable]
+    gaps = gaps[comparable]
     rates = gaps[gaps["unite"] == "%"]
     # A ratio of 1 (the same figure on both sides) is no gap.
     others = gaps[(gaps["unite"] != "%") & gaps["ratio"].map(lambda r: not _none(r) and r > 0 and r != 1)]
@@ -55,28 +60,45 @@ def qpv_gaps_paragraph(gaps: pd.DataFrame, top: int = 3, *, expected_file: str |
                             for _, row in ranked.iterrows())
         sentences.append(f"{_verb(len(ranked), 'Autre indicateur', 'Autres indicateurs')}, "
                          f"en rapport QPV / référence : {ratios}.")
+    if not bounds.empty:
+        sentences.append("Sans écart calculé, les valeurs imprimées étant approchées ou des bornes : "
+                         + " ; ".join(compared(row) for _, row in bounds.iterrows()) + ".")
     return " ".join(sentences)
 
 
 
 
 def key_figures_paragraph(figures: pd.DataFrame, territory_name: str, year: int | str) -> str:
-    """Opening sentence of a report: the year's programmation, projects and leading pillar."""
+    """Opening sentence of a report: the year's headline amount (with what it covers and its qualifier),
+    projects and leading pillar, each figure looked up by its key (``indicators.key_figures``)."""
     if figures is None or figures.empty:
         return ""
-    values = dict(zip(figures["indicateur"], figures["valeur"]))
+    if "cle" not in figures.columns:  # a bare (label, value) table: nothing to address by key
+        return ""
+    rows = {row["cle"]: row for _, row in figures.iterrows()}
+
+    def shown(key: str) -> str:
+        row = rows[key]
+        # Built by ``key_figures`` from numbers and the qualifier vocabulary: no data text to escape.
+        return row["valeur_affichee"] if isinstance(row.get("valeur_affichee"), str) else euros(row["valeur"])
+
     parts = []
-    total = values.get("Programmation (coût total des actions)")
-    if total is not None:
-        parts.append(f"la programmation du Contrat de Ville représente {euros(total)}")
-    filed, supported = values.get("Projets déposés"), values.get("Projets soutenus")
-    if filed is not None and supported is not None:
+    if "programmation" in rows:
+        parts.append(f"la programmation du contrat de ville représente {shown('programmation')}")
+    elif "financements_politique_ville" in rows:
+        parts.append("le total des financements de la politique de la ville, tous dispositifs et financeurs "
+                     f"confondus, représente {shown('financements_politique_ville')}")
+    if "projets_deposes" in rows and "projets_soutenus" in rows:
+        supported = rows["projets_soutenus"]["valeur"]
         parts.append(f"{pluriel(supported, 'projet')} {_verb(supported, 'a été soutenu', 'ont été soutenus')} "
-                     f"sur {nombre(filed)} déposés")
-    leading = next((k for k in values if k.startswith("Part du pilier")), None)
-    if leading:
-        pillar = leading.removeprefix("Part du pilier ").strip()
-        parts.append(f"le pilier {escape_markdown(pillar)} en reçoit {pourcent(values[leading])}")
+                     f"sur {nombre(rows['projets_deposes']['valeur'])} déposés")
+    if "part_pilier_principal" in rows:
+        row = rows["part_pilier_principal"]
+        pillar, _, base = str(row["indicateur"]).removeprefix("Part du pilier ").partition(" dans les ")
+        # A share of another total than the headline one says what it is a share of.
+        parts.append(f"le pilier {escape_markdown(pillar.strip())} en reçoit {shown('part_pilier_principal')}"
+                     if not base else f"le pilier {escape_markdown(pillar.strip())} reçoit "
+                     f"{shown('part_pilier_principal')} des {escape_markdown(base)}")
     if not parts:
         return ""
     from ..portrait import with_preposition
@@ -125,11 +147,14 @@ def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | Non
     return text
 
 
-def subsidies_paragraph(by_theme: pd.DataFrame, porteurs: pd.DataFrame) -> str:
-    """ANCT subsidies of the year: total, actions, leading themes and porteurs."""
+def subsidies_paragraph(by_theme: Indicator | pd.DataFrame, porteurs: Indicator | pd.DataFrame) -> str:
+    """ANCT subsidies of the year (``ind.actions_by``, ``ind.largest_porteurs``): total, actions, leading themes
+    and porteurs."""
+    by_theme, themes = unpack(by_theme)
+    porteurs, holders = unpack(porteurs)
     if by_theme is None or by_theme.empty:
         return ""
-    total, actions = by_theme.attrs.get("total", by_theme["montant"].sum()), by_theme.attrs.get("actions")
+    total, actions = themes.context.get("total", by_theme["montant"].sum()), themes.context.get("actions")
     text = f"Les subventions de l'ANCT engagées pour ce contrat s'élèvent à {euros(total)}"
     if actions:
         text += f" pour {pluriel(actions, 'action')}"
@@ -138,7 +163,7 @@ def subsidies_paragraph(by_theme: pd.DataFrame, porteurs: pd.DataFrame) -> str:
         [f"{guillemets(escape_markdown(r.libelle))} ({euros(r.montant)}, soit {pourcent(r.part)})"
          for r in leaders.itertuples()]) + ".")
     if porteurs is not None and not porteurs.empty:
-        count = porteurs.attrs.get("porteurs", len(porteurs))
+        count = holders.context.get("porteurs", len(porteurs))
         first = porteurs.iloc[0]
         text += (f" {_cap(pluriel(count, 'porteur'))} en {_verb(count, 'bénéficie', 'bénéficient')} ; le premier, "
                  f"{escape_markdown(first['porteur'])}, reçoit {euros(first['montant'])} ({pourcent(first['part'])}).")
@@ -170,8 +195,9 @@ def insee_vintage_paragraph(vintages: dict, qpv_count: int) -> str:
     return text
 
 
-def theme_summary_paragraph(summary: pd.DataFrame) -> str:
-    """One line per indicator of a theme: range across the QPV (or the single value), year."""
+def theme_summary_paragraph(summary: Indicator | pd.DataFrame) -> str:
+    """One line per indicator of a theme (``ind.theme_summary``): range across the QPV (or the single value), year."""
+    summary, _ = unpack(summary)
     if summary is None or summary.empty:
         return ""
     lines = []
@@ -199,15 +225,18 @@ def _cell(value: object, unit: str) -> str:
     return _pct(value) if unit == "%" else nombre(value, 0 if value.is_integer() else 1)
 
 
-def qpv_table_html(table: pd.DataFrame, caption: str | None = None) -> str:
+def qpv_table_html(table: Indicator, caption: str | None = None) -> str:
     """The per-QPV table (``ind.qpv_table``), population first, in a scrollable container.
 
     Static HTML: the header looks sortable (the page has no script) and says
     which column orders the rows.
     """
+    table, result = unpack(table)
     if table is None or table.empty:
         return ""
-    labels, units, years = table.attrs["libelles"], table.attrs["unites"], table.attrs["annees"]
+    labels = {c: info.label for c, info in result.column_info.items()}
+    units = {c: info.unit for c, info in result.column_info.items()}
+    years = {c: info.year for c, info in result.column_info.items()}
     caption = caption or f"Indicateurs par quartier ({pluriel(len(table), 'quartier')}), population d'abord"
     columns = list(labels)
     ordered = columns[0] if columns and columns[0].startswith("pop_mun") else None
@@ -249,11 +278,12 @@ def portrait_intro(name: str, sources: list[str], missing_files: list[str]) -> s
     return text
 
 
-def health_subsidies_paragraph(health: pd.DataFrame) -> str:
+def health_subsidies_paragraph(health: Indicator | pd.DataFrame) -> str:
     """Subsidised health actions (``ind.health_actions_anct``): count, amount, share, largest."""
+    health, result = unpack(health)
     if health is None or health.empty:
         return ""
-    amount, total = float(health["montant"].sum()), health.attrs.get("total") or float("nan")
+    amount, total = float(health["montant"].sum()), result.context.get("total") or float("nan")
     share = f", soit {_pct(round(100 * amount / total, 1))} des montants engagés" if total and not _none(total) else ""
     first = health.iloc[0]
     return (f"{_cap(pluriel(len(health), 'action'))} {_verb(len(health), 'relève', 'relèvent')} de la santé "

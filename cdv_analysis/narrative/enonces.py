@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -81,33 +82,121 @@ def not_covered_box(uncovered: pd.DataFrame) -> str:
             "Les sections correspondantes sont omises ; ajouter le fichier indiqué les fait apparaître.")
 
 
-def lessons_markdown(frame: pd.DataFrame) -> str:
-    """French Markdown: one sub-section per theme, conclusions then recommendations, each quoted and attributed.
+def attached_layout(parent: pd.Series, children: list[pd.Series]) -> str:
+    """How the rows attached to a statement are printed: ``"liste"``, ``"tableau"`` or ``"suite"``.
 
-    Consecutive statements from the same source and section share one attribution line
-    (« *Titre du document — section* ») placed above them; a sub-point from another
-    section carries its own. Data text is escaped; an empty frame gives an empty string.
+    The cells of a printed table stay a table; the unnumbered rows attached to a conclusion continue
+    its paragraph (the caveat that follows it in the source); anything else is a list of sub-points.
+    """
+    if not children:
+        return "suite"
+    if "tableau" in _text(parent["section"]).lower():
+        return "tableau"
+    if (_text(parent.get("nature", "")) == "conclusion" and not _text(parent["texte"]).rstrip().endswith(":")
+            and not any(_text(c.get("numero", "")) for c in children)):
+        return "suite"
+    return "liste"
+
+
+def _short(section: object, limit: int = 110) -> str:
+    text = _text(section).split(" – ")[-1].strip() or _text(section)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+WORD_BUDGET = 1200  # words of « Enseignements et préconisations » on the page; the CSV holds every row
+
+
+def lessons_shown(frame: pd.DataFrame, cited: dict[str, str] | None = None) -> set[str]:
+    """Ids of the statements :func:`lessons_markdown` quotes on the page (the annexes leave them out)."""
+    shown: set[str] = set()
+    lessons_markdown(frame, cited, shown=shown)
+    return shown
+
+
+def lessons_markdown(frame: pd.DataFrame, cited: dict[str, str] | None = None, budget: int = WORD_BUDGET,
+                     shown: set[str] | None = None) -> str:
+    """French Markdown: the source's conclusions and proposals in its order, with its numbers.
+
+    A part of the source (its section) opens with a short heading; a numbered proposal keeps
+    its number; a row attached to another follows it (:func:`attached_layout`: a list, a table
+    of the printed table's cells, or the rest of the same paragraph). A statement already quoted
+    in an earlier section (``cited``: id → where) is not repeated: a line refers to it.
+    Length rule: the rows the source calls conclusions, its numbered proposals and its closing part are
+    always shown; the other rows follow in order while the page stays within ``budget`` words, and the
+    number left to the CSV is said. Data text is escaped; an empty frame gives an empty string.
     """
     if frame is None or frame.empty:
         return ""
-    lines: list[str] = []
+    cited = cited or {}
     ids = set(frame["id"])
-    for theme_label, by_theme in frame.groupby("theme_libelle", sort=False):
-        lines += [f"### {escape_markdown(theme_label)}", ""]
-        for role, by_role in by_theme.groupby("role", sort=False):
-            lines += [f"**{role}**"]
-            current = None
-            for _, row in by_role.iterrows():
-                where = f"{escape_markdown(row['titre_source'])} — {escape_markdown(_text(row['section']))}"
-                quote = f"« {escape_markdown(row['texte'])} »"
-                nested = _text(row["rattache_a"]) in ids and _text(row["rattache_a"]) != row["id"]
-                if nested and current is not None:
-                    # A sub-point stays in its parent's list; a header line here would break the list.
-                    lines.append(f"    - {quote}" + ("" if where == current else f" — *{where}*"))
-                    continue
-                if where != current:
-                    lines += ["", f"*{where}*", ""]
-                    current = where
-                lines.append(f"- {quote}")
-            lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    children: dict[str, list[pd.Series]] = {}
+    for _, row in frame.iterrows():
+        parent = _text(row["rattache_a"])
+        if parent in ids and parent != row["id"]:
+            children.setdefault(parent, []).append(row)
+    lines: list[str] = []
+    current = None
+    referred: set[str] = set()
+    last_section = _text(frame["section"].iloc[-1])
+    left = 0
+
+    def open_part(where: str) -> None:
+        nonlocal current
+        if where != current:
+            lines.extend(["", f"#### {escape_markdown(where)}", ""])
+            current = where
+
+    def essential(row: pd.Series) -> bool:
+        return bool(_text(row["nature"]) == "conclusion" or _text(row.get("numero", ""))
+                    or _text(row["section"]) == last_section)
+
+    def size(row: pd.Series) -> int:
+        return len(_text(row["texte"]).split()) + sum(len(_text(k["texte"]).split())
+                                                       for k in children.get(row["id"], []))
+
+    top = [row for _, row in frame.iterrows()
+           if not (_text(row["rattache_a"]) in ids and _text(row["rattache_a"]) != row["id"])]
+    words = sum(size(row) for row in top if essential(row) and row["id"] not in cited)
+
+    for _, row in frame.iterrows():
+        parent = _text(row["rattache_a"])
+        if parent in ids and parent != row["id"]:
+            continue  # printed with its parent
+        where = _short(row["section"])
+        if row["id"] in cited:
+            if cited[row["id"]] not in referred:
+                open_part(where)
+                lines.append(f"- *Citée plus haut : {escape_markdown(cited[row['id']])}.*")
+                referred.add(cited[row["id"]])
+            continue
+        kids = children.get(row["id"], [])
+        if not essential(row):
+            if words + size(row) > budget:
+                left += 1 + len(kids)
+                continue
+            words += size(row)
+        open_part(where)
+        again = [cited[k["id"]] for k in kids if k["id"] in cited]
+        kids = [k for k in kids if k["id"] not in cited]  # a sub-point quoted earlier is not repeated
+        if shown is not None:
+            shown.update([row["id"], *(k["id"] for k in kids)])
+        layout = attached_layout(row, kids)
+        number = _text(row.get("numero", ""))
+        lead = f"{number}. " if number and _text(row["nature"]) in {"proposition", "preconisation"} else "- "
+        if layout == "suite":
+            joined = " ".join([_text(row["texte"]), *(_text(k["texte"]) for k in kids)])
+            lines.append(f"{lead}« {escape_markdown(joined)} »")
+        elif layout == "liste":
+            lines.append(f"{lead}« {escape_markdown(row['texte'])} »")
+            lines += [f"{INDENT}- « {escape_markdown(k['texte'])} »" for k in kids]
+            lines += [f"{INDENT}- *Citée plus haut : {escape_markdown(w)}.*" for w in dict.fromkeys(again)]
+        else:
+            lines.append(f"| {escape_markdown(row['texte'])} | "
+                         + " ; ".join(escape_markdown(k["texte"]) for k in kids) + " |")
+    if left:
+        lines += ["", f"*{pluriel(left, 'autre énoncé', 'autres énoncés')} de la source dans la table CSV.*"]
+    text = "\n".join(lines)
+    # Consecutive table cells of a printed table: one Markdown table with its header.
+    text = re.sub(r"((?:^\| .*\|\n?)+)", lambda m: "\n| Rubrique | Contenu |\n|---|---|\n" + m.group(1) + "\n",
+                  text, flags=re.M)
+    return text.strip() + "\n"

@@ -12,6 +12,7 @@ from ..formatting import (
     pluriel,
     pourcent,
 )
+from ..ids import slug
 from ..indicators import MEAN_LEVEL_CAVEAT
 from ..indicators._common import Indicator, unpack
 from ..stats import compatible_counts, decimals_of
@@ -23,6 +24,17 @@ def _units(audience: str) -> tuple[str, str]:
     plural = audience.replace("_", " ")
     singular = " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in plural.split())
     return singular, plural
+
+
+def survey_units(audience: str) -> tuple[str, str]:
+    """Singular and plural naming the respondents of a questionnaire (« commune », « communes »)."""
+    return _units(str(audience))
+
+
+def survey_table_name(audience: str, volet: str = "") -> str:
+    """The name of a questionnaire's table on the page and in ``donnees/`` (``questionnaire_habitants_sante``)."""
+    return "_".join(part for part in ("questionnaire", slug(str(audience)).replace("-", "_") or "sans_nom", volet)
+                    if part)
 
 
 def response_paragraph(rates: pd.DataFrame, *, expected_file: str | None = None) -> str:
@@ -84,7 +96,10 @@ def survey_item_sentence(item_row: pd.Series, unit_singular: str, unit_plural: s
             text += " (nombre de répondants à la question non publié)"
         return lead + text + "."
     if not _none(n) and not _none(count) and int(n) > 0:
-        text = f"{pluriel(count, unit_singular, unit_plural)} sur {nombre(n)} ({shown} imprimés)"
+        # Counted in an imported questionnaire's raw answers: nothing printed, the share is computed.
+        share = f"soit {pourcent(100 * count / n)}" if not printed else f"{shown} imprimés"
+        text = f"{pluriel(count, unit_singular, unit_plural)} sur {nombre(n)}" + (
+            f", {share}" if not printed else f" ({share})")
         if not _none(item_row.get("ic_bas")):
             text += (f", intervalle de confiance à 95 % : {pourcent(item_row['ic_bas'])} à "
                      f"{pourcent(item_row['ic_haut'])}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from ..clean import cell_text as _text
-from ..clean import is_approximate
 from ..formatting import (
     euros,
     liste_fr,
@@ -58,10 +57,13 @@ def credit_types_paragraph(credits: Indicator | pd.DataFrame, year: int | str, *
                           expected_file)) is not None:
         return absent
     specific, ordinary = float(credits["specifique"].sum()), float(credits["droit_commun"].sum())
-    total = specific + ordinary
+    unknown = float(credits["non_precise"].sum()) if "non_precise" in credits.columns else 0.0
+    total = specific + ordinary + unknown
     text = (f"En {year}, les crédits spécifiques de la politique de la ville représentent {euros(specific)} "
             f"sur {euros(total)}, soit {pourcent(100 * specific / total)} ; le droit commun, {euros(ordinary)} "
-            f"({pourcent(100 * ordinary / total)}).")
+            f"({pourcent(100 * ordinary / total)})")
+    text += (f" ; des financeurs dont le type de crédit n'est pas déclaré, {euros(unknown)} "
+             f"({pourcent(100 * unknown / total)})." if unknown else ".")
     ranked = credits.dropna(subset=["part_specifique"]).sort_values("part_specifique", ascending=False)
     if len(ranked) == 1:
         row = ranked.iloc[0]
@@ -139,11 +141,19 @@ def associative_paragraph(associative: Indicator | pd.DataFrame, *, expected_fil
     if not _none(total):
         projects = pluriel(total, "projet soutenu", "projets soutenus")
         carried = _verb(total, "est porté", "sont portés")
-        sentences.append(f"{projects} {carried} par des associations." if _none(supported) else
-                         f"{projects} sur {nombre(supported)} {carried} par des associations, soit {pourcent(share)}.")
+        if _none(share):  # two counts of different passages are not divided
+            sentences.append(f"{projects} {carried} par des associations"
+                             + ("." if _none(supported) else
+                                f" ; le rapport compte par ailleurs {pluriel(supported, 'projet soutenu', 'projets soutenus')} "
+                                "au total, dans un autre passage."))
+        else:
+            sentences.append(f"{projects} sur {nombre(supported)} {carried} par des associations, "
+                             f"soit {pourcent(share)}.")
     if not associative.empty:
+        # The printed share when there is one (shown as printed), else the share of the listed counts.
         parts = liste_fr(f"{_pillar(row['libelle'])} ({pluriel(row['nombre'], 'projet')}, "
-                         f"{pourcent(row['part'])})" for _, row in associative.iterrows())
+                         f"{_pct(row['part_publiee']) if not _none(row.get('part_publiee')) else pourcent(row['part'])})"
+                         for _, row in associative.iterrows())
         sentences.append(f"Par pilier, ces projets associatifs se répartissent ainsi : {parts}.")
         by_pillar = int(associative["nombre"].sum())
         if not _none(total) and by_pillar != total:
@@ -173,31 +183,40 @@ def fund_paragraph(fund: Indicator | pd.DataFrame, label: str = "Fonds de Cohés
 
 
 def growth_paragraph(growth: pd.DataFrame, *, expected_file: str | None = None) -> str:
-    """Change of the yearly programmation from the first year to the last (``indicators.growth``)."""
+    """Change of the yearly amount from the first year to the last (``indicators.growth``), named by what
+    it covers (``champ``) and with each amount's qualifier (« près de 3 900 000 € »)."""
     if (absent := _absent(growth, "l'évolution de la programmation", expected_file)) is not None:
         return absent
+    from ..harmonise import vocabulary
+
+    champ = _text(growth["champ"].iloc[0]) if "champ" in growth else ""
+    what = vocabulary("champs").attributes.get(champ, {}).get("court", "programmation du contrat de ville")
+
+    def amount(row: pd.Series) -> str:
+        word = _text(row.get("qualificatif_mot"))
+        return f"{word} {euros(row['montant'])}" if word else euros(row["montant"])
+
     first, last = growth.iloc[0], growth.iloc[-1]
     if len(growth) == 1:
-        return (f"Un seul montant annuel de programmation est disponible : {euros(first['montant'])} "
+        return (f"Un seul montant annuel ({md(what)}) est disponible : {amount(first)} "
                 f"en {_year(first['annee'])}.")
+    approximate = "qualificatif" in growth and (growth["qualificatif"].map(_text).replace("", "exact") != "exact").any()
     change = float(last["variation"])
     direction = "une hausse" if change > 0 else "une baisse"
-    text = (f"De {_year(first['annee'])} à {_year(last['annee'])}, la programmation passe "
-            f"de {euros(first['montant'])} à {euros(last['montant'])}")
+    text = (f"De {_year(first['annee'])} à {_year(last['annee'])}, le montant ({md(what)}) passe "
+            f"de {amount(first)} à {amount(last)}")
     if change == 0:
         text += "."
+    elif approximate:
+        # Approximate amounts give an approximate change: no euro-precise difference, no decimal growth rate.
+        text += f" : {direction} d'environ {pourcent(abs(round(float(last['variation_pct']))), 0)} (montants approchés)."
     else:
         text += (f" : {direction} de {euros(abs(change))} ({variation(last['variation_pct'])}), "
                  f"soit {variation(last['tcam'])} par an en moyenne.")
     middle = growth.iloc[1:-1]
     if not middle.empty:
         text += (f" {_verb(len(middle), 'Montant intermédiaire', 'Montants intermédiaires')} : "
-                 + liste_fr(f"{euros(row['montant'])} en {_year(row['annee'])}" for _, row in middle.iterrows()) + ".")
-    printed = growth.get("montant_publie", pd.Series(dtype=object))
-    approximate = growth[printed.map(is_approximate)] if not printed.empty else printed
-    if not approximate.empty:
-        text += (" Les montants imprimés sont approchés : " + liste_fr(
-            f"{guillemets(row['montant_publie'])} en {_year(row['annee'])}" for _, row in approximate.iterrows()) + ".")
+                 + liste_fr(f"{amount(row)} en {_year(row['annee'])}" for _, row in middle.iterrows()) + ".")
     return text
 
 
@@ -225,3 +244,74 @@ def contract_record_paragraph(record: pd.DataFrame, *, expected_file: str | None
             text += (" Il" if counts else opening) + f" donne aussi les montants suivants : {liste_fr(amounts)}."
         paragraphs.append(text)
     return "\n\n".join(paragraphs)
+
+
+def own_programmation_paragraph(totals: Indicator, year: int | str, anct_total: float = 0.0) -> str:
+    """The territory's own programmation (``indicators.own_programmation_check``): total, kinds of credit, check."""
+    computed = float(totals.get("total_calcule"))
+    text = (f"En {year}, la programmation du territoire compte {pluriel(totals.get('actions'), 'action')} pour "
+            f"{euros(computed)} (somme des actions, tous financeurs) : ")
+    parts = [f"{euros(totals.get('specifique'))} de crédits spécifiques "
+             f"({pourcent(100 * totals.get('specifique') / computed)})",
+             f"{euros(totals.get('droit_commun'))} de droit commun "
+             f"({pourcent(100 * totals.get('droit_commun') / computed)})"]
+    if totals.get("non_precise"):
+        parts.append(f"{euros(totals.get('non_precise'))} de financeurs dont le type de crédit n'est pas déclaré "
+                     f"({pourcent(100 * totals.get('non_precise') / computed)})")
+    text += liste_fr(parts) + "."
+    printed = totals.get("total_publie")
+    if not _none(printed):
+        gap = float(totals.get("ecart"))
+        text += (f" Le total imprimé pour l'année, {euros(printed)}, est celui que la page retient ; la somme des "
+                 + ("actions lui est égale." if abs(gap) < 0.5 else f"actions en diffère de {euros(abs(gap))}."))
+    else:
+        text += " Aucun total imprimé n'existe pour l'année : la page montre les totaux calculés."
+    if totals.get("non_retenues"):
+        text += (f" {_cap(pluriel(totals.get('non_retenues'), 'action non retenue', 'actions non retenues'))} "
+                 "(selon leur statut) figurent dans la liste des actions, hors totaux.")
+    if anct_total:
+        text += (f" Les subventions de l'ANCT de la même année ({euros(anct_total)}) ne s'ajoutent pas à ces "
+                 "montants : les crédits de l'État y sont déjà, action par action.")
+    return text
+
+
+def own_place_note(places: Indicator) -> str:
+    """What a table by QPV or commune adds up to when actions cover several places."""
+    _, result = unpack(places)
+    multi = result.get("multi") or 0
+    if not multi:
+        return "Chaque action porte sur un seul lieu : les montants s'additionnent jusqu'au total."
+    return (f"{_cap(pluriel(multi, 'action porte', 'actions portent'))} sur plusieurs lieux et "
+            f"{'compte' if multi == 1 else 'comptent'} dans chacun : la somme des lignes dépasse le total de la "
+            f"programmation ({euros(result.get('total'))}).")
+
+
+def own_change_paragraph(change: Indicator, what: str) -> str:
+    """Year-on-year change by pillar or financer (``indicators.own_change``)."""
+    table, result = unpack(change)
+    before, now = float(table["montant_precedent"].sum()), float(table["montant"].sum())
+    text = (f"Par {what}, de {result.get('annee_precedente')} à {result.get('annee')}, la programmation passe de "
+            f"{euros(before)} à {euros(now)} ({variation(pct_or_none(before, now))}).")
+    moved = table.reindex(table["variation"].abs().sort_values(ascending=False).index)
+    if len(moved):
+        top = moved.iloc[0]
+        sign = "+" if top["variation"] > 0 else "−" if top["variation"] < 0 else ""
+        text += f" Le plus fort écart concerne {md(_text(top['libelle']))} ({sign}{euros(abs(top['variation']))})."
+    return text
+
+
+def pct_or_none(before: float, now: float) -> float | None:
+    return 100 * (now - before) / before if before else None
+
+
+def own_annex_columns(annex: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """The columns of the list of actions: description, total, then one column per financer present."""
+    from ..harmonise import vocabulary
+
+    columns = {"dossier": ("Dossier", "texte"), "porteur": ("Porteur", "texte"), "intitule": ("Action", "texte"),
+               "pilier": ("Pilier", "texte"), "qpv": ("QPV", "texte"), "commune": ("Commune", "texte"),
+               "statut": ("Statut", "texte"), "montant": ("Total", "euros")}
+    for column in annex.columns:
+        if column.startswith("montant_"):
+            columns[column] = (vocabulary("financeurs").label(column.removeprefix("montant_")), "euros")
+    return columns

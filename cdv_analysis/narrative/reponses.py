@@ -9,6 +9,7 @@ from ..clean import cell_text
 from ..harmonise import label
 from ..referentiel import STATUSES
 from ._base import md
+from .enonces import attached_layout
 
 __all__ = ["answer_block", "answer_blocks", "question_anchor", "question_heading"]
 
@@ -49,7 +50,7 @@ def _conclusion_lines(conclusion: list) -> list[str]:
     lines: list[str] = []
     for row, qualifiers in conclusion:
         text = cell_text(row["texte"])
-        if text.rstrip().endswith(":") and qualifiers:
+        if attached_layout(row, qualifiers) != "suite":
             lines += [f"> {_quote(text)}", ">"]
             lines += [f"> - {_quote(q['texte'])}" for q in qualifiers]
         else:
