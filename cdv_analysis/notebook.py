@@ -262,3 +262,13 @@ def show_table(frame: pd.DataFrame, columns: Mapping[str, tuple[str, str]], capt
     from IPython.display import HTML
 
     _display(HTML(table_html(frame, columns, caption)))
+
+
+def _kernel_lifeline() -> None:
+    """A kernel running a report (or a notebook of JupyterLab) ends when the process that started it dies."""
+    from .lifeline import die_with_parent_in_kernel
+
+    die_with_parent_in_kernel()
+
+
+_kernel_lifeline()

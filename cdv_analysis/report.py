@@ -50,6 +50,7 @@ from .publication import audit_notebook, clear_tables, publish_data
 from .config import PACKAGE_DIR, lock_fingerprint, notebooks_dir, processed_data_dir, reports_dir
 from .engine import ENGINE_NAME, ensure_registered, init_worker, scratch_folder
 from .iorw import write_atomic
+from .ids import shell_word
 from .markup import demote_headings, sanitize_html
 from .problems import DataError, unexpected_failure
 
@@ -638,7 +639,7 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
     def invalid(tid: str, error: DataError) -> JobResult:
         return JobResult(tid, tid, None, "echec", message=(
             f"données invalides ({len([p for p in error.problems if p.is_error])} erreur(s)) : "
-            f"lancez `cdv valider --territoire {tid}`"))
+            f"lancez `cdv valider --territoire {shell_word(tid)}`"))
 
     for tid in territories or discover_territories(data_dir):
         try:
