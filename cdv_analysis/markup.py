@@ -21,6 +21,7 @@ __all__ = [
     "neutralise_csv_frame",
     "sanitize_html",
     "demote_headings",
+    "scroll_box",
     "shorten",
 ]
 
@@ -38,6 +39,14 @@ def _text(value: object) -> str:
 def shorten(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` characters, with a visible ellipsis when cut."""
     return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
+
+
+def scroll_box(table: str, label: str) -> str:
+    """``table`` (HTML) in a labelled region that scrolls sideways when too wide, reachable with Tab (WCAG 2.1.1).
+
+    ``label`` is text (escaped here), normally the table's caption.
+    """
+    return f'<section class="table-wrap" tabindex="0" aria-label="{escape_html(label)}">{table}</section>'
 
 
 def escape_html(value: object) -> str:
@@ -111,7 +120,7 @@ def _holds_text(values: pd.Series | pd.Index) -> bool:
 _ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div",
     "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol",
-    "p", "pre", "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
+    "p", "pre", "q", "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
     "th", "thead", "tr", "ul",
 })
 _COMMON_ATTRIBUTES = ("class", "id", "title", "lang", "role", "aria-label", "aria-hidden", "aria-describedby",
@@ -129,6 +138,26 @@ _ALLOWED_ATTRIBUTES = {
 _SAFE_HREF = re.compile(r"^(#[\w\-.:]*|donnees/[A-Za-z0-9][A-Za-z0-9_.\-]*\.csv)$")
 IMAGE_MAX_SIDE = 2000  # px: a width or height attribute beyond it is dropped (the stylesheet fits images)
 _SAFE_IMG_SRC = re.compile(r"^data:image/png;base64,[A-Za-z0-9+/=\s]+$")
+# An SVG shown through <img> runs no script and loads nothing (browsers' secure static mode); the charts' SVG is
+# still checked for active or external content, as defence in depth.
+_SVG_IMG_SRC = re.compile(r"^data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)$")
+_SVG_ACTIVE = re.compile(r"<script|<foreignobject|<iframe|<object|<embed|<!entity|<!doctype[^>]*\[|\son[a-z]+\s*="
+                         r"|href\s*=\s*[\"'](?!#|data:image/png;base64,)|url\(\s*[\"']?(?!#)|@import", re.IGNORECASE)
+
+
+def _safe_svg_src(value: str) -> bool:
+    """A ``data:image/svg+xml`` image whose SVG holds no script, event attribute, entity or external reference."""
+    import base64
+    import binascii
+
+    match = _SVG_IMG_SRC.match(value)
+    if match is None:
+        return False
+    try:
+        svg = base64.b64decode(match.group(1), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    return "<svg" in svg and _SVG_ACTIVE.search(svg) is None
 
 
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
@@ -138,7 +167,7 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
         if tag == "img" and name in ("width", "height"):
             return value.strip().isdigit() and int(value) <= IMAGE_MAX_SIDE
         if tag == "img" and name == "src":
-            return bool(_SAFE_IMG_SRC.match(value.strip()))
+            return bool(_SAFE_IMG_SRC.match(value.strip())) or _safe_svg_src(value.strip())
         return True
     return False
 
@@ -147,7 +176,8 @@ def sanitize_html(page: str) -> str:
     """An HTML fragment with only allow-listed tags, attributes and URLs (bleach, as nbconvert uses it).
 
     No script, no event attribute, no ``style``, no frame/object/embed/form;
-    links are the page's anchors and its ``donnees/*.csv`` files; images are inline PNGs of bounded size.
+    links are the page's anchors and its ``donnees/*.csv`` files; images are inline PNGs (bounded size) or
+    inline SVGs without active content.
     Disallowed tags are escaped (shown as text), script/style contents dropped.
     """
     import bleach

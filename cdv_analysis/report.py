@@ -52,6 +52,7 @@ from .engine import ENGINE_NAME, ensure_registered, init_worker, scratch_folder
 from .iorw import write_atomic
 from .ids import shell_word
 from .markup import demote_headings, sanitize_html
+from .sigles import spell_out
 from .problems import DataError, unexpected_failure
 
 __all__ = [
@@ -413,7 +414,7 @@ def _page_template(name: str):
 
 def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, footer: dict[str, str],
                 index_href: str = "index.html", body_hook: Callable[[str], str] | None = None,
-                logo: str = "", origin: str = "transcrit") -> str:
+                logo: str = "", origin: str = "transcrit", page_title: str | None = None) -> str:
     """A self-contained French page: header, table of contents, sections, footer. No script, no network."""
     book = drop_empty_sections(nbformat.from_dict(executed))
     for cell in book.cells:
@@ -427,11 +428,13 @@ def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, foot
     exporter = _html_exporter()
     body, _ = exporter.from_notebook_node(book)
     body = sanitize_html(_clean_heading_ids(body))  # no script, event attribute or unsafe URL from data
+    body = spell_out(body)  # each acronym spelled out at its first use (vocabulaires/sigles.yml)
     if body_hook is not None:  # e.g. the coverage table, computed from the sanitised body; escapes its own text
         body = body_hook(body)
     page = _page_template("rapport.html.j2")
     return page.render(title=title, subtitle=subtitle, toc=_toc(body), body=body, footer=footer, css=_page_css(),
-                       index_href=index_href, logo=logo if logo.startswith("data:image/") else "", origin=origin)
+                       index_href=index_href, logo=logo if logo.startswith("data:image/") else "", origin=origin,
+                       page_title=page_title)
 
 
 def _failure_details(book: nbformat.NotebookNode) -> tuple[str, int | None]:
@@ -506,7 +509,8 @@ def run_job(job: Job) -> JobResult:
             else report_hook(job.data_dir, job.territory, job.year)  # printed figures: transcribed documents only
         page = render_html(executed, job.title, _subtitle(job), _footer(job),
                            "index.html" if job.territory is None else "../../index.html", hook,
-                           logo=job.logo, origin="modele" if job.kind == STARTER_KIND else job.origin)
+                           logo=job.logo, origin="modele" if job.kind == STARTER_KIND else job.origin,
+                           page_title=_page_title(job))
         audit = audit_notebook(executed, {"donnees": job.data_dir, "sortie_donnees": job.processed_dir,
                                           "notebooks": job.notebooks, "sortie": job.out_dir})
         write_atomic(job.folder / job.html_name.replace(".html", ".ipynb"), nbformat.writes(audit))
@@ -592,13 +596,24 @@ def _subtitle(job: Job) -> str:
     return job.subtitle or f"Rapport d'évaluation {job.year}"
 
 
+def _page_title(job: Job) -> str:
+    """A short ``<title>`` that tells the pages apart by their first words: « CALL — rapport d'évaluation 2022 »."""
+    if job.territory is None:
+        return "Comparaison des territoires et des années — Contrats de Ville"
+    if is_portrait(job):
+        return f"{job.title} — édition {job.year}"
+    acronym = re.search(r"\(([^()]{2,15})\)$", job.title)
+    subtitle = _subtitle(job)
+    subtitle = subtitle if str(job.year) in subtitle else f"{subtitle} {job.year}"
+    return f"{acronym.group(1) if acronym else job.title} — {subtitle[:1].lower()}{subtitle[1:]}"
+
+
 def _footer(job: Job) -> dict[str, str]:
-    params = ", ".join(f"{k} = {v}" for k, v in job.parameters.items() if k in {"territoire", "annee"})
+    # Worded for a reader: the build parameters stay in the executed notebook and reports/construction.log.
     return {
-        "Version": f"cdv-analysis {__version__}",
-        "Empreinte": job.key[:16],
-        "Paramètres": params or "tous les territoires",
-        "Construit le": date_fr(dt.date.today()),
+        "Logiciel": f"cdv-analysis {__version__}",
+        "Empreinte de la page": job.key[:16],
+        "Produit le": date_fr(dt.date.today()),
     }
 
 
@@ -702,21 +717,16 @@ def _no_data_for(territory: Territory, year: int) -> bool:
 
 
 def write_index(out_dir: Path, results: list[JobResult], data_dir: Path | None = None) -> Path:
-    """``reports/index.html``: every report found on disk, with this run's status."""
-    statuses = {(r.territory, r.year): r for r in results}
+    """``reports/index.html``: every report found on disk. This run's ``results`` (built, cached, failed) are
+    a build status: they go to the command's summary and reports/construction.log, not to the readers' index."""
     entries: dict[str, list[dict]] = {}
     for report in sorted(out_dir.glob("*/*/rapport.html")):
         tid, year = report.parent.parent.name, int(report.parent.name)
-        result = statuses.get((tid, year))
         entries.setdefault(tid, []).append({
             "annee": year, "lien": report.relative_to(out_dir).as_posix(),
-            "etat": {"construit": "reconstruit", "cache": "à jour", "echec": "échec : version précédente"}.get(
-                result.status if result else "", "non reconstruit cette fois"),
-            "message": result.message if result and result.status == "echec" else ""})
-    for result in results:
-        if result.status == "echec" and result.year is None and result.territory:
-            entries.setdefault(result.territory, []).append(
-                {"annee": "", "lien": "", "etat": "échec", "message": result.message})
+            # No build status for a reader: a failed build keeps the previous page (see reports/construction.log).
+            "etat": "",
+            "message": ""})
     names = {tid: read_metadata(tid, data_dir)[0].get("nom", tid) for tid in entries}
     page = _page_template("index.html.j2").render(
         entries=entries, names=names, comparison=(out_dir / "comparaison.html").is_file(),

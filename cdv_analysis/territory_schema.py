@@ -196,6 +196,35 @@ def labels_of(vocabulary_name: str) -> Check:
     return check
 
 
+def per_year(item: Check) -> Check:
+    """A mapping « year: value » (``rapports: {2024: {...}}``), each value checked by ``item``."""
+    def check(value, path, findings):
+        if not isinstance(value, dict):
+            findings.append(Finding(path, "un dictionnaire « année: {genre, titre, sous_titre, logo} »", value))
+            return value
+        for key, entry in value.items():
+            if not re.fullmatch(r"(19|20)\d\d", str(key)):
+                findings.append(Finding((*path, str(key)), "une année de rapport sur quatre chiffres (ex. « 2024 »)",
+                                        key))
+            elif entry is not None:
+                item(entry, (*path, str(key)), findings)
+        return value
+    return check
+
+
+def report_kind() -> Check:
+    """A report kind of ``vocabulaires/genres_rapport.yml``, the message naming each with its label."""
+    def check(value, path, findings):
+        from .editions import KINDS
+        from .harmonise import label
+
+        if str(value) not in KINDS:
+            findings.append(Finding(path, "un genre de rapport parmi : " + ", ".join(
+                f"{code} (« {label('genres_rapport', code)} »)" for code in KINDS), value))
+        return value
+    return check
+
+
 def _kind(value: object) -> str:
     if isinstance(value, bool):
         return "un booléen"
@@ -210,9 +239,10 @@ def _kind(value: object) -> str:
     return "un texte" if isinstance(value, str) else "une valeur vide" if value is None else type(value).__name__
 
 
-def _figure() -> Check:  # population: {valeur, part, annee, source, section}
+def _figure() -> Check:  # population: {valeur, part, annee, source, section, qualificatif}
+    # « qualificatif »: a code of vocabulaires/qualificatifs.yml or the printed words (« près de », « environ »).
     return mapping({"valeur": Field(text(40), required=True), "part": Field(text(40)), "annee": Field(year()),
-                    "source": Field(identifier()), "section": Field(text())})
+                    "source": Field(identifier()), "section": Field(text()), "qualificatif": Field(text(40))})
 
 
 # ---------------------------------------------------------------------------
@@ -241,6 +271,23 @@ CONTRACT = {
     "fin": Field(date()),
     "code": Field(text(100)),
 }
+# One contract of ``contrats:`` (cdv_analysis.contrats): the 2015–2023 one and the 2024–2030 one (« Quartiers 2030 »).
+CONTRACT_GENERATION = {
+    "id": Field(identifier()),
+    "nom": Field(text(300)),
+    "generation": Field(choice("2015", "2024")),
+    "signature": Field(date()),
+    "fin": Field(date()),
+    "code": Field(text(100)),
+    "qpv": Field(list_of(mapping(QPV), 5000)),
+    "priorites": Field(list_of(text(500), 200)),
+}
+EDITION = {
+    "genre": Field(report_kind()),
+    "titre": Field(text(300)),
+    "sous_titre": Field(text(300)),
+    "logo": Field(text(200)),
+}
 FIELDS: dict[str, Field] = {
     "id": Field(identifier(), required=True),
     "nom": Field(text(300), required=True),
@@ -253,21 +300,27 @@ FIELDS: dict[str, Field] = {
     "population": Field(_figure()),
     "population_qpv": Field(_figure()),
     "contrat": Field(mapping(CONTRACT)),
+    "contrats": Field(list_of(mapping(CONTRACT_GENERATION), 10)),
     "sources": Field(list_of(mapping(SOURCE), 1000), required=True),
     "libelles": Field(mapping({"piliers": Field(labels_of("piliers")),
                                "financeurs": Field(labels_of("financeurs"))})),
     "origine": Field(text(60)),
-    "rapports": Field(lambda value, path, findings: value),  # checked by editions.edition_problems (prog)
+    # Per report year: kind, title, subtitle, logo (a file of the folder: editions.edition_problems checks it).
+    "rapports": Field(per_year(mapping(EDITION))),
 }
 
 
 def _cross_checks(meta: dict, findings: list[Finding]) -> None:
-    """Rules between keys: a contract ends after it is signed; source ids are unique."""
+    """Rules between keys: a contract ends after it is signed; the contracts' QPV codes are of their
+    generation (``contrats.contract_findings``); source ids are unique."""
     contract = meta.get("contrat")
     if isinstance(contract, dict):
         start, end = _date_text(contract.get("signature")), _date_text(contract.get("fin"))
         if start and end and end < start:
             findings.append(Finding(("contrat", "fin"), f"une fin de contrat après sa signature ({start})", end))
+    from .contrats import contract_findings
+
+    findings.extend(Finding(path, expected, value) for path, expected, value in contract_findings(meta))
     sources = meta.get("sources")
     if isinstance(sources, list):
         seen = set()

@@ -16,7 +16,8 @@ EMBEDDED = (("call", 2022), ("cabbalr", 2019), ("cabbalr", 2021), ("cabbalr", 20
 # Lower bounds measured on the embedded reports (shown, total): every table the issue aims at (GOAL_TABLES)
 # is shown in full; projets, cooperation, enquetes and contexte are floors (not goals of the issue).
 MINIMUM_SHOWN = {
-    ("call", 2022): {"financements": (5, 5), "gouvernance": (26, 26), "sante": (62, 62), "participation": (3, 3),
+    # sante: 59, not 62: the three figures on the health mediators' contracts and training are « interne » (issue 16).
+    ("call", 2022): {"financements": (5, 5), "gouvernance": (26, 26), "sante": (59, 59), "participation": (3, 3),
                      "enquetes": (40, 42), "cooperation": (25, 25), "contexte": (30, 30)},
     ("cabbalr", 2019): {"financements": (47, 47), "realisations": (52, 52), "projets": (118, 118),
                         "contexte": (39, 39)},
@@ -143,7 +144,7 @@ def test_embedded_reports_show_their_coverage_table_and_ship_their_data(embedded
     following = [m.start() for m in re.finditer("<h2 ", page) if m.start() > quality]
     assert quality < block and (not following or block < following[0])
     # The table in the page is the coverage of the report body (sections only) without it.
-    main = page[page.index("<main>"):page.index("</main>")]
+    main = page[page.index("<main"):page.index("</main>")]  # issue 18: <main id="contenu" tabindex="-1">
     body = re.sub(r'(?s)<section class="cdv-coverage">.*?</section>', "", main)
     frame = cv.coverage(cv.printed_figures(cdv.load_territory(territory, raw_dir), year), cv.page_text(body))
     summary = cv.coverage_summary(frame).set_index("table")

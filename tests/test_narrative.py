@@ -55,38 +55,32 @@ def paragraphs(cabbalr, call) -> dict[str, str]:
 # Missing data
 
 
-def test_missing_data_names_the_file() -> None:
-    assert nr.missing_data("les projets", "data/raw/call/projets.csv") == (
-        "Aucune donnée sur les projets n'est disponible pour ce territoire et cette année : "
-        "elles seraient lues dans `data/raw/call/projets.csv`.")
-
-
 @pytest.mark.parametrize("write", [
-    lambda f, **k: nr.pillar_paragraph(f, 2022, **k),
-    lambda f, **k: nr.credit_types_paragraph(f, 2022, **k),
-    lambda f, **k: nr.financer_paragraph(f, 2022, **k),
+    lambda f: nr.pillar_paragraph(f, 2022),
+    lambda f: nr.credit_types_paragraph(f, 2022),
+    lambda f: nr.financer_paragraph(f, 2022),
     nr.growth_paragraph,
     nr.contract_record_paragraph,
     nr.response_paragraph,
     nr.fund_paragraph,
     nr.statements_list,
     nr.qpv_gaps_paragraph,
-    lambda f, **k: nr.survey_paragraph(f, "commune", "communes", **k),
-    lambda f, **k: nr.cooperation_paragraph(f, pd.DataFrame(), **k),
-    lambda f, **k: nr.health_paragraph(f, pd.DataFrame(), **k),
+    lambda f: nr.survey_paragraph(f, "commune", "communes"),
+    lambda f: nr.cooperation_paragraph(f, pd.DataFrame()),
+    lambda f: nr.health_paragraph(f, pd.DataFrame()),
 ])
 def test_empty_input(write) -> None:
     assert write(pd.DataFrame()) == ""
-    assert "`data/raw/x/table.csv`" in write(pd.DataFrame(), expected_file="data/raw/x/table.csv")
 
 
 def test_missing_tables_of_a_territory(call) -> None:
-    text = nr.pillar_paragraph(ind.pillar_amounts(call, 2022), 2022, expected_file=call.expected_file("financements"))
-    assert text.startswith("Aucune donnée sur la répartition par pilier")
-    assert "call/financements.csv" in text
-    projects = ind.project_selection(call, 2022)
-    assert "call/projets.csv" in nr.selection_paragraph(projects, expected_file=call.expected_file("projets"))
+    """A paragraph without data says nothing; the synthesis box names the file once."""
+    assert nr.pillar_paragraph(ind.pillar_amounts(call, 2022), 2022) == ""
+    assert nr.selection_paragraph(ind.project_selection(call, 2022)) == ""
     assert nr.associative_paragraph(ind.associative_projects(call, 2022)) == ""
+    box = nr.not_covered_box(ind.uncovered_topics(call))
+    # Subjects, not files (issue 16): the file names stay in cdv valider and the build log.
+    assert "call/projets" not in box and "data/raw" not in box and "les projets déposés et soutenus" in box
 
 
 # ---------------------------------------------------------------------------
@@ -215,7 +209,8 @@ def test_survey_communes_call(call) -> None:
     # the 19 respondents of the questionnaire are an upper bound.
     items = survey(call, "communes")
     first = plain(nr.survey_item_sentence(items.iloc[0], "commune", "communes"))
-    assert first == ("À la question « moyens humains dédiés à la Politique de la Ville », "
+    # The question (a short rewording) is not between « »: only the source's words are.
+    assert first == ("Moyens humains dédiés à la Politique de la Ville, "
                      "réponse « insuffisants » : 42,1 %, sur au plus 19 communes ayant répondu au questionnaire "
                      "(nombre de répondants à la question non publié ; effectifs compatibles avec les pourcentages "
                      "imprimés : 19).")
@@ -238,7 +233,7 @@ def test_survey_other_cases(call) -> None:
     assert "57 %, sur au plus 21" in associations and "57,1" not in associations and "81,0" not in associations
     assert "plus de 60 %, sur au plus 21 associations ayant répondu au questionnaire" in associations
     # Items without an axis open the list rather than fall under the last heading.
-    assert associations.startswith("- À la question « domaine d'intervention principal »")
+    assert associations.startswith("- Domaine d'intervention principal, réponse")
     councils = plain(nr.survey_paragraph(survey(call, "conseils_citoyens"), "conseil citoyen", "conseils citoyens"))
     assert "43 % (nombre de répondants non publié)." in councils
 
@@ -249,7 +244,7 @@ def test_survey_item_counts() -> None:
     assert "1 commune sur 5 (20 % imprimés)" in plain(nr.survey_item_sentence(row, "commune", "communes"))
     row = pd.Series({**row, "n": pd.NA, "effectif": 3, "pourcentage_publie": "", "pourcentage": float("nan")})
     assert plain(nr.survey_item_sentence(row, "commune", "communes")) == (
-        "À la question « q », réponse « oui » : 3 communes (nombre de répondants non publié).")
+        "Q, réponse « oui » : 3 communes (nombre de répondants non publié).")
 
 
 def test_cooperation_call(call) -> None:
@@ -305,12 +300,14 @@ def test_statements_quoted_verbatim_and_nested(call) -> None:
     for _, row in statements.iterrows():
         assert plain(guillemets(row["texte"])) in text
     lines = text.splitlines()
-    assert lines[0] == f"- {plain(guillemets(statements['texte'].iloc[0]))} — agglomération (eval2022)"
+    # Issue 18: each quotation is marked up as such (<q>), its attribution after it; the document by its short
+    # title, never its internal id (issue 16).
+    assert lines[0] == f"- <q>{plain(guillemets(statements['texte'].iloc[0]))}</q> — agglomération, Rapport d'évaluation finale 2022"
     # e22s-c2 details e22s-c1: nested, and its attribution (the same) is not repeated.
-    assert lines[1] == f"    - {plain(guillemets(statements['texte'].iloc[1]))}"
+    assert lines[1] == f"    - <q>{plain(guillemets(statements['texte'].iloc[1]))}</q>"
     # e22s-g4-1 details e22s-g4, itself under e22s-g3: two levels down.
     deep = statements.loc[statements["id"] == "e22s-g4-1", "texte"].iloc[0]
-    assert f"\n            - {plain(guillemets(deep))}" in text
+    assert f"\n            - <q>{plain(guillemets(deep))}</q>" in text
 
 
 def test_statements_limit_and_cycle() -> None:
@@ -318,7 +315,7 @@ def test_statements_limit_and_cycle() -> None:
                                "texte": ["un", "deux", "trois", "quatre"], "acteur": ["elus"] * 4,
                                "source": ["s"] * 4})
     text = plain(nr.statements_list(statements, limit=1))
-    assert text == "- « un » — élus (s)\n    - « deux »\n- … et 2 autres énoncés."
+    assert text == "- <q>« un »</q> — élus\n    - <q>« deux »</q>\n- … et 2 autres énoncés."
     assert "« quatre »" in nr.statements_list(statements).replace("\u00a0", " ")
 
 

@@ -30,6 +30,7 @@ from ..iorw import decode_text, read_records, shown_path
 from ..load import discover_territories, load_territory
 from ..problems import WARNING, Problem
 from ..schemas import TABLES, TYPES_PORTEUR
+from ..validation import TOTAL_LABEL
 from .anct import _type_porteur
 from .base import ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, input_year, territory_metadata
 
@@ -40,7 +41,6 @@ TERRITORY_VOCABULARY = "vocabulaire.yml"  # in the territory folder: extends voc
 SOURCE_TYPE = "programmation"
 TEXT_FIELDS = ("dossier", "porteur", "type_porteur", "intitule", "pilier", "thematique", "qpv", "commune", "statut",
                "commentaire")
-_TOTAL_RE = re.compile(r"^\s*(sous[\s\-]*)?tota(l|ux)(\s|$|[:(\-–])", re.I)
 _PILLAR_NUMBER_RE = re.compile(r"^\s*(pilier\s*)?\d+\s*[-–—.:)]?\s*", re.I)
 _QPV_SPLIT_RE = re.compile(r"\s*[;,/\n|]\s*|\s+et\s+")
 _NO_AMOUNT = {"", "-", "–", "—", "/", "néant", "neant"}
@@ -389,7 +389,7 @@ def _total_rows(records: list[dict], layout: SheetLayout, shown: str) -> list[Pr
     problems, flagged = [], set()
     for position, record in enumerate(records):
         labelled = next((record.get(f) for f in ("intitule", "porteur", "dossier", "pilier", "thematique")
-                         if _TOTAL_RE.match(str(record.get(f) or ""))), None)
+                         if TOTAL_LABEL.match(str(record.get(f) or ""))), None)
         if labelled:
             flagged.add(position)
             problems.append(Problem(shown, "une action, et non une ligne de total ou de sous-total (supprimez-la : "
@@ -521,6 +521,44 @@ def anct_overlap(actions: SheetActions, territory, year: int) -> list[tuple[int,
         elif (name_key(record.get("porteur")), name_key(record.get("intitule")), amount) in triples:
             found.append((record["ligne"], "même porteur, même intitulé, même montant"))
     return found
+
+
+def own_programmation_overlap(folder: Path, year: int, anct_rows: pd.DataFrame) -> list[str]:
+    """French lines naming the ANCT actions of ``year`` already in the territory's own programmation (same
+    dossier, or same porteur, intitulé and BOP 147 amount): reported, and never added to its totals."""
+    if not any(folder.glob("programmation.*")):
+        return []
+    try:
+        territory = load_territory(folder, strict=False)
+    except Exception:  # noqa: BLE001 — the validation after the import says what is wrong with the folder
+        return []
+    own = territory.table("programmation")
+    own = own[own["annee"].astype(str) == str(year)]
+    if own.empty:
+        return []
+    dossiers = {name_key(d) for d in own["dossier"].map(cell_text) if d}
+    anct = own[own["financeur"] == "anct"]
+    triples = {(name_key(p), name_key(i), round(float(m or 0), 0))
+               for p, i, m in zip(anct["porteur_publie"], anct["intitule"], anct["montant"].fillna(0))}
+    found = []
+    for _, row in anct_rows.iterrows():
+        amount = round(_money_value(row["montant"]), 0)
+        if row["numero"] and name_key(row["numero"]) in dossiers:
+            found.append(f"  - {row['section']} : dossier {row['numero']}")
+        elif (name_key(row["porteur"]), name_key(row["intitule"]), amount) in triples:
+            found.append(f"  - {row['section']} : même porteur, même intitulé, même montant")
+    if not found:
+        return []
+    return [f"{folder.name} : {pluriel(len(found), 'subvention figure', 'subventions figurent')} déjà dans la "
+            f"programmation {year} du territoire (comptées une seule fois : les montants de l'année viennent de la "
+            "programmation) :", *found]
+
+
+def _money_value(printed: object) -> float:
+    try:
+        return float(_amount(str(printed)) or 0.0)
+    except ParseError:
+        return 0.0
 
 
 # ---------------------------------------------------------------------------

@@ -2,16 +2,17 @@
 
 Every figure comes from the tables (through ``formatting``) and every quotation
 is the data's own text between « »: nothing here adds an appraisal. Each
-function returns ``""`` for an empty input, or the sentence of
-:func:`missing_data` when it is told which file the data would come from
-(``expected_file=territory.expected_file("financements")``).
+function returns ``""`` for an empty input: what a report does not cover is said
+once, in the synthesis (``not_covered_box``).
 """
 
 from __future__ import annotations
 
-from ._base import ACTEURS, DANS, INDENT, missing_data
+from ._base import ACTEURS, DANS, INDENT
 from .contexte import (
     comparison_paragraph,
+    contract_paragraph,
+    geography_note,
     health_subsidies_paragraph,
     insee_vintage_paragraph,
     key_figures_paragraph,
@@ -47,8 +48,10 @@ from .programmation import (
 )
 from .reponses import answer_block, answer_blocks, question_anchor, question_heading
 from .sante import health_paragraph
+from ..sigles import glossary_markdown
 
 __all__ = [
+    "glossary_markdown",
     "own_annex_columns",
     "own_change_paragraph",
     "own_place_note",
@@ -57,8 +60,9 @@ __all__ = [
     "ACTEURS",
     "DANS",
     "INDENT",
-    "missing_data",
     "comparison_paragraph",
+    "contract_paragraph",
+    "geography_note",
     "key_figures_paragraph",
     "provenance_paragraph",
     "qpv_gaps_paragraph",

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from ..formatting import (
+    chiffre,
     ecart_points,
     euros,
     guillemets,
@@ -15,10 +16,9 @@ from ..formatting import (
     pluriel,
     pourcent,
 )
-from ..ids import id_problem
 from ..indicators._common import Indicator, unpack
-from ..markup import escape_html, escape_markdown
-from ._base import DANS, _absent, _cap, _none, _pct, _verb, _year
+from ..markup import escape_html, escape_markdown, scroll_box
+from ._base import DANS, _empty, _cap, _none, _pct, _verb, _year
 
 
 def _value(value: float, unit: str) -> str:
@@ -26,14 +26,14 @@ def _value(value: float, unit: str) -> str:
         return _pct(value)
     if unit in ("€", "euros"):
         return euros(value)
-    shown = nombre(value, 0 if float(value).is_integer() else 1)
+    shown = chiffre(value)
     return shown if unit in ("nombre", "indice", "") else f"{shown} {unit}"
 
 
-def qpv_gaps_paragraph(gaps: pd.DataFrame, top: int = 3, *, expected_file: str | None = None) -> str:
+def qpv_gaps_paragraph(gaps: pd.DataFrame, top: int = 3) -> str:
     """Largest gaps between the QPV and their reference (``indicators.qpv_gaps``)."""
-    if (absent := _absent(gaps, "les indicateurs de contexte", expected_file)) is not None:
-        return absent
+    if _empty(gaps):
+        return ""
 
     def compared(row: pd.Series) -> str:
         where = DANS.get(row["perimetre_reference"], f"pour « {row['perimetre_reference']} »")
@@ -109,18 +109,20 @@ def key_figures_paragraph(figures: pd.DataFrame, territory_name: str, year: int 
 
 def provenance_paragraph(version: str, fingerprint: str, territory: str, year: int | str,
                          lock: str | None = None) -> str:
-    """Provenance block of the « Sources et méthode » section; ``lock`` is the hash of ``requirements.lock``."""
-    environment = (f"Environnement : les versions exactes des bibliothèques sont celles de `requirements.lock` "
-                   f"(empreinte : `{lock[:16]}`). " if lock else
-                   "Environnement : versions des bibliothèques non verrouillées (paquet installé hors du projet, "
-                   "sans `requirements.lock`). ")
+    """The reproducibility stamp of the « Sources et méthode » section, worded for a reader: software version,
+    data fingerprint, the territory (its name) and year, the locked library versions (``lock``: hash of
+    ``requirements.lock``). Paths and build parameters stay in the executed notebook and the build log."""
+    environment = (f"Les versions exactes des bibliothèques logicielles sont fixées par le fichier "
+                   f"`requirements.lock` du projet (empreinte `{lock[:16]}`). " if lock else
+                   "Les versions des bibliothèques logicielles sont non verrouillées (logiciel installé hors du "
+                   "projet, sans son fichier `requirements.lock`). ")
     return (
-        f"**Provenance.** Rapport produit par cdv-analysis {version} à partir des données du territoire "
-        f"« {escape_markdown(territory)} » (empreinte des données : `{fingerprint[:16]}`), pour l'année {_year(year)}. "
-        + environment +
-        "Les tables d'indicateurs derrière chaque graphique sont écrites dans "
-        + (f"`data/processed/{territory}/{_year(year)}/`." if id_problem(territory) is None
-           else f"data/processed/{escape_markdown(territory)}/{_year(year)}/.")
+        f"**Reproductibilité.** Ce rapport sur {escape_markdown(territory)} pour l'année {_year(year)} a été produit "
+        f"automatiquement par le logiciel libre cdv-analysis, version {escape_markdown(version)}, à partir des "
+        f"chiffres et énoncés relevés dans les documents listés ci-dessus (empreinte des données : "
+        f"`{fingerprint[:16]}`). " + environment +
+        "Les mêmes données, traitées par la même version, redonnent la même page ; sous chaque tableau et "
+        "graphique, le lien « Télécharger les données » (fichier CSV) donne les chiffres qu'il montre."
     )
 
 
@@ -222,7 +224,7 @@ def _cell(value: object, unit: str) -> str:
     if _none(value):
         return "secret"
     value = float(value)
-    return _pct(value) if unit == "%" else nombre(value, 0 if value.is_integer() else 1)
+    return chiffre(value, unit)
 
 
 def qpv_table_html(table: Indicator, caption: str | None = None) -> str:
@@ -255,10 +257,8 @@ def qpv_table_html(table: Indicator, caption: str | None = None) -> str:
         rows.append(f'<tr><th scope="row">{escape_html(row["nom"])}</th><td>{escape_html(row["code_qp"])}</td>'
                     f"{cells}</tr>")
     # The inline overflow keeps the page itself from scrolling sideways whatever the stylesheet says.
-    return (f'<div class="table-wrap cdv-table-wrap" role="region" tabindex="0" '
-            f'aria-label="{escape_html(caption)}">'
-            f'<table class="cdv-table cdv-table-qpv"><caption>{escape_html(caption)}</caption>'
-            f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+    return scroll_box(f'<table class="cdv-table cdv-table-qpv"><caption>{escape_html(caption)}</caption>'
+                      f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>", caption)
 
 
 def portrait_intro(name: str, sources: list[str], missing_files: list[str]) -> str:
@@ -290,3 +290,36 @@ def health_subsidies_paragraph(health: Indicator | pd.DataFrame) -> str:
             f"(thème ou sous-thème) pour {euros(amount)}{share}. La plus dotée : "
             f"{guillemets(escape_markdown(first['intitule']))} ({escape_markdown(first['porteur'])}, "
             f"{euros(first['montant'])}).")
+
+
+def contract_paragraph(meta: dict, annee: int | str, report_years=()) -> str:
+    """The contract a report belongs to (``contrats.contract_of_year``): its generation, years, QPV and priorities,
+    and, when the territory's reports span both generations, that the priority geography changed in 2024."""
+    from ..contrats import contract_of_year, geography_change
+
+    contract = contract_of_year(meta, annee)
+    if contract is None:
+        return ""
+    generation = "2024 (décret n° 2023-1314, codes « QN… »)" if contract.generation == "2024" \
+        else "2015 (codes « QP… »)"
+    text = (f"Le rapport {_year(annee)} porte sur le {escape_markdown(contract.label)} "
+            f"({contract.first_year}–{contract.last_year}), en vigueur cette année-là")
+    if contract.qpv:
+        names = liste_fr(escape_markdown(str(q.get("nom", ""))) for q in contract.qpv if q.get("nom"))
+        text += f" : {pluriel(len(contract.qpv), 'quartier prioritaire', 'quartiers prioritaires')} de la géographie " \
+                f"{generation}" + (f" ({names})" if names else "")
+    text += "."
+    if contract.priorities:
+        text += " Ses priorités : " + " ; ".join(escape_markdown(p) for p in contract.priorities) + "."
+    note = geography_change([*report_years, annee])
+    if note:
+        text += " " + note
+    return text
+
+
+def geography_note(years) -> str:
+    """« **Géographie prioritaire.** … » when ``years`` span the 2015 and 2024 geographies, else ""."""
+    from ..contrats import geography_change
+
+    note = geography_change(years)
+    return f"**Géographie prioritaire.** {note}" if note else ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -12,24 +12,23 @@ from ..clean import cell_text as _text
 from ..formatting import pluriel
 from ..harmonise import label
 from ..markup import escape_markdown
-from ._base import INDENT, _absent, guillemets, md
+from ._base import INDENT, _empty, guillemets, md
 
 
 def _attribution(row: pd.Series) -> str:
-    actor = _text(row["acteur"])
-    actor = label("acteurs", actor)
-    source = _text(row["source"])
-    return md(f"{actor} ({source})" if source else actor)
+    actor = label("acteurs", _text(row["acteur"]))
+    # The document by its short title (``Territory.source_title``), never its internal id.
+    source = _text(row.get("titre_source"))
+    return md(f"{actor}, {source}" if source else actor)
 
 
-def statements_list(statements: pd.DataFrame, limit: int | None = None, *,
-                    expected_file: str | None = None) -> str:
+def statements_list(statements: pd.DataFrame, limit: int | None = None) -> str:
     """Statements (``indicators.statements``) quoted verbatim, sub-points nested under their parent.
 
     ``limit`` counts top-level statements; their sub-points always follow them.
     """
-    if (absent := _absent(statements, "les constats et propositions", expected_file)) is not None:
-        return absent
+    if _empty(statements):
+        return ""
     ids = set(statements["id"])
     children: dict[str, list[pd.Series]] = {}
     roots = []
@@ -48,7 +47,7 @@ def statements_list(statements: pd.DataFrame, limit: int | None = None, *,
         seen.add(row["id"])
         attribution = _attribution(row)
         suffix = "" if parent is not None and _attribution(parent) == attribution else f" — {attribution}"
-        lines.append(f"{INDENT * depth}- {guillemets(_text(row['texte']))}{suffix}")
+        lines.append(f"{INDENT * depth}- <q>{guillemets(_text(row['texte']))}</q>{suffix}")  # a quotation (RGAA 9.4)
         for child in children.get(row["id"], []):
             write(child, depth + 1, row)
 
@@ -61,25 +60,30 @@ def statements_list(statements: pd.DataFrame, limit: int | None = None, *,
     return "\n".join(lines)
 
 
-def findings_list(findings: Iterable[Finding]) -> str:
-    """Inconsistencies of the published figures (``checks.run_checks``) as Markdown bullets."""
+def findings_list(findings: Iterable[Finding], titles: Mapping[str, str] | None = None) -> str:
+    """Inconsistencies of the published figures (``checks.run_checks``) as Markdown bullets; ``titles`` maps
+    a source id to the document's short title (``{sid: territory.source_title(sid)}``) so that the page never
+    shows an internal id."""
     lines = []
+    titles = titles or {}
     for finding in findings:
         values = [f"{label} : {value}" for label, value in
                   (("publié", finding.publie), ("recalculé", finding.calcule)) if value is not None]
-        where = md(f"{finding.source}, {finding.section}" if finding.section else finding.source)
+        document = titles.get(finding.source, finding.source)
+        where = md(f"{document}, {finding.section}" if finding.section else document)
         lines.append(f"- **{md(finding.categorie)}** : {md(finding.message)}"
                      + (f" ({' ; '.join(values)})" if values else "") + f" — source : {where}")
     return "\n".join(lines) if lines else "Aucune incohérence n'a été relevée dans les chiffres publiés."
 
 
 def not_covered_box(uncovered: pd.DataFrame) -> str:
-    """A short quoted box: what this report does not cover, and which raw file would feed it."""
+    """A short quoted box: the subjects this report does not cover (``indicators.uncovered_topics``)."""
     if uncovered is None or uncovered.empty:
         return ""
-    items = " ; ".join(f"{md(row['sujet'])} ({md(row['fichier'])})" for _, row in uncovered.iterrows())
-    return (f"> **Ce que ce rapport ne couvre pas.** Aucune table ne renseigne, pour ce territoire : {items}. "
-            "Les sections correspondantes sont omises ; ajouter le fichier indiqué les fait apparaître.")
+    # Subjects, not files: the file that would feed each one is in ``cdv valider`` and the construction log.
+    items = " ; ".join(md(row["sujet"]) for _, row in uncovered.iterrows())
+    return (f"> **Ce que ce rapport ne couvre pas.** Les documents disponibles pour ce territoire ne renseignent "
+            f"pas : {items}. Les parties correspondantes du rapport sont omises.")
 
 
 def attached_layout(parent: pd.Series, children: list[pd.Series]) -> str:
@@ -185,10 +189,10 @@ def lessons_markdown(frame: pd.DataFrame, cited: dict[str, str] | None = None, b
         lead = f"{number}. " if number and _text(row["nature"]) in {"proposition", "preconisation"} else "- "
         if layout == "suite":
             joined = " ".join([_text(row["texte"]), *(_text(k["texte"]) for k in kids)])
-            lines.append(f"{lead}« {escape_markdown(joined)} »")
+            lines.append(f"{lead}<q>« {escape_markdown(joined)} »</q>")  # a quotation (RGAA 9.4)
         elif layout == "liste":
-            lines.append(f"{lead}« {escape_markdown(row['texte'])} »")
-            lines += [f"{INDENT}- « {escape_markdown(k['texte'])} »" for k in kids]
+            lines.append(f"{lead}<q>« {escape_markdown(row['texte'])} »</q>")
+            lines += [f"{INDENT}- <q>« {escape_markdown(k['texte'])} »</q>" for k in kids]
             lines += [f"{INDENT}- *Citée plus haut : {escape_markdown(w)}.*" for w in dict.fromkeys(again)]
         else:
             lines.append(f"| {escape_markdown(row['texte'])} | "

@@ -16,7 +16,7 @@ from ..ids import slug
 from ..indicators import MEAN_LEVEL_CAVEAT
 from ..indicators._common import Indicator, unpack
 from ..stats import compatible_counts, decimals_of
-from ._base import guillemets, md, INDENT, _absent, _de, _none, _verb
+from ._base import guillemets, md, INDENT, _cap, _empty, _de, _none, _verb
 
 
 def _units(audience: str) -> tuple[str, str]:
@@ -37,10 +37,10 @@ def survey_table_name(audience: str, volet: str = "") -> str:
                     if part)
 
 
-def response_paragraph(rates: pd.DataFrame, *, expected_file: str | None = None) -> str:
+def response_paragraph(rates: pd.DataFrame) -> str:
     """Questionnaires sent and answered (``indicators.response_rates``)."""
-    if (absent := _absent(rates, "les réponses aux questionnaires", expected_file)) is not None:
-        return absent
+    if _empty(rates):
+        return ""
     clauses, notes = [], []
     for i, row in enumerate(rates.itertuples()):
         singular, plural = (md(unit) for unit in _units(row.enquete))
@@ -77,7 +77,8 @@ def survey_item_sentence(item_row: pd.Series, unit_singular: str, unit_plural: s
     the numbers of respondents that give the printed values are named when they are few.
     """
     modality = _text(item_row.get("modalite"))
-    lead = f"À la question {guillemets(_text(item_row['question']))}"
+    # The question is often a short rewording of the questionnaire (data/README.md): not between « ».
+    lead = f"{md(_cap(_text(item_row['question'])))}"
     lead += f", réponse {guillemets(modality)} : " if modality else " : "
     n, count, printed = item_row.get("n"), item_row.get("effectif"), _text(item_row.get("pourcentage_publie"))
     n = None if _none(n) else n
@@ -115,11 +116,10 @@ def survey_item_sentence(item_row: pd.Series, unit_singular: str, unit_plural: s
     return lead + f"{shown} sur {pluriel(n, unit_singular, unit_plural)} ayant répondu."
 
 
-def survey_paragraph(items: pd.DataFrame, unit_singular: str, unit_plural: str, *,
-                     expected_file: str | None = None) -> str:
+def survey_paragraph(items: pd.DataFrame, unit_singular: str, unit_plural: str) -> str:
     """Questionnaire items (``indicators.survey_items``) as a Markdown list grouped by axis."""
-    if (absent := _absent(items, f"le questionnaire des {unit_plural}", expected_file)) is not None:
-        return absent
+    if _empty(items):
+        return ""
     axes = items["axe"].map(_text)
     lines = [f"- {survey_item_sentence(row, unit_singular, unit_plural)}" for _, row in items[axes == ""].iterrows()]
     # Items without an axis come first so that none is read as part of the axis above it.
@@ -130,12 +130,11 @@ def survey_paragraph(items: pd.DataFrame, unit_singular: str, unit_plural: str, 
     return "\n".join(lines)
 
 
-def cooperation_paragraph(means: pd.DataFrame, levels: Indicator | pd.DataFrame | None, *,
-                          expected_file: str | None = None) -> str:
+def cooperation_paragraph(means: pd.DataFrame, levels: Indicator | pd.DataFrame | None) -> str:
     """Cooperation levels by partner (``indicators.cooperation_means`` and ``cooperation_levels``)."""
     _, levels = unpack(levels)
-    if (absent := _absent(means, "les degrés de coopération", expected_file)) is not None:
-        return absent
+    if _empty(means):
+        return ""
     ranked = means.sort_values("niveau_moyen", ascending=False, kind="stable")
     high, low = ranked.iloc[0], ranked.iloc[-1]
 

@@ -14,15 +14,14 @@ from ..formatting import (
     variation,
 )
 from ..indicators._common import Indicator, unpack
-from ._base import guillemets, md, _absent, _cap, _none, _pct, _pillar, _sum_note, _verb, _year
+from ._base import guillemets, md, _empty, _cap, _none, _pct, _pillar, _sum_note, _verb, _year
 
 
-def pillar_paragraph(pillars: Indicator | pd.DataFrame, year: int | str, *,
-                     expected_file: str | None = None) -> str:
+def pillar_paragraph(pillars: Indicator | pd.DataFrame, year: int | str) -> str:
     """Programmation by pillar (``indicators.pillar_amounts``)."""
     pillars, result = unpack(pillars)
-    if (absent := _absent(pillars, "la répartition par pilier", expected_file)) is not None:
-        return absent
+    if _empty(pillars):
+        return ""
     method = _text(result.get("methode"))
     has_amounts = pillars["montant"].notna().all()
     ranked = pillars.sort_values("montant" if has_amounts else "part", ascending=False, kind="stable")
@@ -49,13 +48,11 @@ def pillar_paragraph(pillars: Indicator | pd.DataFrame, year: int | str, *,
     return text + (f" Méthode : {method}." if method else "")
 
 
-def credit_types_paragraph(credits: Indicator | pd.DataFrame, year: int | str, *,
-                           expected_file: str | None = None) -> str:
+def credit_types_paragraph(credits: Indicator | pd.DataFrame, year: int | str) -> str:
     """Specific credits against ordinary credits (``indicators.credit_types``)."""
     credits, _ = unpack(credits)
-    if (absent := _absent(credits, "la répartition entre crédits spécifiques et droit commun",
-                          expected_file)) is not None:
-        return absent
+    if _empty(credits):
+        return ""
     specific, ordinary = float(credits["specifique"].sum()), float(credits["droit_commun"].sum())
     unknown = float(credits["non_precise"].sum()) if "non_precise" in credits.columns else 0.0
     total = specific + ordinary + unknown
@@ -75,12 +72,11 @@ def credit_types_paragraph(credits: Indicator | pd.DataFrame, year: int | str, *
     return text
 
 
-def financer_paragraph(mix: Indicator | pd.DataFrame, year: int | str, *, top: int = 3,
-                       expected_file: str | None = None) -> str:
+def financer_paragraph(mix: Indicator | pd.DataFrame, year: int | str, *, top: int = 3) -> str:
     """Main financers (``indicators.financer_mix``), printed labels grouped under the shared vocabulary."""
     mix, result = unpack(mix)
-    if (absent := _absent(mix, "la répartition par financeur", expected_file)) is not None:
-        return absent
+    if _empty(mix):
+        return ""
     has_amounts = mix["montant"].notna().all()
     value = "montant" if has_amounts else "part_publiee"
     # A financer outside the vocabulary keeps its printed label rather than drop out of the groups.
@@ -112,11 +108,11 @@ def financer_paragraph(mix: Indicator | pd.DataFrame, year: int | str, *, top: i
     return text
 
 
-def selection_paragraph(selection: pd.DataFrame, *, expected_file: str | None = None) -> str:
+def selection_paragraph(selection: pd.DataFrame) -> str:
     """Projects filed and supported (``indicators.project_selection``)."""
     row = selection.iloc[0] if selection is not None and not selection.empty else None
     if row is None or (_none(row["deposes"]) and _none(row["soutenus"])):
-        return _absent(None, "les projets déposés et soutenus", expected_file)
+        return ""
     year = f"En {_year(row.get('annee'))}, " if _text(row.get("annee")) else ""
     filed, supported = row["deposes"], row["soutenus"]
     if _none(filed) or _none(supported):
@@ -131,12 +127,12 @@ def selection_paragraph(selection: pd.DataFrame, *, expected_file: str | None = 
     return year + text if year else _cap(text)
 
 
-def associative_paragraph(associative: Indicator | pd.DataFrame, *, expected_file: str | None = None) -> str:
+def associative_paragraph(associative: Indicator | pd.DataFrame) -> str:
     """Projects carried by associations (``indicators.associative_projects``)."""
     associative, result = unpack(associative)
     total, supported, share = (result.get(k) for k in ("total", "soutenus", "part_des_soutenus"))
     if _none(total) and associative.empty:
-        return _absent(None, "les projets portés par des associations", expected_file)
+        return ""
     sentences = []
     if not _none(total):
         projects = pluriel(total, "projet soutenu", "projets soutenus")
@@ -161,12 +157,11 @@ def associative_paragraph(associative: Indicator | pd.DataFrame, *, expected_fil
     return " ".join(sentences)
 
 
-def fund_paragraph(fund: Indicator | pd.DataFrame, label: str = "Fonds de Cohésion Sociale", *,
-                   expected_file: str | None = None) -> str:
+def fund_paragraph(fund: Indicator | pd.DataFrame, label: str = "Fonds de Cohésion Sociale") -> str:
     """Projects of a dedicated fund, by axis (``indicators.fund_projects``)."""
     fund, result = unpack(fund)
-    if (absent := _absent(fund, f"le dispositif {guillemets(label)}", expected_file)) is not None:
-        return absent
+    if _empty(fund):
+        return ""
     count = result.get("projets", int(fund["projets"].sum()))
     total = result.get("total", float(fund["montant"].sum()))
     year = _text(result.get("annee"))
@@ -182,11 +177,11 @@ def fund_paragraph(fund: Indicator | pd.DataFrame, label: str = "Fonds de Cohés
     return text
 
 
-def growth_paragraph(growth: pd.DataFrame, *, expected_file: str | None = None) -> str:
+def growth_paragraph(growth: pd.DataFrame) -> str:
     """Change of the yearly amount from the first year to the last (``indicators.growth``), named by what
     it covers (``champ``) and with each amount's qualifier (« près de 3 900 000 € »)."""
-    if (absent := _absent(growth, "l'évolution de la programmation", expected_file)) is not None:
-        return absent
+    if _empty(growth):
+        return ""
     from ..harmonise import vocabulary
 
     champ = _text(growth["champ"].iloc[0]) if "champ" in growth else ""
@@ -224,10 +219,10 @@ RECORD_NOUNS = {"deposes": ("projet déposé", "projets déposés"), "soutenus":
                 "porteurs": ("porteur", "porteurs")}
 
 
-def contract_record_paragraph(record: pd.DataFrame, *, expected_file: str | None = None) -> str:
+def contract_record_paragraph(record: pd.DataFrame) -> str:
     """Figures printed for the whole contract period (``indicators.contract_record``)."""
-    if (absent := _absent(record, "le bilan de la période du contrat", expected_file)) is not None:
-        return absent
+    if _empty(record):
+        return ""
     paragraphs = []
     for period, rows in record.groupby("annee", sort=False):
         counts, amounts = [], []
