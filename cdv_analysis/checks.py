@@ -269,7 +269,7 @@ def _bounded_granularity(territory: Territory) -> list[Finding]:
         first = group.iloc[0]
         findings.append(Finding(
             "pourcentage impossible",
-            f"{_survey_name('enquetes', enquete)}, question « {question} » : {values} ne peut résulter d'aucun nombre entier "
+            f"{_survey_name('enquetes', enquete)}, question {question} : {values} ne peut résulter d'aucun nombre entier "
             f"de répondants pour aucun effectif de 1 à {bound} (répondants au questionnaire ; le nombre de "
             "répondants à la question n'est pas imprimé)",
             values, f"aucun effectif ≤ {bound}", str(first["source"]), str(first["section"]), territory.id,
