@@ -24,6 +24,7 @@ import pandas as pd
 
 from . import iorw, referentiel
 from .editions import LOGO_MAX_BYTES, LOGO_TYPES, PROSE_FOLDER
+from .ids import shell_word
 from .iorw import header_key, read_bytes, read_table, shown_path
 from .metadata import (
     TERRITORY_FILE,
@@ -273,5 +274,5 @@ def load_valid(data_dir: Path | str | None = None) -> tuple[list[Territory], dic
         try:
             loaded.append(load_territory(tid, data_dir))
         except DataError as error:
-            skipped[tid] = f"{len(error.problems)} problème(s) de données (voir `cdv valider --territoire {tid}`)"
+            skipped[tid] = f"{len(error.problems)} problème(s) de données (voir `cdv valider --territoire {shell_word(tid)}`)"
     return loaded, skipped

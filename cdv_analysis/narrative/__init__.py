@@ -11,6 +11,8 @@ from __future__ import annotations
 from ._base import ACTEURS, DANS, INDENT
 from .contexte import (
     comparison_paragraph,
+    contract_paragraph,
+    geography_note,
     health_subsidies_paragraph,
     insee_vintage_paragraph,
     key_figures_paragraph,
@@ -59,6 +61,8 @@ __all__ = [
     "DANS",
     "INDENT",
     "comparison_paragraph",
+    "contract_paragraph",
+    "geography_note",
     "key_figures_paragraph",
     "provenance_paragraph",
     "qpv_gaps_paragraph",
