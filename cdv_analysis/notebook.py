@@ -33,8 +33,9 @@ def write_csv(target: Path | str, frame: pd.DataFrame) -> Path:
     evaluators open these files in Excel. The index is written only when it is named (or multiple).
     """
     frame = neutralise_csv_frame(frame)
+    # CRLF ends rows (RFC 4180): a cell holding a carriage return or a line break is then always quoted.
     return write_atomic(Path(target), frame.to_csv(
-        index=isinstance(frame.index, pd.MultiIndex) or frame.index.name is not None))
+        index=isinstance(frame.index, pd.MultiIndex) or frame.index.name is not None, lineterminator="\r\n"))
 
 
 @dataclass
@@ -325,3 +326,13 @@ def show_table(frame: pd.DataFrame, columns: Mapping[str, tuple[str, str]], capt
     from IPython.display import HTML
 
     _display(HTML(table_html(frame, columns, caption)))
+
+
+def _kernel_lifeline() -> None:
+    """A kernel running a report (or a notebook of JupyterLab) ends when the process that started it dies."""
+    from .lifeline import die_with_parent_in_kernel
+
+    die_with_parent_in_kernel()
+
+
+_kernel_lifeline()

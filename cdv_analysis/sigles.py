@@ -93,5 +93,6 @@ def spell_out(body: str) -> str:
 def glossary_markdown() -> str:
     """The glossary of a report: every acronym of the vocabulary and what it stands for, as a Markdown list."""
     vocab = vocabulary("sigles")
-    return "\n".join(f"- **{escape_markdown(code)}** : {escape_markdown(vocab.label(code))}"
-                     for code in sorted(vocab.labels))
+    # Each acronym in <abbr>: the glossary is where they are spelled out, not where they are first used.
+    return "\n".join(f'- <abbr title="{escape_html(vocab.label(code))}">{escape_html(code)}</abbr> : '
+                     f"{escape_markdown(vocab.label(code))}" for code in sorted(vocab.labels))

@@ -135,8 +135,8 @@ def test_import_summary_names_the_columns_never_read(imported):
     assert "Export reconnu : Google Forms ; 6 répondants retenus." in printed["communes"]
     assert "Colonnes identifiantes jamais lues (ni table, ni page, ni CSV) : « Adresse e-mail »." in printed["communes"]
     assert ("« Adresse de messagerie », « Nom » et « Nom de votre association »" in printed["associations"])
-    assert "Non comptés (réponse incomplète (jamais soumise)) : 1 répondant." in printed["conseils_citoyens"]
-    assert "Non comptés (brouillon non soumis) : 1 répondant." in printed["partenaires"]
+    assert "Non comptés (réponse incomplète, jamais soumise) : 1 répondant." in printed["conseils_citoyens"]
+    assert "Non comptés (brouillon jamais soumis) : 1 répondant." in printed["partenaires"]
     assert ("Votre commune dispose-t-elle d'un élu délégué à la Politique de la Ville ? : choix unique, "
             "n = 5 (1 sans réponse)") in printed["communes"]
     for out in printed.values():
@@ -148,8 +148,9 @@ def test_import_is_idempotent_and_tracked(imported, tmp_path, capsys):
     before = tree_digest(data)
     manifest = json.loads((data / "demo" / ".imports.json").read_text("utf-8"))
     assert "enquetes.questionnaire-communes-2024.csv" in manifest
-    code, _, _ = run(tmp_path, data, *EXPORTS[0], capsys)
+    code, out, _ = run(tmp_path, data, *EXPORTS[0], capsys)
     assert code == 0 and tree_digest(data) == before
+    assert "Aucun changement : cet export était déjà importé à l'identique" in out
 
 
 @pytest.mark.parametrize(("options", "expected"), [

@@ -28,7 +28,8 @@ def test_an_acronym_already_in_brackets_after_its_long_form_is_not_repeated():
 def test_glossary_lists_every_acronym():
     text = glossary_markdown()
     for code in ("EPCI", "QPV", "CGET", "NPNRU", "ERBM", "CISP", "CDV", "ANCT", "ASV", "CLS"):
-        assert f"**{code}**" in text
+        assert f">{code}</abbr> : " in text
+    assert spell_out("<ul><li>" + text.splitlines()[0][2:] + "</li></ul>").count("(") == 0
 
 
 def test_a_quotation_is_never_altered():

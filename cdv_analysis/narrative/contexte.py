@@ -103,7 +103,8 @@ def key_figures_paragraph(figures: pd.DataFrame, territory_name: str, year: int 
         return ""
     from ..portrait import with_preposition
 
-    return f"En {_year(year)}, {with_preposition(territory_name, 'pour')}, " + liste_fr(parts) + "."
+    # The name comes from territoire.yml: untrusted text, escaped like any data.
+    return f"En {_year(year)}, {escape_markdown(with_preposition(territory_name, 'pour'))}, " + liste_fr(parts) + "."
 
 
 def provenance_paragraph(version: str, fingerprint: str, territory: str, year: int | str,
@@ -129,7 +130,7 @@ def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | Non
     """What the comparison covers, the largest programmation per QPV inhabitant, and what was left out."""
     if comparison is None or comparison.empty:
         return "Aucun territoire valide n'est disponible pour la comparaison."
-    territories = comparison["sigle"].drop_duplicates().tolist()
+    territories = [escape_markdown(sigle) for sigle in comparison["sigle"].drop_duplicates()]
     text = (f"La comparaison porte sur {pluriel(len(territories), 'territoire')} ({liste_fr(territories)}) et "
             f"{pluriel(len(comparison), 'rapport')}.")
     per_head = comparison.dropna(subset=["programmation_par_habitant_qpv"])
@@ -137,13 +138,14 @@ def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | Non
         top = per_head.loc[per_head["programmation_par_habitant_qpv"].idxmax()]
         low = per_head.loc[per_head["programmation_par_habitant_qpv"].idxmin()]
         text += (f" Rapportée à la population des quartiers prioritaires, la programmation va de "
-                 f"{euros(low['programmation_par_habitant_qpv'])} par habitant ({low['sigle']}, {low['annee']}) à "
-                 f"{euros(top['programmation_par_habitant_qpv'])} ({top['sigle']}, {top['annee']}).")
+                 f"{euros(low['programmation_par_habitant_qpv'])} par habitant ({escape_markdown(low['sigle'])}, "
+                 f"{low['annee']}) à {euros(top['programmation_par_habitant_qpv'])} ({escape_markdown(top['sigle'])}, "
+                 f"{top['annee']}).")
     text += (" Les montants ne recouvrent pas toujours le même périmètre d'un rapport à l'autre : "
              "ils sont repris tels que chaque collectivité les publie.")
     if skipped:
         text += " Territoires écartés faute de données valides : " + liste_fr(
-            [f"{tid} ({reason})" for tid, reason in skipped.items()]) + "."
+            [f"{escape_markdown(tid)} ({escape_markdown(reason)})" for tid, reason in skipped.items()]) + "."
     return text
 
 
