@@ -51,6 +51,7 @@ from .config import PACKAGE_DIR, lock_fingerprint, notebooks_dir, processed_data
 from .engine import ENGINE_NAME, ensure_registered, init_worker, scratch_folder
 from .iorw import write_atomic
 from .ids import shell_word
+from .writes import OUTPUT_ERRNOS
 from .markup import demote_headings, sanitize_html
 from .sigles import spell_out
 from .problems import DataError, unexpected_failure
@@ -368,6 +369,44 @@ def _clean_heading_ids(body: str) -> str:
     return _ANY_HEADING_RE.sub(rename, body)
 
 
+_TEXT_NODE = re.compile(r">[^<]+<")
+_THOUSANDS_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+
+
+_BARE_TABLE = re.compile(r"<table>(.*?)</table>", re.S)  # a Markdown table (the library's own have a class)
+_LEAD = re.compile(r"<(strong|h[2-6])\b[^>]*>(.*?)</\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _box_bare_tables(body: str) -> str:
+    """Each Markdown table gets a caption (the bold line or heading just above it, else its headers) and sits
+    in a labelled box that scrolls sideways on a narrow screen, like the tables of :func:`notebook.table_html`."""
+    from .markup import escape_html, scroll_box
+
+    previous_end = [0]
+
+    def box(match: re.Match) -> str:
+        # The lead is looked for between the previous table and this one: two tables never share a caption.
+        leads = _LEAD.findall(body[max(previous_end[0], match.start() - 1500):match.start()])
+        previous_end[0] = match.end()
+        label = html.unescape(_TAG.sub("", leads[-1][1])).replace("¶", "").strip() if leads else ""
+        if not label:
+            headers = [html.unescape(_TAG.sub("", h)).strip() for h in re.findall(r"<th\b[^>]*>(.*?)</th>", match.group(1), re.S)]
+            label = "Tableau : " + ", ".join(h for h in headers if h)
+        return scroll_box(f'<table class="cdv-table"><caption>{escape_html(label)}</caption>{match.group(1)}</table>',
+                          label)
+
+    return _BARE_TABLE.sub(box, body)
+
+
+def _unbreakable_numbers(body: str) -> str:
+    """Text of the page (quotations, printed values) with thousands spaces made narrow no-break spaces.
+
+    « 56 000 habitants » quoted from a source keeps its print, but can no longer wrap between « 56 » and « 000 ».
+    """
+    return _TEXT_NODE.sub(lambda node: _THOUSANDS_SPACE.sub("\u202f", node.group()), body)
+
+
 def _toc(body: str) -> list[dict]:
     """Sections (h2) with their sub-sections (h3), for a two-level table of contents."""
     entries: list[dict] = []
@@ -428,6 +467,7 @@ def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, foot
     exporter = _html_exporter()
     body, _ = exporter.from_notebook_node(book)
     body = sanitize_html(_clean_heading_ids(body))  # no script, event attribute or unsafe URL from data
+    body = _unbreakable_numbers(_box_bare_tables(body))
     body = spell_out(body)  # each acronym spelled out at its first use (vocabulaires/sigles.yml)
     if body_hook is not None:  # e.g. the coverage table, computed from the sanitised body; escapes its own text
         body = body_hook(body)
@@ -534,6 +574,10 @@ def _error_message(error: Exception) -> str:
 
     if isinstance(error, DeadKernelError):
         return "le noyau Python s'est arrêté pendant l'exécution (mémoire insuffisante ou arrêt forcé)"
+    if isinstance(error, OSError) and error.filename and error.errno in OUTPUT_ERRNOS:
+        from .writes import write_error_text
+
+        return write_error_text(error.filename, error)  # disk full, read-only output…: what to do, in French
     ename, evalue = getattr(error, "ename", None), getattr(error, "evalue", None)
     text = f"{ename} : {evalue}" if ename else f"{type(error).__name__} : {error}"
     return text.strip().splitlines()[0][:300] if text.strip() else type(error).__name__
