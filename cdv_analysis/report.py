@@ -51,6 +51,7 @@ from .config import PACKAGE_DIR, lock_fingerprint, notebooks_dir, processed_data
 from .engine import ENGINE_NAME, ensure_registered, init_worker, scratch_folder
 from .iorw import write_atomic
 from .ids import shell_word
+from .writes import OUTPUT_ERRNOS
 from .markup import demote_headings, sanitize_html
 from .sigles import spell_out
 from .problems import DataError, unexpected_failure
@@ -534,6 +535,10 @@ def _error_message(error: Exception) -> str:
 
     if isinstance(error, DeadKernelError):
         return "le noyau Python s'est arrêté pendant l'exécution (mémoire insuffisante ou arrêt forcé)"
+    if isinstance(error, OSError) and error.filename and error.errno in OUTPUT_ERRNOS:
+        from .writes import write_error_text
+
+        return write_error_text(error.filename, error)  # disk full, read-only output…: what to do, in French
     ename, evalue = getattr(error, "ename", None), getattr(error, "evalue", None)
     text = f"{ename} : {evalue}" if ename else f"{type(error).__name__} : {error}"
     return text.strip().splitlines()[0][:300] if text.strip() else type(error).__name__
