@@ -183,7 +183,7 @@ SOURCES = Path(__file__).parent / "fixtures" / "sources"  # the plain-text sourc
 GARBLED = {"e22s-g4-3", "e22s-g5-3"}
 _FIGURE_ONLY = re.compile(r"^[\d\s.,%€]+$")
 # The page's own words that its guide text quotes (a section name, a link).
-PAGE_WORDS = {"qualité des données", "télécharger les données (csv)"}
+PAGE_WORDS = {"qualité des données", "télécharger les données (csv)", "télécharger les données"}
 
 
 def _normalised(text: str) -> str:

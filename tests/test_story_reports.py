@@ -61,7 +61,9 @@ def test_csv_of_associative_projects_carries_its_paragraph_figures(pages):
 
 def test_the_synthesis_says_what_the_report_does_not_cover(pages):
     text = _text(pages[0][("call", 2022)])
-    assert "Ce que ce rapport ne couvre pas" in text and "data/raw/call/projets.csv" in text
+    # Subjects, not files (issue 16): « les projets déposés et soutenus », never data/raw/call/projets.csv.
+    assert "Ce que ce rapport ne couvre pas" in text and "les projets déposés et soutenus" in text
+    assert "data/raw/call/projets.csv" not in text
 
 
 def test_a_section_without_data_disappears_with_its_heading(pages):
