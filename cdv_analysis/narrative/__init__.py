@@ -39,7 +39,7 @@ from .programmation import (
     pillar_paragraph,
     selection_paragraph,
 )
-from .reponses import answer_block, answer_blocks, question_anchor, question_heading
+from .reponses import answer_block, answer_blocks, findings_markdown, question_anchor, question_heading
 from .sante import health_paragraph
 
 __all__ = [
@@ -77,6 +77,7 @@ __all__ = [
     "health_paragraph",
     "answer_block",
     "answer_blocks",
+    "findings_markdown",
     "question_anchor",
     "question_heading",
 ]
