@@ -274,6 +274,7 @@ def check_granularity(territory: Territory) -> list[Finding]:
         return findings
     printed_n = rows["n_origine"].map(_text) != "questionnaire" if "n_origine" in rows else True
     usable = rows[rows["pourcentage"].notna() & rows["n_repondants"].notna() & printed_n
+                  & (rows["pourcentage_publie"].fillna("") != "")  # a share counted from imported answers
                   & ~rows["pourcentage_publie"].map(_is_approximate)]
     for (table, enquete, n), group in usable.groupby(["table", "enquete", "n_repondants"]):
         n = int(n)

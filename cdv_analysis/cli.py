@@ -241,10 +241,8 @@ def _print_findings(tid: str, data_dir: Path) -> None:
     from .load import load_territory
     from .problems import DataError, unexpected_failure
 
-    try:
-        from .checks import run_checks
-    except ImportError:  # the checks module arrives with the analysis library
-        return
+    from .checks import run_checks
+
     try:
         territory = load_territory(tid, data_dir)
         findings = run_checks(territory)

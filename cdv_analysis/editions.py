@@ -89,36 +89,17 @@ def edition(meta: dict, folder: Path | str, year: int | str, default_title: str,
 
 
 def edition_problems(meta: dict, folder: Path, shown: str) -> list[Problem]:
-    """French problems of the ``rapports:`` key of a territoire.yml."""
+    """The logo files that ``rapports:`` names and that the folder lacks (the keys are checked by the schema of
+    territoire.yml, ``territory_schema.EDITION``)."""
     reports = meta.get("rapports")
-    if reports is None:
-        return []
     if not isinstance(reports, dict):
-        return [Problem(shown, "un dictionnaire « année: {genre, titre, sous_titre, logo} » sous « rapports »",
-                        colonne="rapports")]
+        return []
     problems = []
     for year, entry in reports.items():
-        where = f"rapports.{year}"
-        if not str(year).isdigit() or len(str(year)) != 4:
-            problems.append(Problem(shown, "une année de rapport sur quatre chiffres (ex. « 2024 »)",
-                                    colonne="rapports", valeur=str(year)))
-            continue
-        if not isinstance(entry, dict):
-            problems.append(Problem(shown, "un dictionnaire {genre, titre, sous_titre, logo}", colonne=where))
-            continue
-        unknown = sorted(set(entry) - {"genre", "titre", "sous_titre", "logo"})
-        if unknown:
-            problems.append(Problem(shown, "une de ces clés : genre, titre, sous_titre, logo", colonne=where,
-                                    valeur=", ".join(map(str, unknown))))
-        kind = entry.get("genre")
-        if kind is not None and str(kind) not in KINDS:
-            problems.append(Problem(shown, "un genre de rapport parmi : " + ", ".join(
-                f"{code} (« {label('genres_rapport', code)} »)" for code in KINDS),
-                colonne=f"{where}.genre", valeur=str(kind)))
-        logo = entry.get("logo")
+        logo = entry.get("logo") if isinstance(entry, dict) else None
         if logo and not _logo(folder, logo):
             problems.append(Problem(shown, "un fichier image du dossier du territoire (.png, .jpg ou .svg, "
-                                    f"{LOGO_MAX_BYTES // 1024} Ko au plus)", colonne=f"{where}.logo",
+                                    f"{LOGO_MAX_BYTES // 1024} Ko au plus)", colonne=f"rapports.{year}.logo",
                                     valeur=str(logo)))
     return problems
 

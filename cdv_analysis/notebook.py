@@ -59,8 +59,6 @@ class ReportContext:
     def sources_of(self, result: Indicator | pd.DataFrame | None) -> str:
         """Source line for an indicator: its distinct sources and sections."""
         frame, result = unpack(result)
-        if frame is not None and not frame.empty and "source" not in frame.columns and frame.attrs.get("source"):
-            return self.source_label(frame.attrs["source"])  # tables of imported data carry their source in attrs
         if frame is None or frame.empty or "source" not in frame.columns:
             sections = dict.fromkeys(v.section for v in result.values.values() if v.section)
             return (" ; ".join(self.source_label(s, ", ".join(sections)) for s in result.sources)
@@ -71,18 +69,18 @@ class ReportContext:
             by_source.setdefault(source, []).append(section)
         return " ; ".join(self.source_label(s, ", ".join(dict.fromkeys(sec))) for s, sec in by_source.items())
 
-    def save_table(self, name: str, frame: pd.DataFrame) -> Path:
+    def save_table(self, name: str, frame: Indicator | pd.DataFrame) -> Path:
         """Write an indicator table to ``data/processed/<territoire>/<annee>/<name>.csv`` (atomically)."""
-        target = write_csv(self.processed_dir / self.territory.id / str(self.year) / f"{name}.csv", frame)
+        target = write_csv(self.processed_dir / self.territory.id / str(self.year) / f"{name}.csv",
+                           unpack(frame)[1].to_frame())
         self.saved.append(target)
         return target
 
-    def present(self, frame: Indicator | pd.DataFrame | None, name: str,
-                what: str | None = None, table: str | None = None, *,
+    def present(self, frame: Indicator | pd.DataFrame | None, name: str, *,
                 text: Callable[[pd.DataFrame], str] | None = None,
                 chart: Callable[..., object] | None = None,
                 columns: Mapping[str, tuple[str, str]] | None = None,
-                html: Callable[[pd.DataFrame], str] | None = None,
+                html: Callable[[Indicator | pd.DataFrame], str] | None = None,
                 title: str | None = None, caption: str | None = None):
         """Save ``frame`` as ``<name>.csv``, then show its paragraph, chart, table and a link to the CSV.
 
@@ -91,9 +89,8 @@ class ReportContext:
         it. ``html`` draws a table that ``columns`` cannot describe (the per-QPV
         table: one column per imported indicator). ``title`` replaces the chart's
         title, ``caption`` (Markdown written in the notebook) is shown under the
-        chart or table. ``what`` and ``table``
-        are accepted for older notebooks and unused: a missing table is named once,
-        in the synthesis (``narrative.not_covered_box``).
+        chart or table. A missing table is named once, in the synthesis
+        (``narrative.not_covered_box``), not here.
         """
         table, result = unpack(frame)
         if (table is None or len(table) == 0) and not result.headline():
@@ -109,7 +106,7 @@ class ReportContext:
         if columns is not None:
             show_table(table, columns, caption=title if chart is None else None)
         if html is not None:
-            _show_html(html(table))
+            _show_html(html(frame))
         if caption:
             show_markdown(caption)
         _show_html(download_link(name))

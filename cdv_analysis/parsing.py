@@ -9,6 +9,7 @@ import pandas as pd
 
 from .clean import ParseError, name_key, normalise_commune, normalise_porteur, parse_figure
 from .harmonise import vocabulary
+from .questionnaires import default_volet
 from .schemas import TABLES, printed_column, year_span
 
 __all__ = ["parse_table"]
@@ -108,4 +109,19 @@ def parse_table(table: str, frame: pd.DataFrame, meta: dict) -> pd.DataFrame:
         out["porteur_publie"] = out["porteur"]
         out["porteur"] = out["porteur"].map(lambda v: normalise_porteur(v, communes) if v else "")
         out["porteur_cle"] = out["porteur"].map(name_key)
+    if table in ("enquetes", "cooperation"):
+        _counted_shares(out)
+    if table == "enquetes":
+        out["volet"] = [v or default_volet(e) for v, e in zip(out["volet"], out["enquete"])]
     return out.reset_index(drop=True)
+
+
+def _counted_shares(out: pd.DataFrame) -> None:
+    """Imported questionnaires give counts, not printed shares: the share is counted / respondents.
+
+    ``pourcentage_publie`` stays empty, so nothing reads it as a printed figure.
+    """
+    counted = out["pourcentage"].isna() & out["effectif"].notna() & out["n_repondants"].fillna(0).gt(0)
+    if counted.any():
+        shares = 100 * out.loc[counted, "effectif"].astype(float) / out.loc[counted, "n_repondants"].astype(float)
+        out.loc[counted, "pourcentage"] = shares.astype("Float64")

@@ -102,7 +102,8 @@ def is_open_data_only(folder: Path | str, meta: dict | None = None) -> bool:
         return False
     tables = [p.name for p in folder.iterdir()
               if p.is_file() and p.suffix.lower() in {".csv", ".xlsx", ".tsv"} and not p.name.startswith(".")]
-    own = [t for t in tables if t.startswith("programmation.")]  # the territory's own programmation
+    # The territory's own evidence: its programmation, its questionnaires (`cdv importer questionnaire`).
+    own = [t for t in tables if t.startswith("programmation.") or ".questionnaire-" in t]
     return bool(tables) and not own and set(tables) <= imported
 
 

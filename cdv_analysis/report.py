@@ -668,7 +668,7 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
                 except Exception as error:  # noqa: BLE001
                     results.append(JobResult(tid, tid, None, "echec", message=unexpected_failure(error)))
                     break
-            blank = not portrait and not any(len(frame) for frame in loaded.tables.values())
+            blank = not portrait and _no_data_for(loaded, year)
             shown = edition(meta, data_dir / tid, year, default_title, STARTER_KIND if blank else "")
             jobs.append(dataclasses.replace(job, title=shown.title, kind=STARTER_KIND if blank else shown.kind,
                                             subtitle=shown.subtitle, logo=shown.logo,
@@ -682,6 +682,15 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
         else:
             jobs.append(job)
     return jobs, results
+
+
+def _no_data_for(territory: Territory, year: int) -> bool:
+    """True when no row of any table comes from a source of the report year (or, without sources, of any)."""
+    sources = territory.sources_of_report_year(year)
+    for frame in territory.tables.values():
+        if len(frame) and (not sources or frame["source"].isin(sources).any()):
+            return False
+    return True
 
 
 def write_index(out_dir: Path, results: list[JobResult], data_dir: Path | None = None) -> Path:

@@ -33,6 +33,10 @@ SUPPORTS = ("tableau", "texte", "graphique")
 TYPE_CREDIT = codes("types_credit")
 TEXTUAL_UNITS = ("texte", "date")  # a value in these units is text, not a figure
 TYPES_PORTEUR = codes("types_porteur")
+# Where a questionnaire's number of respondents comes from: printed for the question, the questionnaire's
+# respondents (an upper bound), or counted in the raw answers imported (`cdv importer questionnaire`).
+N_ORIGINS = ("publie", "questionnaire", "reponses")
+VOLETS = ("gouvernance", "sante", "participation")  # the report section a questionnaire item feeds
 QUALIFICATIFS = codes("qualificatifs")
 CHAMPS = codes("champs")
 DIFFUSION = codes("diffusion")
@@ -273,7 +277,11 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("pourcentage", "pourcentage", required=True),
                 ColumnSpec("effectif", "entier"),
                 ColumnSpec("n_repondants", "entier"),
-                ColumnSpec("n_origine", "choix", choices=("publie", "questionnaire")),
+                ColumnSpec("n_origine", "choix", choices=N_ORIGINS),
+                ColumnSpec("sans_reponse", "entier"),
+                ColumnSpec("volet", "choix", choices=VOLETS),
+                ColumnSpec("croisement"),
+                ColumnSpec("groupe"),
                 *_meaning(base=False, millesime=False),
                 *_common(annee_required=False),
             ),
@@ -290,12 +298,15 @@ TABLES: dict[str, TableSpec] = {
                 ColumnSpec("partenaire", required=True, nullable=False),
                 ColumnSpec("niveau", "niveau", required=True, nullable=False),
                 ColumnSpec("libelle_niveau"),
-                ColumnSpec("pourcentage", "pourcentage", required=True, nullable=False),
+                ColumnSpec("pourcentage", "pourcentage", required=True),
+                ColumnSpec("effectif", "entier"),
                 ColumnSpec("n_repondants", "entier"),
+                ColumnSpec("sans_reponse", "entier"),
                 *_meaning(base=False, millesime=False),
                 *_common(annee_required=False, support=False),
             ),
             "degrés de coopération entre partenaires (échelle à 5 niveaux)",
+            one_of=("pourcentage", "effectif"),
             label="Niveaux de coopération", topic="la coopération entre partenaires",
             section="Gouvernance et coopérations",
             figures=Figures(("pourcentage",), labels=("enquete", "partenaire", "libelle_niveau"),

@@ -196,6 +196,35 @@ def labels_of(vocabulary_name: str) -> Check:
     return check
 
 
+def per_year(item: Check) -> Check:
+    """A mapping « year: value » (``rapports: {2024: {...}}``), each value checked by ``item``."""
+    def check(value, path, findings):
+        if not isinstance(value, dict):
+            findings.append(Finding(path, "un dictionnaire « année: {genre, titre, sous_titre, logo} »", value))
+            return value
+        for key, entry in value.items():
+            if not re.fullmatch(r"(19|20)\d\d", str(key)):
+                findings.append(Finding((*path, str(key)), "une année de rapport sur quatre chiffres (ex. « 2024 »)",
+                                        key))
+            elif entry is not None:
+                item(entry, (*path, str(key)), findings)
+        return value
+    return check
+
+
+def report_kind() -> Check:
+    """A report kind of ``vocabulaires/genres_rapport.yml``, the message naming each with its label."""
+    def check(value, path, findings):
+        from .editions import KINDS
+        from .harmonise import label
+
+        if str(value) not in KINDS:
+            findings.append(Finding(path, "un genre de rapport parmi : " + ", ".join(
+                f"{code} (« {label('genres_rapport', code)} »)" for code in KINDS), value))
+        return value
+    return check
+
+
 def _kind(value: object) -> str:
     if isinstance(value, bool):
         return "un booléen"
@@ -241,6 +270,12 @@ CONTRACT = {
     "fin": Field(date()),
     "code": Field(text(100)),
 }
+EDITION = {
+    "genre": Field(report_kind()),
+    "titre": Field(text(300)),
+    "sous_titre": Field(text(300)),
+    "logo": Field(text(200)),
+}
 FIELDS: dict[str, Field] = {
     "id": Field(identifier(), required=True),
     "nom": Field(text(300), required=True),
@@ -257,7 +292,8 @@ FIELDS: dict[str, Field] = {
     "libelles": Field(mapping({"piliers": Field(labels_of("piliers")),
                                "financeurs": Field(labels_of("financeurs"))})),
     "origine": Field(text(60)),
-    "rapports": Field(lambda value, path, findings: value),  # checked by editions.edition_problems (prog)
+    # Per report year: kind, title, subtitle, logo (a file of the folder: editions.edition_problems checks it).
+    "rapports": Field(per_year(mapping(EDITION))),
 }
 
 

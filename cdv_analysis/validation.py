@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -71,6 +73,8 @@ def table_problems(table: str, frame: pd.DataFrame) -> list[Problem]:
                 f"{frame.loc[original, 'fichier']} (même contenu)",
                 ligne=int(frame.loc[index, "ligne"]),
             ))
+    if table in ("actions", "programmation"):
+        problems += _total_rows(frame)
     if table == "qualitatif" and "id" in frame.columns:
         ids = frame["id"].str.strip()
         for index in frame.index[ids.duplicated(keep="first") & (ids != "")]:
@@ -83,4 +87,21 @@ def table_problems(table: str, frame: pd.DataFrame) -> list[Problem]:
                     problems.append(Problem(frame.loc[index, "fichier"], "l'identifiant d'un énoncé existant",
                                             ligne=int(frame.loc[index, "ligne"]), colonne="rattache_a",
                                             valeur=parent))
+    return problems
+
+
+TOTAL_LABEL = re.compile(r"^\s*(sous[\s\-]*)?tota(l|ux)(\s|$|[:(\-–])", re.I)
+
+
+def _total_rows(frame: pd.DataFrame) -> list[Problem]:
+    """A « TOTAL » or « Sous-total » line typed among the actions: it would be counted as one more action."""
+    problems = []
+    for column in ("intitule", "porteur", "numero", "dossier"):
+        if column not in frame.columns:
+            continue
+        for index in frame.index[frame[column].map(lambda v: bool(TOTAL_LABEL.match(str(v or ""))))]:
+            problems.append(Problem(frame.loc[index, "fichier"], "une action, et non une ligne de total ou de "
+                                    "sous-total (supprimez-la : les totaux sont recalculés à partir des actions)",
+                                    ligne=int(frame.loc[index, "ligne"]), colonne=column,
+                                    valeur=str(frame.loc[index, column])))
     return problems

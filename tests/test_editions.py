@@ -40,13 +40,24 @@ def test_declared_kind_title_subtitle_and_logo(tmp_path: Path) -> None:
 
 
 def test_bad_report_keys_are_located_french_problems(tmp_path: Path) -> None:
-    meta = _meta(**{"2024": {"genre": "bilan", "logo": "absent.png", "titre_long": "x"}, "24": {}})
-    found = {(p.colonne, p.valeur): p.attendu for p in editions.edition_problems(meta, tmp_path, "territoire.yml")}
-    assert "rapport_annuel (« Rapport annuel »)" in found[("rapports.2024.genre", "bilan")]
-    assert "evaluation_finale (« Évaluation finale »)" in found[("rapports.2024.genre", "bilan")]
-    assert ("rapports.2024.logo", "absent.png") in found
-    assert ("rapports.2024", "titre_long") in found
-    assert ("rapports", "24") in found
+    from cdv_analysis.metadata import read_territory_file
+
+    folder = tmp_path / "cad"
+    folder.mkdir()
+    (folder / "territoire.yml").write_text(
+        "id: cad\nnom: CA du Douaisis\nsigle: CAD\nsources: [{id: prog2024, type: programmation}]\n"
+        "rapports:\n  2024: {genre: bilan, logo: absent.png, titre_long: x}\n  '24': {}\n", "utf-8")
+    meta, problems = read_territory_file(folder)
+    found = {(p.colonne, str(p.valeur)): p for p in problems}
+    genre = found[("rapports.2024.genre", "bilan")]
+    assert genre.is_error and genre.ligne == 6
+    assert "rapport_annuel (« Rapport annuel »)" in genre.attendu
+    assert "evaluation_finale (« Évaluation finale »)" in genre.attendu
+    assert not found[("rapports.2024.titre_long", "None")].is_error  # an unknown key is a warning
+    assert ("rapports.24", "24") in found
+    assert not editions.edition_problems({"rapports": {2024: {"logo": "logo.png"}}}, folder, "t.yml") == []
+    (folder / "logo.png").write_bytes(PNG)
+    assert editions.edition_problems({"rapports": {2024: {"logo": "logo.png"}}}, folder, "t.yml") == []
 
 
 def test_framing_follows_the_source_of_the_figures() -> None:

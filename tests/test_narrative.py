@@ -55,38 +55,31 @@ def paragraphs(cabbalr, call) -> dict[str, str]:
 # Missing data
 
 
-def test_missing_data_names_the_file() -> None:
-    assert nr.missing_data("les projets", "data/raw/call/projets.csv") == (
-        "Aucune donnée sur les projets n'est disponible pour ce territoire et cette année : "
-        "elles seraient lues dans `data/raw/call/projets.csv`.")
-
-
 @pytest.mark.parametrize("write", [
-    lambda f, **k: nr.pillar_paragraph(f, 2022, **k),
-    lambda f, **k: nr.credit_types_paragraph(f, 2022, **k),
-    lambda f, **k: nr.financer_paragraph(f, 2022, **k),
+    lambda f: nr.pillar_paragraph(f, 2022),
+    lambda f: nr.credit_types_paragraph(f, 2022),
+    lambda f: nr.financer_paragraph(f, 2022),
     nr.growth_paragraph,
     nr.contract_record_paragraph,
     nr.response_paragraph,
     nr.fund_paragraph,
     nr.statements_list,
     nr.qpv_gaps_paragraph,
-    lambda f, **k: nr.survey_paragraph(f, "commune", "communes", **k),
-    lambda f, **k: nr.cooperation_paragraph(f, pd.DataFrame(), **k),
-    lambda f, **k: nr.health_paragraph(f, pd.DataFrame(), **k),
+    lambda f: nr.survey_paragraph(f, "commune", "communes"),
+    lambda f: nr.cooperation_paragraph(f, pd.DataFrame()),
+    lambda f: nr.health_paragraph(f, pd.DataFrame()),
 ])
 def test_empty_input(write) -> None:
     assert write(pd.DataFrame()) == ""
-    assert "`data/raw/x/table.csv`" in write(pd.DataFrame(), expected_file="data/raw/x/table.csv")
 
 
 def test_missing_tables_of_a_territory(call) -> None:
-    text = nr.pillar_paragraph(ind.pillar_amounts(call, 2022), 2022, expected_file=call.expected_file("financements"))
-    assert text.startswith("Aucune donnée sur la répartition par pilier")
-    assert "call/financements.csv" in text
-    projects = ind.project_selection(call, 2022)
-    assert "call/projets.csv" in nr.selection_paragraph(projects, expected_file=call.expected_file("projets"))
+    """A paragraph without data says nothing; the synthesis box names the file once."""
+    assert nr.pillar_paragraph(ind.pillar_amounts(call, 2022), 2022) == ""
+    assert nr.selection_paragraph(ind.project_selection(call, 2022)) == ""
     assert nr.associative_paragraph(ind.associative_projects(call, 2022)) == ""
+    box = nr.not_covered_box(ind.uncovered_topics(call))
+    assert "call/projets" in box and "les projets déposés et soutenus" in box
 
 
 # ---------------------------------------------------------------------------

@@ -118,7 +118,7 @@ def test_insee_import_names_the_territory_and_keeps_each_year(region):
     assert is_open_data_only(region / "region")
     references = values[values["niveau"] == "référence"]
     assert references.set_index("qpv")["valeur"].to_dict() == {"France métropolitaine": 14.5, "Montpellier (34172)": 19}
-    summary = theme_summary(values, "revenus").set_index("indicateur")
+    summary = theme_summary(values, "revenus").table.set_index("indicateur")
     poverty = summary.loc["taux de pauvreté au seuil de 60 %"]
     assert poverty["qpv"] == 105 and poverty["references"] == {"France métropolitaine": 14.5, "Montpellier (34172)": 19}
 
@@ -141,12 +141,13 @@ def test_year_column_gives_each_row_its_vintage(tmp_path):
 
 def test_many_qpv_charts_fit_a_page_and_alt_text_is_bounded(region):
     table = qpv_table(insee_values(cdv.load_territory("region", region)))
-    assert len(table) == 105 and table.columns[2] == "pop_mun"  # population first
-    assert table["pop_mun"].iloc[0] == 1000 + 37 * 104  # largest first
+    assert len(table) == 105 and table.table.columns[2] == "pop_mun"  # population first
+    assert table.table["pop_mun"].iloc[0] == 1000 + 37 * 104  # largest first
     ranked, spread_table = qpv_ranking(table), qpv_spread(table)
-    assert list(ranked.columns) == ["code_qp", "nom", "tp60"] and len(ranked) == 105  # every QPV, highest first
-    assert ranked["tp60"].is_monotonic_decreasing and ranked.attrs["libelles"] == {"tp60": "taux de pauvreté au seuil de 60 %"}
-    assert list(spread_table.columns[2:]) == ["ind_jeune", "brev", "pmimp", "part_chomprinc", "decuc_q2", "tp60",
+    assert list(ranked.table.columns) == ["code_qp", "nom", "tp60"] and len(ranked) == 105  # every QPV, highest first
+    labels = {column: info.label for column, info in ranked.column_info.items()}
+    assert ranked.table["tp60"].is_monotonic_decreasing and labels == {"tp60": "taux de pauvreté au seuil de 60 %"}
+    assert list(spread_table.table.columns[2:]) == ["ind_jeune", "brev", "pmimp", "part_chomprinc", "decuc_q2", "tp60",
                                               "tx_tot_empl", "tx_tot_eprec"]  # the vocabulary's order
     ranking = qpv_ranking_bars(ranked, source="test")
     spread = qpv_distributions(spread_table, source="test")

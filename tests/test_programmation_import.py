@@ -177,3 +177,12 @@ def test_cli_refusal_is_french_and_names_the_territories(tmp_path: Path, data: P
     assert code == 1
     assert "un territoire existant pour --territoire ; territoires : cad" in capsys.readouterr().err
     assert TOTAL[1] == "TOTAL"
+
+
+def test_a_total_row_typed_among_the_actions_is_a_validation_error(data: Path) -> None:
+    (data / "cad" / "actions.saisie.csv").write_text(
+        "dispositif,porteur,intitule,montant,annee,source,section\n"
+        "fcs,Association Horizon,Aide aux devoirs,1 500 €,2023,ra2023,FCS\n"
+        "fcs,,TOTAL FCS,1 500 €,2023,ra2023,FCS\n", "utf-8")
+    [problem] = [p for p in cdv.validate_territory("cad", data) if p.is_error]
+    assert (problem.ligne, problem.colonne, problem.valeur) == (3, "intitule", "TOTAL FCS")

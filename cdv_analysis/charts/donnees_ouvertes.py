@@ -12,6 +12,7 @@ from ..formatting import (
     nombre,
     pluriel,
 )
+from ..indicators._common import Indicator, unpack
 from ._base import (
     ACCENT,
     NEUTRAL,
@@ -59,14 +60,22 @@ def _qpv_name(label: object) -> str:
     return str(label).split(" – ", 1)[-1]
 
 
-def qpv_profiles_bars(profiles: pd.DataFrame, source: str, title: str | None = None) -> Chart:
+def _described(result: Indicator | pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str], dict[str, str], dict]:
+    """(table, label, unit and year of each described column) of an imported-indicators table."""
+    table, result = unpack(result)
+    columns = result.column_info
+    return (table, {c: i.label for c, i in columns.items()}, {c: i.unit for c, i in columns.items()},
+            {c: i.year for c, i in columns.items()})
+
+
+def qpv_profiles_bars(profiles: Indicator, source: str, title: str | None = None) -> Chart:
     """Small multiples: one panel per key INSEE indicator, one bar per QPV (``ind.qpv_profiles``).
 
     Meant for a few QPV; the figure height is capped (an A4 page) and the alt
     text bounded, the full values being in the table beside the chart.
     """
+    profiles, labels, units, _ = _described(profiles)
     _require(profiles, "les profils des quartiers")
-    labels, units = profiles.attrs.get("libelles", {}), profiles.attrs.get("unites", {})
     columns = [c for c in labels if profiles[c].notna().any()]
     _require(profiles[columns] if columns else pd.DataFrame(), "les profils des quartiers")
     names = [_wrap(_qpv_name(q), 28) for q in profiles["qpv"]]
@@ -101,7 +110,7 @@ def _format(value: float, unit: str) -> str:
     return _pct(value) if unit == "%" else nombre(value, 0 if float(value).is_integer() else 1)
 
 
-def qpv_ranking_bars(table: pd.DataFrame, column: str | None = None, source: str = "", top: int = 10,
+def qpv_ranking_bars(table: Indicator, column: str | None = None, source: str = "", top: int = 10,
                      title: str | None = None) -> Chart:
     """The ``top`` highest and lowest QPV on one indicator of ``ind.qpv_table`` (every QPV when few).
 
@@ -109,9 +118,10 @@ def qpv_ranking_bars(table: pd.DataFrame, column: str | None = None, source: str
     """
     from ..indicators.contexte import ranked_qpv
 
+    table, labels, units, years = _described(table)
     _require(table, "le classement des quartiers")
-    column = column or next(c for c in table.attrs["libelles"] if c in table.columns)
-    label, unit = table.attrs["libelles"][column], table.attrs["unites"][column]
+    column = column or next(c for c in labels if c in table.columns)
+    label, unit = labels[column], units[column]
     ranked = ranked_qpv(table, column, top)
     _require(ranked, f"le classement des quartiers ({label})")
     split = len(ranked) == 2 * top and table[column].notna().sum() > 2 * top
@@ -130,7 +140,7 @@ def qpv_ranking_bars(table: pd.DataFrame, column: str | None = None, source: str
     if split:
         ax.axhline(top - 0.5, color="#1d2733", linewidth=0.8, linestyle="--")
     known = int(table[column].notna().sum())
-    ax.set_xlabel(_wrap(f"{_upper_first(label)} ({table.attrs['annees'][column]})", 70))
+    ax.set_xlabel(_wrap(f"{_upper_first(label)} ({years[column]})", 70))
     first, last = ranked.iloc[0], ranked.iloc[-1]
     scope = (f"les {top} plus élevés et les {top} plus bas des {known} quartiers" if split
              else pluriel(known, "quartier"))
@@ -141,14 +151,15 @@ def qpv_ranking_bars(table: pd.DataFrame, column: str | None = None, source: str
     return _finish(fig, title, alt, source)
 
 
-def qpv_distributions(table: pd.DataFrame, columns: list[str] | None = None, source: str = "",
+def qpv_distributions(table: Indicator, columns: list[str] | None = None, source: str = "",
                       title: str | None = None) -> Chart:
     """Small multiples: for each indicator, its values across every QPV (one dot per QPV, median marked).
 
     ``columns`` defaults to every indicator of ``table`` (``ind.qpv_spread`` keeps the key ones).
     """
+    table, labels, units, years = _described(table)
     _require(table, "la distribution des indicateurs")
-    columns = columns or list(table.attrs["libelles"])
+    columns = columns or list(labels)
     columns = [c for c in columns if c in table.columns and table[c].notna().any()]
     _require(table[columns] if columns else pd.DataFrame(), "la distribution des indicateurs")
     ncols = 2
@@ -156,7 +167,6 @@ def qpv_distributions(table: pd.DataFrame, columns: list[str] | None = None, sou
     apply_style()
     fig = Figure(figsize=(10.0, _height(1.5 * nrows + 1.4)), layout="constrained")
     axes = list(np.atleast_1d(fig.subplots(nrows, ncols)).ravel())
-    labels, units = table.attrs["libelles"], table.attrs["unites"]
     rng = np.random.default_rng(0)  # fixed jitter: the same page for the same data
     for ax, column in zip(axes, columns):
         values = table[column].dropna().astype(float)
@@ -164,7 +174,7 @@ def qpv_distributions(table: pd.DataFrame, columns: list[str] | None = None, sou
         ax.axvline(values.median(), color=QPV_COLOR, linewidth=1.5)
         ax.set_yticks([])
         ax.set_ylim(-0.6, 0.6)
-        ax.set_title(_wrap(f"{_upper_first(labels[column])} ({table.attrs['annees'][column]}) — médiane "
+        ax.set_title(_wrap(f"{_upper_first(labels[column])} ({years[column]}) — médiane "
                            f"{_format(values.median(), units[column])}", 48), fontsize=9)
         if units[column] == "%":
             _percent_axis(ax.xaxis)
@@ -178,18 +188,36 @@ def qpv_distributions(table: pd.DataFrame, columns: list[str] | None = None, sou
     return _finish(fig, title, alt, source)
 
 
-_CATEGORIES = {"thematique": "thème", "pilier": "pilier", "type_porteur": "type de porteur"}
+_CATEGORIES = {"thematique": "thème", "pilier": "pilier", "type_porteur": "type de porteur",
+               "financeur": "financeur", "porteur": "porteur", "qpv": "quartier", "commune": "commune"}
+_PLURALS = {"thème": "thèmes", "type de porteur": "types de porteur", "quartier": "quartiers"}
 
 
-def amounts_by_bars(table: pd.DataFrame, source: str, what: str | None = None, top: int = 12,
+def with_others(table: pd.DataFrame, top: int, what: str) -> pd.DataFrame:
+    """The ``top - 1`` largest rows and one « Autres (n thèmes, x €) » row for the rest: no category dropped."""
+    if len(table) <= top:
+        return table
+    kept, rest = table.iloc[:top - 1], table.iloc[top - 1:]
+    amount = float(rest["montant"].sum())
+    words = _PLURALS.get(what, what + "s")
+    other = {column: "" for column in table.columns}
+    other.update({table.columns[0]: "", "libelle": f"Autres ({nombre(len(rest))} {words}, {euros(amount)})",
+                  "montant": amount, "part": float(rest["part"].sum())})
+    if "actions" in table.columns:
+        other["actions"] = int(rest["actions"].sum())
+    return pd.concat([kept, pd.DataFrame([other])], ignore_index=True)
+
+
+def amounts_by_bars(table: Indicator | pd.DataFrame, source: str, what: str | None = None, top: int = 12,
                     title: str | None = None) -> Chart:
     """Amounts and shares by category (``ind.actions_by``), largest first.
 
     ``what`` names the category in French; by default it follows the table's first column.
     """
+    table, _ = unpack(table)
     what = what or _CATEGORIES.get(str(table.columns[0]), "thème")
     _require(table, f"les montants par {what}")
-    shown = table.head(top)
+    shown = with_others(table, top, what)
     labels = [_wrap(label, 34) for label in shown["libelle"]]
     fig, (ax,) = _figure(0.42 * len(shown) + 1.2)
     colours = ([PILLAR_COLORS.get(code, NEUTRAL) for code in shown.iloc[:, 0]]

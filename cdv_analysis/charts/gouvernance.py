@@ -78,7 +78,9 @@ def survey_items_bars(items: pd.DataFrame, source: str, title: str | None = None
     ax.set_xticks(range(0, 101, 20))
     _percent_axis(ax.xaxis)
     ax.set_xlabel("Part des répondants")
-    handles = [Patch(color=ACCENT, label="pourcentage publié")]
+    counted = items.reindex(columns=["n_origine"])["n_origine"].eq("reponses")  # imported raw answers
+    handles = [Patch(color=ACCENT, label="part des répondants (réponses comptées)" if counted.all()
+                     else "pourcentage publié" if not counted.any() else "pourcentage publié ou compté")]
     if low.notna().any():
         handles.append(Line2D([], [], color="#222222", marker="|", markersize=8,
                               label=f"intervalle {_CONFIDENCE} (Wilson)"))

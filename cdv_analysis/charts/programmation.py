@@ -78,9 +78,11 @@ def credit_types_bars(credits: Indicator | pd.DataFrame, source: str, title: str
     names = [_label(label, 28) for label in credits["libelle"]]
     left = np.zeros(len(credits))
     widest = credits["total"].max()
-    for kind in ("specifique", "droit_commun"):
+    kinds = [k for k in ("specifique", "droit_commun", "non_precise") if k in credits.columns]
+    for kind in kinds:  # « non_precise »: financers of no declared kind of credit, never left out
         values = credits[kind].astype(float).to_numpy()
-        bars = ax.barh(names, values, left=left, color=CREDIT_COLORS[kind], label=CREDIT_LABELS[kind])
+        bars = ax.barh(names, values, left=left, color=CREDIT_COLORS.get(kind, NEUTRAL),
+                       label=CREDIT_LABELS.get(kind, "Type de crédit non précisé"))
         # Only segments wide enough to hold their amount are labelled inside; the total is always printed.
         ax.bar_label(bars, [_compact_euros(v) if v >= 0.15 * widest else "" for v in values],
                      label_type="center", fontsize=9)
@@ -89,7 +91,7 @@ def credit_types_bars(credits: Indicator | pd.DataFrame, source: str, title: str
     _horizontal(ax)
     _euro_axis(ax.xaxis)
     ax.set_xlabel("Montant programmé")
-    _legend_above(ax, ncols=2)
+    _legend_above(ax, ncols=len(kinds))
     overall = 100 * credits["specifique"].sum() / credits["total"].sum()
     heading = f"Les crédits spécifiques représentent {pourcent(overall)} des crédits programmés{_year(result, ' en')}"
     alt = (f"Barres empilées par pilier des crédits spécifiques et de droit commun programmés{_year(result, ' en')} : "

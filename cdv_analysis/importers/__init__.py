@@ -17,12 +17,14 @@ from .anct import AnctSubsidies, _type_porteur, anct_layouts, import_anct_subsid
 from .base import MANIFEST, ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, commit
 from .insee import InseeQpv, import_insee_qpv
 from .programmation import Programmation, import_programmation
+from .questionnaire import Questionnaire, import_questionnaire
 
 __all__ = [
     "IMPORTERS", "MANIFEST", "ImportFailed", "ImportSummary", "ImportPlan", "Importer", "Option", "Target", "commit",
-    "InseeQpv", "AnctSubsidies", "Programmation", "import_insee_qpv", "import_anct_subsidies", "import_programmation", "anct_layouts", "readable_name",
-    "_type_porteur",
+    "InseeQpv", "AnctSubsidies", "Programmation", "Questionnaire", "import_insee_qpv", "import_anct_subsidies",
+    "import_programmation", "import_questionnaire", "anct_layouts", "readable_name", "_type_porteur",
 ]
 
 # cdv importer <name> → its importer class, in the order `cdv importer --help` lists them.
-IMPORTERS: dict[str, type[Importer]] = {importer.name: importer for importer in (InseeQpv, AnctSubsidies, Programmation)}
+IMPORTERS: dict[str, type[Importer]] = {importer.name: importer
+                                        for importer in (InseeQpv, AnctSubsidies, Programmation, Questionnaire)}

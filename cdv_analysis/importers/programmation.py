@@ -30,6 +30,7 @@ from ..iorw import decode_text, read_records, shown_path
 from ..load import discover_territories, load_territory
 from ..problems import WARNING, Problem
 from ..schemas import TABLES, TYPES_PORTEUR
+from ..validation import TOTAL_LABEL
 from .anct import _type_porteur
 from .base import ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, input_year, territory_metadata
 
@@ -40,7 +41,6 @@ TERRITORY_VOCABULARY = "vocabulaire.yml"  # in the territory folder: extends voc
 SOURCE_TYPE = "programmation"
 TEXT_FIELDS = ("dossier", "porteur", "type_porteur", "intitule", "pilier", "thematique", "qpv", "commune", "statut",
                "commentaire")
-_TOTAL_RE = re.compile(r"^\s*(sous[\s\-]*)?tota(l|ux)(\s|$|[:(\-–])", re.I)
 _PILLAR_NUMBER_RE = re.compile(r"^\s*(pilier\s*)?\d+\s*[-–—.:)]?\s*", re.I)
 _QPV_SPLIT_RE = re.compile(r"\s*[;,/\n|]\s*|\s+et\s+")
 _NO_AMOUNT = {"", "-", "–", "—", "/", "néant", "neant"}
@@ -389,7 +389,7 @@ def _total_rows(records: list[dict], layout: SheetLayout, shown: str) -> list[Pr
     problems, flagged = [], set()
     for position, record in enumerate(records):
         labelled = next((record.get(f) for f in ("intitule", "porteur", "dossier", "pilier", "thematique")
-                         if _TOTAL_RE.match(str(record.get(f) or ""))), None)
+                         if TOTAL_LABEL.match(str(record.get(f) or ""))), None)
         if labelled:
             flagged.add(position)
             problems.append(Problem(shown, "une action, et non une ligne de total ou de sous-total (supprimez-la : "

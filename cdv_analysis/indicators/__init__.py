@@ -18,7 +18,9 @@ from .gouvernance import (
     cooperation_levels,
     cooperation_means,
     response_rates,
+    survey_crosstab,
     survey_items,
+    survey_table,
 )
 from .participation import council_opinions, participation_figures, statements, statements_summary
 from .programmation import (
@@ -32,8 +34,16 @@ from .programmation import (
     fund_projects,
     growth,
     pillar_amounts,
+    own_programmation_check,
     programmation_series,
     project_selection,
+)
+from .programmation_actions import (
+    own_actions_annex,
+    own_by,
+    own_by_place,
+    own_change,
+    own_top_porteurs,
 )
 from .publies import FIGURE_COLUMNS, TABLE_TOPICS, printed_figures, uncovered_topics
 from .subventions import PORTEUR_TYPES, actions_by, funded_actions, health_actions_anct, largest_porteurs
@@ -42,6 +52,12 @@ from .reponses import answers, findings, quoted_ids, quoted_where, representativ
 from .sante import actions_by_public, health_actions, health_context, working_groups
 
 __all__ = [
+    "own_programmation_check",
+    "own_actions_annex",
+    "own_by",
+    "own_by_place",
+    "own_change",
+    "own_top_porteurs",
     "answers",
     "findings",
     "quoted_ids",
@@ -71,7 +87,9 @@ __all__ = [
     "cooperation_levels",
     "cooperation_means",
     "response_rates",
+    "survey_crosstab",
     "survey_items",
+    "survey_table",
     "council_opinions",
     "participation_figures",
     "statements",

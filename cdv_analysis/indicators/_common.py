@@ -29,6 +29,17 @@ def of_year(frame: pd.DataFrame, year: int | str) -> pd.DataFrame:
     return frame[frame["annee"].astype(str) == str(year)]
 
 
+def of_report(territory, frame: pd.DataFrame, year: int | str | None) -> pd.DataFrame:
+    """Rows from the sources of the report of ``year`` (``annee_rapport``); every row when ``year`` is None.
+
+    A source declaring no report year feeds every report, as before report years were declared.
+    """
+    if year is None or frame.empty:
+        return frame
+    undeclared = {sid for sid, meta in territory.sources.items() if not text(meta.get("annee_rapport"))}
+    return frame[frame["source"].isin(territory.sources_of_report_year(year) | undeclared)]
+
+
 def best_section(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     """The printed table (section and support) that breaks down along ``key`` most completely.
 
@@ -63,16 +74,31 @@ class Value:
     section: str = ""
 
 
+@dataclass(frozen=True)
+class ColumnInfo:
+    """What one column of an indicator table holds: an imported indicator's label, unit, theme and year."""
+
+    label: str
+    unit: str = ""
+    theme: str = ""
+    year: int | None = None
+
+
 @dataclass
 class Indicator:
     """An indicator: its table, the headline values a paragraph quotes (with provenance) and its sources.
 
-    Values are looked up by key (``"total"``), never by their French label.
+    Values are looked up by key (``"total"``), never by their French label; they are written to the
+    table's CSV. ``column_info`` describes the columns that are indicators of their own (one per imported
+    INSEE indicator); ``context`` holds figures about the whole the table was drawn from (every funded
+    action, every porteur, when the table keeps the first ones) that a paragraph needs and the CSV does not.
     """
 
     table: pd.DataFrame
     values: dict[str, Value] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    column_info: dict[str, ColumnInfo] = field(default_factory=dict)
+    context: dict[str, object] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.table)

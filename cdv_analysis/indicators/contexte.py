@@ -8,6 +8,7 @@ from ..clean import is_qpv_code, qpv_geography
 from ..harmonise import vocabulary_entries
 from ..load import Territory
 from ..schemas import TEXTUAL_UNITS
+from ._common import ColumnInfo, Indicator
 
 __all__ = ["qpv_gaps", "qpv_profiles", "REFERENCES", "KEY_INSEE_COLUMNS", "SPREAD_COLUMNS", "insee_values",
            "insee_vintages", "qpv_table", "theme_summary", "qpv_spread", "qpv_ranking", "ranked_qpv", "POPULATION"]
@@ -72,7 +73,7 @@ def _insee_labels() -> dict[str, dict]:
     return vocabulary_entries("indicateurs_insee")
 
 
-def qpv_profiles(territory: Territory, columns: tuple[str, ...] = KEY_INSEE_COLUMNS) -> pd.DataFrame:
+def qpv_profiles(territory: Territory, columns: tuple[str, ...] = KEY_INSEE_COLUMNS) -> Indicator:
     """One row per QPV with the key INSEE indicators (poverty, employment, youth, precarious jobs)."""
     table = territory.table("contexte")
     imported = table[table["source"].str.startswith("insee-qpv") & table["valeur"].notna()]
@@ -81,15 +82,12 @@ def qpv_profiles(territory: Territory, columns: tuple[str, ...] = KEY_INSEE_COLU
     wanted = {labels[c]["libelle"]: c for c in columns if c in labels}
     imported = imported[imported["indicateur"].isin(wanted)]
     if imported.empty:
-        return pd.DataFrame(columns=["qpv", *columns])
+        return Indicator(pd.DataFrame(columns=["qpv", *columns]))
     profiles = imported.pivot_table(index="perimetre", columns="indicateur", values="valeur", aggfunc="first")
     profiles = profiles.rename(columns=wanted).reindex(columns=list(columns)).reset_index(names="qpv")
     profiles.columns.name = None
-    profiles.attrs.update(libelles={c: labels[c]["libelle"] for c in columns if c in labels},
-                          unites={c: labels[c]["unite"] for c in columns if c in labels},
-                          millesime=", ".join(sorted(set(imported["annee"]))),
-                          source=imported["source"].iloc[0], section="indicateurs INSEE des quartiers prioritaires")
-    return profiles
+    return Indicator(profiles, sources=(imported["source"].iloc[0],),
+                     column_info={c: ColumnInfo(labels[c]["libelle"], labels[c]["unite"]) for c in columns if c in labels})
 
 
 # ---------------------------------------------------------------------------
@@ -145,16 +143,16 @@ def _column_key(code: str, year: int, several: bool) -> str:
     return f"{code}_{year}" if several else code
 
 
-def qpv_table(values: pd.DataFrame) -> pd.DataFrame:
+def qpv_table(values: pd.DataFrame) -> Indicator:
     """One row per QPV, population first, then every indicator in the vocabulary's order.
 
     An indicator imported for several years gets one column per year
-    (``tp60_2019``, ``tp60_2020``); ``attrs`` carries each column's label,
-    unit, theme and year. Missing values are the statistical secret.
+    (``tp60_2019``, ``tp60_2020``); ``Indicator.column_info`` describes each column
+    (label, unit, theme and year). Missing values are the statistical secret.
     """
     values = values[values["niveau"] != "référence"] if values is not None and len(values) else values
     if values is None or values.empty:
-        return pd.DataFrame(columns=["code_qp", "nom"])
+        return Indicator(pd.DataFrame(columns=["code_qp", "nom"]))
     years_of = values.groupby("code")["annee"].nunique()
     keyed = values.assign(colonne=[_column_key(c, y, years_of[c] > 1) for c, y in zip(values["code"], values["annee"])])
     table = keyed.pivot_table(index=["code_qp", "nom"], columns="colonne", values="valeur", aggfunc="first",
@@ -168,14 +166,12 @@ def qpv_table(values: pd.DataFrame) -> pd.DataFrame:
     table.columns.name = None
     if POPULATION in table.columns:
         table = table.sort_values(POPULATION, ascending=False, kind="stable").reset_index(drop=True)
-    table.attrs.update(
-        libelles={c: described.at[c, "indicateur"] for c in order}, unites={c: described.at[c, "unite"] for c in order},
-        themes={c: described.at[c, "theme"] for c in order}, annees={c: int(described.at[c, "annee"]) for c in order},
-        source=values["source"].iloc[0], section="indicateurs INSEE des quartiers prioritaires")
-    return table
+    return Indicator(table, sources=(values["source"].iloc[0],), column_info={
+        c: ColumnInfo(described.at[c, "indicateur"], described.at[c, "unite"], described.at[c, "theme"],
+                      int(described.at[c, "annee"])) for c in order})
 
 
-def theme_summary(values: pd.DataFrame, theme: str) -> pd.DataFrame:
+def theme_summary(values: pd.DataFrame, theme: str) -> Indicator:
     """Indicators of one theme across the QPV: year, unit, QPV with a value, lowest, median, highest.
 
     Populations are also summed (a count adds up across QPV; rates and medians do not).
@@ -183,9 +179,8 @@ def theme_summary(values: pd.DataFrame, theme: str) -> pd.DataFrame:
     columns = ["indicateur", "niveau", "annee", "unite", "qpv", "minimum", "mediane", "maximum", "total", "references"]
     rows = values[values["theme"] == theme] if values is not None and len(values) else pd.DataFrame()
     if rows.empty:
-        return pd.DataFrame(columns=columns)
+        return Indicator(pd.DataFrame(columns=columns))
     out = []
-    is_reference = rows["niveau"] == "référence"
     for (_code, year), everything in rows.groupby(["code", "annee"], sort=False):
         group = everything[everything["niveau"] != "référence"]
         if group.empty:
@@ -197,9 +192,7 @@ def theme_summary(values: pd.DataFrame, theme: str) -> pd.DataFrame:
                     "qpv": len(group), "minimum": group["valeur"].min(), "mediane": group["valeur"].median(),
                     "maximum": group["valeur"].max(), "total": group["valeur"].sum() if counts else float("nan"),
                     "references": references})
-    table = pd.DataFrame(out, columns=columns)
-    table.attrs.update(theme=theme, source=rows["source"].iloc[0], references=sorted(set(rows.loc[is_reference, "qpv"])))
-    return table
+    return Indicator(pd.DataFrame(out, columns=columns), sources=(rows["source"].iloc[0],))
 
 
 def ranked_qpv(table: pd.DataFrame, column: str, top: int = 10) -> pd.DataFrame:
@@ -215,32 +208,30 @@ def _indicator_columns(table: pd.DataFrame, codes: tuple[str, ...]) -> list[str]
     return [c for c in table.columns if c.split("_20")[0] in codes and table[c].notna().any()]
 
 
-def _with_columns(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """``table`` restricted to the QPV and ``columns``, each column still described in ``attrs``."""
+def _with_columns(table: Indicator, columns: list[str]) -> Indicator:
+    """``table`` (``qpv_table``) restricted to the QPV and ``columns``, each column still described."""
     if not columns:
-        return pd.DataFrame(columns=["code_qp", "nom"])
-    out = table[["code_qp", "nom", *columns]].copy()
-    out.attrs = {key: ({c: value[c] for c in columns} if isinstance(value, dict) else value)
-                 for key, value in table.attrs.items()}
-    return out
+        return Indicator(pd.DataFrame(columns=["code_qp", "nom"]))
+    return Indicator(table.table[["code_qp", "nom", *columns]].copy(), sources=table.sources,
+                     column_info={c: table.column_info[c] for c in columns})
 
 
-def qpv_spread(table: pd.DataFrame, codes: tuple[str, ...] = SPREAD_COLUMNS) -> pd.DataFrame:
+def qpv_spread(table: Indicator, codes: tuple[str, ...] = SPREAD_COLUMNS) -> Indicator:
     """The key indicators of ``qpv_table`` (poverty, employment, youth, incomes…), one row per QPV."""
     if table is None or table.empty:
-        return pd.DataFrame(columns=["code_qp", "nom"])
-    return _with_columns(table, _indicator_columns(table, codes))
+        return Indicator(pd.DataFrame(columns=["code_qp", "nom"]))
+    return _with_columns(table, _indicator_columns(table.table, codes))
 
 
-def qpv_ranking(table: pd.DataFrame, column: str | None = None) -> pd.DataFrame:
+def qpv_ranking(table: Indicator, column: str | None = None) -> Indicator:
     """Every QPV with a value on one indicator, highest first (by default the poverty rate, else the first key one)."""
     if table is None or table.empty:
-        return pd.DataFrame(columns=["code_qp", "nom"])
-    key = _indicator_columns(table, SPREAD_COLUMNS)
+        return Indicator(pd.DataFrame(columns=["code_qp", "nom"]))
+    key = _indicator_columns(table.table, SPREAD_COLUMNS)
     column = column or next((c for c in key if c.startswith("tp60")), key[0] if key else None)
     if column is None:
-        return pd.DataFrame(columns=["code_qp", "nom"])
+        return Indicator(pd.DataFrame(columns=["code_qp", "nom"]))
     sliced = _with_columns(table, [column])
-    ranked = sliced.dropna(subset=[column]).sort_values(column, ascending=False, kind="stable").reset_index(drop=True)
-    ranked.attrs = sliced.attrs
-    return ranked
+    sliced.table = (sliced.table.dropna(subset=[column]).sort_values(column, ascending=False, kind="stable")
+                    .reset_index(drop=True))
+    return sliced

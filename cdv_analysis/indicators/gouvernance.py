@@ -9,13 +9,15 @@ from ..clean import is_approximate
 from ..harmonise import COOPERATION_LEVELS
 from ..load import Territory
 from ..stats import compatible_counts, fitting_n, plausible_n, wilson_interval
-from ._common import Indicator, Value, filled, text
+from ._common import Indicator, Value, filled, of_report, text
 
 __all__ = [
     "COOPERATION_LEVELS",
     "MEAN_LEVEL_CAVEAT",
     "response_rates",
     "survey_items",
+    "survey_table",
+    "survey_crosstab",
     "question_fits",
     "cooperation_levels",
     "cooperation_means",
@@ -54,6 +56,35 @@ def response_rates(territory: Territory) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def survey_table(territory: Territory, enquete: str | None = None, volet: str | None = None,
+                 annee: int | str | None = None, crossed: bool = False) -> pd.DataFrame:
+    """The ``enquetes`` rows of one questionnaire, section (``volet``) and report year.
+
+    Whole-questionnaire counts by default; ``crossed`` gives the counts by group of the crossing attribute.
+    """
+    items = of_report(territory, territory.table("enquetes"), annee)
+    items = items[(items["groupe"] != "") == crossed]
+    if enquete:
+        items = items[items["enquete"] == enquete]
+    if volet:
+        items = items[items["volet"] == volet]
+    return items
+
+
+def survey_crosstab(territory: Territory, enquete: str | None = None, annee: int | str | None = None) -> pd.DataFrame:
+    """Counts by group of the crossing attribute (``cdv importer questionnaire``), with n and Wilson 95 % bounds."""
+    items = survey_table(territory, enquete, annee=annee, crossed=True)
+    rows = []
+    for item in items.itertuples():
+        low, high = (100 * b for b in wilson_interval(int(item.effectif), int(item.n_repondants)))
+        rows.append({"enquete": item.enquete, "croisement": item.croisement, "groupe": item.groupe,
+                     "question": item.question, "modalite": item.modalite, "effectif": item.effectif,
+                     "n": item.n_repondants, "pourcentage": item.pourcentage, "ic_bas": low, "ic_haut": high,
+                     "source": item.source})
+    return pd.DataFrame(rows, columns=["enquete", "croisement", "groupe", "question", "modalite", "effectif", "n",
+                                       "pourcentage", "ic_bas", "ic_haut", "source"])
+
+
 def question_fits(items: pd.DataFrame) -> dict[tuple, list[int]]:
     """For each question (enquete, question) whose number of respondents is not printed for that question
     (``n_origine`` = ``questionnaire``: the questionnaire's respondents, an upper bound), the numbers
@@ -76,7 +107,8 @@ def question_fits(items: pd.DataFrame) -> dict[tuple, list[int]]:
     return fits
 
 
-def survey_items(territory: Territory, enquete: str | None = None) -> pd.DataFrame:
+def survey_items(territory: Territory, enquete: str | None = None, volet: str | None = None,
+                 annee: int | str | None = None) -> pd.DataFrame:
     """Each questionnaire item with its number of respondents and, when that number is printed for the
     question, its count and a Wilson 95 % interval.
 
@@ -86,9 +118,7 @@ def survey_items(territory: Territory, enquete: str | None = None) -> pd.DataFra
     ``possible`` is False when none does. With a printed n, the count is the printed one or the only
     whole number that gives the printed percentage.
     """
-    items = territory.table("enquetes")
-    if enquete:
-        items = items[items["enquete"] == enquete]
+    items = survey_table(territory, enquete, volet, annee)
     fits = question_fits(items)
     rows = []
     for _, item in items.iterrows():
@@ -121,9 +151,9 @@ def survey_items(territory: Territory, enquete: str | None = None) -> pd.DataFra
     return result
 
 
-def cooperation_levels(territory: Territory, enquete: str | None = None) -> Indicator:
-    """Partner × level (1–5) table of printed percentages."""
-    table = territory.table("cooperation")
+def cooperation_levels(territory: Territory, enquete: str | None = None, annee: int | str | None = None) -> Indicator:
+    """Partner × level (1–5) table of printed percentages (counted ones for an imported questionnaire)."""
+    table = of_report(territory, territory.table("cooperation"), annee)
     if enquete:
         table = table[table["enquete"] == enquete]
     if table.empty:
@@ -132,15 +162,17 @@ def cooperation_levels(territory: Territory, enquete: str | None = None) -> Indi
     pivot = pivot.reindex(columns=sorted(COOPERATION_LEVELS)).rename(columns=COOPERATION_LEVELS)
     pivot.columns.name = "niveau"
     source, section = table["source"].iloc[0], table["section"].iloc[0]
+    printed = [p for p in table["pourcentage_publie"] if text(p)]  # counted shares are not printed
     return Indicator(pivot, {
-        "n_publie": Value(sorted(set(table["n_repondants"].dropna().astype(int))), source, section),
-        "n_plausibles": Value(plausible_n(table["pourcentage_publie"].tolist(), n_max=100), source, section),
+        "n_publie": Value(sorted(set(table.loc[table["pourcentage_publie"].map(text) != "", "n_repondants"]
+                                     .dropna().astype(int))), source, section),
+        "n_plausibles": Value(plausible_n(printed, n_max=100) if printed else [], source, section),
     }, (source,))
 
 
-def cooperation_means(territory: Territory, enquete: str | None = None) -> pd.DataFrame:
+def cooperation_means(territory: Territory, enquete: str | None = None, annee: int | str | None = None) -> pd.DataFrame:
     """Mean cooperation level per partner (see ``MEAN_LEVEL_CAVEAT``), and the dominant level."""
-    table = territory.table("cooperation")
+    table = of_report(territory, territory.table("cooperation"), annee)
     if enquete:
         table = table[table["enquete"] == enquete]
     rows = []

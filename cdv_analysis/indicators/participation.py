@@ -6,6 +6,7 @@ import pandas as pd
 
 from ..harmonise import labels
 from ..load import Territory
+from ._common import of_report
 
 __all__ = ["participation_figures", "council_opinions", "statements", "statements_summary", "NATURE_LABELS"]
 
@@ -18,12 +19,13 @@ def participation_figures(territory: Territory) -> pd.DataFrame:
                   "source", "section"]].reset_index(drop=True)
 
 
-def council_opinions(territory: Territory) -> pd.DataFrame:
-    """Opinions of the conseils citoyens (questionnaire items of the ``conseils_citoyens`` survey)."""
-    items = territory.table("enquetes")
-    rows = items[items["enquete"] == "conseils_citoyens"]
-    return rows[["question", "modalite", "pourcentage", "pourcentage_publie", "n_repondants", "source",
-                 "section"]].reset_index(drop=True)
+def council_opinions(territory: Territory, annee: int | str | None = None) -> pd.DataFrame:
+    """Opinions of residents and conseils citoyens: the questionnaire items of the participation section
+    (the ``conseils_citoyens`` and ``habitants`` surveys, or items an import put there), with their counts."""
+    items = of_report(territory, territory.table("enquetes"), annee)
+    rows = items[(items["volet"] == "participation") & (items["groupe"] == "")]
+    return rows[["enquete", "question", "modalite", "pourcentage", "pourcentage_publie", "effectif", "n_repondants",
+                 "source", "section"]].reset_index(drop=True)
 
 
 def statements(territory: Territory, acteur: str | None = None, nature: str | None = None,

@@ -9,6 +9,7 @@ from ..harmonise import label, labels, pillar_label, pillar_order, vocabulary
 from ..load import Territory
 from ..stats import cagr, pct_change
 from ._common import Indicator, Value, best_section, blank, filled, most_printed, of_year, text
+from .programmation_actions import has_own_programmation, own_by, own_credit_kinds, own_rows, own_totals
 
 __all__ = [
     "pillar_amounts",
@@ -23,6 +24,7 @@ __all__ = [
     "actions_by_priority",
     "agglomeration_envelopes",
     "contract_record",
+    "own_programmation_check",
 ]
 
 PILLAR_COLUMNS = ["pilier", "libelle", "libelle_publie", "montant", "part", "part_publiee", "source", "section"]
@@ -79,6 +81,8 @@ def pillar_amounts(territory: Territory, year: int | str) -> Indicator:
         split = money[filled(money, "pilier") & money["type_credit"].isin(["specifique", "droit_commun"])
                       & blank(money, "financeur") & money["montant"].notna()]
         if split.empty:
+            if has_own_programmation(territory, year):
+                return _pillars_from_own(territory, year)
             return _pillars_from_actions(territory, year)
         rows = []
         for pillar, group in split.groupby("pilier"):
@@ -95,6 +99,20 @@ def pillar_amounts(territory: Territory, year: int | str) -> Indicator:
     result["part"] = 100 * result["montant"] / result["montant"].sum()
     result["part_publiee"] = pd.array(result["part_publiee"], dtype="Float64")
     return _indicator(result[PILLAR_COLUMNS], year, methode=method, total_publie=printed_total)
+
+
+def _pillars_from_own(territory: Territory, year: int | str) -> Indicator:
+    """Pillar amounts added up from the territory's own programmation, when no pillar table is printed."""
+    own = own_by(territory, year, "pilier")
+    table = own.table.assign(libelle_publie="", part_publiee=pd.NA, source=_own_source(own),
+                             section="programmation du territoire, somme des actions")
+    table["part_publiee"] = pd.array(table["part_publiee"], dtype="Float64")
+    return _indicator(table[PILLAR_COLUMNS], year, sources=own.sources,
+                      methode="somme des actions de la programmation du territoire par pilier")
+
+
+def _own_source(own: Indicator) -> str:
+    return "; ".join(own.sources)
 
 
 def _pillars_from_actions(territory: Territory, year: int | str) -> Indicator:
@@ -118,6 +136,8 @@ def credit_types(territory: Territory, year: int | str) -> Indicator:
     money = _programmation(territory, year)
     split = money[money["type_credit"].isin(["specifique", "droit_commun"]) & filled(money, "pilier")
                   & blank(money, "financeur", "thematique") & money["montant"].notna()]
+    if split.empty and has_own_programmation(territory, year):
+        return _credit_types_from_own(territory, year)
     if split.empty:
         return _indicator(pd.DataFrame(columns=["pilier", "libelle", "specifique", "droit_commun", "total",
                                                 "part_specifique"]), year)
@@ -132,6 +152,26 @@ def credit_types(territory: Territory, year: int | str) -> Indicator:
                       sections="; ".join(dict.fromkeys(split["section"])))
 
 
+def _credit_types_from_own(territory: Territory, year: int | str) -> Indicator:
+    """Specific credits, droit commun and credits of no declared kind, by pillar, from the own programmation."""
+    rows = own_rows(territory, year)
+    kinds = own_by(territory, year, "type_credit")  # the kinds, as the vocabulary gives them
+    rows = rows.assign(_kind=own_credit_kinds(rows).replace("", "non_precise"), _pilier=rows["pilier"].map(text))
+    table = rows.pivot_table(index="_pilier", columns="_kind", values="montant", aggfunc="sum").reindex(
+        columns=["specifique", "droit_commun", "non_precise"]).fillna(0.0).astype(float).reset_index().rename(
+        columns={"_pilier": "pilier"})
+    table = _with_pillar_labels(table)
+    table["libelle"] = table["libelle"].where(table["pilier"] != "", "pilier non précisé")
+    table["total"] = table["specifique"] + table["droit_commun"] + table["non_precise"]
+    table["part_specifique"] = 100 * table["specifique"] / table["total"]
+    columns = ["pilier", "libelle", "specifique", "droit_commun", "total", "part_specifique"]
+    if table["non_precise"].any():
+        columns.insert(4, "non_precise")
+    return _indicator(table[columns], year, sources=kinds.sources,
+                      sections="programmation du territoire, somme des actions",
+                      methode="somme des actions de la programmation du territoire")
+
+
 def financer_mix(territory: Territory, year: int | str) -> Indicator:
     """Financing by financer as printed (amounts and/or shares), from the most complete table."""
     money = _programmation(territory, year)
@@ -139,6 +179,13 @@ def financer_mix(territory: Territory, year: int | str) -> Indicator:
                  & (money["montant"].notna() | money["part_publiee"].notna())]
     columns = ["financeur", "libelle", "libelle_publie", "type_credit", "montant", "part", "part_publiee",
                "source", "section"]
+    if rows.empty and has_own_programmation(territory, year):
+        own, written = own_by(territory, year, "financeur"), own_rows(territory, year)
+        kinds = own.table["financeur"].map(dict(zip(written["financeur"], own_credit_kinds(written))))
+        table = own.table.assign(libelle_publie=own.table["libelle"], type_credit=kinds, part_publiee=pd.NA,
+                                 source=_own_source(own), section="programmation du territoire, somme des actions")
+        return _indicator(table[columns], year, sources=own.sources,
+                          methode="somme des actions de la programmation du territoire par financeur")
     if rows.empty:
         return _indicator(pd.DataFrame(columns=columns), year)
     table = best_section(rows, "financeur_publie").copy()
@@ -230,7 +277,7 @@ def programmation_series(territory: Territory) -> pd.DataFrame:
     totals = totals.assign(champ=totals["champ"].map(text).replace("", "programmation_contrat"))
     totals = totals[totals["champ"].isin(("programmation_contrat", "financements_pv_tous_dispositifs"))]
     if totals.empty:
-        return pd.DataFrame(columns=SERIES_COLUMNS)
+        return pd.DataFrame(_with_own_years(territory, [], "programmation_contrat"), columns=SERIES_COLUMNS)
     # One perimeter for the whole series: the one printed for the most years (the programmation on a tie).
     years = totals.groupby("champ")["annee_debut"].nunique()
     champ = max(years.index, key=lambda c: (years[c], c == "programmation_contrat"))
@@ -243,7 +290,24 @@ def programmation_series(territory: Territory) -> pd.DataFrame:
                      "qualificatif": best["qualificatif"], "qualificatif_mot": best["qualificatif_mot"],
                      "champ": champ, "support": best["support"], "source": best["source"],
                      "section": best["section"]})
-    return pd.DataFrame(rows, columns=SERIES_COLUMNS)
+    return pd.DataFrame(_with_own_years(territory, rows, champ), columns=SERIES_COLUMNS)
+
+
+def _with_own_years(territory: Territory, rows: list[dict], champ: str) -> list[dict]:
+    """``rows`` and, for each year of the own programmation with no printed total, the sum of its actions
+    (the contract's programmation: only added to a series of that perimeter)."""
+    if champ != "programmation_contrat":
+        return rows
+    printed_years = {row["annee"] for row in rows}
+    own = territory.table("programmation")
+    for year in sorted({int(y) for y in own["annee_debut"].dropna()} - printed_years):
+        kept = own_rows(territory, year)
+        if not kept.empty:
+            rows.append({"annee": year, "montant": float(kept["montant"].sum()), "montant_publie": "",
+                         "qualificatif": "exact", "qualificatif_mot": "", "champ": champ, "support": "calcul",
+                         "source": "; ".join(dict.fromkeys(kept["source"])),
+                         "section": "programmation du territoire, somme des actions"})
+    return sorted(rows, key=lambda row: row["annee"])
 
 
 def growth(series: pd.DataFrame) -> pd.DataFrame:
@@ -315,3 +379,13 @@ def agglomeration_envelopes(territory: Territory, year: int | str) -> pd.DataFra
                           "projets": envelopes["thematique"].map(name_key).map(counts),
                           "source": envelopes["source"], "section": envelopes["section"]})
     return table[columns].reset_index(drop=True)
+
+
+def own_programmation_check(territory: Territory, year: int | str) -> Indicator:
+    """The own programmation's totals (``own_totals``), checked against the total printed for the year if any."""
+    printed = programmation_series(territory)
+    printed = printed[(printed["annee"] == int(str(year)[-4:])) & (printed["support"] != "calcul")]
+    if printed.empty:
+        return own_totals(territory, year)
+    row = printed.iloc[0]
+    return own_totals(territory, year, float(row["montant"]), (str(row["source"]), str(row["section"])))

@@ -73,6 +73,8 @@ TABLE_TOPICS = {name: spec.topic for name, spec in TABLES.items() if spec.topic}
 
 def uncovered_topics(territory: Territory) -> pd.DataFrame:
     """Topics of the report that no raw table of the territory feeds, with the file that would."""
+    # The territory's own programmation feeds the programmation section: the printed tables are then not missing.
+    fed = {"financements", "actions", "programmation"} if not territory.table("programmation").empty else set()
     rows = [{"table": name, "sujet": spec.topic, "fichier": territory.expected_file(name)}
-            for name, spec in TABLES.items() if spec.topic and territory.table(name).empty]
+            for name, spec in TABLES.items() if spec.topic and name not in fed and territory.table(name).empty]
     return pd.DataFrame(rows, columns=["table", "sujet", "fichier"])

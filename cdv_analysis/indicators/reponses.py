@@ -82,7 +82,11 @@ def statement_rows(territory: Territory, ids: tuple[str, ...] | list[str]) -> pd
     return by_id.loc[[i for i in ids if i in by_id.index]].reset_index(drop=True)
 
 
-def _interval(printed: str, n: object, value: object) -> tuple[int | None, float | None, float | None]:
+def _interval(printed: str, n: object, value: object,
+              counted: object = None) -> tuple[int | None, float | None, float | None]:
+    if not printed and counted is not None and pd.notna(counted) and pd.notna(n) and int(n) > 0:
+        low, high = wilson_interval(int(counted), int(n))  # an imported questionnaire: its own count
+        return int(counted), 100 * low, 100 * high
     if pd.isna(n) or not printed or is_approximate(printed) or pd.isna(value):
         return None, None, None
     candidates = compatible_counts(printed, int(n))
@@ -102,18 +106,13 @@ def _indicator_rows(table: str, rows: pd.DataFrame) -> list[dict]:
     out = []
     for _, row in rows.iterrows():
         n = low = high = None
-        if table == "enquetes":
+        if table in ("enquetes", "cooperation"):
             printed = cell_text(row["pourcentage_publie"])
-            libelle = f"{cell_text(row['question'])} — {cell_text(row['modalite'])}"
+            libelle = (f"{cell_text(row['question'])} — {cell_text(row['modalite'])}" if table == "enquetes" else
+                       f"coopération avec {cell_text(row['partenaire'])} — {cell_text(row['libelle_niveau'])}")
             value = _percent(row["pourcentage"], printed)
             n = row["n_repondants"]
-            _, low, high = _interval(printed, n, row["pourcentage"])
-        elif table == "cooperation":
-            printed = cell_text(row["pourcentage_publie"])
-            libelle = f"coopération avec {cell_text(row['partenaire'])} — {cell_text(row['libelle_niveau'])}"
-            value = _percent(row["pourcentage"], printed)
-            n = row["n_repondants"]
-            _, low, high = _interval(printed, n, row["pourcentage"])
+            _, low, high = _interval(printed, n, row["pourcentage"], row.get("effectif"))
         elif table == "financements":
             what = " — ".join(cell_text(row[c]) for c in ("thematique", "financeur_publie") if cell_text(row[c]))
             libelle = ("évolution des financements" if row["mesure"] == "evolution" else "financements") + (

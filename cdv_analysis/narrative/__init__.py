@@ -2,14 +2,13 @@
 
 Every figure comes from the tables (through ``formatting``) and every quotation
 is the data's own text between « »: nothing here adds an appraisal. Each
-function returns ``""`` for an empty input, or the sentence of
-:func:`missing_data` when it is told which file the data would come from
-(``expected_file=territory.expected_file("financements")``).
+function returns ``""`` for an empty input: what a report does not cover is said
+once, in the synthesis (``not_covered_box``).
 """
 
 from __future__ import annotations
 
-from ._base import ACTEURS, DANS, INDENT, missing_data
+from ._base import ACTEURS, DANS, INDENT
 from .contexte import (
     comparison_paragraph,
     health_subsidies_paragraph,
@@ -28,6 +27,8 @@ from .gouvernance import (
     response_paragraph,
     survey_item_sentence,
     survey_paragraph,
+    survey_table_name,
+    survey_units,
 )
 from .programmation import (
     associative_paragraph,
@@ -36,6 +37,10 @@ from .programmation import (
     financer_paragraph,
     fund_paragraph,
     growth_paragraph,
+    own_annex_columns,
+    own_change_paragraph,
+    own_place_note,
+    own_programmation_paragraph,
     pillar_paragraph,
     selection_paragraph,
 )
@@ -43,11 +48,14 @@ from .reponses import answer_block, answer_blocks, findings_markdown, question_a
 from .sante import health_paragraph
 
 __all__ = [
+    "own_annex_columns",
+    "own_change_paragraph",
+    "own_place_note",
+    "own_programmation_paragraph",
     "lessons_markdown",
     "ACTEURS",
     "DANS",
     "INDENT",
-    "missing_data",
     "comparison_paragraph",
     "key_figures_paragraph",
     "provenance_paragraph",
@@ -66,6 +74,8 @@ __all__ = [
     "response_paragraph",
     "survey_item_sentence",
     "survey_paragraph",
+    "survey_table_name",
+    "survey_units",
     "associative_paragraph",
     "contract_record_paragraph",
     "credit_types_paragraph",

@@ -2,9 +2,8 @@
 
 Every figure comes from the tables (through ``formatting``) and every quotation
 is the data's own text between « »: nothing here adds an appraisal. Each
-function returns ``""`` for an empty input, or the sentence of
-:func:`missing_data` when it is told which file the data would come from
-(``expected_file=territory.expected_file("financements")``).
+function returns ``""`` for an empty input: what a report does not cover is said
+once, in the synthesis (``not_covered_box``).
 """
 
 from __future__ import annotations
@@ -27,20 +26,13 @@ DANS = {"reste de l'EPCI": "dans le reste de l'EPCI", "EPCI": "dans l'EPCI",
 INDENT = "    "  # four spaces: the nesting depth every Markdown renderer accepts
 
 
-def missing_data(what: str, expected_file: str) -> str:
-    return (f"Aucune donnée sur {what} n'est disponible pour ce territoire et cette année : "
-            f"elles seraient lues dans `{expected_file}`.")
-
-
 def _none(value: object) -> bool:
     return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
 
 
-def _absent(frame: pd.DataFrame | None, what: str, expected_file: str | None) -> str | None:
-    """The text for a missing input, or None when there is something to write about."""
-    if frame is not None and not frame.empty:
-        return None
-    return missing_data(what, expected_file) if expected_file else ""
+def _empty(frame: pd.DataFrame | None) -> bool:
+    """Whether there is nothing to write about (no table, or an empty one)."""
+    return frame is None or frame.empty
 
 
 def _verb(n: float, singular: str, plural: str) -> str:

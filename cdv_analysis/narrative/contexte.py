@@ -15,8 +15,9 @@ from ..formatting import (
     pluriel,
     pourcent,
 )
+from ..indicators._common import Indicator, unpack
 from ..markup import escape_html, escape_markdown
-from ._base import DANS, _absent, _cap, _none, _pct, _verb, _year
+from ._base import DANS, _empty, _cap, _none, _pct, _verb, _year
 
 
 def _value(value: float, unit: str) -> str:
@@ -28,10 +29,10 @@ def _value(value: float, unit: str) -> str:
     return shown if unit in ("nombre", "indice", "") else f"{shown} {unit}"
 
 
-def qpv_gaps_paragraph(gaps: pd.DataFrame, top: int = 3, *, expected_file: str | None = None) -> str:
+def qpv_gaps_paragraph(gaps: pd.DataFrame, top: int = 3) -> str:
     """Largest gaps between the QPV and their reference (``indicators.qpv_gaps``)."""
-    if (absent := _absent(gaps, "les indicateurs de contexte", expected_file)) is not None:
-        return absent
+    if _empty(gaps):
+        return ""
 
     def compared(row: pd.Series) -> str:
         where = DANS.get(row["perimetre_reference"], f"pour « {row['perimetre_reference']} »")
@@ -142,11 +143,14 @@ def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | Non
     return text
 
 
-def subsidies_paragraph(by_theme: pd.DataFrame, porteurs: pd.DataFrame) -> str:
-    """ANCT subsidies of the year: total, actions, leading themes and porteurs."""
+def subsidies_paragraph(by_theme: Indicator | pd.DataFrame, porteurs: Indicator | pd.DataFrame) -> str:
+    """ANCT subsidies of the year (``ind.actions_by``, ``ind.largest_porteurs``): total, actions, leading themes
+    and porteurs."""
+    by_theme, themes = unpack(by_theme)
+    porteurs, holders = unpack(porteurs)
     if by_theme is None or by_theme.empty:
         return ""
-    total, actions = by_theme.attrs.get("total", by_theme["montant"].sum()), by_theme.attrs.get("actions")
+    total, actions = themes.context.get("total", by_theme["montant"].sum()), themes.context.get("actions")
     text = f"Les subventions de l'ANCT engagées pour ce contrat s'élèvent à {euros(total)}"
     if actions:
         text += f" pour {pluriel(actions, 'action')}"
@@ -155,7 +159,7 @@ def subsidies_paragraph(by_theme: pd.DataFrame, porteurs: pd.DataFrame) -> str:
         [f"{guillemets(escape_markdown(r.libelle))} ({euros(r.montant)}, soit {pourcent(r.part)})"
          for r in leaders.itertuples()]) + ".")
     if porteurs is not None and not porteurs.empty:
-        count = porteurs.attrs.get("porteurs", len(porteurs))
+        count = holders.context.get("porteurs", len(porteurs))
         first = porteurs.iloc[0]
         text += (f" {_cap(pluriel(count, 'porteur'))} en {_verb(count, 'bénéficie', 'bénéficient')} ; le premier, "
                  f"{escape_markdown(first['porteur'])}, reçoit {euros(first['montant'])} ({pourcent(first['part'])}).")
@@ -187,8 +191,9 @@ def insee_vintage_paragraph(vintages: dict, qpv_count: int) -> str:
     return text
 
 
-def theme_summary_paragraph(summary: pd.DataFrame) -> str:
-    """One line per indicator of a theme: range across the QPV (or the single value), year."""
+def theme_summary_paragraph(summary: Indicator | pd.DataFrame) -> str:
+    """One line per indicator of a theme (``ind.theme_summary``): range across the QPV (or the single value), year."""
+    summary, _ = unpack(summary)
     if summary is None or summary.empty:
         return ""
     lines = []
@@ -216,15 +221,18 @@ def _cell(value: object, unit: str) -> str:
     return _pct(value) if unit == "%" else nombre(value, 0 if value.is_integer() else 1)
 
 
-def qpv_table_html(table: pd.DataFrame, caption: str | None = None) -> str:
+def qpv_table_html(table: Indicator, caption: str | None = None) -> str:
     """The per-QPV table (``ind.qpv_table``), population first, in a scrollable container.
 
     Static HTML: the header looks sortable (the page has no script) and says
     which column orders the rows.
     """
+    table, result = unpack(table)
     if table is None or table.empty:
         return ""
-    labels, units, years = table.attrs["libelles"], table.attrs["unites"], table.attrs["annees"]
+    labels = {c: info.label for c, info in result.column_info.items()}
+    units = {c: info.unit for c, info in result.column_info.items()}
+    years = {c: info.year for c, info in result.column_info.items()}
     caption = caption or f"Indicateurs par quartier ({pluriel(len(table), 'quartier')}), population d'abord"
     columns = list(labels)
     ordered = columns[0] if columns and columns[0].startswith("pop_mun") else None
@@ -266,11 +274,12 @@ def portrait_intro(name: str, sources: list[str], missing_files: list[str]) -> s
     return text
 
 
-def health_subsidies_paragraph(health: pd.DataFrame) -> str:
+def health_subsidies_paragraph(health: Indicator | pd.DataFrame) -> str:
     """Subsidised health actions (``ind.health_actions_anct``): count, amount, share, largest."""
+    health, result = unpack(health)
     if health is None or health.empty:
         return ""
-    amount, total = float(health["montant"].sum()), health.attrs.get("total") or float("nan")
+    amount, total = float(health["montant"].sum()), result.context.get("total") or float("nan")
     share = f", soit {_pct(round(100 * amount / total, 1))} des montants engagés" if total and not _none(total) else ""
     first = health.iloc[0]
     return (f"{_cap(pluriel(len(health), 'action'))} {_verb(len(health), 'relève', 'relèvent')} de la santé "

@@ -12,7 +12,7 @@ from ..clean import cell_text as _text
 from ..formatting import pluriel
 from ..harmonise import label
 from ..markup import escape_markdown
-from ._base import INDENT, _absent, guillemets, md
+from ._base import INDENT, _empty, guillemets, md
 
 
 def _attribution(row: pd.Series) -> str:
@@ -22,14 +22,13 @@ def _attribution(row: pd.Series) -> str:
     return md(f"{actor} ({source})" if source else actor)
 
 
-def statements_list(statements: pd.DataFrame, limit: int | None = None, *,
-                    expected_file: str | None = None) -> str:
+def statements_list(statements: pd.DataFrame, limit: int | None = None) -> str:
     """Statements (``indicators.statements``) quoted verbatim, sub-points nested under their parent.
 
     ``limit`` counts top-level statements; their sub-points always follow them.
     """
-    if (absent := _absent(statements, "les constats et propositions", expected_file)) is not None:
-        return absent
+    if _empty(statements):
+        return ""
     ids = set(statements["id"])
     children: dict[str, list[pd.Series]] = {}
     roots = []

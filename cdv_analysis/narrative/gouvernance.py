@@ -12,10 +12,11 @@ from ..formatting import (
     pluriel,
     pourcent,
 )
+from ..ids import slug
 from ..indicators import MEAN_LEVEL_CAVEAT
 from ..indicators._common import Indicator, unpack
 from ..stats import compatible_counts, decimals_of
-from ._base import guillemets, md, INDENT, _absent, _de, _none, _verb
+from ._base import guillemets, md, INDENT, _empty, _de, _none, _verb
 
 
 def _units(audience: str) -> tuple[str, str]:
@@ -25,10 +26,21 @@ def _units(audience: str) -> tuple[str, str]:
     return singular, plural
 
 
-def response_paragraph(rates: pd.DataFrame, *, expected_file: str | None = None) -> str:
+def survey_units(audience: str) -> tuple[str, str]:
+    """Singular and plural naming the respondents of a questionnaire (« commune », « communes »)."""
+    return _units(str(audience))
+
+
+def survey_table_name(audience: str, volet: str = "") -> str:
+    """The name of a questionnaire's table on the page and in ``donnees/`` (``questionnaire_habitants_sante``)."""
+    return "_".join(part for part in ("questionnaire", slug(str(audience)).replace("-", "_") or "sans_nom", volet)
+                    if part)
+
+
+def response_paragraph(rates: pd.DataFrame) -> str:
     """Questionnaires sent and answered (``indicators.response_rates``)."""
-    if (absent := _absent(rates, "les réponses aux questionnaires", expected_file)) is not None:
-        return absent
+    if _empty(rates):
+        return ""
     clauses, notes = [], []
     for i, row in enumerate(rates.itertuples()):
         singular, plural = (md(unit) for unit in _units(row.enquete))
@@ -84,7 +96,10 @@ def survey_item_sentence(item_row: pd.Series, unit_singular: str, unit_plural: s
             text += " (nombre de répondants à la question non publié)"
         return lead + text + "."
     if not _none(n) and not _none(count) and int(n) > 0:
-        text = f"{pluriel(count, unit_singular, unit_plural)} sur {nombre(n)} ({shown} imprimés)"
+        # Counted in an imported questionnaire's raw answers: nothing printed, the share is computed.
+        share = f"soit {pourcent(100 * count / n)}" if not printed else f"{shown} imprimés"
+        text = f"{pluriel(count, unit_singular, unit_plural)} sur {nombre(n)}" + (
+            f", {share}" if not printed else f" ({share})")
         if not _none(item_row.get("ic_bas")):
             text += (f", intervalle de confiance à 95 % : {pourcent(item_row['ic_bas'])} à "
                      f"{pourcent(item_row['ic_haut'])}")
@@ -100,11 +115,10 @@ def survey_item_sentence(item_row: pd.Series, unit_singular: str, unit_plural: s
     return lead + f"{shown} sur {pluriel(n, unit_singular, unit_plural)} ayant répondu."
 
 
-def survey_paragraph(items: pd.DataFrame, unit_singular: str, unit_plural: str, *,
-                     expected_file: str | None = None) -> str:
+def survey_paragraph(items: pd.DataFrame, unit_singular: str, unit_plural: str) -> str:
     """Questionnaire items (``indicators.survey_items``) as a Markdown list grouped by axis."""
-    if (absent := _absent(items, f"le questionnaire des {unit_plural}", expected_file)) is not None:
-        return absent
+    if _empty(items):
+        return ""
     axes = items["axe"].map(_text)
     lines = [f"- {survey_item_sentence(row, unit_singular, unit_plural)}" for _, row in items[axes == ""].iterrows()]
     # Items without an axis come first so that none is read as part of the axis above it.
@@ -115,12 +129,11 @@ def survey_paragraph(items: pd.DataFrame, unit_singular: str, unit_plural: str, 
     return "\n".join(lines)
 
 
-def cooperation_paragraph(means: pd.DataFrame, levels: Indicator | pd.DataFrame | None, *,
-                          expected_file: str | None = None) -> str:
+def cooperation_paragraph(means: pd.DataFrame, levels: Indicator | pd.DataFrame | None) -> str:
     """Cooperation levels by partner (``indicators.cooperation_means`` and ``cooperation_levels``)."""
     _, levels = unpack(levels)
-    if (absent := _absent(means, "les degrés de coopération", expected_file)) is not None:
-        return absent
+    if _empty(means):
+        return ""
     ranked = means.sort_values("niveau_moyen", ascending=False, kind="stable")
     high, low = ranked.iloc[0], ranked.iloc[-1]
 

@@ -14,15 +14,14 @@ from ..formatting import (
     variation,
 )
 from ..indicators._common import Indicator, unpack
-from ._base import guillemets, md, _absent, _cap, _none, _pct, _pillar, _sum_note, _verb, _year
+from ._base import guillemets, md, _empty, _cap, _none, _pct, _pillar, _sum_note, _verb, _year
 
 
-def pillar_paragraph(pillars: Indicator | pd.DataFrame, year: int | str, *,
-                     expected_file: str | None = None) -> str:
+def pillar_paragraph(pillars: Indicator | pd.DataFrame, year: int | str) -> str:
     """Programmation by pillar (``indicators.pillar_amounts``)."""
     pillars, result = unpack(pillars)
-    if (absent := _absent(pillars, "la répartition par pilier", expected_file)) is not None:
-        return absent
+    if _empty(pillars):
+        return ""
     method = _text(result.get("methode"))
     has_amounts = pillars["montant"].notna().all()
     ranked = pillars.sort_values("montant" if has_amounts else "part", ascending=False, kind="stable")
@@ -49,18 +48,19 @@ def pillar_paragraph(pillars: Indicator | pd.DataFrame, year: int | str, *,
     return text + (f" Méthode : {method}." if method else "")
 
 
-def credit_types_paragraph(credits: Indicator | pd.DataFrame, year: int | str, *,
-                           expected_file: str | None = None) -> str:
+def credit_types_paragraph(credits: Indicator | pd.DataFrame, year: int | str) -> str:
     """Specific credits against ordinary credits (``indicators.credit_types``)."""
     credits, _ = unpack(credits)
-    if (absent := _absent(credits, "la répartition entre crédits spécifiques et droit commun",
-                          expected_file)) is not None:
-        return absent
+    if _empty(credits):
+        return ""
     specific, ordinary = float(credits["specifique"].sum()), float(credits["droit_commun"].sum())
-    total = specific + ordinary
+    unknown = float(credits["non_precise"].sum()) if "non_precise" in credits.columns else 0.0
+    total = specific + ordinary + unknown
     text = (f"En {year}, les crédits spécifiques de la politique de la ville représentent {euros(specific)} "
             f"sur {euros(total)}, soit {pourcent(100 * specific / total)} ; le droit commun, {euros(ordinary)} "
-            f"({pourcent(100 * ordinary / total)}).")
+            f"({pourcent(100 * ordinary / total)})")
+    text += (f" ; des financeurs dont le type de crédit n'est pas déclaré, {euros(unknown)} "
+             f"({pourcent(100 * unknown / total)})." if unknown else ".")
     ranked = credits.dropna(subset=["part_specifique"]).sort_values("part_specifique", ascending=False)
     if len(ranked) == 1:
         row = ranked.iloc[0]
@@ -72,12 +72,11 @@ def credit_types_paragraph(credits: Indicator | pd.DataFrame, year: int | str, *
     return text
 
 
-def financer_paragraph(mix: Indicator | pd.DataFrame, year: int | str, *, top: int = 3,
-                       expected_file: str | None = None) -> str:
+def financer_paragraph(mix: Indicator | pd.DataFrame, year: int | str, *, top: int = 3) -> str:
     """Main financers (``indicators.financer_mix``), printed labels grouped under the shared vocabulary."""
     mix, result = unpack(mix)
-    if (absent := _absent(mix, "la répartition par financeur", expected_file)) is not None:
-        return absent
+    if _empty(mix):
+        return ""
     has_amounts = mix["montant"].notna().all()
     value = "montant" if has_amounts else "part_publiee"
     # A financer outside the vocabulary keeps its printed label rather than drop out of the groups.
@@ -109,11 +108,11 @@ def financer_paragraph(mix: Indicator | pd.DataFrame, year: int | str, *, top: i
     return text
 
 
-def selection_paragraph(selection: pd.DataFrame, *, expected_file: str | None = None) -> str:
+def selection_paragraph(selection: pd.DataFrame) -> str:
     """Projects filed and supported (``indicators.project_selection``)."""
     row = selection.iloc[0] if selection is not None and not selection.empty else None
     if row is None or (_none(row["deposes"]) and _none(row["soutenus"])):
-        return _absent(None, "les projets déposés et soutenus", expected_file)
+        return ""
     year = f"En {_year(row.get('annee'))}, " if _text(row.get("annee")) else ""
     filed, supported = row["deposes"], row["soutenus"]
     if _none(filed) or _none(supported):
@@ -128,12 +127,12 @@ def selection_paragraph(selection: pd.DataFrame, *, expected_file: str | None = 
     return year + text if year else _cap(text)
 
 
-def associative_paragraph(associative: Indicator | pd.DataFrame, *, expected_file: str | None = None) -> str:
+def associative_paragraph(associative: Indicator | pd.DataFrame) -> str:
     """Projects carried by associations (``indicators.associative_projects``)."""
     associative, result = unpack(associative)
     total, supported, share = (result.get(k) for k in ("total", "soutenus", "part_des_soutenus"))
     if _none(total) and associative.empty:
-        return _absent(None, "les projets portés par des associations", expected_file)
+        return ""
     sentences = []
     if not _none(total):
         projects = pluriel(total, "projet soutenu", "projets soutenus")
@@ -158,12 +157,11 @@ def associative_paragraph(associative: Indicator | pd.DataFrame, *, expected_fil
     return " ".join(sentences)
 
 
-def fund_paragraph(fund: Indicator | pd.DataFrame, label: str = "Fonds de Cohésion Sociale", *,
-                   expected_file: str | None = None) -> str:
+def fund_paragraph(fund: Indicator | pd.DataFrame, label: str = "Fonds de Cohésion Sociale") -> str:
     """Projects of a dedicated fund, by axis (``indicators.fund_projects``)."""
     fund, result = unpack(fund)
-    if (absent := _absent(fund, f"le dispositif {guillemets(label)}", expected_file)) is not None:
-        return absent
+    if _empty(fund):
+        return ""
     count = result.get("projets", int(fund["projets"].sum()))
     total = result.get("total", float(fund["montant"].sum()))
     year = _text(result.get("annee"))
@@ -179,11 +177,11 @@ def fund_paragraph(fund: Indicator | pd.DataFrame, label: str = "Fonds de Cohés
     return text
 
 
-def growth_paragraph(growth: pd.DataFrame, *, expected_file: str | None = None) -> str:
+def growth_paragraph(growth: pd.DataFrame) -> str:
     """Change of the yearly amount from the first year to the last (``indicators.growth``), named by what
     it covers (``champ``) and with each amount's qualifier (« près de 3 900 000 € »)."""
-    if (absent := _absent(growth, "l'évolution de la programmation", expected_file)) is not None:
-        return absent
+    if _empty(growth):
+        return ""
     from ..harmonise import vocabulary
 
     champ = _text(growth["champ"].iloc[0]) if "champ" in growth else ""
@@ -221,10 +219,10 @@ RECORD_NOUNS = {"deposes": ("projet déposé", "projets déposés"), "soutenus":
                 "porteurs": ("porteur", "porteurs")}
 
 
-def contract_record_paragraph(record: pd.DataFrame, *, expected_file: str | None = None) -> str:
+def contract_record_paragraph(record: pd.DataFrame) -> str:
     """Figures printed for the whole contract period (``indicators.contract_record``)."""
-    if (absent := _absent(record, "le bilan de la période du contrat", expected_file)) is not None:
-        return absent
+    if _empty(record):
+        return ""
     paragraphs = []
     for period, rows in record.groupby("annee", sort=False):
         counts, amounts = [], []
@@ -241,3 +239,74 @@ def contract_record_paragraph(record: pd.DataFrame, *, expected_file: str | None
             text += (" Il" if counts else opening) + f" donne aussi les montants suivants : {liste_fr(amounts)}."
         paragraphs.append(text)
     return "\n\n".join(paragraphs)
+
+
+def own_programmation_paragraph(totals: Indicator, year: int | str, anct_total: float = 0.0) -> str:
+    """The territory's own programmation (``indicators.own_programmation_check``): total, kinds of credit, check."""
+    computed = float(totals.get("total_calcule"))
+    text = (f"En {year}, la programmation du territoire compte {pluriel(totals.get('actions'), 'action')} pour "
+            f"{euros(computed)} (somme des actions, tous financeurs) : ")
+    parts = [f"{euros(totals.get('specifique'))} de crédits spécifiques "
+             f"({pourcent(100 * totals.get('specifique') / computed)})",
+             f"{euros(totals.get('droit_commun'))} de droit commun "
+             f"({pourcent(100 * totals.get('droit_commun') / computed)})"]
+    if totals.get("non_precise"):
+        parts.append(f"{euros(totals.get('non_precise'))} de financeurs dont le type de crédit n'est pas déclaré "
+                     f"({pourcent(100 * totals.get('non_precise') / computed)})")
+    text += liste_fr(parts) + "."
+    printed = totals.get("total_publie")
+    if not _none(printed):
+        gap = float(totals.get("ecart"))
+        text += (f" Le total imprimé pour l'année, {euros(printed)}, est celui que la page retient ; la somme des "
+                 + ("actions lui est égale." if abs(gap) < 0.5 else f"actions en diffère de {euros(abs(gap))}."))
+    else:
+        text += " Aucun total imprimé n'existe pour l'année : la page montre les totaux calculés."
+    if totals.get("non_retenues"):
+        text += (f" {_cap(pluriel(totals.get('non_retenues'), 'action non retenue', 'actions non retenues'))} "
+                 "(selon leur statut) figurent dans la liste des actions, hors totaux.")
+    if anct_total:
+        text += (f" Les subventions de l'ANCT de la même année ({euros(anct_total)}) ne s'ajoutent pas à ces "
+                 "montants : les crédits de l'État y sont déjà, action par action.")
+    return text
+
+
+def own_place_note(places: Indicator) -> str:
+    """What a table by QPV or commune adds up to when actions cover several places."""
+    _, result = unpack(places)
+    multi = result.get("multi") or 0
+    if not multi:
+        return "Chaque action porte sur un seul lieu : les montants s'additionnent jusqu'au total."
+    return (f"{_cap(pluriel(multi, 'action porte', 'actions portent'))} sur plusieurs lieux et "
+            f"{'compte' if multi == 1 else 'comptent'} dans chacun : la somme des lignes dépasse le total de la "
+            f"programmation ({euros(result.get('total'))}).")
+
+
+def own_change_paragraph(change: Indicator, what: str) -> str:
+    """Year-on-year change by pillar or financer (``indicators.own_change``)."""
+    table, result = unpack(change)
+    before, now = float(table["montant_precedent"].sum()), float(table["montant"].sum())
+    text = (f"Par {what}, de {result.get('annee_precedente')} à {result.get('annee')}, la programmation passe de "
+            f"{euros(before)} à {euros(now)} ({variation(pct_or_none(before, now))}).")
+    moved = table.reindex(table["variation"].abs().sort_values(ascending=False).index)
+    if len(moved):
+        top = moved.iloc[0]
+        sign = "+" if top["variation"] > 0 else "−" if top["variation"] < 0 else ""
+        text += f" Le plus fort écart concerne {md(_text(top['libelle']))} ({sign}{euros(abs(top['variation']))})."
+    return text
+
+
+def pct_or_none(before: float, now: float) -> float | None:
+    return 100 * (now - before) / before if before else None
+
+
+def own_annex_columns(annex: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """The columns of the list of actions: description, total, then one column per financer present."""
+    from ..harmonise import vocabulary
+
+    columns = {"dossier": ("Dossier", "texte"), "porteur": ("Porteur", "texte"), "intitule": ("Action", "texte"),
+               "pilier": ("Pilier", "texte"), "qpv": ("QPV", "texte"), "commune": ("Commune", "texte"),
+               "statut": ("Statut", "texte"), "montant": ("Total", "euros")}
+    for column in annex.columns:
+        if column.startswith("montant_"):
+            columns[column] = (vocabulary("financeurs").label(column.removeprefix("montant_")), "euros")
+    return columns

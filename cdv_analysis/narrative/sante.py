@@ -12,7 +12,7 @@ from ..formatting import (
     variation,
 )
 from ..stats import pct_change
-from ._base import md, _absent, _pct, _sum_note, _year
+from ._base import md, _pct, _sum_note, _year
 
 
 def _change(start: float, end: float) -> str:
@@ -21,11 +21,10 @@ def _change(start: float, end: float) -> str:
     return f"soit {variation(pct_change(start, end))}" if start > 0 else ""
 
 
-def health_paragraph(actions: pd.DataFrame, publics: pd.DataFrame | None = None, *,
-                     expected_file: str | None = None) -> str:
+def health_paragraph(actions: pd.DataFrame, publics: pd.DataFrame | None = None) -> str:
     """Health actions and amounts over time (``indicators.health_actions``) and their publics."""
     if (actions is None or actions.empty) and (publics is None or publics.empty):
-        return _absent(None, "les actions de santé", expected_file)
+        return ""
     sentences = []
     series = (("actions", "Le nombre d'actions de santé financées", lambda v: pluriel(v, "action")),
               ("montant", "Le montant des actions de santé", euros))
