@@ -234,6 +234,22 @@ def _survey_rows(territory: Territory) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+def _survey_name(table: str, enquete: object) -> str:
+    """« questionnaire des associations », « tableau de coopération (communes) »: no raw table name on a page."""
+    from .harmonise import label
+
+    audience = label("acteurs", _text(enquete))
+    return f"tableau de coopération ({audience})" if table == "cooperation" else f"questionnaire des {audience}"
+
+
+def _readable(dims: dict[str, str]) -> dict[str, str]:
+    """Breakdown values as a reader reads them: a pillar or porteur type by its label, not its code."""
+    from .harmonise import label
+
+    vocabularies = {"pilier": "piliers", "type_porteur": "types_porteur", "financeur": "financeurs"}
+    return {c: label(vocabularies[c], v) if c in vocabularies else v for c, v in dims.items()}
+
+
 def _bounded_granularity(territory: Territory) -> list[Finding]:
     """Questions whose n is not printed: a finding only when no n ≤ the questionnaire's respondents
     gives every printed value of the question (each question on its own, never pooled)."""
@@ -253,7 +269,7 @@ def _bounded_granularity(territory: Territory) -> list[Finding]:
         first = group.iloc[0]
         findings.append(Finding(
             "pourcentage impossible",
-            f"enquête « {enquete} », question « {question} » : {values} ne peut résulter d'aucun nombre entier "
+            f"{_survey_name('enquetes', enquete)}, question « {question} » : {values} ne peut résulter d'aucun nombre entier "
             f"de répondants pour aucun effectif de 1 à {bound} (répondants au questionnaire ; le nombre de "
             "répondants à la question n'est pas imprimé)",
             values, f"aucun effectif ≤ {bound}", str(first["source"]), str(first["section"]), territory.id,
@@ -284,7 +300,7 @@ def check_granularity(territory: Territory) -> list[Finding]:
                                for _, r in impossible[:6])
             findings.append(Finding(
                 "pourcentages impossibles",
-                f"{table} « {enquete} » : {len(impossible)} pourcentages sur {len(group)} ne peuvent résulter "
+                f"{_survey_name(table, enquete)} : {len(impossible)} pourcentages sur {len(group)} ne peuvent résulter "
                 f"d'aucun nombre entier de répondants sur {n}, par exemple {listed}…",
                 f"n = {n}", None, str(group["source"].iloc[0]), str(group["section"].iloc[0]), territory.id))
             impossible_rows = []
@@ -295,7 +311,7 @@ def check_granularity(territory: Territory) -> list[Finding]:
             near = " ; ".join(f"{k} sur {n} = {pourcent(100 * k / n)}" for k in sorted(neighbours))
             findings.append(Finding(
                 "pourcentage impossible",
-                f"{table} « {enquete} » : {row['pourcentage_publie']} ({row['question']} — {row['modalite']}) "
+                f"{_survey_name(table, enquete)} : {row['pourcentage_publie']} ({row['question']} — {row['modalite']}) "
                 f"ne peut résulter d'aucun nombre entier de répondants sur {n}",
                 row["pourcentage_publie"], near, str(row["source"]), str(row["section"]), territory.id,
                 str(row.get("annee", "") or "")))
@@ -303,7 +319,7 @@ def check_granularity(territory: Territory) -> list[Finding]:
             candidates = plausible_n(group["pourcentage_publie"].tolist(), n_max=200)
             findings.append(Finding(
                 "effectif incohérent",
-                f"{table} « {enquete} » : {len(impossible)} pourcentages sur {len(group)} sont impossibles avec "
+                f"{_survey_name(table, enquete)} : {len(impossible)} pourcentages sur {len(group)} sont impossibles avec "
                 f"{n} répondants ; effectifs compatibles avec tous les pourcentages publiés (≤ 200) : "
                 + (", ".join(map(str, candidates[:8])) + ("…" if len(candidates) > 8 else "") if candidates
                    else "aucun (les pourcentages viennent sans doute de questions à effectifs différents)"),
@@ -416,7 +432,7 @@ def check_repeated_counts(territory: Territory) -> list[Finding]:
             first = group.iloc[0]
             dims = _dims(first, BREAKDOWN["projets"])
             label = "projets " + {"deposes": "déposés", "soutenus": "soutenus", "porteurs": "(porteurs)"}.get(
-                first["mesure"], first["mesure"]) + (f" ({', '.join(dims.values())})" if dims else "")
+                first["mesure"], first["mesure"]) + (f" ({', '.join(_readable(dims).values())})" if dims else "")
             findings.append(Finding(
                 "chiffre imprimé deux fois",
                 f"{label} {first['annee']} : {len(sections)} passages impriment des nombres différents",

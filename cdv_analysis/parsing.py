@@ -102,6 +102,9 @@ def parse_table(table: str, frame: pd.DataFrame, meta: dict) -> pd.DataFrame:
         out["qualificatif"], out["qualificatif_mot"] = _qualifiers(out, table)
     if "diffusion" in spec.column_names:
         out["diffusion"] = out["diffusion"].where(out["diffusion"] != "", "publiable")
+        # An « interne » row (a detail that identifies a person) never reaches a page or a shipped CSV:
+        # it is validated with the raw file, then left out of every table the package works with.
+        out = out[out["diffusion"] != "interne"]
     if "commune" in out.columns:
         out["commune_publiee"] = out["commune"]
         out["commune"] = out["commune"].map(lambda v: normalise_commune(v, communes) if v else "")

@@ -585,12 +585,11 @@ def _subtitle(job: Job) -> str:
 
 
 def _footer(job: Job) -> dict[str, str]:
-    params = ", ".join(f"{k} = {v}" for k, v in job.parameters.items() if k in {"territoire", "annee"})
+    # Worded for a reader: the build parameters stay in the executed notebook and reports/construction.log.
     return {
-        "Version": f"cdv-analysis {__version__}",
-        "Empreinte": job.key[:16],
-        "Paramètres": params or "tous les territoires",
-        "Construit le": date_fr(dt.date.today()),
+        "Logiciel": f"cdv-analysis {__version__}",
+        "Empreinte de la page": job.key[:16],
+        "Produit le": date_fr(dt.date.today()),
     }
 
 
@@ -694,21 +693,16 @@ def _no_data_for(territory: Territory, year: int) -> bool:
 
 
 def write_index(out_dir: Path, results: list[JobResult], data_dir: Path | None = None) -> Path:
-    """``reports/index.html``: every report found on disk, with this run's status."""
-    statuses = {(r.territory, r.year): r for r in results}
+    """``reports/index.html``: every report found on disk. This run's ``results`` (built, cached, failed) are
+    a build status: they go to the command's summary and reports/construction.log, not to the readers' index."""
     entries: dict[str, list[dict]] = {}
     for report in sorted(out_dir.glob("*/*/rapport.html")):
         tid, year = report.parent.parent.name, int(report.parent.name)
-        result = statuses.get((tid, year))
         entries.setdefault(tid, []).append({
             "annee": year, "lien": report.relative_to(out_dir).as_posix(),
-            "etat": {"construit": "reconstruit", "cache": "à jour", "echec": "échec : version précédente"}.get(
-                result.status if result else "", "non reconstruit cette fois"),
-            "message": result.message if result and result.status == "echec" else ""})
-    for result in results:
-        if result.status == "echec" and result.year is None and result.territory:
-            entries.setdefault(result.territory, []).append(
-                {"annee": "", "lien": "", "etat": "échec", "message": result.message})
+            # No build status for a reader: a failed build keeps the previous page (see reports/construction.log).
+            "etat": "",
+            "message": ""})
     names = {tid: read_metadata(tid, data_dir)[0].get("nom", tid) for tid in entries}
     page = _page_template("index.html.j2").render(
         entries=entries, names=names, comparison=(out_dir / "comparaison.html").is_file(),

@@ -165,6 +165,7 @@ def _indicator_table(name: str, description: str, **registry) -> TableSpec:
             ColumnSpec("valeur", "valeur", required=True, nullable=False),
             ColumnSpec("unite"),
             *_meaning(),
+            ColumnSpec("diffusion", "choix", choices=DIFFUSION),
             *_common(),
         ),
         description,

@@ -13,7 +13,26 @@ from .parsing import parse_table
 from .problems import Problem
 from .schemas import TABLES, empty_frame
 
-__all__ = ["Territory"]
+__all__ = ["Territory", "source_title"]
+
+# Short titles by kind of document (territoire.yml « type »); « {annee} » is the report year or the date's year.
+SHORT_TITLES = {"rapport_annuel": "Rapport annuel {annee}", "evaluation_finale": "Rapport d'évaluation finale {annee}",
+                "synthese": "Synthèse de l'évaluation {annee}"}
+
+
+def source_title(sources: dict[str, dict], source_id: object, section: object = None) -> str:
+    """Short title of a declared source (see ``Territory.source_title``); an unknown id is shown as
+    « document non déclaré »."""
+    meta = sources.get(cell_text(source_id))
+    if meta is None:
+        title = "document non déclaré" if cell_text(source_id) else ""
+    else:
+        kind = cell_text(meta.get("type"))
+        year = cell_text(meta.get("annee_rapport")) or cell_text(meta.get("date"))[:4]
+        title = SHORT_TITLES[kind].format(annee=year) if kind in SHORT_TITLES and year else cell_text(
+            meta.get("titre")) or cell_text(source_id)
+    where = cell_text(section)
+    return f"{title}, {where}" if where and title else title or where
 
 
 @dataclass
@@ -58,6 +77,11 @@ class Territory:
 
     def has(self, name: str) -> bool:
         return name in self.tables and not self.tables[name].empty
+
+    def source_title(self, source_id: object, section: object = None) -> str:
+        """A document as a reader names it (« Rapport annuel 2019 », « Rapport d'évaluation finale (2022) »),
+        never its internal id; with ``section``: « Rapport annuel 2019, 2.1 – La programmation 2019 »."""
+        return source_title(self.sources, source_id, section)
 
     def sources_of_report_year(self, year: int | str) -> set[str]:
         """Ids of the source documents whose ``annee_rapport`` is ``year`` (a year, or a label ending with it)."""

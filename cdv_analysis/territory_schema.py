@@ -239,9 +239,10 @@ def _kind(value: object) -> str:
     return "un texte" if isinstance(value, str) else "une valeur vide" if value is None else type(value).__name__
 
 
-def _figure() -> Check:  # population: {valeur, part, annee, source, section}
+def _figure() -> Check:  # population: {valeur, part, annee, source, section, qualificatif}
+    # « qualificatif »: a code of vocabulaires/qualificatifs.yml or the printed words (« près de », « environ »).
     return mapping({"valeur": Field(text(40), required=True), "part": Field(text(40)), "annee": Field(year()),
-                    "source": Field(identifier()), "section": Field(text())})
+                    "source": Field(identifier()), "section": Field(text()), "qualificatif": Field(text(40))})
 
 
 # ---------------------------------------------------------------------------

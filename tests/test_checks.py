@@ -56,7 +56,7 @@ def test_granularity_finds_impossible_percentages_and_the_real_n(call):
     messages = " ".join(f.message for f in findings)
     # 63,7 % and 52,7 %: no n from 1 to 19 gives them (each question tested on its own).
     assert "63,7 %" in messages and "52,7 %" in messages
-    cooperation = [f for f in findings if f.categorie == "effectif incohérent" and "cooperation" in f.message]
+    cooperation = [f for f in findings if f.categorie == "effectif incohérent" and "coopération" in f.message]
     assert cooperation and "n = 21" in cooperation[0].calcule
     # 42,1 % of 19 is possible (8/19): never reported.
     assert "42,1 % (" not in messages
@@ -68,8 +68,8 @@ def test_granularity_does_not_assume_every_respondent_answered(call):
     findings = check_granularity(call)
     messages = " ".join(f.message for f in findings)
     assert "47 %" not in messages and "35,7 %" not in messages
-    assert not [f for f in findings if f.categorie == "effectif incohérent" and "enquetes" in f.message]
-    assert not [f for f in findings if "associations" in f.message]
+    assert not [f for f in findings if f.categorie == "effectif incohérent" and "questionnaire" in f.message]
+    assert not [f for f in findings if "questionnaire des associations" in f.message]
 
 
 def test_approximate_amounts_are_compared_within_their_tolerance(call):
@@ -85,7 +85,7 @@ def test_valider_no_longer_reports_the_five_false_discrepancies(call):
     findings = [str(f) for f in run_checks(call)]
     assert not [f for f in findings if "évolution imprimée" in f]
     assert not [f for f in findings if "47 % (fonction du répondant" in f or "35,7 % (participation" in f]
-    assert not [f for f in findings if "effectif incohérent" in f and "enquetes" in f]
+    assert not [f for f in findings if "effectif incohérent" in f and "questionnaire" in f]
     assert len(findings) == 4
 
 

@@ -8,7 +8,7 @@ import cdv_analysis as cdv
 from cdv_analysis import indicators as ind
 from cdv_analysis import narrative
 
-CALL_TITLE = "Contrat de Ville – Rapport d'évaluation 2022"
+CALL_TITLE = "Rapport d'évaluation finale 2022"  # the short title (issue 16: never an internal id)
 
 
 def test_call_2022_gathers_the_conclusions_and_the_seven_proposals_for_the_next_contract(call):

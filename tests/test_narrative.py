@@ -298,7 +298,8 @@ def test_statements_quoted_verbatim_and_nested(call) -> None:
     for _, row in statements.iterrows():
         assert plain(guillemets(row["texte"])) in text
     lines = text.splitlines()
-    assert lines[0] == f"- {plain(guillemets(statements['texte'].iloc[0]))} — agglomération (eval2022)"
+    # The document by its short title, never its internal id (issue 16).
+    assert lines[0] == f"- {plain(guillemets(statements['texte'].iloc[0]))} — agglomération, Rapport d'évaluation finale 2022"
     # e22s-c2 details e22s-c1: nested, and its attribution (the same) is not repeated.
     assert lines[1] == f"    - {plain(guillemets(statements['texte'].iloc[1]))}"
     # e22s-g4-1 details e22s-g4, itself under e22s-g3: two levels down.
@@ -311,7 +312,7 @@ def test_statements_limit_and_cycle() -> None:
                                "texte": ["un", "deux", "trois", "quatre"], "acteur": ["elus"] * 4,
                                "source": ["s"] * 4})
     text = plain(nr.statements_list(statements, limit=1))
-    assert text == "- « un » — élus (s)\n    - « deux »\n- … et 2 autres énoncés."
+    assert text == "- « un » — élus\n    - « deux »\n- … et 2 autres énoncés."
     assert "« quatre »" in nr.statements_list(statements).replace("\u00a0", " ")
 
 

@@ -57,9 +57,10 @@ def test_every_call_question_has_an_answer_block_with_an_indicator_or_a_statemen
     # GOV.1: the two printed shares of the communes' survey (19 respondents), with their Wilson interval.
     gov = by_id["GOV"].indicators.set_index("libelle")
     row = gov.loc["Le Contrat de Ville a permis le partenariat entre les acteurs du territoire — totalement"]
-    assert row["valeur"] == "31,6\xa0%" and row["n"] == 19
-    # 31,6 % of 19 is 6 communes: Wilson 95 % interval 15,4 % – 54,0 %.
-    assert round(row["ic_bas"], 1) == 15.4 and round(row["ic_haut"], 1) == 54.0
+    # Issue 16: 19 is the questionnaire's respondents, not the n of this question (not printed): no count
+    # (« 6 communes ») and no interval are derived from it.
+    assert row["valeur"] == "31,6\xa0%" and pd.isna(row["n"])
+    assert pd.isna(row["ic_bas"]) and pd.isna(row["ic_haut"])
     # PRG: the three printed totals of the programmation, 2016, 2019 and 2022.
     totals = by_id["PRG"].indicators.query("critere_id == 'PRG.1' and millesime in ['2016', '2019', '2022']")
     assert totals["valeur"].tolist() == ["près 3 900 000 euros", "près 4 586 000 euros", "près 5 760 000 euros"]

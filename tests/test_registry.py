@@ -178,6 +178,12 @@ def test_coded_labels_come_from_their_vocabularies() -> None:
     assert ind.COOPERATION_LEVELS is COOPERATION_LEVELS and list(COOPERATION_LEVELS) == [1, 2, 3, 4, 5]
     assert list(COOPERATION_LEVELS.values()) == levels
     assert COMPARED_PILLARS == ("cohesion_sociale", "cadre_de_vie", "emploi_economie", "pilotage")
+    from cdv_analysis.charts import PILLAR_COLORS
+    from cdv_analysis.charts._base import CREDIT_COLORS
+    from cdv_analysis.harmonise import PILLAR_CODES
+
+    assert tuple(PILLAR_COLORS) == PILLAR_CODES and PILLAR_COLORS["cohesion_sociale"] == "#332288"
+    assert CREDIT_COLORS == {"specifique": "#CC6677", "droit_commun": "#88CCEE"}
     # Each caller gets its own copy: extending it leaves the next caller's untouched.
     vocabulary_entries("echelles")["cooperation"]["niveaux"].clear()
     assert len(vocabulary_entries("echelles")["cooperation"]["niveaux"]) == 5

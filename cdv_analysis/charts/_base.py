@@ -17,22 +17,17 @@ from matplotlib.ticker import FuncFormatter
 
 from ..clean import ParseError, parse_figure, upper_first
 from ..markup import matplotlib_text
-from ..harmonise import labels
+from ..harmonise import labels, vocabulary
 from ..formatting import (
     LOCALE,
     ecart_points,
     pourcent,
 )
 
-# Paul Tol's "muted" qualitative scheme: distinguishable under the common colour-vision deficiencies.
-PILLAR_COLORS = {
-    "cohesion_sociale": "#332288",
-    "cadre_de_vie": "#117733",
-    "emploi_economie": "#DDCC77",
-    "pilotage": "#AA4499",
-    "transversal": "#44AA99",
-}
-CREDIT_COLORS = {"specifique": "#CC6677", "droit_commun": "#88CCEE"}
+# One colour per pillar and per credit type everywhere (« couleur » in vocabulaires/piliers.yml and types_credit.yml;
+# Paul Tol's "muted" qualitative scheme: distinguishable under the common colour-vision deficiencies).
+PILLAR_COLORS = {code: str(entry["couleur"]) for code, entry in vocabulary("piliers").attributes.items()}
+CREDIT_COLORS = {code: str(entry["couleur"]) for code, entry in vocabulary("types_credit").attributes.items()}
 CREDIT_LABELS = {code: upper_first(text) for code, text in labels("types_credit").items()}
 QPV_COLOR, REFERENCE_COLOR = "#882255", "#BBBBBB"
 ACCENT = "#4477AA"  # charts without a categorical meaning (survey items, totals over time)

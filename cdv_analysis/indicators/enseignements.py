@@ -82,7 +82,6 @@ def lessons(territory: Territory, annee: int | str) -> pd.DataFrame:
     if table is None or table.empty:
         return pd.DataFrame(columns=columns)
     year = int(str(annee)[-4:])
-    sources = territory.sources
     rows = table[table["source"].map(text).isin(territory.sources_of_report_year(year))].copy()
     if rows.empty:
         return pd.DataFrame(columns=columns)
@@ -93,8 +92,8 @@ def lessons(territory: Territory, annee: int | str) -> pd.DataFrame:
     rows["theme"] = rows.apply(_theme, axis=1)
     labels = {key: label for key, (label, _) in LESSON_THEMES.items()} | {OTHER_THEME[0]: OTHER_THEME[1]}
     rows["theme_libelle"] = rows["theme"].map(labels)
-    rows["titre_source"] = rows["source"].map(lambda s: str(sources.get(text(s), {}).get("titre", text(s))))
-    source_rank = {sid: i for i, sid in enumerate(sources)}
+    rows["titre_source"] = rows["source"].map(territory.source_title)
+    source_rank = {sid: i for i, sid in enumerate(territory.sources)}
     rows["_source"] = rows["source"].map(lambda s: source_rank.get(text(s), len(source_rank)))
     rows["_chapitre"] = rows["section"].map(lambda s: int(m.group(1)) if (m := _CHAPTER.match(text(s))) else 999)
     rows = rows.reset_index(drop=True)

@@ -40,8 +40,9 @@ def statements(territory: Territory, acteur: str | None = None, nature: str | No
         table = table[table["theme"].str.contains(theme, case=False, regex=False)]
     if annee is not None:
         table = table[(table["annee"] == "") | (table["annee_fin"] == int(str(annee)[-4:]))]
+    table = table.assign(titre_source=table["source"].map(territory.source_title))
     return table[["id", "annee", "acteur", "nature", "theme", "numero", "rattache_a", "texte", "source",
-                  "section"]].reset_index(drop=True)
+                  "titre_source", "section"]].reset_index(drop=True)
 
 
 def statements_summary(territory: Territory, annee: int | str | None = None) -> pd.DataFrame:

@@ -12,7 +12,7 @@ from ._common import of_year, text
 
 __all__ = ["FIGURE_COLUMNS", "TABLE_TOPICS", "printed_figures", "uncovered_topics"]
 
-FIGURE_COLUMNS = ["annee", "libelle", "valeur_publiee", "source", "section"]
+FIGURE_COLUMNS = ["annee", "libelle", "valeur_publiee", "source", "section", "document"]
 # Codes shown by their label: measures, credit types and porteur types (vocabulaires/*.yml).
 _CODED = {"mesure": "mesures", "type_porteur": "types_porteur", "type_credit": "types_credit"}
 
@@ -63,7 +63,9 @@ def printed_figures(territory: Territory, year: int | str, table: str) -> pd.Dat
                 described = text(row["annee"]) if "millesime" not in row else (
                     text(row["millesime"]) or "année non précisée")
                 rows.append({"annee": described, "libelle": _label(row, spec.figures.labels), "valeur_publiee": shown,
-                             "source": row["source"], "section": row["section"]})
+                             "source": row["source"], "section": row["section"],
+                             # the document as a reader names it, and where in it (never the internal id)
+                             "document": territory.source_title(row["source"], row["section"])})
     return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
 
 

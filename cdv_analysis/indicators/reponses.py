@@ -28,7 +28,7 @@ NATURE_RANK = {"conclusion": 0, "constat": 0, "avis": 1, "frein": 1, "levier": 1
                "proposition": 4, "preconisation": 4}
 _LAST_RANK = 5
 INDICATOR_COLUMNS = ["question", "critere_id", "critere", "table", "enquete", "libelle", "valeur", "n", "ic_bas", "ic_haut",
-                     "millesime", "source", "titre_source", "section"]
+                     "repondants", "millesime", "source", "titre_source", "section"]
 
 
 @dataclass
@@ -111,8 +111,12 @@ def _indicator_rows(table: str, rows: pd.DataFrame) -> list[dict]:
             libelle = (f"{cell_text(row['question'])} — {cell_text(row['modalite'])}" if table == "enquetes" else
                        f"coopération avec {cell_text(row['partenaire'])} — {cell_text(row['libelle_niveau'])}")
             value = _percent(row["pourcentage"], printed)
-            n = row["n_repondants"]
-            _, low, high = _interval(printed, n, row["pourcentage"], row.get("effectif"))
+            # The questionnaire's respondents are not the n of the question: no count, no interval from them
+            # (an imported questionnaire's own count stays: its n is the question's).
+            bounded = table == "enquetes" and cell_text(row.get("n_origine")) == "questionnaire"
+            n = None if bounded else row["n_repondants"]
+            _, low, high = (None, None, None) if bounded else _interval(printed, n, row["pourcentage"],
+                                                                         row.get("effectif"))
         elif table == "financements":
             what = " — ".join(cell_text(row[c]) for c in ("thematique", "financeur_publie") if cell_text(row[c]))
             libelle = ("évolution des financements" if row["mesure"] == "evolution" else "financements") + (
@@ -126,9 +130,16 @@ def _indicator_rows(table: str, rows: pd.DataFrame) -> list[dict]:
             parts = [cell_text(row[c]) for c in ("indicateur", "modalite") if cell_text(row[c])]
             libelle = " — ".join(parts)
             value = cell_text(row["valeur_publiee"])
+        word = cell_text(row.get("qualificatif_mot"))
+        if word and not value.lower().startswith(word.split()[0].lower()):
+            value = f"{word} {value}"  # the qualifier travels with the figure (« jusqu'à 53 % »)
+        respondents = row.get("n_repondants") if table in ("enquetes", "cooperation") else None
         out.append({"table": table, "enquete": cell_text(row.get("enquete", "")), "libelle": libelle, "valeur": value,
                     "n": None if n is None or pd.isna(n) else int(n), "ic_bas": low, "ic_haut": high,
-                    "millesime": cell_text(row["annee"]), "source": cell_text(row["source"]),
+                    # the questionnaire's respondents (an upper bound of each question's n)
+                    "repondants": None if respondents is None or pd.isna(respondents) else int(respondents),
+                    "millesime": (cell_text(row["millesime"]) or "année non précisée") if "millesime" in row
+                    else cell_text(row["annee"]), "source": cell_text(row["source"]),
                     "section": cell_text(row["section"])})
     return out
 
@@ -169,7 +180,6 @@ def answers(territory: Territory, annee: int | str, section: str | None = None,
     referentiel = referentiel or referentiel_of_year(territory, annee)
     if referentiel is None:
         return []
-    sources = territory.sources
     quoted: set[str] = set()
     for question in referentiel.questions:
         quoted.update(question.conclusion)
@@ -193,7 +203,7 @@ def answers(territory: Territory, annee: int | str, section: str | None = None,
             continue
         indicators = pd.DataFrame(indicator_rows, columns=INDICATOR_COLUMNS)
         indicators["titre_source"] = indicators["source"].map(
-            lambda s: cell_text(sources.get(s, {}).get("titre")) or s)
+            lambda s: territory.source_title(s))
         statements = (pd.concat(statement_frames, ignore_index=True) if statement_frames else
                       pd.DataFrame(columns=["id", "acteur", "nature", "texte", "source", "section", "question",
                                             "critere_id", "retenu", "rattache_a"]))
@@ -208,8 +218,8 @@ def _evidence(indicators: pd.DataFrame, statements: pd.DataFrame, conclusion: li
     used = statements[statements["retenu"]] if not statements.empty else statements
     sources = set(indicators["source"]) | set(used.get("source", [])) | {row["source"] for row, _ in conclusion}
     surveys = {}
-    for _, row in indicators[indicators["n"].notna()].iterrows():
-        surveys.setdefault(row["enquete"] or row["table"], int(row["n"]))
+    for _, row in indicators[indicators["repondants"].notna()].iterrows():
+        surveys.setdefault(row["enquete"] or row["table"], int(row["repondants"]))
     groups = sorted({label("acteurs", cell_text(a)) for a in statements.get("acteur", [])})
     return {"sources": sorted(s for s in sources if s), "indicateurs": len(indicators),
             "repondants": surveys,

@@ -107,17 +107,20 @@ def key_figures_paragraph(figures: pd.DataFrame, territory_name: str, year: int 
 
 def provenance_paragraph(version: str, fingerprint: str, territory: str, year: int | str,
                          lock: str | None = None) -> str:
-    """Provenance block of the « Sources et méthode » section; ``lock`` is the hash of ``requirements.lock``."""
-    environment = (f"Environnement : les versions exactes des bibliothèques sont celles de `requirements.lock` "
-                   f"(empreinte : `{lock[:16]}`). " if lock else
-                   "Environnement : versions des bibliothèques non verrouillées (paquet installé hors du projet, "
-                   "sans `requirements.lock`). ")
+    """The reproducibility stamp of the « Sources et méthode » section, worded for a reader: software version,
+    data fingerprint, the territory (its name) and year, the locked library versions (``lock``: hash of
+    ``requirements.lock``). Paths and build parameters stay in the executed notebook and the build log."""
+    environment = (f"Les versions exactes des bibliothèques logicielles sont fixées par le fichier "
+                   f"`requirements.lock` du projet (empreinte `{lock[:16]}`). " if lock else
+                   "Les versions des bibliothèques logicielles sont non verrouillées (logiciel installé hors du "
+                   "projet, sans son fichier `requirements.lock`). ")
     return (
-        f"**Provenance.** Rapport produit par cdv-analysis {version} à partir des données du territoire "
-        f"« {territory} » (empreinte des données : `{fingerprint[:16]}`), pour l'année {_year(year)}. "
-        + environment +
-        "Les tables d'indicateurs derrière chaque graphique sont écrites dans "
-        f"`data/processed/{territory}/{_year(year)}/`."
+        f"**Reproductibilité.** Ce rapport sur {escape_markdown(territory)} pour l'année {_year(year)} a été produit "
+        f"automatiquement par le logiciel libre cdv-analysis, version {escape_markdown(version)}, à partir des "
+        f"chiffres et énoncés relevés dans les documents listés ci-dessus (empreinte des données : "
+        f"`{fingerprint[:16]}`). " + environment +
+        "Les mêmes données, traitées par la même version, redonnent la même page ; sous chaque tableau et "
+        "graphique, le lien « Télécharger les données (CSV) » donne les chiffres qu'il montre."
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -16,10 +16,10 @@ from ._base import INDENT, _empty, guillemets, md
 
 
 def _attribution(row: pd.Series) -> str:
-    actor = _text(row["acteur"])
-    actor = label("acteurs", actor)
-    source = _text(row["source"])
-    return md(f"{actor} ({source})" if source else actor)
+    actor = label("acteurs", _text(row["acteur"]))
+    # The document by its short title (``Territory.source_title``), never its internal id.
+    source = _text(row.get("titre_source"))
+    return md(f"{actor}, {source}" if source else actor)
 
 
 def statements_list(statements: pd.DataFrame, limit: int | None = None) -> str:
@@ -60,25 +60,30 @@ def statements_list(statements: pd.DataFrame, limit: int | None = None) -> str:
     return "\n".join(lines)
 
 
-def findings_list(findings: Iterable[Finding]) -> str:
-    """Inconsistencies of the published figures (``checks.run_checks``) as Markdown bullets."""
+def findings_list(findings: Iterable[Finding], titles: Mapping[str, str] | None = None) -> str:
+    """Inconsistencies of the published figures (``checks.run_checks``) as Markdown bullets; ``titles`` maps
+    a source id to the document's short title (``{sid: territory.source_title(sid)}``) so that the page never
+    shows an internal id."""
     lines = []
+    titles = titles or {}
     for finding in findings:
         values = [f"{label} : {value}" for label, value in
                   (("publié", finding.publie), ("recalculé", finding.calcule)) if value is not None]
-        where = md(f"{finding.source}, {finding.section}" if finding.section else finding.source)
+        document = titles.get(finding.source, finding.source)
+        where = md(f"{document}, {finding.section}" if finding.section else document)
         lines.append(f"- **{md(finding.categorie)}** : {md(finding.message)}"
                      + (f" ({' ; '.join(values)})" if values else "") + f" — source : {where}")
     return "\n".join(lines) if lines else "Aucune incohérence n'a été relevée dans les chiffres publiés."
 
 
 def not_covered_box(uncovered: pd.DataFrame) -> str:
-    """A short quoted box: what this report does not cover, and which raw file would feed it."""
+    """A short quoted box: the subjects this report does not cover (``indicators.uncovered_topics``)."""
     if uncovered is None or uncovered.empty:
         return ""
-    items = " ; ".join(f"{md(row['sujet'])} ({md(row['fichier'])})" for _, row in uncovered.iterrows())
-    return (f"> **Ce que ce rapport ne couvre pas.** Aucune table ne renseigne, pour ce territoire : {items}. "
-            "Les sections correspondantes sont omises ; ajouter le fichier indiqué les fait apparaître.")
+    # Subjects, not files: the file that would feed each one is in ``cdv valider`` and the construction log.
+    items = " ; ".join(md(row["sujet"]) for _, row in uncovered.iterrows())
+    return (f"> **Ce que ce rapport ne couvre pas.** Les documents disponibles pour ce territoire ne renseignent "
+            f"pas : {items}. Les parties correspondantes du rapport sont omises.")
 
 
 def attached_layout(parent: pd.Series, children: list[pd.Series]) -> str:
