@@ -13,12 +13,12 @@ LOCK_ARGS ?=
 JOBS ?=
 ARGS ?=
 
-.PHONY: report test lock lab navigateur clean-venv check-python
+.PHONY: report test lock lab navigateur outils-navigateur clean-venv check-python
 
 report: $(STAMP)
 	$(BIN)/cdv rapports $(if $(JOBS),--jobs $(JOBS)) $(ARGS)
 
-test: $(STAMP)
+test: $(STAMP) outils-navigateur
 	@test -x $(CHROMIUM) || $(MAKE) --no-print-directory navigateur || \
 	  echo "Chromium n'a pas pu être installé : le test du navigateur sera ignoré."
 	$(BIN)/ruff check cdv_analysis tests benchmarks
@@ -36,6 +36,15 @@ navigateur:
 
 # JupyterLab refuses to start as root without --allow-root: added only for root. Extra flags: LAB_ARGS.
 LAB_ARGS ?=
+# axe-core and html-validate for tests/test_browser.py, at the versions of package-lock.json (npm ci).
+# Without npm these checks are skipped, with the reason.
+NODE_STAMP := node_modules/.installe
+outils-navigateur:
+	@if [ -f $(NODE_STAMP) ] && [ $(NODE_STAMP) -nt package-lock.json ]; then :; \
+	elif command -v npm >/dev/null; then { npm ci --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); } || \
+	  echo "npm ci a échoué : les contrôles axe-core et html-validate du navigateur seront ignorés."; \
+	else echo "npm est absent : les contrôles axe-core et html-validate du navigateur seront ignorés."; fi
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS)
 

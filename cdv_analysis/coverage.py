@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import formatting as fr
 from .clean import cell_text
-from .markup import escape_html
+from .markup import escape_html, scroll_box
 from .schemas import TABLES, TEXTUAL_UNITS, TableSpec, printed_column
 
 __all__ = ["Figure", "GOAL_TABLES", "covered_tables", "printed_figures", "page_text", "coverage",
@@ -52,10 +52,10 @@ class Figure:
         if self.kind == "euros":
             shown += [fr.euros(value), fr.euros(value, 2), fr.nombre(value)]
         elif self.kind == "pourcent":
-            shown += [fr.pourcent(value, 0 if float(value).is_integer() else 1), fr.pourcent(value),
+            shown += [fr.pourcent(value, None), fr.pourcent(value),
                       fr.pourcent(value, 2), fr.nombre(value, 1)]
         else:
-            decimals = 0 if float(value).is_integer() else (1 if round(value, 1) == value else 2)
+            decimals = fr.decimales(value) if round(value, 1) == value else 2
             shown += [fr.nombre(value, decimals), fr.nombre(value, 1)]
         if self.printed:
             shown.append(self.printed)
@@ -140,30 +140,72 @@ def _words(label: str) -> set[str]:
     return {w for w in re.findall(r"[^\W\d_]{5,}", _folded(label)) if w not in _GENERIC_WORDS}
 
 
-def _found(rendering: str, text: str, context: set[str] | None = None) -> bool:
-    """Whether ``rendering`` occurs as a whole number (and, with ``context``, near two of those words).
+_NUMBER = re.compile(r"\d+(?: \d{3}(?!\d))*(?:,\d+)?")  # a French number as the normalised page text writes it
+_RENDERED_NUMBER = re.compile(r"(\d+(?: \d{3})*(?:,\d+)?)( ?[%€])?")
+_LONGER_AFTER = re.compile(r"\d|,\d|\s\d{3}(?!\d)")
+_UNIT_AFTER = re.compile(r"\s?[%€]")
 
-    A figure inside a longer number does not count: « 12 » is not shown by « 312 », « 12,5 » nor
-    « 2 012 » (French thousands are separated by spaces); a count is not shown by « 12 % » or « 12 € ».
-    """
-    count_guard = r"(?!\s?[%€])" if context is not None else ""
-    pattern = (r"(?<![\d,])(?<!\d\s)" + re.escape(rendering) + r"(?!\d|,\d|\s\d{3}(?!\d))" + count_guard)
-    needed = min(2, len(context or ()))
-    for match in re.finditer(pattern, text):
-        window = _folded(text[max(0, match.start() - _CONTEXT_CHARS):match.end() + _CONTEXT_CHARS])
-        if sum(word in window for word in context or ()) >= needed:
-            return True
-    return False
+
+class _PageIndex:
+    """The numbers of a page's text, read once: each figure is then looked up, not searched for in the whole text."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.numbers: dict[str, list[tuple[int, int]]] = {}
+        for match in _NUMBER.finditer(text):
+            self.numbers.setdefault(match.group(), []).append(match.span())
+
+    def _whole(self, start: int, end: int) -> bool:
+        """Not part of a longer number: no digit or comma before (nor « digit space »), no digits after."""
+        before = self.text[max(0, start - 2):start]
+        return not (before[-1:] in (",",) or re.fullmatch(r"\d\s", before)) and not _LONGER_AFTER.match(self.text, end)
+
+    def spans(self, rendering: str, count: bool = False):
+        """Where ``rendering`` occurs as a whole figure (a count: not followed by « % » or « € »)."""
+        shape = _RENDERED_NUMBER.fullmatch(rendering)
+        if shape is None:  # printed text (« près de 5 760 000 € », « trois »): searched for as it is
+            guard = r"(?!\s?[%€])" if count else ""
+            pattern = r"(?<![\d,])(?<!\d\s)" + re.escape(rendering) + r"(?!\d|,\d|\s\d{3}(?!\d))" + guard
+            yield from (m.span() for m in re.finditer(pattern, self.text))
+            return
+        number, unit = shape.group(1), shape.group(2) or ""
+        for start, end in self.numbers.get(number, ()):
+            if unit and not self.text.startswith(unit, end):
+                continue
+            end += len(unit)
+            if self._whole(start, end) and not (count and _UNIT_AFTER.match(self.text, end)):
+                yield start, end
+
+    def found(self, rendering: str, context: set[str] | None = None) -> bool:
+        """Whether ``rendering`` occurs as a whole number (and, with ``context``, near two of those words).
+
+        A figure inside a longer number does not count: « 12 » is not shown by « 312 », « 12,5 » nor
+        « 2 012 » (French thousands are separated by spaces); a count is not shown by « 12 % » or « 12 € ».
+        """
+        needed = min(2, len(context or ()))
+        for start, end in self.spans(rendering, count=context is not None):
+            if not needed:
+                return True
+            window = _folded(self.text[max(0, start - _CONTEXT_CHARS):end + _CONTEXT_CHARS])
+            if sum(word in window for word in context) >= needed:
+                return True
+        return False
+
+
+def _found(rendering: str, text: str, context: set[str] | None = None) -> bool:
+    """:meth:`_PageIndex.found` on ``text`` (one figure; :func:`coverage` reads the page once for all)."""
+    return _PageIndex(text).found(rendering, context)
 
 
 def coverage(figures: list[Figure], text: str) -> pd.DataFrame:
     """One row per figure: table, label, figure (as the report formats it), shown (bool), reason when not shown."""
     rows = []
     shown_tables = set()
+    page = _PageIndex(text)
     for figure in figures:
         small = figure.kind == "nombre" and abs(figure.value) < _SMALL_COUNT
         context = _words(figure.label) if small else None  # an empty set still forbids « % » and « € »
-        shown = any(_found(r, text, context) for r in figure.renderings())
+        shown = any(page.found(r, context) for r in figure.renderings())
         if shown:
             shown_tables.add(figure.table)
         rows.append({"table": figure.table, "libelle": figure.label, "chiffre": figure.renderings()[0],
@@ -192,8 +234,8 @@ def coverage_html(frame: pd.DataFrame) -> str:
     if frame.empty:
         return ""
     summary = coverage_summary(frame)
-    head = ("<tr><th scope=\"col\">Table</th><th scope=\"col\">Chiffres repris</th>"
-            "<th scope=\"col\">Chiffres publiés</th><th scope=\"col\">Part reprise</th></tr>")
+    head = ("<tr><th scope=\"col\">Table</th><th scope=\"col\" class=\"num\">Chiffres repris</th>"
+            "<th scope=\"col\" class=\"num\">Chiffres publiés</th><th scope=\"col\" class=\"num\">Part reprise</th></tr>")
     body = "".join(
         f"<tr><td>{escape_html(TABLES[r.table].label)}</td><td class=\"num\">{fr.nombre(r.repris)}</td>"
         f"<td class=\"num\">{fr.nombre(r.total)}</td><td class=\"num\">{fr.pourcent(r.part, 0)}</td></tr>"
@@ -205,8 +247,8 @@ def coverage_html(frame: pd.DataFrame) -> str:
         "se retrouvent dans ce rapport. Chaque chiffre est cherché dans le texte de la page, mis en forme "
         "comme le rapport le fait (« 4 734 927 € », « 68,3 % ») ou tel qu'imprimé dans la source ; un petit "
         "effectif (moins de 1 000) ne compte que s'il apparaît près de deux mots de son libellé.</p>",
-        f'<div class="table-wrap"><table class="cdv-table"><caption>{COVERAGE_TITLE}, par table</caption>'
-        f"<thead>{head}</thead><tbody>{body}</tbody></table></div>",
+        scroll_box(f'<table class="cdv-table"><caption>{COVERAGE_TITLE}, par table</caption>'
+                   f"<thead>{head}</thead><tbody>{body}</tbody></table>", f"{COVERAGE_TITLE}, par table"),
     ]
     missing = frame[~frame["repris"]]
     if len(missing):

@@ -1,9 +1,21 @@
-"""French formatting of figures, dates and phrases for the reports (via babel).
+"""French formatting of figures, dates and phrases for the reports (via babel): the one home of the number rules.
 
 Every function returns ``"n.d."`` (non disponible) for a missing value, so a
 report can print a table cell without checking it first. Spaces are babel's
 own: a narrow no-break space (U+202F) between thousands and a no-break space
-(U+00A0) before ``€`` and ``%``.
+(U+00A0) before ``€`` and ``%``, so that a figure never wraps.
+
+The rules, decided here once and used by the text templates, the narrative, the
+charts and the coverage search:
+
+- a figure written from a value has **0 decimals if whole, else 1** (:func:`decimales`):
+  ``80 %``, ``42,1 %``, ``1 263``, ``12,5`` — pass ``decimals=None`` to :func:`nombre` or
+  :func:`pourcent`, or use :func:`chiffre`;
+- a compact amount (chart axes, labels inside bars) is ``1,6 M€``, ``717,3 k€``, ``200 k€``,
+  ``950 €`` (:func:`euros_compact`);
+- a value as printed in a source stays as printed, only its spaces made unbreakable
+  (:func:`tel_qu_imprime`);
+- a date is written in French, ``27 septembre 2022`` (:func:`date_fr`, :func:`date_ou_texte`).
 """
 
 from __future__ import annotations
@@ -16,18 +28,24 @@ import pandas as pd
 from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.lists import format_list
-from babel.numbers import format_currency, format_decimal, format_percent, parse_decimal
+from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent, parse_decimal
 
 __all__ = [
     "LOCALE",
     "MISSING",
+    "decimales",
+    "chiffre",
     "euros",
+    "euros_compact",
     "pourcent",
     "nombre",
     "variation",
     "ecart_points",
     "is_singular",
     "date_fr",
+    "date_ou_texte",
+    "tel_qu_imprime",
+    "taille_fichier",
     "mois_fr",
     "pluriel",
     "liste_fr",
@@ -71,6 +89,15 @@ def _singular(shown: str) -> bool:
     return parse_decimal(shown, locale=LOCALE) < 2
 
 
+def decimales(value: float) -> int:
+    """The report's precision for a figure written from a value: 0 decimals if whole, else 1 (``80 %``, ``42,1 %``)."""
+    return 0 if float(value).is_integer() else 1
+
+
+def _precision(value: float, decimals: int | None) -> int:
+    return decimales(value) if decimals is None else decimals
+
+
 def is_singular(n: float, decimals: int = 0) -> bool:
     """Whether ``n``, printed with ``decimals``, takes the singular in French (« 1 projet », « 1,5 point »).
 
@@ -89,18 +116,55 @@ def euros(value: float | None, decimals: int = 0) -> str:
     )
 
 
-def pourcent(points: float | None, decimals: int = 1) -> str:
-    """Percentage given in points: ``68.3`` → ``68,3 %``."""
-    if _missing(points):
-        return MISSING
-    return format_percent(points / 100, _with_decimals(_PERCENT, decimals), locale=LOCALE)
+_COMPACT_UNIT = re.compile(r"\s*([^\d\s,.\u2212-]+)$")  # babel's compact suffix (k, M, Md), if any
 
 
-def nombre(value: float | None, decimals: int = 0) -> str:
-    """Plain number: ``1 263``, or ``1,2`` with ``decimals=1``."""
+def euros_compact(value: float | None) -> str:
+    """Amount rounded to its magnitude, the unit attached to it: ``1,6 M€``, ``717,3 k€``, ``200 k€``, ``950 €``."""
     if _missing(value):
         return MISSING
-    return format_decimal(value, _with_decimals(_DECIMAL, decimals), locale=LOCALE)
+    shown = format_compact_decimal(abs(value), locale=LOCALE, fraction_digits=1)
+    unit = _COMPACT_UNIT.search(shown)
+    number = shown[:unit.start()] if unit else shown
+    sign = _sign(value, number) if value < 0 else ""
+    return f"{sign}{number}{_NBSP}{unit.group(1)}€" if unit else f"{sign}{number}{_NBSP}€"
+
+
+def pourcent(points: float | None, decimals: int | None = 1) -> str:
+    """Percentage given in points: ``68.3`` → ``68,3 %``; ``decimals=None``: the report's rule (``80 %``, ``42,1 %``)."""
+    if _missing(points):
+        return MISSING
+    return format_percent(points / 100, _with_decimals(_PERCENT, _precision(points, decimals)), locale=LOCALE)
+
+
+def nombre(value: float | None, decimals: int | None = 0) -> str:
+    """Plain number: ``1 263``, or ``1,2`` with ``decimals=1``; ``decimals=None``: the report's rule (``12``, ``12,5``)."""
+    if _missing(value):
+        return MISSING
+    return format_decimal(value, _with_decimals(_DECIMAL, _precision(value, decimals)), locale=LOCALE)
+
+
+def chiffre(value: float | None, unite: str = "") -> str:
+    """A figure of a table with a ``unite`` column, at the report's precision: ``42,1 %`` for ``%``, else ``1 263``.
+
+    The unit other than ``%`` is not written (it is in the column header or the sentence).
+    """
+    return pourcent(value, None) if unite == "%" else nombre(value, None)
+
+
+_SPACE_IN_NUMBER = re.compile(r"(?<=\d)[ \u00a0](?=\d{3}(?!\d))")
+_SPACE_BEFORE_UNIT = re.compile(r"(?<=\d) (?=[%€])")
+
+
+def tel_qu_imprime(text: object) -> str:
+    """A value as a source printed it (``44.5%``, ``1 077€``), unchanged but for its spaces, made unbreakable.
+
+    A thousands space becomes a narrow no-break space, a space before ``%`` or ``€`` a no-break space,
+    so that the printed figure never wraps; nothing else is touched (the page marks it as printed).
+    """
+    if _missing(text):
+        return ""
+    return _SPACE_BEFORE_UNIT.sub(_NBSP, _SPACE_IN_NUMBER.sub("\u202f", str(text)))
 
 
 def variation(points: float | None, decimals: int = 1) -> str:
@@ -131,11 +195,34 @@ def date_fr(value: DateLike | None) -> str:
     return format_date(_as_date(value), format="long", locale=LOCALE)
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def date_ou_texte(value: object) -> str:
+    """A date cell: an ISO date (``2022-09-27``) written in French, anything else (``2022``, ``juin 2023``) as is."""
+    if _missing(value):
+        return ""
+    if isinstance(value, (date, datetime)):
+        return date_fr(value)
+    text = str(value).strip()
+    return date_fr(text) if _ISO_DATE.match(text) else text
+
+
 def mois_fr(value: DateLike | None) -> str:
     """Month and year: ``juin 2023``."""
     if _missing(value):
         return MISSING
     return format_skeleton("yMMMM", _as_date(value), locale=LOCALE)
+
+
+def taille_fichier(size: int | None) -> str:
+    """A file size in French units: ``850 o``, ``2,1 ko``, ``1,3 Mo`` (1 ko = 1 000 octets)."""
+    if _missing(size):
+        return MISSING
+    for unit, scale in (("Mo", 1e6), ("ko", 1e3)):
+        if size >= scale:
+            return f"{nombre(size / scale, 1)}{_NBSP}{unit}"
+    return f"{nombre(size)}{_NBSP}o"
 
 
 def pluriel(n: float | None, singulier: str, pluriel: str | None = None) -> str:

@@ -20,6 +20,7 @@ __all__ = [
     "neutralise_csv_cell",
     "neutralise_csv_frame",
     "sanitize_html",
+    "scroll_box",
     "shorten",
 ]
 
@@ -37,6 +38,14 @@ def _text(value: object) -> str:
 def shorten(text: str, limit: int) -> str:
     """``text`` cut to at most ``limit`` characters, with a visible ellipsis when cut."""
     return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
+
+
+def scroll_box(table: str, label: str) -> str:
+    """``table`` (HTML) in a labelled region that scrolls sideways when too wide, reachable with Tab (WCAG 2.1.1).
+
+    ``label`` is text (escaped here), normally the table's caption.
+    """
+    return f'<section class="table-wrap" tabindex="0" aria-label="{escape_html(label)}">{table}</section>'
 
 
 def escape_html(value: object) -> str:
@@ -104,7 +113,7 @@ def _holds_text(values: pd.Series | pd.Index) -> bool:
 _ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div",
     "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol",
-    "p", "pre", "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
+    "p", "pre", "q", "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
     "th", "thead", "tr", "ul",
 })
 _COMMON_ATTRIBUTES = ("class", "id", "title", "lang", "role", "aria-label", "aria-hidden", "aria-describedby",
@@ -120,6 +129,26 @@ _ALLOWED_ATTRIBUTES = {
 # Relative links (`donnees/x.csv`, `../../index.html`), anchors and https only.
 _SAFE_HREF = re.compile(r"^(#[\w\-.:]*|https://[^\s]*|(?![a-zA-Z][a-zA-Z0-9+.\-]*:)[^\s]*)$")
 _SAFE_IMG_SRC = re.compile(r"^data:image/png;base64,[A-Za-z0-9+/=\s]+$")
+# An SVG shown through <img> runs no script and loads nothing (browsers' secure static mode); the charts' SVG is
+# still checked for active or external content, as defence in depth.
+_SVG_IMG_SRC = re.compile(r"^data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)$")
+_SVG_ACTIVE = re.compile(r"<script|<foreignobject|<iframe|<object|<embed|<!entity|<!doctype[^>]*\[|\son[a-z]+\s*="
+                         r"|href\s*=\s*[\"'](?!#|data:image/png;base64,)|url\(\s*[\"']?(?!#)|@import", re.IGNORECASE)
+
+
+def _safe_svg_src(value: str) -> bool:
+    """A ``data:image/svg+xml`` image whose SVG holds no script, event attribute, entity or external reference."""
+    import base64
+    import binascii
+
+    match = _SVG_IMG_SRC.match(value)
+    if match is None:
+        return False
+    try:
+        svg = base64.b64decode(match.group(1), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    return "<svg" in svg and _SVG_ACTIVE.search(svg) is None
 
 
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
@@ -127,7 +156,7 @@ def _allowed_attribute(tag: str, name: str, value: str) -> bool:
         if tag == "a" and name == "href":
             return bool(_SAFE_HREF.match(value.strip()))
         if tag == "img" and name == "src":
-            return bool(_SAFE_IMG_SRC.match(value.strip()))
+            return bool(_SAFE_IMG_SRC.match(value.strip())) or _safe_svg_src(value.strip())
         return True
     return False
 
@@ -136,7 +165,7 @@ def sanitize_html(page: str) -> str:
     """An HTML fragment with only allow-listed tags, attributes and URLs (bleach, as nbconvert uses it).
 
     No script, no event attribute, no ``style``, no frame/object/embed/form;
-    links are anchors, relative paths or ``https:``; images are inline PNGs.
+    links are anchors, relative paths or ``https:``; images are inline PNGs or inline SVGs without active content.
     Disallowed tags are escaped (shown as text), script/style contents dropped.
     """
     import bleach

@@ -8,6 +8,7 @@ and write the indicator tables behind the charts to ``data/processed``.
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Callable, Iterable, Mapping
@@ -19,7 +20,7 @@ from .config import processed_data_dir, raw_data_dir
 from .indicators._common import Indicator, unpack
 from .iorw import write_atomic
 from .load import Territory, load_territory_cached
-from .markup import escape_html, neutralise_csv_frame, shorten
+from .markup import escape_html, neutralise_csv_frame, scroll_box, shorten
 
 __all__ = ["ReportContext", "SETUP_CELL", "check_parameters", "download_link", "open_report", "show_markdown", "show_chart", "show_table", "table_html",
            "write_csv"]
@@ -69,6 +70,20 @@ class ReportContext:
             by_source.setdefault(source, []).append(section)
         return " ; ".join(self.source_label(s, ", ".join(dict.fromkeys(sec))) for s, sec in by_source.items())
 
+    def brief_sources_of(self, result: Indicator | pd.DataFrame | None, limit: int = 200) -> str:
+        """The source line of a chart: :meth:`sources_of`, or its documents only when the sections make it long.
+
+        A chart's source line is drawn whole (never cut); the sections of each figure are in the table's CSV.
+        """
+        full = self.sources_of(result)
+        if len(full) <= limit:
+            return full
+        frame, _ = unpack(result)
+        if frame is None or "source" not in frame.columns:
+            return full
+        documents = " ; ".join(self.source_label(s) for s in dict.fromkeys(frame["source"]))
+        return f"{documents} (sections dans le fichier de données)"
+
     def save_table(self, name: str, frame: Indicator | pd.DataFrame) -> Path:
         """Write an indicator table to ``data/processed/<territoire>/<annee>/<name>.csv`` (atomically)."""
         target = write_csv(self.processed_dir / self.territory.id / str(self.year) / f"{name}.csv",
@@ -100,17 +115,23 @@ class ReportContext:
             show_markdown(text(frame))
         drawn = None
         if chart is not None:
-            drawn = chart(frame, source=self.sources_of(frame), **({"title": title} if title else {}))
-            _show_html(chart_html(drawn))
+            drawn = chart(frame, source=self.brief_sources_of(frame), **({"title": title} if title else {}))
+            _show_html(chart_html(drawn, data_href=_data_href(name)))
             drawn.shown = True
+        what = title or (drawn.title if drawn is not None else None)
         if columns is not None:
-            show_table(table, columns, caption=title if chart is None else None)
+            show_table(table, columns, caption=what or _caption_from(columns))
         if html is not None:
             _show_html(html(frame))
         if caption:
             show_markdown(caption)
-        _show_html(download_link(name))
+        self.show_link(name, what)
         return drawn
+
+    def show_link(self, name: str, what: str | None = None) -> None:
+        """The link to a saved table ``name`` (« Télécharger les données : … (CSV, 2,1 ko) »)."""
+        saved = self.processed_dir / self.territory.id / str(self.year) / f"{name}.csv"
+        _show_html(download_link(name, what, saved.stat().st_size if saved.is_file() else None))
 
     def present_answers(self, section: str) -> None:
         """The answer blocks of a section's evaluative questions (référentiel of the territory), with their CSVs.
@@ -130,14 +151,33 @@ class ReportContext:
         self.save_table(f"reponses_{section}", pd.concat([a.indicators for a in found], ignore_index=True))
         self.save_table(f"reponses_{section}_enonces", pd.concat([a.statements for a in found], ignore_index=True))
         show_markdown(answer_blocks(found, numbers))
-        _show_html(download_link(f"reponses_{section}") + download_link(f"reponses_{section}_enonces")
-                   .replace("Télécharger les données (CSV)", "Tous les énoncés de ces critères (CSV)"))
+        from .referentiel import SECTIONS
+
+        where = SECTIONS.get(section, section)
+        self.show_link(f"reponses_{section}", f"indicateurs des critères — {where}")
+        self.show_link(f"reponses_{section}_enonces", f"tous les énoncés des critères — {where}")
 
 
-def download_link(name: str) -> str:
-    """The link under a chart or table to its data, copied beside the page in ``donnees/``."""
-    href = escape_html(f"donnees/{name}.csv")
-    return f'<p class="cdv-donnees"><a href="{href}">Télécharger les données (CSV)</a></p>'
+
+def _data_href(name: str) -> str:
+    return f"donnees/{name}.csv"
+
+
+def _caption_from(columns: Mapping[str, tuple[str, str]]) -> str:
+    return "Tableau : " + fr.liste_fr(label for label, _ in columns.values())
+
+
+def download_link(name: str, what: str | None = None, size: int | None = None) -> str:
+    """The link under a chart or table to its data, copied beside the page in ``donnees/``.
+
+    Its text names the table (``what``, else the file) and its size, so that the many links of a page
+    are told apart by a screen reader's list of links; it is not printed (the address means nothing on paper).
+    """
+    href = escape_html(_data_href(name))
+    about = shorten(what, 120) if what else f"{name}.csv"
+    details = f"CSV, {fr.taille_fichier(size)}" if size is not None else "CSV"
+    return (f'<p class="cdv-donnees"><a href="{href}">Télécharger les données : {escape_html(about)} '
+            f'({escape_html(details)})</a></p>')
 
 
 PARAMETERS = ("territoire", "annee", "donnees", "sortie_donnees")
@@ -197,18 +237,36 @@ def show_markdown(text: str) -> None:
         _display(Markdown(text))
 
 
-# Longer descriptions are cut: the table beside each chart is the full accessible alternative.
-ALT_TEXT_LIMIT = 1000
+# The alt text states the finding, whole; the data table (or its CSV link, right after) is the long alternative.
+ALT_TEXT_LIMIT = 250
 
 
-def chart_html(chart) -> str:
-    """A self-contained ``<figure>``: the PNG inline, its alt text, title and source line."""
-    encoded = base64.b64encode(chart.to_png()).decode("ascii")
-    return (
-        f'<figure class="cdv-chart"><img src="data:image/png;base64,{encoded}" '
-        f'alt="{escape_html(shorten(chart.alt, ALT_TEXT_LIMIT))}"/>'
-        f'<figcaption class="sr-only">{escape_html(chart.source)}</figcaption></figure>'
-    )
+def short_alt(chart) -> str:
+    """The finding in at most about ``ALT_TEXT_LIMIT`` characters, never cut: the kind of chart, then its title.
+
+    The kind is the opening of the long description (« Barres horizontales de la programmation 2021 par
+    pilier »); it is dropped when the two would be too long, and the title (the finding) is kept whole.
+    """
+    title = " ".join(str(chart.title).split()).rstrip(" .")
+    kind = " ".join(re.split(r" : |\. ", str(chart.alt), maxsplit=1)[0].split()).rstrip(" .")
+    text = f"{kind} : {title}." if kind and kind != chart.alt.strip() else f"{title}."
+    return text if len(text) <= ALT_TEXT_LIMIT else f"{title}."
+
+
+def chart_html(chart, data_href: str | None = None) -> str:
+    """A self-contained ``<figure>``: the chart as an SVG image (text kept as text, no script can run), its alt text.
+
+    The source line is drawn in the chart; the caption repeats it for screen readers, with where the values are.
+    """
+    figures = []
+    for part in (chart, *getattr(chart, "continued", ())):
+        encoded = base64.b64encode(part.to_svg()).decode("ascii")
+        where = " Les valeurs sont dans le fichier de données qui suit." if data_href else ""
+        figures.append(
+            f'<figure class="cdv-chart"><img src="data:image/svg+xml;base64,{encoded}" '
+            f'alt="{escape_html(short_alt(part))}"/>'
+            f'<figcaption class="sr-only">{escape_html(part.source)}.{where}</figcaption></figure>')
+    return "".join(figures)
 
 
 def _show_html(text: str) -> None:
@@ -229,30 +287,37 @@ FORMATS: dict[str, Callable[[object], str]] = {
     "nombre": fr.nombre,
     "nombre1": lambda v: fr.nombre(v, 1),
     "texte": lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v),
+    "imprime": fr.tel_qu_imprime,  # a value as the source printed it (« 44.5% »), marked as such on the page
+    "date": fr.date_ou_texte,
 }
+NUMERIC_FORMATS = {"euros", "pourcent", "nombre", "nombre1", "imprime"}
+_CELL_CLASSES = {"imprime": "num imprime"}
 
 
 def table_html(frame: pd.DataFrame, columns: Mapping[str, tuple[str, str]], caption: str | None = None) -> str:
     """An HTML table with French headers and French-formatted cells.
 
     ``columns`` maps a column of ``frame`` to (header, format) with format one of
-    ``euros``, ``pourcent``, ``nombre``, ``nombre1``, ``texte``, or ``ligne`` to use
-    the format named in the row's own ``format`` column.
+    ``euros``, ``pourcent``, ``nombre``, ``nombre1``, ``texte``, ``imprime`` (as printed
+    in the source), ``date``, or ``ligne`` to use the format named in the row's own
+    ``format`` column. Numeric headers are aligned with their numbers. The table sits in a
+    labelled, focusable box that scrolls sideways on a narrow screen (never the page itself).
     """
-    head = "".join(f"<th scope=\"col\">{escape_html(label)}</th>" for label, _ in columns.values())
-    numeric = {"euros", "pourcent", "nombre", "nombre1"}
+    caption = caption or _caption_from(columns)
+    num = ' class="num"'
+    head = "".join(f'<th scope="col"{num if kind in NUMERIC_FORMATS else ""}>{escape_html(label)}</th>'
+                   for label, kind in columns.values())
     body = []
     for _, row in frame.iterrows():
         cells = []
         for column, (_, kind) in columns.items():
             if kind == "ligne":
                 kind = str(row.get("format", "texte"))
-            css = ' class="num"' if kind in numeric else ""
+            css = f' class="{_CELL_CLASSES.get(kind, "num")}"' if kind in NUMERIC_FORMATS else ""
             cells.append(f"<td{css}>{escape_html(FORMATS[kind](row.get(column)))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    caption_html = f"<caption>{escape_html(caption)}</caption>" if caption else ""
-    return (f'<table class="cdv-table">{caption_html}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table>")
+    return scroll_box(f'<table class="cdv-table"><caption>{escape_html(caption)}</caption><thead><tr>{head}</tr>'
+                      f"</thead><tbody>{''.join(body)}</tbody></table>", caption)
 
 
 def show_table(frame: pd.DataFrame, columns: Mapping[str, tuple[str, str]], caption: str | None = None) -> None:

@@ -412,7 +412,7 @@ def _page_template(name: str):
 
 def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, footer: dict[str, str],
                 index_href: str = "index.html", body_hook: Callable[[str], str] | None = None,
-                logo: str = "", origin: str = "transcrit") -> str:
+                logo: str = "", origin: str = "transcrit", page_title: str | None = None) -> str:
     """A self-contained French page: header, table of contents, sections, footer. No script, no network."""
     book = drop_empty_sections(nbformat.from_dict(executed))
     for cell in book.cells:
@@ -427,7 +427,8 @@ def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, foot
         body = body_hook(body)
     page = _page_template("rapport.html.j2")
     return page.render(title=title, subtitle=subtitle, toc=_toc(body), body=body, footer=footer, css=_page_css(),
-                       index_href=index_href, logo=logo if logo.startswith("data:image/") else "", origin=origin)
+                       index_href=index_href, logo=logo if logo.startswith("data:image/") else "", origin=origin,
+                       page_title=page_title)
 
 
 def _failure_details(book: nbformat.NotebookNode) -> tuple[str, int | None]:
@@ -500,7 +501,8 @@ def run_job(job: Job) -> JobResult:
             else report_hook(job.data_dir, job.territory, job.year)  # printed figures: transcribed documents only
         page = render_html(executed, job.title, _subtitle(job), _footer(job),
                            "index.html" if job.territory is None else "../../index.html", hook,
-                           logo=job.logo, origin="modele" if job.kind == STARTER_KIND else job.origin)
+                           logo=job.logo, origin="modele" if job.kind == STARTER_KIND else job.origin,
+                           page_title=_page_title(job))
         write_atomic(job.folder / job.html_name.replace(".html", ".ipynb"), nbformat.writes(executed))
         write_atomic(job.folder / job.html_name, page)
         write_atomic(job.folder / CACHE_FILE, json.dumps(
@@ -582,6 +584,18 @@ def _subtitle(job: Job) -> str:
     if is_portrait(job):
         return portrait_subtitle(job.year)
     return job.subtitle or f"Rapport d'évaluation {job.year}"
+
+
+def _page_title(job: Job) -> str:
+    """A short ``<title>`` that tells the pages apart by their first words: « CALL — rapport d'évaluation 2022 »."""
+    if job.territory is None:
+        return "Comparaison des territoires et des années — Contrats de Ville"
+    if is_portrait(job):
+        return f"{job.title} — édition {job.year}"
+    acronym = re.search(r"\(([^()]{2,15})\)$", job.title)
+    subtitle = _subtitle(job)
+    subtitle = subtitle if str(job.year) in subtitle else f"{subtitle} {job.year}"
+    return f"{acronym.group(1) if acronym else job.title} — {subtitle[:1].lower()}{subtitle[1:]}"
 
 
 def _footer(job: Job) -> dict[str, str]:

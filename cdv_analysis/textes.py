@@ -35,7 +35,7 @@ def safe(text: object) -> Safe:
 
 
 def _number(value: float) -> str:
-    return fr.nombre(value, 0 if float(value).is_integer() else 1)
+    return fr.nombre(value, None)
 
 
 def _missing(value: object) -> bool:

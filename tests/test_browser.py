@@ -1,18 +1,27 @@
 """Built reports opened in a real browser (headless Chromium, driven by Playwright).
 
 Chromium is installed by `make navigateur` (run by `make test` when it is missing);
-without a browser these tests are skipped, with the reason.
+axe-core and html-validate by `npm ci` (run by `make test` from package-lock.json when npm
+is installed). Without a browser or without these tools the tests are skipped, with the reason.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from cdv_analysis.report import build_all
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+HTML_VALIDATE = ROOT / "node_modules" / ".bin" / "html-validate"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WIDE = 1280
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -37,12 +46,24 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory, raw_dir) -> Path:
+def site(tmp_path_factory, raw_dir) -> Path:
+    """Every embedded report, the comparison and the index, built once for the module."""
     out = tmp_path_factory.mktemp("browser")
-    summary = build_all(raw_dir, out / "reports", out / "processed", territories=["call"], years=[2022],
-                        progress=False)
+    summary = build_all(raw_dir, out / "reports", out / "processed", progress=False)
     assert summary.ok, summary.text()
-    return out / "reports" / "call" / "2022" / "rapport.html"
+    return out / "reports"
+
+
+@pytest.fixture(scope="module")
+def pages(site) -> list[Path]:
+    found = [site / "index.html", site / "comparaison.html", *sorted(site.glob("*/*/rapport.html"))]
+    assert len(found) >= 6
+    return found
+
+
+@pytest.fixture(scope="module")
+def report(site) -> Path:
+    return site / "call" / "2022" / "rapport.html"
 
 
 def test_report_renders_without_errors_with_images_and_working_toc(browser, report, tmp_path):
@@ -185,3 +206,178 @@ def test_no_quotation_appears_twice_on_the_call_page(browser, report):
     quotes = [q for q in _top_level_quotes(text) if len(q) >= 40]
     assert len(quotes) >= 30
     assert [q for q in set(quotes) if quotes.count(q) > 1] == []
+
+
+# ---------------------------------------------------------------------------
+# Issue 18: every page for every reader (axe-core, html-validate, narrow screens, print)
+
+
+def _name(page: Path) -> str:
+    return "/".join(page.parts[-3:]) if page.name == "rapport.html" else page.name
+
+
+def _open(browser, page: Path, width: int, height: int = 900):
+    tab = browser.new_page(viewport={"width": width, "height": height})
+    tab.goto(page.as_uri())
+    tab.wait_for_load_state("load")
+    return tab
+
+
+@pytest.mark.parametrize("width", [WIDE, NARROW])
+def test_axe_finds_no_wcag_a_or_aa_violation_on_any_page(browser, pages, width):
+    if not AXE.is_file():
+        pytest.skip("axe-core absent : lancez « npm ci » (make test le fait quand npm est installé)")
+    violations = {}
+    for page in pages:
+        tab = _open(browser, page, width)
+        tab.add_script_tag(content=AXE.read_text("utf-8"))
+        found = tab.evaluate("async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+                             ".violations.map(v => `${v.id} (${v.nodes.length})`)", WCAG_AA)
+        tab.close()
+        if found:
+            violations[_name(page)] = found
+    assert violations == {}
+
+
+def test_html_validate_finds_no_error_on_any_page(pages):
+    if not HTML_VALIDATE.is_file() or shutil.which("node") is None:
+        pytest.skip("html-validate absent : lancez « npm ci » (make test le fait quand npm est installé)")
+    done = subprocess.run([str(HTML_VALIDATE), "--config", str(ROOT / ".htmlvalidate.json"), "--formatter", "json",
+                           *map(str, pages)], capture_output=True, text=True, timeout=300)
+    results = json.loads(done.stdout or "[]")
+    errors = {_name(Path(r["filePath"])): sorted({m["ruleId"] for m in r["messages"] if m["severity"] == 2})
+              for r in results if r["errorCount"]}
+    assert errors == {} and done.returncode == 0, (errors, done.stderr[-500:])
+
+
+# A word is broken when its letters sit on two lines; a break after a hyphen, a dash or a slash is a line break.
+_BROKEN_WORDS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('td, th')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/[^\\s\\-\\u2010\\u2011\\u2013\\u2014\\/]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        if (new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def test_no_table_cell_breaks_a_word_on_a_narrow_screen(browser, pages):
+    broken = {}
+    for page in pages:
+        tab = _open(browser, page, NARROW)
+        words = tab.evaluate(_BROKEN_WORDS)
+        tab.close()
+        if words:
+            broken[_name(page)] = words[:5]
+    assert broken == {}
+
+
+@pytest.mark.parametrize("width", [320, NARROW, 600, 900])
+def test_no_page_scrolls_sideways_and_wide_tables_scroll_in_labelled_focusable_boxes(browser, pages, width):
+    for page in pages:
+        tab = _open(browser, page, width)
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width, (_name(page), width)
+        boxes = tab.evaluate("""[...document.querySelectorAll('table')].map(t => {
+            const box = t.closest('.table-wrap');
+            return box && [box.tabIndex, box.getAttribute('aria-label') || '', !!t.querySelector('caption'),
+                           getComputedStyle(box).overflowX];
+        })""")
+        tab.close()
+        assert boxes and all(b and b[0] == 0 and b[1] and b[2] and b[3] == "auto" for b in boxes), (_name(page), boxes)
+
+
+def test_skip_link_is_the_first_tab_stop_and_reaches_the_content(browser, report):
+    tab = _open(browser, report, WIDE)
+    tab.keyboard.press("Tab")
+    assert tab.evaluate("[document.activeElement.className, document.activeElement.getAttribute('href')]") == [
+        "skip-link", "#contenu"]
+    tab.keyboard.press("Enter")
+    assert tab.evaluate("document.activeElement.id") == "contenu"
+    tab.close()
+
+
+def test_titles_are_short_and_distinct_and_h1_carries_the_year(browser, pages):
+    seen = {}
+    for page in pages:
+        tab = _open(browser, page, WIDE)
+        title, h1 = tab.evaluate("[document.title, document.querySelector('h1').textContent]")
+        tab.close()
+        seen[_name(page)] = title
+        assert len(title) <= 70, title
+        if page.name == "rapport.html":
+            year = page.parent.name
+            assert year in title and year in h1 and title.split(" — ")[0] in h1, (title, h1)
+    assert len(set(seen.values())) == len(seen)
+
+
+def test_charts_are_svg_images_with_short_alt_texts_and_legible_text(browser, report):
+    tab = _open(browser, report, NARROW)
+    images = tab.evaluate("""[...document.querySelectorAll('figure.cdv-chart img')].map(i => [
+        i.src.slice(0, 26), i.alt, i.getBoundingClientRect().width, i.naturalWidth])""")
+    tab.close()
+    assert len(images) >= 5
+    for src, alt, shown, natural in images:
+        assert src == "data:image/svg+xml;base64,"
+        assert 0 < len(alt) <= 300 and not alt.endswith("…"), alt
+        # Chart text is 9.5 pt at least, drawn for a figure of ``natural`` CSS px: shown at ``shown`` px, >= 11 px.
+        assert 9.5 * 96 / 72 * shown / natural >= 11, (alt, shown, natural)
+
+
+def test_download_links_name_their_table_and_size(browser, report):
+    tab = _open(browser, report, WIDE)
+    names = tab.evaluate("[...document.querySelectorAll('a[href$=\".csv\"]')].map(a => [a.getAttribute('href'), "
+                         "a.textContent])")
+    tab.close()
+    hrefs = [href for href, _ in names]
+    assert "donnees/cooperation_niveau_moyen.csv" in hrefs
+    texts = [text for _, text in names]
+    assert len(set(texts)) == len(texts)  # told apart in a list of links
+    assert all(re.search(r"\(CSV, [\d,]+\s(o|ko|Mo)\)$", text) for text in texts), texts[:3]
+
+
+def test_quotations_are_marked_up_with_their_attribution(browser, report):
+    tab = _open(browser, report, WIDE)
+    quotes = tab.evaluate("[...document.querySelectorAll('li > q')].length")
+    tab.close()
+    assert quotes >= 100
+
+
+_PRINT_CONTENT_HEIGHT = (297 - 18 - 20) / 25.4 * 96  # A4 minus the @page margins, in CSS px
+
+
+def _pdf_pages_text(pdf: Path) -> list[str]:
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                             text=True, check=True).stdout).group(1))
+    return [" ".join(subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True,
+                                    text=True, check=True).stdout.split()) for n in range(1, pages + 1)]
+
+
+def test_printed_pages_are_a4_without_near_empty_page_or_split_chart(browser, pages, tmp_path):
+    if shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:
+        pytest.skip("pdftotext absent (paquet poppler-utils) : les pages imprimées ne sont pas vérifiées")
+    for page in pages[1:]:  # the index is a list of links
+        tab = _open(browser, page, 794)
+        tab.emulate_media(media="print")
+        # Every chart fits a page and is kept whole; closed details are printed open; no link line is printed.
+        figures = tab.evaluate("[...document.querySelectorAll('figure.cdv-chart')].map(f => "
+                               "[f.getBoundingClientRect().height, getComputedStyle(f).breakInside])")
+        assert all(height < _PRINT_CONTENT_HEIGHT and avoid == "avoid" for height, avoid in figures), figures
+        assert tab.evaluate("[...document.querySelectorAll('.cdv-donnees')].every(p => p.offsetParent === null)")
+        assert tab.evaluate("[...document.querySelectorAll('details > :not(summary)')]"
+                            ".every(e => e.getBoundingClientRect().height > 0)")
+        pdf = tmp_path / f"{_name(page).replace('/', '-')}.pdf"
+        pdf.write_bytes(tab.pdf(prefer_css_page_size=True, print_background=True))
+        tab.close()
+        sizes = _page_sizes(pdf.read_bytes())
+        assert all(abs(w - A4_POINTS[0]) < 1 and abs(h - A4_POINTS[1]) < 1 for w, h in sizes)
+        texts = _pdf_pages_text(pdf)
+        # No blank or near-empty page before the last one (« Page n / N » alone, or a lone line).
+        near_empty = [n for n, text in enumerate(texts[:-1], start=1) if len(text) < 200]
+        assert near_empty == [], (_name(page), near_empty, [texts[n - 1] for n in near_empty])

@@ -21,6 +21,7 @@ from cdv_analysis.indicators._common import Indicator  # noqa: E402
 from cdv_analysis import charts  # noqa: E402
 from cdv_analysis import indicators as ind  # noqa: E402
 from cdv_analysis.harmonise import pillar_order  # noqa: E402
+from cdv_analysis.charts._base import SOURCE_LIMIT  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -64,7 +65,7 @@ def test_pillar_bars(draw, pillars_2021):
     codes = sorted(pillars_2021.table["pilier"], key=pillar_order)
     assert [to_hex(bar.get_facecolor()).upper() for bar in ax.patches] == [charts.PILLAR_COLORS[c] for c in codes]
     assert [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()][0] == "Cohésion sociale"
-    assert any(plain(t.get_text()) == "4 M €" for t in ax.get_xticklabels())
+    assert any(plain(t.get_text()) == "4 M€" for t in ax.get_xticklabels())  # issue 18: « 1,6 M€ » style
     assert all(number in plain(chart.alt) for number in ("4 734 927 €", "68,3 %", "6 931 463 €"))
     assert chart.source == "Source : Rapport annuel 2021, Programmation 2021 – Répartition financière par pilier"
 
@@ -82,7 +83,7 @@ def test_credit_types_bars(draw, cabbalr):
     ax = chart.figure.axes[0]
     assert plain(chart.title) == "Les crédits spécifiques représentent 59,6 % des crédits programmés en 2021"
     assert "4 734 927 €" in texts(ax)  # the total at the end of the stack
-    assert "2,7 M €" in texts(ax)  # a segment wide enough for its amount
+    assert "2,7 M€" in texts(ax)  # a segment wide enough for its amount
     colours = {to_hex(bar.get_facecolor()).upper() for bar in ax.patches}
     assert colours == set(charts.CREDIT_COLORS.values())
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Crédits spécifiques", "Droit commun"]
@@ -114,9 +115,9 @@ def test_evolution_line(draw, cabbalr):
 
 def test_point_labels_keep_the_printed_qualifier(draw, call):
     chart = draw(charts.evolution_line, ind.growth(ind.programmation_series(call)))
-    assert "près de 5 760 000 €" in texts(chart.figure.axes[0])
+    assert "près de 5 760 000 €" in [text.replace("\n", " ") for text in texts(chart.figure.axes[0])]
     survey = draw(charts.survey_items_bars, ind.survey_items(call, "associations"))
-    assert "plus de 60 % (n ≤ 21)" in texts(survey.figure.axes[0])
+    assert "plus de 60 % (n ≤ 21)" in [t for part in (survey, *survey.continued) for t in texts(part.figure.axes[0])]
 
 
 def _printed_n(territory):
@@ -128,17 +129,22 @@ def _printed_n(territory):
 def test_survey_items_bars(draw, call):
     items = ind.survey_items(_printed_n(call), "communes")
     chart = draw(charts.survey_items_bars, items)
-    ax = chart.figure.axes[0]
-    (bars,) = [c for c in ax.containers if isinstance(c, BarContainer)]
-    assert bars.errorbar is not None
-    assert "42,1 % (8/19)" in texts(ax)
-    assert "50 % (n = 19)" in texts(ax)
+    # Issue 18: a long questionnaire is split into charts of at most MAX_CATEGORIES answers, whole questions together.
+    parts = [chart, *chart.continued]
+    axes = [part.figure.axes[0] for part in parts]
+    assert len(parts) > 1 and all(len(ax.get_yticklabels()) <= charts.MAX_CATEGORIES for ax in axes)
+    assert [part.title.endswith(f"{n}/{len(parts)})") for n, part in enumerate(parts, 1)] == [True] * len(parts)
+    bars = [bar for ax in axes for c in ax.containers if isinstance(c, BarContainer) for bar in c]
+    assert any(c.errorbar is not None for ax in axes for c in ax.containers if isinstance(c, BarContainer))
+    every_text = [text for ax in axes for text in texts(ax)]
+    assert "42,1 % (8/19)" in every_text
+    assert "50 % (n = 19)" in every_text
     impossible = items["possible"].eq(False).to_numpy()
     assert [bool(bar.get_hatch()) for bar in bars] == list(impossible)
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    legend = [t.get_text() for ax in axes for t in ax.get_legend().get_texts()]
     assert "pourcentage impossible avec n répondants" in legend
     assert "19 répondants" in plain(chart.title)
-    assert all("\n" in t.get_text() for t in ax.get_yticklabels() if len(t.get_text()) > 60)
+    assert all("\n" in t.get_text() for ax in axes for t in ax.get_yticklabels() if len(t.get_text()) > 22)
     assert "23,1 % à 63,7 %" in plain(chart.alt)
 
 
@@ -158,7 +164,9 @@ def test_cooperation_heatmap(draw, call):
     assert "52,4 %" in texts(ax)
     assert len(ax.texts) == levels.table.size
     assert plain(chart.title) == "Région : 52,4 % des répondants situent la coopération au niveau « relation »"
-    assert [t.get_text().replace("\n", " ") for t in ax.get_xticklabels()][0] == "1. relation"
+    # Issue 18 (narrow column): level numbers under the cells, their names in the axis title.
+    assert [t.get_text() for t in ax.get_xticklabels()][0] == "1"
+    assert "1 relation, 2 connexion" in ax.get_xlabel().replace("\n", " ")
     # The printed percentages cannot come from the 19 respondents the report states.
     assert "ne peuvent pas venir de 19 répondants" in plain(chart.alt)
 
@@ -190,7 +198,8 @@ def test_qpv_gaps_bars_keeps_percent_indicators(draw, cabbalr):
     ax = chart.figure.axes[0]
     labels = " ".join(t.get_text().replace("\n", " ") for t in ax.get_yticklabels())
     assert "Taux de pauvreté" in labels and "indice de jeunesse" not in labels.lower()
-    assert len(ax.get_yticklabels()) == ((gaps["unite"] == "%") & gaps["comparable"]).sum()
+    # Issue 18: one screen at most, the largest gaps first (every value is in the table beside it).
+    assert len(ax.get_yticklabels()) == min(((gaps["unite"] == "%") & gaps["comparable"]).sum(), charts.MAX_CATEGORIES)
     assert {"43 %", "20 %"} <= set(texts(ax))
     assert plain(chart.title) == "Taux de pauvreté : +23 points dans les QPV (référence : reste de l'EPCI)"
 
@@ -319,7 +328,9 @@ def test_hostile_labels_are_drawn_literally_and_bounded(draw, cabbalr, call):
         drawn = _all_texts(chart.figure)
         # No string reaches matplotlib as mathtext; `$` is escaped, so the label shows « $\alpha$ <b>x</b> ».
         assert not any(cbook.is_math_text(text) for text in drawn), chart.title
-        assert all(len(text.replace("\n", "")) <= 300 for text in drawn), chart.title
+        # The source line is wrapped, never cut (issue 18), within its own bound.
+        assert all(len(text.replace("\n", "")) <= (SOURCE_LIMIT + 20 if text.startswith("Source") else 300)
+                   for text in drawn), chart.title
         flat = " ".join(plain(text).replace("\n", " ") for text in drawn)
         assert "\\$\\alpha\\$ <b>x</b>" in flat, (chart.title, flat[:300])
     # The long name is shortened with an ellipsis, where it is a label (financer, partner, theme).

@@ -171,6 +171,54 @@ def test_nombre_round_trip(value: int) -> None:
     assert parse_nombre(nombre(value)) == value
 
 
+# --- issue 18: one number rule, compact amounts, printed values, dates, file sizes ---------------------------
+
+@pytest.mark.parametrize("value, expected", [(80.0, 0), (42.1, 1), (0, 0), (12.25, 1)])
+def test_decimales_is_the_one_rule(value: float, expected: int) -> None:
+    from cdv_analysis.formatting import decimales
+
+    assert decimales(value) == expected
+
+
+def test_the_rule_through_nombre_pourcent_and_chiffre() -> None:
+    from cdv_analysis.formatting import chiffre
+
+    assert nombre(12.5, None) == "12,5" and nombre(1263.0, None) == f"1{NNBSP}263"
+    assert pourcent(80.0, None) == f"80{NBSP}%" and pourcent(42.1, None) == f"42,1{NBSP}%"
+    assert chiffre(42.1, "%") == f"42,1{NBSP}%" and chiffre(241934, "habitants") == f"241{NNBSP}934"
+
+
+@pytest.mark.parametrize("value, expected", [
+    (1_600_000, f"1,6{NBSP}M€"), (717_300, f"717,3{NBSP}k€"), (200_000, f"200{NBSP}k€"),
+    (4_000_000, f"4{NBSP}M€"), (950, f"950{NBSP}€"), (-1_600_000, f"{MINUS}1,6{NBSP}M€"),
+])
+def test_euros_compact(value: float, expected: str) -> None:
+    from cdv_analysis.formatting import euros_compact
+
+    assert euros_compact(value) == expected
+    assert parse_montant(expected.replace(MINUS, "-")) == pytest.approx(value, rel=0.05)
+
+
+@pytest.mark.parametrize("printed, expected", [
+    ("44.5%", "44.5%"), ("1 077€", f"1{NNBSP}077€"), ("20 %", f"20{NBSP}%"), ("4 734 927 €", f"4{NNBSP}734{NNBSP}927{NBSP}€"),
+    ("moins d'un emploi sur deux", "moins d'un emploi sur deux"), ("2019 2020", "2019 2020"), (None, ""),
+])
+def test_tel_qu_imprime_keeps_the_print_but_never_wraps_a_figure(printed, expected) -> None:
+    from cdv_analysis.formatting import tel_qu_imprime
+
+    assert tel_qu_imprime(printed) == expected
+
+
+def test_date_ou_texte_and_taille_fichier() -> None:
+    from cdv_analysis.formatting import date_ou_texte, taille_fichier
+
+    assert date_ou_texte("2022-09-27") == "27 septembre 2022"
+    assert date_ou_texte(date(2023, 6, 27)) == "27 juin 2023"
+    assert date_ou_texte("2022") == "2022" and date_ou_texte(None) == ""
+    assert taille_fichier(850) == f"850{NBSP}o" and taille_fichier(2_140) == f"2,1{NBSP}ko"
+    assert taille_fichier(1_300_000) == f"1,3{NBSP}Mo"
+
+
 @pytest.mark.parametrize("n, decimals, singular", [
     (0, 0, True), (1, 0, True), (-1, 0, True), (2, 0, False), (1.4, 0, True), (1.96, 0, False),
     (1.5, 1, True), (1.96, 1, False), (1263, 0, False),

@@ -159,7 +159,11 @@ def test_sanitize_keeps_the_report_markup() -> None:
     ('<a href=" javascript:alert(1)">x</a>', "javascript:"),
     ('<a href="vbscript:msgbox(1)">x</a>', "vbscript:"),
     ('<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>', "data:text/html"),
-    ('<img src="data:image/svg+xml;base64,PHN2Zz4=">', "data:image/svg"),
+    # An SVG image is kept only without active or external content (issue 18: charts are SVG images).
+    ('<img src="data:image/svg+xml;base64,PHN2Zz48c2NyaXB0PmFsZXJ0KDEpPC9zY3JpcHQ+PC9zdmc+">', "data:image/svg"),
+    ('<img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">', "data:image/svg"),
+    ('<img src="data:image/svg+xml;base64,PHN2Zz48aW1hZ2UgaHJlZj0iaHR0cHM6Ly9ldmlsLmV4YW1wbGUveCIvPjwvc3ZnPg==">',
+     "data:image/svg"),
     ('<img src="https://evil.example/pixel.png">', "evil.example"),
     ('<a href="http://evil.example">x</a>', "http://evil"),
     ('<iframe src="https://evil.example"></iframe>', "<iframe"),
@@ -229,24 +233,30 @@ def test_neutralise_csv_labels() -> None:
 
 
 class _FakeChart:
-    alt = '"><script>alert(1)</script>' + "très long texte " * 200
+    title = '"><script>alert(1)</script> Le pilier <b>cohésion</b> concentre 68,3 %'
+    alt = "Barres horizontales par pilier : " + "très long texte " * 200
     source = "<b>Source</b> : CALL"
 
-    def to_png(self) -> bytes:
-        return b"\x89PNG"
+    def to_svg(self) -> bytes:
+        return b"<svg xmlns='http://www.w3.org/2000/svg'/>"
 
 
-def test_chart_html_escapes_and_bounds_alt_text() -> None:
+def test_chart_html_escapes_and_states_the_finding_in_a_short_alt_text() -> None:
+    """Issue 18: the alt text is the kind of chart and its finding (the title), never cut; the table is the long one."""
+    import base64
+
     from cdv_analysis.notebook import ALT_TEXT_LIMIT, chart_html
 
-    figure = chart_html(_FakeChart())
+    figure = chart_html(_FakeChart(), data_href="donnees/x.csv")
     parser = _Attributes()
     parser.feed(figure)
     alt = next(v.split("=", 1)[1] for v in parser.values if v.startswith("alt="))
-    assert alt.startswith('"><script>alert(1)</script>très long')
-    assert len(alt) == ALT_TEXT_LIMIT and alt.endswith("…")
+    assert alt == 'Barres horizontales par pilier : "><script>alert(1)</script> Le pilier <b>cohésion</b> concentre 68,3 %.'
+    assert len(alt) <= ALT_TEXT_LIMIT and "…" not in alt
     assert "<script" not in figure and "<b>" not in figure
-    assert "&lt;b&gt;Source&lt;/b&gt; : CALL" in figure
+    assert "&lt;b&gt;Source&lt;/b&gt; : CALL." in figure
+    src = next(v.split("=", 1)[1] for v in parser.values if v.startswith("src="))
+    assert base64.b64decode(src.removeprefix("data:image/svg+xml;base64,")) == _FakeChart().to_svg()
 
 
 def test_table_html_escapes_cells_and_caption() -> None:
@@ -255,5 +265,17 @@ def test_table_html_escapes_cells_and_caption() -> None:
     frame = pd.DataFrame({"porteur": ["<img src=x onerror=alert(1)>"], "montant": [-1200.0]})
     table = table_html(frame, {"porteur": ("Porteur <i>", "texte"), "montant": ("Montant", "euros")},
                        caption="<script>x</script>")
-    assert _parse(table).tags == ["table", "caption", "thead", "tr", "th", "th", "tbody", "tr", "td", "td"]
+    # Issue 18: the table sits in a labelled, focusable box that scrolls sideways on a narrow screen.
+    assert _parse(table).tags == ["section", "table", "caption", "thead", "tr", "th", "th", "tbody", "tr", "td", "td"]
     assert "&lt;img src=x onerror=alert(1)&gt;" in table and "&lt;script&gt;x&lt;/script&gt;" in table
+
+
+def test_sanitize_keeps_a_chart_svg_image_without_active_content() -> None:
+    """Issue 18: charts are SVG images (text kept as text); a plain SVG passes, with its own anchors and clip paths."""
+    import base64
+
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+           '<defs><clipPath id="p1"><rect width="5" height="5"/></clipPath></defs>'
+           '<g clip-path="url(#p1)"><use xlink:href="#m1"/><text>68,3 %</text></g></svg>')
+    src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    assert f'src="{src}"' in sanitize_html(f'<img src="{src}" alt="Graphique">')

@@ -298,13 +298,14 @@ def test_statements_quoted_verbatim_and_nested(call) -> None:
     for _, row in statements.iterrows():
         assert plain(guillemets(row["texte"])) in text
     lines = text.splitlines()
-    # The document by its short title, never its internal id (issue 16).
-    assert lines[0] == f"- {plain(guillemets(statements['texte'].iloc[0]))} — agglomération, Rapport d'évaluation finale 2022"
+    # Issue 18: each quotation is marked up as such (<q>), its attribution after it; the document by its short
+    # title, never its internal id (issue 16).
+    assert lines[0] == f"- <q>{plain(guillemets(statements['texte'].iloc[0]))}</q> — agglomération, Rapport d'évaluation finale 2022"
     # e22s-c2 details e22s-c1: nested, and its attribution (the same) is not repeated.
-    assert lines[1] == f"    - {plain(guillemets(statements['texte'].iloc[1]))}"
+    assert lines[1] == f"    - <q>{plain(guillemets(statements['texte'].iloc[1]))}</q>"
     # e22s-g4-1 details e22s-g4, itself under e22s-g3: two levels down.
     deep = statements.loc[statements["id"] == "e22s-g4-1", "texte"].iloc[0]
-    assert f"\n            - {plain(guillemets(deep))}" in text
+    assert f"\n            - <q>{plain(guillemets(deep))}</q>" in text
 
 
 def test_statements_limit_and_cycle() -> None:
@@ -312,7 +313,7 @@ def test_statements_limit_and_cycle() -> None:
                                "texte": ["un", "deux", "trois", "quatre"], "acteur": ["elus"] * 4,
                                "source": ["s"] * 4})
     text = plain(nr.statements_list(statements, limit=1))
-    assert text == "- « un » — élus\n    - « deux »\n- … et 2 autres énoncés."
+    assert text == "- <q>« un »</q> — élus\n    - <q>« deux »</q>\n- … et 2 autres énoncés."
     assert "« quatre »" in nr.statements_list(statements).replace("\u00a0", " ")
 
 

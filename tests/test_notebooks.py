@@ -7,6 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from cdv_analysis import formatting as fr
 from cdv_analysis.report import COMPARISON, PORTRAIT_SECTIONS, SECTIONS, STARTER_SECTIONS, assemble
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
@@ -140,6 +141,9 @@ def test_present_saves_shows_and_returns_the_chart(call, tmp_path, monkeypatch):
     page = "\n".join(shown)
     assert page.count('<figure class="cdv-chart"') == 1
     assert "Lecture : *exemple*." in page
-    assert 'href="donnees/cooperation_niveaux.csv"' in page and "Télécharger les données (CSV)" in page
+    assert 'href="donnees/cooperation_niveaux.csv"' in page
+    # Issue 18: the link names its table and its size (the many links of a page are told apart).
+    size = fr.taille_fichier((tmp_path / "call" / "2022" / "cooperation_niveaux.csv").stat().st_size)
+    assert f"Télécharger les données : Titre de l&#x27;évaluateur (CSV, {size})" in page
     assert ctx.present(ind.fund_projects(call, 2022), "fonds_cohesion_sociale") is None
     assert not (tmp_path / "call" / "2022" / "fonds_cohesion_sociale.csv").exists()

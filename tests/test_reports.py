@@ -53,7 +53,8 @@ def test_html_is_french_self_contained_and_shows_seed_figures(built):
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org", "")
     assert 'class="toc"' in page
     images = re.findall(r"<img [^>]*>", page)
-    assert len(images) >= 3 and all('src="data:image/png;base64,' in image for image in images)
+    # Issue 18: charts are SVG images (text kept as text), embedded so that no script can run.
+    assert len(images) >= 3 and all('src="data:image/svg+xml;base64,' in image for image in images)
     assert all(alt.strip() for alt in _alts(page))
 
 

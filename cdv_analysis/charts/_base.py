@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from babel.numbers import format_compact_currency
+from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -19,8 +19,9 @@ from ..clean import ParseError, parse_figure, upper_first
 from ..markup import matplotlib_text
 from ..harmonise import labels, vocabulary
 from ..formatting import (
-    LOCALE,
+    decimales,
     ecart_points,
+    euros_compact,
     pourcent,
 )
 
@@ -40,6 +41,7 @@ ACTOR_LABELS = {code: upper_first(text) for code, text in labels("acteurs").item
 # Data-derived text on a chart (porteur, theme, partner names; titles) is drawn literally and bounded.
 LABEL_LIMIT = 120
 TITLE_LIMIT = 300
+SOURCE_LIMIT = 600  # the source line is the chart's provenance: wrapped, not cut (bounded against hostile data)
 
 _IMPOSSIBLE_LABEL = "pourcentage impossible avec n répondants"
 _CONFIDENCE = f"de confiance à {pourcent(95, 0)}"  # babel's no-break space keeps « 95 % » whole
@@ -54,12 +56,25 @@ class Chart:
     alt: str
     source: str
     shown: bool = False  # already on the page (``ReportContext.present``): not displayed a second time
+    continued: list[Chart] = field(default_factory=list)  # a long chart split in parts, shown one after another
 
     def to_png(self, dpi: int = 110) -> bytes:
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", dpi=dpi,
                             metadata={"Title": self.title, "Description": self.alt, "Source": self.source})
         return buffer.getvalue()
+
+    def to_svg(self) -> bytes:
+        """The chart as SVG, rendered once: text kept as text, ids and metadata fixed (identical pages)."""
+        if self._svg is None:
+            buffer = io.BytesIO()
+            with rc_context({"svg.fonttype": "none", "svg.hashsalt": "cdv-analysis"}):
+                self.figure.savefig(buffer, format="svg", metadata={
+                    "Title": self.title, "Description": self.alt, "Source": self.source, "Date": None})
+            self._svg = buffer.getvalue()
+        return self._svg
+
+    _svg: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     def close(self) -> None:
         """Release the figure's artists (it is not registered with pyplot: nothing else holds it)."""
@@ -76,13 +91,45 @@ class Chart:
         display(Image(self.to_png()))
 
 
+# Charts are drawn for a narrow column: 4.4 in (422 CSS px) wide, so that shown on a 400 px phone (about 380 px
+# of text column) no text is under 11 px (9.5 pt × 96/72 × 380/422), and on a wide screen or paper only enlarged.
+NARROW_WIDTH = 4.4
+MAX_CATEGORIES = 8  # bars of a categorical chart on one phone screen; more are split or capped (values in the table)
+MIN_FONT = 9.5  # points: the smallest text of a chart (bar labels, source line, ticks)
+TITLE_FONT = 11.5
+INK, PAPER = "#000000", "#ffffff"
+
+
 def apply_style() -> None:
     """The house theme (global matplotlib settings, as any seaborn theme)."""
     sns.set_theme(context="notebook", style="whitegrid", font_scale=1.0, rc={
-        "figure.titlesize": 14, "figure.titleweight": "bold", "axes.titlesize": 12,
-        "axes.labelsize": 11, "xtick.labelsize": 10, "ytick.labelsize": 10, "legend.fontsize": 10,
+        "figure.titlesize": TITLE_FONT, "figure.titleweight": "bold", "axes.titlesize": 10.5,
+        "axes.labelsize": 10, "xtick.labelsize": MIN_FONT, "ytick.labelsize": MIN_FONT, "legend.fontsize": MIN_FONT,
+        "legend.title_fontsize": MIN_FONT, "font.size": MIN_FONT, "text.color": "#1d2733",
+        "axes.labelcolor": "#1d2733", "xtick.color": "#1d2733", "ytick.color": "#1d2733",
         "axes.spines.top": False, "axes.spines.right": False, "axes.edgecolor": "#888888",
     })
+
+
+def _luminance(color) -> float:
+    from matplotlib.colors import to_rgb
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(c) for c in to_rgb(color))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(foreground, background) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    light, dark = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def ink_on(background) -> str:
+    """Black or white, whichever reads better on ``background`` (always at least 4.58:1)."""
+    return INK if contrast(INK, background) >= contrast(PAPER, background) else PAPER
 
 
 # --- shared helpers ------------------------------------------------------------------------------------------
@@ -92,10 +139,11 @@ def _require(frame: pd.DataFrame, what: str) -> None:
         raise ValueError(f"aucune donnée à représenter pour {what}")
 
 
-def _figure(height: float, width: float = 9.0, ncols: int = 1) -> tuple[Figure, list[Axes]]:
+def _figure(height: float, ncols: int = 1, nrows: int = 1) -> tuple[Figure, list[Axes]]:
+    """A figure of the narrow column's width (``NARROW_WIDTH``), ``height`` inches for its plot."""
     apply_style()
-    figure = Figure(figsize=(width, height + 0.4), layout="constrained")
-    return figure, list(np.atleast_1d(figure.subplots(1, ncols)))
+    figure = Figure(figsize=(NARROW_WIDTH, height + 0.2), layout="constrained")
+    return figure, list(np.atleast_1d(figure.subplots(nrows, ncols)).ravel())
 
 
 def _chars(figure: Figure, points: float) -> int:
@@ -117,16 +165,20 @@ def _label(value: object, width: int | None = None, limit: int = LABEL_LIMIT) ->
 
 
 def _finish(figure: Figure, title: str, alt: str, source: str) -> Chart:
-    figure.suptitle(_label(title, _chars(figure, 14), TITLE_LIMIT), x=0.01, ha="left")
+    heading = _label(title, _chars(figure, TITLE_FONT), TITLE_LIMIT)
+    figure.suptitle(heading, x=0.01, ha="left")
     source_line = f"Source : {source}"
-    # As the figure's x label, the source line gets its room from the constrained layout.
-    figure.supxlabel(_label(source_line, _chars(figure, 8.5), TITLE_LIMIT), x=0.01, ha="left", fontsize=8.5,
-                     color="#666666")
+    # As the figure's x label, the source line gets its room from the constrained layout; it is not cut.
+    footer = _label(source_line, int(_chars(figure, MIN_FONT) * 1.15), SOURCE_LIMIT)
+    figure.supxlabel(footer, x=0.01, ha="left", fontsize=MIN_FONT, color="#505a66")
+    # The plot keeps its height: the figure grows by the lines of its title and source (wrapped in the narrow column).
+    lines = (heading.count("\n") + 1) * TITLE_FONT + (footer.count("\n") + 1) * MIN_FONT
+    figure.set_figheight(figure.get_figheight() + 1.25 * lines / 72)
     return Chart(figure, title, alt, source_line)
 
 
 def _compact_euros(value: float) -> str:
-    return format_compact_currency(value, "EUR", locale=LOCALE, fraction_digits=1)
+    return euros_compact(value)
 
 
 def _euro_axis(axis) -> None:
@@ -137,17 +189,12 @@ def _percent_axis(axis) -> None:
     axis.set_major_formatter(FuncFormatter(lambda value, _: pourcent(value, 0)))
 
 
-def _decimals(value: float) -> int:
-    """Decimals as the sources print them: ``80 %`` but ``42,1 %``."""
-    return 0 if float(value).is_integer() else 1
-
-
 def _pct(value: float) -> str:
-    return pourcent(value, _decimals(value))
+    return pourcent(value, None)
 
 
 def _points(value: float) -> str:
-    return ecart_points(value, _decimals(value))
+    return ecart_points(value, decimales(value))
 
 
 def _qualifier(printed: object) -> str:
@@ -166,9 +213,15 @@ def _lower_first(text: str) -> str:
 _upper_first = upper_first  # clean.upper_first
 
 
-def _legend_above(ax: Axes, ncols: int = 3, **kwargs) -> None:
+def _legend_above(ax: Axes, ncols: int = 1, **kwargs) -> None:
     """The legend above the axes; its entries' labels are set through :func:`_label` by the charts."""
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncols=ncols, frameon=False, borderaxespad=0, **kwargs)
+    # Entries wrap to share the narrow column (a long entry would squeeze the plot to nothing).
+    handles = kwargs.pop("handles", None) or ax.get_legend_handles_labels()[0]
+    # Anchored at the plot's right edge, the legend spreads leftwards above the labels: it never leaves the figure.
+    width = max(10, int(_chars(ax.figure, MIN_FONT) * 1.2 / ncols) - 6)
+    labels = [_wrap(handle.get_label(), width, break_long_words=False) for handle in handles]
+    ax.legend(handles, labels, loc="lower right", bbox_to_anchor=(1, 1.01), ncols=ncols, frameon=False,
+              borderaxespad=0, **kwargs)
 
 
 def _horizontal(ax: Axes, room: float = 0.3) -> None:

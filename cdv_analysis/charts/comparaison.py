@@ -10,6 +10,8 @@ from ..formatting import (
 )
 from ..harmonise import COMPARED_PILLARS, pillar_label
 from ._base import (
+    MIN_FONT,
+    ink_on,
     ACCENT,
     PILLAR_COLORS,
     Chart,
@@ -27,7 +29,7 @@ _COMPARISON_PILLARS = COMPARED_PILLARS  # vocabulaires/piliers.yml
 
 
 def _report_labels(comparison: pd.DataFrame) -> list[str]:
-    return [_label(f"{row.sigle} {row.annee}", 24) for row in comparison.itertuples()]
+    return [_label(f"{row.sigle} {row.annee}", 14) for row in comparison.itertuples()]
 
 
 def comparison_pillars(comparison: pd.DataFrame, source: str) -> Chart:
@@ -36,16 +38,16 @@ def comparison_pillars(comparison: pd.DataFrame, source: str) -> Chart:
     rows = comparison.dropna(subset=columns, how="all")
     _require(rows, "la comparaison des piliers")
     labels = _report_labels(rows)
-    fig, (ax,) = _figure(0.55 * len(rows) + 1.4)
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig, (ax,) = _figure(0.2 * lines + 0.3 * len(rows) + 1.8)
     left = np.zeros(len(rows))
     for code, column in zip(_COMPARISON_PILLARS, columns):
         values = rows[column].fillna(0).to_numpy(dtype=float)
         ax.barh(labels, values, left=left, color=PILLAR_COLORS[code], label=_label(pillar_label(code)), edgecolor="white")
-        red, green, blue = (int(PILLAR_COLORS[code][i:i + 2], 16) for i in (1, 3, 5))
-        ink = "white" if 0.299 * red + 0.587 * green + 0.114 * blue < 150 else "#1d2733"
+        ink = ink_on(PILLAR_COLORS[code])
         for y, (start, value) in enumerate(zip(left, values)):
-            if value >= 6:
-                ax.text(start + value / 2, y, _pct(value), ha="center", va="center", fontsize=9, color=ink)
+            if value >= 12:  # wide enough for its label at the narrow width
+                ax.text(start + value / 2, y, _pct(value), ha="center", va="center", fontsize=MIN_FONT, color=ink)
         left += values
     ax.invert_yaxis()
     _percent_axis(ax.xaxis)
@@ -71,14 +73,15 @@ def comparison_per_inhabitant(comparison: pd.DataFrame, source: str) -> Chart:
     rows = comparison.dropna(subset=["programmation_par_habitant_qpv"])
     _require(rows, "la programmation par habitant")
     labels = _report_labels(rows)
-    fig, (ax,) = _figure(0.5 * len(rows) + 1.2)
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig, (ax,) = _figure(0.2 * lines + 0.3 * len(rows) + 1.0)
     values = rows["programmation_par_habitant_qpv"].to_numpy(dtype=float)
     ax.barh(labels, values, color=ACCENT)
     for y, value in enumerate(values):
-        ax.text(value, y, f" {euros(value)}", va="center", fontsize=9)
+        ax.text(value, y, f" {euros(value)}", va="center", fontsize=MIN_FONT)
     ax.invert_yaxis()
     _euro_axis(ax.xaxis)
-    ax.set_xlim(0, values.max() * 1.25)
+    ax.set_xlim(0, values.max() * 1.6)
     ax.set_xlabel("Programmation par habitant des quartiers prioritaires")
     top = rows.iloc[int(values.argmax())]
     title = (f"Par habitant des quartiers prioritaires, la programmation la plus élevée est celle de "

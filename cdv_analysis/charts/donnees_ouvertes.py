@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from ..formatting import (
+    chiffre,
     euros,
     liste_fr,
     nombre,
@@ -14,13 +14,14 @@ from ..formatting import (
 )
 from ..indicators._common import Indicator, unpack
 from ._base import (
+    MIN_FONT,
+    _compact_euros,
     ACCENT,
     NEUTRAL,
     PILLAR_COLORS,
     QPV_COLOR,
     Chart,
     _upper_first,
-    apply_style,
     _euro_axis,
     _figure,
     _finish,
@@ -31,14 +32,15 @@ from ._base import (
 )
 
 
-# A chart never outgrows a printed A4 page (content height at the page width of a 9-10 in figure).
+# A chart never outgrows a printed A4 page (inches, at the narrow width), title and source line included.
 MAX_HEIGHT = 10.0
+_TITLE_ROOM = 2.5  # inches kept for the title and the source line above and below the plot
 MAX_ALT = 1000  # characters: beyond, a screen reader user is sent to the table
 MANY_QPV = 20  # above, one bar per QPV no longer reads: rankings and distributions instead
 
 
 def _height(wanted: float) -> float:
-    return min(wanted, MAX_HEIGHT)
+    return min(wanted, MAX_HEIGHT - _TITLE_ROOM)
 
 
 def bounded_alt(head: str, items: list[str], tail: str = "", limit: int = MAX_ALT) -> str:
@@ -78,18 +80,17 @@ def qpv_profiles_bars(profiles: Indicator, source: str, title: str | None = None
     _require(profiles, "les profils des quartiers")
     columns = [c for c in labels if profiles[c].notna().any()]
     _require(profiles[columns] if columns else pd.DataFrame(), "les profils des quartiers")
-    names = [_wrap(_qpv_name(q), 28) for q in profiles["qpv"]]
-    fig, axes = _figure(_height(0.45 * len(profiles) + 1.6), width=10.0, ncols=len(columns))
+    names = [_wrap(_qpv_name(q), 18) for q in profiles["qpv"]]
+    # One panel per indicator, stacked: side by side they would not fit the narrow column.
+    fig, axes = _figure(_height((0.3 * len(profiles) + 0.7) * len(columns)), nrows=len(columns))
     for ax, column in zip(axes, columns):
         values = profiles[column].astype(float)
         ax.barh(names, values.fillna(0), color=[ACCENT if pd.notna(v) else NEUTRAL for v in values])
         for y, value in enumerate(values):
             label = "secret" if pd.isna(value) else (_pct(value) if units.get(column) == "%" else nombre(value, 1))
-            ax.text(0 if pd.isna(value) else value, y, f" {label}", va="center", fontsize=8)
-        ax.set_title(_wrap(labels[column], 22), fontsize=10)
+            ax.text(0 if pd.isna(value) else value, y, f" {label}", va="center", fontsize=MIN_FONT)
+        ax.set_title(_wrap(labels[column], 48), fontsize=10, loc="left")
         ax.invert_yaxis()
-        if ax is not axes[0]:
-            ax.set_yticklabels([])
         if units.get(column) == "%":
             _percent_axis(ax.xaxis)
         ax.set_xlim(0, (values.max() if values.notna().any() else 1) * 1.35)
@@ -107,7 +108,7 @@ def qpv_profiles_bars(profiles: Indicator, source: str, title: str | None = None
 
 
 def _format(value: float, unit: str) -> str:
-    return _pct(value) if unit == "%" else nombre(value, 0 if float(value).is_integer() else 1)
+    return chiffre(value, unit)
 
 
 def qpv_ranking_bars(table: Indicator, column: str | None = None, source: str = "", top: int = 10,
@@ -125,22 +126,23 @@ def qpv_ranking_bars(table: Indicator, column: str | None = None, source: str = 
     ranked = ranked_qpv(table, column, top)
     _require(ranked, f"le classement des quartiers ({label})")
     split = len(ranked) == 2 * top and table[column].notna().sum() > 2 * top
-    names = [_wrap(f"{_qpv_name(n)} ({code})", 34) for code, n in zip(ranked["code_qp"], ranked["nom"])]
-    fig, (ax,) = _figure(_height(0.32 * len(ranked) + 1.6))
+    names = [_wrap(f"{_qpv_name(n)} ({code})", 20) for code, n in zip(ranked["code_qp"], ranked["nom"])]
+    lines = sum(name.count("\n") + 1 for name in names)
+    fig, (ax,) = _figure(_height(0.18 * lines + 0.1 * len(ranked) + 1.4))
     values = ranked[column].astype(float)
     colours = [ACCENT if not split or i < top else NEUTRAL for i in range(len(ranked))]
     ax.barh(range(len(ranked)), values, color=colours)
     for y, value in enumerate(values):
-        ax.text(value, y, f" {_format(value, unit)}", va="center", fontsize=8)
-    ax.set_yticks(range(len(ranked)), names, fontsize=8)
+        ax.text(value, y, f" {_format(value, unit)}", va="center", fontsize=MIN_FONT)
+    ax.set_yticks(range(len(ranked)), names, fontsize=MIN_FONT)
     ax.invert_yaxis()
     if unit == "%":
         _percent_axis(ax.xaxis)
-    ax.set_xlim(0, float(values.max()) * 1.25 or 1)
+    ax.set_xlim(0, float(values.max()) * 1.35 or 1)
     if split:
         ax.axhline(top - 0.5, color="#1d2733", linewidth=0.8, linestyle="--")
     known = int(table[column].notna().sum())
-    ax.set_xlabel(_wrap(f"{_upper_first(label)} ({years[column]})", 70))
+    ax.set_xlabel(_wrap(f"{_upper_first(label)} ({years[column]})", 44))
     first, last = ranked.iloc[0], ranked.iloc[-1]
     scope = (f"les {top} plus élevés et les {top} plus bas des {known} quartiers" if split
              else pluriel(known, "quartier"))
@@ -162,11 +164,7 @@ def qpv_distributions(table: Indicator, columns: list[str] | None = None, source
     columns = columns or list(labels)
     columns = [c for c in columns if c in table.columns and table[c].notna().any()]
     _require(table[columns] if columns else pd.DataFrame(), "la distribution des indicateurs")
-    ncols = 2
-    nrows = -(-len(columns) // ncols)
-    apply_style()
-    fig = Figure(figsize=(10.0, _height(1.5 * nrows + 1.4)), layout="constrained")
-    axes = list(np.atleast_1d(fig.subplots(nrows, ncols)).ravel())
+    fig, axes = _figure(_height(1.3 * len(columns) + 0.8), nrows=len(columns))
     rng = np.random.default_rng(0)  # fixed jitter: the same page for the same data
     for ax, column in zip(axes, columns):
         values = table[column].dropna().astype(float)
@@ -175,7 +173,7 @@ def qpv_distributions(table: Indicator, columns: list[str] | None = None, source
         ax.set_yticks([])
         ax.set_ylim(-0.6, 0.6)
         ax.set_title(_wrap(f"{_upper_first(labels[column])} ({years[column]}) — médiane "
-                           f"{_format(values.median(), units[column])}", 48), fontsize=9)
+                           f"{_format(values.median(), units[column])}", 44), fontsize=MIN_FONT, loc="left")
         if units[column] == "%":
             _percent_axis(ax.xaxis)
     for ax in axes[len(columns):]:
@@ -218,16 +216,17 @@ def amounts_by_bars(table: Indicator | pd.DataFrame, source: str, what: str | No
     what = what or _CATEGORIES.get(str(table.columns[0]), "thème")
     _require(table, f"les montants par {what}")
     shown = with_others(table, top, what)
-    labels = [_wrap(label, 34) for label in shown["libelle"]]
-    fig, (ax,) = _figure(0.42 * len(shown) + 1.2)
+    labels = [_wrap(label, 18) for label in shown["libelle"]]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig, (ax,) = _figure(0.2 * lines + 0.15 * len(shown) + 1.2)
     colours = ([PILLAR_COLORS.get(code, NEUTRAL) for code in shown.iloc[:, 0]]
                if shown.columns[0] == "pilier" else ACCENT)
     ax.barh(labels, shown["montant"].astype(float), color=colours)
     for y, (amount, share) in enumerate(zip(shown["montant"], shown["part"])):
-        ax.text(amount, y, f" {euros(amount)} ({_pct(share)})", va="center", fontsize=9)
+        ax.text(amount, y, f" {_compact_euros(amount)} ({_pct(share)})", va="center", fontsize=MIN_FONT)
     ax.invert_yaxis()
     _euro_axis(ax.xaxis)
-    ax.set_xlim(0, float(shown["montant"].max()) * 1.45)
+    ax.set_xlim(0, float(shown["montant"].max()) * 1.9)
     ax.set_xlabel("Montant engagé")
     first = shown.iloc[0]
     title = title or f"Premier {what} : « {first['libelle']} », {_pct(first['part'])} des montants engagés"

@@ -44,19 +44,20 @@ def statements_by_theme(statements: pd.DataFrame, source: str, top: int = 10, ac
     counts = pd.crosstab(shown["_theme"], speaker).loc[kept]
     counts = counts[[c for c in counts.sum().sort_values(ascending=False).index if c != "Autres acteurs"]
                     + (["Autres acteurs"] if "Autres acteurs" in counts else [])]
-    fig, (ax,) = _figure(1.9 + 0.45 * len(counts))
-    names = [_label(printed[key], 34) for key in counts.index]
+    names = [_label(printed[key], 16) for key in counts.index]
+    lines = sum(name.count("\n") + 1 for name in names)
+    fig, (ax,) = _figure(1.9 + 0.17 * lines + 0.2 * len(counts) + 0.17 * min(actors, counts.shape[1]))
     left = np.zeros(len(counts))
     palette = sns.color_palette("colorblind", len(counts.columns))
     for actor, color in zip(counts.columns, palette):
         color = NEUTRAL if actor == "Autres acteurs" else color
-        bars = ax.barh(names, counts[actor], left=left, color=color, label=_label(actor, 40))
+        bars = ax.barh(names, counts[actor], left=left, color=color, label=_label(actor, 24))
         left += counts[actor].to_numpy()
     ax.bar_label(bars, [nombre(total) for total in left], padding=4)
-    _horizontal(ax, 0.12)
+    _horizontal(ax, 0.15)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("Nombre d'énoncés")
-    _legend_above(ax, title="Acteur", alignment="left")
+    _legend_above(ax, ncols=2, title="Acteur", alignment="left")
     total = counts.sum(axis=1)
     heading = (f"Le thème {guillemets(printed[total.index[0]])} revient le plus souvent : "
              f"{pluriel(total.iloc[0], 'énoncé')} sur {nombre(len(table))}")

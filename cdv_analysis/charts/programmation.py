@@ -14,6 +14,8 @@ from ..formatting import (
 from ..stats import pct_change
 from ..indicators._common import Indicator, unpack
 from ._base import (
+    MIN_FONT,
+    ink_on,
     ACCENT,
     CREDIT_COLORS,
     CREDIT_LABELS,
@@ -42,7 +44,7 @@ def _amount_or_share_bars(names: list[str], values, has_amounts: bool, labels: l
     fig, (ax,) = _figure(height)
     bars = ax.barh(names, values, color=colors)
     ax.bar_label(bars, labels, padding=4)
-    _horizontal(ax, 0.45 if has_amounts else 0.2)
+    _horizontal(ax, 1.1 if has_amounts else 0.3)
     (_euro_axis if has_amounts else _percent_axis)(ax.xaxis)
     ax.set_xlabel(axis_titles[0] if has_amounts else axis_titles[1])
     return fig, ax
@@ -58,8 +60,8 @@ def pillar_bars(pillars: Indicator | pd.DataFrame, source: str, title: str | Non
     labels = [f"{euros(a)} ({pourcent(s)})" for a, s in zip(amounts, shares)] if has_amounts \
         else [pourcent(s) for s in shares]
     fig, _ = _amount_or_share_bars(
-        [_label(label, 28) for label in pillars["libelle"]], amounts if has_amounts else shares, has_amounts,
-        labels, [PILLAR_COLORS.get(code, NEUTRAL) for code in pillars["pilier"]], 1.3 + 0.55 * len(pillars),
+        [_label(label, 14) for label in pillars["libelle"]], amounts if has_amounts else shares, has_amounts,
+        labels, [PILLAR_COLORS.get(code, NEUTRAL) for code in pillars["pilier"]], 1.1 + 0.5 * len(pillars),
         ("Montant programmé", "Part de la programmation (montants non publiés)"))
     top = pillars.loc[shares.idxmax()]
     year = _year(result)
@@ -74,8 +76,8 @@ def credit_types_bars(credits: Indicator | pd.DataFrame, source: str, title: str
     """Specific credits against ordinary credits, stacked by pillar (``indicators.credit_types``)."""
     credits, result = unpack(credits)
     _require(credits, "la répartition des crédits")
-    fig, (ax,) = _figure(1.6 + 0.55 * len(credits))
-    names = [_label(label, 28) for label in credits["libelle"]]
+    fig, (ax,) = _figure(1.6 + 0.5 * len(credits))
+    names = [_label(label, 14) for label in credits["libelle"]]
     left = np.zeros(len(credits))
     widest = credits["total"].max()
     kinds = [k for k in ("specifique", "droit_commun", "non_precise") if k in credits.columns]
@@ -84,11 +86,11 @@ def credit_types_bars(credits: Indicator | pd.DataFrame, source: str, title: str
         bars = ax.barh(names, values, left=left, color=CREDIT_COLORS.get(kind, NEUTRAL),
                        label=CREDIT_LABELS.get(kind, "Type de crédit non précisé"))
         # Only segments wide enough to hold their amount are labelled inside; the total is always printed.
-        ax.bar_label(bars, [_compact_euros(v) if v >= 0.15 * widest else "" for v in values],
-                     label_type="center", fontsize=9)
+        ax.bar_label(bars, [_compact_euros(v) if v >= 0.3 * widest else "" for v in values],
+                     label_type="center", fontsize=MIN_FONT, color=ink_on(CREDIT_COLORS[kind]))
         left += values
     ax.bar_label(bars, [euros(t) for t in credits["total"]], padding=4)
-    _horizontal(ax)
+    _horizontal(ax, 0.75)
     _euro_axis(ax.xaxis)
     ax.set_xlabel("Montant programmé")
     _legend_above(ax, ncols=len(kinds))
@@ -112,12 +114,12 @@ def financer_mix_bars(mix: Indicator | pd.DataFrame, source: str, title: str | N
         else [_pct(s) for s in mix["_share"]]
     kinds = mix["type_credit"].where(mix["type_credit"].isin(list(CREDIT_COLORS)), "")
     fig, ax = _amount_or_share_bars(
-        [_label(label, 32) for label in mix["libelle_publie"]],
+        [_label(label, 16) for label in mix["libelle_publie"]],
         mix["montant"].astype(float) if has_amounts else mix["_share"], has_amounts,
-        labels, [CREDIT_COLORS.get(kind, NEUTRAL) for kind in kinds], 1.6 + 0.5 * len(mix),
+        labels, [CREDIT_COLORS.get(kind, NEUTRAL) for kind in kinds], 1.6 + 0.45 * len(mix),
         ("Montant", "Part publiée du financement"))
     present = [kind for kind in (*CREDIT_COLORS, "") if kind in set(kinds)]
-    _legend_above(ax, handles=[Patch(color=CREDIT_COLORS.get(k, NEUTRAL), label=CREDIT_LABELS.get(
+    _legend_above(ax, ncols=2, handles=[Patch(color=CREDIT_COLORS.get(k, NEUTRAL), label=CREDIT_LABELS.get(
         k, "Type de crédit non précisé")) for k in present])
     top = mix.iloc[0]
     heading = f"Premier financeur{_year(result, ' en')} : {top['libelle_publie']} ({pourcent(top['_share'])})"
@@ -134,14 +136,16 @@ def evolution_line(series: pd.DataFrame, source: str, title: str | None = None) 
     _require(series, "l'évolution de la programmation")
     series = series.sort_values("annee")
     years, amounts = series["annee"].astype(int).tolist(), series["montant"].astype(float)
-    fig, (ax,) = _figure(4.2)
-    ax.plot(years, amounts, marker="o", markersize=8, linewidth=2.5, color=ACCENT)
+    fig, (ax,) = _figure(3.4)
+    ax.plot(years, amounts, marker="o", markersize=7, linewidth=2.5, color=ACCENT)
     printed = series.get("montant_publie", amounts)
     for year, amount, as_printed in zip(years, amounts, printed):
-        ax.annotate(_label(_qualifier(as_printed) + euros(amount)), (year, amount), xytext=(0, 10),
-                    textcoords="offset points", ha="center")
+        # The qualifier (« près de ») on its own line, so that the amounts fit side by side in the narrow column.
+        qualifier = _qualifier(as_printed)
+        ax.annotate(_label(qualifier) + ("\n" if qualifier else "") + _label(euros(amount)), (year, amount),
+                    xytext=(0, 8), textcoords="offset points", ha="center", va="bottom", fontsize=MIN_FONT)
     ax.set_xticks(years, [str(year) for year in years])
-    ax.set_ylim(0, amounts.max() * 1.2)
+    ax.set_ylim(0, amounts.max() * 1.3)
     ax.margins(x=0.15)
     ax.xaxis.grid(False)
     _euro_axis(ax.yaxis)

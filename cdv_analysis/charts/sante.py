@@ -18,15 +18,15 @@ def health_series(actions: pd.DataFrame, source: str, title: str | None = None) 
     _require(actions, "les actions de santé")
     actions = actions.sort_values("annee")
     years = actions["annee"].astype(int).astype(str)
-    fig, (money, counts) = _figure(4.0, ncols=2)
+    # Stacked, not side by side: two panels would not fit the narrow column.
+    fig, (money, counts) = _figure(4.6, nrows=2)
     for ax, column, color, label, panel in (
             (money, "montant", PILLAR_COLORS["cohesion_sociale"], euros, "Montant financé"),
             (counts, "actions", ACCENT, nombre, "Nombre d'actions")):
         heights = actions[column].astype(float)
         bars = ax.bar(years, heights.fillna(0), color=color, width=0.6)
         ax.bar_label(bars, [label(v) for v in heights], padding=3)
-        ax.set_title(panel)
-        ax.set_xlabel("Année")
+        ax.set_title(panel, loc="left")
         ax.xaxis.grid(False)
         ax.margins(y=0.15)
     _euro_axis(money.yaxis)

@@ -99,7 +99,7 @@ def _interval(printed: str, n: object, value: object,
 def _percent(value: object, printed: str) -> str:
     if pd.isna(value):
         return printed
-    return fr.pourcent(float(value), 0 if float(value).is_integer() else 1)
+    return fr.pourcent(float(value), None)
 
 
 def _indicator_rows(table: str, rows: pd.DataFrame) -> list[dict]:

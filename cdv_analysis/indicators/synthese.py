@@ -87,7 +87,10 @@ def headline_amount(territory: Territory, year: int | str) -> pd.Series | None:
         if not rows.empty:
             ranked = rows.assign(_rang=rows["support"].map({"tableau": 0, "graphique": 1}).fillna(2))
             return ranked.sort_values("_rang", kind="stable").iloc[0]
-    return None
+    # Nothing printed: the sum of the territory's own actions (the contract's programmation), if any.
+    series = programmation_series(territory)
+    own = series[(series["annee"] == int(str(year)[-4:])) & (series["support"] == "calcul")]
+    return own.iloc[0] if not own.empty else None
 
 
 def _declared(territory: Territory, key: str, year: int | str) -> tuple[float | None, dict]:
@@ -103,8 +106,8 @@ def _declared(territory: Territory, key: str, year: int | str) -> tuple[float | 
 
 
 def _shown(value: float, kind: str, word: str = "") -> str:
-    shown = {"euros": euros, "pourcent": lambda v: pourcent(v, 0 if float(v).is_integer() else 1),
-             "nombre": lambda v: nombre(v, 0 if float(v).is_integer() else 1)}[kind](value)
+    shown = {"euros": euros, "pourcent": lambda v: pourcent(v, None),
+             "nombre": lambda v: nombre(v, None)}[kind](value)
     return f"{word} {shown}" if word else shown
 
 
@@ -155,13 +158,17 @@ def key_figures(territory: Territory, year: int | str) -> pd.DataFrame:
             printed_share["source"], qualifier=text(printed_share["qualificatif"]) or "exact",
             base=text(printed_share["base"]), section=text(printed_share["section"]))
     else:
-        credits = credit_types(territory, year).table
+        computed = credit_types(territory, year)
+        credits = computed.table
         if not credits.empty and credits["total"].sum():
             total = float(credits["total"].sum())
-            add("part_credits_specifiques",
-                f"Part des crédits spécifiques dans les {euros(total)} des tableaux par pilier qui les distinguent",
+            own = "programmation du territoire" in text(computed.get("methode"))
+            where = "de la programmation du territoire" if own else "des tableaux par pilier"
+            add("part_credits_specifiques", f"Part des crédits spécifiques dans les {euros(total)} "
+                + ("de la programmation du territoire, tous financeurs" if own
+                   else "des tableaux par pilier qui les distinguent"),
                 100 * credits["specifique"].sum() / total, "pourcent",
-                base=f"crédits spécifiques et de droit commun des tableaux par pilier ({euros(total)})")
+                base=f"crédits spécifiques et de droit commun {where} ({euros(total)})")
     associative = associative_projects(territory, year)
     add("projets_associatifs", "Projets portés par des associations", associative.get("total"), "nombre")
     mix = financer_mix(territory, year).table

@@ -55,7 +55,7 @@ def _year(value: object) -> str:
 
 def _pct(points: float) -> str:
     """A printed percentage keeps its precision: ``26 %``, ``42,1 %``."""
-    return pourcent(points, 0 if float(points).is_integer() else 1)
+    return pourcent(points, None)
 
 
 def _sum_note(total: float, what: str, complete: bool = True) -> str:

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from ..formatting import (
+    chiffre,
     ecart_points,
     euros,
     guillemets,
@@ -16,7 +17,7 @@ from ..formatting import (
     pourcent,
 )
 from ..indicators._common import Indicator, unpack
-from ..markup import escape_html, escape_markdown
+from ..markup import escape_html, escape_markdown, scroll_box
 from ._base import DANS, _empty, _cap, _none, _pct, _verb, _year
 
 
@@ -25,7 +26,7 @@ def _value(value: float, unit: str) -> str:
         return _pct(value)
     if unit in ("€", "euros"):
         return euros(value)
-    shown = nombre(value, 0 if float(value).is_integer() else 1)
+    shown = chiffre(value)
     return shown if unit in ("nombre", "indice", "") else f"{shown} {unit}"
 
 
@@ -221,7 +222,7 @@ def _cell(value: object, unit: str) -> str:
     if _none(value):
         return "secret"
     value = float(value)
-    return _pct(value) if unit == "%" else nombre(value, 0 if value.is_integer() else 1)
+    return chiffre(value, unit)
 
 
 def qpv_table_html(table: Indicator, caption: str | None = None) -> str:
@@ -254,10 +255,8 @@ def qpv_table_html(table: Indicator, caption: str | None = None) -> str:
         rows.append(f'<tr><th scope="row">{escape_html(row["nom"])}</th><td>{escape_html(row["code_qp"])}</td>'
                     f"{cells}</tr>")
     # The inline overflow keeps the page itself from scrolling sideways whatever the stylesheet says.
-    return (f'<div class="table-wrap cdv-table-wrap" role="region" tabindex="0" '
-            f'aria-label="{escape_html(caption)}">'
-            f'<table class="cdv-table cdv-table-qpv"><caption>{escape_html(caption)}</caption>'
-            f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+    return scroll_box(f'<table class="cdv-table cdv-table-qpv"><caption>{escape_html(caption)}</caption>'
+                      f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>", caption)
 
 
 def portrait_intro(name: str, sources: list[str], missing_files: list[str]) -> str:

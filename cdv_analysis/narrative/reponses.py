@@ -30,22 +30,26 @@ def _quote(text: object) -> str:
     return f"« {md(cell_text(text))} »"
 
 
-def _indicator_table(rows: pd.DataFrame) -> list[str]:
-    """Indicator, value, n and Wilson interval (columns left out when no row has them), vintage and source."""
+def _indicator_table(rows: pd.DataFrame, criterion: str) -> list[str]:
+    """Indicator, value, n and Wilson interval (columns left out when no row has them), vintage and source.
+
+    An HTML table (the page's labelled, scrolling table box, captioned with its criterion) inside the Markdown.
+    """
+    from ..notebook import table_html
+
     with_n, with_interval = rows["n"].notna().any(), rows["ic_bas"].notna().any()
-    head = ["Indicateur", "Valeur", *(["n"] if with_n else []), *(["Intervalle à 95 %"] if with_interval else []),
-            "Millésime, source"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for _, row in rows.iterrows():
-        cells = [md(row["libelle"]), md(row["valeur"])]
-        if with_n:
-            cells.append("" if pd.isna(row["n"]) else fr.nombre(row["n"]))
-        if with_interval:
-            cells.append("" if pd.isna(row["ic_bas"]) else
-                         f"{fr.nombre(row['ic_bas'], 0)} à {fr.pourcent(row['ic_haut'], 0)}")
-        cells.append(md(" ; ".join(x for x in (cell_text(row["millesime"]), cell_text(row["titre_source"])) if x)))
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines
+    shown = pd.DataFrame({
+        "libelle": rows["libelle"], "valeur": rows["valeur"],
+        "n": rows["n"].map(lambda v: "" if pd.isna(v) else fr.nombre(v)),
+        "ic": [("" if pd.isna(lo) else f"{fr.nombre(lo, 0)} à {fr.pourcent(hi, 0)}")
+               for lo, hi in zip(rows["ic_bas"], rows["ic_haut"])],
+        "ou": [" ; ".join(x for x in (cell_text(m), cell_text(t)) if x)
+               for m, t in zip(rows["millesime"], rows["titre_source"])]})
+    columns = {"libelle": ("Indicateur", "texte"), "valeur": ("Valeur", "texte"),
+               **({"n": ("n", "texte")} if with_n else {}),
+               **({"ic": ("Intervalle à 95 %", "texte")} if with_interval else {}),
+               "ou": ("Millésime, source", "texte")}
+    return ["", table_html(shown, columns, caption=f"Indicateurs — {criterion}"), ""]
 
 
 def _statement(row: pd.Series) -> str:
@@ -95,7 +99,7 @@ def answer_block(answer, number: str = "") -> str:
         lines += [f"**Critère — {md(criterion.critere)}**", ""]
         rows = answer.indicators[answer.indicators["critere_id"] == criterion.id]
         if len(rows):
-            lines += _indicator_table(rows) + [""]
+            lines += _indicator_table(rows, criterion.critere)
         shown = answer.shown(criterion.id)
         if len(shown):
             lines += [_statement(row) for _, row in shown.iterrows()] + [""]
