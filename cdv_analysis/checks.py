@@ -35,6 +35,9 @@ __all__ = [
     "check_repeated_counts",
     "check_printed_growth",
     "check_fund_totals",
+    "check_shares_against_amounts",
+    "check_counts_against_listed_items",
+    "check_same_quantity_twice",
     "findings_frame",
 ]
 
@@ -269,7 +272,7 @@ def _bounded_granularity(territory: Territory) -> list[Finding]:
         first = group.iloc[0]
         findings.append(Finding(
             "pourcentage impossible",
-            f"{_survey_name('enquetes', enquete)}, question « {question} » : {values} ne peut résulter d'aucun nombre entier "
+            f"{_survey_name('enquetes', enquete)}, question {question} : {values} ne peut résulter d'aucun nombre entier "
             f"de répondants pour aucun effectif de 1 à {bound} (répondants au questionnaire ; le nombre de "
             "répondants à la question n'est pas imprimé)",
             values, f"aucun effectif ≤ {bound}", str(first["source"]), str(first["section"]), territory.id,
@@ -402,7 +405,7 @@ def check_copied_tables(territory: Territory) -> list[Finding]:
                 if sig_a == sig_b:
                     findings.append(Finding(
                         "tableau recopié",
-                        f"{table} : le tableau « {rows_b['section'].iloc[0]} » de {year_b} est identique, chiffre "
+                        f"{table} : le tableau {rows_b['section'].iloc[0]} de {year_b} est identique, chiffre "
                         f"pour chiffre ({len(sig_a)} valeurs), à celui de {year_a} : probable copie d'une année "
                         "sur l'autre",
                         f"{year_b} : " + ", ".join(rows_b[f"{value}_publie"]),
@@ -520,6 +523,118 @@ def check_fund_totals(territory: Territory) -> list[Finding]:
     return findings
 
 
+# ---------------------------------------------------------------------------
+# Issue 16: a share against the amounts of the same document, a count against the listed items, two
+# passages giving the same quantity. Each finding names both passages.
+
+
+def _within(printed: float, computed: float, printed_text: str, qualifier: object) -> bool:
+    """Whether a computed value agrees with a printed one, given its decimals and its qualifier."""
+    rounding = 0.5 * 10 ** -decimals_of(printed_text) + 1e-9
+    code = _text(qualifier) or "exact"
+    if code == "minimum":
+        return computed >= printed - rounding
+    if code == "maximum":
+        return computed <= printed + rounding
+    return abs(computed - printed) <= max(rounding, abs(printed) * _tolerance(code))
+
+
+def check_shares_against_amounts(territory: Territory) -> list[Finding]:
+    """A share printed in a sentence (« 59,6 % des crédits de la programmation sont des crédits spécifiques »)
+    against the share the same document's printed amounts give (its part over the year's programmation)."""
+    money = territory.table("financements")
+    findings = []
+    if money.empty:
+        return findings
+    money = _single_year(money[money["mesure"] == "programmation"])
+    dims = list(BREAKDOWN["financements"])
+    shares = money[money["part_publiee"].notna() & money["montant"].isna()]
+    for _, share in shares.iterrows():
+        same = money[(money["source"] == share["source"]) & (money["annee"] == share["annee"])
+                     & money["montant"].notna()]
+        totals = same[same[dims].apply(lambda c: c.map(_text) == "").all(axis=1)
+                      & (same["champ"].map(_text).isin(("", "programmation_contrat")))]
+        wanted = _dims(share, dims)
+        if not wanted or totals.empty or not {"pilier", "type_credit"} & set(wanted) or "financeur" in wanted:
+            continue
+        parts = same[same.apply(lambda r: _dims(r, dims) == wanted, axis=1)]  # noqa: B023
+        if parts.empty:
+            continue
+        part, total = parts.iloc[0], totals.sort_values("support").iloc[0]
+        computed = 100 * float(part["montant"]) / float(total["montant"])
+        if not _within(float(share["part_publiee"]), computed, share["part_publiee_publie"], share["qualificatif"]):
+            findings.append(Finding(
+                "part imprimée ≠ part des montants du document",
+                f"financements {share['annee']} : la part imprimée de « {' / '.join(_readable(wanted).values())} » "
+                f"ne correspond pas à {euros(part['montant'])} sur {euros(total['montant'])} imprimés dans le même "
+                "document",
+                share["part_publiee_publie"], pourcent(computed, max(decimals_of(share["part_publiee_publie"]), 1)),
+                str(share["source"]), f"{share['section']} / {part['section']} / {total['section']}", territory.id,
+                str(share["annee"])))
+    return findings
+
+
+def check_counts_against_listed_items(territory: Territory) -> list[Finding]:
+    """A count of a fund's projects printed in a summary against the operations the document lists."""
+    from .clean import name_key
+
+    projects, actions = territory.table("projets"), territory.table("actions")
+    findings = []
+    if projects.empty or actions.empty:
+        return findings
+    for dispositif, names in FUND_NAMES.items():
+        counts = projects[(projects["mesure"] == "soutenus") & projects["nombre"].notna()
+                          & projects["thematique"].map(lambda t: name_key(t) in names)]  # noqa: B023
+        for _, count in counts.iterrows():
+            listed = actions[(actions["dispositif"] == dispositif) & (actions["annee"] == count["annee"])
+                             & (actions["source"] == count["source"])]
+            if listed.empty or int(count["nombre"]) == len(listed):
+                continue
+            findings.append(Finding(
+                "nombre ≠ éléments listés",
+                f"{count['thematique']} {count['annee']} : le document compte {nombre(count['nombre'])} projets "
+                f"et en liste {nombre(len(listed))}",
+                nombre(count["nombre"]), nombre(len(listed)), str(count["source"]),
+                f"{count['section']} / {listed['section'].iloc[0]}", territory.id, str(count["annee"])))
+    return findings
+
+
+INDICATOR_TABLES = ("contexte", "gouvernance", "participation", "sante", "realisations")
+
+
+def check_same_quantity_twice(territory: Territory) -> list[Finding]:
+    """The same quantity (indicator, perimeter, detail, unit, year) printed by two passages of one document
+    with two values that their qualifiers cannot reconcile."""
+    findings = []
+    for table in INDICATOR_TABLES:
+        frame = territory.table(table)
+        if frame.empty:
+            continue
+        frame = frame[frame["valeur"].notna()]
+        keys = ["source", "annee", "perimetre", "indicateur", "modalite", "unite"]
+        for _key, group in frame.groupby(keys, dropna=False):
+            by_section = group.drop_duplicates("section")
+            if len(by_section) < 2:
+                continue
+            first = by_section.iloc[0]
+            for _, other in by_section.iloc[1:].iterrows():
+                a, b = float(first["valeur"]), float(other["valeur"])
+                tolerance = max(_tolerance(first["qualificatif"]), _tolerance(other["qualificatif"]))
+                rounding = 0.5 * 10 ** -min(decimals_of(first["valeur_publiee"]), decimals_of(other["valeur_publiee"]))
+                if abs(a - b) <= max(rounding, max(abs(a), abs(b)) * tolerance) + 1e-9:
+                    continue
+                if "minimum" in (first["qualificatif"], other["qualificatif"]) or "maximum" in (
+                        first["qualificatif"], other["qualificatif"]):
+                    continue  # a bound and a value need not be equal
+                findings.append(Finding(
+                    "même quantité, deux valeurs",
+                    f"{table} {first['annee']} : « {first['indicateur']} » ({first['perimetre']}) est imprimé "
+                    f"{first['valeur_publiee']} dans un passage et {other['valeur_publiee']} dans un autre",
+                    f"{first['valeur_publiee']} / {other['valeur_publiee']}", None, str(first["source"]),
+                    f"{first['section']} / {other['section']}", territory.id, str(first["annee"])))
+    return findings
+
+
 CHECKS: tuple[Callable[[Territory], list[Finding]], ...] = (
     check_totals,
     check_shares,
@@ -530,6 +645,9 @@ CHECKS: tuple[Callable[[Territory], list[Finding]], ...] = (
     check_printed_growth,
     check_fund_totals,
     check_granularity,
+    check_shares_against_amounts,
+    check_counts_against_listed_items,
+    check_same_quantity_twice,
 )
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from .harmonise import codes, label
-from .ids import file_in
+from .ids import file_in, shell_word
 from .problems import Problem
 
 __all__ = ["Edition", "edition", "edition_problems", "figures_origin", "prose_files", "KINDS", "STARTER_KIND",
@@ -164,7 +164,7 @@ def to_fill_in(territory, year: int | str) -> pd.DataFrame:
         if not territory.has(table):
             rows.append({"quoi": f"la table « {table} » (section « {section} »)",
                          "ou": f"data/raw/{territory.id}/{table}.*.csv",
-                         "comment": how.format(id=territory.id, annee=year)})
+                         "comment": how.format(id=shell_word(territory.id), annee=year)})
     rows.append({"quoi": "vos propres paragraphes pour une section du rapport",
                  "ou": f"data/raw/{territory.id}/{PROSE_FOLDER}/{year}/<section>.md",
                  "comment": "Markdown, par exemple 03_programmation.md ; ils n'apparaissent que dans ce rapport"})

@@ -333,6 +333,9 @@ def init_worker(log_path: str | None, warm: bool) -> None:
         logging.captureWarnings(True)
     signal.signal(signal.SIGINT, lambda signum, frame: None)  # a handler, not SIG_IGN: kernels must not inherit it
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    from .lifeline import die_with_parent
+
+    die_with_parent()  # a killed cdv takes its workers (and, through their SIGTERM handler, their kernels) along
     if warm:
         ensure_registered()
         try:

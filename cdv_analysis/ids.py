@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Hashable, Iterable, Mapping
 from pathlib import Path
 
-__all__ = ["MAX_ID", "SAFE_ID", "UnsafeId", "slug", "id_problem", "child", "file_in", "distinct_slugs"]
+__all__ = ["MAX_ID", "SAFE_ID", "UnsafeId", "slug", "id_problem", "child", "file_in", "shell_word", "distinct_slugs"]
 
 MAX_ID = 64
 SAFE_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -86,6 +86,14 @@ def file_in(folder: Path | str, name: object) -> Path | None:
     if path.is_symlink() or not path.is_file() or path.resolve().parent != folder.resolve():
         return None
     return path
+
+
+def shell_word(name: object) -> str:
+    """``name`` as one word of a command a user may copy into a shell (quoted when it is not a safe id)."""
+    import shlex
+
+    text = str(name)
+    return text if id_problem(text) is None else shlex.quote(text)
 
 
 def _short_hash(value: str) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import referentiel
+from .ids import shell_word
 from .iorw import header_key, read_table, shown_path
 from .metadata import (
     TERRITORY_FILE,
@@ -187,5 +188,5 @@ def load_valid(data_dir: Path | str | None = None) -> tuple[list[Territory], dic
         try:
             loaded.append(load_territory(tid, data_dir))
         except DataError as error:
-            skipped[tid] = f"{len(error.problems)} problème(s) de données (voir `cdv valider --territoire {tid}`)"
+            skipped[tid] = f"{len(error.problems)} problème(s) de données (voir `cdv valider --territoire {shell_word(tid)}`)"
     return loaded, skipped

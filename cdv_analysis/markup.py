@@ -20,6 +20,7 @@ __all__ = [
     "neutralise_csv_cell",
     "neutralise_csv_frame",
     "sanitize_html",
+    "demote_headings",
     "scroll_box",
     "shorten",
 ]
@@ -76,13 +77,19 @@ def matplotlib_text(value: object, limit: int | None = None) -> str:
     return text.replace("$", r"\$")
 
 
-# OWASP "CSV injection": a cell starting with one of these is a formula for a spreadsheet.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# OWASP "CSV injection": a cell starting with one of these is a formula for a spreadsheet (full-width forms too:
+# some spreadsheets fold them to ASCII), also after blanks, which spreadsheets skip.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_BLANKS = " \t\r\n\u00a0\u2007\u202f\u3000"
 
 
 def neutralise_csv_cell(value: object) -> object:
-    """A text cell a spreadsheet will not run as a formula (prefixed with `'`); other values unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """A text cell a spreadsheet will not run as a formula (prefixed with `'`); other values unchanged.
+
+    The first character that is not blank decides (``  =1`` and full-width ``＝1+1`` are formulas).
+    """
+    if isinstance(value, str) and value.lstrip(_BLANKS).startswith(_FORMULA_START) or \
+            isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
 
@@ -126,8 +133,10 @@ _ALLOWED_ATTRIBUTES = {
     "th": [*_COMMON_ATTRIBUTES, "colspan", "rowspan", "scope"],
     "ol": [*_COMMON_ATTRIBUTES, "start"],
 }
-# Relative links (`donnees/x.csv`, `../../index.html`), anchors and https only.
-_SAFE_HREF = re.compile(r"^(#[\w\-.:]*|https://[^\s]*|(?![a-zA-Z][a-zA-Z0-9+.\-]*:)[^\s]*)$")
+# Links of a page body: its own anchors and the CSV files published beside it (`donnees/x.csv`), nothing else
+# (no other site, no other folder); the page's template adds its own links (index) after sanitising.
+_SAFE_HREF = re.compile(r"^(#[\w\-.:]*|donnees/[A-Za-z0-9][A-Za-z0-9_.\-]*\.csv)$")
+IMAGE_MAX_SIDE = 2000  # px: a width or height attribute beyond it is dropped (the stylesheet fits images)
 _SAFE_IMG_SRC = re.compile(r"^data:image/png;base64,[A-Za-z0-9+/=\s]+$")
 # An SVG shown through <img> runs no script and loads nothing (browsers' secure static mode); the charts' SVG is
 # still checked for active or external content, as defence in depth.
@@ -154,7 +163,9 @@ def _safe_svg_src(value: str) -> bool:
 def _allowed_attribute(tag: str, name: str, value: str) -> bool:
     if name in _ALLOWED_ATTRIBUTES["*"] or name in _ALLOWED_ATTRIBUTES.get(tag, ()):
         if tag == "a" and name == "href":
-            return bool(_SAFE_HREF.match(value.strip()))
+            return bool(_SAFE_HREF.match(value.strip())) and ".." not in value
+        if tag == "img" and name in ("width", "height"):
+            return value.strip().isdigit() and int(value) <= IMAGE_MAX_SIDE
         if tag == "img" and name == "src":
             return bool(_SAFE_IMG_SRC.match(value.strip())) or _safe_svg_src(value.strip())
         return True
@@ -165,7 +176,8 @@ def sanitize_html(page: str) -> str:
     """An HTML fragment with only allow-listed tags, attributes and URLs (bleach, as nbconvert uses it).
 
     No script, no event attribute, no ``style``, no frame/object/embed/form;
-    links are anchors, relative paths or ``https:``; images are inline PNGs or inline SVGs without active content.
+    links are the page's anchors and its ``donnees/*.csv`` files; images are inline PNGs (bounded size) or
+    inline SVGs without active content.
     Disallowed tags are escaped (shown as text), script/style contents dropped.
     """
     import bleach
@@ -182,3 +194,12 @@ def sanitize_html(page: str) -> str:
 
 # Elements whose content must disappear with them (escaping would leave CSS/JS as visible text).
 _DROP_ELEMENTS = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+_HTML_HEADING = re.compile(r"<(/?)h[1-6]\b", re.IGNORECASE)
+
+
+def demote_headings(fragment: str | list[str]) -> str:
+    """An HTML output whose headings are paragraphs: a table of contents lists the notebooks' headings only."""
+    text = "".join(fragment) if isinstance(fragment, list) else fragment
+    return _HTML_HEADING.sub(r"<\1p", text)

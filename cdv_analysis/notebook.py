@@ -33,8 +33,9 @@ def write_csv(target: Path | str, frame: pd.DataFrame) -> Path:
     evaluators open these files in Excel. The index is written only when it is named (or multiple).
     """
     frame = neutralise_csv_frame(frame)
+    # CRLF ends rows (RFC 4180): a cell holding a carriage return or a line break is then always quoted.
     return write_atomic(Path(target), frame.to_csv(
-        index=isinstance(frame.index, pd.MultiIndex) or frame.index.name is not None))
+        index=isinstance(frame.index, pd.MultiIndex) or frame.index.name is not None, lineterminator="\r\n"))
 
 
 @dataclass
@@ -151,12 +152,13 @@ class ReportContext:
         self.save_table(f"reponses_{section}", pd.concat([a.indicators for a in found], ignore_index=True))
         self.save_table(f"reponses_{section}_enonces", pd.concat([a.statements for a in found], ignore_index=True))
         show_markdown(answer_blocks(found, numbers))
-        from .referentiel import SECTIONS
+        part = _SECTION_NAMES.get(section, section.replace("_", " "))  # links told apart from one section to another
+        self.show_link(f"reponses_{section}", f"indicateurs des critères ({part})")
+        self.show_link(f"reponses_{section}_enonces", f"tous les énoncés des critères ({part})")
 
-        where = SECTIONS.get(section, section)
-        self.show_link(f"reponses_{section}", f"indicateurs des critères — {where}")
-        self.show_link(f"reponses_{section}_enonces", f"tous les énoncés des critères — {where}")
 
+
+_SECTION_NAMES = {"sante": "santé", "participation": "participation des habitants", "cooperation": "coopération"}
 
 
 def _data_href(name: str) -> str:
@@ -283,7 +285,7 @@ def show_chart(chart) -> None:
 
 FORMATS: dict[str, Callable[[object], str]] = {
     "euros": fr.euros,
-    "pourcent": fr.pourcent,
+    "pourcent": lambda v: fr.pourcent(v, None),  # the one rule: « 19 % », « 42,1 % » (as in the charts)
     "nombre": fr.nombre,
     "nombre1": lambda v: fr.nombre(v, 1),
     "texte": lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v),
@@ -324,3 +326,13 @@ def show_table(frame: pd.DataFrame, columns: Mapping[str, tuple[str, str]], capt
     from IPython.display import HTML
 
     _display(HTML(table_html(frame, columns, caption)))
+
+
+def _kernel_lifeline() -> None:
+    """A kernel running a report (or a notebook of JupyterLab) ends when the process that started it dies."""
+    from .lifeline import die_with_parent_in_kernel
+
+    die_with_parent_in_kernel()
+
+
+_kernel_lifeline()

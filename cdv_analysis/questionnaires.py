@@ -864,8 +864,9 @@ def summary_lines(survey: Survey) -> list[str]:
     """French lines describing what was read: tool, respondents, questions and their types, columns never read."""
     from .formatting import liste_fr, pluriel
 
-    lines = [f"Export reconnu : {survey.tool_label} ; {pluriel(survey.respondents, 'répondant')} retenus."]
-    reasons = {"brouillon": "brouillon non soumis", "incomplete": "réponse incomplète (jamais soumise)"}
+    lines = [f"Export reconnu : {survey.tool_label} ; "
+             f"{pluriel(survey.respondents, 'répondant retenu', 'répondants retenus')}."]
+    reasons = {"brouillon": "brouillon jamais soumis", "incomplete": "réponse incomplète, jamais soumise"}
     for reason, count in sorted(survey.excluded.items()):
         lines.append(f"Non comptés ({reasons[reason]}) : {pluriel(count, 'répondant')}.")
     if survey.identifying:

@@ -46,11 +46,13 @@ from .load import (
 from .editions import OWN_DATA_TAG, STARTER_KIND, TRANSCRIBED_TAG, edition, figures_origin, prose_files
 from .portrait import evaluation_title, is_open_data_only, portrait_title
 from .coverage import report_hook
-from .publication import publish_data
+from .publication import audit_notebook, clear_tables, publish_data
 from .config import PACKAGE_DIR, lock_fingerprint, notebooks_dir, processed_data_dir, reports_dir
 from .engine import ENGINE_NAME, ensure_registered, init_worker, scratch_folder
 from .iorw import write_atomic
-from .markup import sanitize_html
+from .ids import shell_word
+from .markup import demote_headings, sanitize_html
+from .sigles import spell_out
 from .problems import DataError, unexpected_failure
 
 __all__ = [
@@ -420,9 +422,13 @@ def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, foot
             # Warnings go to the audit notebook, not to the published page.
             cell.outputs = [o for o in cell.get("outputs", [])
                             if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            for output in cell.outputs:  # headings come from Markdown only, never from an HTML output
+                if "text/html" in output.get("data", {}):
+                    output["data"]["text/html"] = demote_headings(output["data"]["text/html"])
     exporter = _html_exporter()
     body, _ = exporter.from_notebook_node(book)
     body = sanitize_html(_clean_heading_ids(body))  # no script, event attribute or unsafe URL from data
+    body = spell_out(body)  # each acronym spelled out at its first use (vocabulaires/sigles.yml)
     if body_hook is not None:  # e.g. the coverage table, computed from the sanitised body; escapes its own text
         body = body_hook(body)
     page = _page_template("rapport.html.j2")
@@ -481,6 +487,8 @@ def run_job(job: Job) -> JobResult:
         book = assemble((Path(job.notebooks) / f"{name}.ipynb" for name in names), job.parameters)
         if job.territory is not None:
             book = tailor(book, job.origin, prose_files(Path(job.data_dir) / job.territory, job.year))
+        if job.territory is not None:  # every table is written again: a table no longer produced disappears
+            clear_tables(Path(job.processed_dir) / job.territory / str(job.year))
         with tempfile.TemporaryDirectory(prefix="cdv-") as temporary, scratch_folder(temporary):
             input_path = Path(temporary) / "rapport.ipynb"
             output_path = Path(temporary) / "rapport.execute.ipynb"
@@ -503,7 +511,9 @@ def run_job(job: Job) -> JobResult:
                            "index.html" if job.territory is None else "../../index.html", hook,
                            logo=job.logo, origin="modele" if job.kind == STARTER_KIND else job.origin,
                            page_title=_page_title(job))
-        write_atomic(job.folder / job.html_name.replace(".html", ".ipynb"), nbformat.writes(executed))
+        audit = audit_notebook(executed, {"donnees": job.data_dir, "sortie_donnees": job.processed_dir,
+                                          "notebooks": job.notebooks, "sortie": job.out_dir})
+        write_atomic(job.folder / job.html_name.replace(".html", ".ipynb"), nbformat.writes(audit))
         write_atomic(job.folder / job.html_name, page)
         write_atomic(job.folder / CACHE_FILE, json.dumps(
             {"cle": job.key, "construit_le": dt.datetime.now().isoformat(timespec="seconds"),
@@ -644,7 +654,7 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
     def invalid(tid: str, error: DataError) -> JobResult:
         return JobResult(tid, tid, None, "echec", message=(
             f"données invalides ({len([p for p in error.problems if p.is_error])} erreur(s)) : "
-            f"lancez `cdv valider --territoire {tid}`"))
+            f"lancez `cdv valider --territoire {shell_word(tid)}`"))
 
     for tid in territories or discover_territories(data_dir):
         try:

@@ -271,6 +271,17 @@ CONTRACT = {
     "fin": Field(date()),
     "code": Field(text(100)),
 }
+# One contract of ``contrats:`` (cdv_analysis.contrats): the 2015–2023 one and the 2024–2030 one (« Quartiers 2030 »).
+CONTRACT_GENERATION = {
+    "id": Field(identifier()),
+    "nom": Field(text(300)),
+    "generation": Field(choice("2015", "2024")),
+    "signature": Field(date()),
+    "fin": Field(date()),
+    "code": Field(text(100)),
+    "qpv": Field(list_of(mapping(QPV), 5000)),
+    "priorites": Field(list_of(text(500), 200)),
+}
 EDITION = {
     "genre": Field(report_kind()),
     "titre": Field(text(300)),
@@ -289,6 +300,7 @@ FIELDS: dict[str, Field] = {
     "population": Field(_figure()),
     "population_qpv": Field(_figure()),
     "contrat": Field(mapping(CONTRACT)),
+    "contrats": Field(list_of(mapping(CONTRACT_GENERATION), 10)),
     "sources": Field(list_of(mapping(SOURCE), 1000), required=True),
     "libelles": Field(mapping({"piliers": Field(labels_of("piliers")),
                                "financeurs": Field(labels_of("financeurs"))})),
@@ -299,12 +311,16 @@ FIELDS: dict[str, Field] = {
 
 
 def _cross_checks(meta: dict, findings: list[Finding]) -> None:
-    """Rules between keys: a contract ends after it is signed; source ids are unique."""
+    """Rules between keys: a contract ends after it is signed; the contracts' QPV codes are of their
+    generation (``contrats.contract_findings``); source ids are unique."""
     contract = meta.get("contrat")
     if isinstance(contract, dict):
         start, end = _date_text(contract.get("signature")), _date_text(contract.get("fin"))
         if start and end and end < start:
             findings.append(Finding(("contrat", "fin"), f"une fin de contrat après sa signature ({start})", end))
+    from .contrats import contract_findings
+
+    findings.extend(Finding(path, expected, value) for path, expected, value in contract_findings(meta))
     sources = meta.get("sources")
     if isinstance(sources, list):
         seen = set()

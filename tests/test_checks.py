@@ -115,3 +115,51 @@ def test_fonds_de_concours_2022_rows_do_not_add_up_to_the_printed_envelope(cabba
     findings = check_fund_totals(cabbalr)
     assert [(f.annee, f.publie) for f in findings] == [("2022", "391 934 €")]
     assert "391 987" in findings[0].calcule.replace("\u202f", " ")
+
+
+def _with(territory, table, frame):
+    return dataclasses.replace(territory, tables={**territory.tables, table: frame})
+
+
+def test_new_checks_are_silent_on_consistent_sources(cabbalr, call):
+    from cdv_analysis.checks import (check_counts_against_listed_items, check_same_quantity_twice,
+                                     check_shares_against_amounts)
+
+    for territory in (cabbalr, call):
+        assert check_shares_against_amounts(territory) == []  # 59,6 %, 39 %, 68,3 %, 73 % all agree
+        assert check_counts_against_listed_items(territory) == []  # 31 FCS projects, 31 listed
+        assert check_same_quantity_twice(territory) == []
+
+
+def test_a_printed_share_is_checked_against_the_amounts_of_its_document(cabbalr):
+    from cdv_analysis.checks import check_shares_against_amounts
+
+    money = cabbalr.table("financements").copy()
+    row = money.index[(money["part_publiee_publie"] == "59,6%")][0]
+    money.loc[row, ["part_publiee", "part_publiee_publie"]] = [65.0, "65 %"]
+    (finding,) = check_shares_against_amounts(_with(cabbalr, "financements", money))
+    # 4 132 530 € of specific credits over the 6 931 463 € of the same report: 59,6 %, not 65 %.
+    assert finding.publie == "65 %" and finding.calcule.replace("\u202f", " ").startswith("59,6")
+    assert finding.section.count(" / ") == 2  # the sentence, the part's table and the total's table
+
+
+def test_a_count_is_checked_against_the_items_its_document_lists(cabbalr):
+    from cdv_analysis.checks import check_counts_against_listed_items
+
+    projects = cabbalr.table("projets").copy()
+    row = projects.index[(projects["annee"] == "2022") & (projects["thematique"] == "Fonds de Cohésion Sociale")][0]
+    projects.loc[row, "nombre"] = 30
+    (finding,) = check_counts_against_listed_items(_with(cabbalr, "projets", projects))
+    assert (finding.publie, finding.calcule) == ("30", "31") and " / " in finding.section
+
+
+def test_two_passages_giving_the_same_quantity_are_compared(call):
+    from cdv_analysis.checks import check_same_quantity_twice
+
+    context = call.table("contexte").copy()
+    rows = context.index[(context["indicateur"] == "quartiers prioritaires") & (context["perimetre"] == "EPCI")]
+    assert context.loc[rows, "section"].nunique() >= 2
+    context.loc[rows[-1], ["valeur", "valeur_publiee"]] = [22.0, "22"]
+    findings = check_same_quantity_twice(_with(call, "contexte", context))
+    assert len(findings) == 1 and "21" in findings[0].publie and "22" in findings[0].publie
+    assert " / " in findings[0].section

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -172,3 +174,99 @@ def test_a_raw_code_in_the_label_matches_its_accented_printed_word():
                          cv.Figure("projets", "deposes — BOOKKAFE", "1", 1.0, "nombre", "Programmation", "p. 3")],
                         text)
     assert frame["repris"].tolist() == [True, False]
+
+
+# ---------------------------------------------------------------------------
+# Issue 16: what the embedded pages say means what the sources say
+
+SOURCES = Path(__file__).parent / "fixtures" / "sources"  # the plain-text sources the data was transcribed from
+# Statements whose source text the PDF extraction garbled (a bullet list interleaved inside the sentence): the
+# printed document reads them whole, the extraction cannot; they are left out of the comparison.
+GARBLED = {"e22s-g4-3", "e22s-g5-3"}
+_FIGURE_ONLY = re.compile(r"^[\d\s.,%€]+$")
+# The page's own words that its guide text quotes (a section name, a link).
+PAGE_WORDS = {"qualité des données", "télécharger les données (csv)"}
+
+
+def _normalised(text: str) -> str:
+    """Whitespace, apostrophes, quote marks, Markdown escapes and emphasis normalised; case folded."""
+    text = html.unescape(text).replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"[«»“”\"*\\]", "", text.replace("\u00a0", " ").replace("\u202f", " "))
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _page_text(page: str) -> tuple[str, set[str]]:
+    """The visible text of a page's <main> (charts and headings out) and its headings and link texts."""
+    main = page[page.index("<main"):page.index("</main>")]
+    labels = {_normalised(re.sub(r"<[^>]+>", "", m)) for m in re.findall(r"<(?:h\d|a)\b[^>]*>(.*?)</(?:h\d|a)>",
+                                                                        main, flags=re.S)}
+    main = re.sub(r"(?s)<(svg|style|h\d)\b.*?</\1>", " ", main)
+    return html.unescape(re.sub(r"<[^>]+>", " ", main)), labels
+
+
+def _pages(embedded):
+    for territory, year in EMBEDDED:
+        yield territory, year, (embedded / "reports" / territory / str(year) / "rapport.html").read_text("utf-8")
+
+
+def test_every_quotation_on_every_page_is_the_source_s_words(embedded, raw_dir):
+    for territory, year, page in _pages(embedded):
+        loaded = cdv.load_territory(territory, raw_dir)
+        source = " ".join(_normalised((SOURCES / str(s["fichier"])).read_text("utf-8"))
+                          for s in loaded.sources.values() if (SOURCES / str(s.get("fichier"))).is_file())
+        statements = loaded.table("qualitatif")
+        skipped = {_normalised(t) for t in statements.loc[statements["id"].isin(GARBLED), "texte"]}
+        skipped |= {_normalised(t) for t in statements["theme"]}  # theme labels, quoted as labels
+        text, labels = _page_text(page)
+        quotes = re.findall(r"«\s*(.*?)\s*»", text, flags=re.S)
+        assert len(quotes) > 20
+        wrong = []
+        for quote in quotes:
+            whole = _normalised(quote)
+            if whole in labels or whole in PAGE_WORDS or whole in skipped or _FIGURE_ONLY.match(whole) or any(
+                    whole and whole in s for s in skipped):
+                continue
+            # A cut is shown « […] » and a source's slip « [sic] »: each piece between them is the source's.
+            for piece in re.split(r"\[…\]|\[sic\]", whole):
+                piece = piece.strip(" .,;:…")
+                if len(piece) >= 4 and piece not in source:
+                    wrong.append(quote[:120])
+                    break
+        assert not wrong, (territory, year, wrong)
+
+
+def test_pages_name_no_internal_code_path_or_build_status(embedded):
+    index = (embedded / "reports" / "index.html").read_text("utf-8")
+    for territory, year, page in [*_pages(embedded), ("index", "", index)]:
+        text, _ = _page_text(page) if "<main" in page else (page, set())
+        for code in ("eval2022", "ra2019", "ra2021", "ra2022", "synthese2022", "data/raw", "data/processed",
+                     "cohesion_sociale", "enquetes «", "cooperation «", "Paramètres", "reconstruit"):
+            assert code not in text, (territory, year, code)
+
+
+def test_acronyms_are_spelled_out_once_and_nothing_interne_is_published(embedded):
+    for territory, year, page in _pages(embedded):
+        text = re.sub(r"\s+", " ", _page_text(page)[0])
+        assert text.count("QPV (quartiers prioritaires de la politique de la ville)") == 1, (territory, year)
+        if "EPCI" in text:
+            assert text.count("EPCI (établissement public de coopération intercommunale)") == 1
+        assert "Sigles" in page
+    shipped = [*embedded.glob("reports/*/*/rapport.html"), *embedded.glob("reports/*/*/donnees/*.csv")]
+    assert len(shipped) > 20
+    for path in shipped:
+        content = path.read_text("utf-8")
+        for private in ("premier contrat fin mai", "soigneur animalier", "Assistant du Service Social",
+                        "Éducatrice Spécialisée", "second contrat de 3 ans"):
+            assert private not in content, (path.name, private)
+
+
+def test_call_page_carries_the_meaning_of_its_figures(embedded):
+    text = re.sub(r"\s+", " ", _page_text(
+        (embedded / "reports" / "call" / "2022" / "rapport.html").read_text("utf-8"))[0]).replace("\u202f", " ")
+    text = text.replace("\xa0", " ")
+    assert "près de 5 760 000 €" in text and "programmation du Contrat de Ville 5 760 000" not in text
+    assert re.search(r"jusqu'à 53 % dans les QPV( \([^)]*\))? contre environ 26 %", text) and "+27 points" not in text
+    # No count derived from an assumed n (« 8 communes sur 19 »); « 19 communes sur 19 ont répondu » is printed.
+    assert not re.search(r"\b(?!19 )\d+ communes sur 19\b", text)
+    assert not re.search(r"\b(?!21 )\d+ associations sur 21\b", text)
+    assert "57 %" in text and "57,1" not in text and "81,0 %" not in text

@@ -143,10 +143,29 @@ PAGE = (
 
 def test_sanitize_keeps_the_report_markup() -> None:
     clean = sanitize_html(PAGE)
-    for kept in ('id="programmation"', 'href="#programmation"', 'href="donnees/x.csv"', 'href="../../index.html"',
-                 'href="https://www.anct.gouv.fr/"', 'src="data:image/png;base64,iVBORw0KGgo="', 'alt="Graphique"',
+    for kept in ('id="programmation"', 'href="#programmation"', 'href="donnees/x.csv"',
+                 'src="data:image/png;base64,iVBORw0KGgo="', 'alt="Graphique"',
                  'scope="col"', 'class="num"', "<table", "<figure"):
         assert kept in clean
+    # Issue 20: a body links only to its anchors and its own donnees/ files (the template adds the index link).
+    for dropped in ('href="../../index.html"', 'href="https://www.anct.gouv.fr/"'):
+        assert dropped not in clean
+    assert ">index</a>" in clean and ">ANCT</a>" in clean  # the text stays, the link goes
+
+
+@pytest.mark.parametrize("href", [
+    "https://evil.example/phish", "//EVIL.EXAMPLE/P", "//evil.example", "http://evil.example", "../../victim.csv",
+    "donnees/../../x.csv", "/etc/passwd", "donnees/x.html", "file:///etc/passwd", "mailto:a@b.c", "HTTPS://x.y",
+])
+def test_sanitize_allows_links_only_to_anchors_and_own_data_files(href: str) -> None:
+    clean = sanitize_html(f'<p><a href="{href}">Version officielle</a></p>')
+    assert "href" not in clean and "Version officielle" in clean
+
+
+def test_sanitize_bounds_image_size() -> None:
+    clean = sanitize_html('<img src="data:image/png;base64,iVBORw0KGgo=" width="3000" height="3000" alt="x">'
+                          '<img src="data:image/png;base64,iVBORw0KGgo=" width="640" alt="y">')
+    assert "3000" not in clean and 'width="640"' in clean
 
 
 @pytest.mark.parametrize("attack, forbidden", [
@@ -224,6 +243,27 @@ def test_neutralise_csv_frame() -> None:
     assert frame["libelle"].iloc[0].startswith("=")  # the input is not modified
     csv = safe.to_csv(index=False)
     assert "\n=" not in csv and ",=" not in csv and "-1200.5" in csv
+
+
+@pytest.mark.parametrize("cell", ["  =1+1", "\u00a0@SUM(A1)", "\uff1d1+1", "\uff0b1", "\uff0dcmd", "\uff20SUM(A1)",
+                                  "\n=cmd|' /C calc'!A0"])
+def test_neutralise_formula_after_blanks_and_full_width(cell: str) -> None:
+    assert neutralise_csv_frame(pd.DataFrame({"c": [cell]}))["c"].iloc[0] == "'" + cell
+
+
+def test_published_csv_quotes_cells_with_line_breaks(tmp_path) -> None:
+    import csv as csv_module
+
+    from cdv_analysis.notebook import write_csv
+
+    path = write_csv(tmp_path / "t.csv", pd.DataFrame({"axe": ["Axe santé\r=cmd|' /C calc'!A0", "a\nb", "ok"],
+                                                       "montant": [1, 2, 3]}))
+    raw = path.read_bytes()
+    assert b'"Axe sant\xc3\xa9\r=cmd' in raw and b'"a\nb"' in raw
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv_module.reader(handle))
+    assert [row[0] for row in rows] == ["axe", "Axe santé\r=cmd|' /C calc'!A0", "a\nb", "ok"]
+    assert not any(cell.lstrip().startswith("=") for row in rows for cell in row)
 
 
 def test_neutralise_csv_labels() -> None:

@@ -186,3 +186,20 @@ def test_a_total_row_typed_among_the_actions_is_a_validation_error(data: Path) -
         "fcs,,TOTAL FCS,1 500 €,2023,ra2023,FCS\n", "utf-8")
     [problem] = [p for p in cdv.validate_territory("cad", data) if p.is_error]
     assert (problem.ligne, problem.colonne, problem.valeur) == (3, "intitule", "TOTAL FCS")
+
+
+def test_an_anct_import_after_the_programmation_reports_the_overlap(tmp_path: Path, data: Path) -> None:
+    from cdv_analysis.importers import import_anct_subsidies
+
+    import_programmation(douaisis_xlsx(tmp_path / "p.xlsx", with_total=False), data, "cad", 2024)
+    meta = (data / "cad" / "territoire.yml").read_text("utf-8").replace("  code: null", "  code: C5901")
+    (data / "cad" / "territoire.yml").write_text(meta, "utf-8")
+    anct = tmp_path / "subventions-2024.csv"
+    anct.write_text("N°;Libellé de l'action;Raison sociale longue;Type de tiers;Code contrat ville;"
+                    "Libellé contrat ville;Thème;Mt engagé\n"
+                    "2024-003;Accompagnement vers l'emploi;Mission locale du Douaisis;Association;C5901;CV Douaisis;"
+                    "Emploi;10 000\n"
+                    "X-1;Autre action;Autre porteur;Association;C5901;CV Douaisis;Emploi;900\n", "utf-8")
+    text = plain(import_anct_subsidies(anct, data, year=2024).text())
+    assert "cad : 1 subvention figure déjà dans la programmation 2024 du territoire" in text
+    assert "subventions-2024.csv, ligne 2 : dossier 2024-003" in text

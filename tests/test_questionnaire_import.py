@@ -16,11 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 import cdv_analysis as cdv
 from cdv_analysis import indicators as ind
 from cdv_analysis.cli import main
 from file_builders import MICROSOFT_FORMS_PEOPLE, microsoft_forms_xlsx, tree_digest
+from test_contrats import TWO_CONTRACTS
 from test_questionnaires import FIXTURES, wilson
 
 SECRETS = (
@@ -40,9 +42,9 @@ EXPORTS = (  # (file, --enquete, --correspondances)
 def territory_folder(root: Path) -> Path:
     folder = root / "demo"
     folder.mkdir(parents=True)
-    (folder / "territoire.yml").write_text("id: demo\nnom: Communauté d'agglomération de démonstration\n"
-                                           "sigle: CAD\ncommunes: [Lens, Liévin, Avion, Harnes]\nsources: []\n",
-                                           "utf-8")
+    meta = {**TWO_CONTRACTS, "communes": ["Lens", "Liévin", "Avion", "Harnes"],
+            "sources": [{"id": "ra2023", "titre": "Rapport annuel 2023", "annee_rapport": 2023}]}
+    (folder / "territoire.yml").write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), "utf-8")
     return folder
 
 
@@ -82,7 +84,7 @@ def test_each_tool_export_is_imported_with_n_per_question(imported):
         "qualitatif.questionnaire-communes-2024.csv", "qualitatif.questionnaire-conseils_citoyens-2024.csv",
         "qualitatif.questionnaire-partenaires-2024.csv"]
     territory = cdv.load_territory("demo", data)
-    assert territory.report_years() == [2024] and not territory.errors
+    assert territory.report_years() == [2023, 2024] and not territory.errors
     items = ind.survey_items(territory, "communes", "gouvernance", 2024)
     elu = items[items["question"].str.startswith("Votre commune dispose")].set_index("modalite")
     assert elu.loc["Oui", ["effectif", "n"]].tolist() == [4, 5]
@@ -133,8 +135,8 @@ def test_import_summary_names_the_columns_never_read(imported):
     assert "Export reconnu : Google Forms ; 6 répondants retenus." in printed["communes"]
     assert "Colonnes identifiantes jamais lues (ni table, ni page, ni CSV) : « Adresse e-mail »." in printed["communes"]
     assert ("« Adresse de messagerie », « Nom » et « Nom de votre association »" in printed["associations"])
-    assert "Non comptés (réponse incomplète (jamais soumise)) : 1 répondant." in printed["conseils_citoyens"]
-    assert "Non comptés (brouillon non soumis) : 1 répondant." in printed["partenaires"]
+    assert "Non comptés (réponse incomplète, jamais soumise) : 1 répondant." in printed["conseils_citoyens"]
+    assert "Non comptés (brouillon jamais soumis) : 1 répondant." in printed["partenaires"]
     assert ("Votre commune dispose-t-elle d'un élu délégué à la Politique de la Ville ? : choix unique, "
             "n = 5 (1 sans réponse)") in printed["communes"]
     for out in printed.values():
@@ -193,6 +195,9 @@ def test_page_shows_real_counts_and_no_identifying_value(imported, tmp_path, cap
     assert f"4 communes sur 5, soit 80,0 %, intervalle de confiance à 95 % : {low} % à {high} %" in text
     assert "3 associations sur 4, soit 75,0 %" in text
     assert "Questionnaires : volet santé" in page and "Réponses par commune ou par quartier" in page
+    # The 2024 report belongs to the 2024–2030 contract; the 2023 one to the 2015 contract: the geography changed.
+    assert "Le rapport 2024 porte sur le Contrat de ville 2024–2030 « Quartiers 2030 » (2024–2030)" in text
+    assert "QN06207M" in text and "La géographie prioritaire a changé au 1er janvier 2024" in text
     shown = [out / "demo" / "2024" / "rapport.html", out / "demo" / "2024" / "rapport.ipynb",
              *(out / "demo" / "2024" / "donnees").glob("*.csv"), *processed.rglob("*.csv"),
              *(data / "demo").iterdir()]

@@ -20,6 +20,7 @@ from ..indicators._common import Indicator, unpack
 from ._base import (
     MAX_CATEGORIES,
     MIN_FONT,
+    TITLE_LIMIT,
     ink_on,
     _CONFIDENCE,
     _IMPOSSIBLE_LABEL,
@@ -176,7 +177,7 @@ def cooperation_heatmap(levels: Indicator | pd.DataFrame, source: str, title: st
     ax.set_xticklabels(columns, rotation=0)
     ax.set_yticklabels([_label(name, 16) for name in values.index], rotation=0)
     ax.set_xlabel(_label("Niveau de coopération (de 1, le plus faible, à 5) : " + ", ".join(
-        f"{rank[c]} {c}" for c in values.columns if c in rank), 52))
+        f"{rank[c]} {c}" for c in values.columns if c in rank), 52, TITLE_LIMIT))
     ax.set_ylabel("Partenaire")
     partner, level = values.stack().idxmax()
     heading = (f"{partner} : {_pct(values.loc[partner, level])} des répondants situent la coopération "

@@ -273,6 +273,9 @@ class AnctSubsidies(Importer):
             rows = actions.loc[group.sort_values("ligne").index]
             target.files[f"actions.anct-{year}.csv"] = (rows.to_csv(index=False, lineterminator="\n"), len(rows))
             targets.append(target)
+            from .programmation import own_programmation_overlap  # (programmation imports this module)
+
+            summary.messages += own_programmation_overlap(target.folder, year, rows)
         entry = {"id": source, "fichier": name, "titre": f"ANCT – subventions politique de la ville {year} "
                  f"({'open data' if layout.name == 'donnees_ouvertes' else layout.label})",
                  "editeur": "ANCT", "type": "import", "annees": [year], "annee_rapport": year}

@@ -26,7 +26,7 @@ import pandas as pd
 import yaml
 
 from ..formatting import euros, liste_fr, pluriel
-from ..ids import UnsafeId, child
+from ..ids import UnsafeId, child, shell_word
 from ..iorw import read_table, shown_path
 from ..load import TERRITORY_FILE, validate_territory
 from ..metadata import read_territory_yaml
@@ -233,7 +233,7 @@ def territory_metadata(folder: Path) -> tuple[dict | None, list[Problem]]:
 def skipped_territory(tid: str, problems: list[Problem]) -> str:
     """The summary line of a territory an import leaves aside because its territoire.yml is unusable."""
     return (f"Territoire {tid} ignoré : son territoire.yml est à corriger ({problems[0]}) ; "
-            f"voir « cdv valider --territoire {tid} ».")
+            f"voir « cdv valider --territoire {shell_word(tid)} ».")
 
 
 def _sha(data: bytes) -> str:

@@ -34,8 +34,9 @@ def _commune_mask(frame: pd.DataFrame, communes: list[str]) -> pd.Series:
 
 def _declared_qpv(meta: dict) -> list[str]:
     """The QPV codes a territoire.yml declares (``qpv: [{code: QP…}]``), upper case."""
-    listed = meta.get("qpv") if isinstance(meta.get("qpv"), list) else []
-    return [str(q["code"]).upper() for q in listed if isinstance(q, dict) and q.get("code")]
+    from ..contrats import declared_qpv_codes
+
+    return declared_qpv_codes(meta)  # ``qpv:`` and the ``qpv:`` of each contract of ``contrats:``
 
 
 def _insee_selection(frame: pd.DataFrame, shown: str, data_dir: Path, territory: str | None,

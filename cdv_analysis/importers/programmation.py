@@ -523,6 +523,44 @@ def anct_overlap(actions: SheetActions, territory, year: int) -> list[tuple[int,
     return found
 
 
+def own_programmation_overlap(folder: Path, year: int, anct_rows: pd.DataFrame) -> list[str]:
+    """French lines naming the ANCT actions of ``year`` already in the territory's own programmation (same
+    dossier, or same porteur, intitulé and BOP 147 amount): reported, and never added to its totals."""
+    if not any(folder.glob("programmation.*")):
+        return []
+    try:
+        territory = load_territory(folder, strict=False)
+    except Exception:  # noqa: BLE001 — the validation after the import says what is wrong with the folder
+        return []
+    own = territory.table("programmation")
+    own = own[own["annee"].astype(str) == str(year)]
+    if own.empty:
+        return []
+    dossiers = {name_key(d) for d in own["dossier"].map(cell_text) if d}
+    anct = own[own["financeur"] == "anct"]
+    triples = {(name_key(p), name_key(i), round(float(m or 0), 0))
+               for p, i, m in zip(anct["porteur_publie"], anct["intitule"], anct["montant"].fillna(0))}
+    found = []
+    for _, row in anct_rows.iterrows():
+        amount = round(_money_value(row["montant"]), 0)
+        if row["numero"] and name_key(row["numero"]) in dossiers:
+            found.append(f"  - {row['section']} : dossier {row['numero']}")
+        elif (name_key(row["porteur"]), name_key(row["intitule"]), amount) in triples:
+            found.append(f"  - {row['section']} : même porteur, même intitulé, même montant")
+    if not found:
+        return []
+    return [f"{folder.name} : {pluriel(len(found), 'subvention figure', 'subventions figurent')} déjà dans la "
+            f"programmation {year} du territoire (comptées une seule fois : les montants de l'année viennent de la "
+            "programmation) :", *found]
+
+
+def _money_value(printed: object) -> float:
+    try:
+        return float(_amount(str(printed)) or 0.0)
+    except ParseError:
+        return 0.0
+
+
 # ---------------------------------------------------------------------------
 # The importer
 

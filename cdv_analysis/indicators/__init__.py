@@ -2,6 +2,7 @@
 
 from .contexte import (
     KEY_INSEE_COLUMNS,
+    contract_qpv,
     insee_values,
     insee_vintages,
     qpv_gaps,
@@ -66,6 +67,7 @@ __all__ = [
     "LESSON_THEMES",
     "lessons",
     "KEY_INSEE_COLUMNS",
+    "contract_qpv",
     "insee_values",
     "insee_vintages",
     "qpv_profiles",

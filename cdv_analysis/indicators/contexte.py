@@ -10,7 +10,7 @@ from ..load import Territory
 from ..schemas import TEXTUAL_UNITS
 from ._common import ColumnInfo, Indicator
 
-__all__ = ["qpv_gaps", "qpv_profiles", "REFERENCES", "KEY_INSEE_COLUMNS", "SPREAD_COLUMNS", "insee_values",
+__all__ = ["contract_qpv", "qpv_gaps", "qpv_profiles", "REFERENCES", "KEY_INSEE_COLUMNS", "SPREAD_COLUMNS", "insee_values",
            "insee_vintages", "qpv_table", "theme_summary", "qpv_spread", "qpv_ranking", "ranked_qpv", "POPULATION"]
 
 REFERENCES = ("reste de l'EPCI", "EPCI", "QPV du département", "département", "région", "France")
@@ -235,3 +235,17 @@ def qpv_ranking(table: Indicator, column: str | None = None) -> Indicator:
     sliced.table = (sliced.table.dropna(subset=[column]).sort_values(column, ascending=False, kind="stable")
                     .reset_index(drop=True))
     return sliced
+
+
+def contract_qpv(territory: Territory, annee: int | str) -> pd.DataFrame:
+    """The QPV of the contract in force in ``annee`` (``contrats.contract_of_year``), with their geography."""
+    from ..contrats import contract_of_year
+
+    contract = contract_of_year(territory.meta, annee)
+    columns = ["contrat", "generation", "nom", "code", "communes", "geographie"]
+    if contract is None:
+        return pd.DataFrame(columns=columns)
+    rows = [{"contrat": contract.label, "generation": contract.generation, "nom": str(q.get("nom", "")),
+             "code": str(q.get("code", "") or "").upper(), "communes": ", ".join(map(str, q.get("communes") or [])),
+             "geographie": qpv_geography(str(q.get("code", "") or ""))} for q in contract.qpv]
+    return pd.DataFrame(rows, columns=columns)

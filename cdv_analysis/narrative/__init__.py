@@ -11,6 +11,8 @@ from __future__ import annotations
 from ._base import ACTEURS, DANS, INDENT
 from .contexte import (
     comparison_paragraph,
+    contract_paragraph,
+    geography_note,
     health_subsidies_paragraph,
     insee_vintage_paragraph,
     key_figures_paragraph,
@@ -46,8 +48,10 @@ from .programmation import (
 )
 from .reponses import answer_block, answer_blocks, findings_markdown, question_anchor, question_heading
 from .sante import health_paragraph
+from ..sigles import glossary_markdown
 
 __all__ = [
+    "glossary_markdown",
     "own_annex_columns",
     "own_change_paragraph",
     "own_place_note",
@@ -57,6 +61,8 @@ __all__ = [
     "DANS",
     "INDENT",
     "comparison_paragraph",
+    "contract_paragraph",
+    "geography_note",
     "key_figures_paragraph",
     "provenance_paragraph",
     "qpv_gaps_paragraph",

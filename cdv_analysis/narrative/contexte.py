@@ -103,7 +103,8 @@ def key_figures_paragraph(figures: pd.DataFrame, territory_name: str, year: int 
         return ""
     from ..portrait import with_preposition
 
-    return f"En {_year(year)}, {with_preposition(territory_name, 'pour')}, " + liste_fr(parts) + "."
+    # The name comes from territoire.yml: untrusted text, escaped like any data.
+    return f"En {_year(year)}, {escape_markdown(with_preposition(territory_name, 'pour'))}, " + liste_fr(parts) + "."
 
 
 def provenance_paragraph(version: str, fingerprint: str, territory: str, year: int | str,
@@ -121,7 +122,7 @@ def provenance_paragraph(version: str, fingerprint: str, territory: str, year: i
         f"chiffres et énoncés relevés dans les documents listés ci-dessus (empreinte des données : "
         f"`{fingerprint[:16]}`). " + environment +
         "Les mêmes données, traitées par la même version, redonnent la même page ; sous chaque tableau et "
-        "graphique, le lien « Télécharger les données (CSV) » donne les chiffres qu'il montre."
+        "graphique, le lien « Télécharger les données » (fichier CSV) donne les chiffres qu'il montre."
     )
 
 
@@ -129,7 +130,7 @@ def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | Non
     """What the comparison covers, the largest programmation per QPV inhabitant, and what was left out."""
     if comparison is None or comparison.empty:
         return "Aucun territoire valide n'est disponible pour la comparaison."
-    territories = comparison["sigle"].drop_duplicates().tolist()
+    territories = [escape_markdown(sigle) for sigle in comparison["sigle"].drop_duplicates()]
     text = (f"La comparaison porte sur {pluriel(len(territories), 'territoire')} ({liste_fr(territories)}) et "
             f"{pluriel(len(comparison), 'rapport')}.")
     per_head = comparison.dropna(subset=["programmation_par_habitant_qpv"])
@@ -137,13 +138,14 @@ def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | Non
         top = per_head.loc[per_head["programmation_par_habitant_qpv"].idxmax()]
         low = per_head.loc[per_head["programmation_par_habitant_qpv"].idxmin()]
         text += (f" Rapportée à la population des quartiers prioritaires, la programmation va de "
-                 f"{euros(low['programmation_par_habitant_qpv'])} par habitant ({low['sigle']}, {low['annee']}) à "
-                 f"{euros(top['programmation_par_habitant_qpv'])} ({top['sigle']}, {top['annee']}).")
+                 f"{euros(low['programmation_par_habitant_qpv'])} par habitant ({escape_markdown(low['sigle'])}, "
+                 f"{low['annee']}) à {euros(top['programmation_par_habitant_qpv'])} ({escape_markdown(top['sigle'])}, "
+                 f"{top['annee']}).")
     text += (" Les montants ne recouvrent pas toujours le même périmètre d'un rapport à l'autre : "
              "ils sont repris tels que chaque collectivité les publie.")
     if skipped:
         text += " Territoires écartés faute de données valides : " + liste_fr(
-            [f"{tid} ({reason})" for tid, reason in skipped.items()]) + "."
+            [f"{escape_markdown(tid)} ({escape_markdown(reason)})" for tid, reason in skipped.items()]) + "."
     return text
 
 
@@ -288,3 +290,36 @@ def health_subsidies_paragraph(health: Indicator | pd.DataFrame) -> str:
             f"(thème ou sous-thème) pour {euros(amount)}{share}. La plus dotée : "
             f"{guillemets(escape_markdown(first['intitule']))} ({escape_markdown(first['porteur'])}, "
             f"{euros(first['montant'])}).")
+
+
+def contract_paragraph(meta: dict, annee: int | str, report_years=()) -> str:
+    """The contract a report belongs to (``contrats.contract_of_year``): its generation, years, QPV and priorities,
+    and, when the territory's reports span both generations, that the priority geography changed in 2024."""
+    from ..contrats import contract_of_year, geography_change
+
+    contract = contract_of_year(meta, annee)
+    if contract is None:
+        return ""
+    generation = "2024 (décret n° 2023-1314, codes « QN… »)" if contract.generation == "2024" \
+        else "2015 (codes « QP… »)"
+    text = (f"Le rapport {_year(annee)} porte sur le {escape_markdown(contract.label)} "
+            f"({contract.first_year}–{contract.last_year}), en vigueur cette année-là")
+    if contract.qpv:
+        names = liste_fr(escape_markdown(str(q.get("nom", ""))) for q in contract.qpv if q.get("nom"))
+        text += f" : {pluriel(len(contract.qpv), 'quartier prioritaire', 'quartiers prioritaires')} de la géographie " \
+                f"{generation}" + (f" ({names})" if names else "")
+    text += "."
+    if contract.priorities:
+        text += " Ses priorités : " + " ; ".join(escape_markdown(p) for p in contract.priorities) + "."
+    note = geography_change([*report_years, annee])
+    if note:
+        text += " " + note
+    return text
+
+
+def geography_note(years) -> str:
+    """« **Géographie prioritaire.** … » when ``years`` span the 2015 and 2024 geographies, else ""."""
+    from ..contrats import geography_change
+
+    note = geography_change(years)
+    return f"**Géographie prioritaire.** {note}" if note else ""

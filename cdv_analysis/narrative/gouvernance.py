@@ -16,7 +16,7 @@ from ..ids import slug
 from ..indicators import MEAN_LEVEL_CAVEAT
 from ..indicators._common import Indicator, unpack
 from ..stats import compatible_counts, decimals_of
-from ._base import guillemets, md, INDENT, _empty, _de, _none, _verb
+from ._base import guillemets, md, INDENT, _cap, _empty, _de, _none, _verb
 
 
 def _units(audience: str) -> tuple[str, str]:
@@ -77,7 +77,8 @@ def survey_item_sentence(item_row: pd.Series, unit_singular: str, unit_plural: s
     the numbers of respondents that give the printed values are named when they are few.
     """
     modality = _text(item_row.get("modalite"))
-    lead = f"À la question {guillemets(_text(item_row['question']))}"
+    # The question is often a short rewording of the questionnaire (data/README.md): not between « ».
+    lead = f"{md(_cap(_text(item_row['question'])))}"
     lead += f", réponse {guillemets(modality)} : " if modality else " : "
     n, count, printed = item_row.get("n"), item_row.get("effectif"), _text(item_row.get("pourcentage_publie"))
     n = None if _none(n) else n

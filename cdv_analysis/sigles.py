@@ -1,0 +1,98 @@
+"""Acronyms spelled out at their first use on a page, and the glossary of a report.
+
+The acronyms and what they stand for live in ``vocabulaires/sigles.yml``. :func:`spell_out` works on the
+sanitised HTML body of a page: in its text (never inside a tag, a heading, a chart, code or an existing
+``<abbr>``), the first occurrence of each acronym is followed by its meaning in brackets.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from .harmonise import vocabulary
+from .markup import escape_html, escape_markdown
+
+__all__ = ["acronyms", "spell_out", "glossary_markdown"]
+
+# Elements whose text is left as it is: headings (the table of contents and ids are built from them),
+# charts, code, existing abbreviations.
+_SKIPPED = ("h1", "h2", "h3", "h4", "h5", "h6", "svg", "script", "style", "code", "pre", "abbr", "title",
+            "textarea", "caption")
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+@cache
+def acronyms() -> dict[str, str]:
+    """Printed form → meaning, every alias included (« Q.P.V. » → its meaning)."""
+    vocab = vocabulary("sigles")
+    forms: dict[str, str] = {}
+    text = resources.files("cdv_analysis").joinpath("vocabulaires", "sigles.yml").read_text("utf-8")
+    for code, entry in yaml.safe_load(text).items():
+        for form in (code, *entry.get("alias", [])):
+            forms[str(form)] = vocab.label(code)
+    return forms
+
+
+@cache
+def _pattern() -> re.Pattern:
+    forms = sorted(acronyms(), key=len, reverse=True)  # « CISPD » before « CISP », « Q.P.V. » before « QPV »
+    return re.compile(r"(?<![\w.])(" + "|".join(re.escape(f) for f in forms) + r")(?![\w])")
+
+
+def _canonical(form: str) -> str:
+    return form.replace(".", "").upper()
+
+
+def spell_out(body: str) -> str:
+    """``body`` with the first use of each acronym followed by « (its meaning) »."""
+    seen: set[str] = set()
+    skipping: list[str] = []
+    quoted = 0  # inside « »: a quotation keeps the source's words, nothing is added to it
+    parts = _TAG.split(body)
+    for i, part in enumerate(parts):
+        if part.startswith("<"):
+            name = re.match(r"</?\s*([a-zA-Z0-9]+)", part)
+            if name:
+                tag = name.group(1).lower()
+                if tag in _SKIPPED and not part.endswith("/>"):
+                    if part.startswith("</"):
+                        if tag in skipping:
+                            skipping.remove(tag)
+                    else:
+                        skipping.append(tag)
+            continue
+        if skipping or not part.strip():
+            continue
+
+        def expand(match: re.Match, depth: int) -> str:
+            form = match.group(1)
+            key = _canonical(form)
+            if key in seen or depth > 0:
+                return form
+            seen.add(key)
+            if match.string[match.end():match.end() + 1] == ")":
+                return form  # « Programme de Réussite Educative (P.R.E.) »: already spelled out just before
+            return f"{form} ({escape_html(acronyms()[form])})"
+
+        pieces = re.split(r"([«»])", part)
+        for j, piece in enumerate(pieces):
+            if piece == "«":
+                quoted += 1
+            elif piece == "»":
+                quoted = max(0, quoted - 1)
+            else:
+                pieces[j] = _pattern().sub(lambda m, depth=quoted: expand(m, depth), piece)
+        parts[i] = "".join(pieces)
+    return "".join(parts)
+
+
+def glossary_markdown() -> str:
+    """The glossary of a report: every acronym of the vocabulary and what it stands for, as a Markdown list."""
+    vocab = vocabulary("sigles")
+    # Each acronym in <abbr>: the glossary is where they are spelled out, not where they are first used.
+    return "\n".join(f'- <abbr title="{escape_html(vocab.label(code))}">{escape_html(code)}</abbr> : '
+                     f"{escape_markdown(vocab.label(code))}" for code in sorted(vocab.labels))
