@@ -12,6 +12,8 @@ UV_VERSION ?= 0.13.9
 LOCK_ARGS ?=
 JOBS ?=
 ARGS ?=
+# pytest-xdist processes for `make test` (one test file per process at a time: module fixtures are built once).
+TEST_WORKERS ?= 2
 
 .PHONY: report test lock lab navigateur outils-navigateur clean-venv check-python
 
@@ -22,7 +24,7 @@ test: $(STAMP) outils-navigateur
 	@test -x $(CHROMIUM) || $(MAKE) --no-print-directory navigateur || \
 	  echo "Chromium n'a pas pu être installé : le test du navigateur sera ignoré."
 	$(BIN)/ruff check cdv_analysis tests benchmarks
-	$(BIN)/python -m pytest $(ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(ARGS)
 
 # Headless Chromium for tests/test_browser.py (Debian package; needs root and apt-get).
 # `make test` runs this step only when $(CHROMIUM) is missing.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import errno
 import re
 import sys
 from pathlib import Path
@@ -454,9 +453,10 @@ def _run(argv: Sequence[str] | None) -> int:
         print(refused.message, file=sys.stderr)
         return refused.code
     except OSError as error:
-        if error.errno not in _OUTPUT_ERRORS:
+        from .writes import OUTPUT_ERRNOS, write_error_text
+
+        if error.errno not in OUTPUT_ERRNOS:
             return _internal_error(error, args)
-        from .writes import write_error_text
 
         print(f"Écriture impossible : {write_error_text(error.filename or '?', error)}.", file=sys.stderr)
         return 1
@@ -464,8 +464,6 @@ def _run(argv: Sequence[str] | None) -> int:
         return _internal_error(error, args)
 
 
-_OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG,
-                            errno.EEXIST, errno.ENOTDIR, errno.EISDIR})
 
 
 def _internal_error(error: BaseException, args: argparse.Namespace) -> int:

@@ -15,20 +15,22 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from dataclasses import replace
+import hashlib
+from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from . import referentiel
+from . import iorw, referentiel
+from .editions import LOGO_MAX_BYTES, LOGO_TYPES, PROSE_FOLDER
 from .ids import shell_word
-from .iorw import header_key, read_table, shown_path
+from .iorw import header_key, read_bytes, read_table, shown_path
 from .metadata import (
     TERRITORY_FILE,
     declared_report_years,
     default_data_dir,
     discover_territories,
-    folder_fingerprint,
     read_metadata,
     read_territory_file,
     territory_folder,
@@ -50,12 +52,19 @@ __all__ = [
     "read_raw_file",
     "read_metadata",
     "folder_fingerprint",
+    "read_inputs",
+    "TerritoryInputs",
     "declared_report_years",
     "load_valid",
     "TERRITORY_FILE",
 ]
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx")
+# Files beside territoire.yml and the tables that a report also reads: the importers' manifest
+# (a portrait or an evaluation), any YAML (referentiels, vocabularies), the logos and the territory's
+# own prose (editions: textes/<year>/*.md). They are part of the fingerprint.
+SIDE_INPUTS = (".imports.json",)
+SIDE_SUFFIXES = (".yml", ".yaml")
 
 
 def table_of(path: Path) -> str | None:
@@ -64,55 +73,128 @@ def table_of(path: Path) -> str | None:
     return stem if stem in TABLES else None
 
 
-def read_raw_file(path: Path | str) -> tuple[pd.DataFrame | None, list[Problem]]:
+@dataclass(frozen=True)
+class TerritoryInputs:
+    """What a territory folder gives to read, each file read once.
+
+    ``files`` holds the bytes of ``territoire.yml``, of every table file and of
+    the side inputs, by file name; ``problems`` the files refused (not a regular
+    file, a link leaving the data folder, too large) or ignored, by file name.
+    The fingerprint is computed from these bytes only: a stray file is neither
+    read nor hashed.
+    """
+
+    folder: Path
+    files: dict[str, bytes]
+    problems: dict[str, list[Problem]]
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 of the names and bytes of the files read."""
+        digest = hashlib.sha256()
+        for name in sorted(self.files):
+            data = self.files[name]
+            digest.update(f"{name}\0{len(data)}\0".encode())
+            digest.update(data)
+        return digest.hexdigest()
+
+    def tables(self) -> list[str]:
+        """Names of the table files read, in name order."""
+        return sorted(name for name in self.files if table_of(Path(name)) and Path(name).suffix.lower()
+                      in SUPPORTED_SUFFIXES)
+
+
+def read_inputs(folder: Path | str) -> TerritoryInputs:
+    """Read once every file of a territory folder that the territory uses (see :class:`TerritoryInputs`)."""
+    folder = Path(folder)
+    files: dict[str, bytes] = {}
+    problems: dict[str, list[Problem]] = {}
+    if not folder.is_dir():
+        return TerritoryInputs(folder, files, problems)
+    root = folder.parent
+    for path in sorted(folder.iterdir()):
+        name = path.name
+        side = name in SIDE_INPUTS or (name.lower().endswith(SIDE_SUFFIXES) and not name.startswith((".", "~$")))
+        if name.startswith(referentiel.PREFIX) and not side:
+            problems[name] = []  # not read: the referentiel check says what a referentiel file must be
+            continue
+        if not side and (name.startswith((".", "~$")) or name.lower() in {"readme.md", "notes.md"}):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            continue
+        shown = shown_path(path)
+        if not side:
+            if table_of(path) is None:
+                if not path.is_dir():
+                    problems[name] = [Problem(shown, "un nom de fichier commençant par une table connue ("
+                                              + ", ".join(TABLES) + ") ; fichier ignoré", gravite=WARNING)]
+                continue
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                problems[name] = [Problem(shown, "un fichier .csv ou .xlsx ; fichier ignoré", gravite=WARNING)]
+                continue
+        limit = iorw.LIMITS.yaml_bytes if name.lower().endswith(SIDE_SUFFIXES) else None
+        data, refused = read_bytes(path, shown, root=root, limit=limit)
+        if data is None:
+            if name != TERRITORY_FILE:  # read_territory_file says why territoire.yml cannot be read
+                problems[name] = refused
+            continue
+        files[name] = data
+    _read_edition_files(folder, files)
+    return TerritoryInputs(folder, files, problems)
+
+
+def _read_edition_files(folder: Path, files: dict[str, bytes]) -> None:
+    """Logos and own prose, read as ``editions`` reads them (regular files, not links), for the fingerprint."""
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in LOGO_TYPES and not path.name.startswith(".") and not path.is_symlink():
+            data, _ = read_bytes(path, limit=LOGO_MAX_BYTES)
+            # A logo too large is not shown (editions says so): its size alone may change the page.
+            files[path.name] = data if data is not None else f"trop grand : {path.stat().st_size}".encode()
+    prose = folder / PROSE_FOLDER
+    if prose.is_dir() and not prose.is_symlink():
+        for path in sorted(prose.glob("*/*.md")):
+            if not path.is_symlink():
+                data, _ = read_bytes(path, limit=iorw.LIMITS.yaml_bytes)
+                if data is not None:
+                    files[path.relative_to(folder).as_posix()] = data
+
+
+def folder_fingerprint(folder: Path | str) -> str:
+    """SHA-256 of the files a territory folder gives to read (names and bytes); see :class:`TerritoryInputs`."""
+    return read_inputs(folder).fingerprint
+
+
+def read_raw_file(path: Path | str, data: bytes | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read one raw table file as strings, headers folded, with ``ligne`` and ``fichier`` columns.
 
     A workbook of several sheets is read from the sheet named after its table.
+    ``data`` are the file's bytes when already read.
     """
     path = Path(path)
-    several_sheets = table_of(path) if path.suffix.lower() == ".xlsx" and _sheet_count(path) > 1 else None
-    return read_table(path, sheet=several_sheets, key=header_key)
+    return read_table(path, key=header_key, data=data, sheet_when_several=table_of(path), root=path.parent.parent)
 
 
-def _sheet_count(path: Path) -> int:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True)
-    except Exception:  # noqa: BLE001 — read_table reports the unreadable file in French
-        return 1
-    try:
-        return len(workbook.sheetnames)
-    finally:
-        workbook.close()
-
-
-def _read_territory(folder: Path) -> Territory:
-    meta, problems = read_territory_file(folder)
+def _read_territory(folder: Path, inputs: TerritoryInputs | None = None) -> Territory:
+    inputs = inputs if inputs is not None else read_inputs(folder)
+    meta, problems = read_territory_file(folder, raw=inputs.files.get(TERRITORY_FILE))
     if not meta:
-        return Territory(folder.name, folder, meta, {}, {}, problems)
+        return Territory(folder.name, folder, meta, {}, {}, problems, digest=inputs.fingerprint)
     context = validation_context(meta)
     raw_frames: dict[str, list[pd.DataFrame]] = {}
     files: dict[str, list[str]] = {}
-    referentiels: list[Path] = []
-    for path in sorted(folder.iterdir()):
-        if path.is_dir() or path.name == TERRITORY_FILE or path.name.startswith((".", "~$")):
+    table_files = set(inputs.tables())
+    seen = set(inputs.files) | set(inputs.problems)
+    # Referentiels are checked once the tables are read (their ids and filters cite them); one refused is not read.
+    referentiels = [folder / name for name in sorted(seen) if name.startswith(referentiel.PREFIX)
+                    and not inputs.problems.get(name)]
+    for name in sorted(table_files | set(inputs.problems)):
+        problems.extend(inputs.problems.get(name, []))
+        if name not in table_files:
             continue
-        if path.name.lower() in {"readme.md", "notes.md", "vocabulaire.yml"}:  # vocabulaire.yml: cdv importer programmation
-            continue
-        if path.name.startswith(referentiel.PREFIX):
-            referentiels.append(path)  # checked once the tables are read (its ids and filters cite them)
-            continue
-        table = table_of(path)
+        path = folder / name
         shown = shown_path(path)
-        if table is None:
-            problems.append(Problem(shown, "un nom de fichier commençant par une table connue ("
-                                    + ", ".join(TABLES) + ") ; fichier ignoré", gravite=WARNING))
-            continue
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            problems.append(Problem(shown, "un fichier .csv ou .xlsx ; fichier ignoré", gravite=WARNING))
-            continue
-        frame, file_problems = read_raw_file(path)
+        table = table_of(path)
+        frame, file_problems = read_raw_file(path, data=inputs.files[name])
         problems.extend(file_problems)
         if frame is None:
             continue
@@ -130,7 +212,7 @@ def _read_territory(folder: Path) -> Territory:
         tables[table] = parse_table(table, combined, meta)
     problems.extend(referentiel.folder_problems(referentiels, meta, tables))
     problems = [p if p.territory else replace(p, territory=folder.name) for p in problems]
-    return Territory(folder.name, folder, meta, tables, files, problems)
+    return Territory(folder.name, folder, meta, tables, files, problems, digest=inputs.fingerprint)
 
 
 def validate_territory(territory: str | Path, data_dir: Path | str | None = None) -> list[Problem]:
@@ -141,18 +223,21 @@ def validate_territory(territory: str | Path, data_dir: Path | str | None = None
     return _read_territory(folder).problems
 
 
-def load_territory(territory: str | Path, data_dir: Path | str | None = None, strict: bool = True) -> Territory:
+def load_territory(territory: str | Path, data_dir: Path | str | None = None, strict: bool = True,
+                   inputs: TerritoryInputs | None = None) -> Territory:
     """Load a territory folder into a :class:`Territory`.
 
     With ``strict`` (the default) any error raises :class:`DataError` listing
     every problem; otherwise rows that fail keep missing values where they
     could not be parsed, and ``Territory.problems`` lists what went wrong.
+    ``inputs`` are the folder's files when already read (:func:`read_inputs`):
+    planning reads a territory once for its fingerprint and its validation.
     """
     folder = territory_folder(territory, data_dir)
     if not folder.is_dir():
         raise DataError([Problem(shown_path(folder), "un dossier de territoire existant (voir `cdv liste`)")],
                         str(territory))
-    result = _read_territory(folder)
+    result = _read_territory(folder, inputs)
     if strict and result.errors:
         raise DataError(result.problems, result.id)
     return result
@@ -170,10 +255,11 @@ def load_territory_cached(territory: str, data_dir: Path | str) -> Territory:
     changes never reach the next.
     """
     folder = territory_folder(territory, data_dir).resolve()
-    fingerprint = folder_fingerprint(folder) if folder.is_dir() else ""
+    inputs = read_inputs(folder)  # read once: hashed, and parsed only when the files changed
+    fingerprint = inputs.fingerprint if folder.is_dir() else ""
     known = _VALIDATED.get(folder)
     if known is None or known[0] != fingerprint or not fingerprint:
-        known = (fingerprint, load_territory(territory, data_dir))
+        known = (fingerprint, load_territory(territory, data_dir, inputs=inputs))
         _VALIDATED[folder] = known
     loaded = known[1]
     return dataclasses.replace(loaded, meta=copy.deepcopy(loaded.meta), files=copy.deepcopy(loaded.files),

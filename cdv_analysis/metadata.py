@@ -5,20 +5,19 @@ Reading the metadata is cheap (no table is read): planning and listing use it al
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from pathlib import Path
 
-import yaml
 
 from .config import raw_data_dir
-from .iorw import decode_text, shown_path
+from . import iorw
+from .iorw import decode_text, load_yaml, read_bytes, shown_path
 from .problems import ERROR, WARNING, Problem
 from .schemas import ValidationContext
 from .territory_schema import Finding, check_territory_file, impossible_date_line, line_of
 
 __all__ = ["TERRITORY_FILE", "default_data_dir", "discover_territories", "read_metadata", "declared_report_years",
-           "folder_fingerprint", "territory_folder", "validation_context", "read_territory_file",
+           "territory_folder", "validation_context", "read_territory_file",
            "read_territory_yaml"]
 
 TERRITORY_FILE = "territoire.yml"
@@ -41,22 +40,30 @@ def discover_territories(data_dir: Path | str | None = None) -> list[str]:
     )
 
 
-def _load(folder: Path) -> tuple[str | None, object, list[Problem]]:
-    """(text, parsed value, problems) of a folder's territoire.yml; the value is None when it cannot be read."""
+def _load(folder: Path, raw: bytes | None = None) -> tuple[str | None, object, list[Problem]]:
+    """(text, parsed value, problems) of a folder's territoire.yml; the value is None when it cannot be read.
+
+    ``raw`` are the file's bytes when the caller already read them (``load.read_inputs``); otherwise
+    the file is read by ``iorw.read_bytes`` (a regular file inside the data folder, of limited size).
+    """
     path = folder / TERRITORY_FILE
     shown = shown_path(path)
-    if not path.is_file():
-        return None, None, [Problem(shown, "un fichier territoire.yml décrivant le territoire (voir data/README.md)")]
-    text, problems = decode_text(path.read_bytes(), shown)
+    if raw is None:
+        if not path.is_file():
+            return None, None, [Problem(shown, "un fichier territoire.yml décrivant le territoire "
+                                        "(voir data/README.md)")]
+        raw, problems = read_bytes(path, shown, root=folder.parent, limit=iorw.LIMITS.yaml_bytes)
+        if raw is None:
+            return None, None, problems
+    text, problems = decode_text(raw, shown)
     if text is None:
         return None, None, problems
     unreadable = "les tables du territoire ne sont pas contrôlées tant que ce fichier est illisible"
     try:
-        return text, yaml.safe_load(text), []
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return text, None, [Problem(shown, f"du YAML valide ({getattr(exc, 'problem', None) or exc}) ; {unreadable}",
-                                    ligne=mark.line + 1 if mark else None)]
+        value, problems = load_yaml(text, shown)  # no aliases, no repeated keys, bounded size
+        if problems:
+            return text, None, [replace(p, attendu=f"{p.attendu} ; {unreadable}") for p in problems]
+        return text, value, []
     except (ValueError, OverflowError):  # PyYAML builds dates itself: « 2022-13-45 » raises ValueError
         line, value = impossible_date_line(text) or (None, None)
         return text, None, [Problem(shown, "une date réelle AAAA-MM-JJ (ex. 2015-06-27)", ligne=line, valeur=value)]
@@ -74,17 +81,18 @@ def _problems(findings: list[Finding], text: str | None, shown: str) -> list[Pro
     return problems
 
 
-def read_territory_yaml(folder: Path, require: bool = False) -> tuple[dict | None, list[Problem]]:
+def read_territory_yaml(folder: Path, require: bool = False,
+                        raw: bytes | None = None) -> tuple[dict | None, list[Problem]]:
     """The mapping a ``territoire.yml`` holds, checked against its schema (``territory_schema.FIELDS``).
 
     Gives None with the problems when the file cannot be used: unreadable, not
     YAML, or any value of the wrong type, out of range or an impossible date.
     Required keys (id, nom, sigle, sources) and the id matching the folder are
     checked with ``require`` (loading a territory), not when an import fills a folder.
-    Unknown keys are warnings: the mapping keeps them.
+    Unknown keys are warnings: the mapping keeps them. ``raw``: the file's bytes, when already read.
     """
     shown = shown_path(folder / TERRITORY_FILE)
-    text, value, problems = _load(folder)
+    text, value, problems = _load(folder, raw)
     if value is None and problems:
         return None, [replace(p, territory=folder.name) for p in problems]
     meta, findings = check_territory_file(value if value is not None else {}, require=require)
@@ -99,7 +107,7 @@ def read_territory_yaml(folder: Path, require: bool = False) -> tuple[dict | Non
     return (None if meta is None or any(p.is_error for p in problems) else meta), problems
 
 
-def read_territory_file(folder: Path) -> tuple[dict, list[Problem]]:
+def read_territory_file(folder: Path, raw: bytes | None = None) -> tuple[dict, list[Problem]]:
     """The ``territoire.yml`` of ``folder`` and its problems (the one reader the loader, planning and CLI use).
 
     A file that cannot be used (unreadable, not YAML, a value the schema refuses,
@@ -107,7 +115,7 @@ def read_territory_file(folder: Path) -> tuple[dict, list[Problem]]:
     are then not checked, so one mistake yields one message instead of hundreds,
     and only this territory stops.
     """
-    meta, problems = read_territory_yaml(folder, require=True)
+    meta, problems = read_territory_yaml(folder, require=True, raw=raw)
     return (meta or {}), problems
 
 
@@ -128,16 +136,6 @@ def declared_report_years(meta: dict) -> list[int]:
         if isinstance(source, dict) and str(source.get("annee_rapport", "")).strip().isdigit():
             years.add(int(source["annee_rapport"]))
     return sorted(years)
-
-
-def folder_fingerprint(folder: Path) -> str:
-    """SHA-256 of every file of a territory folder (names and bytes)."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def read_metadata(territory: str | Path, data_dir: Path | str | None = None) -> tuple[dict, list[Problem]]:

@@ -35,14 +35,17 @@ import nbformat
 from . import __version__
 from .formatting import date_fr
 from .load import (
+    TERRITORY_FILE,
     declared_report_years,
     default_data_dir,
     discover_territories,
-    folder_fingerprint,
     load_territory,
+    read_inputs,
     read_metadata,
     Territory,
+    TerritoryInputs,
 )
+from .metadata import read_territory_file
 from .editions import OWN_DATA_TAG, STARTER_KIND, TRANSCRIBED_TAG, edition, figures_origin, prose_files
 from .portrait import evaluation_title, is_open_data_only, portrait_title
 from .coverage import report_hook
@@ -51,6 +54,7 @@ from .config import PACKAGE_DIR, lock_fingerprint, notebooks_dir, processed_data
 from .engine import ENGINE_NAME, ensure_registered, init_worker, scratch_folder
 from .iorw import write_atomic
 from .ids import shell_word
+from .writes import OUTPUT_ERRNOS
 from .markup import demote_headings, sanitize_html
 from .sigles import spell_out
 from .problems import DataError, unexpected_failure
@@ -368,6 +372,44 @@ def _clean_heading_ids(body: str) -> str:
     return _ANY_HEADING_RE.sub(rename, body)
 
 
+_TEXT_NODE = re.compile(r">[^<]+<")
+_THOUSANDS_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+
+
+_BARE_TABLE = re.compile(r"<table>(.*?)</table>", re.S)  # a Markdown table (the library's own have a class)
+_LEAD = re.compile(r"<(strong|h[2-6])\b[^>]*>(.*?)</\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _box_bare_tables(body: str) -> str:
+    """Each Markdown table gets a caption (the bold line or heading just above it, else its headers) and sits
+    in a labelled box that scrolls sideways on a narrow screen, like the tables of :func:`notebook.table_html`."""
+    from .markup import escape_html, scroll_box
+
+    previous_end = [0]
+
+    def box(match: re.Match) -> str:
+        # The lead is looked for between the previous table and this one: two tables never share a caption.
+        leads = _LEAD.findall(body[max(previous_end[0], match.start() - 1500):match.start()])
+        previous_end[0] = match.end()
+        label = html.unescape(_TAG.sub("", leads[-1][1])).replace("¶", "").strip() if leads else ""
+        if not label:
+            headers = [html.unescape(_TAG.sub("", h)).strip() for h in re.findall(r"<th\b[^>]*>(.*?)</th>", match.group(1), re.S)]
+            label = "Tableau : " + ", ".join(h for h in headers if h)
+        return scroll_box(f'<table class="cdv-table"><caption>{escape_html(label)}</caption>{match.group(1)}</table>',
+                          label)
+
+    return _BARE_TABLE.sub(box, body)
+
+
+def _unbreakable_numbers(body: str) -> str:
+    """Text of the page (quotations, printed values) with thousands spaces made narrow no-break spaces.
+
+    « 56 000 habitants » quoted from a source keeps its print, but can no longer wrap between « 56 » and « 000 ».
+    """
+    return _TEXT_NODE.sub(lambda node: _THOUSANDS_SPACE.sub("\u202f", node.group()), body)
+
+
 def _toc(body: str) -> list[dict]:
     """Sections (h2) with their sub-sections (h3), for a two-level table of contents."""
     entries: list[dict] = []
@@ -428,6 +470,7 @@ def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, foot
     exporter = _html_exporter()
     body, _ = exporter.from_notebook_node(book)
     body = sanitize_html(_clean_heading_ids(body))  # no script, event attribute or unsafe URL from data
+    body = _unbreakable_numbers(_box_bare_tables(body))
     body = spell_out(body)  # each acronym spelled out at its first use (vocabulaires/sigles.yml)
     if body_hook is not None:  # e.g. the coverage table, computed from the sanitised body; escapes its own text
         body = body_hook(body)
@@ -534,6 +577,10 @@ def _error_message(error: Exception) -> str:
 
     if isinstance(error, DeadKernelError):
         return "le noyau Python s'est arrêté pendant l'exécution (mémoire insuffisante ou arrêt forcé)"
+    if isinstance(error, OSError) and error.filename and error.errno in OUTPUT_ERRNOS:
+        from .writes import write_error_text
+
+        return write_error_text(error.filename, error)  # disk full, read-only output…: what to do, in French
     ename, evalue = getattr(error, "ename", None), getattr(error, "evalue", None)
     text = f"{ename} : {evalue}" if ename else f"{type(error).__name__} : {error}"
     return text.strip().splitlines()[0][:300] if text.strip() else type(error).__name__
@@ -621,18 +668,23 @@ def _footer(job: Job) -> dict[str, str]:
 # Batch
 
 
-def planned_years(tid: str, data_dir: Path, strict: bool = True) -> tuple[dict, list[int], Territory | None]:
+def planned_years(tid: str, data_dir: Path, strict: bool = True,
+                  inputs: TerritoryInputs | None = None) -> tuple[dict, list[int], Territory | None]:
     """A territory's metadata and the years that get a report, with the territory when it had to be loaded.
 
     The years come from ``territoire.yml``, else from the data themselves (the
     territory is then loaded: with ``strict`` a data error raises ``DataError``).
     An open-data territory without declared years gets one portrait, of its latest data.
+    ``inputs`` are the territory's files when already read (``load.read_inputs``).
     """
-    meta, problems = read_metadata(tid, data_dir)
+    if inputs is None:
+        meta, problems = read_metadata(tid, data_dir)
+    else:
+        meta, problems = read_territory_file(inputs.folder, raw=inputs.files.get(TERRITORY_FILE))
     declared = declared_report_years(meta)
     years, loaded = declared, None
     if any(p.is_error for p in problems) or not declared:
-        loaded = load_territory(tid, data_dir, strict=strict)
+        loaded = load_territory(tid, data_dir, strict=strict, inputs=inputs)
         meta, years = loaded.meta, loaded.report_years()
         if not declared_report_years(meta) and is_open_data_only(Path(data_dir) / tid, meta):
             years = years[-1:]  # not one portrait per INSEE vintage
@@ -643,9 +695,9 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
           years: list[int] | None, force: bool, engine: str | None = ENGINE_NAME) -> tuple[list[Job], list[JobResult]]:
     """Jobs to run and results known in advance (cached reports, invalid territories).
 
-    Only ``territoire.yml`` and the files' hashes are read for a report that is
-    up to date; a territory is fully validated only when one of its reports
-    must be rebuilt, so that a no-change run stays cheap for many territories.
+    Each territory's files are read once (``load.read_inputs``): their hash is the
+    cache key, and a territory is parsed and validated from those same bytes only
+    when one of its reports must be rebuilt, so that a no-change run stays cheap.
     """
 
     code = code_fingerprint()
@@ -658,14 +710,15 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
 
     for tid in territories or discover_territories(data_dir):
         try:
-            meta, report_years, loaded = planned_years(tid, data_dir)
+            inputs = read_inputs(data_dir / tid)
+            meta, report_years, loaded = planned_years(tid, data_dir, inputs=inputs)
         except DataError as error:
             results.append(invalid(tid, error))
             continue
         except Exception as error:  # noqa: BLE001 — one broken territory never stops the others
             results.append(JobResult(tid, tid, None, "echec", message=unexpected_failure(error)))
             continue
-        fingerprint = folder_fingerprint(data_dir / tid)
+        fingerprint = inputs.fingerprint
         fingerprints.append(fingerprint)
         portrait = is_open_data_only(data_dir / tid, meta)
         # Every report notebook is in the key: the sections chosen depend on the kind, known after validation.
@@ -684,7 +737,7 @@ def _plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, t
                 continue
             if loaded is None:
                 try:
-                    loaded = load_territory(tid, data_dir)
+                    loaded = load_territory(tid, data_dir, inputs=inputs)
                 except DataError as error:
                     results.append(invalid(tid, error))
                     break

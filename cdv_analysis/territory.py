@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from .clean import cell_text
-from .metadata import declared_report_years, folder_fingerprint
+from .metadata import declared_report_years
 from .parsing import parse_table
 from .problems import Problem
 from .schemas import TABLES, empty_frame
@@ -45,6 +45,7 @@ class Territory:
     tables: dict[str, pd.DataFrame]
     files: dict[str, list[str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    digest: str = ""  # SHA-256 of the files read to build it (load.TerritoryInputs.fingerprint)
 
     @property
     def nom(self) -> str:
@@ -111,5 +112,9 @@ class Territory:
         return Path(*self.folder.parts[-3:], f"{table}.csv").as_posix()
 
     def fingerprint(self) -> str:
-        """SHA-256 of the territory's input files (names and bytes), for provenance and caching."""
-        return folder_fingerprint(self.folder)
+        """SHA-256 of the territory's input files (names and bytes) as read, for provenance and caching."""
+        if not self.digest:
+            from .load import folder_fingerprint
+
+            return folder_fingerprint(self.folder)
+        return self.digest

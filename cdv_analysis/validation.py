@@ -75,6 +75,8 @@ def table_problems(table: str, frame: pd.DataFrame) -> list[Problem]:
             ))
     if table in ("actions", "programmation"):
         problems += _total_rows(frame)
+    if table == "actions" and "dispositif" in frame.columns:
+        problems += _unshown_schemes(frame)
     if table == "qualitatif" and "id" in frame.columns:
         ids = frame["id"].str.strip()
         for index in frame.index[ids.duplicated(keep="first") & (ids != "")]:
@@ -104,4 +106,28 @@ def _total_rows(frame: pd.DataFrame) -> list[Problem]:
                                     "sous-total (supprimez-la : les totaux sont recalculés à partir des actions)",
                                     ligne=int(frame.loc[index, "ligne"]), colonne=column,
                                     valeur=str(frame.loc[index, column])))
+    return problems
+
+
+# The schemes of ``actions`` that a report section shows (indicators/programmation.py, subventions.py).
+SHOWN_SCHEMES = ("anct", "fcs", "grille_priorites")
+SHOWN_SCHEME_PREFIXES = ("fonds_de_concours",)
+
+
+def _unshown_schemes(frame: pd.DataFrame) -> list[Problem]:
+    """One warning per scheme (``dispositif``) whose actions no section shows: never ignored without a word."""
+    problems = []
+    schemes = frame["dispositif"].map(lambda v: str(v or "").strip())
+    for scheme in sorted(set(schemes) - {""}):
+        if scheme in SHOWN_SCHEMES or scheme.startswith(SHOWN_SCHEME_PREFIXES):
+            continue
+        rows = frame[schemes == scheme]
+        count = len(rows)
+        problems.append(Problem(
+            rows["fichier"].iloc[0],
+            f"un dispositif qu'une section du rapport montre ({', '.join(SHOWN_SCHEMES)}, fonds_de_concours…) : "
+            f"{count} action{'s' if count > 1 else ''} de ce dispositif ne figure{'nt' if count > 1 else ''} dans "
+            "aucune section ; la programmation du territoire, action par action, va dans la table programmation "
+            "(cdv importer programmation)", ligne=int(rows["ligne"].iloc[0]), colonne="dispositif", valeur=scheme,
+            gravite=WARNING))
     return problems

@@ -18,7 +18,11 @@ from pathlib import Path
 
 from .iorw import shown_path
 
-__all__ = ["StagedWrites", "WriteFailed", "write_error_text"]
+__all__ = ["StagedWrites", "WriteFailed", "write_error_text", "OUTPUT_ERRNOS"]
+
+# The errors of an output that cannot be written, each worded by :func:`write_error_text`.
+OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG,
+                           errno.EEXIST, errno.ENOTDIR, errno.EISDIR})
 
 
 class WriteFailed(Exception):

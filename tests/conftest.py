@@ -1,8 +1,20 @@
-"""Shared fixtures: the embedded data folder and disposable copies of it."""
+"""Shared fixtures: the embedded data folder, disposable copies of it, and the embedded reports built once.
+
+``embedded_reports`` builds every embedded report (each territory and year, the
+comparison and the index) once per test session, even when pytest-xdist runs the
+suite in several processes: the first worker to need it builds it under a file
+lock, the others wait and reuse it. It is shared and read-only: a test that
+writes into a build (a second run, a broken notebook) takes
+``embedded_reports_copy``, its own copy in ``tmp_path``.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import pickle
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -34,3 +46,72 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "raw"
     shutil.copytree(RAW, target)
     return target
+
+
+@dataclass(frozen=True)
+class EmbeddedReports:
+    """A build of every embedded report: ``reports/`` and ``processed/`` under ``root``, and its summary."""
+
+    root: Path
+    summary: object  # cdv_analysis.report.BuildSummary
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def processed(self) -> Path:
+        return self.root / "processed"
+
+    def page(self, territory: str, year: int) -> str:
+        return (self.reports / territory / str(year) / "rapport.html").read_text("utf-8")
+
+
+def _digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for folder in ("reports", "processed") for p in (root / folder).rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _exclusive(lock: Path):
+    """An inter-process lock (the xdist workers of one run share the build)."""
+    import fcntl
+
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def embedded_reports(request, tmp_path_factory) -> EmbeddedReports:
+    """Every embedded report built once per session (2 jobs, warm kernels); never write into it."""
+    from cdv_analysis.report import build_all
+
+    base = tmp_path_factory.getbasetemp()
+    # Under xdist each worker has its own basetemp inside the run's folder: the build goes beside them.
+    root = (base.parent if hasattr(request.config, "workerinput") else base) / "embedded-reports"
+    root.mkdir(exist_ok=True)
+    record = root / "build.pickle"
+    with _exclusive(root / ".lock"):
+        if not record.exists():
+            summary = build_all(RAW, root / "reports", root / "processed", jobs=2, progress=False)
+            record.write_bytes(pickle.dumps((summary, _digest(root))))
+        summary, digest = pickle.loads(record.read_bytes())
+    yield EmbeddedReports(root, summary)
+    assert _digest(root) == digest, ("a test wrote into the shared embedded_reports build: "
+                                     "use embedded_reports_copy for a build the test changes")
+
+
+@pytest.fixture()
+def embedded_reports_copy(embedded_reports, tmp_path) -> EmbeddedReports:
+    """A writable copy of the shared build (same files and times, so a rebuild is served from the cache)."""
+    target = tmp_path / "embedded-reports"
+    for folder in ("reports", "processed"):
+        shutil.copytree(embedded_reports.root / folder, target / folder)
+    return EmbeddedReports(target, embedded_reports.summary)

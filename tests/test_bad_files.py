@@ -8,6 +8,9 @@ bytes are unchanged afterwards (an import that fails writes nothing).
 from __future__ import annotations
 
 import codecs
+import os
+import stat
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +20,10 @@ import pytest
 
 import cdv_analysis as cdv
 from cdv_analysis.importers import ImportFailed, import_anct_subsidies, import_insee_qpv
+from cdv_analysis.load import folder_fingerprint, read_inputs
 from file_builders import (
-    GISPRO_HEADERS, OPEN_DATA_HEADERS, gispro_rows, hand_made_xlsx, tree_digest, write_csv, write_xlsx,
+    GISPRO_HEADERS, OPEN_DATA_HEADERS, empty_rows_xlsx, gispro_rows, hand_made_xlsx, rewrite_part, tree_digest,
+    write_csv, write_xlsx,
 )
 
 HEADER = ["dispositif", "intitule", "montant", "annee", "source", "section"]
@@ -79,6 +84,53 @@ def _formula(cached) -> Callable[[Path], None]:
                                                        "p. 12"]])
 
 
+def _special(kind: str) -> Callable[[Path], None]:
+    """A named pipe, a character device (as /dev/null) or a socket, named like a table."""
+    def write(path: Path) -> None:
+        if kind == "fifo":
+            os.mkfifo(path)
+            return
+        try:
+            if kind == "device":
+                os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 3))
+            else:
+                os.mknod(path, stat.S_IFSOCK | 0o600)
+        except PermissionError:
+            pytest.skip("creating a device or socket node needs root")
+    return write
+
+
+def _link_out(path: Path) -> None:
+    """A symbolic link to a table outside the data folder (its target is a readable, valid table)."""
+    outside = path.parent.parent.parent / "ailleurs.csv"
+    _csv_rows(_row("Hors du dossier"))(outside)
+    path.symlink_to(outside)
+
+
+def _link_in(path: Path) -> None:
+    """A symbolic link to a table kept in a shared folder inside the data folder."""
+    shared = path.parent.parent / "_commun"
+    shared.mkdir(exist_ok=True)
+    _csv_rows(_row("Partagé"))(shared / "actions.csv")
+    path.symlink_to(Path("..") / "_commun" / "actions.csv")
+
+
+def _cut_sheet(path: Path) -> None:
+    hand_made_xlsx(path, [HEADER, _row("Coupé")])
+    rewrite_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml[: len(xml) // 2])
+
+
+def _bad_crc(path: Path) -> None:
+    """A stored (uncompressed) sheet whose bytes changed after the archive was written: its CRC no longer matches."""
+    hand_made_xlsx(path, [HEADER, _row("Intact")])
+    rewrite_part(path, "xl/worksheets/sheet1.xml", lambda xml: xml, stored=True)
+    raw = path.read_bytes()
+    path.write_bytes(raw.replace(b"Intact", b"Abimes", 1))  # same length: only the CRC tells
+
+
+QUOTE = "Les habitants évoquent l’école, à côté du centre social"
+
+
 # (case, file name in data/raw/cabbalr, writer, expectation)
 LOADER_CASES = [
     ("xlsx-declared-a1", "actions.t.xlsx",
@@ -134,6 +186,38 @@ LOADER_CASES = [
      Read([("Premier", 1000.0)])),
     ("misnamed-file", "subventions.csv", _csv_rows(_row("A")),
      Error("un nom de fichier commençant par une table connue", gravite="avertissement")),
+    # Only regular files are read; a link may not lead out of the data folder.
+    ("fifo", "actions.t.csv", _special("fifo"), Error("un fichier ordinaire : c'est un tube nommé (FIFO)")),
+    ("character-device", "actions.t.csv", _special("device"), Error("un fichier ordinaire : c'est un périphérique")),
+    ("socket", "actions.t.csv", _special("socket"), Error("un fichier ordinaire : c'est une socket")),
+    ("symlink-out-of-data", "actions.t.csv", _link_out, Error("ce lien symbolique mène hors du dossier")),
+    ("symlink-inside-data", "actions.t.csv", _link_in, Read([("Partagé", 1000.0)])),
+    # Damaged workbooks: a located error, never a traceback.
+    ("xlsx-sheet-xml-cut", "actions.t.xlsx", _cut_sheet,
+     Error("partie « xl/worksheets/sheet1.xml » abîmée : ")),
+    ("xlsx-part-bad-crc", "actions.t.xlsx", _bad_crc, Error("partie « xl/worksheets/sheet1.xml » illisible")),
+    # Bounded resources: millions of empty rows are skipped unread; a huge cell is refused.
+    ("xlsx-5-million-empty-rows", "actions.t.xlsx",
+     lambda path: empty_rows_xlsx(path, [HEADER, _row("Avant le vide")], 5_000_000),
+     Read([("Avant le vide", 1000.0)])),
+    ("xlsx-million-styled-empty-cells", "actions.t.xlsx",
+     lambda path: empty_rows_xlsx(path, [HEADER, _row("Avant les styles")], 1_000_000, styled=True),
+     Read([("Avant les styles", 1000.0)])),
+    ("csv-cell-too-long", "actions.t.csv", _csv_rows(_row("x" * 40_000)),
+     Error("des cellules d'au plus 32767 caractères : celle-ci en compte 40000", ligne=2, colonne="B")),
+    ("xlsx-cell-too-long", "actions.t.xlsx", lambda path: hand_made_xlsx(path, [HEADER, _row("y" * 40_000)]),
+     Error("des cellules d'au plus 32767 caractères : celle-ci en compte 40000", ligne=2, colonne="B")),
+    ("csv-too-many-columns", "actions.t.csv", _text(",".join(HEADER + [f"c{i}" for i in range(1_000)]) + "\n"),
+     Error("au plus 1000 colonnes : cette ligne en compte 1006", ligne=1)),
+    # Encodings: detected from what they make of French text, or refused; never a silent wrong guess.
+    ("utf-8-french", "actions.t.csv", _csv_rows(_row(QUOTE), sep=";"), Read([(QUOTE, 1000.0)])),
+    ("cp1252-french", "actions.t.csv", _csv_rows(_row(QUOTE), sep=";", encoding="cp1252"), Read([(QUOTE, 1000.0)])),
+    ("mac-roman-french", "actions.t.csv", _csv_rows(_row(QUOTE), sep=";", encoding="mac_roman"),
+     Read([(QUOTE, 1000.0)])),
+    ("mac-roman-warned", "actions.t.csv", _csv_rows(_row(QUOTE), sep=";", encoding="mac_roman"),
+     Error("encodage Mac Roman reconnu et converti", gravite="avertissement")),
+    ("eight-bit-ambiguous", "actions.t.csv", _csv_rows(_row("Škoda"), sep=";", encoding="cp1252"),
+     Error("l'encodage de ce fichier n'est pas reconnu avec certitude (en Windows-1252 : « fcs;Škoda;", ligne=2)),
 ]
 
 TERRITORY_FILE_CASES = [
@@ -143,6 +227,11 @@ TERRITORY_FILE_CASES = [
     ("yml-missing-keys", "id: cabbalr\n", "les clés obligatoires « nom », « sigle », « sources »"),
     ("yml-wrong-id", "id: autre\nnom: N\nsigle: S\nsources:\n  - id: ra2022\n",
      "un identifiant égal au nom du dossier"),
+    ("yml-alias-bomb", "id: cabbalr\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+     "nom: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n", "ancres et alias YAML (& et *) non acceptés"),
+    ("yml-duplicate-key", "id: cabbalr\nnom: Premier\nsigle: S\nnom: Second\nsources:\n  - id: ra2022\n",
+     "clé « nom » répétée"),
+    ("yml-too-large", "id: cabbalr\n# " + "x" * 2**20 + "\n", "un fichier d'au plus 1 Mo : celui-ci fait 1\u202f048\u202f591 octets"),
 ]
 
 
@@ -163,12 +252,14 @@ def _assert_error(problems, expected: Error, name: str) -> None:
 def test_loader_corpus(data_copy, case, name, write, expected):
     write(data_copy / "cabbalr" / name)
     digest = tree_digest(data_copy)
+    started = time.monotonic()
     if isinstance(expected, Error):
         _assert_error(cdv.validate_territory("cabbalr", data_copy), expected, name)
     else:
         actions = cdv.load_territory("cabbalr", data_copy).table("actions")
         mine = actions[actions["fichier"].str.endswith(name)]
         assert list(zip(mine["intitule"], mine["montant"].astype(float))) == expected.rows
+    assert time.monotonic() - started < 60  # never a hang (a FIFO once blocked forever) nor minutes of empty rows
     assert not any(p.is_error for p in cdv.validate_territory("call", data_copy))
     assert tree_digest(data_copy) == digest
 
@@ -213,6 +304,10 @@ IMPORT_CASES = [
     ("anct-xlsx-sheets",
      lambda f: write_xlsx(f / "anct_2022.xlsx", {"A": [list(OPEN_DATA_HEADERS)], "B": [["x"]]}),
      Error("feuilles du classeur : « A », « B »")),
+    ("anct-xlsx-sheet-cut",
+     lambda f: rewrite_part(hand_made_xlsx(f / "anct_2022.xlsx", [list(OPEN_DATA_HEADERS), _open_row()]),
+                            "xl/worksheets/sheet1.xml", lambda xml: xml[: len(xml) - 40]),
+     Error("partie « xl/worksheets/sheet1.xml » abîmée : ")),
     ("insee-xlsx-declared-a1",
      lambda f: write_xlsx(f / "qpv_2020.xlsx", {"QPV": [["code_qp", "nom_qp", "nom_commune", "tp60"],
                                                         *[[f"QP0620{i:02d}", f"Q{i}", "Lens", 40 + i]
@@ -238,3 +333,90 @@ def test_importer_corpus(tmp_path, data_copy, case, write, expected):
     assert "aucun fichier n'a été écrit" in str(failure.value) or "un fichier non vide" in str(failure.value)
     assert tree_digest(data_copy) == digest
 
+
+
+def test_a_stray_file_is_neither_read_nor_hashed(data_copy):
+    """A 2 GB file left in a territory folder (sparse here: no disk used) is ignored, and out of the fingerprint."""
+    folder = data_copy / "cabbalr"
+    before = cdv.load_territory("cabbalr", data_copy).fingerprint()
+    digest = tree_digest(data_copy)
+    with (folder / "sauvegarde-2022.iso").open("wb") as stray:
+        stray.truncate(2 * 2**30)
+    with (folder / "actions.enorme.csv").open("wb") as huge:
+        huge.truncate(200 * 2**20)
+    started = time.monotonic()
+    problems = cdv.validate_territory("cabbalr", data_copy)
+    territory = cdv.load_territory("cabbalr", data_copy, strict=False)
+    assert time.monotonic() - started < 60
+    _assert_error(problems, Error("un fichier d'au plus 100 Mo : celui-ci fait 200 Mo ; il n'est pas lu"),
+                  "actions.enorme.csv")
+    _assert_error(problems, Error("fichier ignoré", gravite="avertissement"), "sauvegarde-2022.iso")
+    assert territory.fingerprint() == before  # neither file was read
+    assert folder_fingerprint(folder) == before
+    (folder / "sauvegarde-2022.iso").unlink()
+    (folder / "actions.enorme.csv").unlink()
+    assert tree_digest(data_copy) == digest
+    assert not any(p.is_error for p in cdv.validate_territory("call", data_copy))
+
+
+def test_the_fingerprint_is_made_of_the_bytes_read(data_copy):
+    folder = data_copy / "cabbalr"
+    inputs = read_inputs(folder)
+    assert set(inputs.files) == {p.name for p in folder.iterdir() if p.suffix in {".csv", ".xlsx", ".yml"}}
+    territory = cdv.load_territory("cabbalr", data_copy, inputs=inputs)
+    assert territory.fingerprint() == inputs.fingerprint == folder_fingerprint(folder)
+    (folder / "notes.md").write_text("Notes de l'évaluateur\n", "utf-8")  # not an input: same fingerprint
+    assert folder_fingerprint(folder) == inputs.fingerprint
+    first = sorted(inputs.tables())[0]
+    (folder / first).write_bytes((folder / first).read_bytes() + b"\n")
+    assert folder_fingerprint(folder) != inputs.fingerprint
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink-out"])
+def test_a_special_territory_file_stops_only_its_territory(data_copy, kind):
+    path = data_copy / "cabbalr" / "territoire.yml"
+    outside = data_copy.parent / "territoire-ailleurs.yml"
+    outside.write_bytes(path.read_bytes())
+    path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to(outside)
+    digest = tree_digest(data_copy)
+    problems = cdv.validate_territory("cabbalr", data_copy)
+    assert len(problems) == 1 and problems[0].fichier.endswith("territoire.yml")
+    assert ("un fichier territoire.yml" if kind == "fifo" else "ce lien symbolique mène hors du dossier") \
+        in problems[0].attendu
+    with pytest.raises(cdv.DataError, match="territoire « cabbalr »"):
+        cdv.load_territory("cabbalr", data_copy)
+    assert not any(p.is_error for p in cdv.validate_territory("call", data_copy))
+    assert tree_digest(data_copy) == digest
+
+
+def _limits(monkeypatch, **values) -> None:
+    import dataclasses
+
+    from cdv_analysis import iorw
+
+    monkeypatch.setattr(iorw, "LIMITS", dataclasses.replace(iorw.LIMITS, **values))
+
+
+# The embedded tables hold at most 193 rows and 80 KB per file: these limits leave them valid.
+@pytest.mark.parametrize("case, name, write, limits, expected", [
+    ("csv-rows", "actions.t.csv", _csv_rows(*[_row(f"A{i}") for i in range(300)]), {"rows": 250},
+     Error("au plus 250 lignes : ce fichier a plus de 250 lignes remplies ; découpez-le")),
+    ("xlsx-rows", "actions.t.xlsx", lambda p: hand_made_xlsx(p, [HEADER, *[_row(f"A{i}") for i in range(300)]]),
+     {"rows": 250}, Error("au plus 250 lignes : ce fichier a une valeur à la ligne 301 ; découpez-le")),
+    ("xlsx-uncompressed", "actions.t.xlsx", lambda p: hand_made_xlsx(p, [HEADER, _row("z" * 30_000)]),
+     {"uncompressed_bytes": 20 * 1024},
+     Error("un classeur d'au plus 20 ko une fois décompressé : celui-ci en fait 32 ko ; il n'est pas lu")),
+    ("csv-bytes", "actions.t.csv", _csv_rows(*[_row(f"A{i}") for i in range(5000)]), {"file_bytes": 100 * 1024},
+     Error("un fichier d'au plus 100 ko : celui-ci fait 1")),
+], ids=["csv-rows", "xlsx-rows", "xlsx-uncompressed", "csv-bytes"])
+def test_declared_limits(data_copy, monkeypatch, case, name, write, limits, expected):
+    write(data_copy / "cabbalr" / name)
+    digest = tree_digest(data_copy)
+    _limits(monkeypatch, **limits)
+    _assert_error(cdv.validate_territory("cabbalr", data_copy), expected, name)
+    assert not any(p.is_error for p in cdv.validate_territory("call", data_copy))
+    assert tree_digest(data_copy) == digest

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from cdv_analysis.report import build_all
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -46,12 +45,11 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, raw_dir) -> Path:
-    """Every embedded report, the comparison and the index, built once for the module."""
-    out = tmp_path_factory.mktemp("browser")
-    summary = build_all(raw_dir, out / "reports", out / "processed", progress=False)
+def site(embedded_reports) -> Path:
+    """Every embedded report, the comparison and the index: the session's shared build (tests/conftest.py)."""
+    summary = embedded_reports.summary
     assert summary.ok, summary.text()
-    return out / "reports"
+    return embedded_reports.reports
 
 
 @pytest.fixture(scope="module")

@@ -348,3 +348,19 @@ def test_labels_keep_their_literal_text_once_drawn(draw, pillars_2021):
     # What is rendered: matplotlib drops the escaping backslashes of a text that is not mathtext.
     rendered, is_math = label._preprocess_math(label.get_text())
     assert not is_math and rendered.replace("\n", " ") == HOSTILE
+
+
+def test_text_inside_bars_and_cells_has_a_contrast_of_at_least_4_5(draw, call, cabbalr):
+    """Issue 18: heatmap labels and labels inside coloured bars are black or white, whichever reads better."""
+    from matplotlib.colors import to_hex
+
+    for colour in (*charts.PILLAR_COLORS.values(), *charts.CREDIT_COLORS.values(), "#cc6677", "#2c3172", "#a8dba8"):
+        assert charts.contrast(charts.ink_on(colour), colour) >= 4.5, colour
+    heatmap = draw(charts.cooperation_heatmap, ind.cooperation_levels(call))
+    ax = heatmap.figure.axes[0]
+    cells = ax.collections[0].get_facecolors()
+    assert len(ax.texts) == len(cells)
+    assert all(charts.contrast(to_hex(text.get_color()), to_hex(cell[:3])) >= 4.5 for text, cell in zip(ax.texts, cells))
+    credits = draw(charts.credit_types_bars, ind.credit_types(cabbalr, 2021))
+    inside = [t for t in credits.figure.axes[0].texts if t.get_text() and "M€" in t.get_text()]
+    assert inside and all(to_hex(t.get_color()) == "#000000" for t in inside)  # on #CC6677 and #88CCEE

@@ -12,7 +12,6 @@ import pytest
 import cdv_analysis as cdv
 from cdv_analysis import coverage as cv
 from cdv_analysis.publication import publish_data
-from cdv_analysis.report import build_all
 
 EMBEDDED = (("call", 2022), ("cabbalr", 2019), ("cabbalr", 2021), ("cabbalr", 2022))
 # Lower bounds measured on the embedded reports (shown, total): every table the issue aims at (GOAL_TABLES)
@@ -129,12 +128,11 @@ def test_publish_data_replaces_the_previous_copy(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def embedded(tmp_path_factory, raw_dir):
-    root = tmp_path_factory.mktemp("couverture")
-    summary = build_all(raw_dir, root / "reports", root / "processed", territories=["call", "cabbalr"], jobs=2,
-                        progress=False)
+def embedded(embedded_reports):
+    """The session's shared build of every embedded report (tests/conftest.py): reports/ and processed/."""
+    summary = embedded_reports.summary
     assert summary.ok, summary.text()
-    return root
+    return embedded_reports.root
 
 
 @pytest.mark.parametrize("territory,year", EMBEDDED)

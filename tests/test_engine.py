@@ -33,9 +33,10 @@ def kernels():
     pool.shutdown()
 
 
-def _jobs(data: Path, out: Path, notebooks: Path | None = None, warm: bool = True) -> dict[str, Job]:
-    """Every report of the embedded territories, by label, to build now (no cache)."""
-    jobs, _ = _plan(data.resolve(), (out / "rapports").resolve(), (out / "donnees").resolve(),
+def _jobs(data: Path, out: Path, notebooks: Path | None = None, warm: bool = True,
+          folders: tuple[str, str] = ("rapports", "donnees")) -> dict[str, Job]:
+    """Every report of the embedded territories, by label, to build now (no cache); ``folders``: pages, tables."""
+    jobs, _ = _plan(data.resolve(), (out / folders[0]).resolve(), (out / folders[1]).resolve(),
                     (notebooks or notebooks_dir()).resolve(), ["call", "cabbalr"], None, True,
                     ENGINE_NAME if warm else None)
     return {job.label: job for job in jobs}
@@ -86,47 +87,65 @@ def _notebooks_with(tmp_path: Path, section: str, position: int, code: str) -> P
     return notebooks
 
 
-def test_warm_kernel_page_is_identical_to_fresh_kernel_page(kernels, raw_dir, tmp_path):
-    warm = _jobs(raw_dir, tmp_path / "chaud")
+@pytest.fixture(scope="module")
+def fresh_build(raw_dir, tmp_path_factory):
+    """Every embedded report built once with fresh kernels (``build_all``, 2 jobs): the reference for warm builds."""
+    from cdv_analysis.report import build_all
+
+    root = tmp_path_factory.mktemp("neuf")
+    summary = build_all(raw_dir, root / "reports", root / "processed", jobs=2, progress=False, fresh_kernels=True)
+    return root, summary
+
+
+def test_warm_kernel_page_is_identical_to_fresh_kernel_page(kernels, raw_dir, tmp_path, fresh_build):
+    warm = _jobs(raw_dir, tmp_path / "chaud", folders=("reports", "processed"))  # the folders of fresh_build
     kernels.warm_up()
     pid = _kernel_pid(kernels)
     _build(warm["call 2022"])  # another territory first, in the same kernel
     _build(warm["cabbalr 2019"])
     assert _kernel_pid(kernels) == pid, "both reports must run in the same warm kernel"
 
-    fresh = _jobs(raw_dir, tmp_path / "neuf", warm=False)["cabbalr 2019"]
-    _build(fresh)
+    root, summary = fresh_build  # the same report, built by a fresh kernel
+    assert summary.ok, summary.text()
+    fresh = _jobs(raw_dir, root, warm=False, folders=("reports", "processed"))["cabbalr 2019"]
 
     job = warm["cabbalr 2019"]
     assert _page(job) == _page(fresh)
     # Same outputs, warnings (stderr streams) and execution counts in the audit notebook.
     assert _audit_notebook(job) == _audit_notebook(fresh)
     tables = lambda root: {p.relative_to(root): p.read_bytes() for p in root.rglob("*.csv")}  # noqa: E731
-    assert tables(Path(job.processed_dir) / "cabbalr") == tables(Path(fresh.processed_dir) / "cabbalr")
+    assert tables(Path(job.processed_dir) / "cabbalr" / "2019") == tables(Path(fresh.processed_dir) / "cabbalr" / "2019")
 
 
-def test_every_embedded_report_is_the_same_warm_or_fresh(raw_dir, tmp_path):
-    """The whole build, in worker processes: every page, shipped CSV and indicator table, byte for byte."""
-    from cdv_analysis.report import build_all
+def test_every_embedded_report_is_the_same_warm_or_fresh(embedded_reports, fresh_build):
+    """The whole build, in worker processes: every page, shipped CSV and indicator table, byte for byte.
+
+    The warm build is the session's shared one (tests/conftest.py: 2 jobs, warm kernels), the fresh one
+    ``fresh_build``; both have every embedded report and the comparison.
+    """
+    paths: dict[str, Path] = {}
 
     def build(name: str, fresh: bool) -> dict[Path, bytes]:
-        root = tmp_path / name
-        summary = build_all(raw_dir, root / "rapports", root / "donnees", jobs=2, progress=False, fresh_kernels=fresh)
+        root, summary = fresh_build if fresh else (embedded_reports.root, embedded_reports.summary)
         assert summary.ok and len(summary.results) == 5, summary.text()
         files = {}
-        for path in sorted(root.rglob("*")):
+        for path in sorted(p for folder in ("reports", "processed") for p in (root / folder).rglob("*")):
+            relative = path.relative_to(root)
             if path.suffix == ".csv":
-                files[path.relative_to(root)] = path.read_bytes()
+                files[relative] = path.read_bytes()
             elif path.suffix == ".html":  # the build date is the one part allowed to differ
-                files[path.relative_to(root)] = re.sub(rb"(<dt>Construit le</dt><dd>)[^<]*", rb"\1",
-                                                       re.sub(rb"produit par cdv-analysis [^<]*", b"", path.read_bytes()))
+                files[relative] = re.sub(rb"(<dt>Construit le</dt><dd>)[^<]*", rb"\1",
+                                         re.sub(rb"produit par cdv-analysis [^<]*", b"", path.read_bytes()))
+        paths[name] = root
         return files
 
     warm, fresh = build("chaud", False), build("neuf", True)
     assert sorted(warm) == sorted(fresh) and len([p for p in warm if p.suffix == ".html"]) == 6
     assert [str(p) for p in warm if warm[p] != fresh[p]] == []
     # A build path differs between two builds: none may reach a public page (a stray cell result once did).
-    assert [str(p) for p, content in warm.items() if p.suffix == ".html" and str(tmp_path).encode() in content] == []
+    for name, files in (("chaud", warm), ("neuf", fresh)):
+        root = str(paths[name]).encode()
+        assert [str(p) for p, content in files.items() if p.suffix == ".html" and root in content] == []
 
 
 PROBE = '''\

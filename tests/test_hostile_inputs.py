@@ -297,3 +297,20 @@ def test_importers_skip_a_broken_territory_and_import_the_rest(built, tmp_path, 
     assert code == 0 and "1 territoire créé : cv-neuf" in out
     assert all(f"Territoire {tid} ignoré" in out for tid in BROKEN)
     assert {tid: _hashes(raw / tid) for tid in ("call", *BROKEN)} == before
+
+
+def test_a_table_no_longer_produced_leaves_the_published_folder(tmp_path, capsys):
+    """A CSV left in the processed folder by an earlier build is not published beside the rebuilt page."""
+    from cdv_analysis.report import build_all
+
+    data = tmp_path / "raw"
+    assert main(["nouveau-territoire", "neuf", "--donnees", str(data)]) == 0
+    out, processed = tmp_path / "reports", tmp_path / "processed"
+    first = build_all(data, out, processed, territories=["neuf"], jobs=1, progress=False)
+    assert first.ok, first.text()
+    year = next(p.name for p in (out / "neuf").iterdir() if p.is_dir())
+    stale = processed / "neuf" / year / "table_retiree.csv"
+    stale.write_text("x\r\n1\r\n", "utf-8")
+    second = build_all(data, out, processed, territories=["neuf"], jobs=1, progress=False, force=True)
+    assert second.ok, second.text()
+    assert not stale.exists() and not (out / "neuf" / year / "donnees" / "table_retiree.csv").exists()

@@ -227,3 +227,29 @@ def test_cli_reads_the_registry(capsys):
     assert main(["importer", "anct-subventions", "x_2022.csv", "--communes", "Lens"]) == 2
     err = capsys.readouterr().err
     assert "--communes" in err and "anct-subventions" in err
+
+
+# ---------------------------------------------------------------------------
+# Hostile QPV names through a whole portrait
+
+
+def test_portrait_draws_hostile_qpv_names_literally(tmp_path, monkeypatch):
+    """A QPV named « $$y$$ » (mathtext for matplotlib) or holding HTML is shown as text; the portrait builds."""
+    import test_importers as ti
+    from cdv_analysis.report import build_all
+
+    hostile = [("QP062001", "$$y$$", "Lens", 43.9, 1.234, ""),
+               ("QP062002", "$\\frac{1}{0}$ <h2>Titre injecté</h2>", "Liévin, Lens", 51.2, 0.9, "12,5"),
+               ti.QPV[2]]
+    monkeypatch.setattr(ti, "QPV", hostile)
+    data = tmp_path / "donnees"
+    data.mkdir()
+    import_anct_subsidies(ti.anct_file(tmp_path / "in", name="subventions-2021"), data)
+    tid = "contrat-de-ville-de-lens-lievin"
+    import_insee_qpv(insee_file(tmp_path / "in"), data, territory=tid, communes=["Lens", "Liévin"], vintage=2020)
+    summary = build_all(data, tmp_path / "reports", tmp_path / "processed", territories=[tid], jobs=1,
+                        progress=False)
+    assert summary.ok, summary.text()
+    page = (tmp_path / "reports" / tid / "2021" / "rapport.html").read_text("utf-8")
+    assert "$$y$$" in page
+    assert "<h2>Titre injecté" not in page and "&lt;h2&gt;Titre injecté" in page

@@ -18,18 +18,17 @@ from pathlib import Path
 import psutil
 import pytest
 
-from cdv_analysis.report import build_all
 
 TIMEOUT = 60  # seconds for a run of the command (two reports at most)
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory, raw_dir) -> Path:
-    """CABBALR 2019 built once: the report already published when an interrupted run starts."""
+def published(tmp_path_factory, embedded_reports) -> Path:
+    """CABBALR 2019 as built by the session's shared build: the report already published when an interrupted run
+    starts."""
+    assert embedded_reports.summary.ok, embedded_reports.summary.text()
     root = tmp_path_factory.mktemp("publie")
-    summary = build_all(raw_dir, root / "rapports", root / "donnees", territories=["cabbalr"], years=[2019], jobs=1,
-                        progress=False)
-    assert summary.ok, summary.text()
+    shutil.copytree(embedded_reports.reports / "cabbalr" / "2019", root / "rapports" / "cabbalr" / "2019")
     return root / "rapports"
 
 

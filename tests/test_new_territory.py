@@ -22,10 +22,10 @@ def call_and_broken(tmp_path: Path, monkeypatch) -> Path:
     (data / "casse" / "territoire.yml").write_text("id: casse\nnom: Cassé\nsigle: CC\nsources: [{id: s}]\n", "utf-8")
     real = load._read_territory
 
-    def read(folder: Path):
+    def read(folder: Path, *args):
         if folder.name == "casse":
             raise KeyError(float("nan"))
-        return real(folder)
+        return real(folder, *args)
 
     monkeypatch.setattr(load, "_read_territory", read)
     return data

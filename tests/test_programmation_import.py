@@ -203,3 +203,14 @@ def test_an_anct_import_after_the_programmation_reports_the_overlap(tmp_path: Pa
     text = plain(import_anct_subsidies(anct, data, year=2024).text())
     assert "cad : 1 subvention figure déjà dans la programmation 2024 du territoire" in text
     assert "subventions-2024.csv, ligne 2 : dossier 2024-003" in text
+
+
+def test_actions_of_a_scheme_no_section_shows_are_named_once(data: Path) -> None:
+    (data / "cad" / "actions.saisie.csv").write_text(
+        "dispositif,porteur,intitule,montant,annee,source,section\n"
+        + "".join(f"contrat_de_ville,Porteur {i},Action {i},1 000 €,2023,ra2023,Tableau\n" for i in range(40))
+        + "fcs,Association Horizon,Aide aux devoirs,1 500 €,2023,ra2023,FCS\n", "utf-8")
+    [warning] = [p for p in cdv.validate_territory("cad", data) if p.colonne == "dispositif"]
+    assert not warning.is_error and warning.valeur == "contrat_de_ville" and warning.ligne == 2
+    assert "40 actions de ce dispositif ne figurent dans aucune section" in warning.attendu
+    assert "cdv importer programmation" in warning.attendu

@@ -148,8 +148,9 @@ def test_import_is_idempotent_and_tracked(imported, tmp_path, capsys):
     before = tree_digest(data)
     manifest = json.loads((data / "demo" / ".imports.json").read_text("utf-8"))
     assert "enquetes.questionnaire-communes-2024.csv" in manifest
-    code, _, _ = run(tmp_path, data, *EXPORTS[0], capsys)
+    code, out, _ = run(tmp_path, data, *EXPORTS[0], capsys)
     assert code == 0 and tree_digest(data) == before
+    assert "Aucun changement : cet export était déjà importé à l'identique" in out
 
 
 @pytest.mark.parametrize(("options", "expected"), [

@@ -20,21 +20,20 @@ def _plain(text: str) -> str:
     return text.replace("\u202f", " ").replace("\u00a0", " ")
 
 
+EMBEDDED = {("call", 2022), ("cabbalr", 2019), ("cabbalr", 2021), ("cabbalr", 2022)}
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, raw_dir):
-    """CALL 2022 and CABBALR 2021 built once for the module (two reports in parallel)."""
-    root = tmp_path_factory.mktemp("build")
-    out, processed = root / "reports", root / "processed"
-    summary = build_all(raw_dir, out, processed, territories=["call", "cabbalr"], years=[2022, 2021],
-                        jobs=2, progress=False)
-    return summary, out, processed
+def built(embedded_reports):
+    """Every embedded report (two in parallel), built once for the test session (tests/conftest.py); read-only."""
+    return embedded_reports.summary, embedded_reports.reports, embedded_reports.processed
 
 
 def test_reports_are_built(built):
     summary, out, _ = built
     assert summary.ok, summary.text()
-    assert {(r.territory, r.year) for r in summary.results} == {("call", 2022), ("cabbalr", 2021), ("cabbalr", 2022)}
-    for tid, year in (("call", 2022), ("cabbalr", 2021), ("cabbalr", 2022)):
+    assert {(r.territory, r.year) for r in summary.results} == EMBEDDED | {(None, None)}  # and the comparison
+    for tid, year in sorted(EMBEDDED):
         folder = out / tid / str(year)
         assert (folder / "rapport.html").is_file() and (folder / "rapport.ipynb").is_file()
         assert not (folder / "rapport.echec.ipynb").exists()
@@ -88,12 +87,12 @@ def test_indicator_tables_are_written_to_processed(built):
     assert (processed / "call" / "2022" / "cooperation_niveaux.csv").is_file()
 
 
-def test_second_run_is_served_from_cache(built, raw_dir):
-    summary, out, processed = built
-    stamps = {r.html: Path(r.html).stat().st_mtime_ns for r in summary.results}
+def test_second_run_is_served_from_cache(embedded_reports_copy, raw_dir):
+    out, processed = embedded_reports_copy.reports, embedded_reports_copy.processed
+    stamps = {str(page): page.stat().st_mtime_ns for page in out.glob("*/*/rapport.html")}
     again = build_all(raw_dir, out, processed, territories=["call", "cabbalr"], years=[2022, 2021], jobs=2,
                       progress=False)
-    assert [r.status for r in again.results] == ["cache"] * len(summary.results)
+    assert [r.status for r in again.results] == ["cache"] * 3
     # Served from cache: no page rewritten, and each page carries the key recorded beside it.
     for result in again.results:
         assert Path(result.html).stat().st_mtime_ns == stamps[result.html]
@@ -101,12 +100,10 @@ def test_second_run_is_served_from_cache(built, raw_dir):
         assert record["cle"][:16] in Path(result.html).read_text("utf-8")
 
 
-def test_cache_key_is_the_content_not_the_path(built, tmp_path):
-    _, out, processed = built
+def test_cache_key_is_the_content_not_the_path(embedded_reports_copy, tmp_path):
+    fresh_out, processed = embedded_reports_copy.reports, embedded_reports_copy.processed
     data = tmp_path / "raw"
     shutil.copytree(PROJECT / "data" / "raw", data)
-    fresh_out = tmp_path / "reports"
-    shutil.copytree(out, fresh_out)
     # Identical data in another folder: same content, same key, nothing to rebuild.
     first = build_all(data, fresh_out, processed, territories=["call", "cabbalr"], years=[2022], progress=False)
     assert [r.status for r in first.results] == ["cache", "cache"]
@@ -116,8 +113,9 @@ def test_cache_key_is_the_content_not_the_path(built, tmp_path):
     assert {(r.territory, r.status) for r in second.results} == {("call", "construit"), ("cabbalr", "cache")}
 
 
-def test_broken_notebook_fails_alone_and_keeps_the_good_report(built, raw_dir, tmp_path, monkeypatch, capsys):
-    _, out, processed = built
+def test_broken_notebook_fails_alone_and_keeps_the_good_report(embedded_reports_copy, raw_dir, tmp_path, monkeypatch,
+                                                               capsys):
+    out, processed = embedded_reports_copy.reports, embedded_reports_copy.processed
     notebooks = tmp_path / "notebooks"
     shutil.copytree(PROJECT / "notebooks", notebooks)
     health = notebooks / "05_sante.ipynb"

@@ -20,13 +20,11 @@ def _text(page: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory, raw_dir):
-    out = tmp_path_factory.mktemp("rapports")
-    processed = tmp_path_factory.mktemp("tables")
-    summary = build_all(raw_dir, out, processed, territories=["call", "cabbalr"], years=[2019, 2021, 2022],
-                        jobs=2, progress=False)
+def pages(embedded_reports):
+    """The pages of the session's shared build (tests/conftest.py) and its indicator tables."""
+    summary = embedded_reports.summary
     assert summary.ok, summary.text()
-    return {(t, y): (out / t / str(y) / "rapport.html").read_text("utf-8") for t, y in REPORTS}, processed
+    return {(t, y): embedded_reports.page(t, y) for t, y in REPORTS}, embedded_reports.processed
 
 
 @pytest.mark.parametrize("report", sorted(REPORTS))

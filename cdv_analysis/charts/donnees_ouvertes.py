@@ -28,6 +28,7 @@ from ._base import (
     _pct,
     _percent_axis,
     _require,
+    _label,
     _wrap,
 )
 
@@ -80,7 +81,7 @@ def qpv_profiles_bars(profiles: Indicator, source: str, title: str | None = None
     _require(profiles, "les profils des quartiers")
     columns = [c for c in labels if profiles[c].notna().any()]
     _require(profiles[columns] if columns else pd.DataFrame(), "les profils des quartiers")
-    names = [_wrap(_qpv_name(q), 18) for q in profiles["qpv"]]
+    names = [_label(_qpv_name(q), 18) for q in profiles["qpv"]]  # data: drawn literally, never mathtext
     # One panel per indicator, stacked: side by side they would not fit the narrow column.
     fig, axes = _figure(_height((0.3 * len(profiles) + 0.7) * len(columns)), nrows=len(columns))
     for ax, column in zip(axes, columns):
@@ -126,7 +127,7 @@ def qpv_ranking_bars(table: Indicator, column: str | None = None, source: str = 
     ranked = ranked_qpv(table, column, top)
     _require(ranked, f"le classement des quartiers ({label})")
     split = len(ranked) == 2 * top and table[column].notna().sum() > 2 * top
-    names = [_wrap(f"{_qpv_name(n)} ({code})", 20) for code, n in zip(ranked["code_qp"], ranked["nom"])]
+    names = [_label(f"{_qpv_name(n)} ({code})", 20) for code, n in zip(ranked["code_qp"], ranked["nom"])]
     lines = sum(name.count("\n") + 1 for name in names)
     fig, (ax,) = _figure(_height(0.18 * lines + 0.1 * len(ranked) + 1.4))
     values = ranked[column].astype(float)
@@ -216,7 +217,7 @@ def amounts_by_bars(table: Indicator | pd.DataFrame, source: str, what: str | No
     what = what or _CATEGORIES.get(str(table.columns[0]), "thème")
     _require(table, f"les montants par {what}")
     shown = with_others(table, top, what)
-    labels = [_wrap(label, 18) for label in shown["libelle"]]
+    labels = [_label(label, 18) for label in shown["libelle"]]
     lines = sum(label.count("\n") + 1 for label in labels)
     fig, (ax,) = _figure(0.2 * lines + 0.15 * len(shown) + 1.2)
     colours = ([PILLAR_COLORS.get(code, NEUTRAL) for code in shown.iloc[:, 0]]
