@@ -165,11 +165,8 @@ def _printed_pages(browser, path: Path, body_only: bool) -> int:
 
 
 @pytest.fixture(scope="module")
-def cabbalr_reports(tmp_path_factory, raw_dir) -> Path:
-    out = tmp_path_factory.mktemp("browser-cabbalr")
-    summary = build_all(raw_dir, out / "reports", out / "processed", territories=["cabbalr"], progress=False)
-    assert summary.ok, summary.text()
-    return out / "reports" / "cabbalr"
+def cabbalr_reports(site) -> Path:
+    return site / "cabbalr"
 
 
 def test_the_call_2022_body_prints_on_at_most_25_a4_pages_annexes_after(browser, report):

@@ -101,9 +101,9 @@ def attached_layout(parent: pd.Series, children: list[pd.Series]) -> str:
     return "liste"
 
 
-def _short(section: object, limit: int = 110) -> str:
-    text = _text(section).split(" – ")[-1].strip() or _text(section)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _short(section: object) -> str:
+    """The last part of a source's section path (« 03. … – Perspectives – Partir d'une vision… »), uncut."""
+    return _text(section).split(" – ")[-1].strip() or _text(section)
 
 
 WORD_BUDGET = 1200  # words of « Enseignements et préconisations » on the page; the CSV holds every row
