@@ -187,16 +187,20 @@ def _read_territory(folder: Path, inputs: TerritoryInputs | None = None) -> Terr
     # Referentiels are checked once the tables are read (their ids and filters cite them); one refused is not read.
     referentiels = [folder / name for name in sorted(seen) if name.startswith(referentiel.PREFIX)
                     and not inputs.problems.get(name)]
+    unread: set[str] = set()  # tables of which a file could not be read: its error is already reported
     for name in sorted(table_files | set(inputs.problems)):
         problems.extend(inputs.problems.get(name, []))
-        if name not in table_files:
-            continue
         path = folder / name
-        shown = shown_path(path)
         table = table_of(path)
+        if name not in table_files:
+            if table and any(p.is_error for p in inputs.problems.get(name, [])):
+                unread.add(table)
+            continue
+        shown = shown_path(path)
         frame, file_problems = read_raw_file(path, data=inputs.files[name])
         problems.extend(file_problems)
         if frame is None:
+            unread.add(table)
             continue
         files.setdefault(table, []).append(shown)
         problems.extend(schema_problems(table, frame, context, shown))
@@ -210,7 +214,7 @@ def _read_territory(folder: Path, inputs: TerritoryInputs | None = None) -> Terr
             combined[column] = combined[column].fillna("").astype(str)
         problems.extend(table_problems(table, combined))
         tables[table] = parse_table(table, combined, meta)
-    problems.extend(referentiel.folder_problems(referentiels, meta, tables))
+    problems.extend(referentiel.folder_problems(referentiels, meta, tables, unread))
     problems = [p if p.territory else replace(p, territory=folder.name) for p in problems]
     return Territory(folder.name, folder, meta, tables, files, problems, digest=inputs.fingerprint)
 

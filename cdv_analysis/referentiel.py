@@ -303,25 +303,33 @@ def select_rows(frame: pd.DataFrame, filtre: dict[str, tuple[str, ...]]) -> pd.D
     return frame[mask]
 
 
-def reference_problems(referentiel: Referentiel, tables: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Statement ids that the qualitatif table lacks and indicator filters that select no row."""
+def reference_problems(referentiel: Referentiel, tables: dict[str, pd.DataFrame],
+                       unread: set[str] = frozenset()) -> list[Problem]:
+    """Statement ids that the qualitatif table lacks and indicator filters that select no row.
+
+    A table of which a file could not be read (``unread``: its own error is reported) is not checked
+    against: its rows are missing, not the référentiel's.
+    """
     problems = []
     qualitatif = tables.get("qualitatif")
     known_ids = set(qualitatif["id"]) if qualitatif is not None else set()
+    check_ids = "qualitatif" not in unread
     for question in referentiel.questions:
         line = referentiel.lines.get((question.id, ""))
         for sid in question.conclusion:
-            if sid not in known_ids:
+            if check_ids and sid not in known_ids:
                 problems.append(Problem(referentiel.fichier, f"pour la question {question.id}, l'identifiant "
                                         "d'un énoncé de la table qualitatif", ligne=line, colonne="conclusion",
                                         valeur=sid))
         for criterion in question.criteres:
             for sid in criterion.enonces:
-                if sid not in known_ids:
+                if check_ids and sid not in known_ids:
                     problems.append(Problem(referentiel.fichier, f"pour le critère {criterion.id}, l'identifiant "
                                             "d'un énoncé de la table qualitatif", ligne=line, colonne="enonces",
                                             valeur=sid))
             for table, filtre in criterion.indicateurs:
+                if table in unread:
+                    continue
                 frame = tables.get(table)
                 if frame is None or select_rows(frame, filtre).empty:
                     problems.append(Problem(referentiel.fichier, f"pour le critère {criterion.id}, un filtre qui "
@@ -352,8 +360,12 @@ def referentiel_of_year(territory, year: int | str) -> Referentiel | None:
     return None
 
 
-def folder_problems(paths: list[Path], meta: dict, tables: dict[str, pd.DataFrame]) -> list[Problem]:
-    """Every problem of a territory's référentiel files: schema, then the ids and filters they cite."""
+def folder_problems(paths: list[Path], meta: dict, tables: dict[str, pd.DataFrame],
+                    unread: set[str] = frozenset()) -> list[Problem]:
+    """Every problem of a territory's référentiel files: schema, then the ids and filters they cite.
+
+    ``unread``: tables of which a file could not be read (see :func:`reference_problems`).
+    """
     from .schemas import TABLES
 
     sources = {cell_text(s.get("id")) for s in meta.get("sources") or [] if isinstance(s, dict)}
@@ -366,5 +378,5 @@ def folder_problems(paths: list[Path], meta: dict, tables: dict[str, pd.DataFram
         found, schema = read_referentiel(path, sources, columns)
         problems.extend(schema)
         if found is not None:
-            problems.extend(reference_problems(found, tables))
+            problems.extend(reference_problems(found, tables, unread))
     return problems

@@ -660,7 +660,7 @@ def _footer(job: Job) -> dict[str, str]:
     return {
         "Logiciel": f"cdv-analysis {__version__}",
         "Empreinte de la page": job.key[:16],
-        "Produit le": date_fr(dt.date.today()),
+        "Construit le": date_fr(dt.date.today()),
     }
 
 

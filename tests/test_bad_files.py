@@ -232,6 +232,13 @@ TERRITORY_FILE_CASES = [
     ("yml-duplicate-key", "id: cabbalr\nnom: Premier\nsigle: S\nnom: Second\nsources:\n  - id: ra2022\n",
      "clé « nom » répétée"),
     ("yml-too-large", "id: cabbalr\n# " + "x" * 2**20 + "\n", "un fichier d'au plus 1 Mo : celui-ci fait 1\u202f048\u202f591 octets"),
+    ("yml-impossible-date", "id: cabbalr\nnom: N\nsigle: S\ncontrat:\n  fin: 2022-13-45\nsources:\n  - id: ra2022\n",
+     "une date réelle"),
+    ("yml-wrong-type", "id: cabbalr\nnom: N\nsigle: S\ncommunes: 5\nsources:\n  - id: ra2022\n", "une liste"),
+    ("yml-contract-text", "id: cabbalr\nnom: N\nsigle: S\ncontrat: x\nsources:\n  - id: ra2022\n",
+     "un dictionnaire"),
+    ("yml-year-out-of-range", "id: cabbalr\nnom: N\nsigle: S\nsources:\n  - id: ra2022\n    annee_rapport: 3022\n",
+     "une année de 1900 à 2100"),
 ]
 
 

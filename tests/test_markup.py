@@ -319,3 +319,19 @@ def test_sanitize_keeps_a_chart_svg_image_without_active_content() -> None:
            '<g clip-path="url(#p1)"><use xlink:href="#m1"/><text>68,3 %</text></g></svg>')
     src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
     assert f'src="{src}"' in sanitize_html(f'<img src="{src}" alt="Graphique">')
+
+
+def test_markdown_tables_get_a_caption_and_a_labelled_scroll_box_and_numbers_never_wrap() -> None:
+    """Issue 18: a Markdown table (answer blocks) is captioned by the bold line above it, else by its headers."""
+    import re
+
+    from cdv_analysis.report import _box_bare_tables, _unbreakable_numbers
+
+    body = ("<p><strong>Critère — moyens &amp; effets</strong></p><table><thead><tr><th>Indicateur</th></tr></thead>"
+            "</table><table><thead><tr><th>Année</th><th>Valeur</th></tr></thead></table>")
+    boxed = _box_bare_tables(body)
+    assert re.findall(r'<section class="table-wrap" tabindex="0" aria-label="([^"]*)"><table class="cdv-table">'
+                      r"<caption>([^<]*)</caption>", boxed) == [("Critère — moyens &amp; effets",) * 2,
+                                                                ("Tableau : Année, Valeur",) * 2]
+    assert _unbreakable_numbers('<p>les 56 000 habitants, 2019 2020</p><img alt="1 000">') == (
+        '<p>les 56\u202f000 habitants, 2019 2020</p><img alt="1 000">')

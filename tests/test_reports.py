@@ -64,7 +64,11 @@ def _alts(page: str) -> list[str]:
 def test_call_report_has_governance_health_and_findings(built):
     _, out, _ = built
     text = _plain((out / "call" / "2022" / "rapport.html").read_text("utf-8"))
-    assert "8 communes sur 19, soit 42,1 %" in text
+    # Issue 16: the n of each question is not printed, so no count is derived (« 8 communes sur 19 » was
+    # invented); the share is given with the questionnaire's 19 respondent communes as an upper bound.
+    assert ("actions innovantes, réponse « en partie » : 42,1 %, sur au plus 19 communes ayant répondu au "
+            "questionnaire") in text
+    assert "8 communes sur 19" not in text and "communes sur 19, soit" not in text
     assert "63,7 %" in text and "aucun nombre entier" in text
     assert "207 654 €" in text  # health amounts 2022
     assert "Qualité des données" in text and "n = 21" in text

@@ -61,7 +61,10 @@ def test_csv_of_associative_projects_carries_its_paragraph_figures(pages):
 
 def test_the_synthesis_says_what_the_report_does_not_cover(pages):
     text = _text(pages[0][("call", 2022)])
-    assert "Ce que ce rapport ne couvre pas" in text and "data/raw/call/projets.csv" in text
+    # Issue 16 item 7: the box names the subjects a reader misses (the tables' topics), not raw file paths.
+    box = text.split("Ce que ce rapport ne couvre pas", 1)[1].split("omises", 1)[0]
+    assert "les projets déposés et soutenus" in box and "les actions financées" in box
+    assert "data/raw" not in text and "projets.csv" not in text  # never data/raw/call/projets.csv
 
 
 def test_a_section_without_data_disappears_with_its_heading(pages):
