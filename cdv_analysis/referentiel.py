@@ -21,6 +21,7 @@ One YAML file per evaluation in the territory folder, ``referentiel.<source>.yml
         concordance: …               # optional: how far the sources agree, written by the evaluator
         avis_evaluateur: …           # optional: the evaluator's verdict, printed as such
         synthese: …                  # optional: the one-sentence finding of the synthesis, in the evaluator's words
+        chiffre_cle: évolution …     # optional: start of the label of the indicator the synthesis quotes (default: the first)
 
 A filter value is matched exactly against the printed text of the column (case and accents
 ignored); a list of values matches any of them. Every problem is reported in French with the
@@ -53,7 +54,7 @@ INDICATOR_TABLES = ("enquetes", "cooperation", "gouvernance", "participation", "
                     "financements", "projets")
 _TOP_KEYS = {"source", "questions", "titre"}
 _QUESTION_KEYS = {"id", "section", "question", "statut", "reference", "criteres", "conclusion", "concordance",
-                  "avis_evaluateur", "synthese"}
+                  "avis_evaluateur", "synthese", "chiffre_cle"}
 _CRITERION_KEYS = {"id", "critere", "indicateurs", "enonces"}
 _INDICATOR_KEYS = {"table", "filtre"}
 
@@ -78,6 +79,7 @@ class Question:
     concordance: str = ""
     avis_evaluateur: str = ""
     synthese: str = ""
+    chiffre_cle: str = ""
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,7 @@ def _question(raw: object, number: int, out: _Collector, seen: set[str], lines: 
     conclusion = _text_list(raw.get("conclusion"))
     if conclusion is None:
         out.add(line, "conclusion", f"pour la {where}, une liste d'identifiants d'énoncés (table qualitatif)")
-    for key in ("reference", "concordance", "avis_evaluateur", "synthese"):
+    for key in ("reference", "concordance", "avis_evaluateur", "synthese", "chiffre_cle"):
         if raw.get(key) is not None and not isinstance(raw.get(key), str):
             out.add(line, key, f"pour la {where}, un texte", raw.get(key))
     criteria = []
@@ -216,7 +218,8 @@ def _question(raw: object, number: int, out: _Collector, seen: set[str], lines: 
         return None
     return Question(qid, section, text, statut, tuple(criteria), cell_text(raw.get("reference")),
                     tuple(conclusion or ()), cell_text(raw.get("concordance")),
-                    cell_text(raw.get("avis_evaluateur")), cell_text(raw.get("synthese")))
+                    cell_text(raw.get("avis_evaluateur")), cell_text(raw.get("synthese")),
+                    cell_text(raw.get("chiffre_cle")))
 
 
 def _criterion(raw: object, where: str, parent_line: int | None, out: _Collector, seen: set[str],

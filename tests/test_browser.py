@@ -139,6 +139,70 @@ def test_index_links_to_the_report(browser, report):
     page.close()
 
 
+# Everything from the « Annexes » heading on is removed before printing: what is left is the report's body.
+_WITHOUT_ANNEXES = """() => {
+  const heading = document.getElementById('annexes');
+  if (!heading) return false;
+  let node = heading;
+  while (node.parentElement && node.parentElement.tagName !== 'MAIN' && node.parentElement !== document.body) {
+    node = node.parentElement;
+  }
+  while (node) { const next = node.nextElementSibling; node.remove(); node = next; }
+  return true;
+}"""
+BODY_PAGES = {("call", 2022): 25, ("cabbalr", 2019): 15, ("cabbalr", 2021): 15, ("cabbalr", 2022): 15}
+
+
+def _printed_pages(browser, path: Path, body_only: bool) -> int:
+    page = browser.new_page()
+    page.goto(path.as_uri())
+    page.emulate_media(media="print")
+    if body_only:
+        assert page.evaluate(_WITHOUT_ANNEXES), "pas de titre « Annexes » dans le rapport"
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    page.close()
+    return len(_page_sizes(pdf))
+
+
+@pytest.fixture(scope="module")
+def cabbalr_reports(site) -> Path:
+    return site / "cabbalr"
+
+
+def test_the_call_2022_body_prints_on_at_most_25_a4_pages_annexes_after(browser, report):
+    body, whole = _printed_pages(browser, report, True), _printed_pages(browser, report, False)
+    assert body <= BODY_PAGES[("call", 2022)] < whole, (body, whole)
+
+
+@pytest.mark.parametrize("year", [2019, 2021, 2022])
+def test_each_cabbalr_annual_report_body_prints_on_at_most_15_pages(browser, cabbalr_reports, year):
+    body = _printed_pages(browser, cabbalr_reports / str(year) / "rapport.html", True)
+    assert 1 <= body <= BODY_PAGES[("cabbalr", year)], body
+
+
+def _top_level_quotes(text: str) -> list[str]:
+    quotes, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char == "«":
+            start, depth = (i, depth + 1) if depth == 0 else (start, depth + 1)
+        elif char == "»" and depth:
+            depth -= 1
+            if depth == 0:
+                quotes.append(" ".join(text[start + 1:i].split()))
+    return quotes
+
+
+def test_no_quotation_appears_twice_on_the_call_page(browser, report):
+    page = browser.new_page()
+    page.goto(report.as_uri())
+    text = page.evaluate("document.querySelector('main') ? document.querySelector('main').innerText : "
+                         "document.body.innerText")
+    page.close()
+    quotes = [q for q in _top_level_quotes(text) if len(q) >= 40]
+    assert len(quotes) >= 30
+    assert [q for q in set(quotes) if quotes.count(q) > 1] == []
+
+
 # ---------------------------------------------------------------------------
 # Issue 18: every page for every reader (axe-core, html-validate, narrow screens, print)
 

@@ -157,3 +157,27 @@ def test_the_template_is_an_empty_referentiel(tmp_path):
     template = Path(cdv.__file__).parent / "modele" / "referentiel.yml"
     assert rf.read_referentiel(template) == (None, [])
     assert "questions:" in template.read_text("utf-8")
+
+
+def test_the_synthesis_has_five_to_eight_findings_by_its_rule(call, cabbalr):
+    found = reponses.findings(call, 2022)
+    # One per evaluative question (7), the programmation being answered by question 1: no separate change.
+    assert found["regle"].tolist() == ["question"] * 7 and found["rang"].tolist() == list(range(1, 8))
+    first = found.iloc[0]
+    assert first["valeur"] == "47 %" and first["auteur"] == "evaluateur"
+    assert found.iloc[3]["valeur"] == "3 en 2015, 22 en 2022"  # health actions, earlier vintage shown
+    assert pd.isna(found.iloc[1]["n"])  # 19 answered the questionnaire; this question's n is not printed
+    text = narrative_findings(found)
+    assert text.count("](#question-") == 7 and "(résumé de l'évaluateur)" in text
+    # CABBALR 2021 has no référentiel: the change since the previous printed year, then the headline figures.
+    annual = reponses.findings(cabbalr, 2021)
+    assert 5 <= len(annual) <= 8 and annual.iloc[0]["regle"] == "evolution"
+    # (6 931 463 − 5 530 289) / 5 530 289 = +25,3 %
+    assert annual.iloc[0]["valeur"] == "+25,3\xa0%"
+    assert annual.iloc[1]["valeur"] == "6\u202f931\u202f463\xa0€"
+
+
+def narrative_findings(frame):
+    from cdv_analysis.narrative import findings_markdown
+
+    return findings_markdown(frame).replace("\\", "")

@@ -19,7 +19,7 @@ from ..load import Territory
 from ..referentiel import Question, Referentiel, referentiel_of_year, select_rows
 from ..stats import compatible_counts, wilson_interval
 
-__all__ = ["NATURE_RANK", "Answer", "answers", "representative_statements", "quoted_ids", "quoted_where", "statement_rows",
+__all__ = ["NATURE_RANK", "FINDING_RULES", "Answer", "answers", "findings", "representative_statements", "quoted_ids", "quoted_where", "statement_rows",
            "INDICATOR_COLUMNS"]
 
 # The selection rule, by nature: findings first (constats and the source's conclusions), then appraisals and
@@ -225,3 +225,99 @@ def _evidence(indicators: pd.DataFrame, statements: pd.DataFrame, conclusion: li
             "repondants": surveys,
             "enonces": len(statements), "enonces_retenus": int(statements["retenu"].sum()) if len(statements) else 0,
             "groupes": groups}
+
+
+FINDING_RULES = {
+    "question": "réponse à une question évaluative",
+    "evolution": "plus forte évolution de la programmation",
+    "chiffre_cle": "chiffre que la source met en avant",
+}
+MAX_FINDINGS, MIN_FINDINGS = 8, 5
+FINDING_COLUMNS = ["rang", "regle", "question", "question_texte", "numero_question", "section", "texte", "auteur", "libelle", "valeur",
+                   "n", "source"]
+
+
+def _key_indicator(answer: Answer) -> pd.Series | None:
+    rows = answer.indicators
+    if rows.empty:
+        return None
+    wanted = answer.question.chiffre_cle
+    if wanted:
+        from ..referentiel import _fold
+
+        match = rows[rows["libelle"].map(_fold).str.startswith(_fold(wanted))]
+        if not match.empty:
+            return match.sort_values("millesime", kind="stable").iloc[-1]  # the latest vintage
+    return rows.iloc[0]
+
+
+def _earlier(answer: Answer, figure: pd.Series) -> pd.Series | None:
+    """The same indicator at an earlier vintage (« 3 actions en 2015 » before « 22 en 2022 »), if printed."""
+    same = answer.indicators[(answer.indicators["libelle"] == figure["libelle"])
+                             & (answer.indicators["millesime"] < figure["millesime"])]
+    return same.sort_values("millesime", kind="stable").iloc[0] if not same.empty else None
+
+
+def findings(territory: Territory, annee: int | str) -> pd.DataFrame:
+    """The 5 to 8 findings of the synthesis, each one sentence with its figure and the section it sums up.
+
+    The rule, in this order and never beyond :data:`MAX_FINDINGS`: (1) one finding per evaluative question
+    of the référentiel — the evaluator's ``synthese`` sentence (else the question) and its key indicator
+    (``chiffre_cle``, its latest vintage, else its first; an earlier vintage of it is shown too); (2) unless a
+    question already answers on the programmation, its change up to the report's year, over the period the
+    report's own sources print, else since the previous printed year; (3) the figures the source itself puts first (``key_figures``,
+    in their order), until :data:`MIN_FINDINGS` findings are reached.
+    """
+    from .programmation import programmation_series
+    from .synthese import key_figures
+
+    year = int(str(annee)[-4:])
+    rows: list[dict] = []
+    for number, answer in enumerate(answers(territory, annee), start=1):
+        figure = _key_indicator(answer)
+        earlier = None if figure is None else _earlier(answer, figure)
+        q = answer.question
+        value = "" if figure is None else figure["valeur"] + (f" en {figure['millesime']}" if earlier is not None
+                                                               else "")
+        if earlier is not None:
+            value = f"{earlier['valeur']} en {earlier['millesime']}, {value}"
+        rows.append({"regle": "question", "question": q.id, "question_texte": q.question, "numero_question": number, "section": q.section,
+                     "texte": q.synthese or q.question, "auteur": "evaluateur" if q.synthese else "question",
+                     "libelle": "" if figure is None else figure["libelle"], "valeur": value,
+                     "n": None if figure is None or pd.isna(figure["n"]) else int(figure["n"]),
+                     "source": "" if figure is None else figure["source"]})
+    series = programmation_series(territory)
+    series = series[series["annee"] <= year] if not series.empty else series
+    answered = {row["section"] for row in rows}
+    if len(series) >= 2 and int(series["annee"].iloc[-1]) == year and "programmation" not in answered:
+        # Over the period the report's own sources print (a final evaluation), else since the previous year.
+        own = series[series["source"].isin(territory.sources_of_report_year(year))]
+        before = own.iloc[0] if len(own) >= 2 else series.iloc[-2]
+        now = series.iloc[-1]
+        change = 100 * (now["montant"] - before["montant"]) / before["montant"] if before["montant"] else None
+        if change is not None:
+            rows.append({"regle": "evolution", "question": "", "numero_question": None, "section": "programmation",
+                         "texte": f"programmation {int(before['annee'])}–{int(now['annee'])}",
+                         "auteur": "calcul", "libelle": f"{before['montant_publie']} → {now['montant_publie']}",
+                         "valeur": fr.variation(change), "n": None, "source": now["source"]})
+    figures = key_figures(territory, annee)
+    for _, figure in figures.iterrows():
+        if len(rows) >= MIN_FINDINGS:
+            break
+        rows.append({"regle": "chiffre_cle", "question": "", "numero_question": None,
+                     "section": _FIGURE_SECTIONS.get(figure["cle"], "synthese"), "texte": figure["indicateur"],
+                     "auteur": "source", "libelle": figure["indicateur"], "valeur": figure["valeur_affichee"],
+                     "n": None, "source": figure["source"]})
+    result = pd.DataFrame(rows[:MAX_FINDINGS], columns=[c for c in FINDING_COLUMNS if c != "rang"])
+    result.insert(0, "rang", range(1, len(result) + 1))
+    return result
+
+
+# The report section that details each headline figure of ``key_figures`` (its key → notebook section).
+_FIGURE_SECTIONS = {"programmation": "programmation", "financements_politique_ville": "programmation",
+                    "projets_deposes": "programmation", "projets_soutenus": "programmation",
+                    "taux_selection": "programmation", "part_pilier_principal": "programmation",
+                    "part_credits_specifiques": "programmation", "projets_associatifs": "programmation",
+                    "credits_specifiques": "programmation", "taux_reponse_communes": "gouvernance",
+                    "taux_reponse_associations": "gouvernance", "population": "contexte",
+                    "population_qpv": "contexte"}

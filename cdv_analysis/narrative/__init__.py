@@ -46,7 +46,7 @@ from .programmation import (
     pillar_paragraph,
     selection_paragraph,
 )
-from .reponses import answer_block, answer_blocks, question_anchor, question_heading
+from .reponses import answer_block, answer_blocks, findings_markdown, question_anchor, question_heading
 from .sante import health_paragraph
 from ..sigles import glossary_markdown
 
@@ -93,6 +93,7 @@ __all__ = [
     "health_paragraph",
     "answer_block",
     "answer_blocks",
+    "findings_markdown",
     "question_anchor",
     "question_heading",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -102,9 +101,9 @@ def attached_layout(parent: pd.Series, children: list[pd.Series]) -> str:
     return "liste"
 
 
-def _short(section: object, limit: int = 110) -> str:
-    text = _text(section).split(" – ")[-1].strip() or _text(section)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _short(section: object) -> str:
+    """The last part of a source's section path (« 03. … – Perspectives – Partir d'une vision… »), uncut."""
+    return _text(section).split(" – ")[-1].strip() or _text(section)
 
 
 WORD_BUDGET = 1200  # words of « Enseignements et préconisations » on the page; the CSV holds every row
@@ -144,9 +143,21 @@ def lessons_markdown(frame: pd.DataFrame, cited: dict[str, str] | None = None, b
     last_section = _text(frame["section"].iloc[-1])
     left = 0
 
+    pending: list[tuple[str, str]] = []  # cells of a printed table, shown as one table
+
+    def flush() -> None:
+        if pending:
+            from ..notebook import table_html
+
+            cells = pd.DataFrame(pending, columns=["rubrique", "contenu"])
+            lines.extend(["", table_html(cells, {"rubrique": ("Rubrique", "texte"), "contenu": ("Contenu", "texte")},
+                                         caption=current or "Tableau de la source"), ""])
+            pending.clear()
+
     def open_part(where: str) -> None:
         nonlocal current
         if where != current:
+            flush()
             lines.extend(["", f"#### {escape_markdown(where)}", ""])
             current = where
 
@@ -187,6 +198,8 @@ def lessons_markdown(frame: pd.DataFrame, cited: dict[str, str] | None = None, b
         layout = attached_layout(row, kids)
         number = _text(row.get("numero", ""))
         lead = f"{number}. " if number and _text(row["nature"]) in {"proposition", "preconisation"} else "- "
+        if layout != "tableau":
+            flush()
         if layout == "suite":
             joined = " ".join([_text(row["texte"]), *(_text(k["texte"]) for k in kids)])
             lines.append(f"{lead}<q>« {escape_markdown(joined)} »</q>")  # a quotation (RGAA 9.4)
@@ -195,12 +208,8 @@ def lessons_markdown(frame: pd.DataFrame, cited: dict[str, str] | None = None, b
             lines += [f"{INDENT}- <q>« {escape_markdown(k['texte'])} »</q>" for k in kids]
             lines += [f"{INDENT}- *Citée plus haut : {escape_markdown(w)}.*" for w in dict.fromkeys(again)]
         else:
-            lines.append(f"| {escape_markdown(row['texte'])} | "
-                         + " ; ".join(escape_markdown(k["texte"]) for k in kids) + " |")
+            pending.append((_text(row["texte"]), " ; ".join(_text(k["texte"]) for k in kids)))
+    flush()
     if left:
         lines += ["", f"*{pluriel(left, 'autre énoncé', 'autres énoncés')} de la source dans la table CSV.*"]
-    text = "\n".join(lines)
-    # Consecutive table cells of a printed table: one Markdown table with its header.
-    text = re.sub(r"((?:^\| .*\|\n?)+)", lambda m: "\n| Rubrique | Contenu |\n|---|---|\n" + m.group(1) + "\n",
-                  text, flags=re.M)
-    return text.strip() + "\n"
+    return "\n".join(lines).strip() + "\n"

@@ -11,7 +11,7 @@ from ..referentiel import STATUSES
 from ._base import md
 from .enonces import attached_layout
 
-__all__ = ["answer_block", "answer_blocks", "question_anchor", "question_heading"]
+__all__ = ["answer_block", "answer_blocks", "findings_markdown", "question_anchor", "question_heading"]
 
 
 def question_heading(number: int | str, question: str) -> str:
@@ -30,15 +30,26 @@ def _quote(text: object) -> str:
     return f"« {md(cell_text(text))} »"
 
 
-def _indicator_table(rows: pd.DataFrame) -> list[str]:
-    lines = ["| Indicateur | Valeur | n | Intervalle à 95 % | Millésime, source |", "|---|---|---|---|---|"]
-    for _, row in rows.iterrows():
-        n = "" if pd.isna(row["n"]) else fr.nombre(row["n"])
-        interval = ("" if pd.isna(row["ic_bas"]) else
-                    f"{fr.nombre(row['ic_bas'], 0)} à {fr.pourcent(row['ic_haut'], 0)}")
-        where = " ; ".join(x for x in (cell_text(row["millesime"]), cell_text(row["titre_source"])) if x)
-        lines.append(f"| {md(row['libelle'])} | {md(row['valeur'])} | {n} | {interval} | {md(where)} |")
-    return lines
+def _indicator_table(rows: pd.DataFrame, criterion: str) -> list[str]:
+    """Indicator, value, n and Wilson interval (columns left out when no row has them), vintage and source.
+
+    An HTML table (the page's labelled, scrolling table box, captioned with its criterion) inside the Markdown.
+    """
+    from ..notebook import table_html
+
+    with_n, with_interval = rows["n"].notna().any(), rows["ic_bas"].notna().any()
+    shown = pd.DataFrame({
+        "libelle": rows["libelle"], "valeur": rows["valeur"],
+        "n": rows["n"].map(lambda v: "" if pd.isna(v) else fr.nombre(v)),
+        "ic": [("" if pd.isna(lo) else f"{fr.nombre(lo, 0)} à {fr.pourcent(hi, 0)}")
+               for lo, hi in zip(rows["ic_bas"], rows["ic_haut"])],
+        "ou": [" ; ".join(x for x in (cell_text(m), cell_text(t)) if x)
+               for m, t in zip(rows["millesime"], rows["titre_source"])]})
+    columns = {"libelle": ("Indicateur", "texte"), "valeur": ("Valeur", "texte"),
+               **({"n": ("n", "texte")} if with_n else {}),
+               **({"ic": ("Intervalle à 95 %", "texte")} if with_interval else {}),
+               "ou": ("Millésime, source", "texte")}
+    return ["", table_html(shown, columns, caption=f"Indicateurs — {criterion}"), ""]
 
 
 def _statement(row: pd.Series) -> str:
@@ -88,7 +99,7 @@ def answer_block(answer, number: str = "") -> str:
         lines += [f"**Critère — {md(criterion.critere)}**", ""]
         rows = answer.indicators[answer.indicators["critere_id"] == criterion.id]
         if len(rows):
-            lines += _indicator_table(rows) + [""]
+            lines += _indicator_table(rows, criterion.critere)
         shown = answer.shown(criterion.id)
         if len(shown):
             lines += [_statement(row) for _, row in shown.iterrows()] + [""]
@@ -109,3 +120,40 @@ def answer_blocks(answers: list, numbers: dict[str, int] | None = None) -> str:
     ``numbers`` gives each question id its number in the whole report (1, 2, …).
     """
     return "\n".join(answer_block(a, (numbers or {}).get(a.question.id, "")) for a in answers)
+
+
+_SECTION_TITLES = {"contexte": "Contexte des quartiers", "synthese": "Synthèse"}
+
+
+def findings_markdown(frame: pd.DataFrame) -> str:
+    """The synthesis' findings (``indicators.findings``): a numbered list, one sentence each, its figure, a link.
+
+    The rule that chose the findings is stated above the list; an evaluator's sentence is labelled as such.
+    """
+    if frame is None or frame.empty:
+        return ""
+    from ..report import _slug
+    from ..referentiel import SECTIONS
+
+    titles = {**SECTIONS, **_SECTION_TITLES}
+    lines = ["**Ce que l'évaluation trouve.** Les constats ci-dessous suivent une règle : une réponse par question "
+             "évaluative (dans l'ordre du référentiel), puis, s'il y a lieu, l'évolution de la programmation, puis "
+             "les chiffres que la source met en avant ; huit au plus. Chacun renvoie à sa section.", ""]
+    for _, row in frame.iterrows():
+        figure = ""
+        if cell_text(row["valeur"]):
+            n = "" if pd.isna(row["n"]) else f", n = {fr.nombre(row['n'])}"
+            figure = f" ({md(row['libelle'])} : {md(row['valeur'])}{n})" if row["libelle"] else f" ({md(row['valeur'])})"
+        if row["regle"] == "question":
+            number = int(row["numero_question"])
+            anchor = _slug(question_heading(number, cell_text(row["question_texte"])))
+            lead = md(row["texte"]).rstrip("\\.").rstrip(".")
+            who = " *(résumé de l'évaluateur)*" if row["auteur"] == "evaluateur" else ""
+            lines.append(f"{row['rang']}. {lead}{figure}{who} — [question {number}](#{anchor}).")
+        elif row["regle"] == "evolution":
+            lines.append(f"{row['rang']}. La {md(row['texte'])} varie de {md(row['valeur'])} "
+                         f"({md(row['libelle'])}) — [{titles['programmation']}](#{_slug(titles['programmation'])}).")
+        else:
+            title = titles.get(row["section"], titles["synthese"])
+            lines.append(f"{row['rang']}. {md(row['texte'])} : {md(row['valeur'])} — [{title}](#{_slug(title)}).")
+    return "\n".join(lines) + "\n"
