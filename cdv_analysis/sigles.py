@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 
-import yaml
-
-from .harmonise import vocabulary
+from .harmonise import vocabulary, vocabulary_entries
 from .markup import escape_html, escape_markdown
 
 __all__ = ["acronyms", "spell_out", "glossary_markdown"]
@@ -30,8 +27,7 @@ def acronyms() -> dict[str, str]:
     """Printed form → meaning, every alias included (« Q.P.V. » → its meaning)."""
     vocab = vocabulary("sigles")
     forms: dict[str, str] = {}
-    text = resources.files("cdv_analysis").joinpath("vocabulaires", "sigles.yml").read_text("utf-8")
-    for code, entry in yaml.safe_load(text).items():
+    for code, entry in vocabulary_entries("sigles").items():
         for form in (code, *entry.get("alias", [])):
             forms[str(form)] = vocab.label(code)
     return forms
