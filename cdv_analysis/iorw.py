@@ -487,14 +487,19 @@ def read_records(path: Path | str, sheet: str | None = None, sheet_choice: str =
     For layouts whose header spans several rows (Drupal Webform exports); ``read_table`` otherwise.
     The file is read as :func:`read_table` reads it (``data``, ``root``, :data:`LIMITS`).
     """
-    path = Path(path)
+    return _file_records(Path(path), sheet, sheet_choice, data=data, root=root)
+
+
+def _file_records(path: Path, sheet: str | None, sheet_choice: str, *, data: bytes | None,
+                  root: Path | str | None, sheet_when_several: str | None = None):
+    """The one reading step of :func:`read_records` and :func:`read_table`: bytes, then rows as text."""
     shown = shown_path(path)
     if data is None:
         data, problems = read_bytes(path, shown, root=root)
         if data is None:
             return None, problems
     if path.suffix.lower() == ".xlsx":
-        return _xlsx_records(data, shown, sheet, sheet_choice)
+        return _xlsx_records(data, shown, sheet, sheet_choice, sheet_when_several)
     return _csv_records(data, shown)
 
 
@@ -515,14 +520,8 @@ def read_table(path: Path | str, sheet: str | None = None, key=str.strip, sheet_
 
     path = Path(path)
     shown = shown_path(path)
-    if data is None:
-        data, problems = read_bytes(path, shown, root=root)
-        if data is None:
-            return None, problems
-    if path.suffix.lower() == ".xlsx":
-        records, problems = _xlsx_records(data, shown, sheet, sheet_choice, sheet_when_several)
-    else:
-        records, problems = _csv_records(data, shown)
+    records, problems = _file_records(path, sheet, sheet_choice, data=data, root=root,
+                                      sheet_when_several=sheet_when_several)
     if records is None:
         return None, problems
     start = _header_index(records)

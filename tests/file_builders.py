@@ -226,3 +226,22 @@ def microsoft_forms_xlsx(path: Path) -> Path:
         sheet.append([number, start, start + dt.timedelta(minutes=11), mail, name, None, *answers])
     workbook.save(path)
     return path
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    """SHA-256 of each regular file under ``folder``, by relative path (which file changed, not only whether)."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def edit_csv(path: Path, edit) -> None:
+    """Rewrite a UTF-8 CSV after ``edit(index, row)`` changed its rows (dicts) in place."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+        fields = list(rows[0].keys())
+    for index, row in enumerate(rows):
+        edit(index, row)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)

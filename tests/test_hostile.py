@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import hashlib
 import html
 import re
 import shutil
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from file_builders import edit_csv, file_hashes
 
 PROJECT = Path(__file__).resolve().parent.parent
 RAW = PROJECT / "data" / "raw"
@@ -45,23 +45,6 @@ def _mark(key: str) -> str:
     return f"{TAG}-{key} {HOSTILE[key]}"
 
 
-def _hashes(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def _edit_csv(path: Path, edit) -> None:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-        fields = list(rows[0].keys())
-    for index, row in enumerate(rows):
-        edit(index, row)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def _inject(raw: Path) -> None:
     call = raw / "call"
     meta = yaml.safe_load((call / "territoire.yml").read_text("utf-8"))
@@ -75,8 +58,8 @@ def _inject(raw: Path) -> None:
     def statements(index: int, row: dict) -> None:
         if index < len(texts):
             row["texte"] = HOSTILE[texts[index]] + " " + _mark(texts[index]) + " " + row["texte"]
-    _edit_csv(call / "qualitatif.eval2022.csv", statements)
-    _edit_csv(call / "qualitatif.eval2022-sante.csv", statements)
+    edit_csv(call / "qualitatif.eval2022.csv", statements)
+    edit_csv(call / "qualitatif.eval2022-sante.csv", statements)
 
     def remarks(index: int, row: dict) -> None:
         row["remarque"] = _mark("iframe") + " " + row.get("remarque", "")
@@ -84,7 +67,7 @@ def _inject(raw: Path) -> None:
             row["modalite"] = _mark("heading") + " " + row["modalite"]
     for name in ("contexte.eval2022.csv", "financements.eval2022.csv", "gouvernance.eval2022.csv",
                  "participation.eval2022.csv"):
-        _edit_csv(call / name, remarks)
+        edit_csv(call / name, remarks)
 
 
 class _Markup(HTMLParser):
@@ -112,8 +95,8 @@ def build(tmp_path_factory):
     raw = root / "raw"
     shutil.copytree(RAW, raw)
     _inject(raw)
-    before = _hashes(raw)
-    original = _hashes(RAW)
+    before = file_hashes(raw)
+    original = file_hashes(RAW)
     summary = build_all(raw, root / "reports", root / "processed", territories=["call", "cabbalr"], years=[2022],
                         jobs=2, progress=False)
     return root, summary, before, original
@@ -187,8 +170,8 @@ def test_processed_csv_have_no_live_formula(build) -> None:
 
 def test_raw_data_unchanged(build) -> None:
     root, _, before, original = build
-    assert _hashes(root / "raw") == before
-    assert _hashes(RAW) == original
+    assert file_hashes(root / "raw") == before
+    assert file_hashes(RAW) == original
 
 
 def test_other_territory_still_builds_and_is_unaffected(build) -> None:

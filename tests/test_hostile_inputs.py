@@ -9,7 +9,6 @@ change, and the other territories stay valid.
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 import shutil
 from html.parser import HTMLParser
@@ -18,6 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from file_builders import edit_csv, file_hashes
 
 from cdv_analysis.cli import main
 
@@ -42,23 +42,6 @@ BROKEN = {  # territory id: (territoire.yml, words of the one expected error)
 }
 
 
-def _hashes(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def _edit_csv(path: Path, edit) -> None:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-        fields = list(rows[0].keys())
-    for index, row in enumerate(rows):
-        edit(index, row)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def _hostile_copy(root: Path) -> Path:
     raw = root / "raw"
     shutil.copytree(RAW, raw)
@@ -75,7 +58,7 @@ def _hostile_copy(root: Path) -> Path:
             row["intitule"] = FULL_WIDTH
         elif index == 2:
             row["porteur"] = ANSI + "Association"
-    _edit_csv(cabbalr / "actions.ra2021.csv", cells)
+    edit_csv(cabbalr / "actions.ra2021.csv", cells)
     for tid, (text, _) in BROKEN.items():
         (raw / tid).mkdir()
         (raw / tid / "territoire.yml").write_text(text, "utf-8")
@@ -95,7 +78,7 @@ def built(tmp_path_factory):
     """The hostile copy, and `cdv rapports` run on CABBALR 2021 and every broken territory."""
     root = tmp_path_factory.mktemp("hostile-inputs")
     raw = _hostile_copy(root)
-    before = _hashes(raw)
+    before = file_hashes(raw)
     code = main(["rapports", "--donnees", str(raw), "--territoire", "cabbalr",
                  *[arg for tid in BROKEN for arg in ("--territoire", tid)], "--annee", "2021",
                  "--sortie", str(root / "reports"), "--sortie-donnees", str(root / "processed"), "--jobs", "2",
@@ -107,7 +90,7 @@ def test_rapports_builds_the_good_territory_and_names_the_broken_ones(built, cap
     root, raw, before, code = built
     assert code == 1  # broken territories fail, each by name
     assert (root / "reports" / "cabbalr" / "2021" / "rapport.html").is_file()
-    assert _hashes(raw) == before
+    assert file_hashes(raw) == before
     for tid in BROKEN:
         assert not (root / "reports" / tid).exists()
 
@@ -290,13 +273,13 @@ def test_importers_skip_a_broken_territory_and_import_the_rest(built, tmp_path, 
 
     raw = tmp_path / "raw"
     shutil.copytree(built[1], raw)
-    before = {tid: _hashes(raw / tid) for tid in ("call", *BROKEN)}
+    before = {tid: file_hashes(raw / tid) for tid in ("call", *BROKEN)}
     source = write_csv(tmp_path / "anct_2022.csv", OPEN_DATA_HEADERS,
                        [["1", "P", "Action", "Asso", "Association", "C9", "CV Neuf", "Santé", "", "10", "HdF"]])
     code, out, _ = _run(capsys, "importer", "anct-subventions", source, "--donnees", raw)
     assert code == 0 and "1 territoire créé : cv-neuf" in out
     assert all(f"Territoire {tid} ignoré" in out for tid in BROKEN)
-    assert {tid: _hashes(raw / tid) for tid in ("call", *BROKEN)} == before
+    assert {tid: file_hashes(raw / tid) for tid in ("call", *BROKEN)} == before
 
 
 def test_a_table_no_longer_produced_leaves_the_published_folder(tmp_path, capsys):
