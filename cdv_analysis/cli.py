@@ -347,7 +347,7 @@ def command_importer(args: argparse.Namespace) -> int:
         print(failure, file=sys.stderr)
         return 1
     print(summary.text())
-    return 0 if summary.ok else 1
+    return 0 if summary.ok and not summary.unchanged else 1  # an import that wrote nothing says so, exits 1
 
 
 def _importer_flags() -> dict[str, str]:

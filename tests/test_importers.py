@@ -168,7 +168,11 @@ def test_insee_selects_the_qpv_codes_of_territoire_yml(tmp_path, empty):
     assert set(cdv.load_territory("lens", empty).table("contexte")["perimetre"]) == {"QP062001 – Cité 12-14 (Lens)"}
     assert report.skipped["hors_selection"] == 2
     # Without --territoire, every territory declaring codes of the file is filled.
+    (empty / "lens" / "contexte.insee-qpv.csv").unlink()
     assert list(import_insee_qpv(source, empty).written) == [str(empty / "lens" / "contexte.insee-qpv.csv")]
+    # The same import once more writes nothing, and says so.
+    again = import_insee_qpv(source, empty)
+    assert again.unchanged and not again.written and "Aucun changement" in again.text()
 
 
 def test_insee_unknown_qpv_code_fails_and_writes_nothing(tmp_path, empty):

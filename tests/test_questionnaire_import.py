@@ -149,8 +149,9 @@ def test_import_is_idempotent_and_tracked(imported, tmp_path, capsys):
     manifest = json.loads((data / "demo" / ".imports.json").read_text("utf-8"))
     assert "enquetes.questionnaire-communes-2024.csv" in manifest
     code, out, _ = run(tmp_path, data, *EXPORTS[0], capsys)
-    assert code == 0 and tree_digest(data) == before
-    assert "Aucun changement : cet export était déjà importé à l'identique" in out
+    assert code == 1 and tree_digest(data) == before  # a command that did nothing says so and exits non-zero
+    assert "Aucun changement : ce fichier était déjà importé à l'identique ; rien n'a été écrit." in out
+    assert "0 fichier écrit" in out
 
 
 @pytest.mark.parametrize(("options", "expected"), [

@@ -68,6 +68,7 @@ class ImportSummary:
     created: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    unchanged: bool = False  # every file was already as the import writes it: nothing was written
 
     @property
     def ok(self) -> bool:
@@ -76,6 +77,8 @@ class ImportSummary:
 
     def text(self, limit: int = 30) -> str:
         lines = [f"Import « {self.source} » depuis {self.input} :"]
+        if self.unchanged:
+            lines.append("Aucun changement : ce fichier était déjà importé à l'identique ; rien n'a été écrit.")
         lines.append(f"{pluriel(len(self.written), 'fichier écrit', 'fichiers écrits')} "
                      f"({pluriel(sum(self.written.values()), 'ligne')}) :")
         shown = sorted(self.written.items())
@@ -103,7 +106,7 @@ class ImportSummary:
             lines.append(f"Validation après import : {pluriel(len(errors), 'erreur')} "
                          f"(à corriger, voir « cdv valider ») :" if errors else "Validation après import :")
             lines += [f"  {p.gravite} — {p}" for p in self.problems]
-        else:
+        elif not self.unchanged:
             lines.append("Validation après import : données valides.")
         return "\n".join(lines)
 
@@ -273,6 +276,11 @@ def _hand_made(path: Path, manifest: dict, new_text: str) -> bool:
     return manifest.get(path.name) != _sha(current) and current != new_text.encode("utf-8")
 
 
+def _holds(path: Path, text: str) -> bool:
+    """True when ``path`` is a regular file whose bytes are already ``text`` (UTF-8)."""
+    return path.is_file() and path.read_bytes() == text.encode("utf-8")
+
+
 def commit(plan: ImportPlan) -> ImportSummary:
     """Refuse to overwrite hand-made files, then stage every file and rename them all; nothing is written on error."""
     problems, manifests, summary = list(plan.problems), {}, plan.summary
@@ -294,22 +302,29 @@ def commit(plan: ImportPlan) -> ImportSummary:
                                         "pas (renommez-le ou supprimez-le pour réimporter)"))
     if any(p.is_error for p in problems):
         raise ImportFailed([p for p in problems if p.is_error])
+    writes: list[tuple[Path, str]] = []
+    for target in plan.targets:
+        manifest = dict(manifests[target.folder])
+        for name, (text, _) in sorted(target.files.items()):
+            writes.append((target.folder / name, text))
+            manifest[name] = _sha(text.encode("utf-8"))
+        meta = _with_source(target.meta, plan.entry)
+        # Rewriting territoire.yml loses its comments: only done when something changed.
+        if target.new or meta != target.meta:
+            writes.append((target.folder / TERRITORY_FILE, yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)))
+        writes.append((target.folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True,
+                                                            ensure_ascii=False) + "\n"))
+    summary.unchanged = (bool(plan.targets) and not any(target.new for target in plan.targets)
+                         and all(_holds(path, text) for path, text in writes))
+    if summary.unchanged:
+        return summary
     try:
         with StagedWrites() as staged:
             for target in plan.targets:
                 if not target.folder.exists():
                     staged.new_folder(target.folder)
-                manifest = dict(manifests[target.folder])
-                for name, (text, _) in sorted(target.files.items()):
-                    staged.add(target.folder / name, text)
-                    manifest[name] = _sha(text.encode("utf-8"))
-                meta = _with_source(target.meta, plan.entry)
-                # Rewriting territoire.yml loses its comments: only done when something changed.
-                if target.new or meta != target.meta:
-                    staged.add(target.folder / TERRITORY_FILE,
-                               yaml.safe_dump(meta, allow_unicode=True, sort_keys=False))
-                staged.add(target.folder / MANIFEST,
-                           json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+            for path, text in writes:
+                staged.add(path, text)
             staged.commit()
     except WriteFailed as failure:
         text = write_error_text(failure.path, failure.error, name_path=False)

@@ -89,11 +89,6 @@ class Questionnaire(Importer):
             if rows:
                 target.files[f"{table}.{source}.csv"] = csv_text(table, rows)
         summary = ImportSummary(source, self.path.name, messages=summary_lines(survey))
-        same = all((target.folder / name).is_file() and (target.folder / name).read_bytes() == text.encode("utf-8")
-                   for name, (text, _) in target.files.items())
-        if same:
-            summary.messages.append("Aucun changement : cet export était déjà importé à l'identique "
-                                    "(les fichiers réécrits sont les mêmes).")
         if scrubbed:
             summary.messages.append(f"Réponses ouvertes : {pluriel(scrubbed, 'adresse e-mail ou numéro de téléphone')} "
                                     "retirés du texte ; relisez les réponses ouvertes avant de publier.")
