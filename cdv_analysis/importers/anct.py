@@ -16,7 +16,7 @@ from ..load import discover_territories
 from ..portrait import OPEN_DATA_ORIGIN
 from ..problems import Problem
 from ..schemas import TABLES
-from .base import ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, input_year, read_input, \
+from .base import FEUILLE, ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, input_year, read_input, \
     skipped_territory, territory_metadata
 
 __all__ = ["AnctSubsidies", "import_anct_subsidies", "anct_layouts", "readable_name", "ANCT_REQUIRED"]
@@ -183,7 +183,7 @@ class AnctSubsidies(Importer):
     options = (
         Option("--contrat", "contract", "CODE", "ce contrat de ville seulement"),
         Option("--annee", "year", "AAAA", "année (défaut : année du nom du fichier)"),
-        Option("--feuille", "sheet", "NOM", "classeur .xlsx de plusieurs feuilles : la feuille à lire"),
+        FEUILLE,
     )
 
     def read(self) -> tuple[pd.DataFrame, list[Problem], int]:

@@ -151,6 +151,10 @@ class Option:
     comma_list: bool = False  # « Lens,Liévin » → ["Lens", "Liévin"]
 
 
+#: The ``--feuille`` option of every importer that reads a workbook.
+FEUILLE = Option("--feuille", "sheet", "NOM", "classeur .xlsx de plusieurs feuilles : la feuille à lire")
+
+
 class Importer(ABC):
     """One source of open data. Subclasses set :attr:`name`, :attr:`help`, :attr:`options` and the three steps.
 

@@ -14,7 +14,7 @@ from ..iorw import header_key, shown_path as _shown
 from ..load import TERRITORY_FILE, discover_territories
 from ..portrait import OPEN_DATA_ORIGIN, proper_case
 from ..problems import Problem
-from .base import (ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, csv_text, input_year,
+from .base import (FEUILLE, ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, csv_text, input_year,
                    read_input, skipped_territory, territory_metadata)
 
 __all__ = ["InseeQpv", "import_insee_qpv", "INSEE_KEYS"]
@@ -172,7 +172,7 @@ class InseeQpv(Importer):
         Option("--territoire", "territory", "ID", "territoire à remplir (créé avec --communes)"),
         Option("--communes", "communes", "C1,C2", "QPV de ces communes", comma_list=True),
         Option("--millesime", "vintage", "AAAA", "millésime (défaut : année du nom du fichier)"),
-        Option("--feuille", "sheet", "NOM", "classeur .xlsx de plusieurs feuilles : la feuille à lire"),
+        FEUILLE,
     )
 
     def read(self) -> tuple[pd.DataFrame, list[Problem]]:

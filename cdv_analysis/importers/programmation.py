@@ -32,7 +32,7 @@ from ..problems import WARNING, Problem
 from ..schemas import TABLES, TYPES_PORTEUR
 from ..validation import TOTAL_LABEL
 from .anct import _type_porteur
-from .base import ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, input_year, territory_metadata
+from .base import FEUILLE, ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, input_year, territory_metadata
 
 __all__ = ["Programmation", "import_programmation", "SheetVocabulary", "sheet_vocabulary", "read_sheet",
            "TERRITORY_VOCABULARY", "SOURCE_TYPE"]
@@ -573,7 +573,7 @@ class Programmation(Importer):
     options = (
         Option("--territoire", "territory", "ID", "territoire dont c'est la programmation (obligatoire)"),
         Option("--annee", "year", "AAAA", "année de la programmation (défaut : année du nom du fichier)"),
-        Option("--feuille", "sheet", "NOM", "classeur .xlsx de plusieurs feuilles : la feuille à lire"),
+        FEUILLE,
     )
 
     def read(self) -> dict:

@@ -14,7 +14,7 @@ from ..ids import id_problem
 from ..load import TERRITORY_FILE
 from ..problems import Problem
 from ..questionnaires import QuestionnaireError, Survey, read_export, read_mapping, summary_lines, survey_tables
-from .base import ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, csv_text, territory_metadata
+from .base import FEUILLE, ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, csv_text, territory_metadata
 
 __all__ = ["Questionnaire", "import_questionnaire"]
 
@@ -35,7 +35,7 @@ class Questionnaire(Importer):
         Option("--annee", "year", "AAAA", "année (défaut : année du nom du fichier ; questionnaire : "
                                           "année des dates de réponse)"),
         Option("--correspondances", "mapping", "FICHIER", "fichier YAML des types de questions (questionnaire)"),
-        Option("--feuille", "sheet", "NOM", "classeur .xlsx de plusieurs feuilles : la feuille à lire"),
+        FEUILLE,
     )
 
     def read(self) -> Survey:
