@@ -158,7 +158,8 @@ class ReportContext:
 
 
 
-_SECTION_NAMES = {"sante": "santé", "participation": "participation des habitants", "cooperation": "coopération"}
+_SECTION_NAMES = {"sante": "santé", "participation": "participation des habitants", "cooperation": "coopération",
+                  "contexte": "contexte des quartiers"}
 
 
 def _data_href(name: str) -> str:
