@@ -87,7 +87,6 @@ def measure(label: str, data_dir: Path, jobs: int, essential: bool = False, keep
             fresh = _forced(data_dir, root, jobs, fresh=True)
             single = _forced(data_dir, root, 1, fresh=False) if jobs != 1 else warm
     base = floor(reports, jobs)
-    executed = sum(profile.values())
     print(f"\n{label} : {reports} rapports (dont comparaison), {jobs} en parallèle ; "
           f"charge moyenne {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
     print(f"  plancher nbclient (notebook vide)     : {base:7.1f} s")
