@@ -30,7 +30,7 @@ import yaml
 
 from .clean import name_key, upper_first
 from .harmonise import vocabulary_entries
-from .iorw import decode_text, header_key, read_records, shown_path
+from .iorw import decode_text, field_count_problem, header_key, read_records, shown_path
 from .problems import Problem
 from .stats import wilson_interval
 
@@ -445,8 +445,7 @@ def parse_records(records: list[tuple[int, list[str]]], shown: str, mapping: dic
     rows, lines = [], []
     for line, cells in body:
         if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers):]):
-            problems.append(Problem(shown, f"{len(headers)} champs comme la ligne d'en-têtes, et non {len(cells)} "
-                                    "(séparateur ou guillemets mal placés ?)", ligne=line))
+            problems.append(field_count_problem(shown, len(headers), len(cells), line))
             continue
         cells = (list(cells) + [""] * len(headers))[: len(headers)]
         rows.append(["" if i in drop else re.sub(r"\s+", " ", c.replace("\u00a0", " ")).strip()
