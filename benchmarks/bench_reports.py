@@ -28,7 +28,8 @@ from pathlib import Path
 import nbformat
 
 from cdv_analysis.load import default_data_dir
-from cdv_analysis.report import BuildSummary, build_all
+from cdv_analysis.publish.build import build_all
+from cdv_analysis.publish.jobs import BuildSummary
 
 HERE = Path(__file__).resolve().parent
 

@@ -9,8 +9,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cdv_analysis import editions, report
-from cdv_analysis.report import Job, Section, sections_for, tailor
+from cdv_analysis import editions
+from cdv_analysis.publish import sections
+from cdv_analysis.publish.assemble import tailor
+from cdv_analysis.publish.execute import run_job
+from cdv_analysis.publish.jobs import Job
+from cdv_analysis.publish.sections import Section, sections_for
 
 PROJECT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = PROJECT / "notebooks"
@@ -98,19 +102,19 @@ def _job(territory: str, kind: str, notebooks: Path = NOTEBOOKS, data: Path = PR
 
 
 def test_a_section_declared_for_some_kinds_and_territories(monkeypatch) -> None:
-    monkeypatch.setattr(report, "SECTIONS", ("01_synthese", Section("11_npnru", kinds=("evaluation_finale",),
+    monkeypatch.setattr(sections, "SECTIONS", ("01_synthese", Section("11_npnru", kinds=("evaluation_finale",),
                                                                     territories=("call",)), "10_sources"))
     assert sections_for(_job("call", "evaluation_finale")) == ("01_synthese", "11_npnru", "10_sources")
     assert sections_for(_job("call", "rapport_annuel")) == ("01_synthese", "10_sources")
     assert sections_for(_job("cabbalr", "evaluation_finale")) == ("01_synthese", "10_sources")
-    assert sections_for(_job("call", editions.STARTER_KIND)) == report.STARTER_SECTIONS
+    assert sections_for(_job("call", editions.STARTER_KIND)) == sections.STARTER_SECTIONS
 
 
 def test_an_undeclared_notebook_is_named(tmp_path: Path) -> None:
     shutil.copy(NOTEBOOKS / "10_sources.ipynb", tmp_path / "10_sources.ipynb")
     shutil.copy(NOTEBOOKS / "10_sources.ipynb", tmp_path / "12_nouvelle.ipynb")
-    assert report.undeclared_notebooks(tmp_path) == ["12_nouvelle.ipynb"]
-    assert report.undeclared_notebooks(NOTEBOOKS) == []
+    assert sections.undeclared_notebooks(tmp_path) == ["12_nouvelle.ipynb"]
+    assert sections.undeclared_notebooks(NOTEBOOKS) == []
 
 
 def test_a_failure_inside_a_declared_section_is_reported_against_it(tmp_path: Path, monkeypatch) -> None:
@@ -122,10 +126,10 @@ def test_a_failure_inside_a_declared_section_is_reported_against_it(tmp_path: Pa
                                             nbformat.v4.new_code_cell("1 / 0")],
                                      metadata={**sources.metadata, "cdv_section": "Essai NPNRU"})
     nbformat.write(extra, notebooks / "11_essai.ipynb")
-    monkeypatch.setattr(report, "SECTIONS", ("10_sources", Section("11_essai", territories=("call",))))
+    monkeypatch.setattr(sections, "SECTIONS", ("10_sources", Section("11_essai", territories=("call",))))
     job = Job("call", 2022, str(PROJECT / "data" / "raw"), str(tmp_path / "out"), str(tmp_path / "p"),
               str(notebooks), "k", "t", None, kind="rapport_annuel")
-    result = report.run_job(job)
+    result = run_job(job)
     assert result.status == "echec"
     assert result.section == "Essai NPNRU"
     assert "ZeroDivisionError" in result.message
