@@ -20,11 +20,18 @@ from . import limits
 from .encodings import decode_text
 from .files import load_yaml, read_bytes, shown_path
 from .limits import Limits
-from .tables import excel_cell as excel_cell, header_key, read_records, read_table, sniff_separator
+from .tables import (
+    excel_cell as excel_cell,
+    field_count_problem,
+    header_key,
+    read_records,
+    read_table,
+    sniff_separator,
+)
 from .writing import write_atomic
 
 __all__ = ["write_atomic", "read_table", "read_records", "read_bytes", "load_yaml", "decode_text", "shown_path",
-           "header_key", "sniff_separator", "Limits", "LIMITS"]
+           "header_key", "sniff_separator", "field_count_problem", "Limits", "LIMITS"]
 
 
 def __getattr__(name: str):

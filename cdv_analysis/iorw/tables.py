@@ -290,13 +290,9 @@ def read_table(path: Path | str, sheet: str | None = None, key=str.strip, sheet_
     for line, cells in records[start + 1:]:
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            problems.append(Problem(shown, f"{len(header)} champs comme la ligne d'en-têtes, et non {len(cells)} "
-                                    "(séparateur ou guillemets mal placés ?)", ligne=line))
-            continue
-        if len(cells) < len(header) and path.suffix.lower() != ".xlsx":
-            problems.append(Problem(shown, f"{len(header)} champs comme la ligne d'en-têtes, et non {len(cells)} "
-                                    "(séparateur ou guillemets mal placés ?)", ligne=line))
+        if (len(cells) > len(header) and any(c.strip() for c in cells[len(header):])) \
+                or (len(cells) < len(header) and path.suffix.lower() != ".xlsx"):
+            problems.append(field_count_problem(shown, len(header), len(cells), line))
             continue
         cells = (cells + [""] * len(header))[: len(header)]
         for index in (i for i, cell in enumerate(cells) if cell == _UNCOMPUTED):
@@ -310,6 +306,15 @@ def read_table(path: Path | str, sheet: str | None = None, key=str.strip, sheet_
     frame["ligne"] = lines
     frame["fichier"] = shown
     return frame, problems
+
+
+def field_count_problem(shown: str, expected: int, found: int, line: int, separator: str = "") -> Problem:
+    """A CSV row of ``found`` fields under a header of ``expected``: most often a cell holding the separator
+    unquoted (« QN06201M ; QN06202M » in a ``;`` file)."""
+    held = f"le séparateur « {separator} »" if separator else "le séparateur du fichier"
+    return Problem(shown, f"{expected} champs comme la ligne d'en-têtes, et non {found} (séparateur ou guillemets "
+                   f"mal placés ? mettez entre guillemets la cellule qui contient {held}, ou séparez ses valeurs "
+                   "par un autre signe)", ligne=line)
 
 
 def header_key(name: object) -> str:
