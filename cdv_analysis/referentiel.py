@@ -280,12 +280,32 @@ def _criterion(raw: object, where: str, parent_line: int | None, out: _Collector
 
 def read_referentiel(path: Path, sources: set[str] | None = None,
                      table_columns: dict[str, list[str]] | None = None) -> tuple[Referentiel | None, list[Problem]]:
-    """Read and check one référentiel file (schema only; see :func:`reference_problems`)."""
+    """Read and check one référentiel file (schema only; see :func:`reference_problems`).
+
+    Parsed once per process for the same bytes, sources and columns (a report reads it from several cells).
+    """
     shown = shown_path(path)
     try:
-        data = yaml.load(path.read_text("utf-8-sig"), Loader=_Loader)  # noqa: S506 — a SafeLoader subclass
+        text = path.read_text("utf-8-sig")
     except UnicodeDecodeError:
         return None, [Problem(shown, "un fichier texte encodé en UTF-8")]
+    key = (str(path), shown, text, None if sources is None else frozenset(sources),
+           None if table_columns is None else tuple((k, tuple(v)) for k, v in table_columns.items()))
+    if key not in _READ:
+        if len(_READ) >= 64:
+            _READ.clear()
+        _READ[key] = _parse_text(text, shown, sources, table_columns)
+    referentiel, problems = _READ[key]
+    return referentiel, list(problems)
+
+
+_READ: dict[tuple, tuple[Referentiel | None, list[Problem]]] = {}
+
+
+def _parse_text(text: str, shown: str, sources: set[str] | None,
+                table_columns: dict[str, list[str]] | None) -> tuple[Referentiel | None, list[Problem]]:
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 — a SafeLoader subclass
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         return None, [Problem(shown, "du YAML valide (" + cell_text(getattr(error, "problem", "")) + ")",

@@ -325,7 +325,7 @@ def test_markdown_tables_get_a_caption_and_a_labelled_scroll_box_and_numbers_nev
     """Issue 18: a Markdown table (answer blocks) is captioned by the bold line above it, else by its headers."""
     import re
 
-    from cdv_analysis.report import _box_bare_tables, _unbreakable_numbers
+    from cdv_analysis.publish.render import _box_bare_tables, _unbreakable_numbers
 
     body = ("<p><strong>Critère — moyens &amp; effets</strong></p><table><thead><tr><th>Indicateur</th></tr></thead>"
             "</table><table><thead><tr><th>Année</th><th>Valeur</th></tr></thead></table>")

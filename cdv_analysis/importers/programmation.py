@@ -26,7 +26,7 @@ import yaml
 from ..clean import ParseError, cell_text, is_qpv_code, name_key, parse_montant
 from ..formatting import euros, liste_fr, pluriel
 from ..harmonise import label, labels, vocabulary, vocabulary_entries
-from ..iorw import decode_text, read_records, shown_path
+from ..iorw import decode_text, field_count_problem, read_records, shown_path
 from ..load import discover_territories, load_territory
 from ..problems import WARNING, Problem
 from ..schemas import TABLES, TYPES_PORTEUR
@@ -202,15 +202,15 @@ def _merged_fill(path: Path, sheet: str | None, records: list[tuple[int, list[st
         workbook.close()
 
 
-def _csv_records(path: Path, shown: str) -> tuple[list[tuple[int, list[str]]] | None, list[Problem]]:
-    """A CSV's rows; the separator is the one of its widest line among the first ones (a title line above the
+def _csv_records(path: Path, shown: str) -> tuple[list[tuple[int, list[str]]] | None, list[Problem], str]:
+    """A CSV's rows and separator: the one of its widest line among the first ones (a title line above the
     header has none)."""
     import csv
     import io
 
     text, problems = decode_text(path.read_bytes(), shown)
     if text is None:
-        return None, problems
+        return None, problems, ""
     lines = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
     separator = max((";", ",", "\t"), key=lambda sep: max((line.count(sep) for line in lines), default=0))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
@@ -220,8 +220,8 @@ def _csv_records(path: Path, shown: str) -> tuple[list[tuple[int, list[str]]] | 
             start, end = end + 1, reader.line_num
             records.append((start, record))
     except csv.Error as exc:
-        return None, problems + [Problem(shown, f"un CSV bien formé ({exc})", ligne=reader.line_num)]
-    return records, problems
+        return None, problems + [Problem(shown, f"un CSV bien formé ({exc})", ligne=reader.line_num)], separator
+    return records, problems, separator
 
 
 def read_sheet(path: Path, vocab: SheetVocabulary, sheet: str | None = None
@@ -230,10 +230,11 @@ def read_sheet(path: Path, vocab: SheetVocabulary, sheet: str | None = None
     shown = shown_path(path)
     if not path.is_file():
         raise ImportFailed([Problem(shown, "un fichier existant (.csv ou .xlsx)")])
+    separator = ""
     if path.suffix.lower() == ".xlsx":
         records, problems = read_records(path, sheet, sheet_choice=" (option --feuille)")
     else:
-        records, problems = _csv_records(path, shown)
+        records, problems, separator = _csv_records(path, shown)
     if records is None:
         raise ImportFailed(problems)
     found = find_header(records, vocab)
@@ -248,6 +249,12 @@ def read_sheet(path: Path, vocab: SheetVocabulary, sheet: str | None = None
     if path.suffix.lower() == ".xlsx":
         _merged_fill(path, sheet, records, layout.header_line)
     rows = [(line, cells) for line, cells in records[position + 1:] if any(str(c).strip() for c in cells)]
+    if separator:  # a cell holding the separator unquoted shifts every later cell of its row: refused as such
+        width = max(layout.headers) + 1
+        wider = [field_count_problem(shown, width, len(cells), line, separator) for line, cells in rows
+                 if any(str(c).strip() for c in cells[width:])]
+        if wider:
+            raise ImportFailed(problems + wider)
     return layout, rows, problems
 
 
