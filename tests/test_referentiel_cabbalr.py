@@ -7,29 +7,20 @@ figures asserted here are recomputed by hand from the source texts in tests/fixt
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
 import pytest
+import source_texts as st
 
 from cdv_analysis import referentiel as rf
 from cdv_analysis.indicators import reponses
 from cdv_analysis.narrative import answer_blocks
 from cdv_analysis.narrative.reponses import question_anchor
 
-SOURCES = Path(__file__).parent / "fixtures" / "sources"
 # Annual report year → its source id and the plain text of the document it transcribes.
 ANNUAL = {2019: ("ra2019", "004_64e695ba06afb542.txt"), 2021: ("ra2021", "003_678994254640ab32.txt"),
           2022: ("ra2022", "001_df5781284065b3b7.txt")}
-
-
-def _normalised(text: str) -> str:
-    """Whitespace, apostrophes and quote marks normalised, case folded (the extraction breaks lines anywhere,
-    even after a hyphen: « Bruay-La-⏎Buissière »)."""
-    text = html.unescape(str(text)).replace("\u2019", "'").replace("\u2018", "'")
-    text = re.sub(r"[«»“”\"*\\]", "", text.replace("\u00a0", " ").replace("\u202f", " "))
-    return re.sub(r"-\s+", "-", re.sub(r"\s+", " ", text)).strip().lower()
 
 
 def _by_id(cabbalr, year: int) -> dict:
@@ -64,14 +55,14 @@ def test_every_question_has_an_answer_block_with_an_indicator_or_a_statement(cab
 @pytest.mark.parametrize("year", sorted(ANNUAL))
 def test_quoted_conclusions_and_statements_are_the_source_s_words(cabbalr, year):
     _, document = ANNUAL[year]
-    text = _normalised((SOURCES / document).read_text("utf-8"))
+    text = st.source_text(document, fold=False)
     quoted = []
     for answer in reponses.answers(cabbalr, year):
         for row, qualifiers in answer.conclusion:
             quoted += [row, *qualifiers]
         quoted += [row for _, row in answer.statements.iterrows()]
     assert quoted
-    wrong = [row["id"] for row in quoted if _normalised(row["texte"]).rstrip(".…") not in text]
+    wrong = [row["id"] for row in quoted if st.foreign_pieces(row["texte"], text, fold=False)]
     assert wrong == []
 
 
@@ -135,5 +126,5 @@ def test_each_question_is_answered_on_its_report_page_and_linked_from_the_synthe
         quotes = block.count("«")
         assert rows >= len(answer.indicators) and rows + quotes >= 1, answer.question.id
         for _, row in answer.statements[answer.statements["retenu"]].iterrows():
-            assert _normalised(row["texte"])[:60] in _normalised(re.sub(r"<[^>]+>", " ", block)), row["id"]
+            assert st.normalised(row["texte"])[:60] in st.normalised(re.sub(r"<[^>]+>", " ", block)), row["id"]
         assert f'href="#{anchor}"' in page  # the synthesis' finding links to its block
