@@ -172,6 +172,21 @@ def parse_referentiel(data: object, fichier: str, sources: set[str] | None = Non
     return Referentiel(fichier, source, tuple(questions), cell_text(data.get("titre")), lines), []
 
 
+def _keys_and_id(raw: dict, known: set[str], kind: str, line: int | None, out: _Collector, seen: set[str],
+                 missing: str) -> str:
+    """The ``id`` of a question or criterion, after reporting its unknown keys; a missing id is reported with
+    ``missing``, an id already used in the file as such."""
+    for key in sorted(set(raw) - known):
+        out.add(line, key, f"une clé de {kind} connue (" + ", ".join(sorted(known)) + ")", key)
+    identifier = cell_text(raw.get("id"))
+    if not identifier:
+        out.add(line, "id", missing)
+    elif identifier in seen:
+        out.add(line, "id", "un identifiant unique dans le fichier (déjà utilisé)", identifier)
+    seen.add(identifier)
+    return identifier
+
+
 def _question(raw: object, number: int, out: _Collector, seen: set[str], lines: dict,
               table_columns: dict[str, list[str]] | None) -> Question | None:
     if not isinstance(raw, dict):
@@ -179,15 +194,8 @@ def _question(raw: object, number: int, out: _Collector, seen: set[str], lines: 
         return None
     line = getattr(raw, "line", None)
     before = len(out.problems)
-    for key in sorted(set(raw) - _QUESTION_KEYS):
-        out.add(line, key, "une clé de question connue (" + ", ".join(sorted(_QUESTION_KEYS)) + ")", key)
-    qid = cell_text(raw.get("id"))
+    qid = _keys_and_id(raw, _QUESTION_KEYS, "question", line, out, seen, f"un identifiant pour la question n° {number}")
     where = f"question {qid or number}"
-    if not qid:
-        out.add(line, "id", f"un identifiant pour la question n° {number}")
-    elif qid in seen:
-        out.add(line, "id", "un identifiant unique dans le fichier (déjà utilisé)", qid)
-    seen.add(qid)
     section = cell_text(raw.get("section"))
     if section not in SECTIONS:
         out.add(line, "section", f"pour la {where}, une section parmi " + ", ".join(SECTIONS), section)
@@ -229,14 +237,7 @@ def _criterion(raw: object, where: str, parent_line: int | None, out: _Collector
         return None
     line = getattr(raw, "line", parent_line)
     before = len(out.problems)
-    for key in sorted(set(raw) - _CRITERION_KEYS):
-        out.add(line, key, "une clé de critère connue (" + ", ".join(sorted(_CRITERION_KEYS)) + ")", key)
-    cid = cell_text(raw.get("id"))
-    if not cid:
-        out.add(line, "id", f"pour la {where}, un identifiant")
-    elif cid in seen:
-        out.add(line, "id", "un identifiant unique dans le fichier (déjà utilisé)", cid)
-    seen.add(cid)
+    cid = _keys_and_id(raw, _CRITERION_KEYS, "critère", line, out, seen, f"pour la {where}, un identifiant")
     label = cell_text(raw.get("critere"))
     if not label:
         out.add(line, "critere", f"pour la {where}, l'énoncé du critère de jugement")
