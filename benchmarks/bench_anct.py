@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from cdv_analysis.importers import import_anct_subsidies
-from cdv_analysis.report import build_all
+from cdv_analysis.publish.build import build_all
 
 
 def main() -> None:

@@ -134,7 +134,7 @@ def _selected(args: argparse.Namespace, data_dir: Path) -> list[str] | None:
 
 def _missing_years(ids: list[str], years: list[int], data_dir: Path) -> bool:
     """Print a French error for each requested year that no selected territory reports on."""
-    from .report import planned_years  # the years the build itself plans
+    from .publish.plan import planned_years  # the years the build itself plans
 
     available = {}
     for tid in ids:
@@ -260,7 +260,7 @@ def _print_findings(tid: str, data_dir: Path) -> None:
 
 
 def command_rapports(args: argparse.Namespace) -> int:
-    from .report import BuildInterrupted, build_all
+    from .publish.build import BuildInterrupted, build_all
 
     data_dir = _data_dir(args)
     ids = _territories_to_handle(args, data_dir, "dans {} : aucun rapport à construire")

@@ -281,7 +281,7 @@ def insert_coverage(body: str, block: str) -> str:
 
 
 def report_hook(data_dir: str | Path, territory_id: str, annee: int | str):
-    """A function body -> body that adds the coverage table of this report (for ``report.render_html``)."""
+    """A function body -> body that adds the coverage table of this report (for ``publish.render.render_html``)."""
     from .load import load_territory_cached
 
     def add_coverage(body: str) -> str:

@@ -2,7 +2,7 @@
 
 Each section notebook's ``setup`` cell is :data:`cdv_analysis.notebook.SETUP_CELL`
 exactly, so that a notebook runs alone in JupyterLab and the assembled report
-runs the same code; ``report.assemble`` refuses a section whose setup cell
+runs the same code; ``publish.assemble`` refuses a section whose setup cell
 differs. An import a section needs goes here, not into its setup cell.
 """
 

@@ -53,7 +53,7 @@ class EmbeddedReports:
     """A build of every embedded report: ``reports/`` and ``processed/`` under ``root``, and its summary."""
 
     root: Path
-    summary: object  # cdv_analysis.report.BuildSummary
+    summary: object  # cdv_analysis.publish.jobs.BuildSummary
 
     @property
     def reports(self) -> Path:
@@ -91,7 +91,7 @@ def _exclusive(lock: Path):
 @pytest.fixture(scope="session")
 def embedded_reports(request, tmp_path_factory) -> EmbeddedReports:
     """Every embedded report built once per session (2 jobs, warm kernels); never write into it."""
-    from cdv_analysis.report import build_all
+    from cdv_analysis.publish.build import build_all
 
     base = tmp_path_factory.getbasetemp()
     # Under xdist each worker has its own basetemp inside the run's folder: the build goes beside them.

@@ -18,7 +18,10 @@ import pytest
 
 from cdv_analysis import engine
 from cdv_analysis.config import notebooks_dir
-from cdv_analysis.report import ENGINE_NAME, Job, _plan, run_job
+from cdv_analysis.engine import ENGINE_NAME
+from cdv_analysis.publish.execute import run_job
+from cdv_analysis.publish.jobs import Job
+from cdv_analysis.publish.plan import plan_jobs
 
 PROJECT = Path(__file__).resolve().parent.parent
 CALL_NAME = "Lens-Liévin"
@@ -36,9 +39,9 @@ def kernels():
 def _jobs(data: Path, out: Path, notebooks: Path | None = None, warm: bool = True,
           folders: tuple[str, str] = ("rapports", "donnees")) -> dict[str, Job]:
     """Every report of the embedded territories, by label, to build now (no cache); ``folders``: pages, tables."""
-    jobs, _ = _plan(data.resolve(), (out / folders[0]).resolve(), (out / folders[1]).resolve(),
-                    (notebooks or notebooks_dir()).resolve(), ["call", "cabbalr"], None, True,
-                    ENGINE_NAME if warm else None)
+    jobs, _ = plan_jobs(data.resolve(), (out / folders[0]).resolve(), (out / folders[1]).resolve(),
+                        (notebooks or notebooks_dir()).resolve(), ["call", "cabbalr"], None, True,
+                        ENGINE_NAME if warm else None)
     return {job.label: job for job in jobs}
 
 
@@ -90,7 +93,7 @@ def _notebooks_with(tmp_path: Path, section: str, position: int, code: str) -> P
 @pytest.fixture(scope="module")
 def fresh_build(raw_dir, tmp_path_factory):
     """Every embedded report built once with fresh kernels (``build_all``, 2 jobs): the reference for warm builds."""
-    from cdv_analysis.report import build_all
+    from cdv_analysis.publish.build import build_all
 
     root = tmp_path_factory.mktemp("neuf")
     summary = build_all(raw_dir, root / "reports", root / "processed", jobs=2, progress=False, fresh_kernels=True)

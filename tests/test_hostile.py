@@ -89,7 +89,7 @@ class _Markup(HTMLParser):
 
 @pytest.fixture(scope="module")
 def build(tmp_path_factory):
-    from cdv_analysis.report import build_all
+    from cdv_analysis.publish.build import build_all
 
     root = tmp_path_factory.mktemp("hostile")
     raw = root / "raw"
@@ -186,7 +186,8 @@ def test_other_territory_still_builds_and_is_unaffected(build) -> None:
 def test_comparison_csv_neutralises_a_hostile_territory_name(tmp_path) -> None:
     """comparaison.ipynb writes its CSV through the same neutralisation as the section tables."""
     from cdv_analysis.config import notebooks_dir
-    from cdv_analysis.report import Job, run_job
+    from cdv_analysis.publish.execute import run_job
+    from cdv_analysis.publish.jobs import Job
 
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)

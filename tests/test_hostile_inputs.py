@@ -284,7 +284,7 @@ def test_importers_skip_a_broken_territory_and_import_the_rest(built, tmp_path, 
 
 def test_a_table_no_longer_produced_leaves_the_published_folder(tmp_path, capsys):
     """A CSV left in the processed folder by an earlier build is not published beside the rebuilt page."""
-    from cdv_analysis.report import build_all
+    from cdv_analysis.publish.build import build_all
 
     data = tmp_path / "raw"
     assert main(["nouveau-territoire", "neuf", "--donnees", str(data)]) == 0

@@ -236,7 +236,7 @@ def test_cli_reads_the_registry(capsys):
 def test_portrait_draws_hostile_qpv_names_literally(tmp_path, monkeypatch):
     """A QPV named « $$y$$ » (mathtext for matplotlib) or holding HTML is shown as text; the portrait builds."""
     import test_importers as ti
-    from cdv_analysis.report import build_all
+    from cdv_analysis.publish.build import build_all
 
     hostile = [("QP062001", "$$y$$", "Lens", 43.9, 1.234, ""),
                ("QP062002", "$\\frac{1}{0}$ <h2>Titre injecté</h2>", "Liévin, Lens", 51.2, 0.9, "12,5"),

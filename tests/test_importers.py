@@ -374,7 +374,7 @@ def test_unreadable_input_is_reported_as_load_does(tmp_path, empty):
 
 def test_report_built_from_open_data_only(tmp_path, empty):
     """A contract known only through the two imports gets a portrait that says what is missing."""
-    from cdv_analysis.report import build_all
+    from cdv_analysis.publish.build import build_all
 
     import_anct_subsidies(anct_file(tmp_path / "in", name="subventions-2021"), empty)
     tid = "contrat-de-ville-de-lens-lievin"

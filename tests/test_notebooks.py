@@ -8,7 +8,8 @@ import nbformat
 import pytest
 
 from cdv_analysis import formatting as fr
-from cdv_analysis.report import COMPARISON, PORTRAIT_SECTIONS, SECTIONS, STARTER_SECTIONS, assemble
+from cdv_analysis.publish.assemble import assemble
+from cdv_analysis.publish.sections import COMPARISON, PORTRAIT_SECTIONS, SECTIONS, STARTER_SECTIONS
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 ALL = sorted(NOTEBOOKS.glob("*.ipynb"))
@@ -107,7 +108,7 @@ def test_open_report_refuses_an_unknown_parameter():
 
 
 def test_empty_conditional_sections_disappear():
-    from cdv_analysis.report import drop_empty_sections
+    from cdv_analysis.publish.render import drop_empty_sections
 
     def heading(text):
         return nbformat.v4.new_markdown_cell(text, metadata={"tags": ["conditionnel"]})

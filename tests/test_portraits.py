@@ -15,7 +15,7 @@ from cdv_analysis.importers import import_anct_subsidies, import_insee_qpv
 from cdv_analysis.indicators.contexte import (insee_values, insee_vintages, qpv_ranking, qpv_spread, qpv_table,
                                              theme_summary)
 from cdv_analysis.portrait import is_open_data_only, portrait_title, proper_case, with_preposition
-from cdv_analysis.report import build_all
+from cdv_analysis.publish.build import build_all
 from test_importers import ANCT, INSEE_COLUMNS, _write_csv, anct_file, insee_file
 
 HEALTH = ("6", "PRJ-6", "Ateliers <santé> mentale", "Maison de santé de Lens", "Association", "C0011",

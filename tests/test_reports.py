@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from cdv_analysis.cli import main
-from cdv_analysis.report import build_all
+from cdv_analysis.publish.build import build_all
 
 PROJECT = Path(__file__).resolve().parent.parent
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from cdv_analysis.report import build_all
+from cdv_analysis.publish.build import build_all
 
 REPORTS = {("cabbalr", 2019), ("cabbalr", 2021), ("cabbalr", 2022), ("call", 2022)}
 

@@ -21,9 +21,9 @@ def question_heading(number: int | str, question: str) -> str:
 
 def question_anchor(number: int | str, question: str) -> str:
     """The id the page gives a question's heading (the synthesis links to it)."""
-    from ..report import _slug  # the page's one rule for heading ids
+    from ..publish.render import heading_id  # the page's one rule for heading ids
 
-    return _slug(question_heading(number, question))
+    return heading_id(question_heading(number, question))
 
 
 def _quote(text: object) -> str:
@@ -132,13 +132,14 @@ def findings_markdown(frame: pd.DataFrame) -> str:
     """
     if frame is None or frame.empty:
         return ""
-    from ..report import _slug
+    from ..publish.render import heading_id
     from ..referentiel import SECTIONS
 
     titles = {**SECTIONS, **_SECTION_TITLES}
     lines = ["**Ce que l'évaluation trouve.** Les constats ci-dessous suivent une règle : une réponse par question "
              "évaluative (dans l'ordre du référentiel), puis, s'il y a lieu, l'évolution de la programmation, puis "
-             "les chiffres que la source met en avant ; huit au plus. Chacun renvoie à sa section.", ""]
+             "les chiffres que la source met en avant et qu'aucun constat précédent ne donne ; huit au plus. Chacun renvoie "
+             "à sa section.", ""]
     for _, row in frame.iterrows():
         figure = ""
         if cell_text(row["valeur"]):
@@ -146,14 +147,14 @@ def findings_markdown(frame: pd.DataFrame) -> str:
             figure = f" ({md(row['libelle'])} : {md(row['valeur'])}{n})" if row["libelle"] else f" ({md(row['valeur'])})"
         if row["regle"] == "question":
             number = int(row["numero_question"])
-            anchor = _slug(question_heading(number, cell_text(row["question_texte"])))
+            anchor = heading_id(question_heading(number, cell_text(row["question_texte"])))
             lead = md(row["texte"]).rstrip("\\.").rstrip(".")
             who = " *(résumé de l'évaluateur)*" if row["auteur"] == "evaluateur" else ""
             lines.append(f"{row['rang']}. {lead}{figure}{who} — [question {number}](#{anchor}).")
         elif row["regle"] == "evolution":
             lines.append(f"{row['rang']}. La {md(row['texte'])} varie de {md(row['valeur'])} "
-                         f"({md(row['libelle'])}) — [{titles['programmation']}](#{_slug(titles['programmation'])}).")
+                         f"({md(row['libelle'])}) — [{titles['programmation']}](#{heading_id(titles['programmation'])}).")
         else:
             title = titles.get(row["section"], titles["synthese"])
-            lines.append(f"{row['rang']}. {md(row['texte'])} : {md(row['valeur'])} — [{title}](#{_slug(title)}).")
+            lines.append(f"{row['rang']}. {md(row['texte'])} : {md(row['valeur'])} — [{title}](#{heading_id(title)}).")
     return "\n".join(lines) + "\n"

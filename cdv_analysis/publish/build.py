@@ -1,0 +1,177 @@
+"""Build every report in parallel worker processes, then the index; stop cleanly on SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from ..config import notebooks_dir, processed_data_dir, reports_dir
+from ..engine import ENGINE_NAME, init_worker
+from ..load import default_data_dir
+from .execute import run_job
+from .index import write_index
+from .jobs import BuildSummary, Job, JobResult
+from .plan import plan_jobs
+from .sections import undeclared_notebooks
+
+__all__ = ["LOG_FILE", "BuildInterrupted", "build_all"]
+
+
+LOG_FILE = "construction.log"
+
+
+class BuildInterrupted(Exception):
+    """The build was stopped by a signal; the reports finished before it are in ``summary``."""
+
+    def __init__(self, signum: int, summary: BuildSummary):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+        self.summary = summary
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+    def text(self) -> str:
+        """French message for the command line."""
+        from ..formatting import pluriel
+
+        built = self.summary.count("construit")
+        return (f"Construction interrompue ({'Ctrl-C' if self.signum == signal.SIGINT else 'signal d’arrêt'}) : "
+                f"{pluriel(built, 'rapport')} construit(s) avant l'interruption ; les rapports déjà publiés "
+                "restent en place. Relancez la commande : seuls les rapports manquants ou périmés seront "
+                "construits.")
+
+
+class _Stop(BaseException):
+    def __init__(self, signum: int):
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _stopped_by_signals():
+    """SIGINT and SIGTERM raise :class:`_Stop` in the main thread for the duration of the build."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _Stop(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker (each kills its kernels on SIGTERM), then forget the pending reports."""
+    workers = multiprocessing.active_children()
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.join(10)
+        if worker.is_alive():
+            worker.kill()
+            worker.join(5)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _logged_to(log_path: Path):
+    """Library logs and warnings of the main process go to the build log, not to the terminal."""
+    handler = logging.FileHandler(log_path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    logging.captureWarnings(True)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            yield
+    finally:
+        logging.captureWarnings(False)
+        root.removeHandler(handler)
+        handler.close()
+
+
+def build_all(data_dir: Path | str | None = None, out_dir: Path | str | None = None,
+              processed_dir: Path | str | None = None, territories: list[str] | None = None,
+              years: list[int] | None = None, jobs: int | None = None, force: bool = False,
+              progress: bool = True, notebooks: Path | str | None = None,
+              fresh_kernels: bool = False) -> BuildSummary:
+    """Build every report (or the selected ones) and the index; returns the summary.
+
+    Reports run in warm kernels (engine ``cdv-chaud``, one kernel per worker) unless
+    ``fresh_kernels``. Kernel and library messages go to ``construction.log`` in the
+    reports folder. On SIGINT or SIGTERM the workers and their kernels are stopped
+    and :class:`BuildInterrupted` is raised; finished reports stay published.
+    """
+    started = time.perf_counter()
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    out_dir = Path(out_dir) if out_dir else reports_dir()
+    processed_dir = Path(processed_dir) if processed_dir else processed_data_dir()
+    notebooks = Path(notebooks) if notebooks else notebooks_dir()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    log_path = out_dir / LOG_FILE
+    log_path.write_text("", "utf-8")
+    engine = None if fresh_kernels else ENGINE_NAME
+    results: list[JobResult] = []
+    with _stopped_by_signals(), _logged_to(log_path):
+        try:
+            to_build, results = plan_jobs(data_dir.resolve(), out_dir.resolve(), processed_dir.resolve(),
+                                          notebooks.resolve(), territories, years, force, engine)
+            _run_jobs(to_build, results, jobs, progress, log_path, warm=engine is not None)
+        except _Stop as stop:
+            raise BuildInterrupted(stop.signum, BuildSummary(results, time.perf_counter() - started,
+                                                             log=str(log_path))) from None
+    results.sort(key=lambda r: (r.territory is None, r.territory or "", r.year or 0))
+    index = write_index(out_dir, results, data_dir)
+    notes = [f"notebooks/{name} n'est déclaré dans aucun rapport : ajoutez-le à SECTIONS dans "
+             "cdv_analysis/publish/sections.py (voir CONTRIBUTING.md, « Ajouter une section »)"
+             for name in undeclared_notebooks(notebooks)]
+    return BuildSummary(results, time.perf_counter() - started, str(index), str(log_path), notes)
+
+
+def _expected_work(job: Job) -> int:
+    """Bytes of raw data behind a report: the biggest start first, so none starts last on an idle pool."""
+    if job.territory is None:
+        return 0
+    return sum(path.stat().st_size for path in (Path(job.data_dir) / job.territory).glob("*.*") if path.is_file())
+
+
+def _run_jobs(to_build: list[Job], results: list[JobResult], jobs: int | None, progress: bool, log_path: Path,
+              warm: bool) -> None:
+    """Run the jobs in worker processes, appending to ``results`` as they finish."""
+    from tqdm import tqdm
+
+    if not to_build:
+        return
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(to_build)))
+    to_build = sorted(to_build, key=_expected_work, reverse=True)
+    bar = tqdm(total=len(to_build), desc="Rapports", unit="rapport", disable=not progress)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=init_worker, initargs=(str(log_path), warm))
+    try:
+        futures = {pool.submit(run_job, job): job for job in to_build}
+        for future in as_completed(futures):
+            result = future.result()
+            results.append(result)
+            bar.set_postfix_str(result.label)
+            bar.update()
+    except _Stop:
+        _stop_workers(pool)
+        raise
+    finally:
+        bar.close()
+    pool.shutdown(wait=True)

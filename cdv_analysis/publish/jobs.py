@@ -1,0 +1,102 @@
+"""What a build is made of: a report to build (:class:`Job`), its outcome (:class:`JobResult`), the summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..engine import ENGINE_NAME
+
+__all__ = ["Job", "JobResult", "BuildSummary"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report to build: a (territory, year), or the comparison when ``territory`` is None."""
+
+    territory: str | None
+    year: int | None
+    data_dir: str
+    out_dir: str
+    processed_dir: str
+    notebooks: str
+    key: str
+    title: str
+    engine: str | None = ENGINE_NAME  # None: papermill's own engine, one fresh kernel per report
+    kind: str = ""  # report kind (editions.KINDS, or editions.STARTER_KIND)
+    subtitle: str = ""
+    logo: str = ""  # data URI of the territory's logo for this year, or empty
+    origin: str = "transcrit"  # where the figures come from (editions.figures_origin)
+
+    @property
+    def folder(self) -> Path:
+        if self.territory is None:
+            return Path(self.out_dir)
+        return Path(self.out_dir) / self.territory / str(self.year)
+
+    @property
+    def html_name(self) -> str:
+        return "comparaison.html" if self.territory is None else "rapport.html"
+
+    @property
+    def label(self) -> str:
+        return "comparaison" if self.territory is None else f"{self.territory} {self.year}"
+
+    @property
+    def parameters(self) -> dict:
+        params = {"donnees": self.data_dir, "sortie_donnees": self.processed_dir}
+        if self.territory is not None:
+            params.update(territoire=self.territory, annee=self.year)
+        return params
+
+
+@dataclass
+class JobResult:
+    label: str
+    territory: str | None
+    year: int | None
+    status: str  # "construit", "cache", "echec"
+    seconds: float = 0.0
+    message: str = ""
+    section: str = ""
+    cell: int | None = None
+    html: str = ""
+    failed_notebook: str = ""
+
+
+@dataclass
+class BuildSummary:
+    results: list[JobResult] = field(default_factory=list)
+    seconds: float = 0.0
+    index: str = ""
+    log: str = ""
+    notes: list[str] = field(default_factory=list)  # French warnings about the build itself
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def ok(self) -> bool:
+        return self.count("echec") == 0
+
+    def text(self) -> str:
+        """French summary for the command line."""
+        from ..formatting import nombre, pluriel
+
+        lines = [
+            f"{pluriel(len(self.results), 'rapport')} : {self.count('construit')} construit(s), "
+            f"{self.count('cache')} repris du cache, {self.count('echec')} en échec — "
+            f"{nombre(self.seconds, 1)} s"
+        ]
+        for result in self.results:
+            if result.status == "echec":
+                where = f" dans la section « {result.section} »" if result.section else ""
+                cell = f", cellule {result.cell}" if result.cell is not None else ""
+                inspect = f" — notebook d'échec : {result.failed_notebook}" if result.failed_notebook else ""
+                lines.append(f"✘ {result.label} : échec{where}{cell} : {result.message}{inspect}")
+        lines.extend(f"⚠ {note}" for note in self.notes)
+        if self.index:
+            lines.append(f"Index : {self.index}")
+        if not self.ok and self.log:
+            lines.append(f"Journal de construction : {self.log}")
+        return "\n".join(lines)
