@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 import cdv_analysis as cdv
 from cdv_analysis import coverage as cv
 from cdv_analysis.publication import publish_data
+
+import source_texts as st
 
 EMBEDDED = (("call", 2022), ("cabbalr", 2019), ("cabbalr", 2021), ("cabbalr", 2022))
 # Lower bounds measured on the embedded reports (shown, total): every table the issue aims at (GOAL_TABLES)
@@ -177,21 +180,14 @@ def test_a_raw_code_in_the_label_matches_its_accented_printed_word():
 # ---------------------------------------------------------------------------
 # Issue 16: what the embedded pages say means what the sources say
 
-SOURCES = Path(__file__).parent / "fixtures" / "sources"  # the plain-text sources the data was transcribed from
-# Statements whose source text the PDF extraction garbled (a bullet list interleaved inside the sentence): the
-# printed document reads them whole, the extraction cannot; they are left out of the comparison.
+# Statements whose source text the PDF extraction garbled (the two columns of a table interleaved inside the
+# sentence): the printed document reads them whole, the extraction cannot; they are left out of the comparison.
 GARBLED = {"e22s-g4-3", "e22s-g5-3"}
 _FIGURE_ONLY = re.compile(r"^[\d\s.,%€]+$")
 # The page's own words that its guide text quotes (a section name, the start of every data link's text): skipped
 # only where a heading or a link of the page reads so.
 PAGE_WORDS = {"qualité des données", "télécharger les données"}
-
-
-def _normalised(text: str) -> str:
-    """Whitespace, apostrophes, quote marks, Markdown escapes and emphasis normalised; case folded."""
-    text = html.unescape(text).replace("\u2019", "'").replace("\u2018", "'")
-    text = re.sub(r"[«»“”\"*\\]", "", text.replace("\u00a0", " ").replace("\u202f", " "))
-    return re.sub(r"\s+", " ", text).strip().lower()
+_normalised = st.normalised
 
 
 def _page_text(page: str) -> tuple[str, set[str]]:
@@ -211,8 +207,8 @@ def _pages(embedded):
 def test_every_quotation_on_every_page_is_the_source_s_words(embedded, raw_dir):
     for territory, year, page in _pages(embedded):
         loaded = cdv.load_territory(territory, raw_dir)
-        source = " ".join(_normalised((SOURCES / str(s["fichier"])).read_text("utf-8"))
-                          for s in loaded.sources.values() if (SOURCES / str(s.get("fichier"))).is_file())
+        source = " ".join(st.source_text(str(s["fichier"]))
+                          for s in loaded.sources.values() if (st.SOURCES / str(s.get("fichier"))).is_file())
         statements = loaded.table("qualitatif")
         skipped = {_normalised(t) for t in statements.loc[statements["id"].isin(GARBLED), "texte"]}
         skipped |= {_normalised(t) for t in statements["theme"]}  # theme labels, quoted as labels
@@ -227,12 +223,70 @@ def test_every_quotation_on_every_page_is_the_source_s_words(embedded, raw_dir):
                     whole and whole in s for s in skipped):
                 continue
             # A cut is shown « […] » and a source's slip « [sic] »: each piece between them is the source's.
-            for piece in re.split(r"\[…\]|\[sic\]", whole):
-                piece = piece.strip(" .,;:…")
-                if len(piece) >= 4 and piece not in source:
-                    wrong.append(quote[:120])
-                    break
+            if st.foreign_pieces(quote, source):
+                wrong.append(quote[:120])
         assert not wrong, (territory, year, wrong)
+
+
+def _raw_statements(raw_dir: Path):
+    """Every raw statement row (« interne » ones included) with the source file it was transcribed from."""
+    for folder in sorted(p for p in raw_dir.iterdir() if (p / "territoire.yml").is_file()):
+        sources = yaml.safe_load((folder / "territoire.yml").read_text("utf-8"))["sources"]
+        files = {s["id"]: str(s["fichier"]) for s in sources}
+        for path in sorted(folder.glob("qualitatif*.csv")):
+            for _, row in pd.read_csv(path, dtype=str, keep_default_na=False).iterrows():
+                yield path.name, row, files[row["source"]]
+
+
+def test_every_raw_statement_is_its_source_s_words(raw_dir):
+    """Every statement of data/raw, not only those a page shows: the source's words with their case, cuts shown
+    « […] », slips marked « [sic] », a sentence cut mid-way ended by « […] » (issue 16)."""
+    altered, cut, seen = [], [], 0
+    for table, row, name in _raw_statements(raw_dir):
+        seen += 1
+        if row["id"] in GARBLED:
+            continue
+        if st.foreign_pieces(row["texte"], st.source_text(name, fold=False), fold=False):
+            altered.append((table, row["id"]))
+        elif st.cut_mid_sentence(row["texte"], name):
+            cut.append((table, row["id"]))
+    assert seen > 600
+    assert altered == [] and cut == [], (altered, cut)
+
+
+@pytest.mark.parametrize("quote,expected", [
+    # A sentence the source goes on with, closed by a full stop the source does not print there.
+    ("tous ne peuvent être présents partout et tout le temps.", True),
+    ("tous ne peuvent être présents partout et tout le temps", True),
+    ("tous ne peuvent être présents partout et tout le temps […]", False),
+    # « : » turned into « . »; the source's « : » kept.
+    ("il se sont réunis de manière régulière.", True),
+    ("il se sont réunis de manière régulière :", False),
+    # A list item ending with the source's comma is whole; a full stop put in its place is not the source's.
+    ("à l'échelle des 36 communes de la CALL", False),
+    ("à l'échelle des 36 communes de la CALL.", True),
+    # The source's own full stop; a quote ending on the source's « [sic] ».
+    ("La coordination A.S.V. et C.L.S. a ici également joué son rôle pour planifier cette mise à disposition.", False),
+    ("petit déj de la santé, ...) [sic]", False),
+])
+def test_a_quote_cut_mid_sentence_is_found(quote, expected):
+    assert st.cut_mid_sentence(quote, "002_ace94e9a4bda4f3b.txt") is expected
+
+
+def test_a_capital_or_a_comma_the_source_does_not_print_is_not_its_words():
+    source = st.source_text("002_ace94e9a4bda4f3b.txt", fold=False)
+    assert st.foreign_pieces("Ce but est explicitement annoncé dans l'évaluation effectuée en 2019", source, fold=False)
+    assert not st.foreign_pieces("D'ailleurs, ce but est explicitement annoncé dans l'évaluation effectuée en 2019",
+                                 source, fold=False)
+    assert st.foreign_pieces("la CALL dans son entièreté s'est fortement mobilisée", source, fold=False)
+    assert not st.foreign_pieces("[…] il est repéré et validé par toutes et tous que cette pandémie, a malgré elle",
+                                 source, fold=False)
+    # The extraction's markup is not the document's words: a footnote inside a sentence, « 2^{ème} », a split word.
+    assert not st.foreign_pieces("l'Atelier Santé Ville (A.S.V.) en cohérence avec le Contrat Local de Santé", source,
+                                 fold=False)
+    assert not st.foreign_pieces("(1ère et 2ème injections planifiées)", source, fold=False)
+    assert not st.foreign_pieces("résidences Artois et Alsace à Bruay-La-Buissière",
+                                 st.source_text("003_678994254640ab32.txt"))
 
 
 def test_pages_name_no_internal_code_path_or_build_status(embedded):

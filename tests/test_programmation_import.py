@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from cdv_analysis.cli import main
 from cdv_analysis.harmonise import vocabulary
 from cdv_analysis.importers import ImportFailed, import_programmation
 from cdv_analysis.load import read_metadata
-from programmation_sheets import (ACTIONS, BY_FINANCER, HEADERS, TOTAL, TOTAL_AMOUNT, douaisis_long_csv,
+from programmation_sheets import (ACTIONS, BY_FINANCER, HEADERS, TITLE, TOTAL, TOTAL_AMOUNT, douaisis_long_csv,
                                   douaisis_xlsx)
 from openpyxl import load_workbook
 
@@ -149,6 +150,32 @@ def test_a_long_layout_csv_in_windows_1252_gives_the_same_amounts(tmp_path: Path
     rows = _written(data)
     assert rows.assign(m=rows["montant"].astype(float)).groupby("financeur")["m"].sum().to_dict() == BY_FINANCER
     assert rows["dossier"].nunique() == len(ACTIONS)
+
+
+def test_an_unquoted_cell_holding_the_separator_is_refused_as_one_field_too_many(tmp_path: Path, data: Path,
+                                                                                 capsys) -> None:
+    # The wide layout saved by hand as « ; » text: the title line, the header (17 fields), the six actions;
+    # the first action's « QN05901M ; QN05902M » left unquoted splits into two fields (18).
+    sheet = tmp_path / "programmation-2024.csv"
+    lines = [TITLE, ";".join(HEADERS), *(";".join(action) for action in ACTIONS)]
+    sheet.write_text("\n".join(lines) + "\n", "utf-8")
+    with pytest.raises(ImportFailed) as refused:
+        import_programmation(sheet, data, "cad", 2024)
+    [problem] = refused.value.problems  # and no amount error on a later, shifted column
+    assert (problem.fichier, problem.ligne, problem.colonne) == (str(sheet), 3, None)
+    assert problem.attendu.startswith("17 champs comme la ligne d'en-têtes, et non 18 ")
+    assert "mettez entre guillemets la cellule qui contient le séparateur « ; »" in problem.attendu
+    assert main(["importer", "programmation", str(sheet), "--territoire", "cad", "--donnees", str(data)]) != 0
+    assert f"{sheet}, ligne 3 : 17 champs comme la ligne d'en-têtes, et non 18" in capsys.readouterr().err
+    assert not (data / "cad" / "programmation.2024.csv").exists()
+    with sheet.open("w", encoding="utf-8", newline="") as handle:  # the same cell quoted, as Excel writes it
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerows([[TITLE], HEADERS, *ACTIONS])
+    assert sheet.read_text("utf-8").splitlines()[2].count('"QN05901M ; QN05902M"') == 1
+    assert import_programmation(sheet, data, "cad", 2024).ok
+    rows = _written(data)
+    assert set(rows.loc[rows["dossier"] == "2024-001", "qpv"]) == {"QN05901M ; QN05902M"}
+    assert rows.assign(m=rows["montant"].astype(float)).groupby("financeur")["m"].sum().to_dict() == BY_FINANCER
 
 
 def test_a_workbook_of_several_sheets_needs_the_sheet_name(tmp_path: Path, data: Path) -> None:

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..clean import name_key
-from ..iorw import header_key, read_records, shown_path
+from ..iorw import field_count_problem, header_key, read_records, shown_path
 from ..problems import Problem
 from .anonymise import _is_identifying
 from .mapping import _entry, _used_entries
@@ -133,8 +133,7 @@ def parse_records(records: list[tuple[int, list[str]]], shown: str, mapping: dic
     rows, lines = [], []
     for line, cells in body:
         if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers):]):
-            problems.append(Problem(shown, f"{len(headers)} champs comme la ligne d'en-têtes, et non {len(cells)} "
-                                    "(séparateur ou guillemets mal placés ?)", ligne=line))
+            problems.append(field_count_problem(shown, len(headers), len(cells), line))
             continue
         cells = (list(cells) + [""] * len(headers))[: len(headers)]
         rows.append(["" if i in drop else re.sub(r"\s+", " ", c.replace("\u00a0", " ")).strip()
