@@ -6,7 +6,7 @@ One YAML file per evaluation in the territory folder, ``referentiel.<source>.yml
     source: eval2022                 # the source document the référentiel reads (declared in territoire.yml)
     questions:
       - id: P1                       # unique in the file
-        section: participation       # programmation | gouvernance | sante | participation
+        section: participation       # programmation | gouvernance | sante | participation | contexte
         question: Les conseils citoyens ont-ils permis … ?
         statut: enoncee              # enoncee (printed by the source) | reconstituee (the question a chapter answers)
         reference: 03. … cadre méthodologique     # where the source states or answers it
@@ -47,7 +47,7 @@ __all__ = ["PREFIX", "SECTIONS", "STATUSES", "INDICATOR_TABLES", "Question", "Cr
 
 PREFIX = "referentiel."
 SECTIONS = {"programmation": "Programmation", "gouvernance": "Gouvernance et coopérations", "sante": "Santé",
-            "participation": "Participation des habitants"}
+            "participation": "Participation des habitants", "contexte": "Contexte des quartiers"}
 STATUSES = {"enoncee": "question posée par la source", "reconstituee": "question reconstituée"}
 # Tables whose rows a criterion may cite as indicators (the long-form indicator tables and the surveys).
 INDICATOR_TABLES = ("enquetes", "cooperation", "gouvernance", "participation", "sante", "contexte", "realisations",

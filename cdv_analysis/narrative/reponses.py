@@ -138,7 +138,8 @@ def findings_markdown(frame: pd.DataFrame) -> str:
     titles = {**SECTIONS, **_SECTION_TITLES}
     lines = ["**Ce que l'évaluation trouve.** Les constats ci-dessous suivent une règle : une réponse par question "
              "évaluative (dans l'ordre du référentiel), puis, s'il y a lieu, l'évolution de la programmation, puis "
-             "les chiffres que la source met en avant ; huit au plus. Chacun renvoie à sa section.", ""]
+             "les chiffres que la source met en avant et qu'aucun constat précédent ne donne ; huit au plus. Chacun renvoie "
+             "à sa section.", ""]
     for _, row in frame.iterrows():
         figure = ""
         if cell_text(row["valeur"]):

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..clean import name_key
+from ..errors import CdvError
 from ..problems import Problem
 from .scales import Scale
 
@@ -32,7 +33,7 @@ _TICKED = {"y", "x", "1", "oui", "yes", "vrai", "true", "coche", "checked"}
 _UNTICKED = {"n", "0", "non", "no", "faux", "false"}
 
 
-class QuestionnaireError(Exception):
+class QuestionnaireError(CdvError):
     """The export cannot be read; carries every problem, each naming file, line, column and expectation."""
 
     def __init__(self, problems: list[Problem]):
