@@ -10,13 +10,15 @@
 
 Run:
 
-    .venv/bin/python benchmarks/bench_reports.py [--jobs 2] [--synthetiques 50]
+    .venv/bin/python benchmarks/bench_reports.py [--jobs 2] [--essentiel] [--garder DOSSIER] [--synthetiques 50]
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
+import shutil
 import tempfile
 import time
 from collections import defaultdict
@@ -71,46 +73,62 @@ def section_profile(summary: BuildSummary) -> dict[str, float]:
     return dict(seconds)
 
 
-def measure(label: str, data_dir: Path, jobs: int) -> dict:
+def measure(label: str, data_dir: Path, jobs: int, essential: bool = False, keep: Path | None = None) -> dict:
+    """Every figure of one run; ``essential``: the floor and the forced warm build only (a lighter run);
+    ``keep``: a folder where the pages of the warm build are copied (to compare them with another build)."""
     with tempfile.TemporaryDirectory(prefix="cdv-bench-") as temporary:
         root = Path(temporary)
         warm = _forced(data_dir, root, jobs, fresh=False)
+        if keep is not None:
+            shutil.copytree(root / "reports", keep, dirs_exist_ok=True)
         reports = len(warm.results)
         unchanged = build_all(data_dir, root / "reports", root / "processed", jobs=jobs, progress=False)
         profile = section_profile(warm)
-        fresh = _forced(data_dir, root, jobs, fresh=True)
-        single = _forced(data_dir, root, 1, fresh=False) if jobs != 1 else warm
+        if not essential:
+            fresh = _forced(data_dir, root, jobs, fresh=True)
+            single = _forced(data_dir, root, 1, fresh=False) if jobs != 1 else warm
     base = floor(reports, jobs)
-    executed = sum(profile.values())
-    print(f"\n{label} : {reports} rapports (dont comparaison), {jobs} en parallèle")
+    print(f"\n{label} : {reports} rapports (dont comparaison), {jobs} en parallèle ; "
+          f"charge moyenne {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
     print(f"  plancher nbclient (notebook vide)     : {base:7.1f} s")
     print(f"  forcée, noyaux chauds ({jobs} jobs)       : {warm.seconds:7.1f} s  = {warm.seconds / base:.2f} × le plancher"
           f"  ({warm.seconds / reports:.2f} s par rapport)")
+    if essential:
+        _print_profile(warm, profile)
+        return {"label": label, "reports": reports, "warm": warm.seconds, "floor": base, "profile": profile}
     print(f"  forcée, noyaux neufs ({jobs} jobs)        : {fresh.seconds:7.1f} s  = {fresh.seconds / base:.2f} × le plancher"
           f"  ; chaud / neuf = {warm.seconds / fresh.seconds:.2f}")
     print(f"  forcée, noyaux chauds (1 job)          : {single.seconds:7.1f} s  ; 2 jobs / 1 job = "
           f"{warm.seconds / single.seconds:.2f}")
     print(f"  reconstruction sans changement        : {unchanged.seconds:7.2f} s  ({unchanged.count('cache')} repris)")
+    _print_profile(warm, profile)
+    return {"label": label, "reports": reports, "warm": warm.seconds, "fresh": fresh.seconds,
+            "single": single.seconds, "unchanged": unchanged.seconds, "floor": base, "profile": profile}
+
+
+def _print_profile(warm: BuildSummary, profile: dict[str, float]) -> None:
+    executed = sum(profile.values())
     print(f"  profil des rapports chauds : {executed:.1f} s dans les cellules, "
           f"{sum(r.seconds for r in warm.results) - executed:.1f} s hors cellules (assemblage, noyau, HTML)")
     for section, seconds in sorted(profile.items(), key=lambda item: -item[1]):
         print(f"    {section:<40} {seconds:6.2f} s  ({100 * seconds / executed:4.1f} %)")
-    return {"label": label, "reports": reports, "warm": warm.seconds, "fresh": fresh.seconds,
-            "single": single.seconds, "unchanged": unchanged.seconds, "floor": base, "profile": profile}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Mesure la construction des rapports.")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--essentiel", action="store_true",
+                        help="le plancher et la construction forcée en noyaux chauds seulement")
+    parser.add_argument("--garder", type=Path, help="dossier où copier les pages de la construction en noyaux chauds")
     parser.add_argument("--synthetiques", type=int, default=0, help="territoires synthétiques en plus (0 : aucun)")
     args = parser.parse_args()
-    measure("Données embarquées", default_data_dir(), args.jobs)
+    measure("Données embarquées", default_data_dir(), args.jobs, args.essentiel, args.garder)
     if args.synthetiques:
         from generate_territories import generate
 
         with tempfile.TemporaryDirectory(prefix="cdv-synth-") as temporary:
             generate(Path(temporary), args.synthetiques)
-            measure(f"{args.synthetiques} territoires synthétiques", Path(temporary), args.jobs)
+            measure(f"{args.synthetiques} territoires synthétiques", Path(temporary), args.jobs, args.essentiel)
 
 
 if __name__ == "__main__":

@@ -217,6 +217,7 @@ def open_report(territoire: str, annee: int | str, donnees: str | Path | None = 
     check_parameters(autres, PARAMETERS)
     data_dir = Path(donnees) if donnees else raw_data_dir()
     territory = load_territory_cached(territoire, data_dir)
+    territory.memo = {}  # the cells of one report share what they compute (territory.memoized)
     processed = Path(sortie_donnees) if sortie_donnees else processed_data_dir(data_dir)
     return ReportContext(territory, int(annee), processed)
 

@@ -172,6 +172,21 @@ def parse_referentiel(data: object, fichier: str, sources: set[str] | None = Non
     return Referentiel(fichier, source, tuple(questions), cell_text(data.get("titre")), lines), []
 
 
+def _keys_and_id(raw: dict, known: set[str], kind: str, line: int | None, out: _Collector, seen: set[str],
+                 missing: str) -> str:
+    """The ``id`` of a question or criterion, after reporting its unknown keys; a missing id is reported with
+    ``missing``, an id already used in the file as such."""
+    for key in sorted(set(raw) - known):
+        out.add(line, key, f"une clé de {kind} connue (" + ", ".join(sorted(known)) + ")", key)
+    identifier = cell_text(raw.get("id"))
+    if not identifier:
+        out.add(line, "id", missing)
+    elif identifier in seen:
+        out.add(line, "id", "un identifiant unique dans le fichier (déjà utilisé)", identifier)
+    seen.add(identifier)
+    return identifier
+
+
 def _question(raw: object, number: int, out: _Collector, seen: set[str], lines: dict,
               table_columns: dict[str, list[str]] | None) -> Question | None:
     if not isinstance(raw, dict):
@@ -179,15 +194,8 @@ def _question(raw: object, number: int, out: _Collector, seen: set[str], lines: 
         return None
     line = getattr(raw, "line", None)
     before = len(out.problems)
-    for key in sorted(set(raw) - _QUESTION_KEYS):
-        out.add(line, key, "une clé de question connue (" + ", ".join(sorted(_QUESTION_KEYS)) + ")", key)
-    qid = cell_text(raw.get("id"))
+    qid = _keys_and_id(raw, _QUESTION_KEYS, "question", line, out, seen, f"un identifiant pour la question n° {number}")
     where = f"question {qid or number}"
-    if not qid:
-        out.add(line, "id", f"un identifiant pour la question n° {number}")
-    elif qid in seen:
-        out.add(line, "id", "un identifiant unique dans le fichier (déjà utilisé)", qid)
-    seen.add(qid)
     section = cell_text(raw.get("section"))
     if section not in SECTIONS:
         out.add(line, "section", f"pour la {where}, une section parmi " + ", ".join(SECTIONS), section)
@@ -229,14 +237,7 @@ def _criterion(raw: object, where: str, parent_line: int | None, out: _Collector
         return None
     line = getattr(raw, "line", parent_line)
     before = len(out.problems)
-    for key in sorted(set(raw) - _CRITERION_KEYS):
-        out.add(line, key, "une clé de critère connue (" + ", ".join(sorted(_CRITERION_KEYS)) + ")", key)
-    cid = cell_text(raw.get("id"))
-    if not cid:
-        out.add(line, "id", f"pour la {where}, un identifiant")
-    elif cid in seen:
-        out.add(line, "id", "un identifiant unique dans le fichier (déjà utilisé)", cid)
-    seen.add(cid)
+    cid = _keys_and_id(raw, _CRITERION_KEYS, "critère", line, out, seen, f"pour la {where}, un identifiant")
     label = cell_text(raw.get("critere"))
     if not label:
         out.add(line, "critere", f"pour la {where}, l'énoncé du critère de jugement")
@@ -280,12 +281,32 @@ def _criterion(raw: object, where: str, parent_line: int | None, out: _Collector
 
 def read_referentiel(path: Path, sources: set[str] | None = None,
                      table_columns: dict[str, list[str]] | None = None) -> tuple[Referentiel | None, list[Problem]]:
-    """Read and check one référentiel file (schema only; see :func:`reference_problems`)."""
+    """Read and check one référentiel file (schema only; see :func:`reference_problems`).
+
+    Parsed once per process for the same bytes, sources and columns (a report reads it from several cells).
+    """
     shown = shown_path(path)
     try:
-        data = yaml.load(path.read_text("utf-8-sig"), Loader=_Loader)  # noqa: S506 — a SafeLoader subclass
+        text = path.read_text("utf-8-sig")
     except UnicodeDecodeError:
         return None, [Problem(shown, "un fichier texte encodé en UTF-8")]
+    key = (str(path), shown, text, None if sources is None else frozenset(sources),
+           None if table_columns is None else tuple((k, tuple(v)) for k, v in table_columns.items()))
+    if key not in _READ:
+        if len(_READ) >= 64:
+            _READ.clear()
+        _READ[key] = _parse_text(text, shown, sources, table_columns)
+    referentiel, problems = _READ[key]
+    return referentiel, list(problems)
+
+
+_READ: dict[tuple, tuple[Referentiel | None, list[Problem]]] = {}
+
+
+def _parse_text(text: str, shown: str, sources: set[str] | None,
+                table_columns: dict[str, list[str]] | None) -> tuple[Referentiel | None, list[Problem]]:
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 — a SafeLoader subclass
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         return None, [Problem(shown, "du YAML valide (" + cell_text(getattr(error, "problem", "")) + ")",

@@ -133,9 +133,10 @@ def fits(percentage: Percentage, qualifier: str, k: int, n: int, tolerance: floa
 def fitting_n(printed: Iterable[tuple[Percentage, str, float]], n_max: int, n_min: int = 1) -> list[int]:
     """Numbers of respondents ``n`` (``n_min``..``n_max``) for which every printed value of ONE question
     comes from some whole count: ``printed`` holds (percentage, qualifier, tolerance) triples."""
-    values = list(printed)
+    # Each printed value is read once (not once per n and k): the same figures, parsed n_max² times fewer.
+    values = [(*_value_and_decimals(p, None), q, t) for p, q, t in printed]
     return [n for n in range(max(n_min, 1), n_max + 1)
-            if all(any(fits(p, q, k, n, t) for k in range(n + 1)) for p, q, t in values)]
+            if all(any(fits(v, q, k, n, t, places) for k in range(n + 1)) for v, places, q, t in values)]
 
 
 def pct_change(old: float, new: float) -> float:

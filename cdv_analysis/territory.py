@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -13,7 +15,9 @@ from .parsing import parse_table
 from .problems import Problem
 from .schemas import TABLES, empty_frame
 
-__all__ = ["Territory", "source_title"]
+__all__ = ["Territory", "memoized", "source_title"]
+
+T = TypeVar("T")
 
 # Short titles by kind of document (territoire.yml « type »); « {annee} » is the report year or the date's year.
 SHORT_TITLES = {"rapport_annuel": "Rapport annuel {annee}", "evaluation_finale": "Rapport d'évaluation finale {annee}",
@@ -35,6 +39,27 @@ def source_title(sources: dict[str, dict], source_id: object, section: object = 
     return f"{title}, {where}" if where and title else title or where
 
 
+_EMPTY: dict[str, pd.DataFrame] = {}
+
+
+def _parsed_empty(name: str) -> pd.DataFrame:
+    """The parsed form of an absent table, built once per process (no row: the metadata plays no part)."""
+    if name not in _EMPTY:
+        raw = empty_frame(name).assign(fichier=pd.Series(dtype="object"), ligne=pd.Series(dtype="Int64"))
+        _EMPTY[name] = parse_table(name, raw, {})
+    return _EMPTY[name]
+
+
+def memoized(territory: Territory, key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, once per report for ``key`` when the territory keeps a memo (see ``Territory.memo``)."""
+    memo = territory.memo
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 @dataclass
 class Territory:
     """A territory's metadata and its validated tables (parsed, one DataFrame per table)."""
@@ -46,6 +71,9 @@ class Territory:
     files: dict[str, list[str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     digest: str = ""  # SHA-256 of the files read to build it (load.TerritoryInputs.fingerprint)
+    # Results a report computes once and several of its cells read (``memoized``); None: nothing is kept.
+    # Set by ``notebook.open_report``, whose territory no cell changes; a copy (dataclasses.replace) starts empty.
+    memo: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def nom(self) -> str:
@@ -72,8 +100,7 @@ class Territory:
         if name not in TABLES:
             raise KeyError(f"table inconnue « {name} » ; tables : {', '.join(TABLES)}")
         if name not in self.tables:
-            raw = empty_frame(name).assign(fichier=pd.Series(dtype="object"), ligne=pd.Series(dtype="Int64"))
-            return parse_table(name, raw, self.meta)
+            return _parsed_empty(name).copy()
         return self.tables[name]
 
     def has(self, name: str) -> bool:

@@ -16,6 +16,7 @@ from .. import formatting as fr
 from ..clean import cell_text, is_approximate
 from ..harmonise import label
 from ..load import Territory
+from ..territory import memoized
 from ..referentiel import Question, Referentiel, referentiel_of_year, select_rows
 from ..stats import compatible_counts, wilson_interval
 
@@ -177,8 +178,17 @@ def answers(territory: Territory, annee: int | str, section: str | None = None,
     """The answer blocks of the report of ``annee`` (of one ``section``, or all), in the référentiel's order.
 
     Statements are chosen question after question, each criterion excluding what the page already quotes
-    (earlier criteria and every question's conclusion), so that no statement is quoted twice.
+    (earlier criteria and every question's conclusion), so that no statement is quoted twice. In a report
+    (``Territory.memo``) the blocks are computed once and every cell that needs them reads them.
     """
+    if referentiel is None:
+        every = memoized(territory, ("answers", str(annee)), lambda: _answers(territory, annee, None))
+        return [a for a in every if section is None or a.question.section == section]
+    return _answers(territory, annee, referentiel, section)
+
+
+def _answers(territory: Territory, annee: int | str, referentiel: Referentiel | None,
+             section: str | None = None) -> list[Answer]:
     referentiel = referentiel or referentiel_of_year(territory, annee)
     if referentiel is None:
         return []

@@ -8,6 +8,7 @@ from ..clean import ParseError, parse_nombre
 from ..formatting import euros, nombre, pourcent
 from ..harmonise import COMPARED_PILLARS, financer_credit_type, label, vocabulary
 from ..load import Territory
+from ..territory import memoized
 from ..stats import pct_change
 from ._common import blank, of_year, text
 from .gouvernance import response_rates
@@ -114,7 +115,12 @@ def _shown(value: float, kind: str, word: str = "") -> str:
 def key_figures(territory: Territory, year: int | str) -> pd.DataFrame:
     """The headline figures of one report, each addressed by its key (``cle``) and carrying its meaning:
     label, value, format, the value as a reader sees it (with its qualifier), qualifier, perimeter
-    (``champ``), base of a share, the year it describes, source and section."""
+    (``champ``), base of a share, the year it describes, source and section. Computed once per report
+    (the synthesis shows them, ``findings`` picks from them)."""
+    return memoized(territory, ("key_figures", str(year)), lambda: _key_figures(territory, year)).copy()
+
+
+def _key_figures(territory: Territory, year: int | str) -> pd.DataFrame:
     rows: list[dict] = []
     qualifiers = vocabulary("qualificatifs")
 
