@@ -132,13 +132,15 @@ def test_the_same_words_printed_twice_are_quoted_once_and_referred_to():
                       ("b", "Contribution des associations", "Aide à l'évaluation", "proposition", "", ""),
                       ("c", "Contribution des élus", "Des calendriers", "constat", "", ""),
                       ("c1", "Contribution des élus", same, "proposition", "c", ""),
-                      ("d", "Contribution des élus", f"  {same} ", "proposition", "", "")])
+                      ("d", "Contribution des élus", f"  {same} ", "proposition", "", ""),
+                      ("e", "Contribution des associations", 'comme "Fabrique à initiatives"', "proposition", "", ""),
+                      ("f", "Contribution des élus", "comme « Fabrique à initiatives »*", "proposition", "", "")])
     shown: set[str] = set()
     text = narrative.lessons_markdown(frame, shown=shown).replace("\\", "")
-    assert text.count("Privilégier") == 1 and shown == {"a", "b", "c"}
+    assert text.count("Privilégier") == 1 and text.count("Fabrique") == 1 and shown == {"a", "b", "c", "e"}
     refer = "Mêmes mots que dans la partie « Contribution des associations », cités plus haut."
     assert text.splitlines().count(f"    - *{refer}*") == 1  # under « Des calendriers »
-    assert text.splitlines().count(f"- *{refer}*") == 1
+    assert text.splitlines().count(f"- *{refer}*") == 2  # « d » then « f », the line between them is « e »
 
 
 def test_a_heading_of_the_source_is_never_quoted():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -109,9 +110,14 @@ def _short(section: object) -> str:
     return _text(section).split(" – ")[-1].strip() or _text(section)
 
 
+def statement_words(text: object) -> str:
+    """A statement's words, whitespace, quote marks and footnote stars left out: the same words printed twice by
+    the source (« comme "Fabrique à initiatives" » and « comme « Fabrique à initiatives »* ») compare equal."""
+    return " ".join(re.sub(r"[«»“”\"*]", " ", _text(text)).split())
+
+
 def _words(row: pd.Series) -> str:
-    """A statement's words, whitespace normalised: the same words printed twice by the source compare equal."""
-    return " ".join(_text(row["texte"]).split())
+    return statement_words(row["texte"])
 
 
 def _same_words(where: str) -> str:
@@ -201,7 +207,9 @@ def lessons_markdown(frame: pd.DataFrame, cited: dict[str, str] | None = None, b
             continue
         if _words(row) in said:
             open_part(where)
-            lines.append(f"- *{escape_markdown(_same_words(said[_words(row)]))}*")
+            refer = f"- *{escape_markdown(_same_words(said[_words(row)]))}*"
+            if lines[-1] != refer:  # two repeats in a row: one line says where both were
+                lines.append(refer)
             continue
         kids = children.get(row["id"], [])
         if is_heading(row) and not kids:
