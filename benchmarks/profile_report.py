@@ -22,7 +22,10 @@ from pathlib import Path
 import nbformat
 
 from cdv_analysis.load import default_data_dir
-from cdv_analysis.report import _footer, _page_title, _plan, _subtitle, assemble, render_html, sections_for, tailor
+from cdv_analysis.publish.assemble import assemble, tailor
+from cdv_analysis.publish.plan import plan_jobs
+from cdv_analysis.publish.render import job_footer, job_page_title, job_subtitle, render_html
+from cdv_analysis.publish.sections import sections_for
 from cdv_analysis.config import notebooks_dir
 from cdv_analysis.coverage import report_hook
 from cdv_analysis.editions import STARTER_KIND, prose_files
@@ -68,8 +71,8 @@ def main() -> None:
     data_dir = default_data_dir().resolve()
     with tempfile.TemporaryDirectory(prefix="cdv-profil-") as temporary:
         root = Path(temporary)
-        jobs, _ = _plan(data_dir, root / "reports", root / "processed", notebooks_dir().resolve(), [args.territoire],
-                        [args.annee], force=True)
+        jobs, _ = plan_jobs(data_dir, root / "reports", root / "processed", notebooks_dir().resolve(),
+                            [args.territoire], [args.annee], force=True)
         job = jobs[0]
         profiler = cProfile.Profile() if args.cprofile else None
         started = time.perf_counter()
@@ -81,8 +84,8 @@ def main() -> None:
         cells = time.perf_counter() - started
         hook = None if job.origin != "transcrit" or job.kind == STARTER_KIND else report_hook(
             job.data_dir, job.territory, job.year)
-        render_html(executed, job.title, _subtitle(job), _footer(job), "../../index.html", hook, logo=job.logo,
-                    origin=job.origin, page_title=_page_title(job))
+        render_html(executed, job.title, job_subtitle(job), job_footer(job), "../../index.html", hook, logo=job.logo,
+                    origin=job.origin, page_title=job_page_title(job))
         total = time.perf_counter() - started
         if profiler:
             profiler.disable()

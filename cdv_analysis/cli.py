@@ -10,6 +10,7 @@ from pathlib import Path
 from collections.abc import Sequence
 
 from . import __version__
+from .errors import CdvError
 
 # The package (pandas…) is imported inside the commands, under the guard of `main`: a Ctrl-C while it
 # loads is an interruption like any other, never a traceback.
@@ -22,12 +23,12 @@ INTERRUPTED = ("Interruption (Ctrl-C) : commande arrêtée ; aucun fichier n'est
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-class Refused(Exception):
-    """A command that cannot run as asked: ``message`` (French) on stderr and exit ``code``."""
+class Refused(CdvError):
+    """A command that cannot run as asked: its message (French) on stderr and exit ``code``."""
 
     def __init__(self, message: str, code: int = 1):
         super().__init__(message)
-        self.message, self.code = message, code
+        self.exit_code = code
 
 
 def printable(text: object) -> str:
@@ -260,7 +261,7 @@ def _print_findings(tid: str, data_dir: Path) -> None:
 
 
 def command_rapports(args: argparse.Namespace) -> int:
-    from .publish.build import BuildInterrupted, build_all
+    from .publish.build import build_all
 
     data_dir = _data_dir(args)
     ids = _territories_to_handle(args, data_dir, "dans {} : aucun rapport à construire")
@@ -274,13 +275,9 @@ def command_rapports(args: argparse.Namespace) -> int:
     for option, folder in (("--sortie", args.sortie), ("--sortie-donnees", args.sortie_donnees)):
         if folder is not None:
             _check_output_dir(option, folder)
-    try:
-        summary = build_all(data_dir, args.sortie, args.sortie_donnees, territories=args.territoire,
-                            years=args.annee, jobs=args.jobs, force=args.force, progress=not args.silencieux,
-                            fresh_kernels=args.noyaux_neufs)
-    except BuildInterrupted as interruption:
-        print(interruption.text(), file=sys.stderr)
-        return interruption.exit_code
+    summary = build_all(data_dir, args.sortie, args.sortie_donnees, territories=args.territoire,
+                        years=args.annee, jobs=args.jobs, force=args.force, progress=not args.silencieux,
+                        fresh_kernels=args.noyaux_neufs)  # BuildInterrupted: a CdvError, worded by main
     print(summary.text())
     return 0 if summary.ok else 1
 
@@ -323,7 +320,7 @@ def command_nouveau_territoire(args: argparse.Namespace) -> int:
 
 
 def command_importer(args: argparse.Namespace) -> int:
-    from .importers import IMPORTERS, ImportFailed
+    from .importers import IMPORTERS
 
     importer = IMPORTERS[args.jeu]
     accepted = {option.name for option in importer.options}
@@ -341,11 +338,7 @@ def command_importer(args: argparse.Namespace) -> int:
         print(f"Option{'s' if len(refused) > 1 else ''} sans effet pour « {importer.name} » : {', '.join(refused)} "
               f"(options de cet import : {', '.join(o.flag for o in importer.options) or 'aucune'}).", file=sys.stderr)
         return 2
-    try:
-        summary = importer(args.fichier, _data_dir(args), **settings).run()
-    except ImportFailed as failure:
-        print(failure, file=sys.stderr)
-        return 1
+    summary = importer(args.fichier, _data_dir(args), **settings).run()  # ImportFailed: a CdvError, worded by main
     print(summary.text())
     return 0 if summary.ok and not summary.unchanged else 1  # an import that wrote nothing says so, exits 1
 
@@ -420,8 +413,9 @@ def _add_importer_arguments(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """The ``cdv`` command: every outcome is a French message and an exit code, never a traceback.
 
-    Ctrl-C at any moment gives :data:`INTERRUPTED` (code 130); an output that cannot
-    be written names its path and what to do (code 1); any other unexpected error
+    Ctrl-C at any moment gives :data:`INTERRUPTED` (code 130); an error of the package
+    (:class:`~cdv_analysis.errors.CdvError`) prints its French message (its ``exit_code``);
+    an output that cannot be written names its path and what to do (code 1); any other unexpected error
     is one line « erreur interne : … » (code 2), its traceback in the build log.
     Terminal control characters from data are stripped from everything printed.
     """
@@ -449,9 +443,9 @@ def _run(argv: Sequence[str] | None) -> int:
         return 2
     try:
         return args.handler(args)
-    except Refused as refused:
-        print(refused.message, file=sys.stderr)
-        return refused.code
+    except CdvError as error:  # the package's errors: their French message, never a traceback
+        print(error.message, file=sys.stderr)
+        return error.exit_code
     except OSError as error:
         from .writes import OUTPUT_ERRNOS, write_error_text
 

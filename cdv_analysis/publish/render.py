@@ -13,7 +13,7 @@ import nbformat
 from .. import __version__
 from ..config import PACKAGE_DIR
 from ..formatting import date_fr
-from ..markup import demote_headings, sanitize_html
+from ..markup import align_numeric_columns, demote_headings, sanitize_html
 from ..sigles import spell_out
 from .jobs import Job
 from .sections import is_portrait
@@ -197,7 +197,7 @@ def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, foot
     exporter = _html_exporter()
     body, _ = exporter.from_notebook_node(book)
     body = sanitize_html(_clean_heading_ids(body))  # no script, event attribute or unsafe URL from data
-    body = _unbreakable_numbers(_box_bare_tables(body))
+    body = _unbreakable_numbers(align_numeric_columns(_box_bare_tables(body)))
     body = spell_out(body)  # each acronym spelled out at its first use (vocabulaires/sigles.yml)
     if body_hook is not None:  # e.g. the coverage table, computed from the sanitised body; escapes its own text
         body = body_hook(body)
