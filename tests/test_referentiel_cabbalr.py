@@ -128,3 +128,19 @@ def test_each_question_is_answered_on_its_report_page_and_linked_from_the_synthe
         for _, row in answer.statements[answer.statements["retenu"]].iterrows():
             assert st.normalised(row["texte"])[:60] in st.normalised(re.sub(r"<[^>]+>", " ", block)), row["id"]
         assert f'href="#{anchor}"' in page  # the synthesis' finding links to its block
+
+
+def test_a_finding_whose_sentence_gives_its_figure_does_not_repeat_it_and_aucun_means_no_figure(cabbalr):
+    from cdv_analysis.narrative import findings_markdown
+
+    assert reponses.says_figure("soutient 22 projets pour 92 921 €", "92\u202f921\xa0€")
+    assert reponses.says_figure("33 % contre 18 %", "33%") and not reponses.says_figure("133 %", "33 %")
+    assert not reponses.says_figure("6 931 463 €", "931 463 €") and not reponses.says_figure("68,35 %", "68,3 %")
+    found = reponses.findings(cabbalr, 2019)
+    text = findings_markdown(found).replace("\\", "")
+    # Question 2's sentence has its 5 530 289 €: no « (financements … : 5 530 289 €) » after it.
+    assert "(financements (tous financeurs)" not in text and "5 530 289 €" in text
+    # Question 1's key figure is the QPV's rate (33 %), the one its sentence sets against the agglomeration's.
+    assert found.iloc[0]["valeur"] == "33%"
+    # Question 4 (« chiffre_cle: aucun »): the protocol has no figure, so none is put beside it.
+    assert found.iloc[3]["valeur"] == "" and found.iloc[3]["libelle"] == ""
