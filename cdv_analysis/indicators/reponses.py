@@ -65,7 +65,9 @@ def representative_statements(candidates: pd.DataFrame, exclude: set[str] | froz
         _rank=candidates["nature"].map(lambda n: NATURE_RANK.get(cell_text(n), _LAST_RANK)),
         _sub=candidates["rattache_a"].map(lambda r: 1 if cell_text(r) else 0),
         _pos=range(len(candidates)))
-    order = order[~order["id"].isin(exclude)].sort_values(["_rank", "_sub", "_pos"], kind="stable")
+    # A heading of the source (nature « intitule ») is nobody's words: never shown as a statement.
+    order = order[~order["id"].isin(exclude) & (order["nature"] != "intitule")].sort_values(
+        ["_rank", "_sub", "_pos"], kind="stable")
     kept: list = []
     per_group: dict[str, int] = {}
     for index, row in order.iterrows():

@@ -28,7 +28,7 @@ def question_anchor(number: int | str, question: str) -> str:
 
 
 def _quote(text: object) -> str:
-    return f"« {md(cell_text(text))} »"
+    return f"<q>« {md(cell_text(text))} »</q>"  # a quotation (RGAA 9.4), like every statement of the page
 
 
 def _indicator_table(rows: pd.DataFrame, criterion: str) -> list[str]:
