@@ -88,6 +88,9 @@ class Survey:
     years: list[int] = field(default_factory=list)       # years of the submission dates
     attribute: Question | None = None
     problems: list[Problem] = field(default_factory=list)  # warnings
+    # (line, column index) of the open answers where a value of an identifying column reappeared: taken out of
+    # the answer as it was read (``anonymise.name_masker``), never kept.
+    named: set[tuple[int, int]] = field(default_factory=set)
 
     @property
     def respondents(self) -> int:
