@@ -166,6 +166,21 @@ def test_contract_record_2015_2022(cabbalr):
     assert values["crédits sollicités crédits spécifiques"] == 26_286_227
 
 
+def test_printed_figures_name_each_sum_by_what_it_covers(cabbalr, call):
+    # Issue 16: « dont 13 586 346 € de crédits A.N.C.T. (Etat) obtenus » and « Droit commun (hors DSC et DPV) :
+    # 16 925 173 € » (synthesis 2022), « Total des financements Politique de la Ville … près 5 760 000 euros » (CALL):
+    # none is a « montant programmé ».
+    synthesis = ind.printed_figures(cabbalr, 2022, "financements")
+    labels = dict(zip(synthesis["valeur_publiee"].map(_plain), synthesis["libelle"]))
+    assert labels["13 586 346 €"] == "crédits obtenus — A.N.C.T. (Etat) — crédits spécifiques"
+    assert labels["16 925 173 €"] == "droit commun (hors DSC et DPV)"
+    figures = ind.printed_figures(call, 2022, "financements")
+    totals = figures[figures["valeur_publiee"].map(_plain).str.contains("(?:3 900|4 586|5 760) 000 €")]
+    assert sorted(totals["valeur_publiee"].map(_plain)) == ["près de 3 900 000 €", "près de 4 586 000 €",
+                                                            "près de 5 760 000 €"]
+    assert set(totals["libelle"]) == {"total des financements politique de la ville (tous dispositifs)"}
+
+
 def _plain(text: str) -> str:
     return text.replace("\u202f", " ").replace("\xa0", " ")
 

@@ -192,7 +192,10 @@ def test_contract_record_cabbalr(cabbalr) -> None:
     text = plain(nr.contract_record_paragraph(ind.contract_record(cabbalr)))
     assert text.startswith("Sur la période 2015-2022, le bilan imprimé compte 1 263 projets déposés, "
                            "1 044 projets soutenus et 789 projets soutenus portés par des associations.")
-    assert "16 925 173 € (montant programmé, droit commun)" in text
+    # Issue 16: each sum named by what the source says it covers. « dont 13 586 346 € de crédits A.N.C.T. (Etat)
+    # obtenus » is not a programmed amount; « Droit commun (hors DSC et DPV) : 16 925 173 € » keeps its qualifier.
+    assert "13 586 346 € (crédits obtenus, crédits spécifiques, A.N.C.T. (Etat))" in text
+    assert "16 925 173 € (droit commun (hors DSC et DPV))" in text and "montant programmé" not in text
 
 
 # ---------------------------------------------------------------------------
