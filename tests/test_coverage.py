@@ -286,6 +286,19 @@ def test_every_raw_statement_is_its_source_s_words(raw_dir):
     assert altered == [] and cut == [], (altered, cut)
 
 
+def test_the_document_s_own_method_counts_and_verdicts_are_the_agglomeration_s(call, cabbalr):
+    """Issue 16: the actor is the one who speaks. The report's own account of whom it met, what it counted and
+    how it judges was filed under the communes, the partners or the conseils citoyens it is about."""
+    rows = pd.concat([call.table("qualitatif"), cabbalr.table("qualitatif")]).set_index("id")
+    for row_id in ("e22s-co0", "e22s-as0", "e22s-pa1", "e22s-pr0", "e22-fr-h5", "e22-fr-h6", "r19-n1", "r19-concl2"):
+        assert rows.loc[row_id, "acteur"] == "agglomeration", row_id
+    # Whom the evaluation met or questioned, and a verdict on an actor in the third person, are its own words.
+    method = rows["texte"].str.contains(r"\b(?:ont été rencontrées|interrogées précisent|Des conseillers citoyens qui)")
+    assert method.sum() >= 3 and set(rows.loc[method, "acteur"]) == {"agglomeration"}
+    # What the source quotes or lists as an actor's own words stays theirs.
+    assert rows.loc["e22-cit-h1", "acteur"] == "conseils_citoyens" and rows.loc["e22s-pr1", "acteur"] == "partenaires"
+
+
 @pytest.mark.parametrize("quote,expected", [
     # A sentence the source goes on with, closed by a full stop the source does not print there.
     ("tous ne peuvent être présents partout et tout le temps.", True),
