@@ -7,7 +7,8 @@
         genre: rapport_annuel          # rapport_annuel, evaluation_mi_parcours, evaluation_finale
         titre: Contrat de Ville du Douaisis
         sous_titre: Rapport annuel 2024 de la politique de la ville
-        logo: logo-cad.png             # a file of the territory folder (PNG, JPEG or SVG)
+        logo: logo-cad.png             # a file of the territory folder (PNG, JPEG, GIF, WebP or SVG),
+                                       # 512 KB and 2 000 × 2 000 pixels at most
 
 and Markdown files ``textes/<annee>/<section>.md`` (``textes/2024/03_programmation.md``)
 whose prose appears in that year's report only, in that section. Where the figures
@@ -18,11 +19,15 @@ which framing sentences the page shows (cells tagged ``si-transcrit`` / ``si-don
 from __future__ import annotations
 
 import base64
+import io
+import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from .formatting import nombre
 from .harmonise import codes, label
 from .ids import file_in, shell_word
 from .problems import Problem
@@ -37,8 +42,17 @@ OWN_DATA_SOURCE_TYPES = ("programmation", "import")
 TRANSCRIBED_TAG = "si-transcrit"
 OWN_DATA_TAG = "si-donnees-propres"
 PROSE_FOLDER = "textes"
-LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+              ".webp": "image/webp", ".svg": "image/svg+xml"}
 LOGO_MAX_BYTES = 512 * 1024
+# Pixels per side: the page shows a logo 64 px high; a few hundred kilobytes of PNG may otherwise unpack into an
+# image of 20 000 × 20 000 pixels (1,6 Go in the reader's browser).
+LOGO_MAX_PIXELS = 2000
+_LOGO_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WEBP"}  # Pillow's names
+_SVG_START = re.compile(r"<svg\b([^>]*)>", re.I)
+_SVG_ATTRIBUTE = re.compile(r"""([A-Za-z_][\w:.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_SVG_LENGTH = re.compile(r"\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*(px|pt|pc|mm|cm|in|em|ex|%)?\s*")
+_CSS_PIXELS = {"": 1.0, "px": 1.0, "pt": 96 / 72, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}
 
 
 @dataclass(frozen=True)
@@ -60,14 +74,88 @@ def _declared(meta: dict, year: int | str) -> dict:
     return entry if isinstance(entry, dict) else {}
 
 
+def _logo_file(folder: Path, name: object) -> tuple[Path | None, str]:
+    """The logo's path and, when it cannot be shown, what is expected of it (French), else ``""``."""
+    path = file_in(folder, name)  # a file of the territory folder, never a path elsewhere
+    mime = LOGO_TYPES.get(path.suffix.lower()) if path else None
+    if mime is None:
+        return None, (f"un fichier image du dossier du territoire (.png, .jpg, .gif, .webp ou .svg, "
+                      f"{LOGO_MAX_BYTES // 1024} Ko au plus)")
+    size = path.stat().st_size
+    if size > LOGO_MAX_BYTES:
+        return path, (f"une image de {LOGO_MAX_BYTES // 1024} Ko ({nombre(LOGO_MAX_BYTES)} octets) au plus : ce "
+                      f"fichier en fait {nombre(size)}")
+    data = path.read_bytes()
+    found = _svg_size(data) if mime == "image/svg+xml" else _raster_size(data, _LOGO_FORMATS[mime])
+    if isinstance(found, str):
+        return path, found
+    width, height = found
+    if max(width, height) > LOGO_MAX_PIXELS:
+        return path, (f"une image d'au plus {nombre(LOGO_MAX_PIXELS)} × {nombre(LOGO_MAX_PIXELS)} pixels (le rapport "
+                      f"l'affiche sur 64 pixels de haut) : celle-ci fait {nombre(width)} × {nombre(height)} pixels ; "
+                      "réduisez-la")
+    return path, ""
+
+
+def _raster_size(data: bytes, wanted: str) -> tuple[int, int] | str:
+    """(width, height) of a PNG, JPEG, GIF or WebP image as its header states it, or what is wrong (French)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:  # reads the header only
+                found, size = image.format, image.size
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+        return f"une image {wanted} lisible (ce fichier n'est pas une image reconnue)"
+    if found != wanted:
+        return f"une image {wanted}, comme son extension le dit (ce fichier est une image {found})"
+    return size
+
+
+def _svg_size(data: bytes) -> tuple[float, float] | str:
+    """(width, height) in CSS pixels of an SVG image as a browser sizes it: ``width`` and ``height`` (px, pt, mm,
+    cm, in…), a missing one from the ``viewBox`` proportions, else the ``viewBox``, else 300 × 150; or what is
+    wrong (French). Only the root tag is read: no entity is ever expanded."""
+    expected = ("une image SVG dont la balise <svg> donne la taille en nombres positifs : width et height "
+                "(« 200 », « 200px », « 5cm »…) ou viewBox (« 0 0 200 80 »)")
+    start = _SVG_START.search(data[:65536].decode("utf-8", "replace"))
+    if start is None:
+        return expected + " ; aucune balise <svg> au début du fichier"
+    attributes = {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
+                  for m in _SVG_ATTRIBUTE.finditer(start.group(1))}
+    sides: dict[str, float] = {}
+    for name in ("width", "height"):
+        printed = attributes.get(name)
+        length = _SVG_LENGTH.fullmatch(printed) if printed is not None else None
+        if printed is not None and (length is None or not float(length.group(1)) > 0):
+            return expected + f" ; ici {name}=« {printed} »"
+        if length is not None and (length.group(2) or "") in _CSS_PIXELS:  # %, em, ex: sized by the page
+            sides[name] = float(length.group(1)) * _CSS_PIXELS[length.group(2) or ""]
+    box = attributes.get("viewbox")
+    if box is None:
+        return sides.get("width", 300.0), sides.get("height", 150.0)
+    numbers = re.split(r"[\s,]+", box.strip())
+    try:
+        width, height = (float(n) for n in numbers[2:]) if len(numbers) == 4 else (0.0, 0.0)
+    except ValueError:
+        width = height = 0.0
+    if not (width > 0 and height > 0):
+        return expected + f" ; ici viewBox=« {box} »"
+    if "width" in sides:
+        return sides["width"], sides.get("height", sides["width"] * height / width)
+    if "height" in sides:
+        return sides["height"] * width / height, sides["height"]
+    return width, height
+
+
 def _logo(folder: Path, name: object) -> str:
     if not name:
         return ""
-    path = file_in(folder, name)  # a file of the territory folder, never a path elsewhere
-    mime = LOGO_TYPES.get(path.suffix.lower()) if path else None
-    if mime is None or path.stat().st_size > LOGO_MAX_BYTES:
+    path, problem = _logo_file(folder, name)
+    if path is None or problem:
         return ""
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    return f"data:{LOGO_TYPES[path.suffix.lower()]};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
 def edition(meta: dict, folder: Path | str, year: int | str, default_title: str,
@@ -89,18 +177,17 @@ def edition(meta: dict, folder: Path | str, year: int | str, default_title: str,
 
 
 def edition_problems(meta: dict, folder: Path, shown: str) -> list[Problem]:
-    """The logo files that ``rapports:`` names and that the folder lacks (the keys are checked by the schema of
-    territoire.yml, ``territory_schema.EDITION``)."""
+    """The logo files that ``rapports:`` names and that the folder lacks or cannot show (a type, bytes or pixels
+    beyond the bounds); the keys are checked by the schema of territoire.yml, ``territory_schema.EDITION``."""
     reports = meta.get("rapports")
     if not isinstance(reports, dict):
         return []
     problems = []
     for year, entry in reports.items():
         logo = entry.get("logo") if isinstance(entry, dict) else None
-        if logo and not _logo(folder, logo):
-            problems.append(Problem(shown, "un fichier image du dossier du territoire (.png, .jpg ou .svg, "
-                                    f"{LOGO_MAX_BYTES // 1024} Ko au plus)", colonne=f"rapports.{year}.logo",
-                                    valeur=str(logo)))
+        problem = _logo_file(folder, logo)[1] if logo else ""
+        if problem:
+            problems.append(Problem(shown, problem, colonne=f"rapports.{year}.logo", valeur=str(logo)))
     return problems
 
 

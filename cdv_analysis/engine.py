@@ -28,6 +28,8 @@ import shutil
 import signal
 import warnings
 
+from .errors import CdvError
+
 __all__ = ["ENGINE_NAME", "REPORTS_PER_KERNEL", "WarmEngine", "KernelPool", "pool", "init_worker",  # noqa: F822 (WarmEngine comes from the module __getattr__, lazily)
            "ensure_registered", "scratch_folder"]
 
@@ -85,7 +87,7 @@ def reset_kernel(cwd: str) -> None:
 # In the worker process
 
 
-class KernelError(RuntimeError):
+class KernelError(CdvError, RuntimeError):
     """A warm kernel could not be prepared or reset."""
 
 

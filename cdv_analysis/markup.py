@@ -23,6 +23,7 @@ __all__ = [
     "demote_headings",
     "scroll_box",
     "shorten",
+    "align_numeric_columns",
 ]
 
 # Characters with a meaning in CommonMark/GFM (and in Jupyter's Markdown: `$` opens maths).
@@ -189,7 +190,76 @@ def sanitize_html(page: str) -> str:
         strip=False,
         strip_comments=True,
     )
-    return cleaner.clean(_DROP_ELEMENTS.sub("", page))
+    return cleaner.clean(_MARKDOWN_ALIGNMENT.sub(_alignment_class, _DROP_ELEMENTS.sub("", page)))
+
+
+# A Markdown table's declared alignment (« |---:| ») comes as a style, which the allow-list drops: kept as a class.
+_MARKDOWN_ALIGNMENT = re.compile(r'<(t[hd])((?:\s[^>]*?)?)\sstyle="text-align:\s*(left|right|center);?"')
+_ALIGNMENT_CLASSES = {"left": "gauche", "right": "droite", "center": "centre"}
+
+
+def _alignment_class(match: re.Match) -> str:
+    return f'<{match.group(1)}{match.group(2)} class="{_ALIGNMENT_CLASSES[match.group(3)]}"'
+
+
+_TABLE = re.compile(r"<table\b[^>]*>.*?</table>", re.S)
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
+_CELL = re.compile(r"<(t[hd])\b([^>]*)>(.*?)</\1>", re.S)
+_CLASS = re.compile(r'\sclass="([^"]*)"')
+_ALIGNED = {"num", *_ALIGNMENT_CLASSES.values()}
+# A cell that holds one figure, or a range of two: « 1 500 € », « -3,2 pts », « 44.5% », « 12 à 25 % », « 2019 ».
+_FIGURE = r"[<>≈~]?\s?[-+−]?\d[\d .,]*(?:\s?(?:%|[kM]?\s?€|Md\s?€|pts?|points?|ans?))?"
+_FIGURE_CELL = re.compile(rf"{_FIGURE}(?:\s?(?:à|-|–)\s?{_FIGURE})?")
+_NO_FIGURE = {"", "n.d.", "-", "–", "—", "/"}
+_YEAR = re.compile(r"(19|20)\d\d")  # a column of years labels its rows, as a column of dates does: left-aligned
+
+
+def _cell_text(inner: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", inner)).replace("\u202f", " ").replace("\xa0", " ").split())
+
+
+def align_numeric_columns(body: str) -> str:
+    """Every table column whose body cells all hold figures (blanks and « n.d. » aside; years alone are labels)
+    gets the ``num`` class, header included, as :func:`notebook.table_html` gives it: numbers and their header
+    right-aligned on every page, Markdown tables and text columns holding figures too. A cell aligned by its
+    author keeps its own alignment; a table with merged cells (colspan, rowspan) is left as it is."""
+    return _TABLE.sub(_aligned_table, body)
+
+
+def _aligned_table(match: re.Match) -> str:
+    table = match.group()
+    if "colspan" in table or "rowspan" in table:
+        return table
+    head_end = table.find("</thead>")
+    rows = []  # per row: whether it is a header row, then (offset in the table, cell match) of its cells
+    for row in _ROW.finditer(table):
+        cells = [(row.start(1) + cell.start(), cell) for cell in _CELL.finditer(row.group(1))]
+        heading = row.start() < head_end if head_end >= 0 else all(c.group(1) == "th" for _, c in cells)
+        rows.append((heading, cells))
+    width = max((len(cells) for _, cells in rows), default=0)
+    figures = []
+    for column in range(width):
+        texts = [_cell_text(cells[column][1].group(3)) for heading, cells in rows if not heading and column < len(cells)]
+        filled = [t for t in texts if t not in _NO_FIGURE]
+        if filled and all(_FIGURE_CELL.fullmatch(t) for t in filled) and not all(_YEAR.fullmatch(t) for t in filled):
+            figures.append(column)
+    edits = []
+    for _, cells in rows:
+        for column in figures:
+            if column >= len(cells):
+                continue
+            offset, cell = cells[column]
+            attributes = cell.group(2)
+            classes = _CLASS.search(attributes)
+            if classes and _ALIGNED & set(classes.group(1).split()):
+                continue
+            start = offset + cell.start(2) - cell.start()
+            edits.append((start, start + len(attributes),
+                          _CLASS.sub(lambda m: f' class="num {m.group(1)}"', attributes, count=1) if classes
+                          else attributes + ' class="num"'))
+    for start, end, text in sorted(edits, reverse=True):
+        table = table[:start] + text + table[end:]
+    return table
 
 
 # Elements whose content must disappear with them (escaping would leave CSS/JS as visible text).

@@ -102,7 +102,8 @@ def read_territory_yaml(folder: Path, require: bool = False,
     if isinstance(meta, dict):
         from .editions import edition_problems  # the ``rapports:`` key (kind, title, subtitle, logo per year)
 
-        problems += edition_problems(meta, folder, shown)
+        problems += [replace(p, ligne=line_of(text, tuple(p.colonne.split(".")))) if text and p.colonne else p
+                     for p in edition_problems(meta, folder, shown)]
     problems = [replace(p, territory=folder.name) for p in problems]
     return (None if meta is None or any(p.is_error for p in problems) else meta), problems
 

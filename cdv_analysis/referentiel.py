@@ -6,7 +6,7 @@ One YAML file per evaluation in the territory folder, ``referentiel.<source>.yml
     source: eval2022                 # the source document the référentiel reads (declared in territoire.yml)
     questions:
       - id: P1                       # unique in the file
-        section: participation       # programmation | gouvernance | sante | participation
+        section: participation       # programmation | gouvernance | sante | participation | contexte
         question: Les conseils citoyens ont-ils permis … ?
         statut: enoncee              # enoncee (printed by the source) | reconstituee (the question a chapter answers)
         reference: 03. … cadre méthodologique     # where the source states or answers it
@@ -21,7 +21,8 @@ One YAML file per evaluation in the territory folder, ``referentiel.<source>.yml
         concordance: …               # optional: how far the sources agree, written by the evaluator
         avis_evaluateur: …           # optional: the evaluator's verdict, printed as such
         synthese: …                  # optional: the one-sentence finding of the synthesis, in the evaluator's words
-        chiffre_cle: évolution …     # optional: start of the label of the indicator the synthesis quotes (default: the first)
+        chiffre_cle: évolution …     # optional: start of the label of the indicator the synthesis quotes (default: the
+                                     # first; « aucun »: none)
 
 A filter value is matched exactly against the printed text of the column (case and accents
 ignored); a list of values matches any of them. Every problem is reported in French with the
@@ -41,13 +42,14 @@ from .clean import cell_text
 from .iorw import shown_path
 from .problems import Problem
 
-__all__ = ["PREFIX", "SECTIONS", "STATUSES", "INDICATOR_TABLES", "Question", "Criterion", "Referentiel",
+__all__ = ["PREFIX", "SECTIONS", "STATUSES", "NO_KEY_FIGURE", "INDICATOR_TABLES", "Question", "Criterion", "Referentiel",
            "referentiel_files", "parse_referentiel", "read_referentiel", "reference_problems",
            "territory_referentiels", "referentiel_of_year"]
 
 PREFIX = "referentiel."
 SECTIONS = {"programmation": "Programmation", "gouvernance": "Gouvernance et coopérations", "sante": "Santé",
-            "participation": "Participation des habitants"}
+            "participation": "Participation des habitants", "contexte": "Contexte des quartiers"}
+NO_KEY_FIGURE = "aucun"  # ``chiffre_cle: aucun``: the synthesis quotes no figure for the question
 STATUSES = {"enoncee": "question posée par la source", "reconstituee": "question reconstituée"}
 # Tables whose rows a criterion may cite as indicators (the long-form indicator tables and the surveys).
 INDICATOR_TABLES = ("enquetes", "cooperation", "gouvernance", "participation", "sante", "contexte", "realisations",
@@ -172,6 +174,21 @@ def parse_referentiel(data: object, fichier: str, sources: set[str] | None = Non
     return Referentiel(fichier, source, tuple(questions), cell_text(data.get("titre")), lines), []
 
 
+def _keys_and_id(raw: dict, known: set[str], kind: str, line: int | None, out: _Collector, seen: set[str],
+                 missing: str) -> str:
+    """The ``id`` of a question or criterion, after reporting its unknown keys; a missing id is reported with
+    ``missing``, an id already used in the file as such."""
+    for key in sorted(set(raw) - known):
+        out.add(line, key, f"une clé de {kind} connue (" + ", ".join(sorted(known)) + ")", key)
+    identifier = cell_text(raw.get("id"))
+    if not identifier:
+        out.add(line, "id", missing)
+    elif identifier in seen:
+        out.add(line, "id", "un identifiant unique dans le fichier (déjà utilisé)", identifier)
+    seen.add(identifier)
+    return identifier
+
+
 def _question(raw: object, number: int, out: _Collector, seen: set[str], lines: dict,
               table_columns: dict[str, list[str]] | None) -> Question | None:
     if not isinstance(raw, dict):
@@ -179,15 +196,8 @@ def _question(raw: object, number: int, out: _Collector, seen: set[str], lines: 
         return None
     line = getattr(raw, "line", None)
     before = len(out.problems)
-    for key in sorted(set(raw) - _QUESTION_KEYS):
-        out.add(line, key, "une clé de question connue (" + ", ".join(sorted(_QUESTION_KEYS)) + ")", key)
-    qid = cell_text(raw.get("id"))
+    qid = _keys_and_id(raw, _QUESTION_KEYS, "question", line, out, seen, f"un identifiant pour la question n° {number}")
     where = f"question {qid or number}"
-    if not qid:
-        out.add(line, "id", f"un identifiant pour la question n° {number}")
-    elif qid in seen:
-        out.add(line, "id", "un identifiant unique dans le fichier (déjà utilisé)", qid)
-    seen.add(qid)
     section = cell_text(raw.get("section"))
     if section not in SECTIONS:
         out.add(line, "section", f"pour la {where}, une section parmi " + ", ".join(SECTIONS), section)
@@ -229,14 +239,7 @@ def _criterion(raw: object, where: str, parent_line: int | None, out: _Collector
         return None
     line = getattr(raw, "line", parent_line)
     before = len(out.problems)
-    for key in sorted(set(raw) - _CRITERION_KEYS):
-        out.add(line, key, "une clé de critère connue (" + ", ".join(sorted(_CRITERION_KEYS)) + ")", key)
-    cid = cell_text(raw.get("id"))
-    if not cid:
-        out.add(line, "id", f"pour la {where}, un identifiant")
-    elif cid in seen:
-        out.add(line, "id", "un identifiant unique dans le fichier (déjà utilisé)", cid)
-    seen.add(cid)
+    cid = _keys_and_id(raw, _CRITERION_KEYS, "critère", line, out, seen, f"pour la {where}, un identifiant")
     label = cell_text(raw.get("critere"))
     if not label:
         out.add(line, "critere", f"pour la {where}, l'énoncé du critère de jugement")

@@ -403,9 +403,9 @@ def test_a_special_territory_file_stops_only_its_territory(data_copy, kind):
 def _limits(monkeypatch, **values) -> None:
     import dataclasses
 
-    from cdv_analysis import iorw
+    from cdv_analysis.iorw import limits
 
-    monkeypatch.setattr(iorw, "LIMITS", dataclasses.replace(iorw.LIMITS, **values))
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, **values))
 
 
 # The embedded tables hold at most 193 rows and 80 KB per file: these limits leave them valid.

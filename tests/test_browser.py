@@ -376,3 +376,55 @@ def test_printed_pages_are_a4_without_near_empty_page_or_split_chart(browser, pa
         # No blank or near-empty page before the last one (« Page n / N » alone, or a lone line).
         near_empty = [n for n, text in enumerate(texts[:-1], start=1) if len(text) < 200]
         assert near_empty == [], (_name(page), near_empty, [texts[n - 1] for n in near_empty])
+
+
+# A figure, or a range of two, as a reader sees it in a cell (the test's own reading, independent of the page's).
+_FIGURE_JS = r"^[<>≈~]?\s?[-+−]?\d[\d\s.,]*(\s?(%|[kM]?\s?€|pts?))?(\s?(à|-|–)\s?[-+−]?\d[\d\s.,]*(\s?(%|€|pts?))?)?$"
+_COLUMN_ALIGNMENTS = """source => [...document.querySelectorAll('table')].flatMap(table => {
+  const rows = [...table.querySelectorAll('tbody tr')].map(r => [...r.cells]);
+  const head = [...table.querySelectorAll('thead th')];
+  if (table.querySelector('[colspan], [rowspan]')) return [];
+  return head.map((th, i) => {
+    const cells = rows.map(r => r[i]).filter(c => c && !['', 'n.d.', '—'].includes(c.innerText.trim()));
+    const texts = cells.map(c => c.innerText.trim().replace(/\\s+/g, ' '));
+    const numeric = texts.length > 0 && texts.every(t => new RegExp(source).test(t)) && !texts.every(t => /^(19|20)\\d\\d$/.test(t));
+    return [th.innerText.trim(), numeric, getComputedStyle(th).textAlign,
+            [...new Set(cells.map(c => getComputedStyle(c).textAlign))].join(' ')];
+  });
+})"""
+
+
+def test_a_markdown_table_has_its_figures_and_their_headers_right_aligned(browser, tmp_path):
+    """Issue 18: a table typed in Markdown (the evaluator's prose) aligns its figures as the library's tables."""
+    import nbformat
+
+    from cdv_analysis.publish.render import render_html
+
+    table = ("| Année | Porteur | Montant | Part | Projets | Écart |\n|---|---|---|---:|:---|:-:|\n"
+             "| 2019 | Association Horizon | 1 500 € | 12,5 % | 3 | 2 |\n"
+             "| 2020 | Ville de Douai | 20 000 € | 44.5% | n.d. | 1 |\n| 2021 | CCAS | n.d. | 3 % | 12 | 4 |")
+    book = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"## Programmation\n\n{table}")])
+    path = tmp_path / "rapport.html"
+    path.write_text(render_html(book, "Douaisis", "Rapport annuel 2024", {}), "utf-8")
+    tab = _open(browser, path, NARROW)
+    found = {name: (numeric, head, cells) for name, numeric, head, cells in tab.evaluate(_COLUMN_ALIGNMENTS,
+                                                                                         _FIGURE_JS)}
+    tab.close()
+    assert found == {
+        "Année": (False, "left", "left"), "Porteur": (False, "left", "left"),  # years label the rows
+        "Montant": (True, "right", "right"), "Part": (True, "right", "right"),  # « ---: » kept
+        "Projets": (True, "left", "left"),  # « :--- »: its author's choice
+        "Écart": (True, "center", "center")}
+
+
+def test_every_column_of_figures_is_right_aligned_with_its_header_on_every_page(browser, pages):
+    checked = 0
+    for page in pages:
+        tab = _open(browser, page, WIDE)
+        columns = tab.evaluate(_COLUMN_ALIGNMENTS, _FIGURE_JS)
+        tab.close()
+        wrong = [(name, head, cells) for name, numeric, head, cells in columns
+                 if numeric and (head, cells) != ("right", "right")]
+        assert wrong == [], _name(page)
+        checked += sum(numeric for _, numeric, _, _ in columns)
+    assert checked >= 50

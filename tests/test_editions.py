@@ -64,6 +64,62 @@ def test_bad_report_keys_are_located_french_problems(tmp_path: Path) -> None:
     assert editions.edition_problems({"rapports": {2024: {"logo": "logo.png"}}}, folder, "t.yml") == []
 
 
+def _image(path: Path, size: tuple[int, int], kind: str) -> Path:
+    from PIL import Image
+
+    Image.new("RGB" if kind == "JPEG" else "1", size).save(path, kind)
+    return path
+
+
+def test_a_logo_is_bounded_in_pixels_as_in_bytes(tmp_path: Path) -> None:
+    from cdv_analysis.metadata import read_territory_file
+
+    folder = tmp_path / "cad"
+    folder.mkdir()
+    for name, size, kind in (("ok.png", (2000, 64), "PNG"), ("ok.jpg", (300, 2000), "JPEG"),
+                             ("ok.gif", (120, 64), "GIF"), ("ok.webp", (64, 64), "WEBP"),
+                             ("large.png", (5000, 5000), "PNG"), ("wide.webp", (2001, 10), "WEBP"),
+                             ("png.jpg", (10, 10), "PNG")):
+        _image(folder / name, size, kind)
+    assert (folder / "large.png").stat().st_size < 10_000  # 25 million pixels in a few kilobytes
+    svgs = {"ok.svg": '<?xml version="1.0"?>\n<!-- logo -->\n<svg xmlns="http://www.w3.org/2000/svg" '
+                      'width="10cm" height="2cm"><rect width="10" height="10"/></svg>',  # 378 × 76 px
+            "box.svg": "<svg viewBox='0 0 5000 1000'></svg>",
+            "tall.svg": '<svg width="100%" height="1800pt" viewBox="0 0 100 400"></svg>',
+            "scaled.svg": '<svg width="3000" viewBox="0 0 400 100"></svg>',  # 3 000 × 750 px
+            "relative.svg": '<svg width="100%" viewBox="0 0 400 100"></svg>',  # 400 × 100: the page sizes it
+            "bad.svg": '<svg viewBox="0 0 -4 5"></svg>', "text.svg": "pas une image"}
+    for name, text in svgs.items():
+        (folder / name).write_text(text, "utf-8")
+    (folder / "heavy.png").write_bytes(PNG + b"\0" * 600_000)
+    logos = ("ok.png", "ok.jpg", "ok.gif", "ok.webp", "ok.svg", "relative.svg", "large.png", "wide.webp",
+             "png.jpg", "box.svg", "tall.svg", "scaled.svg", "bad.svg", "text.svg", "heavy.png")
+    (folder / "territoire.yml").write_text(
+        "id: cad\nnom: CA du Douaisis\nsigle: CAD\nsources: [{id: prog2024, type: programmation}]\nrapports:\n"
+        + "".join(f"  {2001 + i}:\n    titre: Douaisis\n    logo: {name}\n" for i, name in enumerate(logos)),
+        "utf-8")
+    meta, problems = read_territory_file(folder)
+    found = {p.valeur: (p.ligne, p.colonne, p.attendu.replace("\u202f", " ")) for p in problems}
+    assert set(found) == set(logos[6:])  # the six good logos pass, each bad one is named
+    assert all(p.is_error and p.fichier.endswith("cad/territoire.yml") for p in problems)
+    # rapports: is line 5; each year takes three lines, its logo the third (2007, large.png: line 8 + 3 × 6).
+    assert found["large.png"][:2] == (6 + 3 * 6 + 2, "rapports.2007.logo")
+    assert found["large.png"][2] == ("une image d'au plus 2 000 × 2 000 pixels (le rapport l'affiche sur 64 pixels "
+                                     "de haut) : celle-ci fait 5 000 × 5 000 pixels ; réduisez-la")
+    assert found["wide.webp"][2].endswith("celle-ci fait 2 001 × 10 pixels ; réduisez-la")
+    assert found["png.jpg"][2] == "une image JPEG, comme son extension le dit (ce fichier est une image PNG)"
+    assert found["box.svg"][2].endswith("celle-ci fait 5 000 × 1 000 pixels ; réduisez-la")
+    assert found["tall.svg"][2].endswith("celle-ci fait 600 × 2 400 pixels ; réduisez-la")  # 1 800 pt = 2 400 px
+    assert found["scaled.svg"][2].endswith("celle-ci fait 3 000 × 750 pixels ; réduisez-la")
+    assert found["bad.svg"][2].endswith("ou viewBox (« 0 0 200 80 ») ; ici viewBox=« 0 0 -4 5 »")
+    assert found["text.svg"][2].endswith("; aucune balise <svg> au début du fichier")
+    assert found["heavy.png"][2] == ("une image de 512 Ko (524 288 octets) au plus : ce fichier en fait "
+                                     f"{600_000 + len(PNG):,}".replace(",", " "))
+    shown = {name: editions.edition({"rapports": {2024: {"logo": name}}}, folder, 2024, "D").logo for name in logos}
+    assert {name for name, logo in shown.items() if logo} == set(logos[:6])
+    assert shown["ok.webp"].startswith("data:image/webp;base64,") and shown["ok.gif"].startswith("data:image/gif;")
+
+
 def test_framing_follows_the_source_of_the_figures() -> None:
     meta = _meta()
     assert editions.figures_origin(meta, 2024) == "propre"

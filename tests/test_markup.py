@@ -335,3 +335,18 @@ def test_markdown_tables_get_a_caption_and_a_labelled_scroll_box_and_numbers_nev
                                                                 ("Tableau : Année, Valeur",) * 2]
     assert _unbreakable_numbers('<p>les 56 000 habitants, 2019 2020</p><img alt="1 000">') == (
         '<p>les 56\u202f000 habitants, 2019 2020</p><img alt="1 000">')
+
+
+def test_columns_of_figures_get_the_num_class_header_included() -> None:
+    from cdv_analysis.markup import align_numeric_columns
+
+    table = ('<table class="cdv-table"><thead><tr><th>Année</th><th>Valeur</th><th class="x">n</th><th>Code</th>'
+             '</tr></thead><tbody><tr><td>2019</td><td>1 500 €</td><td class="x">12</td><td>QN06201M</td></tr>'
+             '<tr><td>2020</td><td>n.d.</td><td class="x">3 à 25 %</td><td>7</td></tr></tbody></table>')
+    assert align_numeric_columns(table) == table.replace("<th>Valeur", '<th class="num">Valeur').replace(
+        '<th class="x">', '<th class="num x">').replace("<td>1 500", '<td class="num">1 500').replace(
+        "<td>n.d.", '<td class="num">n.d.').replace('<td class="x">', '<td class="num x">')
+    merged = table.replace("<th>Code</th>", '<th colspan="1">Code</th>')
+    assert align_numeric_columns(merged) == merged  # merged cells: the columns cannot be told apart
+    own = align_numeric_columns(table.replace("<td>1 500 €", '<td class="gauche">1 500 €'))  # typed « :--- »
+    assert '<td class="gauche">1 500 €' in own and '<th class="num">Valeur' in own and own.count('class="num') == 5

@@ -8,6 +8,7 @@ conclusion with the rows that qualify it; and the strength of the evidence.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -20,7 +21,7 @@ from ..territory import memoized
 from ..referentiel import Question, Referentiel, referentiel_of_year, select_rows
 from ..stats import compatible_counts, wilson_interval
 
-__all__ = ["NATURE_RANK", "FINDING_RULES", "Answer", "answers", "findings", "representative_statements", "quoted_ids", "quoted_where", "statement_rows",
+__all__ = ["NATURE_RANK", "FINDING_RULES", "Answer", "answers", "findings", "representative_statements", "quoted_ids", "quoted_where", "statement_rows", "says_figure",
            "INDICATOR_COLUMNS"]
 
 # The selection rule, by nature: findings first (constats and the source's conclusions), then appraisals and
@@ -28,6 +29,8 @@ __all__ = ["NATURE_RANK", "FINDING_RULES", "Answer", "answers", "findings", "rep
 NATURE_RANK = {"conclusion": 0, "constat": 0, "avis": 1, "frein": 1, "levier": 1, "attente": 2, "citation": 3,
                "proposition": 4, "preconisation": 4}
 _LAST_RANK = 5
+# Units written after a printed figure that does not carry them (counts, amounts and rates carry their own mark).
+_UNIT_WORDS = {"mois", "ans", "jours", "heures", "habitants", "points"}
 INDICATOR_COLUMNS = ["question", "critere_id", "critere", "table", "enquete", "libelle", "valeur", "n", "ic_bas", "ic_haut",
                      "repondants", "millesime", "source", "titre_source", "section"]
 
@@ -62,7 +65,9 @@ def representative_statements(candidates: pd.DataFrame, exclude: set[str] | froz
         _rank=candidates["nature"].map(lambda n: NATURE_RANK.get(cell_text(n), _LAST_RANK)),
         _sub=candidates["rattache_a"].map(lambda r: 1 if cell_text(r) else 0),
         _pos=range(len(candidates)))
-    order = order[~order["id"].isin(exclude)].sort_values(["_rank", "_sub", "_pos"], kind="stable")
+    # A heading of the source (nature « intitule ») is nobody's words: never shown as a statement.
+    order = order[~order["id"].isin(exclude) & (order["nature"] != "intitule")].sort_values(
+        ["_rank", "_sub", "_pos"], kind="stable")
     kept: list = []
     per_group: dict[str, int] = {}
     for index, row in order.iterrows():
@@ -103,6 +108,13 @@ def _percent(value: object, printed: str) -> str:
     return fr.pourcent(float(value), None)
 
 
+def _amount_and_share(amount: str, share: str) -> str:
+    """A printed amount or count with the share printed beside it (« 4 734 927,00 € (68,3 %) »), else either."""
+    if amount and share:
+        return f"{amount} ({share})" if "%" in share else f"{amount} ({share}\xa0%)"
+    return amount or share
+
+
 def _indicator_rows(table: str, rows: pd.DataFrame) -> list[dict]:
     out = []
     for _, row in rows.iterrows():
@@ -119,18 +131,30 @@ def _indicator_rows(table: str, rows: pd.DataFrame) -> list[dict]:
             _, low, high = (None, None, None) if bounded else _interval(printed, n, row["pourcentage"],
                                                                          row.get("effectif"))
         elif table == "financements":
-            what = " — ".join(cell_text(row[c]) for c in ("thematique", "financeur_publie") if cell_text(row[c]))
+            # Pillar and credit type name the row too: a pillar table's rows differ by nothing else.
+            credit = label("types_credit", cell_text(row["type_credit"])) if cell_text(row["type_credit"]) else ""
+            theme, financer = cell_text(row["thematique"]), cell_text(row["financeur_publie"])
+            if theme and financer.casefold().startswith(theme.casefold()):
+                financer = ""  # « Fonds de Cohésion Sociale — Fonds de cohésion sociale de la … »: named once
+            what = " — ".join(x for x in (cell_text(row["pilier_publie"]), theme, financer, credit) if x)
             libelle = ("évolution des financements" if row["mesure"] == "evolution" else "financements") + (
                 f" — {what}" if what else " (tous financeurs)")
-            value = cell_text(row["montant_publie"]) or cell_text(row["part_publiee_publie"])
+            value = _amount_and_share(cell_text(row["montant_publie"]), cell_text(row["part_publiee_publie"]))
         elif table == "projets":
-            libelle = " — ".join(cell_text(row[c]) for c in ("mesure", "thematique", "porteur_publie")
-                                 if cell_text(row[c]))
-            value = cell_text(row["nombre_publie"])
+            carriers = label("types_porteur", cell_text(row["type_porteur"])) if cell_text(row["type_porteur"]) else ""
+            libelle = " — ".join(x for x in (label("mesures", cell_text(row["mesure"])), cell_text(row["pilier_publie"]),
+                                             cell_text(row["thematique"]), carriers, cell_text(row["porteur_publie"]))
+                                 if x)
+            value = _amount_and_share(cell_text(row["nombre_publie"]), cell_text(row["part_publiee_publie"]))
         else:
             parts = [cell_text(row[c]) for c in ("indicateur", "modalite") if cell_text(row[c])]
+            if table == "contexte" and cell_text(row["perimetre"]):
+                parts.append(cell_text(row["perimetre"]))  # the QPV's figure and the agglomeration's side by side
             libelle = " — ".join(parts)
             value = cell_text(row["valeur_publiee"])
+            unit = cell_text(row.get("unite"))
+            if unit in _UNIT_WORDS and not value.endswith(unit):
+                value = f"{value} {unit}"  # « 3 mois », not « 3 »
         word = cell_text(row.get("qualificatif_mot"))
         if word and not value.lower().startswith(word.split()[0].lower()):
             value = f"{word} {value}"  # the qualifier travels with the figure (« jusqu'à 53 % »)
@@ -253,7 +277,10 @@ def _key_indicator(answer: Answer) -> pd.Series | None:
         return None
     wanted = answer.question.chiffre_cle
     if wanted:
-        from ..referentiel import _fold
+        from ..referentiel import NO_KEY_FIGURE, _fold
+
+        if _fold(wanted) == NO_KEY_FIGURE:
+            return None  # « chiffre_cle: aucun »: no figure sums this question up
 
         match = rows[rows["libelle"].map(_fold).str.startswith(_fold(wanted))]
         if not match.empty:
@@ -274,9 +301,10 @@ def findings(territory: Territory, annee: int | str) -> pd.DataFrame:
     The rule, in this order and never beyond :data:`MAX_FINDINGS`: (1) one finding per evaluative question
     of the référentiel — the evaluator's ``synthese`` sentence (else the question) and its key indicator
     (``chiffre_cle``, its latest vintage, else its first; an earlier vintage of it is shown too); (2) unless a
-    question already answers on the programmation, its change up to the report's year, over the period the
-    report's own sources print, else since the previous printed year; (3) the figures the source itself puts first (``key_figures``,
-    in their order), until :data:`MIN_FINDINGS` findings are reached.
+    programmation question's key figure is already its change, the programmation's change up to the report's
+    year, over the period the report's own sources print, else since the previous printed year; (3) the figures
+    the source itself puts first (``key_figures``, in their order) that no earlier finding gives already, until
+    :data:`MIN_FINDINGS` findings are reached.
     """
     from .programmation import programmation_series
     from .synthese import key_figures
@@ -298,8 +326,10 @@ def findings(territory: Territory, annee: int | str) -> pd.DataFrame:
                      "source": "" if figure is None else figure["source"]})
     series = programmation_series(territory)
     series = series[series["annee"] <= year] if not series.empty else series
-    answered = {row["section"] for row in rows}
-    if len(series) >= 2 and int(series["annee"].iloc[-1]) == year and "programmation" not in answered:
+    # A question whose key figure is already the programmation's change (CALL's « évolution des financements »)
+    # answers for it; a question on the year's means alone does not.
+    answered = any(row["section"] == "programmation" and row["libelle"].startswith("évolution") for row in rows)
+    if len(series) >= 2 and int(series["annee"].iloc[-1]) == year and not answered:
         # Over the period the report's own sources print (a final evaluation), else since the previous year.
         own = series[series["source"].isin(territory.sources_of_report_year(year))]
         before = own.iloc[0] if len(own) >= 2 else series.iloc[-2]
@@ -314,6 +344,8 @@ def findings(territory: Territory, annee: int | str) -> pd.DataFrame:
     for _, figure in figures.iterrows():
         if len(rows) >= MIN_FINDINGS:
             break
+        if _already_said(figure["valeur_affichee"], rows):
+            continue  # a figure an earlier finding already gives (« 6 931 463 € » in a question's sentence)
         rows.append({"regle": "chiffre_cle", "question": "", "numero_question": None,
                      "section": _FIGURE_SECTIONS.get(figure["cle"], "synthese"), "texte": figure["indicateur"],
                      "auteur": "source", "libelle": figure["indicateur"], "valeur": figure["valeur_affichee"],
@@ -321,6 +353,24 @@ def findings(territory: Territory, annee: int | str) -> pd.DataFrame:
     result = pd.DataFrame(rows[:MAX_FINDINGS], columns=[c for c in FINDING_COLUMNS if c != "rang"])
     result.insert(0, "rang", range(1, len(result) + 1))
     return result
+
+
+def _spaced(text: object) -> str:
+    """Spaces of every kind made one, none before « % » (« 33 % » and « 33% » are the same figure)."""
+    return " ".join(cell_text(text).replace("\u202f", " ").replace("\xa0", " ").split()).replace(" %", "%")
+
+
+def says_figure(text: object, value: object) -> bool:
+    """Whether a figure (as displayed, « 6 931 463 € ») stands in ``text`` as a whole number, spaces aside."""
+    figure = _spaced(value)
+    # Not a piece of a longer number: no digit, decimal comma or thousands group on either side.
+    whole = r"(?<![\d,])(?<!\d )" + re.escape(figure) + r"(?!\d|,\d| \d)"
+    return bool(figure) and re.search(whole, _spaced(text)) is not None
+
+
+def _already_said(value: object, rows: list[dict]) -> bool:
+    """Whether a figure already stands in an earlier finding's sentence or value."""
+    return any(says_figure(_spaced(row["texte"]) + " | " + _spaced(row["valeur"]), value) for row in rows)
 
 
 # The report section that details each headline figure of ``key_figures`` (its key → notebook section).

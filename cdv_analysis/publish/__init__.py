@@ -30,7 +30,7 @@ _EXPORTS = {
     "cache": ("CACHE_FILE", "REPORT_FORMAT", "code_fingerprint"),
     "execute": ("FAILED_NOTEBOOK", "run_job"),
     "index": ("write_index",),
-    "jobs": ("BuildSummary", "Job", "JobResult"),
+    "jobs": ("BuildSummary", "Job", "JobResult", "Status"),
     "plan": ("plan_jobs", "planned_years"),
     "render": ("drop_empty_sections", "heading_id", "render_html"),
     "sections": ("COMPARISON", "PORTRAIT_SECTIONS", "SECTIONS", "STARTER_SECTIONS", "Section", "sections_for",

@@ -1,281 +1,28 @@
-"""Reading and writing files (as papermill's ``iorw``): the one place that touches the disk for content.
-
-Every input file is read once by ``read_bytes`` (regular files only, within
-:data:`LIMITS`); every input table (territory data, open-data files to import)
-by ``read_table``: CSV in UTF-8, Windows-1252 or Mac Roman with any usual
-separator, or Excel workbooks read to their last filled row; every YAML file
-from outside by ``load_yaml`` (no aliases, no repeated keys). Every output of the package
-(reports, processed tables, imports) goes through ``write_atomic``, so that a
-reader never sees a half-written file.
-"""
+"""Reading tables (CSV with any usual separator, Excel workbooks read to their last filled row), shared by the
+loader and the importers: rows as text within the limits, then a table of strings with its line numbers."""
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import io
-import os
 import re
-import stat
-import tempfile
 import unicodedata
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from .problems import WARNING, Problem
+from ..problems import WARNING, Problem
+from . import limits
+from .encodings import decode_text
+from .files import read_bytes, shown_path
+from .limits import _size
 
-__all__ = ["write_atomic", "read_table", "read_records", "read_bytes", "load_yaml", "decode_text", "shown_path",
-           "header_key", "sniff_separator", "field_count_problem", "Limits", "LIMITS"]
-
-
-def write_atomic(path: Path | str, data: bytes | str) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename it."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-        # mkstemp creates 0600 files; published files are read by others.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
-
-
-# ---------------------------------------------------------------------------
-# Reading files: regular files only, each read once, within declared limits
-
-
-def shown_path(path: Path | str) -> str:
-    """Path as a user would type it: relative to the working directory when possible."""
-    path = Path(path)
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one input file may hold; beyond, it is refused with a French message (never a hang or MemoryError)."""
-
-    file_bytes: int = 100 * 2**20  # a table on disk (a CSV, or a workbook still compressed)
-    uncompressed_bytes: int = 400 * 2**20  # the parts of a workbook once unzipped, together
-    rows: int = 500_000  # rows holding something (empty rows are skipped without being read)
-    columns: int = 1_000
-    cell_chars: int = 32_767  # Excel's own limit for one cell
-    yaml_bytes: int = 2**20  # a YAML file (territoire.yml, vocabularies)
-
-
-LIMITS = Limits()
-
-
-def _size(count: int, limit: int | None = None) -> str:
-    """A size in French units (« 2 Go », « 1,5 Mo »); in bytes when it would read as ``limit``'s."""
-    for unit, scale in (("Go", 2**30), ("Mo", 2**20), ("ko", 2**10)):
-        if count >= scale:
-            value = count / scale
-            text = f"{value:.0f} {unit}" if value >= 10 or value.is_integer() else f"{value:.1f} {unit}"
-            text = text.replace(".", ",")
-            if limit is not None and text in (_size(limit), _size(limit).replace(" ", ",0 ")):
-                break
-            return text
-    return f"{count:_} octets".replace("_", "\u202f")
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "un tube nommé (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "une socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "un périphérique"
-    if stat.S_ISDIR(mode):
-        return "un dossier"
-    return "un fichier spécial"
-
-
-def read_bytes(path: Path | str, shown: str | None = None, *, root: Path | str | None = None,
-               limit: int | None = None) -> tuple[bytes | None, list[Problem]]:
-    """The bytes of a regular file, read once, or None with a French problem.
-
-    Only a regular file is read: a named pipe, a device or a socket is refused
-    before it is opened for reading (no hang), and so is a file larger than
-    ``limit`` (``LIMITS.file_bytes`` by default). With ``root``, a symbolic link
-    that leads out of that folder is refused.
-    """
-    path = Path(path)
-    shown = shown or shown_path(path)
-    limit = LIMITS.file_bytes if limit is None else limit
-    if root is not None and path.is_symlink():
-        target = path.resolve()
-        if not target.is_relative_to(Path(root).resolve()):
-            return None, [Problem(shown, "un fichier du dossier de données : ce lien symbolique mène hors du dossier "
-                                  f"(vers {target}) ; copiez le fichier dans le dossier plutôt que d'y faire un lien")]
-    try:
-        mode = os.stat(path).st_mode
-    except OSError as exc:
-        return None, [Problem(shown, f"un fichier lisible ({exc.strerror or type(exc).__name__})")]
-    if not stat.S_ISREG(mode):
-        return None, [Problem(shown, f"un fichier ordinaire : c'est {_kind(mode)}, qui n'est pas lu")]
-    try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        return None, [Problem(shown, f"un fichier lisible ({exc.strerror or type(exc).__name__})")]
-    with os.fdopen(handle, "rb") as stream:
-        info = os.fstat(stream.fileno())
-        if not stat.S_ISREG(info.st_mode):  # replaced between the two looks
-            return None, [Problem(shown, f"un fichier ordinaire : c'est {_kind(info.st_mode)}, qui n'est pas lu")]
-        if info.st_size > limit:
-            return None, [Problem(shown, f"un fichier d'au plus {_size(limit)} : celui-ci fait "
-                                  f"{_size(info.st_size, limit)} ; il n'est pas lu")]
-        try:
-            data = stream.read(limit + 1)
-        except OSError as exc:
-            return None, [Problem(shown, f"un fichier lisible ({exc.strerror or type(exc).__name__})")]
-    if len(data) > limit:
-        return None, [Problem(shown, f"un fichier d'au plus {_size(limit)} ; il n'est pas lu")]
-    return data, []
-
-
-class _SafeLoader(yaml.SafeLoader):
-    """PyYAML's safe loader without anchors and aliases (a 1 KB alias bomb expands to gigabytes), nor repeated keys."""
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent) or getattr(self.peek_event(), "anchor", None):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(None, None, "ancres et alias YAML (& et *) non acceptés : écrivez chaque valeur",
-                                       event.start_mark)
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, str | int | float | bool):
-                continue
-            if key in seen:
-                raise yaml.MarkedYAMLError(None, None, f"clé « {key} » répétée : chaque clé n'apparaît qu'une fois",
-                                           key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep)
-
-
-def load_yaml(text: str, shown: str) -> tuple[object, list[Problem]]:
-    """A YAML document read safely: no tags, anchors or aliases, no repeated key, at most ``LIMITS.yaml_bytes``.
-
-    Gives the value, or None with one located French problem. Every YAML file
-    the package reads from outside (``territoire.yml``…) goes through here.
-    """
-    size = len(text.encode("utf-8"))
-    if size > LIMITS.yaml_bytes:
-        return None, [Problem(shown, f"un fichier YAML d'au plus {_size(LIMITS.yaml_bytes)} : celui-ci fait "
-                              f"{_size(size)}")]
-    try:
-        return yaml.load(text, Loader=_SafeLoader), []  # noqa: S506 — _SafeLoader is a SafeLoader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return None, [Problem(shown, f"du YAML valide ({getattr(exc, 'problem', None) or exc})",
-                              ligne=mark.line + 1 if mark else None)]
-
-
-# ---------------------------------------------------------------------------
-# Reading tables (CSV in UTF-8, Windows-1252 or Mac Roman, XLSX), shared by the loader and the importers
-
-# UTF-8 bytes read as Windows-1252: « é » shows as « Ã© », « œ » as « Å“ », « € » as « â‚¬ ».
-_MOJIBAKE_RE = re.compile("Ã[\u0080-\u00bf©¨ª«®´¹º»¼½¾§¢£¤¥¦]|â€|â‚¬|Å[“’]")
 _FORMULA_WITHOUT_VALUE_RE = re.compile(
     rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)?\s*</c>')
 _SEPARATORS = (";", ",", "\t")
 Records = list[tuple[int, list[str]]]  # (line number in the file, cells) of each row
-
-# The 8-bit encodings a French spreadsheet saves in, told apart by what they make of the text.
-_EIGHT_BIT = (("cp1252", "Windows-1252"), ("mac_roman", "Mac Roman"), ("cp850", "DOS (CP850)"))
-_ACCEPTED = ("cp1252", "mac_roman")
-_FRENCH_LETTERS = frozenset("àâçéèêëîïôùûüÿœÀÂÇÉÈÊËÎÏÔÙÛÜŸŒ")
-_FRENCH_SIGNS = frozenset("«»‘’“”€…–—°§²³µ·×\u00a0")
-
-
-def _french_score(text: str) -> int:
-    """How French the non-ASCII characters of a decoded text look: +1 each plausible one, -3 each implausible."""
-    score = 0
-    for index, char in enumerate(text):
-        if char < "\x80":
-            continue
-        before = text[index - 1] if index else " "
-        after = text[index + 1] if index + 1 < len(text) else " "
-        if char in _FRENCH_LETTERS:
-            # An accented capital inside a small-letter word (« rÈsultat », « FÛte ») is a misread « é » or « ê »,
-            # and so is an accented letter standing alone, « à » apart (« Noæl ê Lens »).
-            if not before.isalpha() and not after.isalpha():
-                plausible = char in "àÀ"
-            elif char.isupper():
-                plausible = not (before.isalpha() and (before.islower() or after.islower()))
-            else:
-                plausible = True
-        elif char in _FRENCH_SIGNS:
-            plausible = not (char in "…«" and after.isalpha()) and not (char == "»" and before.isalpha())
-        else:
-            plausible = False
-        score += 1 if plausible else -3
-    return score
-
-
-def decode_text(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
-    """Text of a file in UTF-8 (BOM or not), Windows-1252 or Mac Roman; a French problem otherwise.
-
-    UTF-8 is recognised by its structure. An 8-bit file is decoded the way that
-    gives plausible French text (« évoquent », not « Žvoquent ») and refused when
-    neither way clearly does: an encoding is never guessed silently.
-    """
-    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
-        return None, [Problem(shown, "un fichier non vide (au moins une ligne d'en-têtes)")]
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in raw[:4096]:
-        return None, [Problem(shown, "encodage illisible (UTF-16 ou fichier binaire) ; attendu : "
-                              "un fichier texte en UTF-8 ou en Windows-1252 (Excel : « CSV UTF-8 »)")]
-    try:
-        return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    decoded = {}
-    for codec, _ in _EIGHT_BIT:
-        try:
-            decoded[codec] = raw.decode(codec)
-        except UnicodeDecodeError:
-            continue
-    windows = decoded.get("cp1252")
-    mojibake = _MOJIBAKE_RE.search(windows) if windows is not None else None
-    if mojibake:
-        line = windows[: mojibake.start()].count("\n") + 1
-        return None, [Problem(shown, "un seul encodage par fichier : ce fichier mélange UTF-8 et "
-                              "Windows-1252 (réenregistrez-le en UTF-8)", ligne=line,
-                              valeur=windows.splitlines()[line - 1][:60])]
-    scores = sorted(((_french_score(text), codec) for codec, text in decoded.items()), reverse=True)
-    best_score, best = scores[0]
-    # DOS (CP850) files are not read, but a text that looks French that way too is ambiguous.
-    if best in _ACCEPTED and best_score > 0 and (len(scores) == 1 or best_score > scores[1][0]):
-        if best == "cp1252":
-            return decoded[best], []
-        label = dict(_EIGHT_BIT)[best]
-        return decoded[best], [Problem(shown, f"un fichier en UTF-8 : encodage {label} reconnu et converti "
-                                       "(Excel : enregistrez plutôt en « CSV UTF-8 »)", gravite=WARNING)]
-    first = next(i for i, byte in enumerate(raw) if byte >= 0x80)
-    line = raw[:first].count(b"\n") + 1
-    shown_line = raw.splitlines()[line - 1]
-    readings = " ; ".join(f"en {label} : « {shown_line.decode(codec, 'replace')[:50]} »" for codec, label in _EIGHT_BIT)
-    return None, [Problem(shown, "un fichier en UTF-8 (Excel : « CSV UTF-8 ») : l'encodage de ce fichier n'est pas "
-                          f"reconnu avec certitude ({readings}) ; réenregistrez-le en UTF-8", ligne=line)]
 
 
 def sniff_separator(header_line: str) -> str:
@@ -286,7 +33,7 @@ def sniff_separator(header_line: str) -> str:
 
 
 def _too_long(shown: str, line: int, column: int, length: int) -> Problem:
-    return Problem(shown, f"des cellules d'au plus {LIMITS.cell_chars} caractères : celle-ci en compte {length} ; "
+    return Problem(shown, f"des cellules d'au plus {limits.LIMITS.cell_chars} caractères : celle-ci en compte {length} ; "
                    "le fichier n'est pas lu", ligne=line, colonne=_column_letter(column))
 
 
@@ -297,12 +44,12 @@ def _column_letter(index: int) -> str:
 
 
 def _too_many_rows(shown: str, found: str) -> Problem:
-    return Problem(shown, f"au plus {LIMITS.rows:_} lignes".replace("_", " ") + f" : ce fichier a {found} ; "
+    return Problem(shown, f"au plus {limits.LIMITS.rows:_} lignes".replace("_", " ") + f" : ce fichier a {found} ; "
                    "découpez-le en plusieurs fichiers ; il n'est pas lu")
 
 
 def _too_many_columns(shown: str, line: int, count: int) -> Problem:
-    return Problem(shown, f"au plus {LIMITS.columns} colonnes : cette ligne en compte {count}", ligne=line)
+    return Problem(shown, f"au plus {limits.LIMITS.columns} colonnes : cette ligne en compte {count}", ligne=line)
 
 
 def _csv_records(raw: bytes, shown: str) -> tuple[Records | None, list[Problem]]:
@@ -321,12 +68,12 @@ def _csv_records(raw: bytes, shown: str) -> tuple[Records | None, list[Problem]]
             start, previous_end = previous_end + 1, reader.line_num
             if not any(cell.strip() for cell in record):
                 continue
-            if len(records) >= LIMITS.rows:
-                return None, problems + [_too_many_rows(shown, f"plus de {LIMITS.rows:_} lignes remplies"
+            if len(records) >= limits.LIMITS.rows:
+                return None, problems + [_too_many_rows(shown, f"plus de {limits.LIMITS.rows:_} lignes remplies"
                                                         .replace("_", " "))]
-            if len(record) > LIMITS.columns:
+            if len(record) > limits.LIMITS.columns:
                 return None, problems + [_too_many_columns(shown, start, len(record))]
-            long = next((i for i, cell in enumerate(record) if len(cell) > LIMITS.cell_chars), None)
+            long = next((i for i, cell in enumerate(record) if len(cell) > limits.LIMITS.cell_chars), None)
             if long is not None:
                 return None, problems + [_too_long(shown, start, long, len(record[long]))]
             records.append((start, record))
@@ -411,9 +158,9 @@ def _xlsx_records(raw: bytes, shown: str, sheet: str | None, sheet_choice: str,
         unzipped = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         return None, [Problem(shown, f"{unreadable} ({type(exc).__name__} : archive zip abîmée)")]
-    if unzipped > LIMITS.uncompressed_bytes:
-        return None, [Problem(shown, f"un classeur d'au plus {_size(LIMITS.uncompressed_bytes)} une fois décompressé : "
-                              f"celui-ci en fait {_size(unzipped)} ; il n'est pas lu")]
+    if unzipped > limits.LIMITS.uncompressed_bytes:
+        return None, [Problem(shown, f"un classeur d'au plus {_size(limits.LIMITS.uncompressed_bytes)} une fois "
+                              f"décompressé : celui-ci en fait {_size(unzipped)} ; il n'est pas lu")]
     step = "ouverture"
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
@@ -439,7 +186,7 @@ def _xlsx_records(raw: bytes, shown: str, sheet: str | None, sheet_choice: str,
             if not xml.rstrip().endswith(b"worksheet>"):  # cut short: the rows read might stop before the cut
                 raise ValueError("feuille tronquée")
             last = _last_filled_row(xml)
-            if last > LIMITS.rows:
+            if last > limits.LIMITS.rows:
                 return None, [_too_many_rows(shown, f"une valeur à la ligne {last:_}".replace("_", " "))]
             # Read-only mode trusts the <dimension> the writer declared (often « A1 » in files
             # made by other programs): forget it, and read up to the last filled row only.
@@ -447,11 +194,11 @@ def _xlsx_records(raw: bytes, shown: str, sheet: str | None, sheet_choice: str,
             rows: dict[int, list[str]] = {}
             filled = worksheet.iter_rows(max_row=last, values_only=True) if last else ()
             for number, values in enumerate(filled, start=1):
-                if len(values) > LIMITS.columns and any(v is not None for v in values[LIMITS.columns:]):
+                if len(values) > limits.LIMITS.columns and any(v is not None for v in values[limits.LIMITS.columns:]):
                     return None, [_too_many_columns(shown, number, len(values))]
                 if any(v is not None for v in values):
-                    cells = [excel_cell(v) for v in values[: LIMITS.columns]]
-                    long = next((i for i, cell in enumerate(cells) if len(cell) > LIMITS.cell_chars), None)
+                    cells = [excel_cell(v) for v in values[: limits.LIMITS.columns]]
+                    long = next((i for i, cell in enumerate(cells) if len(cell) > limits.LIMITS.cell_chars), None)
                     if long is not None:
                         return None, [_too_long(shown, number, long, len(cells[long]))]
                     rows[number] = cells

@@ -1,0 +1,226 @@
+"""Column mapping and reading of a programmation sheet: the vocabulary that names its headers, financers and
+pillars (``vocabulaires/programmation.yml`` extended by the territory's ``vocabulaire.yml``), the header row found
+past any title and notes, merged cells filled, the data rows (for :mod:`.programmation`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..clean import name_key
+from ..harmonise import vocabulary, vocabulary_entries
+from ..iorw import decode_text, field_count_problem, read_records, shown_path
+from ..problems import Problem
+from .base import ImportFailed
+
+TERRITORY_VOCABULARY = "vocabulaire.yml"  # in the territory folder: extends vocabulaires/programmation.yml
+_PILLAR_NUMBER_RE = re.compile(r"^\s*(pilier\s*)?\d+\s*[-–—.:)]?\s*", re.I)
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass(frozen=True)
+class SheetVocabulary:
+    """How a programmation sheet is read: header aliases, financer headers, credit types, pillar labels."""
+
+    headers: dict[str, str]  # name key of a printed header → canonical field
+    financers: dict[str, str]  # printed financer label → financer code (besides financeurs.yml)
+    credit_types: dict[str, str]  # financer code → specifique / droit_commun
+    pillars: dict[str, str]  # printed pillar label → pillar code (besides piliers.yml)
+    ignored: frozenset[str] = frozenset()  # name keys of headers to leave aside without a word
+
+    def field_of(self, header: str) -> str | None:
+        return self.headers.get(name_key(header))
+
+    def financer_of(self, printed: str) -> str | None:
+        return vocabulary("financeurs").code(printed, self.financers)
+
+    def pillar_of(self, printed: str) -> str | None:
+        pillars = vocabulary("piliers")
+        return pillars.code(printed, self.pillars) or pillars.code(_PILLAR_NUMBER_RE.sub("", printed), self.pillars)
+
+    def credit_type(self, financer: str) -> str:
+        declared = vocabulary("financeurs").attributes.get(financer, {}).get("type_credit")
+        return str(self.credit_types.get(financer) or declared or "")
+
+
+def _package_vocabulary() -> dict:
+    return vocabulary_entries("programmation")
+
+
+def _merged(base: dict, extra: dict) -> dict:
+    merged = {key: dict(value) if isinstance(value, dict) else list(value or []) for key, value in base.items()}
+    for key, value in (extra or {}).items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            for name, entry in value.items():
+                if key == "en_tetes":
+                    merged[key][name] = [*merged[key].get(name, []), *(entry or [])]
+                else:
+                    merged[key][name] = entry
+        elif isinstance(value, list):
+            merged[key] = [*merged.get(key, []), *value]
+    return merged
+
+
+def sheet_vocabulary(folder: Path | None = None, extra: dict | None = None) -> tuple[SheetVocabulary, list[Problem]]:
+    """The package vocabulary, extended by ``<folder>/vocabulaire.yml`` (and ``extra``, for tests)."""
+    problems, own = [], {}
+    path = Path(folder) / TERRITORY_VOCABULARY if folder is not None else None
+    if path is not None and path.is_file():
+        try:
+            own = yaml.safe_load(path.read_text("utf-8")) or {}
+            if not isinstance(own, dict):
+                raise yaml.YAMLError("un dictionnaire est attendu (en_tetes:, financeurs:, types_credit:, piliers:)")
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            problems.append(Problem(shown_path(path), f"du YAML valide ({exc})"))
+            own = {}
+    entries = _merged(_merged(_package_vocabulary(), own), extra or {})
+    headers = {}
+    for field_name, aliases in (entries.get("en_tetes") or {}).items():
+        for alias in [field_name, *(aliases or [])]:
+            headers[name_key(alias)] = field_name
+    financers = {str(k): str(v) for k, v in (entries.get("financeurs") or {}).items()}
+    known = vocabulary("financeurs").labels
+    for printed, code in financers.items():
+        if code not in known:
+            problems.append(Problem(shown_path(path) if path else "vocabulaires/programmation.yml",
+                                    "un code de financeur parmi : " + ", ".join(known), colonne="financeurs",
+                                    valeur=f"{printed}: {code}"))
+    vocab = SheetVocabulary(headers, financers, {str(k): str(v) for k, v in (entries.get("types_credit") or {}).items()},
+                            {str(k): str(v) for k, v in (entries.get("piliers") or {}).items()},
+                            frozenset(name_key(h) for h in entries.get("ignorer") or []))
+    return vocab, problems
+
+
+# ---------------------------------------------------------------------------
+# Reading the sheet
+
+
+@dataclass
+class SheetLayout:
+    """Where things are in the sheet: its header line, the field of each column, the financer columns."""
+
+    header_line: int
+    fields: dict[int, str] = field(default_factory=dict)  # column index → canonical field
+    financers: dict[int, str] = field(default_factory=dict)  # column index → financer code
+    headers: dict[int, str] = field(default_factory=dict)  # column index → printed header
+    unknown: dict[int, str] = field(default_factory=dict)  # column index → printed header, not recognised
+
+    @property
+    def long(self) -> bool:
+        return "financeur" in self.fields.values() and "montant" in self.fields.values()
+
+
+def _layout_of(cells: list[str], line: int, vocab: SheetVocabulary) -> SheetLayout:
+    layout = SheetLayout(line)
+    for index, printed in enumerate(cells):
+        printed = " ".join(str(printed).split())
+        if not printed:
+            continue
+        layout.headers[index] = printed
+        found = vocab.field_of(printed)
+        if found and found not in layout.fields.values():
+            layout.fields[index] = found
+        elif name_key(printed) in vocab.ignored:
+            continue
+        elif (code := vocab.financer_of(printed)) is not None:
+            layout.financers[index] = code
+        else:
+            layout.unknown[index] = printed
+    return layout
+
+
+def find_header(records: list[tuple[int, list[str]]], vocab: SheetVocabulary) -> tuple[int, SheetLayout] | None:
+    """The header row: among the first rows, the one whose cells are most often known headers or financers."""
+    best = None
+    for position, (line, cells) in enumerate(records[:HEADER_SEARCH_ROWS]):
+        layout = _layout_of(cells, line, vocab)
+        score = len(layout.fields) + len(layout.financers)
+        if "intitule" in layout.fields.values() and score >= 2 and (best is None or score > best[0]):
+            best = (score, position, layout)
+    return None if best is None else (best[1], best[2])
+
+
+def _merged_fill(path: Path, sheet: str | None, records: list[tuple[int, list[str]]], below: int) -> None:
+    """Cells of a merged range below the header take the value of its top-left cell (as the sheet shows it)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, data_only=True)
+    try:
+        names = workbook.sheetnames
+        wanted = [n for n in names if sheet is None or name_key(n) == name_key(sheet)]
+        worksheet = workbook[wanted[0]] if wanted else workbook.active
+        by_line = {line: cells for line, cells in records}
+        for merged in worksheet.merged_cells.ranges:
+            if merged.min_row <= below:
+                continue
+            top = by_line.get(merged.min_row)
+            value = top[merged.min_col - 1] if top and len(top) >= merged.min_col else ""
+            for row in range(merged.min_row, merged.max_row + 1):
+                cells = by_line.get(row)
+                if cells is None:
+                    continue
+                cells.extend([""] * (merged.max_col - len(cells)))
+                for column in range(merged.min_col, merged.max_col + 1):
+                    if not cells[column - 1]:
+                        cells[column - 1] = value
+    finally:
+        workbook.close()
+
+
+def _csv_records(path: Path, shown: str) -> tuple[list[tuple[int, list[str]]] | None, list[Problem], str]:
+    """A CSV's rows and separator: the one of its widest line among the first ones (a title line above the
+    header has none)."""
+    import csv
+    import io
+
+    text, problems = decode_text(path.read_bytes(), shown)
+    if text is None:
+        return None, problems, ""
+    lines = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
+    separator = max((";", ",", "\t"), key=lambda sep: max((line.count(sep) for line in lines), default=0))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    records, end = [], 0
+    try:
+        for record in reader:
+            start, end = end + 1, reader.line_num
+            records.append((start, record))
+    except csv.Error as exc:
+        return None, problems + [Problem(shown, f"un CSV bien formé ({exc})", ligne=reader.line_num)], separator
+    return records, problems, separator
+
+
+def read_sheet(path: Path, vocab: SheetVocabulary, sheet: str | None = None
+               ) -> tuple[SheetLayout, list[tuple[int, list[str]]], list[Problem]]:
+    """The layout of the sheet and its data rows (line number, cells), past any title and notes."""
+    shown = shown_path(path)
+    if not path.is_file():
+        raise ImportFailed([Problem(shown, "un fichier existant (.csv ou .xlsx)")])
+    separator = ""
+    if path.suffix.lower() == ".xlsx":
+        records, problems = read_records(path, sheet, sheet_choice=" (option --feuille)")
+    else:
+        records, problems, separator = _csv_records(path, shown)
+    if records is None:
+        raise ImportFailed(problems)
+    found = find_header(records, vocab)
+    if found is None:
+        known = sorted({f for f in vocab.headers.values()})
+        raise ImportFailed(problems + [Problem(shown, "une ligne d'en-têtes avec au moins l'intitulé de l'action et "
+                                               "un montant ou un financeur, dans les " f"{HEADER_SEARCH_ROWS} "
+                                               "premières lignes ; en-têtes reconnus : " + ", ".join(known)
+                                               + f" et les financeurs (ajoutez les vôtres dans {TERRITORY_VOCABULARY}"
+                                               " du dossier du territoire)")])
+    position, layout = found
+    if path.suffix.lower() == ".xlsx":
+        _merged_fill(path, sheet, records, layout.header_line)
+    rows = [(line, cells) for line, cells in records[position + 1:] if any(str(c).strip() for c in cells)]
+    if separator:  # a cell holding the separator unquoted shifts every later cell of its row: refused as such
+        width = max(layout.headers) + 1
+        wider = [field_count_problem(shown, width, len(cells), line, separator) for line, cells in rows
+                 if any(str(c).strip() for c in cells[width:])]
+        if wider:
+            raise ImportFailed(problems + wider)
+    return layout, rows, problems
