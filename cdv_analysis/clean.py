@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .errors import CdvError
+
 __all__ = [
     "is_qpv_code",
     "qpv_geography",
@@ -33,7 +35,7 @@ __all__ = [
 ]
 
 
-class ParseError(ValueError):
+class ParseError(CdvError, ValueError):
     """A printed value could not be read as the expected kind of number."""
 
 

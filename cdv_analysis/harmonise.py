@@ -16,8 +16,9 @@ from collections.abc import Mapping
 import yaml
 
 from .clean import name_key
+from .errors import CdvError
 
-__all__ = ["Vocabulary", "vocabulary", "vocabulary_entries", "PILLAR_CODES", "COMPARED_PILLARS", "pillar_label",
+__all__ = ["Vocabulary", "VocabularyError", "vocabulary", "vocabulary_entries", "PILLAR_CODES", "COMPARED_PILLARS", "pillar_label",
            "pillar_order", "codes", "labels", "label", "financer_credit_type", "COOPERATION_LEVELS"]
 
 
@@ -72,6 +73,10 @@ def vocabulary_entries(name: str) -> dict:
     return copy.deepcopy(_entries(name))
 
 
+class VocabularyError(CdvError, ValueError):
+    """A vocabulary file of ``vocabulaires/`` that contradicts itself (one alias for two codes)."""
+
+
 @cache
 def vocabulary(name: str) -> Vocabulary:
     """Load ``vocabulaires/<name>.yml`` (code → ``libelle``, ``ordre``, ``alias`` and other attributes)."""
@@ -84,7 +89,7 @@ def vocabulary(name: str) -> Vocabulary:
         for alias in [entry["libelle"], *entry.get("alias", [])]:
             previous = aliases.setdefault(name_key(alias), code)
             if previous != code:
-                raise ValueError(f"alias « {alias} » of {name} maps to both {previous} and {code}")
+                raise VocabularyError(f"alias « {alias} » of {name} maps to both {previous} and {code}")
     return Vocabulary(name, labels, order, aliases, attributes)
 
 

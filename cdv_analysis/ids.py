@@ -17,6 +17,8 @@ import unicodedata
 from collections.abc import Hashable, Iterable, Mapping
 from pathlib import Path
 
+from .errors import CdvError
+
 __all__ = ["MAX_ID", "SAFE_ID", "UnsafeId", "slug", "id_problem", "child", "file_in", "shell_word", "distinct_slugs"]
 
 MAX_ID = 64
@@ -26,7 +28,7 @@ _EXPECTED = (f"un identifiant de {MAX_ID} caractères au plus, en lettres minusc
 _FOLD = {"œ": "oe", "æ": "ae", "ß": "ss"}
 
 
-class UnsafeId(ValueError):
+class UnsafeId(CdvError, ValueError):
     """An id that is not a safe folder or file name; ``expected`` says what is, in French."""
 
     def __init__(self, value: str, expected: str = _EXPECTED):

@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import formatting as fr
 from .config import processed_data_dir, raw_data_dir
+from .errors import UnknownParameter
 from .indicators._common import Indicator, unpack
 from .iorw import write_atomic
 from .load import Territory, load_territory_cached
@@ -208,8 +209,8 @@ def check_parameters(given: Mapping[str, object], known: Iterable[str]) -> None:
     known = list(known)
     unknown = [name for name in given if name not in known]
     if unknown:
-        raise ValueError(f"Paramètre{'s' if len(unknown) > 1 else ''} inconnu{'s' if len(unknown) > 1 else ''} : "
-                         f"{', '.join(unknown)} ; paramètres connus : {', '.join(known)}.")
+        raise UnknownParameter(f"Paramètre{'s' if len(unknown) > 1 else ''} inconnu{'s' if len(unknown) > 1 else ''} : "
+                               f"{', '.join(unknown)} ; paramètres connus : {', '.join(known)}.")
 
 
 def open_report(territoire: str, annee: int | str, donnees: str | Path | None = None,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import CdvError
+
 __all__ = ["Problem", "DataError", "ERROR", "WARNING", "unexpected_failure"]
 
 ERROR = "erreur"
@@ -41,7 +43,7 @@ class Problem:
         return text
 
 
-class DataError(Exception):
+class DataError(CdvError):
     """Raised when a territory's data cannot be used; carries every problem found."""
 
     def __init__(self, problems: list[Problem], territory: str | None = None):

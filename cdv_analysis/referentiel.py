@@ -21,7 +21,8 @@ One YAML file per evaluation in the territory folder, ``referentiel.<source>.yml
         concordance: …               # optional: how far the sources agree, written by the evaluator
         avis_evaluateur: …           # optional: the evaluator's verdict, printed as such
         synthese: …                  # optional: the one-sentence finding of the synthesis, in the evaluator's words
-        chiffre_cle: évolution …     # optional: start of the label of the indicator the synthesis quotes (default: the first)
+        chiffre_cle: évolution …     # optional: start of the label of the indicator the synthesis quotes (default: the
+                                     # first; « aucun »: none)
 
 A filter value is matched exactly against the printed text of the column (case and accents
 ignored); a list of values matches any of them. Every problem is reported in French with the
@@ -41,13 +42,14 @@ from .clean import cell_text
 from .iorw import shown_path
 from .problems import Problem
 
-__all__ = ["PREFIX", "SECTIONS", "STATUSES", "INDICATOR_TABLES", "Question", "Criterion", "Referentiel",
+__all__ = ["PREFIX", "SECTIONS", "STATUSES", "NO_KEY_FIGURE", "INDICATOR_TABLES", "Question", "Criterion", "Referentiel",
            "referentiel_files", "parse_referentiel", "read_referentiel", "reference_problems",
            "territory_referentiels", "referentiel_of_year"]
 
 PREFIX = "referentiel."
 SECTIONS = {"programmation": "Programmation", "gouvernance": "Gouvernance et coopérations", "sante": "Santé",
             "participation": "Participation des habitants", "contexte": "Contexte des quartiers"}
+NO_KEY_FIGURE = "aucun"  # ``chiffre_cle: aucun``: the synthesis quotes no figure for the question
 STATUSES = {"enoncee": "question posée par la source", "reconstituee": "question reconstituée"}
 # Tables whose rows a criterion may cite as indicators (the long-form indicator tables and the surveys).
 INDICATOR_TABLES = ("enquetes", "cooperation", "gouvernance", "participation", "sante", "contexte", "realisations",

@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .errors import CdvError
 from .iorw import shown_path
 
 __all__ = ["StagedWrites", "WriteFailed", "write_error_text", "OUTPUT_ERRNOS"]
@@ -25,7 +26,7 @@ OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES
                            errno.EEXIST, errno.ENOTDIR, errno.EISDIR})
 
 
-class WriteFailed(Exception):
+class WriteFailed(CdvError):
     """Files could not be written; the message (French) names the path and what to do. Nothing was changed."""
 
     def __init__(self, path: Path | str, error: OSError):

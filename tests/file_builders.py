@@ -211,8 +211,9 @@ MICROSOFT_FORMS_PEOPLE = (("j.martin@amis1214.fr", "Jeanne Martin"), ("contact@s
                           ("emploi.solidaire@exemple.org", "Hugo Lambert"))
 
 
-def microsoft_forms_xlsx(path: Path) -> Path:
-    """The export as Microsoft Forms writes it: one sheet, dates as Excel dates."""
+def microsoft_forms_xlsx(path: Path, remarks: tuple | None = None) -> Path:
+    """The export as Microsoft Forms writes it: one sheet, dates as Excel dates; ``remarks``: other answers to
+    its open question (« Quelles améliorations proposez-vous ? »), one per respondent."""
     import datetime as dt
 
     from openpyxl import Workbook
@@ -223,6 +224,8 @@ def microsoft_forms_xlsx(path: Path) -> Path:
     sheet.append(list(MICROSOFT_FORMS_HEADERS))
     for number, (answers, (mail, name)) in enumerate(zip(MICROSOFT_FORMS_ANSWERS, MICROSOFT_FORMS_PEOPLE), start=1):
         start = dt.datetime(2024, 3, 4 + number, 9, 5 * number)
+        if remarks is not None:
+            answers = (*answers[:-1], remarks[number - 1])
         sheet.append([number, start, start + dt.timedelta(minutes=11), mail, name, None, *answers])
     workbook.save(path)
     return path

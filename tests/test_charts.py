@@ -113,6 +113,30 @@ def test_evolution_line(draw, cabbalr):
     assert "+2,5 %" in plain(chart.alt)  # annual growth rate
 
 
+def test_share_titles_name_their_base_when_it_is_not_the_programmation(draw, cabbalr):
+    # Issue 16, CABBALR 2019: the pillar tables share out 717 269 + 1 595 490 (Cohésion sociale) + 454 883 + 406 645
+    # (Emploi) + 13 005 + 90 133 (Cadre de vie) = 3 277 425 €, of which Cohésion sociale 2 312 759 € = 70,6 %; the
+    # specific credits 1 595 490 + 406 645 = 2 002 135 € of the two tables giving both kinds (3 174 287 €) = 63,1 %.
+    # Neither is a share of the 5 530 289 € programmation.
+    pillars = draw(charts.pillar_bars, ind.pillar_amounts(cabbalr, 2019))
+    assert plain(pillars.title) == "Le pilier cohésion sociale concentre 70,6 % des 3 277 425 € répartis par pilier en 2019"
+    credits = draw(charts.credit_types_bars, ind.credit_types(cabbalr, 2019))
+    assert plain(credits.title) == ("Les crédits spécifiques représentent 63,1 % des 3 174 287 € ventilés par type de "
+                                    "crédit en 2019")
+    assert "programmation" not in plain(pillars.title) + plain(credits.title)
+
+
+def test_evolution_title_names_its_perimeter_and_keeps_qualifiers(draw, call):
+    # Issue 16, CALL: « Total des financements Politique de la Ville … près 3 900 000 euros » (2016) … « près
+    # 5 760 000 euros » (2022), all schemes: not « La programmation passe de 3 900 000 € … (+47,7 %) »;
+    # (5 760 000 − 3 900 000) / 3 900 000 = 47,7 %, of approximate amounts: « environ +48 % ».
+    chart = draw(charts.evolution_line, ind.growth(ind.programmation_series(call)))
+    assert plain(chart.title) == ("Total des financements politique de la ville (tous dispositifs) : de près de "
+                                  "3 900 000 € en 2016 à près de 5 760 000 € en 2022 (environ +48 %)")
+    assert "47,7" not in plain(chart.title) + plain(chart.alt) and "programm" not in plain(chart.alt)
+    assert "près de 4 586 000 €" in plain(chart.alt)
+
+
 def test_point_labels_keep_the_printed_qualifier(draw, call):
     chart = draw(charts.evolution_line, ind.growth(ind.programmation_series(call)))
     assert "près de 5 760 000 €" in [text.replace("\n", " ") for text in texts(chart.figure.axes[0])]
@@ -189,7 +213,8 @@ def test_statements_by_theme(draw, cabbalr):
     assert sum(name.lower().replace("é", "e") == "cohesion sociale" for name in themes) == 1
     totals = [int(label) for label in texts(ax) if label]
     assert totals == sorted(totals, reverse=True) and totals[0] == 48
-    assert "48 énoncés sur 284" in plain(chart.title)
+    # 284 rows, 7 of them headings of the source (nature « intitule », issue 16): 277 statements.
+    assert "48 énoncés sur 277" in plain(chart.title)
 
 
 def test_qpv_gaps_bars_keeps_percent_indicators(draw, cabbalr):

@@ -193,7 +193,8 @@ _normalised = st.normalised
 def _page_text(page: str) -> tuple[str, set[str]]:
     """The visible text of a page's <main> (charts and headings out) and its headings and link texts."""
     main = page[page.index("<main"):page.index("</main>")]
-    labels = {_normalised(re.sub(r"<[^>]+>", "", m)) for m in re.findall(r"<(?:h\d|a)\b[^>]*>(.*?)</(?:h\d|a)>",
+    # A heading's anchor link (« ¶ ») is page furniture, not part of its words.
+    labels = {_normalised(re.sub(r"<[^>]+>", "", m)).rstrip("¶ ") for m in re.findall(r"<(?:h\d|a)\b[^>]*>(.*?)</(?:h\d|a)>",
                                                                         main, flags=re.S)}
     main = re.sub(r"(?s)<(svg|style|h\d)\b.*?</\1>", " ", main)
     return html.unescape(re.sub(r"<[^>]+>", " ", main)), labels
@@ -228,6 +229,37 @@ def test_every_quotation_on_every_page_is_the_source_s_words(embedded, raw_dir):
         assert not wrong, (territory, year, wrong)
 
 
+def _quotations(page: str) -> list[str]:
+    """The <q> quotations of a page's <main>: every statement a page quotes is marked up so (RGAA 9.4)."""
+    main = page[page.index("<main"):page.index("</main>")]
+    return [_normalised(re.sub(r"<[^>]+>", "", q)) for q in re.findall(r"(?s)<q\b[^>]*>(.*?)</q>", main)]
+
+
+def test_each_quotation_appears_once_on_every_embedded_page(embedded):
+    """Issue 16: « Privilégier l'outil C.P.O. » was printed four times in CABBALR 2022; a later section refers back."""
+    for territory, year, page in _pages(embedded):
+        quotes = _quotations(page)
+        assert len(quotes) >= {("cabbalr", 2019): 5, ("cabbalr", 2021): 1}.get((territory, year), 30), (territory, year)
+        assert [q[:80] for q in dict.fromkeys(quotes) if quotes.count(q) > 1] == [], (territory, year)
+    cabbalr = (embedded / "reports" / "cabbalr" / "2022" / "rapport.html").read_text("utf-8")
+    assert _quotations(cabbalr).count("privilégier l'outil c.p.o. (3 ans) pour renforcer les actions structurantes "
+                                      "et analyser l'impact") == 1
+    assert "Mêmes mots que dans la partie « Contribution des associations (diapositive) »" in html.unescape(cabbalr)
+
+
+def test_no_heading_of_a_source_is_quoted_on_a_page(embedded, raw_dir):
+    """A slide title, a heading or a table header (nature « intitule ») is nobody's words: never inside « »."""
+    for territory, year, page in _pages(embedded):
+        statements = cdv.load_territory(territory, raw_dir).table("qualitatif")
+        headings = {_normalised(t) for t in statements.loc[statements["nature"] == "intitule", "texte"]}
+        assert headings, territory
+        text, _ = _page_text(page)
+        quotes = {_normalised(q) for q in re.findall(r"«\s*(.*?)\s*»", text, flags=re.S)} | set(_quotations(page))
+        assert quotes and not headings & quotes, (territory, year, headings & quotes)
+    call = _page_text((embedded / "reports" / "call" / "2022" / "rapport.html").read_text("utf-8"))[0]
+    assert "Missions du Coordinateur CLS" in call and "« Missions du Coordinateur CLS »" not in call
+
+
 def _raw_statements(raw_dir: Path):
     """Every raw statement row (« interne » ones included) with the source file it was transcribed from."""
     for folder in sorted(p for p in raw_dir.iterdir() if (p / "territoire.yml").is_file()):
@@ -252,6 +284,19 @@ def test_every_raw_statement_is_its_source_s_words(raw_dir):
             cut.append((table, row["id"]))
     assert seen > 600
     assert altered == [] and cut == [], (altered, cut)
+
+
+def test_the_document_s_own_method_counts_and_verdicts_are_the_agglomeration_s(call, cabbalr):
+    """Issue 16: the actor is the one who speaks. The report's own account of whom it met, what it counted and
+    how it judges was filed under the communes, the partners or the conseils citoyens it is about."""
+    rows = pd.concat([call.table("qualitatif"), cabbalr.table("qualitatif")]).set_index("id")
+    for row_id in ("e22s-co0", "e22s-as0", "e22s-pa1", "e22s-pr0", "e22-fr-h5", "e22-fr-h6", "r19-n1", "r19-concl2"):
+        assert rows.loc[row_id, "acteur"] == "agglomeration", row_id
+    # Whom the evaluation met or questioned, and a verdict on an actor in the third person, are its own words.
+    method = rows["texte"].str.contains(r"\b(?:ont été rencontrées|interrogées précisent|Des conseillers citoyens qui)")
+    assert method.sum() >= 3 and set(rows.loc[method, "acteur"]) == {"agglomeration"}
+    # What the source quotes or lists as an actor's own words stays theirs.
+    assert rows.loc["e22-cit-h1", "acteur"] == "conseils_citoyens" and rows.loc["e22s-pr1", "acteur"] == "partenaires"
 
 
 @pytest.mark.parametrize("quote,expected", [

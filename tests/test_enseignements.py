@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 import cdv_analysis as cdv
 from cdv_analysis import indicators as ind
 from cdv_analysis import narrative
@@ -116,3 +118,38 @@ def test_the_programmation_conclusion_and_the_participation_conclusion_are_whole
         "Les résultats de l'évaluation de la participation des habitants amènent à conclure plus globalement que")
     block = narrative.answer_blocks([a for a in ind.answers(call, 2022) if a.question.id == "PRG"])
     assert "due en grande partie" in block.replace("\\", "")
+
+
+def _lessons(rows):
+    columns = ["id", "section", "texte", "nature", "rattache_a", "numero"]
+    return pd.DataFrame(rows, columns=columns).assign(role="Préconisations", acteur="associations")
+
+
+def test_the_same_words_printed_twice_are_quoted_once_and_referred_to():
+    """Issue 16: « Privilégier l'outil C.P.O. » was printed under the associations' and the élus' slides."""
+    same = "Privilégier l'outil C.P.O. (3 ans)"
+    frame = _lessons([("a", "Contribution des associations", same, "proposition", "", ""),
+                      ("b", "Contribution des associations", "Aide à l'évaluation", "proposition", "", ""),
+                      ("c", "Contribution des élus", "Des calendriers", "constat", "", ""),
+                      ("c1", "Contribution des élus", same, "proposition", "c", ""),
+                      ("d", "Contribution des élus", f"  {same} ", "proposition", "", ""),
+                      ("e", "Contribution des associations", 'comme "Fabrique à initiatives"', "proposition", "", ""),
+                      ("f", "Contribution des élus", "comme « Fabrique à initiatives »*", "proposition", "", "")])
+    shown: set[str] = set()
+    text = narrative.lessons_markdown(frame, shown=shown).replace("\\", "")
+    assert text.count("Privilégier") == 1 and text.count("Fabrique") == 1 and shown == {"a", "b", "c", "e"}
+    refer = "Mêmes mots que dans la partie « Contribution des associations », cités plus haut."
+    assert text.splitlines().count(f"    - *{refer}*") == 1  # under « Des calendriers »
+    assert text.splitlines().count(f"- *{refer}*") == 2  # « d » then « f », the line between them is « e »
+
+
+def test_a_heading_of_the_source_is_never_quoted():
+    frame = _lessons([("h", "Moyens (tableau)", "Du temps", "intitule", "", ""),
+                      ("h1", "Moyens (tableau)", "Dépasser la logique d'actions ponctuelles", "levier", "h", ""),
+                      ("t", "Phases", "Phase d'entretiens", "intitule", "", ""),
+                      ("t1", "Phases", "Avec les maires", "proposition", "t", ""),
+                      ("alone", "Phases", "Temps politique", "intitule", "", "")])
+    text = narrative.lessons_markdown(frame).replace("\\", "")
+    assert "<td>Du temps</td>" in text and "« Du temps »" not in text
+    assert "- *Phase d'entretiens*" in text and "    - <q>« Avec les maires »</q>" in text
+    assert "Temps politique" not in text  # a heading alone says nothing

@@ -258,7 +258,7 @@ def test_unexpected_error_is_one_french_line_with_the_traceback_in_the_log(tmp_p
 
 
 def test_ctrl_c_at_any_moment_is_a_french_message(capsys, monkeypatch):
-    import cdv_analysis.cli as cli
+    import cdv_analysis.cli.app as cli
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

@@ -192,7 +192,10 @@ def test_contract_record_cabbalr(cabbalr) -> None:
     text = plain(nr.contract_record_paragraph(ind.contract_record(cabbalr)))
     assert text.startswith("Sur la période 2015-2022, le bilan imprimé compte 1 263 projets déposés, "
                            "1 044 projets soutenus et 789 projets soutenus portés par des associations.")
-    assert "16 925 173 € (montant programmé, droit commun)" in text
+    # Issue 16: each sum named by what the source says it covers. « dont 13 586 346 € de crédits A.N.C.T. (Etat)
+    # obtenus » is not a programmed amount; « Droit commun (hors DSC et DPV) : 16 925 173 € » keeps its qualifier.
+    assert "13 586 346 € (crédits obtenus, crédits spécifiques, A.N.C.T. (Etat))" in text
+    assert "16 925 173 € (droit commun (hors DSC et DPV))" in text and "montant programmé" not in text
 
 
 # ---------------------------------------------------------------------------
@@ -298,7 +301,11 @@ def test_statements_quoted_verbatim_and_nested(call) -> None:
     statements = ind.statements(call)
     text = plain(nr.statements_list(statements))
     for _, row in statements.iterrows():
-        assert plain(guillemets(row["texte"])) in text
+        if row["nature"] == "intitule":  # a heading of the source (issue 16): its plain words, never a quotation
+            assert plain(guillemets(row["texte"])) not in text and f"- *{plain(row['texte'])}*" in text
+        else:
+            assert plain(guillemets(row["texte"])) in text
+    assert (statements["nature"] == "intitule").sum() >= 6  # the two tables of missions, the « 4 séries de moyens »
     lines = text.splitlines()
     # Issue 18: each quotation is marked up as such (<q>), its attribution after it; the document by its short
     # title, never its internal id (issue 16).

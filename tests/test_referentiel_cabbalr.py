@@ -128,3 +128,70 @@ def test_each_question_is_answered_on_its_report_page_and_linked_from_the_synthe
         for _, row in answer.statements[answer.statements["retenu"]].iterrows():
             assert st.normalised(row["texte"])[:60] in st.normalised(re.sub(r"<[^>]+>", " ", block)), row["id"]
         assert f'href="#{anchor}"' in page  # the synthesis' finding links to its block
+
+
+def test_a_finding_whose_sentence_gives_its_figure_does_not_repeat_it_and_aucun_means_no_figure(cabbalr):
+    from cdv_analysis.narrative import findings_markdown
+
+    assert reponses.says_figure("soutient 22 projets pour 92 921 €", "92\u202f921\xa0€")
+    assert reponses.says_figure("33 % contre 18 %", "33%") and not reponses.says_figure("133 %", "33 %")
+    assert not reponses.says_figure("6 931 463 €", "931 463 €") and not reponses.says_figure("68,35 %", "68,3 %")
+    found = reponses.findings(cabbalr, 2019)
+    text = findings_markdown(found).replace("\\", "")
+    # Question 2's sentence has its 5 530 289 €: no « (financements … : 5 530 289 €) » after it.
+    assert "(financements (tous financeurs)" not in text and "5 530 289 €" in text
+    # Question 1's key figure is the QPV's rate (33 %), the one its sentence sets against the agglomeration's.
+    assert found.iloc[0]["valeur"] == "33%"
+    # Question 4 (« chiffre_cle: aucun »): the protocol has no figure, so none is put beside it.
+    assert found.iloc[3]["valeur"] == "" and found.iloc[3]["libelle"] == ""
+
+
+def test_2019_programmation_answers_with_its_printed_mix_whose_shares_overshoot(cabbalr):
+    answer = _by_id(cabbalr, 2019)["PRG"]
+    rows = answer.indicators.set_index("critere_id")
+    assert rows.loc["PRG.1", "valeur"].tolist() == ["5 530 289 €", "153", "129"]
+    shares = rows.loc["PRG.2", "valeur"].tolist()
+    assert shares == ["35,3%", "14,6%", "4,7%", "3,3%", "6,2%", "6,1%", "24,4%", "14,6%"]
+    # What the concordance note says: the eight printed shares sum to 109,2 %, and the CGET's 1 712 989 € are
+    # 31,0 % of 5 530 289 €, not the 35,3 % printed; the five themes of the CGET credits do make 1 712 989 €.
+    assert round(sum(float(s.rstrip("%").replace(",", ".")) for s in shares), 1) == 109.2
+    assert round(100 * 1_712_989 / 5_530_289, 1) == 31.0
+    assert 1_230_586 + 239_939 + 114_627 + 112_727 + 15_110 == 1_712_989
+    note = answer.question.concordance
+    assert "109,2 %" in note and "31,0 %" in note and "127" in note
+    [(row, _)] = answer.conclusion
+    assert row["id"] == "r19-c1" and row["texte"].startswith("L’éducation (PRE), le lien social")
+
+
+def test_2019_governance_quotes_the_report_s_conclusion_with_what_follows_it(cabbalr):
+    answer = _by_id(cabbalr, 2019)["GOV"]
+    assert [(row["id"], [q["id"] for q in qs]) for row, qs in answer.conclusion] == [
+        ("r19-concl1", []), ("r19-concl2", ["r19-concl3"])]
+    text = answer_blocks([answer]).replace("\\", "")
+    assert "« plus et mieux »" in text and text.index("signé avec l’Etat le 6 mars 2020") < text.index(
+        "il confirme les 10 priorités")
+
+
+def test_2022_answers_carry_the_printed_discrepancies(cabbalr):
+    answers = _by_id(cabbalr, 2022)
+    prg = answers["PRG"].indicators.set_index("critere_id")
+    assert prg.loc["PRG.1", "valeur"].tolist() == ["5 955 899 €", "5 955 889 €", "171", "132"]
+    # The pillars sum to the table's total, not to the opening text's: 4 353 742 + 72 933 + 1 432 769 + 96 445.
+    assert 4_353_742 + 72_933 + 1_432_769 + 96_445 == 5_955_889
+    # The five specific credits: 1 714 733 + 167 778 + 154 314 + 177 972 + 97 918 = 2 312 715 €, 38,8 % ≈ 39 %.
+    assert 1_714_733 + 167_778 + 154_314 + 177_972 + 97_918 == 2_312_715
+    assert round(100 * 2_312_715 / 5_955_889) == 39
+    assert prg.loc["PRG.3", "valeur"].tolist()[-2:] == ["39 %", "2 312 715 €"]
+    rea = answers["REA"]
+    # The seven fonds de concours listed: 33 272 + 70 000 × 4 + 58 662 + 20 053 = 391 987 €, 391 934 € printed.
+    assert 33_272 + 4 * 70_000 + 58_662 + 20_053 == 391_987
+    assert "391 987 €" in rea.question.concordance and "391 934 €" in rea.question.concordance
+    # The associative table is the 2021 one, figure for figure: the announced fall does not show in it.
+    same = {y: _by_id(cabbalr, y)["REA"].indicators.query("critere_id == 'REA.1'")["valeur"].tolist()
+            for y in (2021, 2022)}
+    assert same[2021] == same[2022] == ["75", "54 (72,0\xa0%)", "18 (24,0\xa0%)", "2 (2,7\xa0%)", "1 (1,3\xa0%)"]
+    [(row, _)] = rea.conclusion
+    assert row["id"] == "r22-c2"
+    gov = answers["GOV"].indicators.set_index("libelle")["valeur"]
+    assert gov["délai réservé aux Conseils municipaux et Conseils Citoyens pour formuler un avis sur le rapport"] == (
+        "3 mois")

@@ -34,6 +34,8 @@ def statements_by_theme(statements: pd.DataFrame, source: str, top: int = 10, ac
     Keeps the ``top`` themes; actors beyond the ``actors`` most frequent are grouped.
     """
     _require(statements, "les énoncés qualitatifs")
+    if "nature" in statements:  # a heading of the source (nature « intitule ») is nobody's statement (issue 16)
+        statements = statements[statements["nature"] != "intitule"]
     # Sources print one theme in several cases (« COHESION SOCIALE », « Cohésion sociale »): count them as one.
     table = statements.assign(_theme=statements["theme"].map(name_key))
     printed = table.groupby("_theme")["theme"].agg(lambda t: _upper_first(t.value_counts().index[0]))

@@ -11,6 +11,7 @@ from ..formatting import (
     pourcent,
     variation,
 )
+from ..harmonise import vocabulary
 from ..stats import pct_change
 from ..indicators._common import Indicator, unpack
 from ._base import (
@@ -50,6 +51,14 @@ def _amount_or_share_bars(names: list[str], values, has_amounts: bool, labels: l
     return fig, ax
 
 
+def _is_programmation(result, total: float) -> bool:
+    """Whether ``total`` is the year's programmation (``context["programmation"]``; an indicator computed from
+    the territory's own programmation is one; unknown → not said to be)."""
+    known = getattr(result, "context", {}).get("programmation")
+    own = "programmation du territoire" in str(result.get("methode") or "")
+    return own or (known is not None and abs(float(known) - float(total)) < 0.5)
+
+
 def pillar_bars(pillars: Indicator | pd.DataFrame, source: str, title: str | None = None) -> Chart:
     """Programmation by pillar (``indicators.pillar_amounts``): amounts when printed, else shares."""
     pillars, result = unpack(pillars)
@@ -65,7 +74,11 @@ def pillar_bars(pillars: Indicator | pd.DataFrame, source: str, title: str | Non
         ("Montant programmé", "Part de la programmation (montants non publiés)"))
     top = pillars.loc[shares.idxmax()]
     year = _year(result)
-    heading = f"Le pilier {_lower_first(top['libelle'])} concentre {pourcent(shares.max())} de la programmation{year}"
+    whole = f"de la programmation{year}"
+    if has_amounts and not _is_programmation(result, amounts.sum()):
+        # Issue 16: 70,6 % of the 3 277 425 € the pillar tables share out is not 70,6 % of a 5 530 289 € programmation.
+        whole = f"des {euros(amounts.sum())} répartis par pilier{_year(result, ' en')}"
+    heading = f"Le pilier {_lower_first(top['libelle'])} concentre {pourcent(shares.max())} {whole}"
     alt = (f"Barres horizontales de la programmation{year} par pilier : "
            + " ; ".join(f"{name}, {label}" for name, label in zip(pillars["libelle"], labels))
            + (f". Total : {euros(amounts.sum())}." if has_amounts else "."))
@@ -95,7 +108,9 @@ def credit_types_bars(credits: Indicator | pd.DataFrame, source: str, title: str
     ax.set_xlabel("Montant programmé")
     _legend_above(ax, ncols=len(kinds))
     overall = 100 * credits["specifique"].sum() / credits["total"].sum()
-    heading = f"Les crédits spécifiques représentent {pourcent(overall)} des crédits programmés{_year(result, ' en')}"
+    whole = "des crédits programmés" if _is_programmation(result, credits["total"].sum()) else \
+        f"des {euros(credits['total'].sum())} ventilés par type de crédit"  # a base of its own (issue 16)
+    heading = f"Les crédits spécifiques représentent {pourcent(overall)} {whole}{_year(result, ' en')}"
     alt = (f"Barres empilées par pilier des crédits spécifiques et de droit commun programmés{_year(result, ' en')} : "
            + " ; ".join(f"{row.libelle}, {euros(row.total)} dont {euros(row.specifique)} de crédits spécifiques "
                         f"({pourcent(row.part_specifique)})" for row in credits.itertuples())
@@ -150,15 +165,28 @@ def evolution_line(series: pd.DataFrame, source: str, title: str | None = None) 
     ax.xaxis.grid(False)
     _euro_axis(ax.yaxis)
     ax.set_xlabel("Année")
-    ax.set_ylabel("Montant programmé")
+    # Issue 16: the series is named by what it covers (« total des financements politique de la ville (tous
+    # dispositifs) » is not the programmation), each amount keeps its qualifier, and approximate amounts give an
+    # approximate change, never « +47,7 % ».
+    champ = str(series["champ"].iloc[0]) if "champ" in series and pd.notna(series["champ"].iloc[0]) else ""
+    programmation = champ in ("", "programmation_contrat")
+    court = vocabulary("champs").attributes.get(champ, {}).get("court", champ)
+    what = "Montant programmé" if programmation else court[:1].upper() + court[1:]
+    ax.set_ylabel(_label(what, 28))
+    shown = [_qualifier(p) + euros(a) for p, a in zip(printed, amounts)]
+    approximate = any(_qualifier(p) for p in printed)
     first, last = amounts.iloc[0], amounts.iloc[-1]
+    change = pct_change(first, last)
+    change_text = f"environ {variation(round(change), 0)}" if approximate else variation(change)
     if len(years) == 1:
-        heading = f"La programmation atteint {euros(last)} en {years[0]}"
+        heading = (f"La programmation atteint {shown[-1]} en {years[0]}" if programmation
+                   else f"{what} : {shown[-1]} en {years[0]}")
+    elif programmation:
+        heading = f"La programmation passe de {shown[0]} en {years[0]} à {shown[-1]} en {years[-1]} ({change_text})"
     else:
-        heading = (f"La programmation passe de {euros(first)} en {years[0]} à {euros(last)} en {years[-1]} "
-                 f"({variation(pct_change(first, last))})")
-    alt = "Courbe du montant programmé par année : " + " ; ".join(
-        f"{year}, {euros(amount)}" for year, amount in zip(years, amounts)) + "."
-    if "tcam" in series and len(years) > 1:
+        heading = f"{what} : de {shown[0]} en {years[0]} à {shown[-1]} en {years[-1]} ({change_text})"
+    alt = f"Courbe par année ({_lower_first(what)}) : " + " ; ".join(
+        f"{year}, {amount}" for year, amount in zip(years, shown)) + "."
+    if "tcam" in series and len(years) > 1 and not approximate:
         alt += f" Taux de croissance annuel moyen sur la période : {variation(series['tcam'].iloc[-1])}."
     return _finish(fig, title or heading, alt, source)

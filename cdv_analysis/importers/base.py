@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 import pandas as pd
 import yaml
 
+from ..errors import CdvError
 from ..formatting import euros, liste_fr, pluriel
 from ..ids import UnsafeId, child, shell_word
 from ..iorw import read_table, shown_path
@@ -46,7 +47,7 @@ SKIP_REASONS = {  # reason: (French explanation, what is counted)
 _FILE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*\.csv")
 
 
-class ImportFailed(Exception):
+class ImportFailed(CdvError):
     """The input cannot be imported; nothing was written. Carries every problem found."""
 
     def __init__(self, problems: list[Problem]):

@@ -14,6 +14,7 @@ from ..ids import id_problem
 from ..load import TERRITORY_FILE
 from ..problems import Problem
 from ..questionnaires import QuestionnaireError, Survey, read_export, read_mapping, summary_lines, survey_tables
+from ..questionnaires.tables import Reread
 from .base import FEUILLE, ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, csv_text, territory_metadata
 
 __all__ = ["Questionnaire", "import_questionnaire"]
@@ -84,22 +85,35 @@ class Questionnaire(Importer):
     def plan(self, checked: dict) -> ImportPlan:
         survey, target, year, name = checked["survey"], checked["target"], checked["year"], checked["name"]
         source = f"questionnaire-{name}-{year}"
-        tables, scrubbed = survey_tables(survey, name, year, source, self.path.name)
+        tables, reread = survey_tables(survey, name, year, source, self.path.name)
         for table, rows in tables.items():
             if rows:
                 target.files[f"{table}.{source}.csv"] = csv_text(table, rows)
         summary = ImportSummary(source, self.path.name, messages=summary_lines(survey))
-        if scrubbed:
-            summary.messages.append(f"Réponses ouvertes : {pluriel(scrubbed, 'adresse e-mail ou numéro de téléphone')} "
-                                    "retirés du texte ; relisez les réponses ouvertes avant de publier.")
-        elif tables["qualitatif"]:
-            summary.messages.append(f"Réponses ouvertes : {pluriel(len(tables['qualitatif']), 'réponse recopiée', 'réponses recopiées')} "
-                                    "telles quelles ; relisez-les avant de publier (un nom peut s'y trouver).")
+        summary.messages += _open_answer_lines(len(tables["qualitatif"]), reread, self.path.name,
+                                               f"qualitatif.{source}.csv")
         entry = {"id": source, "fichier": self.path.name,
                  "titre": f"Questionnaire « {name.replace('_', ' ')} » {year} (export {survey.tool_label})",
                  "editeur": str(target.meta.get("nom") or target.folder.name), "date": year, "type": "import",
                  "annees": [year], "annee_rapport": year}
         return ImportPlan([target], entry, summary)
+
+
+def _open_answer_lines(answers: int, reread: list[Reread], shown: str, table: str) -> list[str]:
+    """What the summary says of the open answers: copied as typed, and those that held personal data (taken
+    out, the answer kept ``interne``) for the evaluator to reread: file, line, column, what was seen, never
+    the data itself."""
+    if not answers:
+        return []
+    lines = [f"Réponses ouvertes : {pluriel(answers, 'réponse recopiée', 'réponses recopiées')} telles quelles"
+             + (" ; relisez-les avant de publier (un nom peut s'y trouver)." if len(reread) < answers else ".")]
+    if reread:
+        lines.append(f"{pluriel(len(reread), 'réponse contenait', 'réponses contenaient')} une donnée personnelle, "
+                     "retirée du texte ; gardées en diffusion « interne » (jamais publiées), relisez-les dans "
+                     f"l'export et passez à « publiable » (colonne « diffusion » de {table}) celles qui "
+                     "n'identifient plus personne :")
+        lines += [f"  - {shown}, {item}" for item in reread]
+    return lines
 
 
 def import_questionnaire(path, data_dir, territory: str, survey: str, year: int | str | None = None,

@@ -7,8 +7,23 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..clean import cell_text as text  # re-exported: the indicator modules read cells through it
+from ..harmonise import label, vocabulary
 
 SUPPORT_PREFERENCE = {"tableau": 0, "graphique": 1, "texte": 2, "": 3}
+# Perimeters (``champ``) of a « programmation » amount that « montant programmé » describes truly; any other
+# (crédits obtenus, droit commun hors DSC et DPV, total des financements tous dispositifs…) is named by its champ.
+_PROGRAMMED = {"", "programmation_contrat", "credits_specifiques_programmes", "droit_commun", "contribution_financeur",
+               "enveloppe_dispositif"}
+
+
+def measure_label(row: pd.Series) -> str:
+    """What a printed figure measures, as a reader should read it: « montant programmé » only for an amount of
+    the programmation; « crédits obtenus », « droit commun (hors DSC et DPV) », « total des financements politique
+    de la ville (tous dispositifs) » for the sums that are not (issue 16: never relabelled « montant programmé »)."""
+    measure, champ = text(row.get("mesure")), text(row.get("champ"))
+    if measure == "programmation" and champ not in _PROGRAMMED:
+        return vocabulary("champs").attributes.get(champ, {}).get("court", label("champs", champ))
+    return label("mesures", measure)
 
 
 def blank(frame: pd.DataFrame, *columns: str) -> pd.Series:

@@ -86,6 +86,10 @@ def lessons(territory: Territory, annee: int | str) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=columns)
     rows["role"] = rows.apply(_role, axis=1)
+    # A heading of the source (nature « intitule ») has the role of the rows attached to it: it heads them.
+    headings = rows["nature"].map(text) == "intitule"
+    attached = rows[rows["role"] != ""].groupby(rows["rattache_a"].map(text))["role"].first()
+    rows.loc[headings, "role"] = rows.loc[headings, "id"].map(attached).fillna("")
     rows = rows[rows["role"] != ""].copy()
     if rows.empty:
         return pd.DataFrame(columns=columns)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 
 from ..clean import name_key
-from ..harmonise import label, labels, pillar_label, pillar_order, vocabulary
+from ..harmonise import labels, pillar_label, pillar_order, vocabulary
 from ..load import Territory
 from ..stats import cagr, pct_change
-from ._common import Indicator, Value, best_section, blank, filled, most_printed, of_year, text
+from ._common import Indicator, Value, best_section, blank, filled, measure_label, most_printed, of_year, text
 from .programmation_actions import has_own_programmation, own_by, own_credit_kinds, own_rows, own_totals
 
 __all__ = [
@@ -98,7 +98,17 @@ def pillar_amounts(territory: Territory, year: int | str) -> Indicator:
     result["montant"] = result["montant"].astype(float)
     result["part"] = 100 * result["montant"] / result["montant"].sum()
     result["part_publiee"] = pd.array(result["part_publiee"], dtype="Float64")
-    return _indicator(result[PILLAR_COLUMNS], year, methode=method, total_publie=printed_total)
+    return _with_programmation(territory, year, _indicator(result[PILLAR_COLUMNS], year, methode=method,
+                                                           total_publie=printed_total))
+
+
+def _with_programmation(territory: Territory, year: int | str, result: Indicator) -> Indicator:
+    """``result`` knowing the year's programmation of the contract (``context["programmation"]``, None when
+    not printed): a chart says « de la programmation » only when its shares are of that total (issue 16)."""
+    series = programmation_series(territory)
+    row = series[(series["annee"] == int(year)) & (series["champ"] == "programmation_contrat")]
+    result.context["programmation"] = float(row["montant"].iloc[0]) if not row.empty else None
+    return result
 
 
 def _pillars_from_own(territory: Territory, year: int | str) -> Indicator:
@@ -148,8 +158,8 @@ def credit_types(territory: Territory, year: int | str) -> Indicator:
     table["total"] = table["specifique"] + table["droit_commun"]
     table["part_specifique"] = 100 * table["specifique"] / table["total"]
     table = table[["pilier", "libelle", "specifique", "droit_commun", "total", "part_specifique"]]
-    return _indicator(table, year, sources=tuple(dict.fromkeys(split["source"])),
-                      sections="; ".join(dict.fromkeys(split["section"])))
+    return _with_programmation(territory, year, _indicator(table, year, sources=tuple(dict.fromkeys(split["source"])),
+                                                           sections="; ".join(dict.fromkeys(split["section"]))))
 
 
 def _credit_types_from_own(territory: Territory, year: int | str) -> Indicator:
@@ -347,10 +357,12 @@ def contract_record(territory: Territory) -> pd.DataFrame:
         for _, row in period.iterrows():
             detail = [text(row.get(c)) for c in ("type_porteur", "type_credit") if text(row.get(c))]
             financer = text(row.get("financeur_publie"))
-            rows.append({"annee": row["annee"], "mesure": row["mesure"],
-                         "libelle": label("mesures", row["mesure"]), "precision": ", ".join(
-                             [{"association": "portés par des associations", **labels("types_credit")}.get(d, d)
-                              for d in detail] + ([financer] if financer else [])),
+            # An amount named by what it covers (« crédits obtenus », « droit commun (hors DSC et DPV) »).
+            named = measure_label(row)
+            precision = [{"association": "portés par des associations", **labels("types_credit")}.get(d, d)
+                         for d in detail]
+            rows.append({"annee": row["annee"], "mesure": row["mesure"], "libelle": named, "precision": ", ".join(
+                             [p for p in precision if p not in named] + ([financer] if financer else [])),
                          "valeur": float(row[value]), "unite": "€" if value == "montant" else "nombre",
                          "source": row["source"], "section": row["section"]})
     return pd.DataFrame(rows, columns=["annee", "mesure", "libelle", "precision", "valeur", "unite", "source",

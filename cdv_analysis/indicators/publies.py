@@ -8,7 +8,7 @@ from ..formatting import euros
 from ..harmonise import label
 from ..load import Territory
 from ..schemas import TABLES, printed_column
-from ._common import of_year, text
+from ._common import measure_label, of_year, text
 
 __all__ = ["FIGURE_COLUMNS", "TABLE_TOPICS", "printed_figures", "uncovered_topics"]
 
@@ -18,9 +18,10 @@ _CODED = {"mesure": "mesures", "type_porteur": "types_porteur", "type_credit": "
 
 
 def _label(row: pd.Series, columns: tuple[str, ...]) -> str:
-    parts = [label(_CODED[c], text(row[c])) if c in _CODED else text(row[c])
+    parts = [measure_label(row) if c == "mesure" else label(_CODED[c], text(row[c])) if c in _CODED else text(row[c])
              for c in columns if c in row and text(row.get(c))]
-    return " — ".join(dict.fromkeys(parts))
+    # A part the label already says is not repeated (« droit commun (hors DSC et DPV) — droit commun »).
+    return " — ".join(part for i, part in enumerate(parts) if not any(part in before for before in parts[:i]))
 
 
 def printed_figures(territory: Territory, year: int | str, table: str) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from ..territory import memoized
 from ..referentiel import Question, Referentiel, referentiel_of_year, select_rows
 from ..stats import compatible_counts, wilson_interval
 
-__all__ = ["NATURE_RANK", "FINDING_RULES", "Answer", "answers", "findings", "representative_statements", "quoted_ids", "quoted_where", "statement_rows",
+__all__ = ["NATURE_RANK", "FINDING_RULES", "Answer", "answers", "findings", "representative_statements", "quoted_ids", "quoted_where", "statement_rows", "says_figure",
            "INDICATOR_COLUMNS"]
 
 # The selection rule, by nature: findings first (constats and the source's conclusions), then appraisals and
@@ -65,7 +65,9 @@ def representative_statements(candidates: pd.DataFrame, exclude: set[str] | froz
         _rank=candidates["nature"].map(lambda n: NATURE_RANK.get(cell_text(n), _LAST_RANK)),
         _sub=candidates["rattache_a"].map(lambda r: 1 if cell_text(r) else 0),
         _pos=range(len(candidates)))
-    order = order[~order["id"].isin(exclude)].sort_values(["_rank", "_sub", "_pos"], kind="stable")
+    # A heading of the source (nature « intitule ») is nobody's words: never shown as a statement.
+    order = order[~order["id"].isin(exclude) & (order["nature"] != "intitule")].sort_values(
+        ["_rank", "_sub", "_pos"], kind="stable")
     kept: list = []
     per_group: dict[str, int] = {}
     for index, row in order.iterrows():
@@ -275,7 +277,10 @@ def _key_indicator(answer: Answer) -> pd.Series | None:
         return None
     wanted = answer.question.chiffre_cle
     if wanted:
-        from ..referentiel import _fold
+        from ..referentiel import NO_KEY_FIGURE, _fold
+
+        if _fold(wanted) == NO_KEY_FIGURE:
+            return None  # « chiffre_cle: aucun »: no figure sums this question up
 
         match = rows[rows["libelle"].map(_fold).str.startswith(_fold(wanted))]
         if not match.empty:
@@ -351,16 +356,21 @@ def findings(territory: Territory, annee: int | str) -> pd.DataFrame:
 
 
 def _spaced(text: object) -> str:
-    return " ".join(cell_text(text).replace("\u202f", " ").replace("\xa0", " ").split())
+    """Spaces of every kind made one, none before « % » (« 33 % » and « 33% » are the same figure)."""
+    return " ".join(cell_text(text).replace("\u202f", " ").replace("\xa0", " ").split()).replace(" %", "%")
+
+
+def says_figure(text: object, value: object) -> bool:
+    """Whether a figure (as displayed, « 6 931 463 € ») stands in ``text`` as a whole number, spaces aside."""
+    figure = _spaced(value)
+    # Not a piece of a longer number: no digit, decimal comma or thousands group on either side.
+    whole = r"(?<![\d,])(?<!\d )" + re.escape(figure) + r"(?!\d|,\d| \d)"
+    return bool(figure) and re.search(whole, _spaced(text)) is not None
 
 
 def _already_said(value: object, rows: list[dict]) -> bool:
-    """Whether a figure (as displayed) already stands, as a whole number, in an earlier finding's sentence or value."""
-    figure = _spaced(value)
-    if not figure:
-        return False
-    pattern = re.compile(r"(?<![\d,])" + re.escape(figure) + r"(?![\d]|,\d)")
-    return any(pattern.search(_spaced(row["texte"]) + " | " + _spaced(row["valeur"])) for row in rows)
+    """Whether a figure already stands in an earlier finding's sentence or value."""
+    return any(says_figure(_spaced(row["texte"]) + " | " + _spaced(row["valeur"]), value) for row in rows)
 
 
 # The report section that details each headline figure of ``key_figures`` (its key → notebook section).

@@ -23,7 +23,8 @@ from .contexte import (
     subsidies_paragraph,
     theme_summary_paragraph,
 )
-from .enonces import findings_list, lessons_markdown, lessons_shown, not_covered_box, statements_list
+from .enonces import (findings_list, lessons_markdown, lessons_shown, not_covered_box, statement_words,
+                      statements_list)
 from .gouvernance import (
     cooperation_paragraph,
     response_paragraph,
@@ -73,6 +74,7 @@ __all__ = [
     "portrait_intro",
     "theme_summary_paragraph",
     "findings_list",
+    "statement_words",
     "statements_list",
     "lessons_shown",
     "not_covered_box",

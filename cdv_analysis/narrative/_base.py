@@ -65,6 +65,14 @@ def _sum_note(total: float, what: str, complete: bool = True) -> str:
     return f" {what} totalisent {_pct(round(total, 1))}" + (" et non 100 %." if complete else ".")
 
 
+HEADING = "intitule"  # the nature of a source's heading, slide title or table header (vocabulaires/natures.yml)
+
+
+def is_heading(row) -> bool:
+    """Whether a statement row is a heading of its source (never quoted as somebody's words)."""
+    return str(row.get("nature", "") or "").strip() == HEADING
+
+
 def guillemets(text: object) -> str:
     """Data text quoted the French way, escaped for Markdown (« … »)."""
     return formatting.guillemets(text if _none(text) else md(text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
@@ -11,7 +12,7 @@ from ..clean import cell_text as _text
 from ..formatting import pluriel
 from ..harmonise import label
 from ..markup import escape_markdown
-from ._base import INDENT, _empty, guillemets, md
+from ._base import INDENT, _empty, guillemets, is_heading, md
 
 
 def _attribution(row: pd.Series) -> str:
@@ -46,7 +47,10 @@ def statements_list(statements: pd.DataFrame, limit: int | None = None) -> str:
         seen.add(row["id"])
         attribution = _attribution(row)
         suffix = "" if parent is not None and _attribution(parent) == attribution else f" — {attribution}"
-        lines.append(f"{INDENT * depth}- <q>{guillemets(_text(row['texte']))}</q>{suffix}")  # a quotation (RGAA 9.4)
+        if is_heading(row):  # a heading of the source: the plain title of its sub-points, not a quotation
+            lines.append(f"{INDENT * depth}- *{md(_text(row['texte']))}*{suffix}")
+        else:
+            lines.append(f"{INDENT * depth}- <q>{guillemets(_text(row['texte']))}</q>{suffix}")  # a quotation (RGAA 9.4)
         for child in children.get(row["id"], []):
             write(child, depth + 1, row)
 
@@ -106,6 +110,20 @@ def _short(section: object) -> str:
     return _text(section).split(" – ")[-1].strip() or _text(section)
 
 
+def statement_words(text: object) -> str:
+    """A statement's words, whitespace, quote marks and footnote stars left out: the same words printed twice by
+    the source (« comme "Fabrique à initiatives" » and « comme « Fabrique à initiatives »* ») compare equal."""
+    return " ".join(re.sub(r"[«»“”\"*]", " ", _text(text)).split())
+
+
+def _words(row: pd.Series) -> str:
+    return statement_words(row["texte"])
+
+
+def _same_words(where: str) -> str:
+    return f"Mêmes mots que dans la partie « {where} », cités plus haut."
+
+
 WORD_BUDGET = 1200  # words of « Enseignements et préconisations » on the page; the CSV holds every row
 
 
@@ -123,7 +141,9 @@ def lessons_markdown(frame: pd.DataFrame, cited: dict[str, str] | None = None, b
     A part of the source (its section) opens with a short heading; a numbered proposal keeps
     its number; a row attached to another follows it (:func:`attached_layout`: a list, a table
     of the printed table's cells, or the rest of the same paragraph). A statement already quoted
-    in an earlier section (``cited``: id → where) is not repeated: a line refers to it.
+    in an earlier section (``cited``: id → where) is not repeated: a line refers to it; nor are the same
+    words printed twice by the source (two actors' slides proposing the same thing): the second time, a line
+    says where they were quoted.
     Length rule: the rows the source calls conclusions, its numbered proposals and its closing part are
     always shown; the other rows follow in order while the page stays within ``budget`` words, and the
     number left to the CSV is said. Data text is escaped; an empty frame gives an empty string.
@@ -140,6 +160,7 @@ def lessons_markdown(frame: pd.DataFrame, cited: dict[str, str] | None = None, b
     lines: list[str] = []
     current = None
     referred: set[str] = set()
+    said: dict[str, str] = {}  # words already quoted (whitespace normalised) → the part of the source they were in
     last_section = _text(frame["section"].iloc[-1])
     left = 0
 
@@ -184,17 +205,27 @@ def lessons_markdown(frame: pd.DataFrame, cited: dict[str, str] | None = None, b
                 lines.append(f"- *Citée plus haut : {escape_markdown(cited[row['id']])}.*")
                 referred.add(cited[row["id"]])
             continue
+        if _words(row) in said:
+            open_part(where)
+            refer = f"- *{escape_markdown(_same_words(said[_words(row)]))}*"
+            if lines[-1] != refer:  # two repeats in a row: one line says where both were
+                lines.append(refer)
+            continue
         kids = children.get(row["id"], [])
+        if is_heading(row) and not kids:
+            continue  # a heading alone says nothing; the part headings already show the source's structure
         if not essential(row):
             if words + size(row) > budget:
                 left += 1 + len(kids)
                 continue
             words += size(row)
         open_part(where)
-        again = [cited[k["id"]] for k in kids if k["id"] in cited]
-        kids = [k for k in kids if k["id"] not in cited]  # a sub-point quoted earlier is not repeated
+        again = [f"Citée plus haut : {cited[k['id']]}." for k in kids if k["id"] in cited]
+        again += [_same_words(said[_words(k)]) for k in kids if k["id"] not in cited and _words(k) in said]
+        kids = [k for k in kids if k["id"] not in cited and _words(k) not in said]  # quoted earlier: not repeated
         if shown is not None:
             shown.update([row["id"], *(k["id"] for k in kids)])
+        said.update({_words(r): where for r in [row, *kids] if _words(r) not in said})
         layout = attached_layout(row, kids)
         number = _text(row.get("numero", ""))
         lead = f"{number}. " if number and _text(row["nature"]) in {"proposition", "preconisation"} else "- "
@@ -204,9 +235,11 @@ def lessons_markdown(frame: pd.DataFrame, cited: dict[str, str] | None = None, b
             joined = " ".join([_text(row["texte"]), *(_text(k["texte"]) for k in kids)])
             lines.append(f"{lead}<q>« {escape_markdown(joined)} »</q>")  # a quotation (RGAA 9.4)
         elif layout == "liste":
-            lines.append(f"{lead}<q>« {escape_markdown(row['texte'])} »</q>")
+            lines.append(f"{lead}*{escape_markdown(row['texte'])}*" if is_heading(row)
+                         else f"{lead}<q>« {escape_markdown(row['texte'])} »</q>")
             lines += [f"{INDENT}- <q>« {escape_markdown(k['texte'])} »</q>" for k in kids]
-            lines += [f"{INDENT}- *Citée plus haut : {escape_markdown(w)}.*" for w in dict.fromkeys(again)]
+        if layout != "tableau":  # the sub-points quoted earlier: where they are
+            lines += [f"{INDENT}- *{escape_markdown(w)}*" for w in dict.fromkeys(again)]
         else:
             pending.append((_text(row["texte"]), " ; ".join(_text(k["texte"]) for k in kids)))
     flush()

@@ -7,6 +7,7 @@ import pandas as pd
 from .. import formatting as fr
 from ..clean import cell_text
 from ..harmonise import label
+from ..indicators.reponses import says_figure
 from ..referentiel import STATUSES
 from ._base import md
 from .enonces import attached_layout
@@ -27,29 +28,34 @@ def question_anchor(number: int | str, question: str) -> str:
 
 
 def _quote(text: object) -> str:
-    return f"« {md(cell_text(text))} »"
+    return f"<q>« {md(cell_text(text))} »</q>"  # a quotation (RGAA 9.4), like every statement of the page
 
 
 def _indicator_table(rows: pd.DataFrame, criterion: str) -> list[str]:
     """Indicator, value, n and Wilson interval (columns left out when no row has them), vintage and source.
 
-    An HTML table (the page's labelled, scrolling table box, captioned with its criterion) inside the Markdown.
+    An HTML table (the page's labelled, scrolling table box) inside the Markdown, captioned with its criterion
+    (the criterion's only title) and, when every row has the same one, with the source: the rows then give the
+    vintage alone and keep to one line.
     """
     from ..notebook import table_html
 
     with_n, with_interval = rows["n"].notna().any(), rows["ic_bas"].notna().any()
+    titles = {cell_text(t) for t in rows["titre_source"]}
+    one_source = len(titles) == 1 and "" not in titles
     shown = pd.DataFrame({
         "libelle": rows["libelle"], "valeur": rows["valeur"],
         "n": rows["n"].map(lambda v: "" if pd.isna(v) else fr.nombre(v)),
         "ic": [("" if pd.isna(lo) else f"{fr.nombre(lo, 0)} à {fr.pourcent(hi, 0)}")
                for lo, hi in zip(rows["ic_bas"], rows["ic_haut"])],
-        "ou": [" ; ".join(x for x in (cell_text(m), cell_text(t)) if x)
+        "ou": [" ; ".join(x for x in (cell_text(m), "" if one_source else cell_text(t)) if x)
                for m, t in zip(rows["millesime"], rows["titre_source"])]})
     columns = {"libelle": ("Indicateur", "texte"), "valeur": ("Valeur", "texte"),
                **({"n": ("n", "texte")} if with_n else {}),
                **({"ic": ("Intervalle à 95 %", "texte")} if with_interval else {}),
-               "ou": ("Millésime, source", "texte")}
-    return ["", table_html(shown, columns, caption=f"Indicateurs — {criterion}"), ""]
+               "ou": ("Millésime", "texte") if one_source else ("Millésime, source", "texte")}
+    caption = f"Critère — {criterion}" + (f" (source : {titles.pop()})" if one_source else "")
+    return ["", table_html(shown, columns, caption=caption), ""]
 
 
 def _statement(row: pd.Series) -> str:
@@ -96,10 +102,11 @@ def answer_block(answer, number: str = "") -> str:
     status = STATUSES[q.statut].capitalize()
     lines += [f"*{status}*" + (f" — {md(q.reference)}" if q.reference else "") + ".", ""]
     for criterion in q.criteres:
-        lines += [f"**Critère — {md(criterion.critere)}**", ""]
         rows = answer.indicators[answer.indicators["critere_id"] == criterion.id]
         if len(rows):
-            lines += _indicator_table(rows, criterion.critere)
+            lines += _indicator_table(rows, criterion.critere)  # captioned with the criterion
+        else:
+            lines += [f"**Critère — {md(criterion.critere)}**", ""]
         shown = answer.shown(criterion.id)
         if len(shown):
             lines += [_statement(row) for _, row in shown.iterrows()] + [""]
@@ -146,6 +153,8 @@ def findings_markdown(frame: pd.DataFrame) -> str:
             n = "" if pd.isna(row["n"]) else f", n = {fr.nombre(row['n'])}"
             figure = f" ({md(row['libelle'])} : {md(row['valeur'])}{n})" if row["libelle"] else f" ({md(row['valeur'])})"
         if row["regle"] == "question":
+            if says_figure(row["texte"], row["valeur"]):
+                figure = ""  # the sentence already gives its figure
             number = int(row["numero_question"])
             anchor = heading_id(question_heading(number, cell_text(row["question_texte"])))
             lead = md(row["texte"]).rstrip("\\.").rstrip(".")

@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 
 from ..editions import OWN_DATA_TAG, TRANSCRIBED_TAG
+from ..errors import AssemblyError
 
 __all__ = ["assemble", "tailor"]
 
@@ -18,7 +19,8 @@ def assemble(paths: Iterable[Path], parameters: dict | None = None) -> nbformat.
     Every section's ``setup`` cell must be ``notebook.SETUP_CELL`` exactly (an
     import added to one section would otherwise work in JupyterLab and vanish
     from the report); ``parameters`` (what papermill will inject) must be
-    declared by the ``parameters`` cell. Both failures raise ``ValueError``.
+    declared by the ``parameters`` cell. Both failures raise :class:`~cdv_analysis.errors.AssemblyError`
+    (a ``ValueError``; :class:`~cdv_analysis.errors.UnknownParameter` for the second).
     """
     from ..notebook import SETUP_CELL, check_parameters, parameter_names
 
@@ -30,9 +32,9 @@ def assemble(paths: Iterable[Path], parameters: dict | None = None) -> nbformat.
         for cell in book.cells:
             tags = set(cell.metadata.get("tags", []))
             if "setup" in tags and cell.source.strip() != SETUP_CELL:
-                raise ValueError(f"{path.name} : la cellule « setup » diffère de la cellule commune "
-                                 f"(cdv_analysis.notebook.SETUP_CELL) ; mettez les imports dans "
-                                 f"cdv_analysis/notebook_setup.py.")
+                raise AssemblyError(f"{path.name} : la cellule « setup » diffère de la cellule commune "
+                                    f"(cdv_analysis.notebook.SETUP_CELL) ; mettez les imports dans "
+                                    f"cdv_analysis/notebook_setup.py.")
             if "parameters" in tags and declared is None:
                 declared = parameter_names(cell.source)
             unique = tags & {"parameters", "setup"}

@@ -15,10 +15,11 @@ from pathlib import Path
 
 from ..config import notebooks_dir, processed_data_dir, reports_dir
 from ..engine import ENGINE_NAME, init_worker
+from ..errors import CdvError
 from ..load import default_data_dir
 from .execute import run_job
 from .index import write_index
-from .jobs import BuildSummary, Job, JobResult
+from .jobs import BuildSummary, Job, JobResult, Status
 from .plan import plan_jobs
 from .sections import undeclared_notebooks
 
@@ -28,7 +29,7 @@ __all__ = ["LOG_FILE", "BuildInterrupted", "build_all"]
 LOG_FILE = "construction.log"
 
 
-class BuildInterrupted(Exception):
+class BuildInterrupted(CdvError):
     """The build was stopped by a signal; the reports finished before it are in ``summary``."""
 
     def __init__(self, signum: int, summary: BuildSummary):
@@ -40,13 +41,17 @@ class BuildInterrupted(Exception):
     def exit_code(self) -> int:
         return 128 + self.signum
 
+    @property
+    def message(self) -> str:
+        return self.text()
+
     def text(self) -> str:
         """French message for the command line."""
         from ..formatting import pluriel
 
-        built = self.summary.count("construit")
+        built = self.summary.count(Status.BUILT)
         return (f"Construction interrompue ({'Ctrl-C' if self.signum == signal.SIGINT else 'signal d’arrêt'}) : "
-                f"{pluriel(built, 'rapport')} construit(s) avant l'interruption ; les rapports déjà publiés "
+                f"{pluriel(built, 'rapport')} {Status.BUILT.wording} avant l'interruption ; les rapports déjà publiés "
                 "restent en place. Relancez la commande : seuls les rapports manquants ou périmés seront "
                 "construits.")
 

@@ -17,7 +17,7 @@ from ..publication import audit_notebook, clear_tables, publish_data
 from ..writes import OUTPUT_ERRNOS
 from .assemble import assemble, tailor
 from .cache import write_record
-from .jobs import Job, JobResult
+from .jobs import Job, JobResult, Status
 from .render import job_footer, job_page_title, job_subtitle, render_html
 from .sections import COMPARISON, sections_for
 
@@ -72,7 +72,7 @@ def _execute(input_path: Path, output_path: Path, parameters: dict, cwd: Path, e
 def run_job(job: Job) -> JobResult:
     """Build one report (in a worker process). Never raises: failures become results."""
     started = time.perf_counter()
-    result = JobResult(job.label, job.territory, job.year, "construit", html=str(job.folder / job.html_name))
+    result = JobResult(job.label, job.territory, job.year, Status.BUILT, html=str(job.folder / job.html_name))
     try:
         names = sections_for(job) if job.territory is not None else (COMPARISON,)
         book = assemble((Path(job.notebooks) / f"{name}.ipynb" for name in names), job.parameters)
@@ -87,7 +87,7 @@ def run_job(job: Job) -> JobResult:
             try:
                 _execute(input_path, output_path, job.parameters, cwd=Path(temporary), engine=job.engine)
             except Exception as error:  # noqa: BLE001 - every failure is reported, none stops the batch
-                result.status = "echec"
+                result.status = Status.FAILED
                 result.message = _error_message(error)
                 if output_path.is_file():
                     executed = nbformat.read(output_path, as_version=4)
@@ -111,7 +111,7 @@ def run_job(job: Job) -> JobResult:
         if job.territory is not None:
             publish_data(Path(job.processed_dir) / job.territory / str(job.year), job.folder)
     except Exception as error:  # noqa: BLE001
-        result.status = "echec"
+        result.status = Status.FAILED
         result.message = _error_message(error)
     finally:
         result.seconds = time.perf_counter() - started

@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from ..engine import ENGINE_NAME
 
-__all__ = ["Job", "JobResult", "BuildSummary"]
+__all__ = ["Status", "Job", "JobResult", "BuildSummary"]
+
+
+class Status(StrEnum):
+    """How a report fared in a build; ``wording`` is the French of each in the build's summary.
+
+    The values are the words results have always held (``result.status == "echec"`` still holds).
+    """
+
+    BUILT = "construit", "construit(s)"
+    CACHED = "cache", "repris du cache"
+    FAILED = "echec", "en échec"
+
+    wording: str
+
+    def __new__(cls, value: str, wording: str):
+        member = str.__new__(cls, value)
+        member._value_, member.wording = value, wording
+        return member
 
 
 @dataclass(frozen=True)
@@ -55,7 +74,7 @@ class JobResult:
     label: str
     territory: str | None
     year: int | None
-    status: str  # "construit", "cache", "echec"
+    status: Status
     seconds: float = 0.0
     message: str = ""
     section: str = ""
@@ -72,24 +91,21 @@ class BuildSummary:
     log: str = ""
     notes: list[str] = field(default_factory=list)  # French warnings about the build itself
 
-    def count(self, status: str) -> int:
+    def count(self, status: Status | str) -> int:
         return sum(r.status == status for r in self.results)
 
     @property
     def ok(self) -> bool:
-        return self.count("echec") == 0
+        return self.count(Status.FAILED) == 0
 
     def text(self) -> str:
         """French summary for the command line."""
         from ..formatting import nombre, pluriel
 
-        lines = [
-            f"{pluriel(len(self.results), 'rapport')} : {self.count('construit')} construit(s), "
-            f"{self.count('cache')} repris du cache, {self.count('echec')} en échec — "
-            f"{nombre(self.seconds, 1)} s"
-        ]
+        counts = ", ".join(f"{self.count(status)} {status.wording}" for status in Status)
+        lines = [f"{pluriel(len(self.results), 'rapport')} : {counts} — {nombre(self.seconds, 1)} s"]
         for result in self.results:
-            if result.status == "echec":
+            if result.status == Status.FAILED:
                 where = f" dans la section « {result.section} »" if result.section else ""
                 cell = f", cellule {result.cell}" if result.cell is not None else ""
                 inspect = f" — notebook d'échec : {result.failed_notebook}" if result.failed_notebook else ""

@@ -22,7 +22,7 @@ from ..metadata import read_territory_file
 from ..portrait import evaluation_title, is_open_data_only, portrait_title
 from ..problems import DataError, unexpected_failure
 from .cache import code_fingerprint, is_cached, job_key
-from .jobs import Job, JobResult
+from .jobs import Job, JobResult, Status
 from .sections import COMPARISON, PORTRAIT_SECTIONS, SECTIONS, STARTER_SECTIONS
 
 __all__ = ["planned_years", "plan_jobs"]
@@ -65,7 +65,7 @@ def plan_jobs(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Pat
     jobs, results, fingerprints = [], [], []
 
     def invalid(tid: str, error: DataError) -> JobResult:
-        return JobResult(tid, tid, None, "echec", message=(
+        return JobResult(tid, tid, None, Status.FAILED, message=(
             f"données invalides ({len([p for p in error.problems if p.is_error])} erreur(s)) : "
             f"lancez `cdv valider --territoire {shell_word(tid)}`"))
 
@@ -77,7 +77,7 @@ def plan_jobs(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Pat
             results.append(invalid(tid, error))
             continue
         except Exception as error:  # noqa: BLE001 — one broken territory never stops the others
-            results.append(JobResult(tid, tid, None, "echec", message=unexpected_failure(error)))
+            results.append(JobResult(tid, tid, None, Status.FAILED, message=unexpected_failure(error)))
             continue
         fingerprint = inputs.fingerprint
         fingerprints.append(fingerprint)
@@ -94,7 +94,7 @@ def plan_jobs(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Pat
             job = Job(tid, year, str(data_dir), str(out_dir), str(processed_dir), str(notebooks),
                       job_key(section_paths, [fingerprint], params, code), default_title, engine)
             if not force and is_cached(job):
-                results.append(JobResult(job.label, tid, year, "cache", html=str(job.folder / job.html_name)))
+                results.append(JobResult(job.label, tid, year, Status.CACHED, html=str(job.folder / job.html_name)))
                 continue
             if loaded is None:
                 try:
@@ -103,7 +103,7 @@ def plan_jobs(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Pat
                     results.append(invalid(tid, error))
                     break
                 except Exception as error:  # noqa: BLE001
-                    results.append(JobResult(tid, tid, None, "echec", message=unexpected_failure(error)))
+                    results.append(JobResult(tid, tid, None, Status.FAILED, message=unexpected_failure(error)))
                     break
             blank = not portrait and _no_data_for(loaded, year)
             shown = edition(meta, data_dir / tid, year, default_title, STARTER_KIND if blank else "")
@@ -115,7 +115,7 @@ def plan_jobs(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Pat
                   job_key([notebooks / f"{COMPARISON}.ipynb"], fingerprints, {}, code),
                   "Contrats de Ville — comparaison des territoires", engine)
         if not force and is_cached(job):
-            results.append(JobResult(job.label, None, None, "cache", html=str(job.folder / job.html_name)))
+            results.append(JobResult(job.label, None, None, Status.CACHED, html=str(job.folder / job.html_name)))
         else:
             jobs.append(job)
     return jobs, results

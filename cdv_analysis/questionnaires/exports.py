@@ -10,7 +10,7 @@ from pathlib import Path
 from ..clean import name_key
 from ..iorw import field_count_problem, header_key, read_records, shown_path
 from ..problems import Problem
-from .anonymise import _is_identifying
+from .anonymise import _is_identifying, name_masker
 from .mapping import _entry, _used_entries
 from .questions import _attribute, _questions
 from .survey import _TICKED, QuestionnaireError, Survey, _Column
@@ -131,6 +131,9 @@ def parse_records(records: list[tuple[int, list[str]]], shown: str, mapping: dic
                    or (_is_identifying(h) and _entry(mapping, h).get("type") == "identifiant")]
     drop = set(identifying)
     rows, lines = [], []
+    # Only to find them again in the open answers below; never kept past this function.
+    identities = {(headers[i], c.strip()) for _, cells in body for i, c in enumerate(cells[:len(headers)])
+                  if i in drop and c.strip()}
     for line, cells in body:
         if len(cells) > len(headers) and any(c.strip() for c in cells[len(headers):]):
             problems.append(field_count_problem(shown, len(headers), len(cells), line))
@@ -173,6 +176,16 @@ def parse_records(records: list[tuple[int, list[str]]], shown: str, mapping: dic
                  for key in sorted(unused)]
     questions, found = _questions(columns, rows, lines, tool, mapping, shown)
     problems += found
+    # A name of an identifying column typed again in an open answer is taken out here: it never leaves.
+    mask, named = name_masker(identities), set()
+    del identities
+    for question in (q for q in questions if q.kind == "ouverte"):
+        column = question.columns[0]
+        for row, line in zip(rows, lines):
+            if row[column]:
+                row[column], taken = mask(row[column])
+                if taken:
+                    named.add((line, column))
     if not questions and not any(p.is_error for p in problems):
         problems.append(Problem(shown, "au moins une colonne de question après les colonnes techniques et "
                                 "identifiantes", ligne=header_line))
@@ -184,7 +197,7 @@ def parse_records(records: list[tuple[int, list[str]]], shown: str, mapping: dic
     if errors:
         raise QuestionnaireError(errors)
     survey = Survey(shown, tool, questions, rows, lines, identifying_headers,
-                    [headers[i].strip() for i in technical], excluded, years, problems=problems)
+                    [headers[i].strip() for i in technical], excluded, years, problems=problems, named=named)
     survey.attribute = _attribute(survey, mapping, shown)
     return survey
 

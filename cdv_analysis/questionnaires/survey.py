@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..clean import name_key
+from ..errors import CdvError
 from ..problems import Problem
 from .scales import Scale
 
@@ -32,7 +33,7 @@ _TICKED = {"y", "x", "1", "oui", "yes", "vrai", "true", "coche", "checked"}
 _UNTICKED = {"n", "0", "non", "no", "faux", "false"}
 
 
-class QuestionnaireError(Exception):
+class QuestionnaireError(CdvError):
     """The export cannot be read; carries every problem, each naming file, line, column and expectation."""
 
     def __init__(self, problems: list[Problem]):
@@ -87,6 +88,9 @@ class Survey:
     years: list[int] = field(default_factory=list)       # years of the submission dates
     attribute: Question | None = None
     problems: list[Problem] = field(default_factory=list)  # warnings
+    # (line, column index) of the open answers where a value of an identifying column reappeared: taken out of
+    # the answer as it was read (``anonymise.name_masker``), never kept.
+    named: set[tuple[int, int]] = field(default_factory=set)
 
     @property
     def respondents(self) -> int:
