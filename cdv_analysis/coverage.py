@@ -21,6 +21,7 @@ import pandas as pd
 from . import formatting as fr
 from .clean import cell_text
 from .markup import escape_html, scroll_box
+from .publish.sections import QUALITY_ANCHOR
 from .schemas import TABLES, TEXTUAL_UNITS, TableSpec, printed_column
 
 __all__ = ["Figure", "GOAL_TABLES", "covered_tables", "printed_figures", "page_text", "coverage",
@@ -262,7 +263,7 @@ def coverage_html(frame: pd.DataFrame) -> str:
     return "".join(parts)
 
 
-_QUALITY_HEADING = re.compile(r'<h2[^>]*id="qualite-des-donnees"')
+_QUALITY_HEADING = re.compile(rf'<h2[^>]*id="{QUALITY_ANCHOR}"')  # declared, not derived from the heading's text
 _CELL_START = re.compile(r'<div class="(?:jp-Cell|cell)\b')  # nbconvert's lab and classic cell wrappers
 
 

@@ -89,6 +89,12 @@ def spell_out(body: str) -> str:
 def glossary_markdown() -> str:
     """The glossary of a report: every acronym of the vocabulary and what it stands for, as a Markdown list."""
     vocab = vocabulary("sigles")
-    # Each acronym in <abbr>: the glossary is where they are spelled out, not where they are first used.
-    return "\n".join(f'- <abbr title="{escape_html(vocab.label(code))}">{escape_html(code)}</abbr> : '
-                     f"{escape_markdown(vocab.label(code))}" for code in sorted(vocab.labels))
+
+    def abbr(form: str) -> str:
+        return f'<abbr title="{escape_html(acronyms()[form])}">{escape_html(form)}</abbr>'
+
+    # Each acronym in <abbr>, those inside a meaning too (« le BOP 147 »): the glossary is where they are
+    # spelled out, not where they are first used (a portrait's glossary read « le BOP (budget opérationnel de
+    # programme (le BOP 147…)) 147 »).
+    return "\n".join(f"- {abbr(code)} : " + _pattern().sub(lambda m: abbr(m.group(1)), escape_markdown(vocab.label(code)))
+                     for code in sorted(vocab.labels))

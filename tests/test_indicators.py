@@ -198,6 +198,29 @@ def test_key_figures_and_comparison(cabbalr, call):
         100 * (5_955_889 - 5_530_289) / 5_530_289)
 
 
+def test_comparison_row_says_perimeter_base_vintage_and_qualifier(cabbalr, call):
+    comparison = ind.comparison_table([cabbalr, call]).set_index(["territoire", "annee"])
+    # CALL: « près 5 760 000 euros », total des financements of all schemes, not a programmation; its change
+    # (5 760 000 − 3 900 000) / 3 900 000 = 47,7 % is of approximate amounts: « environ +48 % ».
+    call_row = comparison.loc[("call", 2022)]
+    assert _plain(call_row["programmation_affichee"]) == (
+        "près de 5 760 000 € (total des financements politique de la ville (tous dispositifs))")
+    assert _plain(call_row["evolution_affichee"]) == "environ +48 % depuis 2016 (montants approchés)"
+    # CABBALR 2019: 70,6 % = 2 312 759 / 3 277 425 and 63,1 % = 2 002 135 / 3 174 287, beside 5 530 289 €.
+    y2019 = comparison.loc[("cabbalr", 2019)]
+    assert y2019["programmation"] == 5_530_289
+    assert _plain(y2019["part_cohesion_sociale_affichee"]) == "70,6 % des 3 277 425 € répartis par pilier"
+    assert _plain(y2019["part_credits_specifiques_affichee"]).startswith("63,1 % des 3 174 287 € ")
+    # 2021: 4 734 927 / 6 931 463 = 68,3 % of the programmation itself: no base to add; printed 59,6 % as printed.
+    y2021 = comparison.loc[("cabbalr", 2021)]
+    assert _plain(y2021["part_cohesion_sociale_affichee"]) == "68,3 %"
+    assert _plain(y2021["part_credits_specifiques_affichee"]) == "59,6 %"
+    assert _plain(y2021["evolution_affichee"]) == "+25,3 % depuis 2019"  # (6 931 463 − 5 530 289) / 5 530 289
+    # The 39 000 inhabitants of the 21 quartiers of 2022 divide no 2019 or 2021 programmation.
+    assert pd.isna(y2019["programmation_par_habitant_qpv"]) and pd.isna(y2021["programmation_par_habitant_qpv"])
+    assert comparison.loc[("cabbalr", 2022), "programmation_par_habitant_qpv"] == pytest.approx(5_955_889 / 39_000)
+
+
 def test_key_figures_carry_their_meaning(cabbalr, call):
     # CALL 2022: the source prints « Total des financements Politique de la Ville … près 5 760 000 euros »,
     # all funders and schemes: not the programmation of the contract, and « près de » is kept.

@@ -127,6 +127,30 @@ def test_empty_conditional_sections_disappear():
     assert kept == ["## Section", "### Pleine", "### Parent", "#### Enfant plein"]
 
 
+def test_the_quality_section_keeps_its_declared_anchor_whatever_its_heading_says():
+    from cdv_analysis.coverage import insert_coverage
+    from cdv_analysis.publish.render import render_html
+    from cdv_analysis.publish.sections import QUALITY_ANCHOR
+
+    def cell(source, notebook):
+        made = (nbformat.v4.new_markdown_cell if source.startswith("#") else nbformat.v4.new_code_cell)(source)
+        made.metadata["cdv_notebook"] = notebook
+        return made
+
+    book = nbformat.v4.new_notebook(cells=[
+        cell("## Qualité des données", "07_enseignements"),  # the heading's own slug, taken by another section
+        cell("## Fiabilité des chiffres publiés", "08_qualite"), cell("### Contrôles", "08_qualite"),
+        cell("## Sources et méthode", "10_sources")])
+    page = render_html(book, "t", "s", {})
+    assert page.count(f'id="{QUALITY_ANCHOR}"') == 1
+    assert f'id="{QUALITY_ANCHOR}">Fiabilité des chiffres publiés' in page
+    assert 'id="qualite-des-donnees-2">Qualité des données' in page and 'id="controles"' in page
+    assert f'href="#{QUALITY_ANCHOR}"' in page and "celltag_cdv-ancre" not in page
+    body = page[page.index("<main"):page.index("</main>")]
+    placed = insert_coverage(body, "<section>BLOC</section>")
+    assert body.index("Fiabilité") < placed.index("BLOC") < placed.index('id="sources-et-methode"')
+
+
 def test_present_saves_shows_and_returns_the_chart(call, tmp_path, monkeypatch):
     from cdv_analysis import charts, indicators as ind, narrative, notebook
 

@@ -6,6 +6,7 @@ import html
 import re
 from pathlib import Path
 
+import matplotlib.text
 import pytest
 import yaml
 
@@ -16,6 +17,7 @@ from cdv_analysis.indicators.contexte import (insee_values, insee_vintages, qpv_
                                              theme_summary)
 from cdv_analysis.portrait import is_open_data_only, portrait_title, proper_case, with_preposition
 from cdv_analysis.publish.build import build_all
+from test_browser import AXE, NARROW, WCAG_AA, _open, browser  # noqa: F401 (browser: the fixture)
 from test_importers import ANCT, INSEE_COLUMNS, _write_csv, anct_file, insee_file
 
 HEALTH = ("6", "PRJ-6", "Ateliers <santé> mentale", "Maison de santé de Lens", "Association", "C0011",
@@ -156,6 +158,28 @@ def test_many_qpv_charts_fit_a_page_and_alt_text_is_bounded(region):
         assert len(chart.alt) <= MAX_ALT
     assert "les 10 plus élevés et les 10 plus bas des 105 quartiers" in ranking.title
     assert ranking.alt.count(" ; ") == 19  # the 20 bars, each named
+    # Read at 400 px (the figure's 4,4 in shown 382 px wide): each name on one line above its bar, no two names
+    # or a name and a bar overlapping (wrapped beside the bars, three-line names overlapped), text ≥ 11 px.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = ranking.figure
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer, (ax,) = canvas.get_renderer(), figure.axes
+    names = [t for t in ax.texts if t.get_text().startswith("Quartier")]
+    assert [t.get_text() for t in names[:2]] == ["Quartier <b>077</b> (Les Mureaux)",
+                                                 "Quartier <b>032</b> (Villeneuve-d'Ascq)"]  # as ranked, highest first
+    assert len(names) == 20 and all("\n" not in t.get_text() for t in names)
+    boxes = [t.get_window_extent(renderer) for t in names] + [b.get_window_extent(renderer) for b in ax.patches]
+    assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.overlaps(b)]
+    shown = 382 / (figure.get_figwidth() * 72)  # CSS px per point of the figure
+    assert min(t.get_fontsize() for t in figure.findobj(matplotlib.text.Text) if t.get_text()) * shown >= 11 * 72 / 96
+    # French tick labels on every axis, decimals as fine as the ticks (17,5 % is never « 18 % »).
+    FigureCanvasAgg(spread.figure).draw()
+    ticks = [[t.get_text() for t in a.get_xticklabels()] for a in spread.figure.axes]
+    assert {"0,8", "0,9", "1,0"} <= set(ticks[0]) and {"9\u202f000", "10\u202f000"} <= set(ticks[4])
+    assert {"15,0\u00a0%", "17,5\u00a0%", "20,0\u00a0%"} <= set(ticks[7]) and "18\u00a0%" not in ticks[7]
+    assert not [t for labels in ticks for t in labels if "." in t]
 
 
 # ---------------------------------------------------------------------------
@@ -264,3 +288,26 @@ def test_wide_qpv_table_scrolls_inside_its_box(portraits):
     assert box and "table-wrap" in box.group(1).split()
     assert re.search(r"\.table-wrap\s*\{[^}]*overflow-x:\s*auto", page)
     assert ' style="' not in page.split("<body", 1)[1]
+
+
+def test_portraits_read_on_a_400_px_screen(browser, portraits):  # noqa: F811 (the fixture of test_browser)
+    """The two portraits opened at 400 px: nothing wider than the screen, chart text >= 11 px (its smallest
+    font size in the SVG, scaled to the width shown), no WCAG 2.1 A/AA violation (axe-core, when installed)."""
+    import base64
+
+    for tid, year in ((LENS, 2021), ("region", 2020)):
+        tab = _open(browser, portraits / tid / str(year) / "rapport.html", NARROW)
+        assert tab.evaluate("document.documentElement.scrollWidth") <= NARROW
+        charts = tab.evaluate("[...document.querySelectorAll('figure.cdv-chart img')].map(i => "
+                              "[i.src.split(',')[1], i.getBoundingClientRect().width])")
+        sizes = []
+        for data, shown in charts:
+            svg = base64.b64decode(data).decode("utf-8")
+            box_width = float(re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+)', svg).group(1))
+            sizes.append(min(float(s) for s in re.findall(r"font-size: ([\d.]+)px", svg)) * shown / box_width)
+        assert len(sizes) >= (4 if tid == LENS else 2) and min(sizes) >= 11, (tid, sizes)
+        if AXE.is_file():
+            tab.add_script_tag(content=AXE.read_text("utf-8"))
+            assert tab.evaluate("async tags => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
+                                ".violations.map(v => `${v.id} (${v.nodes.length})`)", WCAG_AA) == [], tid
+        tab.close()

@@ -36,3 +36,15 @@ def test_a_quotation_is_never_altered():
     out = spell_out("<p>« Privilégier l'outil C.P.O. (3 ans) » puis la CPO.</p>")
     assert "« Privilégier l'outil C.P.O. (3 ans) »" in out
     assert "la CPO (convention pluriannuelle d'objectifs)." in html.unescape(out)
+
+
+def test_an_acronym_inside_a_meaning_is_not_spelled_out_again():
+    """A portrait's glossary read « BOP : budget opérationnel de programme (le BOP (budget opérationnel de
+    programme (le BOP 147 porte…)) 147 porte…) »: its first BOP was inside BOP's own meaning."""
+    import html
+    import re
+
+    line = next(x for x in glossary_markdown().splitlines() if ">BOP</abbr> : " in x)
+    out = spell_out("<ul><li>" + line[2:].replace("\\(", "(").replace("\\)", ")") + "</li></ul>")
+    assert html.unescape(re.sub(r"<[^>]+>", "", out)) == (
+        "BOP : budget opérationnel de programme (le BOP 147 porte les crédits de la politique de la ville)")

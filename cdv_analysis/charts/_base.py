@@ -13,7 +13,7 @@ import seaborn as sns
 from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter, FuncFormatter
 
 from ..clean import ParseError, parse_figure, upper_first
 from ..markup import matplotlib_text
@@ -22,6 +22,7 @@ from ..formatting import (
     decimales,
     ecart_points,
     euros_compact,
+    nombre,
     pourcent,
 )
 
@@ -185,8 +186,30 @@ def _euro_axis(axis) -> None:
     axis.set_major_formatter(FuncFormatter(lambda value, _: _compact_euros(value)))
 
 
+class _FrenchNumbers(Formatter):
+    """Tick labels written the French way (« 0,25 », « 10 000 », « 17,5 % »), all with the decimals the finest
+    one needs: a tick at 17,5 is never labelled « 18 »."""
+
+    def __init__(self, write=nombre) -> None:
+        self.write = write
+
+    def __call__(self, value, pos=None) -> str:
+        return self.format_ticks([value])[0]
+
+    def format_ticks(self, values) -> list[str]:
+        def decimals(value: float) -> int:
+            return next((d for d in range(3) if abs(round(value, d) - value) < 1e-9 * max(1.0, abs(value))), 3)
+
+        needed = max((decimals(v) for v in values), default=0)
+        return [self.write(v, needed) for v in values]
+
+
+def _number_axis(axis) -> None:
+    axis.set_major_formatter(_FrenchNumbers())
+
+
 def _percent_axis(axis) -> None:
-    axis.set_major_formatter(FuncFormatter(lambda value, _: pourcent(value, 0)))
+    axis.set_major_formatter(_FrenchNumbers(pourcent))
 
 
 def _pct(value: float) -> str:

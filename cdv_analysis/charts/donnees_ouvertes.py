@@ -15,6 +15,7 @@ from ..formatting import (
 from ..indicators._common import Indicator, unpack
 from ._base import (
     MIN_FONT,
+    NARROW_WIDTH,
     _compact_euros,
     ACCENT,
     NEUTRAL,
@@ -26,6 +27,7 @@ from ._base import (
     _figure,
     _finish,
     _pct,
+    _number_axis,
     _percent_axis,
     _require,
     _label,
@@ -92,8 +94,7 @@ def qpv_profiles_bars(profiles: Indicator, source: str, title: str | None = None
             ax.text(0 if pd.isna(value) else value, y, f" {label}", va="center", fontsize=MIN_FONT)
         ax.set_title(_wrap(labels[column], 48), fontsize=10, loc="left")
         ax.invert_yaxis()
-        if units.get(column) == "%":
-            _percent_axis(ax.xaxis)
+        (_percent_axis if units.get(column) == "%" else _number_axis)(ax.xaxis)
         ax.set_xlim(0, (values.max() if values.notna().any() else 1) * 1.35)
     poverty = profiles.dropna(subset=["tp60"]) if "tp60" in profiles else pd.DataFrame()
     if len(poverty) and not title:
@@ -106,6 +107,11 @@ def qpv_profiles_bars(profiles: Indicator, source: str, title: str | None = None
         f"{_qpv_name(row['qpv'])} : " + ", ".join(f"{labels[c]} {'secret' if pd.isna(row[c]) else nombre(row[c], 1)}"
                                                  for c in columns) for _, row in profiles.iterrows()])
     return _finish(fig, title, alt, source)
+
+
+def _chars_across(points: float) -> int:
+    """Characters of a regular ``points``-sized font across the plot of the narrow column (≈ 0.55 em a glyph)."""
+    return int((NARROW_WIDTH - 0.3) * 72 / (0.55 * points))
 
 
 def _format(value: float, unit: str) -> str:
@@ -127,21 +133,30 @@ def qpv_ranking_bars(table: Indicator, column: str | None = None, source: str = 
     ranked = ranked_qpv(table, column, top)
     _require(ranked, f"le classement des quartiers ({label})")
     split = len(ranked) == 2 * top and table[column].notna().sum() > 2 * top
-    names = [_label(f"{_qpv_name(n)} ({code})", 20) for code, n in zip(ranked["code_qp"], ranked["nom"])]
-    lines = sum(name.count("\n") + 1 for name in names)
-    fig, (ax,) = _figure(_height(0.18 * lines + 0.1 * len(ranked) + 1.4))
+    names = [_qpv_name(n) for n in ranked["nom"]]
+    if len(set(names)) < len(names):  # two quarters of the same name: their codes tell them apart
+        names = [f"{n} ({code})" for n, code in zip(names, ranked["code_qp"])]
+    # Each name on one line above its bar, across the whole width: beside the bars, in the narrow column, long
+    # names wrapped over three lines overlapped each other once 20 bars shared the capped height.
+    names = [_label(n, limit=_chars_across(MIN_FONT)) for n in names]
+    gap = 0.6 if split else 0.0  # the highest and the lowest, set apart
+    rows = [i + (gap if i >= top and split else 0.0) for i in range(len(ranked))]
+    fig, (ax,) = _figure(_height(0.3 * (len(ranked) + gap) + 0.9))
     values = ranked[column].astype(float)
     colours = [ACCENT if not split or i < top else NEUTRAL for i in range(len(ranked))]
-    ax.barh(range(len(ranked)), values, color=colours)
-    for y, value in enumerate(values):
+    ax.barh(rows, values, height=0.42, color=colours)
+    for y, value, name in zip(rows, values, names):
         ax.text(value, y, f" {_format(value, unit)}", va="center", fontsize=MIN_FONT)
-    ax.set_yticks(range(len(ranked)), names, fontsize=MIN_FONT)
-    ax.invert_yaxis()
+        ax.text(0, y - 0.27, name, va="bottom", ha="left", fontsize=MIN_FONT)
+    ax.set_yticks([])
+    ax.set_ylim(rows[-1] + 0.4, -0.85)  # inverted: the highest on top, room for the first name
     if unit == "%":
         _percent_axis(ax.xaxis)
+    else:
+        _number_axis(ax.xaxis)
     ax.set_xlim(0, float(values.max()) * 1.35 or 1)
     if split:
-        ax.axhline(top - 0.5, color="#1d2733", linewidth=0.8, linestyle="--")
+        ax.axhline(top - 0.5 + gap / 2 - 0.2, color="#1d2733", linewidth=0.8, linestyle="--")
     known = int(table[column].notna().sum())
     ax.set_xlabel(_wrap(f"{_upper_first(label)} ({years[column]})", 44))
     first, last = ranked.iloc[0], ranked.iloc[-1]
@@ -175,8 +190,7 @@ def qpv_distributions(table: Indicator, columns: list[str] | None = None, source
         ax.set_ylim(-0.6, 0.6)
         ax.set_title(_wrap(f"{_upper_first(labels[column])} ({years[column]}) — médiane "
                            f"{_format(values.median(), units[column])}", 44), fontsize=MIN_FONT, loc="left")
-        if units[column] == "%":
-            _percent_axis(ax.xaxis)
+        (_percent_axis if units[column] == "%" else _number_axis)(ax.xaxis)
     for ax in axes[len(columns):]:
         ax.set_visible(False)
     quarters = pluriel(int(table[columns].notna().any(axis=1).sum()), "quartier prioritaire", "quartiers prioritaires")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..clean import ParseError, parse_nombre
-from ..formatting import euros, nombre, pourcent
+from ..formatting import MISSING, euros, nombre, pourcent, variation
 from ..harmonise import COMPARED_PILLARS, financer_credit_type, label, vocabulary
 from ..load import Territory
 from ..territory import memoized
@@ -62,14 +62,16 @@ def _printed_specific_share(territory: Territory, year: int | str) -> pd.Series 
     return printed.iloc[0] if not printed.empty else None
 
 
-def _specific_share(territory: Territory, year: int | str) -> float | None:
+def _specific_share_and_base(territory: Territory, year: int | str) -> tuple[float | None, float | None]:
+    """The share of specific credits (printed, else computed) and the amount it is a share of when computed
+    (None for a printed share: its base is the one the source says)."""
     printed = _printed_specific_share(territory, year)
     if printed is not None:
-        return float(printed["part_publiee"])
+        return float(printed["part_publiee"]), None
     credits = credit_types(territory, year).table
     if not credits.empty and credits["total"].sum():
-        return 100 * credits["specifique"].sum() / credits["total"].sum()
-    return None
+        return 100 * credits["specifique"].sum() / credits["total"].sum(), float(credits["total"].sum())
+    return None, None
 
 
 # The headline amount of a report, by what it covers (vocabulaires/champs.yml), most specific first.
@@ -209,15 +211,47 @@ def _key_figures(territory: Territory, year: int | str) -> pd.DataFrame:
                                        "champ", "base", "annee", "source", "section"])
 
 
+def _year_population(territory: Territory, year: int | str) -> float | None:
+    """The QPV population a report of ``year`` may be divided by: never a later year's (issue 16: the 39 000
+    inhabitants of the 21 quartiers of 2022 are not the 2019 or 2021 population)."""
+    value, meaning = _declared(territory, "population_qpv", year)
+    return qpv_population(territory) if value is None and not meaning else value
+
+
+def _amount_shown(row: pd.Series) -> str:
+    """An amount of ``programmation_series`` as a reader reads it: its qualifier, then what it covers when it
+    is not the programmation of the contract (« près de 5 760 000 € (total des financements …) »)."""
+    word = text(row.get("qualificatif_mot"))
+    shown = f"{word} {euros(row['montant'])}" if word else euros(row["montant"])
+    champ = text(row.get("champ"))
+    if champ and champ != "programmation_contrat":
+        shown += f" ({vocabulary('champs').attributes.get(champ, {}).get('court', champ)})"
+    return shown
+
+
+def _share_shown(share: float | None, base: float | None, total: float | None, what: str) -> str:
+    """A share and, when its base is not the amount beside it, that base (« 70,6 % des 3 277 425 € répartis
+    par pilier » beside a 5 530 289 € programmation)."""
+    if share is None or pd.isna(share):
+        return MISSING
+    shown = pourcent(share, None)
+    if base is not None and (total is None or abs(base - total) >= 0.5):
+        shown += f" des {euros(base)} {what}"
+    return shown
+
+
 def comparison_table(territories: list[Territory]) -> pd.DataFrame:
-    """Common indicators side by side, one row per (territory, report year)."""
+    """Common indicators side by side, one row per (territory, report year); the ``*_affichee`` columns are
+    the values as a reader reads them (qualifier, perimeter, base of a share)."""
     rows = []
     for territory in territories:
-        population = qpv_population(territory)
         series = programmation_series(territory)
         for year in territory.report_years():
+            population = _year_population(territory, year)
             pillars = pillar_amounts(territory, year).table
             shares = dict(zip(pillars["pilier"], pillars["part"])) if not pillars.empty else {}
+            pillar_base = float(pillars["montant"].sum()) if not pillars.empty and pillars["montant"].notna().all() \
+                else None
             this_year = series[series["annee"] == year]
             total = float(this_year["montant"].iloc[0]) if not this_year.empty else None
             associative = associative_projects(territory, year).get("part_des_soutenus")
@@ -226,19 +260,31 @@ def comparison_table(territories: list[Territory]) -> pd.DataFrame:
             if total is not None and not previous.empty and previous.iloc[0]["montant"] > 0:
                 growth = pct_change(previous.iloc[0]["montant"], total)
             subsidies = funded_actions(territory, year)["montant"].sum()
+            specific, specific_base = _specific_share_and_base(territory, year)
+            approximate = not this_year.empty and (
+                pd.concat([this_year, previous])["qualificatif"].map(text).replace("", "exact") != "exact").any()
             rows.append({
                 "territoire": territory.id, "sigle": territory.sigle, "annee": year,
                 "programmation": total,
+                "programmation_affichee": _amount_shown(this_year.iloc[0]) if not this_year.empty else MISSING,
                 # What the amount covers and how exact it is: perimeters differ between reports.
                 "champ_programmation": this_year["champ"].iloc[0] if not this_year.empty else None,
                 "qualificatif_programmation": this_year["qualificatif"].iloc[0] if not this_year.empty else None,
                 "subventions_anct": float(subsidies) if subsidies else None,
                 **{f"part_{code}": shares.get(code) for code in COMPARED_PILLARS},
-                "part_credits_specifiques": _specific_share(territory, year),
+                "part_cohesion_sociale_affichee": _share_shown(shares.get("cohesion_sociale"), pillar_base, total,
+                                                               "répartis par pilier"),
+                "part_credits_specifiques": specific,
+                "part_credits_specifiques_affichee": _share_shown(specific, specific_base, total,
+                                                                  "des tableaux par pilier qui les distinguent"),
                 "part_projets_associatifs": associative,
                 "population_qpv": population,
                 "programmation_par_habitant_qpv": total / population if total and population else None,
                 "evolution_depuis_premiere_annee": growth,
+                # Approximate amounts (« près de ») give an approximate change: « environ +48 % », not « +47,7 % ».
+                "evolution_affichee": MISSING if growth is None else (
+                    f"environ {variation(round(growth), 0)} depuis {int(previous.iloc[0]['annee'])} (montants "
+                    "approchés)" if approximate else f"{variation(growth)} depuis {int(previous.iloc[0]['annee'])}"),
                 "premiere_annee": int(previous.iloc[0]["annee"]) if growth is not None else None,
             })
     return pd.DataFrame(rows)

@@ -16,7 +16,7 @@ from ..formatting import date_fr
 from ..markup import align_numeric_columns, demote_headings, sanitize_html
 from ..sigles import spell_out
 from .jobs import Job
-from .sections import is_portrait
+from .sections import anchors, is_portrait
 
 __all__ = ["CONDITIONAL", "drop_empty_sections", "heading_id", "render_html", "page_template", "page_css",
            "job_subtitle", "job_page_title", "job_footer"]
@@ -77,25 +77,48 @@ def heading_id(text: str) -> str:
 _ANY_HEADING_RE = re.compile(r"<h([1-6])([^>]*)\bid=\"([^\"]+)\"([^>]*)>(.*?)</h\1>", re.S)
 
 
+# A section's declared anchor (sections.Section.anchor) rides on its opening heading cell as a tag, which
+# nbconvert writes as a class of the cell: `` celltag_cdv-ancre-<id>``.
+_ANCHOR_TAG = "cdv-ancre-"
+_ANCHOR_CLASS = re.compile(rf" celltag_{_ANCHOR_TAG}([a-z0-9-]+)")
+
+
+def _tag_anchored_headings(book: nbformat.NotebookNode) -> None:
+    """Tag the opening heading cell of each section that declares an anchor (:func:`sections.anchors`)."""
+    declared = anchors()
+    for cell in book.cells:
+        name = cell.metadata.get("cdv_notebook")
+        if name in declared and _heading_level(cell) is not None:
+            cell.metadata["tags"] = [*cell.metadata.get("tags", []), _ANCHOR_TAG + declared.pop(name)]
+
+
 def _clean_heading_ids(body: str) -> str:
     """Readable, unique ASCII ids for headings of every level (nbconvert percent-encodes accents).
 
     Each heading is renamed where it stands: two sections both titled « Constats
-    chiffrés » get ``constats-chiffres`` and ``constats-chiffres-2``.
+    chiffrés » get ``constats-chiffres`` and ``constats-chiffres-2``. The first heading
+    after a cell tagged with a declared anchor gets that anchor, whatever its text.
     """
-    used: set[str] = set()
+    declared = {}
+    for tagged in _ANCHOR_CLASS.finditer(body):
+        heading = _ANY_HEADING_RE.search(body, tagged.end())
+        if heading is not None:
+            declared[heading.start()] = tagged.group(1)
+    used: set[str] = set(declared.values())
 
     def rename(match: re.Match) -> str:
         level, before, anchor, after, inner = match.groups()
-        base = heading_id(anchor)
-        slug, n = base, 2
-        while slug in used:
-            slug, n = f"{base}-{n}", n + 1
-        used.add(slug)
+        slug = declared.get(match.start())
+        if slug is None:
+            base = heading_id(anchor)
+            slug, n = base, 2
+            while slug in used:
+                slug, n = f"{base}-{n}", n + 1
+            used.add(slug)
         inner = inner.replace(f'href="#{anchor}"', f'href="#{slug}"')
         return f'<h{level}{before}id="{slug}"{after}>{inner}</h{level}>'
 
-    return _ANY_HEADING_RE.sub(rename, body)
+    return _ANCHOR_CLASS.sub("", _ANY_HEADING_RE.sub(rename, body))
 
 
 _TEXT_NODE = re.compile(r">[^<]+<")
@@ -194,6 +217,7 @@ def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, foot
             for output in cell.outputs:  # headings come from Markdown only, never from an HTML output
                 if "text/html" in output.get("data", {}):
                     output["data"]["text/html"] = demote_headings(output["data"]["text/html"])
+    _tag_anchored_headings(book)
     exporter = _html_exporter()
     body, _ = exporter.from_notebook_node(book)
     body = sanitize_html(_clean_heading_ids(body))  # no script, event attribute or unsafe URL from data
