@@ -10,7 +10,7 @@
 
 Run:
 
-    .venv/bin/python benchmarks/bench_reports.py [--jobs 2] [--essentiel] [--garder DOSSIER] [--synthetiques 50]
+    .venv/bin/python benchmarks/bench_reports.py [--jobs 2] [--essentiel] [--donnees DOSSIER] [--garder DOSSIER] [--synthetiques 50]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import resource
 import shutil
 import tempfile
 import time
@@ -42,6 +43,12 @@ def _empty_notebook(_: int) -> float:
     book.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     NotebookClient(book, kernel_name="python3", timeout=120).execute()
     return time.perf_counter() - started
+
+
+def cpu_seconds() -> float:
+    """Processor seconds of this process and of its finished children (workers, and the kernels they reaped)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def floor(reports: int, jobs: int) -> float:
@@ -78,7 +85,9 @@ def measure(label: str, data_dir: Path, jobs: int, essential: bool = False, keep
     ``keep``: a folder where the pages of the warm build are copied (to compare them with another build)."""
     with tempfile.TemporaryDirectory(prefix="cdv-bench-") as temporary:
         root = Path(temporary)
+        cpu = cpu_seconds()
         warm = _forced(data_dir, root, jobs, fresh=False)
+        warm_cpu = cpu_seconds() - cpu
         if keep is not None:
             shutil.copytree(root / "reports", keep, dirs_exist_ok=True)
         reports = len(warm.results)
@@ -87,12 +96,15 @@ def measure(label: str, data_dir: Path, jobs: int, essential: bool = False, keep
         if not essential:
             fresh = _forced(data_dir, root, jobs, fresh=True)
             single = _forced(data_dir, root, 1, fresh=False) if jobs != 1 else warm
+    cpu = cpu_seconds()
     base = floor(reports, jobs)
+    base_cpu = cpu_seconds() - cpu
     print(f"\n{label} : {reports} rapports (dont comparaison), {jobs} en parallèle ; "
           f"charge moyenne {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
-    print(f"  plancher nbclient (notebook vide)     : {base:7.1f} s")
+    print(f"  plancher nbclient (notebook vide)     : {base:7.1f} s  (processeur {base_cpu:.1f} s)")
     print(f"  forcée, noyaux chauds ({jobs} jobs)       : {warm.seconds:7.1f} s  = {warm.seconds / base:.2f} × le plancher"
-          f"  ({warm.seconds / reports:.2f} s par rapport)")
+          f"  ({warm.seconds / reports:.2f} s par rapport ; processeur {warm_cpu:.1f} s = "
+          f"{warm_cpu / base_cpu:.2f} × celui du plancher)")
     if essential:
         _print_profile(warm, profile)
         return {"label": label, "reports": reports, "warm": warm.seconds, "floor": base, "profile": profile}
@@ -119,10 +131,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--essentiel", action="store_true",
                         help="le plancher et la construction forcée en noyaux chauds seulement")
+    parser.add_argument("--donnees", type=Path, help="dossier des données brutes (défaut : data/raw du projet)")
     parser.add_argument("--garder", type=Path, help="dossier où copier les pages de la construction en noyaux chauds")
     parser.add_argument("--synthetiques", type=int, default=0, help="territoires synthétiques en plus (0 : aucun)")
     args = parser.parse_args()
-    measure("Données embarquées", default_data_dir(), args.jobs, args.essentiel, args.garder)
+    measure("Données embarquées", args.donnees or default_data_dir(), args.jobs, args.essentiel, args.garder)
     if args.synthetiques:
         from generate_territories import generate
 

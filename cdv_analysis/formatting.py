@@ -20,8 +20,10 @@ charts and the coverage search:
 
 from __future__ import annotations
 
+import functools
+import numbers
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 import pandas as pd
@@ -66,6 +68,28 @@ _PERCENT = _FR.percent_formats[None].pattern
 _DECIMAL = _FR.decimal_formats[None].pattern
 
 
+def _remembered(function: Callable[..., str]) -> Callable[..., str]:
+    """``function`` remembering its last few thousand results: charts format the same tick values at every
+    draw, tables the same figures in every report. Keyed on the arguments and their types (``1`` is not
+    ``1.0`` for babel); a zero (signed or not) or an unhashable argument is formatted afresh."""
+    cached = functools.lru_cache(maxsize=8192, typed=True)(function)
+
+    @functools.wraps(function)
+    def remembered(*args, **kwargs) -> str:
+        if any(_zero(value) for value in (*args, *kwargs.values())):
+            return function(*args, **kwargs)  # -0.0 equals 0.0 as a key, but may not print as it
+        try:
+            return cached(*args, **kwargs)
+        except TypeError:
+            return function(*args, **kwargs)
+
+    return remembered
+
+
+def _zero(value: object) -> bool:
+    return isinstance(value, numbers.Number) and not isinstance(value, int) and value == 0
+
+
 def _missing(value: object) -> bool:
     """None, NaN, NaT or pd.NA (a cell of a data frame may hold any of them)."""
     return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
@@ -107,6 +131,7 @@ def is_singular(n: float, decimals: int = 0) -> bool:
     return _singular(nombre(abs(n), decimals))
 
 
+@_remembered
 def euros(value: float | None, decimals: int = 0) -> str:
     """Amount in euros: ``4 734 927 €``, or ``4 734 927,00 €`` with ``decimals=2``."""
     if _missing(value):
@@ -119,6 +144,7 @@ def euros(value: float | None, decimals: int = 0) -> str:
 _COMPACT_UNIT = re.compile(r"\s*([^\d\s,.\u2212-]+)$")  # babel's compact suffix (k, M, Md), if any
 
 
+@_remembered
 def euros_compact(value: float | None) -> str:
     """Amount rounded to its magnitude, the unit attached to it: ``1,6 M€``, ``717,3 k€``, ``200 k€``, ``950 €``."""
     if _missing(value):
@@ -130,6 +156,7 @@ def euros_compact(value: float | None) -> str:
     return f"{sign}{number}{_NBSP}{unit.group(1)}€" if unit else f"{sign}{number}{_NBSP}€"
 
 
+@_remembered
 def pourcent(points: float | None, decimals: int | None = 1) -> str:
     """Percentage given in points: ``68.3`` → ``68,3 %``; ``decimals=None``: the report's rule (``80 %``, ``42,1 %``)."""
     if _missing(points):
@@ -137,6 +164,7 @@ def pourcent(points: float | None, decimals: int | None = 1) -> str:
     return format_percent(points / 100, _with_decimals(_PERCENT, _precision(points, decimals)), locale=LOCALE)
 
 
+@_remembered
 def nombre(value: float | None, decimals: int | None = 0) -> str:
     """Plain number: ``1 263``, or ``1,2`` with ``decimals=1``; ``decimals=None``: the report's rule (``12``, ``12,5``)."""
     if _missing(value):

@@ -10,8 +10,6 @@ import math
 import re
 from collections.abc import Iterable
 
-from scipy.stats import binomtest
-
 from .clean import parse_pourcentage
 
 __all__ = [
@@ -45,6 +43,8 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
         raise ValueError(f"le nombre de succès doit être compris entre 0 et {n} (reçu {successes})")
     if not 0 < confidence < 1:
         raise ValueError(f"le niveau de confiance doit être compris entre 0 et 1 (reçu {confidence})")
+    from scipy.stats import binomtest  # imported when first needed: scipy.stats alone takes ~1 s to load
+
     interval = binomtest(int(successes), int(n)).proportion_ci(confidence, method="wilson")
     return float(interval.low), float(interval.high)
 

@@ -17,6 +17,14 @@ Names are imported on first use (``assemble`` is its module's name: import it fr
 :mod:`.assemble`): importing :mod:`cdv_analysis.publish.render` does not load the build machinery.
 """
 
+import sys
+
+# nbformat validates notebooks with jsonschema, whose optional IRI format checker imports rfc3987_syntax, which
+# compiles a grammar when imported: 1,2 s of processor time in every process that builds (the command, each
+# worker), for a format that no notebook schema uses (nbformat checks no format). Marked absent, so jsonschema
+# goes without that checker, unless the process had already imported it.
+sys.modules.setdefault("rfc3987_syntax", None)
+
 _EXPORTS = {
     "build": ("BuildInterrupted", "LOG_FILE", "build_all"),
     "cache": ("CACHE_FILE", "REPORT_FORMAT", "code_fingerprint"),
