@@ -55,6 +55,7 @@ def test_call_chart_names_its_perimeter_and_keeps_its_qualifiers(pages):
     # The printed-figures table names the sum by what it covers, « près de » kept.
     assert "total des financements politique de la ville (tous dispositifs) près de 5 760 000 €" in text
     assert "montant programmé près de" not in text
+    assert "Les montants sont ceux de la programmation" not in text  # the reading guide no longer says so
 
 
 def test_cabbalr_pages_name_obtained_credits_and_the_base_of_their_shares(pages):
@@ -68,3 +69,11 @@ def test_cabbalr_pages_name_obtained_credits_and_the_base_of_their_shares(pages)
     assert "70,6 % de la programmation" not in y2019 and "63,1 % des crédits programmés" not in y2019
     for year in (2019, 2021):
         assert "39 000" not in pages[f"cabbalr/{year}/rapport.html"], year
+
+
+def test_download_links_say_what_they_hold_not_a_file_name(pages):
+    for name, text in pages.items():
+        assert not re.search(r"Télécharger les données : [\w-]+\.csv", text), name
+    assert "Télécharger les données : projets déposés et soutenus (CSV" in pages["cabbalr/2019/rapport.html"]
+    # A unit code is no word of the page: « environ 3/4 » of the partners, not « environ 3/4 ratio ».
+    assert "environ 3/4 ratio" not in pages["call/2022/rapport.html"] and "environ 3/4" in pages["call/2022/rapport.html"]
