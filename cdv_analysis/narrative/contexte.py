@@ -230,8 +230,8 @@ def _cell(value: object, unit: str) -> str:
 def qpv_table_html(table: Indicator, caption: str | None = None) -> str:
     """The per-QPV table (``ind.qpv_table``), population first, in a scrollable container.
 
-    Static HTML: the header looks sortable (the page has no script) and says
-    which column orders the rows.
+    Static HTML: the header says which column orders the rows (« ▼ », ``aria-sort``); no other column
+    pretends to be sortable (the page has no script: a « ↕ » on a phone invited a tap that did nothing).
     """
     table, result = unpack(table)
     if table is None or table.empty:
@@ -244,10 +244,9 @@ def qpv_table_html(table: Indicator, caption: str | None = None) -> str:
     ordered = columns[0] if columns and columns[0].startswith("pop_mun") else None
 
     def head(label: str, column: str | None) -> str:
-        sort = ' aria-sort="descending"' if column and column == ordered else ""
-        glyph = "▼" if sort else "↕"
-        return (f'<th scope="col" class="cdv-sortable"{sort}>{escape_html(label)} '
-                f'<span aria-hidden="true">{glyph}</span></th>')
+        if not (column and column == ordered):
+            return f'<th scope="col">{escape_html(label)}</th>'
+        return f'<th scope="col" aria-sort="descending">{escape_html(label)} <span aria-hidden="true">▼</span></th>'
 
     header = head("Quartier", None) + head("Code", None) + "".join(
         head(f"{_cap(labels[c])} ({years[c]}, {units[c]})", c) for c in columns)
