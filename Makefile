@@ -55,12 +55,14 @@ check-python:
 	  { echo "cdv-analysis demande Python 3.11 ou plus récent ; « $(PYTHON) » est trop ancien (précisez PYTHON=python3.12 par exemple)."; exit 1; }
 
 # Reinstalled whenever pyproject.toml or the lock changes: the locked versions, every file checked
-# against its hash, then the project itself without resolving anything more.
+# against its hash, then the project itself without resolving anything more. --no-compile: Python compiles
+# a module when it is first imported, instead of pip compiling every file of every package (two thirds of
+# the install's time, most of it for modules never imported).
 PIP := $(BIN)/python -m pip --quiet --quiet --disable-pip-version-check
 $(STAMP): pyproject.toml $(LOCK) | check-python
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip
-	$(PIP) install --require-hashes -r $(LOCK)
+	$(PIP) install --require-hashes -r $(LOCK) --no-compile
 	$(PIP) install --no-deps -e .
 	@touch $(STAMP)
 

@@ -214,7 +214,7 @@ def portraits(tmp_path_factory) -> Path:
     import_anct_subsidies(anct_file(tmp / "in", rows=[*ANCT, HEALTH], name="subventions-2021"), data)
     import_insee_qpv(insee_file(tmp / "in"), data, territory=LENS, communes=["Lens", "Liévin"], vintage=2020)
     out = tmp / "reports"
-    summary = build_all(data, out, tmp / "processed", territories=[LENS, "region"], jobs=2, progress=False)
+    summary = build_all(data, out, tmp / "processed", territories=[LENS, "region"], jobs=1, progress=False)
     assert summary.ok, summary.text()
     return out
 

@@ -137,8 +137,13 @@ def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | Non
     if len(per_head) >= 2:
         top = per_head.loc[per_head["programmation_par_habitant_qpv"].idxmax()]
         low = per_head.loc[per_head["programmation_par_habitant_qpv"].idxmin()]
-        text += (f" Rapportée à la population des quartiers prioritaires, la programmation va de "
-                 f"{euros(low['programmation_par_habitant_qpv'])} par habitant ({escape_markdown(low['sigle'])}, "
+        # Issue 16: a total of all schemes (CALL) is not a programmation; the sentence says when both are compared.
+        champs = set(per_head["champ_programmation"].dropna()) - {"programmation_contrat"} \
+            if "champ_programmation" in per_head else set()
+        amount = ("le montant publié (programmation du contrat de ville, ou total des financements de la politique "
+                  "de la ville tous dispositifs quand le rapport ne publie que celui-ci)") if champs else "la programmation"
+        text += (f" Par habitant des quartiers prioritaires de l'année, {amount} va de "
+                 f"{euros(low['programmation_par_habitant_qpv'])} ({escape_markdown(low['sigle'])}, "
                  f"{low['annee']}) à {euros(top['programmation_par_habitant_qpv'])} ({escape_markdown(top['sigle'])}, "
                  f"{top['annee']}).")
     text += (" Les montants ne recouvrent pas toujours le même périmètre d'un rapport à l'autre : "
