@@ -45,6 +45,10 @@ def test_comparison_page_shows_perimeter_base_vintage_and_qualifier(pages):
     # 5 530 289 / 39 000 = 142 € and 6 931 463 / 39 000 = 178 € divided by a 2022 population: gone.
     assert "142 €" not in text and "178 €" not in text and "153 €" in text  # 5 955 889 / 39 000
     assert "territoire.yml" not in text and "population_qpv" not in text
+    # CALL's amount is a total of all schemes: the sentence comparing amounts per inhabitant says both kinds.
+    assert ("Par habitant des quartiers prioritaires de l'année, le montant publié (programmation du contrat de "
+            "ville, ou total des financements de la politique de la ville tous dispositifs") in text
+    assert "103 € (CALL, 2022) à 153 € (CABBALR, 2022)" in text  # 5 760 000 / 56 000 and 5 955 889 / 39 000
 
 
 def test_call_chart_names_its_perimeter_and_keeps_its_qualifiers(pages):
