@@ -187,7 +187,9 @@ def _read_territory(folder: Path, inputs: TerritoryInputs | None = None) -> Terr
     # Referentiels are checked once the tables are read (their ids and filters cite them); one refused is not read.
     referentiels = [folder / name for name in sorted(seen) if name.startswith(referentiel.PREFIX)
                     and not inputs.problems.get(name)]
-    unread: set[str] = set()  # tables of which a file could not be read: its error is already reported
+    # Tables of which a file could not be read or holds an error: that error is reported, and the référentiel's
+    # filters are not checked against rows that are missing or wrong (one cause, one message).
+    unread: set[str] = set()
     for name in sorted(table_files | set(inputs.problems)):
         problems.extend(inputs.problems.get(name, []))
         path = folder / name
@@ -203,7 +205,10 @@ def _read_territory(folder: Path, inputs: TerritoryInputs | None = None) -> Terr
             unread.add(table)
             continue
         files.setdefault(table, []).append(shown)
-        problems.extend(schema_problems(table, frame, context, shown))
+        found = schema_problems(table, frame, context, shown)
+        problems.extend(found)
+        if any(p.is_error for p in found):
+            unread.add(table)
         raw_frames.setdefault(table, []).append(frame)
     tables: dict[str, pd.DataFrame] = {}
     for table, frames in raw_frames.items():
