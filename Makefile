@@ -55,7 +55,9 @@ check-python:
 	  { echo "cdv-analysis demande Python 3.11 ou plus récent ; « $(PYTHON) » est trop ancien (précisez PYTHON=python3.12 par exemple)."; exit 1; }
 
 # Reinstalled whenever pyproject.toml or the lock changes: the locked versions, every file checked
-# against its hash, then the project itself without resolving anything more.
+# against its hash, then the project itself without resolving anything more. pip compiles every file
+# (two thirds of the install's time) and must: with PYTHONDONTWRITEBYTECODE=1 (set on the shared machine) Python
+# never writes the bytecode itself, and each process (test worker, kernel, `cdv`) would compile its imports.
 PIP := $(BIN)/python -m pip --quiet --quiet --disable-pip-version-check
 $(STAMP): pyproject.toml $(LOCK) | check-python
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -131,7 +131,7 @@ _ALLOWED_ATTRIBUTES = {
     "a": [*_COMMON_ATTRIBUTES, "href"],
     "img": [*_COMMON_ATTRIBUTES, "src", "alt", "width", "height"],
     "td": [*_COMMON_ATTRIBUTES, "colspan", "rowspan"],
-    "th": [*_COMMON_ATTRIBUTES, "colspan", "rowspan", "scope"],
+    "th": [*_COMMON_ATTRIBUTES, "colspan", "rowspan", "scope", "aria-sort"],  # the column that orders the rows
     "ol": [*_COMMON_ATTRIBUTES, "start"],
 }
 # Links of a page body: its own anchors and the CSV files published beside it (`donnees/x.csv`), nothing else

@@ -171,14 +171,34 @@ def _caption_from(columns: Mapping[str, tuple[str, str]]) -> str:
     return "Tableau : " + fr.liste_fr(label for label, _ in columns.values())
 
 
+# What a table holds, for the link of a table shown as a paragraph only (no chart title, no caption to name it):
+# a reader is told what the file holds, not its file name (issue 16: no file name on a public page).
+DATA_LABELS = {
+    "avis_conseils_citoyens": "avis des conseils citoyens",
+    "bilan_contrat": "bilan chiffré du contrat",
+    "contexte_sanitaire": "contexte sanitaire",
+    "ecarts_qpv": "écarts entre les quartiers prioritaires et l'agglomération",
+    "enonces_participation": "énoncés sur la participation des habitants",
+    "enonces_participation_autres": "énoncés des autres acteurs sur la participation des habitants",
+    "enonces_sante": "énoncés sur la santé",
+    "enseignements": "enseignements de l'évaluation",
+    "groupes_de_travail_sante": "groupes de travail santé",
+    "incoherences": "incohérences relevées dans les sources",
+    "participation": "participation des habitants",
+    "projets_associatifs": "projets portés par des associations",
+    "selection_projets": "projets déposés et soutenus",
+    "taux_de_reponse": "taux de réponse aux questionnaires",
+}
+
+
 def download_link(name: str, what: str | None = None, size: int | None = None) -> str:
     """The link under a chart or table to its data, copied beside the page in ``donnees/``.
 
-    Its text names the table (``what``, else the file) and its size, so that the many links of a page
+    Its text names the table (``what``, else what the table holds) and its size, so that the many links of a page
     are told apart by a screen reader's list of links; it is not printed (the address means nothing on paper).
     """
     href = escape_html(_data_href(name))
-    about = shorten(what, 120) if what else f"{name}.csv"
+    about = shorten(what, 120) if what else DATA_LABELS.get(name, name.replace("_", " "))
     details = f"CSV, {fr.taille_fichier(size)}" if size is not None else "CSV"
     return (f'<p class="cdv-donnees"><a href="{href}">Télécharger les données : {escape_html(about)} '
             f'({escape_html(details)})</a></p>')

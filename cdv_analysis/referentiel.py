@@ -336,20 +336,27 @@ def reference_problems(referentiel: Referentiel, tables: dict[str, pd.DataFrame]
     problems = []
     qualitatif = tables.get("qualitatif")
     known_ids = set(qualitatif["id"]) if qualitatif is not None else set()
+    # A heading of the source (nature « intitule ») is nobody's words: neither a conclusion nor a statement.
+    headings = (set(qualitatif.loc[qualitatif["nature"] == "intitule", "id"])
+                if qualitatif is not None and "nature" in qualitatif else set())
     check_ids = "qualitatif" not in unread
+
+    def statement(sid: str, where: str, key: str, line: int | None) -> None:
+        if check_ids and sid not in known_ids:
+            problems.append(Problem(referentiel.fichier, f"pour {where}, l'identifiant d'un énoncé de la table "
+                                    "qualitatif", ligne=line, colonne=key, valeur=sid))
+        elif sid in headings:
+            problems.append(Problem(referentiel.fichier, f"pour {where}, un énoncé, pas un intitulé de la source "
+                                    "(nature « intitule » dans la table qualitatif)", ligne=line, colonne=key,
+                                    valeur=sid))
+
     for question in referentiel.questions:
         line = referentiel.lines.get((question.id, ""))
         for sid in question.conclusion:
-            if check_ids and sid not in known_ids:
-                problems.append(Problem(referentiel.fichier, f"pour la question {question.id}, l'identifiant "
-                                        "d'un énoncé de la table qualitatif", ligne=line, colonne="conclusion",
-                                        valeur=sid))
+            statement(sid, f"la question {question.id}", "conclusion", line)
         for criterion in question.criteres:
             for sid in criterion.enonces:
-                if check_ids and sid not in known_ids:
-                    problems.append(Problem(referentiel.fichier, f"pour le critère {criterion.id}, l'identifiant "
-                                            "d'un énoncé de la table qualitatif", ligne=line, colonne="enonces",
-                                            valeur=sid))
+                statement(sid, f"le critère {criterion.id}", "enonces", line)
             for table, filtre in criterion.indicateurs:
                 if table in unread:
                     continue

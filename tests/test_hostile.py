@@ -98,7 +98,7 @@ def build(tmp_path_factory):
     before = file_hashes(raw)
     original = file_hashes(RAW)
     summary = build_all(raw, root / "reports", root / "processed", territories=["call", "cabbalr"], years=[2022],
-                        jobs=2, progress=False)
+                        jobs=1, progress=False)
     return root, summary, before, original
 
 

@@ -81,7 +81,7 @@ def built(tmp_path_factory):
     before = file_hashes(raw)
     code = main(["rapports", "--donnees", str(raw), "--territoire", "cabbalr",
                  *[arg for tid in BROKEN for arg in ("--territoire", tid)], "--annee", "2021",
-                 "--sortie", str(root / "reports"), "--sortie-donnees", str(root / "processed"), "--jobs", "2",
+                 "--sortie", str(root / "reports"), "--sortie-donnees", str(root / "processed"), "--jobs", "1",
                  "--silencieux"])
     return root, raw, before, code
 

@@ -380,7 +380,7 @@ def test_report_built_from_open_data_only(tmp_path, empty):
     tid = "contrat-de-ville-de-lens-lievin"
     import_insee_qpv(insee_file(tmp_path / "in"), empty, territory=tid, communes=["Lens", "Liévin"], vintage=2020)
     out = tmp_path / "reports"
-    summary = build_all(empty, out, tmp_path / "processed", jobs=2, progress=False)
+    summary = build_all(empty, out, tmp_path / "processed", jobs=1, progress=False)
     assert summary.ok, summary.text()
     page = (out / tid / "2021" / "rapport.html").read_text("utf-8").replace("\u202f", " ").replace("\u00a0", " ")
     assert "Subventions de l'ANCT" in page and "3 actions" in page

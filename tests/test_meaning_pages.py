@@ -45,6 +45,10 @@ def test_comparison_page_shows_perimeter_base_vintage_and_qualifier(pages):
     # 5 530 289 / 39 000 = 142 € and 6 931 463 / 39 000 = 178 € divided by a 2022 population: gone.
     assert "142 €" not in text and "178 €" not in text and "153 €" in text  # 5 955 889 / 39 000
     assert "territoire.yml" not in text and "population_qpv" not in text
+    # CALL's amount is a total of all schemes: the sentence comparing amounts per inhabitant says both kinds.
+    assert ("Par habitant des quartiers prioritaires de l'année, le montant publié (programmation du contrat de "
+            "ville, ou total des financements de la politique de la ville tous dispositifs") in text
+    assert "103 € (CALL, 2022) à 153 € (CABBALR, 2022)" in text  # 5 760 000 / 56 000 and 5 955 889 / 39 000
 
 
 def test_call_chart_names_its_perimeter_and_keeps_its_qualifiers(pages):
@@ -55,6 +59,7 @@ def test_call_chart_names_its_perimeter_and_keeps_its_qualifiers(pages):
     # The printed-figures table names the sum by what it covers, « près de » kept.
     assert "total des financements politique de la ville (tous dispositifs) près de 5 760 000 €" in text
     assert "montant programmé près de" not in text
+    assert "Les montants sont ceux de la programmation" not in text  # the reading guide no longer says so
 
 
 def test_cabbalr_pages_name_obtained_credits_and_the_base_of_their_shares(pages):
@@ -68,3 +73,11 @@ def test_cabbalr_pages_name_obtained_credits_and_the_base_of_their_shares(pages)
     assert "70,6 % de la programmation" not in y2019 and "63,1 % des crédits programmés" not in y2019
     for year in (2019, 2021):
         assert "39 000" not in pages[f"cabbalr/{year}/rapport.html"], year
+
+
+def test_download_links_say_what_they_hold_not_a_file_name(pages):
+    for name, text in pages.items():
+        assert not re.search(r"Télécharger les données : [\w-]+\.csv", text), name
+    assert "Télécharger les données : projets déposés et soutenus (CSV" in pages["cabbalr/2019/rapport.html"]
+    # A unit code is no word of the page: « environ 3/4 » of the partners, not « environ 3/4 ratio ».
+    assert "environ 3/4 ratio" not in pages["call/2022/rapport.html"] and "environ 3/4" in pages["call/2022/rapport.html"]

@@ -214,7 +214,7 @@ def portraits(tmp_path_factory) -> Path:
     import_anct_subsidies(anct_file(tmp / "in", rows=[*ANCT, HEALTH], name="subventions-2021"), data)
     import_insee_qpv(insee_file(tmp / "in"), data, territory=LENS, communes=["Lens", "Liévin"], vintage=2020)
     out = tmp / "reports"
-    summary = build_all(data, out, tmp / "processed", territories=[LENS, "region"], jobs=2, progress=False)
+    summary = build_all(data, out, tmp / "processed", territories=[LENS, "region"], jobs=1, progress=False)
     assert summary.ok, summary.text()
     return out
 
@@ -288,6 +288,11 @@ def test_wide_qpv_table_scrolls_inside_its_box(portraits):
     assert box and "table-wrap" in box.group(1).split()
     assert re.search(r"\.table-wrap\s*\{[^}]*overflow-x:\s*auto", page)
     assert ' style="' not in page.split("<body", 1)[1]
+    # Only the column that orders the rows says so; no « ↕ » pretends the others sort (the page has no script).
+    start = page.index('<table class="cdv-table cdv-table-qpv">')
+    head = page[start:page.index("</thead>", start)]
+    assert "↕" not in head and head.count('aria-sort="descending"') == head.count("▼") == 1
+    assert re.search(r'<th [^>]*aria-sort="descending"[^>]*>Population municipale \(2020, habitants\) <span', head)
 
 
 def test_portraits_read_on_a_400_px_screen(browser, portraits):  # noqa: F811 (the fixture of test_browser)

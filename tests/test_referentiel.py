@@ -130,6 +130,10 @@ def test_the_embedded_referentiels_validate(raw_dir):
      "une colonne de la table « financements »"),
     (lambda d: d["questions"][0]["criteres"][0].update(enonces=["e22-inconnu"]), "enonces",
      "l'identifiant d'un énoncé de la table qualitatif"),
+    # Issue 16: a heading of the source (« Missions du Coordinateur CLS ») is not a statement to quote.
+    (lambda d: d["questions"][0]["criteres"][0].update(enonces=["e22s-g4"]), "enonces",
+     "un énoncé, pas un intitulé de la source"),
+    (lambda d: d["questions"][0].update(conclusion=["e22-moy-1"]), "conclusion", "un énoncé, pas un intitulé"),
     (lambda d: d["questions"][0]["criteres"][0]["indicateurs"][0].update(filtre={"mesure": "sollicite"}),
      "filtre", "un filtre qui retient au moins une ligne de la table « financements »"),
     (lambda d: d.update(source="ra2031"), "source", "une source déclarée dans territoire.yml"),

@@ -55,7 +55,7 @@ def printed_figures(territory: Territory, year: int | str, table: str) -> pd.Dat
                 printed = euros(row[column], 0 if float(row[column]).is_integer() else 2)
             if printed:
                 unit = text(row.get("unite"))
-                shown = printed if not unit or unit in ("nombre", "€", "%", "date", "texte", "année") or unit in printed \
+                shown = printed if not unit or unit in ("nombre", "€", "%", "date", "texte", "année", "ratio") or unit in printed \
                     else f"{printed} {unit}"
                 word = text(row.get("qualificatif_mot"))
                 if word and column != "part_publiee_publie" and unit not in ("texte", "date") \

@@ -137,8 +137,13 @@ def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | Non
     if len(per_head) >= 2:
         top = per_head.loc[per_head["programmation_par_habitant_qpv"].idxmax()]
         low = per_head.loc[per_head["programmation_par_habitant_qpv"].idxmin()]
-        text += (f" Rapportée à la population des quartiers prioritaires, la programmation va de "
-                 f"{euros(low['programmation_par_habitant_qpv'])} par habitant ({escape_markdown(low['sigle'])}, "
+        # Issue 16: a total of all schemes (CALL) is not a programmation; the sentence says when both are compared.
+        champs = set(per_head["champ_programmation"].dropna()) - {"programmation_contrat"} \
+            if "champ_programmation" in per_head else set()
+        amount = ("le montant publié (programmation du contrat de ville, ou total des financements de la politique "
+                  "de la ville tous dispositifs quand le rapport ne publie que celui-ci)") if champs else "la programmation"
+        text += (f" Par habitant des quartiers prioritaires de l'année, {amount} va de "
+                 f"{euros(low['programmation_par_habitant_qpv'])} ({escape_markdown(low['sigle'])}, "
                  f"{low['annee']}) à {euros(top['programmation_par_habitant_qpv'])} ({escape_markdown(top['sigle'])}, "
                  f"{top['annee']}).")
     text += (" Les montants ne recouvrent pas toujours le même périmètre d'un rapport à l'autre : "
@@ -230,8 +235,8 @@ def _cell(value: object, unit: str) -> str:
 def qpv_table_html(table: Indicator, caption: str | None = None) -> str:
     """The per-QPV table (``ind.qpv_table``), population first, in a scrollable container.
 
-    Static HTML: the header looks sortable (the page has no script) and says
-    which column orders the rows.
+    Static HTML: the header says which column orders the rows (« ▼ », ``aria-sort``); no other column
+    pretends to be sortable (the page has no script: a « ↕ » on a phone invited a tap that did nothing).
     """
     table, result = unpack(table)
     if table is None or table.empty:
@@ -244,10 +249,9 @@ def qpv_table_html(table: Indicator, caption: str | None = None) -> str:
     ordered = columns[0] if columns and columns[0].startswith("pop_mun") else None
 
     def head(label: str, column: str | None) -> str:
-        sort = ' aria-sort="descending"' if column and column == ordered else ""
-        glyph = "▼" if sort else "↕"
-        return (f'<th scope="col" class="cdv-sortable"{sort}>{escape_html(label)} '
-                f'<span aria-hidden="true">{glyph}</span></th>')
+        if not (column and column == ordered):
+            return f'<th scope="col">{escape_html(label)}</th>'
+        return f'<th scope="col" aria-sort="descending">{escape_html(label)} <span aria-hidden="true">▼</span></th>'
 
     header = head("Quartier", None) + head("Code", None) + "".join(
         head(f"{_cap(labels[c])} ({years[c]}, {units[c]})", c) for c in columns)
