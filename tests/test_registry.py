@@ -127,8 +127,8 @@ def test_a_new_table_type_is_read_checked_covered_and_announced(with_emploi: Pat
 
     printed = ind.printed_figures(territory, 2019, "emploi")
     # The figures about 2019 first, then the others the 2019 report prints (2013).
-    assert printed["libelle"].tolist() == ["demandeurs d'emploi issus des QPV — hommes — QPV",
-                                           "demandeurs d'emploi issus des QPV — femmes — QPV",
+    assert printed["libelle"].tolist() == ["demandeurs d'emploi issus des QPV — hommes",
+                                           "demandeurs d'emploi issus des QPV — femmes",
                                            "taux d'emploi — QPV", "taux d'emploi — EPCI"]
     assert printed["valeur_publiee"].tolist() == ["3 078", "2 533", "56.4%", "57.5%"]
 
