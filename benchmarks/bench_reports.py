@@ -28,7 +28,7 @@ from pathlib import Path
 
 import nbformat
 
-from cdv_analysis.load import default_data_dir
+from cdv_analysis.ingest.load import default_data_dir
 from cdv_analysis.publish.build import build_all
 from cdv_analysis.publish.jobs import BuildSummary
 

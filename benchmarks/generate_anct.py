@@ -18,7 +18,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from cdv_analysis.formatting import nombre
+from cdv_analysis.rules.formatting import nombre
 from cdv_analysis.importers import anct_layouts
 
 THEMES = {

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from cdv_analysis.formatting import euros, nombre
-from cdv_analysis.schemas import TABLES
+from cdv_analysis.rules.formatting import euros, nombre
+from cdv_analysis.ingest.schemas import TABLES
 
 PILLARS = ("Cohésion sociale", "Cadre de vie et renouvellement urbain", "Emploi et développement économique",
            "Pilotage du contrat")

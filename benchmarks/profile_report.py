@@ -25,10 +25,10 @@ from pathlib import Path
 
 import nbformat
 
-from cdv_analysis.load import default_data_dir
+from cdv_analysis.ingest.load import default_data_dir
 from cdv_analysis.config import notebooks_dir
-from cdv_analysis.coverage import report_hook
-from cdv_analysis.editions import STARTER_KIND, prose_files
+from cdv_analysis.publish.coverage import report_hook
+from cdv_analysis.ingest.editions import STARTER_KIND, prose_files
 from cdv_analysis.publish.assemble import assemble, tailor
 from cdv_analysis.publish.plan import plan_jobs
 from cdv_analysis.publish.render import job_footer, job_page_title, job_subtitle, render_html
@@ -67,8 +67,8 @@ def one_report(job, folder: Path) -> dict[str, float]:
     """The work of one warm report in this process: reset, cells, page, audit notebook; seconds of each."""
     from IPython.core.interactiveshell import InteractiveShell
 
-    from cdv_analysis.engine import reset_kernel
-    from cdv_analysis.publication import audit_notebook
+    from cdv_analysis.publish.engine import reset_kernel
+    from cdv_analysis.publish.publication import audit_notebook
 
     InteractiveShell.instance()
     times: dict[str, float] = {}
@@ -107,7 +107,7 @@ def main() -> None:
     data_dir = (args.donnees or default_data_dir()).resolve()
     from IPython.core.interactiveshell import InteractiveShell
 
-    from cdv_analysis.engine import prepare_kernel
+    from cdv_analysis.publish.engine import prepare_kernel
 
     InteractiveShell.instance()
     import matplotlib

@@ -17,13 +17,13 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 # Names are imported on first use (PEP 562): `import cdv_analysis` stays light, so that the `cdv`
 # command's guard is in place before pandas loads (a Ctrl-C then is a French message, not a traceback).
 _EXPORTS = {
-    "clean": ("Figure", "ParseError", "name_key", "normalise_commune", "normalise_porteur", "parse_figure",
+    "rules.clean": ("Figure", "ParseError", "name_key", "normalise_commune", "normalise_porteur", "parse_figure",
               "parse_montant", "parse_nombre", "parse_pourcentage"),
-    "harmonise": ("PILLAR_CODES", "pillar_label", "vocabulary"),
-    "load": ("Territory", "default_data_dir", "discover_territories", "load_valid", "load_territory",
+    "rules.harmonise": ("PILLAR_CODES", "pillar_label", "vocabulary"),
+    "ingest.load": ("Territory", "default_data_dir", "discover_territories", "load_valid", "load_territory",
              "validate_territory"),
-    "problems": ("DataError", "Problem"),
-    "schemas": ("TABLES",),
+    "ingest.problems": ("DataError", "Problem"),
+    "ingest.schemas": ("TABLES",),
 }
 _HOME = {name: module for module, names in _EXPORTS.items() for name in names}
 

@@ -20,7 +20,7 @@ import pytest
 
 import cdv_analysis as cdv
 from cdv_analysis.importers import ImportFailed, import_anct_subsidies, import_insee_qpv
-from cdv_analysis.load import folder_fingerprint, read_inputs
+from cdv_analysis.ingest.load import folder_fingerprint, read_inputs
 from file_builders import (
     GISPRO_HEADERS, OPEN_DATA_HEADERS, empty_rows_xlsx, gispro_rows, hand_made_xlsx, rewrite_part, tree_digest,
     write_csv, write_xlsx,
@@ -403,7 +403,7 @@ def test_a_special_territory_file_stops_only_its_territory(data_copy, kind):
 def _limits(monkeypatch, **values) -> None:
     import dataclasses
 
-    from cdv_analysis.iorw import limits
+    from cdv_analysis.ingest.iorw import limits
 
     monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, **values))
 

@@ -17,11 +17,11 @@ from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.container import BarContainer  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from cdv_analysis.indicators._common import Indicator  # noqa: E402
-from cdv_analysis import charts  # noqa: E402
-from cdv_analysis import indicators as ind  # noqa: E402
-from cdv_analysis.harmonise import pillar_order  # noqa: E402
-from cdv_analysis.charts._base import SOURCE_LIMIT  # noqa: E402
+from cdv_analysis.analysis.indicators._common import Indicator  # noqa: E402
+from cdv_analysis.presentation import charts  # noqa: E402
+from cdv_analysis.analysis import indicators as ind  # noqa: E402
+from cdv_analysis.rules.harmonise import pillar_order  # noqa: E402
+from cdv_analysis.presentation.charts._base import SOURCE_LIMIT  # noqa: E402
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -278,7 +278,7 @@ def test_empty_input_raises_in_french(function, empty, cabbalr, call):
 
 
 def test_pillar_colours_are_distinct_and_cover_the_vocabulary():
-    from cdv_analysis.harmonise import PILLAR_CODES
+    from cdv_analysis.rules.harmonise import PILLAR_CODES
 
     assert set(charts.PILLAR_COLORS) == set(PILLAR_CODES)
     palette = [*charts.PILLAR_COLORS.values(), *charts.CREDIT_COLORS.values()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from cdv_analysis.checks import (
+from cdv_analysis.analysis.checks import (
     check_copied_tables,
     check_fund_totals,
     check_granularity,
@@ -122,7 +122,7 @@ def _with(territory, table, frame):
 
 
 def test_new_checks_are_silent_on_consistent_sources(cabbalr, call):
-    from cdv_analysis.checks import (check_counts_against_listed_items, check_same_quantity_twice,
+    from cdv_analysis.analysis.checks import (check_counts_against_listed_items, check_same_quantity_twice,
                                      check_shares_against_amounts)
 
     for territory in (cabbalr, call):
@@ -132,7 +132,7 @@ def test_new_checks_are_silent_on_consistent_sources(cabbalr, call):
 
 
 def test_a_printed_share_is_checked_against_the_amounts_of_its_document(cabbalr):
-    from cdv_analysis.checks import check_shares_against_amounts
+    from cdv_analysis.analysis.checks import check_shares_against_amounts
 
     money = cabbalr.table("financements").copy()
     row = money.index[(money["part_publiee_publie"] == "59,6%")][0]
@@ -144,7 +144,7 @@ def test_a_printed_share_is_checked_against_the_amounts_of_its_document(cabbalr)
 
 
 def test_a_count_is_checked_against_the_items_its_document_lists(cabbalr):
-    from cdv_analysis.checks import check_counts_against_listed_items
+    from cdv_analysis.analysis.checks import check_counts_against_listed_items
 
     projects = cabbalr.table("projets").copy()
     row = projects.index[(projects["annee"] == "2022") & (projects["thematique"] == "Fonds de Cohésion Sociale")][0]
@@ -154,7 +154,7 @@ def test_a_count_is_checked_against_the_items_its_document_lists(cabbalr):
 
 
 def test_two_passages_giving_the_same_quantity_are_compared(call):
-    from cdv_analysis.checks import check_same_quantity_twice
+    from cdv_analysis.analysis.checks import check_same_quantity_twice
 
     context = call.table("contexte").copy()
     rows = context.index[(context["indicateur"] == "quartiers prioritaires") & (context["perimetre"] == "EPCI")]

@@ -8,7 +8,7 @@ import pytest
 from babel.numbers import format_currency, format_decimal, format_percent
 from hypothesis import given, strategies as st
 
-from cdv_analysis.clean import (
+from cdv_analysis.rules.clean import (
     ParseError,
     name_key,
     normalise_commune,

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import yaml
 
-from cdv_analysis import contrats, narrative
-from cdv_analysis.load import validate_territory
+from cdv_analysis.ingest import contrats
+from cdv_analysis.presentation import narrative
+from cdv_analysis.ingest.load import validate_territory
 
 TWO_CONTRACTS = {
     "id": "demo", "nom": "Communauté d'agglomération de démonstration", "sigle": "CAD",

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 import cdv_analysis as cdv
-from cdv_analysis import coverage as cv
-from cdv_analysis.publication import publish_data
+from cdv_analysis.publish import coverage as cv
+from cdv_analysis.publish.publication import publish_data
 
 import source_texts as st
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cdv_analysis import editions
+from cdv_analysis.ingest import editions
 from cdv_analysis.publish import sections
 from cdv_analysis.publish.assemble import tailor
 from cdv_analysis.publish.execute import run_job
@@ -44,7 +44,7 @@ def test_declared_kind_title_subtitle_and_logo(tmp_path: Path) -> None:
 
 
 def test_bad_report_keys_are_located_french_problems(tmp_path: Path) -> None:
-    from cdv_analysis.metadata import read_territory_file
+    from cdv_analysis.ingest.metadata import read_territory_file
 
     folder = tmp_path / "cad"
     folder.mkdir()
@@ -72,7 +72,7 @@ def _image(path: Path, size: tuple[int, int], kind: str) -> Path:
 
 
 def test_a_logo_is_bounded_in_pixels_as_in_bytes(tmp_path: Path) -> None:
-    from cdv_analysis.metadata import read_territory_file
+    from cdv_analysis.ingest.metadata import read_territory_file
 
     folder = tmp_path / "cad"
     folder.mkdir()

@@ -7,7 +7,7 @@ import pytest
 
 import cdv_analysis as cdv
 from cdv_analysis.config import PACKAGE_DIR
-from cdv_analysis.schemas import TABLES
+from cdv_analysis.ingest.schemas import TABLES
 
 
 @pytest.mark.parametrize("territory", ["call", "cabbalr"])

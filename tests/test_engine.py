@@ -16,9 +16,9 @@ import nbformat
 import psutil
 import pytest
 
-from cdv_analysis import engine
+from cdv_analysis.publish import engine
 from cdv_analysis.config import notebooks_dir
-from cdv_analysis.engine import ENGINE_NAME
+from cdv_analysis.publish.engine import ENGINE_NAME
 from cdv_analysis.publish.execute import run_job
 from cdv_analysis.publish.jobs import Job
 from cdv_analysis.publish.plan import plan_jobs

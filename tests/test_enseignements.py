@@ -7,8 +7,8 @@ import re
 import pandas as pd
 
 import cdv_analysis as cdv
-from cdv_analysis import indicators as ind
-from cdv_analysis import narrative
+from cdv_analysis.analysis import indicators as ind
+from cdv_analysis.presentation import narrative
 
 CALL_TITLE = "Rapport d'évaluation finale 2022"  # the short title (issue 16: never an internal id)
 

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 import mistune
 
-from cdv_analysis import checks, indicators as ind, narrative as nr
-from cdv_analysis.indicators._common import Indicator
-from cdv_analysis.textes import render
+from cdv_analysis.analysis import checks, indicators as ind
+from cdv_analysis.presentation import narrative as nr
+from cdv_analysis.analysis.indicators._common import Indicator
+from cdv_analysis.presentation.textes import render
 
 HOSTILE = "<script>alert(1)</script> [clic](javascript:alert(1)) **gras** # titre $x$ | a |"
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 
-from cdv_analysis.clean import parse_montant, parse_nombre, parse_pourcentage
-from cdv_analysis.formatting import (
+from cdv_analysis.rules.clean import parse_montant, parse_nombre, parse_pourcentage
+from cdv_analysis.rules.formatting import (
     LOCALE,
     date_fr,
     ecart_points,
@@ -175,13 +175,13 @@ def test_nombre_round_trip(value: int) -> None:
 
 @pytest.mark.parametrize("value, expected", [(80.0, 0), (42.1, 1), (0, 0), (12.25, 1)])
 def test_decimales_is_the_one_rule(value: float, expected: int) -> None:
-    from cdv_analysis.formatting import decimales
+    from cdv_analysis.rules.formatting import decimales
 
     assert decimales(value) == expected
 
 
 def test_the_rule_through_nombre_pourcent_and_chiffre() -> None:
-    from cdv_analysis.formatting import chiffre
+    from cdv_analysis.rules.formatting import chiffre
 
     assert nombre(12.5, None) == "12,5" and nombre(1263.0, None) == f"1{NNBSP}263"
     assert pourcent(80.0, None) == f"80{NBSP}%" and pourcent(42.1, None) == f"42,1{NBSP}%"
@@ -193,7 +193,7 @@ def test_the_rule_through_nombre_pourcent_and_chiffre() -> None:
     (4_000_000, f"4{NBSP}M€"), (950, f"950{NBSP}€"), (-1_600_000, f"{MINUS}1,6{NBSP}M€"),
 ])
 def test_euros_compact(value: float, expected: str) -> None:
-    from cdv_analysis.formatting import euros_compact
+    from cdv_analysis.rules.formatting import euros_compact
 
     assert euros_compact(value) == expected
     assert parse_montant(expected.replace(MINUS, "-")) == pytest.approx(value, rel=0.05)
@@ -204,13 +204,13 @@ def test_euros_compact(value: float, expected: str) -> None:
     ("moins d'un emploi sur deux", "moins d'un emploi sur deux"), ("2019 2020", "2019 2020"), (None, ""),
 ])
 def test_tel_qu_imprime_keeps_the_print_but_never_wraps_a_figure(printed, expected) -> None:
-    from cdv_analysis.formatting import tel_qu_imprime
+    from cdv_analysis.rules.formatting import tel_qu_imprime
 
     assert tel_qu_imprime(printed) == expected
 
 
 def test_date_ou_texte_and_taille_fichier() -> None:
-    from cdv_analysis.formatting import date_ou_texte, taille_fichier
+    from cdv_analysis.rules.formatting import date_ou_texte, taille_fichier
 
     assert date_ou_texte("2022-09-27") == "27 septembre 2022"
     assert date_ou_texte(date(2023, 6, 27)) == "27 juin 2023"
@@ -225,8 +225,8 @@ def test_date_ou_texte_and_taille_fichier() -> None:
 ])
 def test_one_french_plural_rule(n: float, decimals: int, singular: bool) -> None:
     """The printed magnitude decides (« 1,96 » printed « 2 » is plural); narrative agreement follows it."""
-    from cdv_analysis.formatting import is_singular
-    from cdv_analysis.narrative._base import _verb
+    from cdv_analysis.rules.formatting import is_singular
+    from cdv_analysis.presentation.narrative._base import _verb
 
     assert is_singular(n, decimals) is singular
     if decimals == 0:

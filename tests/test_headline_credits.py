@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import cdv_analysis as cdv
-from cdv_analysis.indicators.synthese import key_figures
+from cdv_analysis.analysis.indicators.synthese import key_figures
 
 META = """id: cad
 nom: Communauté d'agglomération du Douaisis

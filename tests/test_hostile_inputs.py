@@ -139,7 +139,7 @@ def test_hostile_names_are_text_on_every_page(built):
 def test_comparison_sentence_escapes_sigles():
     import pandas as pd
 
-    from cdv_analysis import narrative
+    from cdv_analysis.presentation import narrative
 
     frame = pd.DataFrame({"sigle": ["CAB" + PHISH, "CALL"], "annee": [2021, 2022],
                           "programmation_par_habitant_qpv": [10.0, 20.0]})
@@ -242,7 +242,7 @@ def test_read_only_or_full_output_is_a_french_error(tmp_path, capsys, monkeypatc
 
 
 def test_unexpected_error_is_one_french_line_with_the_traceback_in_the_log(tmp_path, capsys, monkeypatch):
-    import cdv_analysis.load as load
+    import cdv_analysis.ingest.load as load
 
     def boom(*args, **kwargs):
         raise RuntimeError("panne imprévue")

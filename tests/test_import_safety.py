@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cdv_analysis import ids
+from cdv_analysis.ingest import ids
 from cdv_analysis.cli import main
 from cdv_analysis.importers import IMPORTERS, MANIFEST, ImportFailed, Importer, import_anct_subsidies, \
     import_insee_qpv
-from cdv_analysis.writes import StagedWrites
+from cdv_analysis.ingest.writes import StagedWrites
 from file_builders import OPEN_DATA_HEADERS, tree_digest
 from test_importers import insee_file
 
@@ -163,7 +163,7 @@ class _DiskFillsAfter:
             self.calls += 1
             if self.calls >= n:
                 raise_from = OSError(errno.ENOSPC, "No space left on device", str(path))
-                from cdv_analysis.writes import WriteFailed
+                from cdv_analysis.ingest.writes import WriteFailed
                 raise WriteFailed(path, raise_from)
             return original(staged, path, data)
 

@@ -14,7 +14,7 @@ from cdv_analysis.cli import main
 from cdv_analysis.importers import (
     MANIFEST, ImportFailed, _type_porteur, import_anct_subsidies, import_insee_qpv,
 )
-from cdv_analysis.schemas import TABLES, TYPES_PORTEUR
+from cdv_analysis.ingest.schemas import TABLES, TYPES_PORTEUR
 from file_builders import tree_digest
 
 INSEE_COLUMNS = (

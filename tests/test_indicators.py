@@ -7,7 +7,7 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from cdv_analysis import indicators as ind
+from cdv_analysis.analysis import indicators as ind
 
 
 def test_cabbalr_2021_pillar_shares_recomputed_from_amounts(cabbalr):
@@ -284,8 +284,8 @@ def test_printed_figures_include_earlier_years_printed_by_the_year_documents(cab
 
 def test_every_nature_has_a_display_label(call):
     """The natures added to the schema (a source's conclusions and recommendations) are named, not shown as codes."""
-    from cdv_analysis.indicators.participation import NATURE_LABELS
-    from cdv_analysis.schemas import NATURES
+    from cdv_analysis.analysis.indicators.participation import NATURE_LABELS
+    from cdv_analysis.ingest.schemas import NATURES
 
     assert set(NATURE_LABELS) == set(NATURES)
     assert NATURE_LABELS["conclusion"] == "conclusions" and NATURE_LABELS["preconisation"] == "préconisations"

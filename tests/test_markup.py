@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-from cdv_analysis.markup import (
+from cdv_analysis.rules.markup import (
     escape_html,
     escape_markdown,
     matplotlib_text,
@@ -254,7 +254,7 @@ def test_neutralise_formula_after_blanks_and_full_width(cell: str) -> None:
 def test_published_csv_quotes_cells_with_line_breaks(tmp_path) -> None:
     import csv as csv_module
 
-    from cdv_analysis.notebook import write_csv
+    from cdv_analysis.presentation.notebook import write_csv
 
     path = write_csv(tmp_path / "t.csv", pd.DataFrame({"axe": ["Axe santé\r=cmd|' /C calc'!A0", "a\nb", "ok"],
                                                        "montant": [1, 2, 3]}))
@@ -285,7 +285,7 @@ def test_chart_html_escapes_and_states_the_finding_in_a_short_alt_text() -> None
     """Issue 18: the alt text is the kind of chart and its finding (the title), never cut; the table is the long one."""
     import base64
 
-    from cdv_analysis.notebook import ALT_TEXT_LIMIT, chart_html
+    from cdv_analysis.presentation.notebook import ALT_TEXT_LIMIT, chart_html
 
     figure = chart_html(_FakeChart(), data_href="donnees/x.csv")
     parser = _Attributes()
@@ -300,7 +300,7 @@ def test_chart_html_escapes_and_states_the_finding_in_a_short_alt_text() -> None
 
 
 def test_table_html_escapes_cells_and_caption() -> None:
-    from cdv_analysis.notebook import table_html
+    from cdv_analysis.presentation.notebook import table_html
 
     frame = pd.DataFrame({"porteur": ["<img src=x onerror=alert(1)>"], "montant": [-1200.0]})
     table = table_html(frame, {"porteur": ("Porteur <i>", "texte"), "montant": ("Montant", "euros")},
@@ -338,7 +338,7 @@ def test_markdown_tables_get_a_caption_and_a_labelled_scroll_box_and_numbers_nev
 
 
 def test_columns_of_figures_get_the_num_class_header_included() -> None:
-    from cdv_analysis.markup import align_numeric_columns
+    from cdv_analysis.rules.markup import align_numeric_columns
 
     table = ('<table class="cdv-table"><thead><tr><th>Année</th><th>Valeur</th><th class="x">n</th><th>Code</th>'
              '</tr></thead><tbody><tr><td>2019</td><td>1 500 €</td><td class="x">12</td><td>QN06201M</td></tr>'

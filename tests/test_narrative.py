@@ -7,9 +7,10 @@ import re
 import pandas as pd
 import pytest
 
-from cdv_analysis import checks, indicators as ind, narrative as nr
-from cdv_analysis.formatting import euros, guillemets
-from cdv_analysis.indicators._common import Indicator, Value
+from cdv_analysis.analysis import checks, indicators as ind
+from cdv_analysis.presentation import narrative as nr
+from cdv_analysis.rules.formatting import euros, guillemets
+from cdv_analysis.analysis.indicators._common import Indicator, Value
 
 
 def plain(text: str) -> str:

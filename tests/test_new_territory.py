@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cdv_analysis import load
+from cdv_analysis.ingest import load
 from cdv_analysis.cli import main
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"

@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cdv_analysis import formatting as fr
+from cdv_analysis.rules import formatting as fr
 from cdv_analysis.publish.assemble import assemble
 from cdv_analysis.publish.sections import COMPARISON, PORTRAIT_SECTIONS, SECTIONS, STARTER_SECTIONS
 
@@ -52,7 +52,7 @@ STORY = SECTION_PATHS
 
 @pytest.mark.parametrize("path", SECTION_PATHS, ids=lambda p: p.stem)
 def test_setup_cell_is_the_shared_one(path):
-    from cdv_analysis.notebook import SETUP_CELL
+    from cdv_analysis.presentation.notebook import SETUP_CELL
 
     setup = [c for c in nbformat.read(path, as_version=4).cells if "setup" in c.metadata.get("tags", [])]
     assert [c.source for c in setup] == [SETUP_CELL]
@@ -101,7 +101,7 @@ def test_assembly_refuses_an_unknown_parameter_and_names_the_known_ones():
 
 
 def test_open_report_refuses_an_unknown_parameter():
-    from cdv_analysis.notebook import open_report
+    from cdv_analysis.presentation.notebook import open_report
 
     with pytest.raises(ValueError, match="anne .*connus : territoire, annee"):
         open_report("call", 2022, anne=2021)
@@ -128,7 +128,7 @@ def test_empty_conditional_sections_disappear():
 
 
 def test_the_quality_section_keeps_its_declared_anchor_whatever_its_heading_says():
-    from cdv_analysis.coverage import insert_coverage
+    from cdv_analysis.publish.coverage import insert_coverage
     from cdv_analysis.publish.render import render_html
     from cdv_analysis.publish.sections import QUALITY_ANCHOR
 
@@ -152,7 +152,9 @@ def test_the_quality_section_keeps_its_declared_anchor_whatever_its_heading_says
 
 
 def test_present_saves_shows_and_returns_the_chart(call, tmp_path, monkeypatch):
-    from cdv_analysis import charts, indicators as ind, narrative, notebook
+    from cdv_analysis.presentation import charts, narrative, notebook
+
+    from cdv_analysis.analysis import indicators as ind
 
     shown = []
     monkeypatch.setattr(notebook, "_display", lambda obj: shown.append(getattr(obj, "data", str(obj))))

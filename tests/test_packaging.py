@@ -114,7 +114,7 @@ def test_make_installs_the_lock_with_hashes_then_the_project_alone():
 
 def test_the_reports_name_the_lock_hash():
     import cdv_analysis as cdv
-    from cdv_analysis import narrative
+    from cdv_analysis.presentation import narrative
 
     digest = cdv.config.lock_fingerprint()
     import hashlib

@@ -11,11 +11,11 @@ import pytest
 import yaml
 
 import cdv_analysis as cdv
-from cdv_analysis.charts.donnees_ouvertes import MAX_ALT, MAX_HEIGHT, qpv_distributions, qpv_ranking_bars
+from cdv_analysis.presentation.charts.donnees_ouvertes import MAX_ALT, MAX_HEIGHT, qpv_distributions, qpv_ranking_bars
 from cdv_analysis.importers import import_anct_subsidies, import_insee_qpv
-from cdv_analysis.indicators.contexte import (insee_values, insee_vintages, qpv_ranking, qpv_spread, qpv_table,
+from cdv_analysis.analysis.indicators.contexte import (insee_values, insee_vintages, qpv_ranking, qpv_spread, qpv_table,
                                              theme_summary)
-from cdv_analysis.portrait import is_open_data_only, portrait_title, proper_case, with_preposition
+from cdv_analysis.presentation.portrait import is_open_data_only, portrait_title, proper_case, with_preposition
 from cdv_analysis.publish.build import build_all
 from test_browser import AXE, NARROW, WCAG_AA, _open, browser  # noqa: F401 (browser: the fixture)
 from test_importers import ANCT, INSEE_COLUMNS, _write_csv, anct_file, insee_file
@@ -86,7 +86,7 @@ def test_key_figures_sentence_uses_the_article():
 
     figures = pd.DataFrame({"cle": ["programmation"], "indicateur": ["Programmation du contrat de ville"],
                             "valeur": [1000.0], "valeur_affichee": ["1 000 €"]})
-    from cdv_analysis.narrative import key_figures_paragraph
+    from cdv_analysis.presentation.narrative import key_figures_paragraph
 
     text = key_figures_paragraph(figures, "Contrat de ville de Nîmes", 2022)
     assert text.startswith("En 2022, pour le contrat de ville de Nîmes, ")

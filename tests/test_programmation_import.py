@@ -11,9 +11,9 @@ import pytest
 
 import cdv_analysis as cdv
 from cdv_analysis.cli import main
-from cdv_analysis.harmonise import vocabulary
+from cdv_analysis.rules.harmonise import vocabulary
 from cdv_analysis.importers import ImportFailed, import_programmation
-from cdv_analysis.load import read_metadata
+from cdv_analysis.ingest.load import read_metadata
 from programmation_sheets import (ACTIONS, BY_FINANCER, HEADERS, TITLE, TOTAL, TOTAL_AMOUNT, douaisis_long_csv,
                                   douaisis_xlsx)
 from openpyxl import load_workbook

@@ -9,11 +9,12 @@ import pandas as pd
 import pytest
 
 import cdv_analysis as cdv
-from cdv_analysis import charts, indicators as ind, narrative
-from cdv_analysis.charts.donnees_ouvertes import with_others
+from cdv_analysis.presentation import charts, narrative
+from cdv_analysis.analysis import indicators as ind
+from cdv_analysis.presentation.charts.donnees_ouvertes import with_others
 from cdv_analysis.cli import main
 from cdv_analysis.importers import import_programmation
-from cdv_analysis.indicators.synthese import key_figures
+from cdv_analysis.analysis.indicators.synthese import key_figures
 from programmation_sheets import (BY_COMMUNE, BY_FINANCER, BY_PILLAR, BY_PORTEUR_TYPE, BY_QPV, DROIT_COMMUN,
                                   SPECIFIC, TOTAL_AMOUNT, douaisis_xlsx)
 

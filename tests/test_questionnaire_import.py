@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 import cdv_analysis as cdv
-from cdv_analysis import indicators as ind
+from cdv_analysis.analysis import indicators as ind
 from cdv_analysis.cli import main
 from file_builders import MICROSOFT_FORMS_PEOPLE, microsoft_forms_xlsx, tree_digest
 from test_contrats import TWO_CONTRACTS

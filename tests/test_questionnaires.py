@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cdv_analysis import questionnaires as q
+from cdv_analysis.ingest import questionnaires as q
 from file_builders import MICROSOFT_FORMS_PEOPLE, microsoft_forms_xlsx
 
 FIXTURES = Path(__file__).parent / "fixtures" / "questionnaires"

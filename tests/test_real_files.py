@@ -10,7 +10,7 @@ import yaml
 import cdv_analysis as cdv
 from cdv_analysis.cli import main
 from cdv_analysis.importers import ImportFailed, import_anct_subsidies, readable_name
-from cdv_analysis.iorw import read_table
+from cdv_analysis.ingest.iorw import read_table
 from file_builders import (
     GISPRO_HEADERS, OPEN_DATA_HEADERS, gispro_rows, hand_made_xlsx, write_csv, write_xlsx,
 )

@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 import cdv_analysis as cdv
-from cdv_analysis import referentiel as rf
-from cdv_analysis.indicators import reponses
-from cdv_analysis.load import validate_territory
-from cdv_analysis.narrative import answer_blocks
+from cdv_analysis.ingest import referentiel as rf
+from cdv_analysis.analysis.indicators import reponses
+from cdv_analysis.ingest.load import validate_territory
+from cdv_analysis.presentation.narrative import answer_blocks
 
 CALL_FILE = "referentiel.eval2022.yml"
 # The three questions the CALL report states for participation, word for word (03. … cadre méthodologique).
@@ -181,6 +181,6 @@ def test_the_synthesis_has_five_to_eight_findings_by_its_rule(call, cabbalr):
 
 
 def narrative_findings(frame):
-    from cdv_analysis.narrative import findings_markdown
+    from cdv_analysis.presentation.narrative import findings_markdown
 
     return findings_markdown(frame).replace("\\", "")

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import source_texts as st
 
-from cdv_analysis import referentiel as rf
-from cdv_analysis.indicators import reponses
-from cdv_analysis.narrative import answer_blocks
-from cdv_analysis.narrative.reponses import question_anchor
+from cdv_analysis.ingest import referentiel as rf
+from cdv_analysis.analysis.indicators import reponses
+from cdv_analysis.presentation.narrative import answer_blocks
+from cdv_analysis.presentation.narrative.reponses import question_anchor
 
 # Annual report year → its source id and the plain text of the document it transcribes.
 ANNUAL = {2019: ("ra2019", "004_64e695ba06afb542.txt"), 2021: ("ra2021", "003_678994254640ab32.txt"),
@@ -131,7 +131,7 @@ def test_each_question_is_answered_on_its_report_page_and_linked_from_the_synthe
 
 
 def test_a_finding_whose_sentence_gives_its_figure_does_not_repeat_it_and_aucun_means_no_figure(cabbalr):
-    from cdv_analysis.narrative import findings_markdown
+    from cdv_analysis.presentation.narrative import findings_markdown
 
     assert reponses.says_figure("soutient 22 projets pour 92 921 €", "92\u202f921\xa0€")
     assert reponses.says_figure("33 % contre 18 %", "33%") and not reponses.says_figure("133 %", "33 %")

@@ -9,11 +9,13 @@ import pandas as pd
 import pytest
 
 import cdv_analysis as cdv
-from cdv_analysis import checks, coverage, portrait
-from cdv_analysis import indicators as ind
-from cdv_analysis import narrative as nr
-from cdv_analysis.parsing import parse_table
-from cdv_analysis.schemas import TABLES, ColumnSpec, Figures, TableSpec, empty_frame, printed_column
+from cdv_analysis.analysis import checks
+from cdv_analysis.publish import coverage
+from cdv_analysis.presentation import portrait
+from cdv_analysis.analysis import indicators as ind
+from cdv_analysis.presentation import narrative as nr
+from cdv_analysis.ingest.parsing import parse_table
+from cdv_analysis.ingest.schemas import TABLES, ColumnSpec, Figures, TableSpec, empty_frame, printed_column
 
 PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATE = PROJECT / "cdv_analysis" / "modele"
@@ -166,10 +168,10 @@ def test_package_vocabularies_are_read_through_harmonise_only() -> None:
 
 
 def test_coded_labels_come_from_their_vocabularies() -> None:
-    from cdv_analysis.charts import CREDIT_LABELS
-    from cdv_analysis.harmonise import COMPARED_PILLARS, COOPERATION_LEVELS, codes, labels, vocabulary_entries
-    from cdv_analysis.indicators.participation import NATURE_LABELS
-    from cdv_analysis.schemas import NATURES, TYPE_CREDIT
+    from cdv_analysis.presentation.charts import CREDIT_LABELS
+    from cdv_analysis.rules.harmonise import COMPARED_PILLARS, COOPERATION_LEVELS, codes, labels, vocabulary_entries
+    from cdv_analysis.analysis.indicators.participation import NATURE_LABELS
+    from cdv_analysis.ingest.schemas import NATURES, TYPE_CREDIT
 
     assert TYPE_CREDIT == ("specifique", "droit_commun") == tuple(CREDIT_LABELS)
     assert CREDIT_LABELS == {"specifique": "Crédits spécifiques", "droit_commun": "Droit commun"}
@@ -178,9 +180,9 @@ def test_coded_labels_come_from_their_vocabularies() -> None:
     assert ind.COOPERATION_LEVELS is COOPERATION_LEVELS and list(COOPERATION_LEVELS) == [1, 2, 3, 4, 5]
     assert list(COOPERATION_LEVELS.values()) == levels
     assert COMPARED_PILLARS == ("cohesion_sociale", "cadre_de_vie", "emploi_economie", "pilotage")
-    from cdv_analysis.charts import PILLAR_COLORS
-    from cdv_analysis.charts._base import CREDIT_COLORS
-    from cdv_analysis.harmonise import PILLAR_CODES
+    from cdv_analysis.presentation.charts import PILLAR_COLORS
+    from cdv_analysis.presentation.charts._base import CREDIT_COLORS
+    from cdv_analysis.rules.harmonise import PILLAR_CODES
 
     assert tuple(PILLAR_COLORS) == PILLAR_CODES and PILLAR_COLORS["cohesion_sociale"] == "#332288"
     assert CREDIT_COLORS == {"specifique": "#CC6677", "droit_commun": "#88CCEE"}

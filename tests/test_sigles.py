@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from cdv_analysis.sigles import glossary_markdown, spell_out
+from cdv_analysis.rules.sigles import glossary_markdown, spell_out
 
 
 def test_first_use_is_spelled_out_once_outside_headings_and_charts():

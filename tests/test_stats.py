@@ -7,7 +7,7 @@ import math
 import pytest
 from hypothesis import given, strategies as st
 
-from cdv_analysis.stats import (
+from cdv_analysis.rules.stats import (
     cagr,
     compatible_counts,
     decimals_of,
@@ -174,7 +174,7 @@ def test_share() -> None:
 
 
 def test_rounding_tolerance_is_half_a_unit_of_the_last_printed_decimal() -> None:
-    from cdv_analysis.stats import rounding_tolerance
+    from cdv_analysis.rules.stats import rounding_tolerance
 
     assert rounding_tolerance(0) == pytest.approx(0.5)
     assert rounding_tolerance(1) == pytest.approx(0.05)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import cdv_analysis as cdv
-from cdv_analysis.schemas import TABLES
+from cdv_analysis.ingest.schemas import TABLES
 
 PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATE = PROJECT / "cdv_analysis" / "modele"

@@ -51,7 +51,7 @@ def _run(argv: Sequence[str] | None) -> int:
         print(error.message, file=sys.stderr)
         return error.exit_code
     except OSError as error:
-        from ..writes import OUTPUT_ERRNOS, write_error_text
+        from ..ingest.writes import OUTPUT_ERRNOS, write_error_text
 
         if error.errno not in OUTPUT_ERRNOS:
             return _internal_error(error, args)
@@ -68,7 +68,7 @@ def _internal_error(error: BaseException, args: argparse.Namespace) -> int:
     import traceback
 
     from ..config import reports_dir
-    from ..iorw import shown_path
+    from ..ingest.iorw import shown_path
 
     detail = " ".join(str(error).split())[:200]
     record = f"--- cdv {getattr(args, 'commande', '')} : erreur interne\n{traceback.format_exc()}"

@@ -61,7 +61,7 @@ def data_folder(args: argparse.Namespace) -> Path:
     if args.donnees is not None and not args.donnees.strip():
         raise Refused("--donnees attend un dossier : la valeur est vide (omettez l'option pour lire data/raw du "
                       "projet).", 2)
-    from ..load import default_data_dir
+    from ..ingest.load import default_data_dir
 
     return Path(args.donnees) if args.donnees is not None else default_data_dir()
 
@@ -74,7 +74,7 @@ def check_data_dir(path: Path) -> bool:
 
 
 def _selected(args: argparse.Namespace, data_dir: Path) -> list[str] | None:
-    from ..load import discover_territories
+    from ..ingest.load import discover_territories
 
     ids = discover_territories(data_dir)
     if getattr(args, "territoire", None):

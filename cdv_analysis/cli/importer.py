@@ -11,7 +11,7 @@ __all__ = ["command_importer"]
 
 
 def command_importer(args: argparse.Namespace) -> int:
-    from ..formatting import is_singular
+    from ..rules.formatting import is_singular
     from ..importers import IMPORTERS
 
     importer = IMPORTERS[args.jeu]

@@ -53,7 +53,7 @@ def _missing_years(ids: list[str], years: list[int], data_dir: Path) -> bool:
 
 def _check_output_dir(option: str, folder: str) -> None:
     """Refuse (French, naming the path) an output folder that is a file, cannot be created or written."""
-    from ..writes import write_error_text
+    from ..ingest.writes import write_error_text
 
     path = Path(folder)
     if not folder.strip():

@@ -12,9 +12,9 @@ __all__ = ["command_liste", "command_valider", "command_nouveau_territoire"]
 
 
 def command_liste(args: argparse.Namespace) -> int:
-    from ..formatting import pluriel
-    from ..load import discover_territories, load_territory
-    from ..problems import unexpected_failure
+    from ..rules.formatting import pluriel
+    from ..ingest.load import discover_territories, load_territory
+    from ..ingest.problems import unexpected_failure
 
     data_dir = data_folder(args)
     if not check_data_dir(data_dir):
@@ -43,9 +43,9 @@ def command_liste(args: argparse.Namespace) -> int:
 
 
 def command_valider(args: argparse.Namespace) -> int:
-    from ..formatting import pluriel
-    from ..load import validate_territory
-    from ..problems import unexpected_failure
+    from ..rules.formatting import pluriel
+    from ..ingest.load import validate_territory
+    from ..ingest.problems import unexpected_failure
 
     data_dir = data_folder(args)
     ids = territories_to_handle(args, data_dir, "à valider dans {} : rien n'a été fait")
@@ -81,11 +81,11 @@ def command_valider(args: argparse.Namespace) -> int:
 
 def _print_findings(tid: str, data_dir: Path) -> None:
     """Consistency findings of the source reports (warnings: they never fail validation)."""
-    from ..formatting import pluriel
-    from ..load import load_territory
-    from ..problems import DataError, unexpected_failure
+    from ..rules.formatting import pluriel
+    from ..ingest.load import load_territory
+    from ..ingest.problems import DataError, unexpected_failure
 
-    from ..checks import run_checks
+    from ..analysis.checks import run_checks
 
     try:
         territory = load_territory(tid, data_dir)
@@ -107,8 +107,8 @@ def _print_findings(tid: str, data_dir: Path) -> None:
 def command_nouveau_territoire(args: argparse.Namespace) -> int:
     from importlib import resources
 
-    from ..ids import id_problem
-    from ..writes import StagedWrites, WriteFailed
+    from ..ingest.ids import id_problem
+    from ..ingest.writes import StagedWrites, WriteFailed
 
     data_dir = data_folder(args)
     expected = id_problem(args.id)

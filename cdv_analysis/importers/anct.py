@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..clean import ParseError, label_case, name_key, parse_montant
-from ..harmonise import vocabulary, vocabulary_entries
-from ..ids import distinct_slugs
-from ..load import discover_territories
-from ..portrait import OPEN_DATA_ORIGIN
-from ..problems import Problem
-from ..schemas import TABLES
+from ..rules.clean import ParseError, label_case, name_key, parse_montant
+from ..rules.harmonise import vocabulary, vocabulary_entries
+from ..ingest.ids import distinct_slugs
+from ..ingest.load import discover_territories
+from ..presentation.portrait import OPEN_DATA_ORIGIN
+from ..ingest.problems import Problem
+from ..ingest.schemas import TABLES
 from .base import FEUILLE, ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, input_year, read_input, \
     skipped_territory, territory_metadata
 

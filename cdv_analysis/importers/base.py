@@ -26,14 +26,14 @@ import pandas as pd
 import yaml
 
 from ..errors import CdvError
-from ..formatting import euros, liste_fr, pluriel
-from ..ids import UnsafeId, child, shell_word
-from ..iorw import read_table, shown_path
-from ..load import TERRITORY_FILE, validate_territory
-from ..metadata import read_territory_yaml
-from ..problems import Problem
-from ..schemas import TABLES
-from ..writes import StagedWrites, WriteFailed, write_error_text
+from ..rules.formatting import euros, liste_fr, pluriel
+from ..ingest.ids import UnsafeId, child, shell_word
+from ..ingest.iorw import read_table, shown_path
+from ..ingest.load import TERRITORY_FILE, validate_territory
+from ..ingest.metadata import read_territory_yaml
+from ..ingest.problems import Problem
+from ..ingest.schemas import TABLES
+from ..ingest.writes import StagedWrites, WriteFailed, write_error_text
 
 __all__ = ["MANIFEST", "ImportFailed", "ImportSummary", "ImportPlan", "Importer", "Option", "Target", "commit"]
 

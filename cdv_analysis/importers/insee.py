@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..clean import ParseError, is_qpv_code, name_key, parse_figure, qpv_geography
-from ..formatting import liste_fr
-from ..harmonise import vocabulary
-from ..iorw import header_key, shown_path as _shown
-from ..load import TERRITORY_FILE, discover_territories
-from ..portrait import OPEN_DATA_ORIGIN, proper_case
-from ..problems import Problem
+from ..rules.clean import ParseError, is_qpv_code, name_key, parse_figure, qpv_geography
+from ..rules.formatting import liste_fr
+from ..rules.harmonise import vocabulary
+from ..ingest.iorw import header_key, shown_path as _shown
+from ..ingest.load import TERRITORY_FILE, discover_territories
+from ..presentation.portrait import OPEN_DATA_ORIGIN, proper_case
+from ..ingest.problems import Problem
 from .base import (FEUILLE, ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, csv_text, input_year,
                    read_input, skipped_territory, territory_metadata)
 
@@ -34,7 +34,7 @@ def _commune_mask(frame: pd.DataFrame, communes: list[str]) -> pd.Series:
 
 def _declared_qpv(meta: dict) -> list[str]:
     """The QPV codes a territoire.yml declares (``qpv: [{code: QP…}]``), upper case."""
-    from ..contrats import declared_qpv_codes
+    from ..ingest.contrats import declared_qpv_codes
 
     return declared_qpv_codes(meta)  # ``qpv:`` and the ``qpv:`` of each contract of ``contrats:``
 

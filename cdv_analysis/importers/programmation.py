@@ -24,12 +24,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..clean import ParseError, cell_text, name_key
-from ..formatting import euros, liste_fr, pluriel
-from ..harmonise import label, labels
-from ..load import discover_territories, load_territory
-from ..problems import Problem
-from ..schemas import TABLES
+from ..rules.clean import ParseError, cell_text, name_key
+from ..rules.formatting import euros, liste_fr, pluriel
+from ..rules.harmonise import label, labels
+from ..ingest.load import discover_territories, load_territory
+from ..ingest.problems import Problem
+from ..ingest.schemas import TABLES
 from .base import FEUILLE, ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, input_year, territory_metadata
 from .programmation_rows import SheetActions, _amount, actions_of, canonical_rows
 from .programmation_sheet import TERRITORY_VOCABULARY, SheetVocabulary, read_sheet, sheet_vocabulary

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..clean import ParseError, is_qpv_code, name_key, parse_montant
-from ..formatting import euros
-from ..harmonise import vocabulary
-from ..problems import WARNING, Problem
-from ..schemas import TYPES_PORTEUR
-from ..validation import TOTAL_LABEL
+from ..rules.clean import ParseError, is_qpv_code, name_key, parse_montant
+from ..rules.formatting import euros
+from ..rules.harmonise import vocabulary
+from ..ingest.problems import WARNING, Problem
+from ..ingest.schemas import TYPES_PORTEUR
+from ..ingest.validation import TOTAL_LABEL
 from .anct import _type_porteur
 from .programmation_sheet import TERRITORY_VOCABULARY, SheetLayout, SheetVocabulary
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from ..clean import name_key
-from ..harmonise import vocabulary, vocabulary_entries
-from ..iorw import decode_text, field_count_problem, read_records, shown_path
-from ..problems import Problem
+from ..rules.clean import name_key
+from ..rules.harmonise import vocabulary, vocabulary_entries
+from ..ingest.iorw import decode_text, field_count_problem, read_records, shown_path
+from ..ingest.problems import Problem
 from .base import ImportFailed
 
 TERRITORY_VOCABULARY = "vocabulaire.yml"  # in the territory folder: extends vocabulaires/programmation.yml

@@ -1,6 +1,6 @@
 """A questionnaire as collected (one row per respondent) into a territory's ``enquetes``, ``cooperation``, ``qualitatif``.
 
-The export is read by :mod:`cdv_analysis.questionnaires` (Google Forms, Microsoft
+The export is read by :mod:`cdv_analysis.ingest.questionnaires` (Google Forms, Microsoft
 Forms, LimeSurvey, Framaforms): identifying columns are dropped as the header is
 read, so no table written here can hold them. Each file is named after the
 questionnaire and its year (``enquetes.questionnaire-communes-2024.csv``), so a
@@ -9,12 +9,12 @@ new import of the same export writes the same bytes.
 
 from __future__ import annotations
 
-from ..formatting import pluriel
-from ..ids import id_problem
-from ..load import TERRITORY_FILE
-from ..problems import Problem
-from ..questionnaires import QuestionnaireError, Survey, read_export, read_mapping, summary_lines, survey_tables
-from ..questionnaires.tables import Reread
+from ..rules.formatting import pluriel
+from ..ingest.ids import id_problem
+from ..ingest.load import TERRITORY_FILE
+from ..ingest.problems import Problem
+from ..ingest.questionnaires import QuestionnaireError, Survey, read_export, read_mapping, summary_lines, survey_tables
+from ..ingest.questionnaires.tables import Reread
 from .base import FEUILLE, ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, csv_text, territory_metadata
 
 __all__ = ["Questionnaire", "import_questionnaire"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..editions import OWN_DATA_TAG, TRANSCRIBED_TAG
+from ..ingest.editions import OWN_DATA_TAG, TRANSCRIBED_TAG
 from ..errors import AssemblyError
 
 __all__ = ["assemble", "tailor"]
@@ -22,7 +22,7 @@ def assemble(paths: Iterable[Path], parameters: dict | None = None) -> nbformat.
     declared by the ``parameters`` cell. Both failures raise :class:`~cdv_analysis.errors.AssemblyError`
     (a ``ValueError``; :class:`~cdv_analysis.errors.UnknownParameter` for the second).
     """
-    from ..notebook import SETUP_CELL, check_parameters, parameter_names
+    from ..presentation.notebook import SETUP_CELL, check_parameters, parameter_names
 
     cells, seen, metadata, declared = [], set(), None, None
     for path in paths:
@@ -33,8 +33,8 @@ def assemble(paths: Iterable[Path], parameters: dict | None = None) -> nbformat.
             tags = set(cell.metadata.get("tags", []))
             if "setup" in tags and cell.source.strip() != SETUP_CELL:
                 raise AssemblyError(f"{path.name} : la cellule « setup » diffère de la cellule commune "
-                                    f"(cdv_analysis.notebook.SETUP_CELL) ; mettez les imports dans "
-                                    f"cdv_analysis/notebook_setup.py.")
+                                    f"(cdv_analysis.presentation.notebook.SETUP_CELL) ; mettez les imports dans "
+                                    f"cdv_analysis/presentation/notebook_setup.py.")
             if "parameters" in tags and declared is None:
                 declared = parameter_names(cell.source)
             unique = tags & {"parameters", "setup"}

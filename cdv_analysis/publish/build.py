@@ -14,9 +14,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from ..config import notebooks_dir, processed_data_dir, reports_dir
-from ..engine import ENGINE_NAME, init_worker
+from .engine import ENGINE_NAME, init_worker
 from ..errors import CdvError
-from ..load import default_data_dir
+from ..ingest.load import default_data_dir
 from .execute import run_job
 from .index import write_index
 from .jobs import BuildSummary, Job, JobResult, Status
@@ -47,7 +47,7 @@ class BuildInterrupted(CdvError):
 
     def text(self) -> str:
         """French message for the command line."""
-        from ..formatting import pluriel
+        from ..rules.formatting import pluriel
 
         built = self.summary.count(Status.BUILT)
         return (f"Construction interrompue ({'Ctrl-C' if self.signum == signal.SIGINT else 'signal d’arrêt'}) : "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..config import PACKAGE_DIR, lock_fingerprint
-from ..iorw import write_atomic
+from ..ingest.iorw import write_atomic
 from .jobs import Job
 
 __all__ = ["REPORT_FORMAT", "CACHE_FILE", "code_fingerprint", "job_key", "is_cached", "write_record"]

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import nbformat
 
-from ..coverage import report_hook
-from ..editions import STARTER_KIND, prose_files
-from ..engine import ENGINE_NAME, ensure_registered, scratch_folder
-from ..iorw import write_atomic
-from ..publication import audit_notebook, clear_tables, publish_data
-from ..writes import OUTPUT_ERRNOS
+from .coverage import report_hook
+from ..ingest.editions import STARTER_KIND, prose_files
+from .engine import ENGINE_NAME, ensure_registered, scratch_folder
+from ..ingest.iorw import write_atomic
+from .publication import audit_notebook, clear_tables, publish_data
+from ..ingest.writes import OUTPUT_ERRNOS
 from .assemble import assemble, tailor
 from .cache import write_record
 from .jobs import Job, JobResult, Status
@@ -124,7 +124,7 @@ def _error_message(error: Exception) -> str:
     if isinstance(error, DeadKernelError):
         return "le noyau Python s'est arrêté pendant l'exécution (mémoire insuffisante ou arrêt forcé)"
     if isinstance(error, OSError) and error.filename and error.errno in OUTPUT_ERRNOS:
-        from ..writes import write_error_text
+        from ..ingest.writes import write_error_text
 
         return write_error_text(error.filename, error)  # disk full, read-only output…: what to do, in French
     ename, evalue = getattr(error, "ename", None), getattr(error, "evalue", None)

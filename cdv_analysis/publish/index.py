@@ -6,9 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from .. import __version__
-from ..formatting import date_fr
-from ..iorw import write_atomic
-from ..load import read_metadata
+from ..rules.formatting import date_fr
+from ..ingest.iorw import write_atomic
+from ..ingest.load import read_metadata
 from .jobs import JobResult
 from .render import page_css, page_template
 

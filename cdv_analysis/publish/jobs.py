@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from ..engine import ENGINE_NAME
+from .engine import ENGINE_NAME
 
 __all__ = ["Status", "Job", "JobResult", "BuildSummary"]
 
@@ -100,7 +100,7 @@ class BuildSummary:
 
     def text(self) -> str:
         """French summary for the command line."""
-        from ..formatting import nombre, pluriel
+        from ..rules.formatting import nombre, pluriel
 
         counts = ", ".join(f"{self.count(status)} {status.wording}" for status in Status)
         lines = [f"{pluriel(len(self.results), 'rapport')} : {counts} — {nombre(self.seconds, 1)} s"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from ..editions import STARTER_KIND, edition, figures_origin
-from ..engine import ENGINE_NAME
-from ..ids import shell_word
-from ..load import (
+from ..ingest.editions import STARTER_KIND, edition, figures_origin
+from .engine import ENGINE_NAME
+from ..ingest.ids import shell_word
+from ..ingest.load import (
     TERRITORY_FILE,
     Territory,
     TerritoryInputs,
@@ -18,9 +18,9 @@ from ..load import (
     read_inputs,
     read_metadata,
 )
-from ..metadata import read_territory_file
-from ..portrait import evaluation_title, is_open_data_only, portrait_title
-from ..problems import DataError, unexpected_failure
+from ..ingest.metadata import read_territory_file
+from ..presentation.portrait import evaluation_title, is_open_data_only, portrait_title
+from ..ingest.problems import DataError, unexpected_failure
 from .cache import code_fingerprint, is_cached, job_key
 from .jobs import Job, JobResult, Status
 from .sections import COMPARISON, PORTRAIT_SECTIONS, SECTIONS, STARTER_SECTIONS

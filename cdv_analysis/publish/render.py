@@ -12,9 +12,9 @@ import nbformat
 
 from .. import __version__
 from ..config import PACKAGE_DIR
-from ..formatting import date_fr
-from ..markup import align_numeric_columns, demote_headings, sanitize_html
-from ..sigles import spell_out
+from ..rules.formatting import date_fr
+from ..rules.markup import align_numeric_columns, demote_headings, heading_id, sanitize_html
+from ..rules.sigles import spell_out
 from .jobs import Job
 from .sections import anchors, is_portrait
 
@@ -63,15 +63,6 @@ def drop_empty_sections(book: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 _HEADING_RE = re.compile(r"<h([23])[^>]*\bid=\"([^\"]+)\"[^>]*>(.*?)</h\1>", re.S)
-
-
-def heading_id(text: str) -> str:
-    """The page's one rule for heading ids: ASCII, lower case, words joined by « - » (« qualite-des-donnees »)."""
-    import unicodedata
-    from urllib.parse import unquote
-
-    ascii_text = unicodedata.normalize("NFD", unquote(text)).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
 
 
 _ANY_HEADING_RE = re.compile(r"<h([1-6])([^>]*)\bid=\"([^\"]+)\"([^>]*)>(.*?)</h\1>", re.S)
@@ -133,7 +124,7 @@ _TAG = re.compile(r"<[^>]+>")
 def _box_bare_tables(body: str) -> str:
     """Each Markdown table gets a caption (the bold line or heading just above it, else its headers) and sits
     in a labelled box that scrolls sideways on a narrow screen, like the tables of :func:`notebook.table_html`."""
-    from ..markup import escape_html, scroll_box
+    from ..rules.markup import escape_html, scroll_box
 
     previous_end = [0]
 
@@ -232,7 +223,7 @@ def render_html(executed: nbformat.NotebookNode, title: str, subtitle: str, foot
 
 
 def job_subtitle(job: Job) -> str:
-    from ..portrait import portrait_subtitle
+    from ..presentation.portrait import portrait_subtitle
 
     if job.territory is None:
         return "Comparaison des territoires et des années"

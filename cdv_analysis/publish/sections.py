@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..editions import STARTER_KIND
-from ..portrait import is_open_data_only
+from ..ingest.editions import STARTER_KIND
+from ..presentation.portrait import is_open_data_only
 
 if TYPE_CHECKING:
     from .jobs import Job

@@ -1,0 +1,1 @@
+"""Analysis: indicators computed from the tables, and checks of the printed figures."""

@@ -1,0 +1,1 @@
+"""Presentation: charts, prose with computed values, and what the notebooks display."""

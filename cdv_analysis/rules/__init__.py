@@ -1,0 +1,1 @@
+"""One home for each rule: printed French figures read (clean) and figures written the French way (formatting), statistics (stats), the shared vocabularies (harmonise), acronyms (sigles), untrusted text escaped on its way to a page (markup)."""
