@@ -11,6 +11,7 @@ writes into a build (a second run, a broken notebook) takes
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import pickle
 import shutil
@@ -52,14 +53,25 @@ def raw_dir() -> Path:
     return RAW
 
 
+@functools.cache
+def _embedded_territory(territory: str):
+    return cdv.load_territory(territory, RAW)
+
+
+@pytest.fixture(scope="session")
+def embedded_territory():
+    """The loader of an embedded territory of data/raw, loaded and validated once per test process: read-only."""
+    return _embedded_territory
+
+
 @pytest.fixture(scope="session")
 def cabbalr():
-    return cdv.load_territory("cabbalr", RAW)
+    return _embedded_territory("cabbalr")
 
 
 @pytest.fixture(scope="session")
 def call():
-    return cdv.load_territory("call", RAW)
+    return _embedded_territory("call")
 
 
 @pytest.fixture()

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 import yaml
 
-import cdv_analysis as cdv
 from cdv_analysis.publish import coverage as cv
 from cdv_analysis.publish.publication import publish_data
 
@@ -139,7 +138,7 @@ def embedded(embedded_reports):
 
 
 @pytest.mark.parametrize("territory,year", EMBEDDED)
-def test_embedded_reports_show_their_coverage_table_and_ship_their_data(embedded, raw_dir, territory, year,
+def test_embedded_reports_show_their_coverage_table_and_ship_their_data(embedded, embedded_territory, territory, year,
                                                                          record_property):
     folder = embedded / "reports" / territory / str(year)
     page = (folder / "rapport.html").read_text(encoding="utf-8")
@@ -149,7 +148,7 @@ def test_embedded_reports_show_their_coverage_table_and_ship_their_data(embedded
     # The table in the page is the coverage of the report body (sections only) without it.
     main = page[page.index("<main"):page.index("</main>")]  # issue 18: <main id="contenu" tabindex="-1">
     body = re.sub(r'(?s)<section class="cdv-coverage">.*?</section>', "", main)
-    frame = cv.coverage(cv.printed_figures(cdv.load_territory(territory, raw_dir), year), cv.page_text(body))
+    frame = cv.coverage(cv.printed_figures(embedded_territory(territory), year), cv.page_text(body))
     summary = cv.coverage_summary(frame).set_index("table")
     shown, total = int(frame["repris"].sum()), len(frame)
     assert f"{shown} des {total} chiffres publiés" in page.replace("\u202f", " ")
@@ -205,9 +204,9 @@ def _pages(embedded):
         yield territory, year, (embedded / "reports" / territory / str(year) / "rapport.html").read_text("utf-8")
 
 
-def test_every_quotation_on_every_page_is_the_source_s_words(embedded, raw_dir):
+def test_every_quotation_on_every_page_is_the_source_s_words(embedded, embedded_territory):
     for territory, year, page in _pages(embedded):
-        loaded = cdv.load_territory(territory, raw_dir)
+        loaded = embedded_territory(territory)
         source = " ".join(st.source_text(str(s["fichier"]))
                           for s in loaded.sources.values() if (st.SOURCES / str(s.get("fichier"))).is_file())
         statements = loaded.table("qualitatif")
@@ -247,10 +246,10 @@ def test_each_quotation_appears_once_on_every_embedded_page(embedded):
     assert "Mêmes mots que dans la partie « Contribution des associations (diapositive) »" in html.unescape(cabbalr)
 
 
-def test_no_heading_of_a_source_is_quoted_on_a_page(embedded, raw_dir):
+def test_no_heading_of_a_source_is_quoted_on_a_page(embedded, embedded_territory):
     """A slide title, a heading or a table header (nature « intitule ») is nobody's words: never inside « »."""
     for territory, year, page in _pages(embedded):
-        statements = cdv.load_territory(territory, raw_dir).table("qualitatif")
+        statements = embedded_territory(territory).table("qualitatif")
         headings = {_normalised(t) for t in statements.loc[statements["nature"] == "intitule", "texte"]}
         assert headings, territory
         text, _ = _page_text(page)

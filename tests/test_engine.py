@@ -92,11 +92,14 @@ def _notebooks_with(tmp_path: Path, section: str, position: int, code: str) -> P
 
 @pytest.fixture(scope="module")
 def fresh_build(raw_dir, tmp_path_factory):
-    """Every embedded report built once with fresh kernels (``build_all``, 2 jobs): the reference for warm builds."""
+    """Every embedded report built once with fresh kernels (``build_all``): the reference for warm builds.
+
+    One job: the session's shared build already runs two, and a second worker would only cost its start.
+    """
     from cdv_analysis.publish.build import build_all
 
     root = tmp_path_factory.mktemp("neuf")
-    summary = build_all(raw_dir, root / "reports", root / "processed", jobs=2, progress=False, fresh_kernels=True)
+    summary = build_all(raw_dir, root / "reports", root / "processed", jobs=1, progress=False, fresh_kernels=True)
     return root, summary
 
 
