@@ -359,6 +359,20 @@ def test_acronyms_are_spelled_out_once_and_nothing_interne_is_published(embedded
             assert private not in content, (path.name, private)
 
 
+def test_cget_is_spelled_out_at_its_first_use_on_the_2019_page(embedded):
+    """Issue 16: the 2019 page first writes « crédits de l'État (CGET) » (its synthesis, « dont 1 712 989 € de
+    crédits de l'État (CGET) »), which the rule took as already spelled out; the conclusion quoted later
+    (« … des contributions du CGET dans la programmation 2019. ») keeps the source's words."""
+    text = re.sub(r"\s+", " ", _page_text(
+        (embedded / "reports" / "cabbalr" / "2019" / "rapport.html").read_text("utf-8"))[0]).replace("\xa0", " ")
+    meaning = "Commissariat général à l'égalité des territoires"
+    first = text.index("CGET")
+    assert text[first - 22:].startswith("de crédits de l'État (CGET, Commissariat général à l'égalité des "
+                                        "territoires, devenu l'ANCT en 2020) pour 129 projets")
+    assert text.count(meaning) == 2  # its first use and the glossary « Sigles »
+    assert "arrivent en tête des contributions du CGET dans la programmation 2019. »" in text
+
+
 # A path of the machine that built a report: a cell that is or holds an absolute path (« /tmp/… », « C:\… »).
 _MACHINE_PATH = re.compile(r"/(?:tmp|work|home|root|Users)\b|(?:^|[\s(«\"'=:])/[\w.-]+/|^[A-Za-z]:[\\/]|~/")
 
