@@ -297,6 +297,20 @@ def test_the_document_s_own_method_counts_and_verdicts_are_the_agglomeration_s(c
     assert method.sum() >= 3 and set(rows.loc[method, "acteur"]) == {"agglomeration"}
     # What the source quotes or lists as an actor's own words stays theirs.
     assert rows.loc["e22-cit-h1", "acteur"] == "conseils_citoyens" and rows.loc["e22s-pr1", "acteur"] == "partenaires"
+    # The evaluation's own list of the obstacles conseillers raised (002, « POUR LES CONSEILLERS CITOYENS /
+    # HABITANTS » : « Un manque de relais selon les territoires », « Un manque de dynamique, des abandons rapides »)
+    # and of what it retains « Pour les habitants » (« Un appel à sortir de la complexité… ») are its words: the
+    # whole list h1…h8 is the agglomeration's, the conseillers' own words are the quotations e22-cit-h* below it.
+    for row_id in (*(f"e22-fr-h{i}" for i in range(1, 9)), "e22-xp-h1", "e22-xp-h2"):
+        assert rows.loc[row_id, "acteur"] == "agglomeration", row_id
+    assert set(rows.loc[rows.index.str.startswith("e22-cit-h"), "acteur"]) == {"conseils_citoyens"}
+    # « Selon les acteurs du territoire, le Contrat de Ville idéal c'est un Contrat qui ? » then nine quoted
+    # proposals: the source names no narrower group than « les acteurs du territoire » (they were « partenaires »).
+    ideal = rows[rows.index.str.fullmatch(r"e22s-i\d")]
+    assert len(ideal) == 9 and set(ideal["acteur"]) == {"acteurs_du_territoire"}
+    from cdv_analysis.rules.harmonise import label
+
+    assert label("acteurs", "acteurs_du_territoire") == "acteurs du territoire"
 
 
 @pytest.mark.parametrize("quote,expected", [
