@@ -93,3 +93,14 @@ def test_each_report_names_the_kind_of_document_it_is_built_from(embedded_report
         page = (reports / folder / "rapport.html").read_text("utf-8")
         assert f'<span class="subtitle">{subtitle}</span></h1>' in page, folder
         assert "Rapport d&#39;évaluation 20" not in page.split("</h1>")[0], folder
+
+
+def test_annexes_are_named_by_what_they_hold_without_a_gap_in_their_lettering(embedded_reports):
+    # CABBALR has no questionnaire: lettered annexes started at « Annexe B ». They are now named only.
+    reports = embedded_reports.root / "reports"
+    for folder, expected in {"cabbalr/2019": ["Chiffres imprimés", "Énoncés des acteurs"],
+                             "call/2022": ["Questionnaires", "Chiffres imprimés", "Énoncés des acteurs"]}.items():
+        page = (reports / folder / "rapport.html").read_text("utf-8")
+        annexes = page.split('id="annexes"', 1)[1].split("<h2", 1)[0]
+        assert [html.unescape(h) for h in re.findall(r"<h3[^>]*>(.*?)<", annexes)] == expected, folder
+        assert not re.search(r"Annexe [A-Z] —", page), folder
