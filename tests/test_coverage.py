@@ -359,6 +359,31 @@ def test_acronyms_are_spelled_out_once_and_nothing_interne_is_published(embedded
             assert private not in content, (path.name, private)
 
 
+# A path of the machine that built a report: a cell that is or holds an absolute path (« /tmp/… », « C:\… »).
+_MACHINE_PATH = re.compile(r"/(?:tmp|work|home|root|Users)\b|(?:^|[\s(«\"'=:])/[\w.-]+/|^[A-Za-z]:[\\/]|~/")
+
+
+def test_no_shipped_csv_holds_a_machine_path(embedded):
+    """Issue 16: the answer statements (``reponses_*_enonces.csv``) carried the absolute path of the raw file each
+    row was read from (``fichier``, e.g. /work/…/data/raw/call/qualitatif.eval2022.csv). No cell of a CSV shipped
+    beside a report (donnees/) or written to processed/ may name a file of the building machine."""
+    import csv
+
+    shipped = sorted([*embedded.glob("reports/*/*/donnees/*.csv"), *embedded.glob("processed/**/*.csv")])
+    statements = [p for p in shipped if re.fullmatch(r"reponses_\w+_enonces\.csv", p.name)]
+    # CALL 2022 has four sections with answers (gouvernance, participation, programmation, santé), each shipped
+    # twice (donnees/ and processed/); CABBALR has its own.
+    assert len(statements) >= 8 and len(shipped) > 40
+    assert _MACHINE_PATH.search("/work/wt/x/data/raw/call/qualitatif.eval2022.csv")  # the leak it guards against
+    assert not _MACHINE_PATH.search("50% oui plutôt ; 50% pas du tout, 1/21, soutiens/relais, consultation / concertation")
+    for path in shipped:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        for line, row in enumerate(rows, start=1):
+            for column, cell in zip(rows[0], row):
+                assert not _MACHINE_PATH.search(cell), (str(path.relative_to(embedded)), line, column, cell)
+
+
 def test_call_page_carries_the_meaning_of_its_figures(embedded):
     text = re.sub(r"\s+", " ", _page_text(
         (embedded / "reports" / "call" / "2022" / "rapport.html").read_text("utf-8"))[0]).replace("\u202f", " ")
