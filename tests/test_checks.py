@@ -56,8 +56,19 @@ def test_granularity_finds_impossible_percentages_and_the_real_n(call):
     messages = " ".join(f.message for f in findings)
     # 63,7 % and 52,7 %: no n from 1 to 19 gives them (each question tested on its own).
     assert "63,7 %" in messages and "52,7 %" in messages
-    cooperation = [f for f in findings if f.categorie == "effectif incohérent" and "coopération" in f.message]
-    assert cooperation and "n = 21" in cooperation[0].calcule
+    cooperation = [f for f in findings if "coopération" in f.message]
+    # One discrepancy, one finding (it was reported twice, « pourcentages impossibles » and « effectif incohérent »):
+    # 24 of the 25 printed shares are impossible with 19 (only 0 % is possible), every one is k/21 (4,8 = 1/21,
+    # 52,4 = 11/21, 19 = 4/21…), and it names both passages: the table and the one printing the 19 respondents.
+    assert [f.categorie for f in cooperation] == ["effectif incohérent"]
+    (finding,) = cooperation
+    assert finding.publie == "n = 19" and finding.calcule == "n = 21, n = 42, n = 63"
+    assert "24 pourcentages sur 25 ne peuvent résulter d'aucun nombre entier de répondants sur 19" in finding.message
+    assert "effectifs compatibles avec tous les pourcentages publiés (≤ 200) : 21, 42, 63" in finding.message
+    assert finding.section == ("03. L'évaluation finale – POUR LES COMMUNES – degré de coopération estimé entre les "
+                               "communes et les principaux signataires du Contrat de Ville (tableau) / 02. L'élaboration "
+                               "de l'évaluation – Une méthode au service de la mise en synergie de tous les acteurs – "
+                               "LES COMMUNES: 19 questionnaires, 19 auditions")
     # 42,1 % of 19 is possible (8/19): never reported.
     assert "42,1 % (" not in messages
 
@@ -68,7 +79,7 @@ def test_granularity_does_not_assume_every_respondent_answered(call):
     findings = check_granularity(call)
     messages = " ".join(f.message for f in findings)
     assert "47 %" not in messages and "35,7 %" not in messages
-    assert not [f for f in findings if f.categorie == "effectif incohérent" and "questionnaire" in f.message]
+    assert not [f for f in findings if f.categorie == "effectif incohérent" and "questionnaire des" in f.message]
     assert not [f for f in findings if "questionnaire des associations" in f.message]
 
 
@@ -85,8 +96,9 @@ def test_valider_no_longer_reports_the_five_false_discrepancies(call):
     findings = [str(f) for f in run_checks(call)]
     assert not [f for f in findings if "évolution imprimée" in f]
     assert not [f for f in findings if "47 % (fonction du répondant" in f or "35,7 % (participation" in f]
-    assert not [f for f in findings if "effectif incohérent" in f and "questionnaire" in f]
-    assert len(findings) == 4
+    assert not [f for f in findings if "effectif incohérent" in f and "questionnaire des" in f]
+    # 63,7 %, 52,7 % and the cooperation table, once (it was counted twice: 4 findings).
+    assert len(findings) == 3
 
 
 def test_findings_are_filtered_by_year(cabbalr):

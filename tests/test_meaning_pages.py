@@ -81,3 +81,26 @@ def test_download_links_say_what_they_hold_not_a_file_name(pages):
     assert "Télécharger les données : projets déposés et soutenus (CSV" in pages["cabbalr/2019/rapport.html"]
     # A unit code is no word of the page: « environ 3/4 » of the partners, not « environ 3/4 ratio ».
     assert "environ 3/4 ratio" not in pages["call/2022/rapport.html"] and "environ 3/4" in pages["call/2022/rapport.html"]
+
+
+def test_each_report_names_the_kind_of_document_it_is_built_from(embedded_reports):
+    # CABBALR's sources for 2019, 2021 and 2022 are its annual reports on the contract (« Rapport sur la mise en
+    # œuvre de la politique de la ville – année … »); CALL's 2022 source is the contract's final evaluation.
+    reports = embedded_reports.root / "reports"
+    expected = {"cabbalr/2019": "Rapport annuel 2019", "cabbalr/2021": "Rapport annuel 2021",
+                "cabbalr/2022": "Rapport annuel 2022", "call/2022": "Évaluation finale 2022"}
+    for folder, subtitle in expected.items():
+        page = (reports / folder / "rapport.html").read_text("utf-8")
+        assert f'<span class="subtitle">{subtitle}</span></h1>' in page, folder
+        assert "Rapport d&#39;évaluation 20" not in page.split("</h1>")[0], folder
+
+
+def test_annexes_are_named_by_what_they_hold_without_a_gap_in_their_lettering(embedded_reports):
+    # CABBALR has no questionnaire: lettered annexes started at « Annexe B ». They are now named only.
+    reports = embedded_reports.root / "reports"
+    for folder, expected in {"cabbalr/2019": ["Chiffres imprimés", "Énoncés des acteurs"],
+                             "call/2022": ["Questionnaires", "Chiffres imprimés", "Énoncés des acteurs"]}.items():
+        page = (reports / folder / "rapport.html").read_text("utf-8")
+        annexes = page.split('id="annexes"', 1)[1].split("<h2", 1)[0]
+        assert [html.unescape(h) for h in re.findall(r"<h3[^>]*>(.*?)<", annexes)] == expected, folder
+        assert not re.search(r"Annexe [A-Z] —", page), folder

@@ -57,9 +57,13 @@ __all__ = [
     "declared_report_years",
     "load_valid",
     "TERRITORY_FILE",
+    "ROW_ORIGIN",
 ]
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx")
+# Where each row of a loaded table was read (the file as shown to the user, often an absolute path, and its line):
+# for error messages only, never published (issue 16: no machine path in a shipped CSV).
+ROW_ORIGIN = ("fichier", "ligne")
 # Files beside territoire.yml and the tables that a report also reads: the importers' manifest
 # (a portrait or an evaluation), any YAML (referentiels, vocabularies), the logos and the territory's
 # own prose (editions: textes/<year>/*.md). They are part of the fingerprint.
@@ -213,7 +217,7 @@ def _read_territory(folder: Path, inputs: TerritoryInputs | None = None) -> Terr
     tables: dict[str, pd.DataFrame] = {}
     for table, frames in raw_frames.items():
         columns = TABLES[table].column_names
-        aligned = [f.reindex(columns=[*columns, "fichier", "ligne"], fill_value="") for f in frames]
+        aligned = [f.reindex(columns=[*columns, *ROW_ORIGIN], fill_value="") for f in frames]
         combined = pd.concat(aligned, ignore_index=True)
         for column in columns:
             combined[column] = combined[column].fillna("").astype(str)

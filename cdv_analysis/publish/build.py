@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import heapq
 import logging
 import multiprocessing
 import os
@@ -10,6 +11,7 @@ import signal
 import threading
 import time
 import warnings
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from ..ingest.load import default_data_dir
 from .execute import run_job
 from .index import write_index
 from .jobs import BuildSummary, Job, JobResult, Status
-from .plan import plan_jobs
+from .plan import iter_plan
 from .sections import undeclared_notebooks
 
 __all__ = ["LOG_FILE", "BuildInterrupted", "build_all"]
@@ -134,9 +136,9 @@ def build_all(data_dir: Path | str | None = None, out_dir: Path | str | None = N
     results: list[JobResult] = []
     with _stopped_by_signals(), _logged_to(log_path):
         try:
-            to_build, results = plan_jobs(data_dir.resolve(), out_dir.resolve(), processed_dir.resolve(),
-                                          notebooks.resolve(), territories, years, force, engine)
-            _run_jobs(to_build, results, jobs, progress, log_path, warm=engine is not None)
+            plan = iter_plan(data_dir.resolve(), out_dir.resolve(), processed_dir.resolve(), notebooks.resolve(),
+                             territories, years, force, engine)
+            _run_jobs(plan, results, jobs, progress, log_path, warm=engine is not None)
         except _Stop as stop:
             raise BuildInterrupted(stop.signum, BuildSummary(results, time.perf_counter() - started,
                                                              log=str(log_path))) from None
@@ -155,27 +157,61 @@ def _expected_work(job: Job) -> int:
     return sum(path.stat().st_size for path in (Path(job.data_dir) / job.territory).glob("*.*") if path.is_file())
 
 
-def _run_jobs(to_build: list[Job], results: list[JobResult], jobs: int | None, progress: bool, log_path: Path,
-              warm: bool) -> None:
-    """Run the jobs in worker processes, appending to ``results`` as they finish."""
+def _run_jobs(plan: Iterable[Job | JobResult], results: list[JobResult], jobs: int | None, progress: bool,
+              log_path: Path, warm: bool) -> None:
+    """Run the planned jobs in worker processes, appending to ``results`` as they finish.
+
+    Planning validates every territory to rebuild, one after another: the workers do not wait for it. A worker
+    is started (and warms its kernel) as soon as a job is planned for it, up to ``jobs`` workers, and a free
+    worker gets the biggest job planned so far; once planning ends, the rest go biggest first.
+    """
     from tqdm import tqdm
 
-    if not to_build:
-        return
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(to_build)))
-    to_build = sorted(to_build, key=_expected_work, reverse=True)
-    bar = tqdm(total=len(to_build), desc="Rapports", unit="rapport", disable=not progress)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=init_worker, initargs=(str(log_path), warm))
-    try:
-        futures = {pool.submit(run_job, job): job for job in to_build}
-        for future in as_completed(futures):
-            result = future.result()
+    most = max(1, jobs or os.cpu_count() or 1)
+    bar = tqdm(total=0, desc="Rapports", unit="rapport", disable=not progress)
+    pool: ProcessPoolExecutor | None = None
+    waiting: list[tuple[int, int, Job]] = []  # (-expected work, order, job): a heap, biggest first
+    running: set = set()  # futures of the jobs handed out, and of each worker's start
+    workers = 0
+
+    def collect(future) -> None:
+        running.discard(future)
+        result = future.result()
+        if isinstance(result, JobResult):
             results.append(result)
             bar.set_postfix_str(result.label)
             bar.update()
-    except _Stop:
-        _stop_workers(pool)
+
+    def hand_out() -> None:
+        for future in [future for future in running if future.done()]:
+            collect(future)
+        while waiting and len(running) < workers:
+            running.add(pool.submit(run_job, heapq.heappop(waiting)[2]))
+
+    try:
+        for item in plan:
+            if isinstance(item, JobResult):
+                results.append(item)
+                continue
+            if pool is None:
+                pool = ProcessPoolExecutor(max_workers=most, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=init_worker, initargs=(str(log_path), warm))
+            heapq.heappush(waiting, (-_expected_work(item), bar.total, item))
+            bar.total += 1
+            bar.refresh()
+            if workers < most:  # one worker per job, up to ``most``: its start is a task that returns at once
+                running.add(pool.submit(os.getpid))
+                workers += 1
+            hand_out()
+        if pool is None:
+            return
+        while waiting:
+            running.add(pool.submit(run_job, heapq.heappop(waiting)[2]))
+        for future in as_completed(list(running)):
+            collect(future)
+    except BaseException:  # a signal (``_Stop``) or an unexpected error: no worker or kernel is left behind
+        if pool is not None:
+            _stop_workers(pool)
         raise
     finally:
         bar.close()

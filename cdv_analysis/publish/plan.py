@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..ingest.editions import STARTER_KIND, edition, figures_origin
@@ -25,7 +26,7 @@ from .cache import code_fingerprint, is_cached, job_key
 from .jobs import Job, JobResult, Status
 from .sections import COMPARISON, PORTRAIT_SECTIONS, SECTIONS, STARTER_SECTIONS
 
-__all__ = ["planned_years", "plan_jobs"]
+__all__ = ["planned_years", "plan_jobs", "iter_plan"]
 
 
 def planned_years(tid: str, data_dir: Path, strict: bool = True,
@@ -54,15 +55,25 @@ def planned_years(tid: str, data_dir: Path, strict: bool = True,
 def plan_jobs(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, territories: list[str] | None,
               years: list[int] | None, force: bool,
               engine: str | None = ENGINE_NAME) -> tuple[list[Job], list[JobResult]]:
-    """Jobs to run and results known in advance (cached reports, invalid territories).
+    """Jobs to run and results known in advance (cached reports, invalid territories): :func:`iter_plan` collected."""
+    jobs, results = [], []
+    for item in iter_plan(data_dir, out_dir, processed_dir, notebooks, territories, years, force, engine):
+        (jobs if isinstance(item, Job) else results).append(item)
+    return jobs, results
+
+
+def iter_plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, territories: list[str] | None,
+              years: list[int] | None, force: bool, engine: str | None = ENGINE_NAME) -> Iterator[Job | JobResult]:
+    """Each job to run, or result known in advance (cached report, invalid territory), as soon as it is known.
 
     Each territory's files are read once (``load.read_inputs``): their hash is the
     cache key, and a territory is parsed and validated from those same bytes only
     when one of its reports must be rebuilt, so that a no-change run stays cheap.
+    A build runs the first jobs while the next territories are still being validated.
     """
 
     code = code_fingerprint()
-    jobs, results, fingerprints = [], [], []
+    fingerprints = []
 
     def invalid(tid: str, error: DataError) -> JobResult:
         return JobResult(tid, tid, None, Status.FAILED, message=(
@@ -74,10 +85,10 @@ def plan_jobs(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Pat
             inputs = read_inputs(data_dir / tid)
             meta, report_years, loaded = planned_years(tid, data_dir, inputs=inputs)
         except DataError as error:
-            results.append(invalid(tid, error))
+            yield invalid(tid, error)
             continue
         except Exception as error:  # noqa: BLE001 — one broken territory never stops the others
-            results.append(JobResult(tid, tid, None, Status.FAILED, message=unexpected_failure(error)))
+            yield JobResult(tid, tid, None, Status.FAILED, message=unexpected_failure(error))
             continue
         fingerprint = inputs.fingerprint
         fingerprints.append(fingerprint)
@@ -94,31 +105,29 @@ def plan_jobs(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Pat
             job = Job(tid, year, str(data_dir), str(out_dir), str(processed_dir), str(notebooks),
                       job_key(section_paths, [fingerprint], params, code), default_title, engine)
             if not force and is_cached(job):
-                results.append(JobResult(job.label, tid, year, Status.CACHED, html=str(job.folder / job.html_name)))
+                yield JobResult(job.label, tid, year, Status.CACHED, html=str(job.folder / job.html_name))
                 continue
             if loaded is None:
                 try:
                     loaded = load_territory(tid, data_dir, inputs=inputs)
                 except DataError as error:
-                    results.append(invalid(tid, error))
+                    yield invalid(tid, error)
                     break
                 except Exception as error:  # noqa: BLE001
-                    results.append(JobResult(tid, tid, None, Status.FAILED, message=unexpected_failure(error)))
+                    yield JobResult(tid, tid, None, Status.FAILED, message=unexpected_failure(error))
                     break
             blank = not portrait and _no_data_for(loaded, year)
             shown = edition(meta, data_dir / tid, year, default_title, STARTER_KIND if blank else "")
-            jobs.append(dataclasses.replace(job, title=shown.title, kind=STARTER_KIND if blank else shown.kind,
-                                            subtitle=shown.subtitle, logo=shown.logo,
-                                            origin=figures_origin(meta, year)))
+            yield dataclasses.replace(job, title=shown.title, kind=STARTER_KIND if blank else shown.kind,
+                                      subtitle=shown.subtitle, logo=shown.logo, origin=figures_origin(meta, year))
     if not territories and not years:
         job = Job(None, None, str(data_dir), str(out_dir), str(processed_dir), str(notebooks),
                   job_key([notebooks / f"{COMPARISON}.ipynb"], fingerprints, {}, code),
                   "Contrats de Ville — comparaison des territoires", engine)
         if not force and is_cached(job):
-            results.append(JobResult(job.label, None, None, Status.CACHED, html=str(job.folder / job.html_name)))
+            yield JobResult(job.label, None, None, Status.CACHED, html=str(job.folder / job.html_name))
         else:
-            jobs.append(job)
-    return jobs, results
+            yield job
 
 
 def _no_data_for(territory: Territory, year: int) -> bool:

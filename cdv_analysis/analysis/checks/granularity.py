@@ -61,6 +61,16 @@ def _bounded_granularity(territory: Territory) -> list[Finding]:
     return findings
 
 
+def _respondents_passage(territory: Territory, enquete: object, n: int) -> str:
+    """The passage that prints the ``n`` respondents of a questionnaire (« communes ayant répondu » : 19), if any."""
+    table = territory.table("gouvernance")
+    if table.empty:
+        return ""
+    rows = table[(table["perimetre"].map(_text) == _text(enquete)) & (table["valeur"] == n)
+                 & table["indicateur"].str.contains(r"ayant répondu|répondants|réponses reçues", case=False, regex=True)]
+    return str(rows["section"].iloc[0]) if not rows.empty else ""
+
+
 def check_granularity(territory: Territory) -> list[Finding]:
     """Percentages that no whole number of respondents can produce (GRIM test).
 
@@ -79,18 +89,33 @@ def check_granularity(territory: Territory) -> list[Finding]:
     for (table, enquete, n), group in usable.groupby(["table", "enquete", "n_repondants"]):
         n = int(n)
         impossible = [(i, r) for i, r in group.iterrows() if not compatible_counts(r["pourcentage_publie"], n)]
+        listed = "; ".join(f"{r['pourcentage_publie']} ({r['modalite']}, {r['question']})" for _, r in impossible[:6])
+        table_section = str(group["section"].iloc[0])
+        if len(impossible) >= 3 and 3 * len(impossible) >= len(group):
+            # One discrepancy, one finding: the printed n does not fit, and which n fit every printed value.
+            candidates = plausible_n(group["pourcentage_publie"].tolist(), n_max=200)
+            where_n = _respondents_passage(territory, enquete, n)
+            fitting = (", ".join(map(str, candidates[:8])) + ("…" if len(candidates) > 8 else "") if candidates
+                       else "aucun (les pourcentages viennent sans doute de questions à effectifs différents)")
+            findings.append(Finding(
+                "effectif incohérent",
+                f"{_survey_name(table, enquete)} : {len(impossible)} pourcentages sur {len(group)} ne peuvent résulter "
+                f"d'aucun nombre entier de répondants sur {n}"
+                + (" (effectif imprimé dans un autre passage, nommé avec la source)" if where_n else "")
+                + f", par exemple {listed}{'…' if len(impossible) > 6 else ''} ; effectifs compatibles avec tous "
+                f"les pourcentages publiés (≤ 200) : {fitting}",
+                f"n = {n}", ", ".join(f"n = {c}" for c in candidates[:3]) or None,
+                str(group["source"].iloc[0]), f"{table_section} / {where_n}" if where_n else table_section,
+                territory.id, str(group["annee"].iloc[0] or "") if "annee" in group else ""))
+            continue
         if len(impossible) > 5:
-            listed = "; ".join(f"{r['pourcentage_publie']} ({r['modalite']}, {r['question']})"
-                               for _, r in impossible[:6])
             findings.append(Finding(
                 "pourcentages impossibles",
                 f"{_survey_name(table, enquete)} : {len(impossible)} pourcentages sur {len(group)} ne peuvent résulter "
                 f"d'aucun nombre entier de répondants sur {n}, par exemple {listed}…",
-                f"n = {n}", None, str(group["source"].iloc[0]), str(group["section"].iloc[0]), territory.id))
-            impossible_rows = []
-        else:
-            impossible_rows = impossible
-        for _, row in impossible_rows:
+                f"n = {n}", None, str(group["source"].iloc[0]), table_section, territory.id))
+            continue
+        for _, row in impossible:
             neighbours = sorted(range(n + 1), key=lambda k: abs(100 * k / n - row["pourcentage"]))[:2]
             near = " ; ".join(f"{k} sur {n} = {pourcent(100 * k / n)}" for k in sorted(neighbours))
             findings.append(Finding(
@@ -99,14 +124,4 @@ def check_granularity(territory: Territory) -> list[Finding]:
                 f"ne peut résulter d'aucun nombre entier de répondants sur {n}",
                 row["pourcentage_publie"], near, str(row["source"]), str(row["section"]), territory.id,
                 str(row.get("annee", "") or "")))
-        if len(impossible) >= 3 and 3 * len(impossible) >= len(group):
-            candidates = plausible_n(group["pourcentage_publie"].tolist(), n_max=200)
-            findings.append(Finding(
-                "effectif incohérent",
-                f"{_survey_name(table, enquete)} : {len(impossible)} pourcentages sur {len(group)} sont impossibles avec "
-                f"{n} répondants ; effectifs compatibles avec tous les pourcentages publiés (≤ 200) : "
-                + (", ".join(map(str, candidates[:8])) + ("…" if len(candidates) > 8 else "") if candidates
-                   else "aucun (les pourcentages viennent sans doute de questions à effectifs différents)"),
-                f"n = {n}", ", ".join(f"n = {c}" for c in candidates[:3]) or None,
-                str(group["source"].iloc[0]), str(group["section"].iloc[0]), territory.id))
     return findings

@@ -16,7 +16,7 @@ import pandas as pd
 from ...rules import formatting as fr
 from ...rules.clean import cell_text, is_approximate
 from ...rules.harmonise import label
-from ...ingest.load import Territory
+from ...ingest.load import ROW_ORIGIN, Territory
 from ...ingest.territory import memoized
 from ...ingest.referentiel import Question, Referentiel, referentiel_of_year, select_rows
 from ...rules.stats import compatible_counts, wilson_interval
@@ -82,8 +82,12 @@ def representative_statements(candidates: pd.DataFrame, exclude: set[str] | froz
 
 
 def statement_rows(territory: Territory, ids: tuple[str, ...] | list[str]) -> pd.DataFrame:
-    """The qualitatif rows of ``ids``, in that order (unknown ids are skipped: loading reports them)."""
-    table = territory.table("qualitatif")
+    """The qualitatif rows of ``ids``, in that order (unknown ids are skipped: loading reports them).
+
+    Without the file and line each row was read from (``ROW_ORIGIN``): these rows are shipped in
+    ``reponses_<section>_enonces.csv``, and the file is a path of the machine that built the report.
+    """
+    table = territory.table("qualitatif").drop(columns=list(ROW_ORIGIN), errors="ignore")
     by_id = table.drop_duplicates("id").set_index("id", drop=False)
     return by_id.loc[[i for i in ids if i in by_id.index]].reset_index(drop=True)
 
