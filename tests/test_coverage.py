@@ -297,6 +297,20 @@ def test_the_document_s_own_method_counts_and_verdicts_are_the_agglomeration_s(c
     assert method.sum() >= 3 and set(rows.loc[method, "acteur"]) == {"agglomeration"}
     # What the source quotes or lists as an actor's own words stays theirs.
     assert rows.loc["e22-cit-h1", "acteur"] == "conseils_citoyens" and rows.loc["e22s-pr1", "acteur"] == "partenaires"
+    # The evaluation's own list of the obstacles conseillers raised (002, « POUR LES CONSEILLERS CITOYENS /
+    # HABITANTS » : « Un manque de relais selon les territoires », « Un manque de dynamique, des abandons rapides »)
+    # and of what it retains « Pour les habitants » (« Un appel à sortir de la complexité… ») are its words: the
+    # whole list h1…h8 is the agglomeration's, the conseillers' own words are the quotations e22-cit-h* below it.
+    for row_id in (*(f"e22-fr-h{i}" for i in range(1, 9)), "e22-xp-h1", "e22-xp-h2"):
+        assert rows.loc[row_id, "acteur"] == "agglomeration", row_id
+    assert set(rows.loc[rows.index.str.startswith("e22-cit-h"), "acteur"]) == {"conseils_citoyens"}
+    # « Selon les acteurs du territoire, le Contrat de Ville idéal c'est un Contrat qui ? » then nine quoted
+    # proposals: the source names no narrower group than « les acteurs du territoire » (they were « partenaires »).
+    ideal = rows[rows.index.str.fullmatch(r"e22s-i\d")]
+    assert len(ideal) == 9 and set(ideal["acteur"]) == {"acteurs_du_territoire"}
+    from cdv_analysis.rules.harmonise import label
+
+    assert label("acteurs", "acteurs_du_territoire") == "acteurs du territoire"
 
 
 @pytest.mark.parametrize("quote,expected", [
@@ -357,6 +371,20 @@ def test_acronyms_are_spelled_out_once_and_nothing_interne_is_published(embedded
         for private in ("premier contrat fin mai", "soigneur animalier", "Assistant du Service Social",
                         "Éducatrice Spécialisée", "second contrat de 3 ans"):
             assert private not in content, (path.name, private)
+
+
+def test_cget_is_spelled_out_at_its_first_use_on_the_2019_page(embedded):
+    """Issue 16: the 2019 page first writes « crédits de l'État (CGET) » (its synthesis, « dont 1 712 989 € de
+    crédits de l'État (CGET) »), which the rule took as already spelled out; the conclusion quoted later
+    (« … des contributions du CGET dans la programmation 2019. ») keeps the source's words."""
+    text = re.sub(r"\s+", " ", _page_text(
+        (embedded / "reports" / "cabbalr" / "2019" / "rapport.html").read_text("utf-8"))[0]).replace("\xa0", " ")
+    meaning = "Commissariat général à l'égalité des territoires"
+    first = text.index("CGET")
+    assert text[first - 22:].startswith("de crédits de l'État (CGET, Commissariat général à l'égalité des "
+                                        "territoires, devenu l'ANCT en 2020) pour 129 projets")
+    assert text.count(meaning) == 2  # its first use and the glossary « Sigles »
+    assert "arrivent en tête des contributions du CGET dans la programmation 2019. »" in text
 
 
 # A path of the machine that built a report: a cell that is or holds an absolute path (« /tmp/… », « C:\… »).

@@ -48,3 +48,17 @@ def test_an_acronym_inside_a_meaning_is_not_spelled_out_again():
     out = spell_out("<ul><li>" + line[2:].replace("\\(", "(").replace("\\)", ")") + "</li></ul>")
     assert html.unescape(re.sub(r"<[^>]+>", "", out)) == (
         "BOP : budget opérationnel de programme (le BOP 147 porte les crédits de la politique de la ville)")
+
+
+def test_an_acronym_in_brackets_after_other_words_is_still_spelled_out():
+    """CABBALR 2019 first uses CGET in « crédits de l'État (CGET) »: the bracket holds the acronym, but the words
+    before it are not its meaning, so the reader is still told what it stands for (issue 16)."""
+    out = html.unescape(spell_out("<p>dont 1 712 989 € de crédits de l'État (CGET) ; le CGET.</p>"))
+    assert out == ("<p>dont 1 712 989 € de crédits de l'État (CGET, Commissariat général à l'égalité des territoires, "
+                   "devenu l'ANCT en 2020) ; le CGET.</p>")
+    # Its long form just before, whatever the case, accents or plural: not repeated.
+    for spelled in ("l'Atelier Santé Ville (ASV)", "le Contrat Local de Santé (CLS)", "nombre de quartiers prioritaires (QPV)",
+                    "Quartiers Prioritaires de la Politique de la Ville (QPV)", "des conventions pluriannuelles (CPO)"):
+        assert spell_out(f"<p>{spelled}</p>") == f"<p>{spelled}</p>"
+    # Inside a quotation nothing is added, brackets or not.
+    assert spell_out("<p>« les crédits de l'État (CGET) »</p>") == "<p>« les crédits de l'État (CGET) »</p>"

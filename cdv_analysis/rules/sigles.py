@@ -8,6 +8,7 @@ sanitised HTML body of a page: in its text (never inside a tag, a heading, a cha
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
 from .harmonise import vocabulary, vocabulary_entries
@@ -43,6 +44,28 @@ def _canonical(form: str) -> str:
     return form.replace(".", "").upper()
 
 
+# Words an acronym leaves out of its letters (« Contrat Local de Santé » is CLS).
+_SMALL_WORDS = {"a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "pour", "sur"}
+_MEANING_BRACKET = re.compile(r"\s*\(([^()]*)\)$")  # « … territoires (devenu l'ANCT en 2020) »
+_AS_CLAUSE = r", \1"  # inside the page's own brackets, a meaning's bracket becomes a clause (no nested brackets)
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
+
+
+def _spelled_out_before(form: str, meaning: str, before: str) -> bool:
+    """Whether the words just before « (FORM) » are its meaning: their initials end with its letters
+    (« Atelier Santé Ville (ASV) »), or they hold the first word of its meaning (« quartiers prioritaires
+    (QPV) », « conventions pluriannuelles (CPO) »). « crédits de l'État (CGET) » is neither."""
+    words = [w for w in re.findall(r"\w+", _fold(before))[-12:] if w not in _SMALL_WORDS]
+    letters = _fold(_canonical(form))
+    if letters and "".join(w[0] for w in words).endswith(letters):
+        return True
+    first = next((w for w in re.findall(r"\w+", _fold(meaning)) if w not in _SMALL_WORDS), "")
+    return bool(first) and any(w[:5] == first[:5] for w in words[-2 * len(letters):])
+
+
 def spell_out(body: str) -> str:
     """``body`` with the first use of each acronym followed by « (its meaning) »."""
     seen: set[str] = set()
@@ -70,9 +93,14 @@ def spell_out(body: str) -> str:
             if key in seen or depth > 0:
                 return form
             seen.add(key)
+            meaning = acronyms()[form]
             if match.string[match.end():match.end() + 1] == ")":
-                return form  # « Programme de Réussite Educative (P.R.E.) »: already spelled out just before
-            return f"{form} ({escape_html(acronyms()[form])})"
+                before = match.string[:match.start()]
+                if before.rstrip().endswith("(") and _spelled_out_before(form, meaning, before.rstrip()[:-1]):
+                    return form  # « Programme de Réussite Educative (P.R.E.) »: already spelled out just before
+                # « crédits de l'État (CGET) »: the words before the bracket are not its meaning (issue 16).
+                return f"{form}, {escape_html(_MEANING_BRACKET.sub(_AS_CLAUSE, meaning))}"
+            return f"{form} ({escape_html(meaning)})"
 
         pieces = re.split(r"([«»])", part)
         for j, piece in enumerate(pieces):

@@ -101,7 +101,7 @@ def check_granularity(territory: Territory) -> list[Finding]:
                 "effectif incohérent",
                 f"{_survey_name(table, enquete)} : {len(impossible)} pourcentages sur {len(group)} ne peuvent résulter "
                 f"d'aucun nombre entier de répondants sur {n}"
-                + (f" (les {n} répondants imprimés dans « {where_n} »)" if where_n else "")
+                + (" (effectif imprimé dans un autre passage, nommé avec la source)" if where_n else "")
                 + f", par exemple {listed}{'…' if len(impossible) > 6 else ''} ; effectifs compatibles avec tous "
                 f"les pourcentages publiés (≤ 200) : {fitting}",
                 f"n = {n}", ", ".join(f"n = {c}" for c in candidates[:3]) or None,
