@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import textwrap
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib import rc_context
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -18,6 +18,18 @@ from matplotlib.ticker import Formatter, FuncFormatter
 from ...rules.clean import ParseError, parse_figure, upper_first
 from ...rules.markup import matplotlib_text
 from ...rules.harmonise import labels, vocabulary
+
+if "scipy" in sys.modules:
+    import seaborn as sns
+else:
+    # seaborn imports scipy for what these charts never draw (density estimates, clustering) and does without it;
+    # scipy.stats costs ~1 s of every kernel's start, and only a questionnaire's Wilson interval needs it
+    # (rules.stats imports it then). Themes, palettes and heatmaps are the same either way.
+    sys.modules["scipy"] = None  # type: ignore[assignment]
+    try:
+        import seaborn as sns
+    finally:
+        del sys.modules["scipy"]
 from ...rules.formatting import (
     decimales,
     ecart_points,
