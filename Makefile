@@ -59,15 +59,19 @@ check-python:
 	  { echo "cdv-analysis demande Python 3.11 ou plus récent ; « $(PYTHON) » est trop ancien (précisez PYTHON=python3.12 par exemple)."; exit 1; }
 
 # Reinstalled whenever pyproject.toml or the lock changes: the locked versions, every file checked
-# against its hash, then the project itself without resolving anything more. pip compiles every file
-# (two thirds of the install's time) and must: with PYTHONDONTWRITEBYTECODE=1 (set on the shared machine) Python
-# never writes the bytecode itself, and each process (test worker, kernel, `cdv`) would compile its imports.
+# against its hash, then the project itself without resolving anything more. The installed files are then
+# compiled, and must be: with PYTHONDONTWRITEBYTECODE=1 (set on the shared machine) Python never writes the
+# bytecode itself, and each process (test worker, kernel, `cdv`) would compile its imports. pip would compile
+# everything in its one process (two thirds of the install's time): compileall uses one process per core and
+# skips the libraries' own test suites (tests/ and test/ folders, never imported: half of the source).
 PIP := $(BIN)/python -m pip --quiet --quiet --disable-pip-version-check
 $(STAMP): pyproject.toml $(LOCK) | check-python
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --upgrade pip
-	$(PIP) install --require-hashes -r $(LOCK)
-	$(PIP) install --no-deps -e .
+	$(PIP) install --no-compile --upgrade pip
+	$(PIP) install --require-hashes -r $(LOCK) --no-compile
+	$(PIP) install --no-deps -e . --no-compile
+	$(BIN)/python -m compileall -q -j 0 -x 'site-packages/.*/tests?/' \
+	  $$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))') > /dev/null || true
 	@touch $(STAMP)
 
 # Refresh requirements.lock after a change of pyproject.toml (kept versions stay;

@@ -15,6 +15,7 @@ import functools
 import hashlib
 import pickle
 import shutil
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +47,48 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(config, items):
     rank = {name: position for position, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: a file's tests keep their order
+
+
+class _InProcessPool:
+    """Stands for the worker pool of ``build_all``: each job runs at once in this process (no worker to start).
+
+    Its reports run in this process's warm kernel (``engine.pool()``, kept from one build to the next), so that a
+    test building a small report does not pay for a worker and a kernel each time. The worker's set-up
+    (``init_worker``: output to the build log, signal handlers, early kernel) is not run here.
+    """
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def submit(self, fn, *args, **kwargs) -> Future:
+        future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:  # noqa: BLE001 - handed back as a worker's error would be
+            future.set_exception(error)
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _builds_in_this_process():
+    from cdv_analysis.publish import build
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build, "ProcessPoolExecutor", _InProcessPool)
+        yield
+
+
+@pytest.fixture(scope="session")
+def in_process():
+    """``with in_process(): build_all(...)``: the reports are built in this process, in its warm kernel.
+
+    For a test about what a build produces (pages, tables, statuses), not about its worker processes (signals,
+    stray processes, the build log): those keep the real pool.
+    """
+    return _builds_in_this_process
 
 
 @pytest.fixture(scope="session")

@@ -88,7 +88,7 @@ class _Markup(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory):
+def build(tmp_path_factory, in_process):
     from cdv_analysis.publish.build import build_all
 
     root = tmp_path_factory.mktemp("hostile")
@@ -97,8 +97,9 @@ def build(tmp_path_factory):
     _inject(raw)
     before = file_hashes(raw)
     original = file_hashes(RAW)
-    summary = build_all(raw, root / "reports", root / "processed", territories=["call", "cabbalr"], years=[2022],
-                        jobs=1, progress=False)
+    with in_process():
+        summary = build_all(raw, root / "reports", root / "processed", territories=["call", "cabbalr"], years=[2022],
+                            jobs=1, progress=False)
     return root, summary, before, original
 
 

@@ -74,15 +74,16 @@ def _run(capsys, *argv) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, in_process):
     """The hostile copy, and `cdv rapports` run on CABBALR 2021 and every broken territory."""
     root = tmp_path_factory.mktemp("hostile-inputs")
     raw = _hostile_copy(root)
     before = file_hashes(raw)
-    code = main(["rapports", "--donnees", str(raw), "--territoire", "cabbalr",
-                 *[arg for tid in BROKEN for arg in ("--territoire", tid)], "--annee", "2021",
-                 "--sortie", str(root / "reports"), "--sortie-donnees", str(root / "processed"), "--jobs", "1",
-                 "--silencieux"])
+    with in_process():
+        code = main(["rapports", "--donnees", str(raw), "--territoire", "cabbalr",
+                     *[arg for tid in BROKEN for arg in ("--territoire", tid)], "--annee", "2021",
+                     "--sortie", str(root / "reports"), "--sortie-donnees", str(root / "processed"), "--jobs", "1",
+                     "--silencieux"])
     return root, raw, before, code
 
 
@@ -282,18 +283,20 @@ def test_importers_skip_a_broken_territory_and_import_the_rest(built, tmp_path, 
     assert {tid: file_hashes(raw / tid) for tid in ("call", *BROKEN)} == before
 
 
-def test_a_table_no_longer_produced_leaves_the_published_folder(tmp_path, capsys):
+def test_a_table_no_longer_produced_leaves_the_published_folder(tmp_path, capsys, in_process):
     """A CSV left in the processed folder by an earlier build is not published beside the rebuilt page."""
     from cdv_analysis.publish.build import build_all
 
     data = tmp_path / "raw"
     assert main(["nouveau-territoire", "neuf", "--donnees", str(data)]) == 0
     out, processed = tmp_path / "reports", tmp_path / "processed"
-    first = build_all(data, out, processed, territories=["neuf"], jobs=1, progress=False)
+    with in_process():
+        first = build_all(data, out, processed, territories=["neuf"], jobs=1, progress=False)
     assert first.ok, first.text()
     year = next(p.name for p in (out / "neuf").iterdir() if p.is_dir())
     stale = processed / "neuf" / year / "table_retiree.csv"
     stale.write_text("x\r\n1\r\n", "utf-8")
-    second = build_all(data, out, processed, territories=["neuf"], jobs=1, progress=False, force=True)
+    with in_process():
+        second = build_all(data, out, processed, territories=["neuf"], jobs=1, progress=False, force=True)
     assert second.ok, second.text()
     assert not stale.exists() and not (out / "neuf" / year / "donnees" / "table_retiree.csv").exists()

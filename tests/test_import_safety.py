@@ -233,7 +233,7 @@ def test_cli_reads_the_registry(capsys):
 # Hostile QPV names through a whole portrait
 
 
-def test_portrait_draws_hostile_qpv_names_literally(tmp_path, monkeypatch):
+def test_portrait_draws_hostile_qpv_names_literally(tmp_path, monkeypatch, in_process):
     """A QPV named « $$y$$ » (mathtext for matplotlib) or holding HTML is shown as text; the portrait builds."""
     import test_importers as ti
     from cdv_analysis.publish.build import build_all
@@ -247,8 +247,9 @@ def test_portrait_draws_hostile_qpv_names_literally(tmp_path, monkeypatch):
     import_anct_subsidies(ti.anct_file(tmp_path / "in", name="subventions-2021"), data)
     tid = "contrat-de-ville-de-lens-lievin"
     import_insee_qpv(insee_file(tmp_path / "in"), data, territory=tid, communes=["Lens", "Liévin"], vintage=2020)
-    summary = build_all(data, tmp_path / "reports", tmp_path / "processed", territories=[tid], jobs=1,
-                        progress=False)
+    with in_process():
+        summary = build_all(data, tmp_path / "reports", tmp_path / "processed", territories=[tid], jobs=1,
+                            progress=False)
     assert summary.ok, summary.text()
     page = (tmp_path / "reports" / tid / "2021" / "rapport.html").read_text("utf-8")
     assert "$$y$$" in page

@@ -372,7 +372,7 @@ def test_unreadable_input_is_reported_as_load_does(tmp_path, empty):
     assert list(empty.iterdir()) == []
 
 
-def test_report_built_from_open_data_only(tmp_path, empty):
+def test_report_built_from_open_data_only(tmp_path, empty, in_process):
     """A contract known only through the two imports gets a portrait that says what is missing."""
     from cdv_analysis.publish.build import build_all
 
@@ -380,7 +380,8 @@ def test_report_built_from_open_data_only(tmp_path, empty):
     tid = "contrat-de-ville-de-lens-lievin"
     import_insee_qpv(insee_file(tmp_path / "in"), empty, territory=tid, communes=["Lens", "Liévin"], vintage=2020)
     out = tmp_path / "reports"
-    summary = build_all(empty, out, tmp_path / "processed", jobs=1, progress=False)
+    with in_process():
+        summary = build_all(empty, out, tmp_path / "processed", jobs=1, progress=False)
     assert summary.ok, summary.text()
     page = (out / tid / "2021" / "rapport.html").read_text("utf-8").replace("\u202f", " ").replace("\u00a0", " ")
     assert "Subventions de l'ANCT" in page and "3 actions" in page

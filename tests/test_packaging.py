@@ -108,6 +108,8 @@ def test_make_installs_the_lock_with_hashes_then_the_project_alone():
     assert "$(LOCK)" in stamp.splitlines()[0] and "LOCK := requirements.lock" in makefile
     assert "install --require-hashes -r $(LOCK)" in stamp and "install --no-deps -e ." in stamp
     assert stamp.index("--require-hashes") < stamp.index("--no-deps")
+    # PYTHONDONTWRITEBYTECODE=1 on the shared machine: what pip does not compile, compileall must.
+    assert "--no-compile" not in stamp or stamp.index("compileall") > stamp.rindex("--no-compile")
     lock_target = re.search(r"^lock:(.*?)(?=^\S)", makefile, re.M | re.S)[0]
     assert "uv pip compile pyproject.toml --extra test" in lock_target and "--generate-hashes" in lock_target
 

@@ -204,7 +204,7 @@ def _headings(page: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def portraits(tmp_path_factory) -> Path:
+def portraits(tmp_path_factory, in_process) -> Path:
     """Two portraits: Lens-Liévin (3 QPV, ANCT subsidies with a health one) and a region of 105 QPV, INSEE only."""
     tmp = tmp_path_factory.mktemp("portraits")
     data = tmp / "donnees"
@@ -214,7 +214,8 @@ def portraits(tmp_path_factory) -> Path:
     import_anct_subsidies(anct_file(tmp / "in", rows=[*ANCT, HEALTH], name="subventions-2021"), data)
     import_insee_qpv(insee_file(tmp / "in"), data, territory=LENS, communes=["Lens", "Liévin"], vintage=2020)
     out = tmp / "reports"
-    summary = build_all(data, out, tmp / "processed", territories=[LENS, "region"], jobs=1, progress=False)
+    with in_process():
+        summary = build_all(data, out, tmp / "processed", territories=[LENS, "region"], jobs=1, progress=False)
     assert summary.ok, summary.text()
     return out
 

@@ -194,11 +194,12 @@ def test_export_spanning_two_years_needs_the_year(tmp_path, capsys):
                  "--annee", "2024", "--donnees", str(data)]) == 0
 
 
-def test_page_shows_real_counts_and_no_identifying_value(imported, tmp_path, capsys):
+def test_page_shows_real_counts_and_no_identifying_value(imported, tmp_path, capsys, in_process):
     data, _ = imported
     out, processed = tmp_path / "reports", tmp_path / "processed"
-    code = main(["rapports", "--donnees", str(data), "--territoire", "demo", "--annee", "2024", "--sortie", str(out),
-                 "--sortie-donnees", str(processed), "--silencieux", "--jobs", "1"])
+    with in_process():
+        code = main(["rapports", "--donnees", str(data), "--territoire", "demo", "--annee", "2024", "--sortie", str(out),
+                     "--sortie-donnees", str(processed), "--silencieux", "--jobs", "1"])
     assert code == 0, capsys.readouterr().out
     page = (out / "demo" / "2024" / "rapport.html").read_text("utf-8")
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).replace("\u202f", " ").replace("\xa0", " ").split())

@@ -104,7 +104,7 @@ def test_second_run_is_served_from_cache(embedded_reports_copy, raw_dir):
         assert record["cle"][:16] in Path(result.html).read_text("utf-8")
 
 
-def test_cache_key_is_the_content_not_the_path(embedded_reports_copy, tmp_path):
+def test_cache_key_is_the_content_not_the_path(embedded_reports_copy, tmp_path, in_process):
     fresh_out, processed = embedded_reports_copy.reports, embedded_reports_copy.processed
     data = tmp_path / "raw"
     shutil.copytree(PROJECT / "data" / "raw", data)
@@ -113,12 +113,13 @@ def test_cache_key_is_the_content_not_the_path(embedded_reports_copy, tmp_path):
     assert [r.status for r in first.results] == ["cache", "cache"]
     yml = data / "call" / "territoire.yml"
     yml.write_text(yml.read_text("utf-8") + "\n# modifié\n", "utf-8")
-    second = build_all(data, fresh_out, processed, territories=["call", "cabbalr"], years=[2022], progress=False)
+    with in_process():
+        second = build_all(data, fresh_out, processed, territories=["call", "cabbalr"], years=[2022], progress=False)
     assert {(r.territory, r.status) for r in second.results} == {("call", "construit"), ("cabbalr", "cache")}
 
 
 def test_broken_notebook_fails_alone_and_keeps_the_good_report(embedded_reports_copy, raw_dir, tmp_path, monkeypatch,
-                                                               capsys):
+                                                               capsys, in_process):
     out, processed = embedded_reports_copy.reports, embedded_reports_copy.processed
     notebooks = tmp_path / "notebooks"
     shutil.copytree(PROJECT / "notebooks", notebooks)
@@ -129,8 +130,9 @@ def test_broken_notebook_fails_alone_and_keeps_the_good_report(embedded_reports_
     nbformat.write(book, health)
     good = (out / "call" / "2022" / "rapport.html").read_bytes()
     monkeypatch.setenv("CDV_NOTEBOOKS", str(notebooks))
-    code = main(["rapports", "--donnees", str(raw_dir), "--sortie", str(out), "--sortie-donnees", str(processed),
-                 "--territoire", "call", "--territoire", "cabbalr", "--annee", "2022", "--silencieux"])
+    with in_process():
+        code = main(["rapports", "--donnees", str(raw_dir), "--sortie", str(out), "--sortie-donnees", str(processed),
+                     "--territoire", "call", "--territoire", "cabbalr", "--annee", "2022", "--silencieux"])
     printed = capsys.readouterr().out
     assert code == 1
     assert "✘ call 2022" in printed and "« Santé »" in printed and "section cassée exprès" in printed

@@ -73,7 +73,7 @@ def test_a_section_without_data_disappears_with_its_heading(pages):
         assert f'id="{section}"' not in cabbalr and f'id="{section}"' in call
 
 
-def test_anct_health_subsidies_feed_the_health_section(data_copy, tmp_path):
+def test_anct_health_subsidies_feed_the_health_section(data_copy, tmp_path, in_process):
     """An ANCT « Santé » sub-theme imported beside an evaluation territory appears under « Santé »."""
     folder = data_copy / "cabbalr"
     meta = yaml.safe_load((folder / "territoire.yml").read_text("utf-8"))
@@ -88,8 +88,9 @@ def test_anct_health_subsidies_feed_the_health_section(data_copy, tmp_path):
         '"4 321,00",2022,anct-2022,"subventions-2022.csv, ligne 2",\n'
         "anct,2,2.1- Emploi,,,emploi_economie,Emploi,Ville de Bruay,commune,Chantier,,"
         '"8 000,00",2022,anct-2022,"subventions-2022.csv, ligne 3",\n', encoding="utf-8")
-    summary = build_all(data_copy, tmp_path / "r", tmp_path / "p", territories=["cabbalr"], years=[2022], jobs=1,
-                        progress=False)
+    with in_process():
+        summary = build_all(data_copy, tmp_path / "r", tmp_path / "p", territories=["cabbalr"], years=[2022], jobs=1,
+                            progress=False)
     assert summary.ok, summary.text()
     page = (tmp_path / "r" / "cabbalr" / "2022" / "rapport.html").read_text("utf-8")
     start = page.index('id="sante"')
