@@ -31,10 +31,12 @@ RAW = PROJECT / "data" / "raw"
 # run alone at the end while the other worker has nothing to do. Every other file follows, in its usual order.
 # A file that becomes long goes into this list, at its place (see the slowest tests: `--durations=30`).
 LONGEST_FIRST = (
-    "test_engine.py", "test_interrupt.py", "test_hostile_inputs.py", "test_reports.py", "test_browser.py",
-    "test_importers.py", "test_hostile.py", "test_editions.py", "test_portraits.py", "test_story_reports.py",
-    "test_bad_files.py", "test_questionnaire_import.py", "test_import_safety.py", "test_bad_input.py",
-    "test_cli.py", "test_checks.py", "test_coverage.py", "test_processes.py", "test_template.py",
+    "test_engine.py", "test_bad_files.py", "test_interrupt.py", "test_browser.py", "test_importers.py",
+    "test_questionnaire_import.py", "test_reports.py", "test_hostile_inputs.py", "test_hostile.py", "test_bad_input.py",
+    "test_referentiel.py", "test_editions.py", "test_portraits.py", "test_import_safety.py", "test_charts.py",
+    "test_story_reports.py", "test_registry.py", "test_programmation_import.py", "test_narrative.py",
+    "test_template.py", "test_embedded_data.py", "test_real_files.py", "test_checks.py", "test_cli.py",
+    "test_coverage.py", "test_processes.py",
 )
 
 
