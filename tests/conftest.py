@@ -29,14 +29,15 @@ RAW = PROJECT / "data" / "raw"
 # The test files that take longest (they build reports or run `cdv` in a subprocess), longest first: they start
 # first, so that under pytest-xdist (`--dist loadfile`, one file per worker at a time) no long file is left to
 # run alone at the end while the other worker has nothing to do. Every other file follows, in its usual order.
-# A file that becomes long goes into this list, at its place (see the slowest tests: `--durations=30`).
+# A file that becomes long goes into this list, at its place (each file's time: `make test ARGS=--durations=0`,
+# summed by file).
 LONGEST_FIRST = (
-    "test_engine.py", "test_bad_files.py", "test_interrupt.py", "test_browser.py", "test_importers.py",
-    "test_questionnaire_import.py", "test_reports.py", "test_hostile_inputs.py", "test_hostile.py", "test_bad_input.py",
-    "test_referentiel.py", "test_editions.py", "test_portraits.py", "test_import_safety.py", "test_charts.py",
-    "test_story_reports.py", "test_registry.py", "test_programmation_import.py", "test_narrative.py",
-    "test_template.py", "test_embedded_data.py", "test_real_files.py", "test_checks.py", "test_cli.py",
-    "test_coverage.py", "test_processes.py",
+    "test_engine.py", "test_bad_files.py", "test_engine_kernels.py", "test_interrupt.py", "test_browser.py",
+    "test_importers.py", "test_questionnaire_import.py", "test_reports.py", "test_hostile_inputs.py", "test_hostile.py",
+    "test_bad_input.py", "test_referentiel.py", "test_editions.py", "test_portraits.py", "test_import_safety.py",
+    "test_charts.py", "test_story_reports.py", "test_registry.py", "test_programmation_import.py",
+    "test_narrative.py", "test_template.py", "test_embedded_data.py", "test_real_files.py", "test_checks.py",
+    "test_cli.py", "test_coverage.py", "test_processes.py",
 )
 
 
@@ -91,6 +92,16 @@ def in_process():
     stray processes, the build log): those keep the real pool.
     """
     return _builds_in_this_process
+
+
+@pytest.fixture(scope="module")
+def kernels():
+    """The warm kernels of this process (``engine.pool()``), stopped after the module (tests/test_engine*.py)."""
+    from cdv_analysis.publish import engine
+
+    pool = engine.pool()
+    yield pool
+    pool.shutdown()
 
 
 @pytest.fixture(scope="session")
