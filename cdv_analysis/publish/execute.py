@@ -102,20 +102,33 @@ def run_job(job: Job) -> JobResult:
                            "index.html" if job.territory is None else "../../index.html", hook,
                            logo=job.logo, origin="modele" if job.kind == STARTER_KIND else job.origin,
                            page_title=job_page_title(job))
-        audit = audit_notebook(executed, {"donnees": job.data_dir, "sortie_donnees": job.processed_dir,
-                                          "notebooks": job.notebooks, "sortie": job.out_dir})
-        write_atomic(job.folder / job.html_name.replace(".html", ".ipynb"), nbformat.writes(audit))
-        write_atomic(job.folder / job.html_name, page)
-        write_record(job)
-        (job.folder / FAILED_NOTEBOOK).unlink(missing_ok=True)
-        if job.territory is not None:
-            publish_data(Path(job.processed_dir) / job.territory / str(job.year), job.folder)
+        _publish(job, page, audit_notebook(executed, _machine_paths(job)))
     except Exception as error:  # noqa: BLE001
         result.status = Status.FAILED
         result.message = _error_message(error)
     finally:
         result.seconds = time.perf_counter() - started
     return result
+
+
+def _machine_paths(job: Job) -> dict[str, str]:
+    """The build's folders, each replaced by its label in what ships beside the page."""
+    return {"donnees": job.data_dir, "sortie_donnees": job.processed_dir, "notebooks": job.notebooks,
+            "sortie": job.out_dir}
+
+
+def _publish(job: Job, page: str, audit: nbformat.NotebookNode) -> None:
+    """Data folder first, then the audit notebook and the page, the cache record last.
+
+    A failure at any step (disk full…) leaves the previous record in place, so the
+    next build does the report again instead of serving a page without its data.
+    """
+    if job.territory is not None:
+        publish_data(Path(job.processed_dir) / job.territory / str(job.year), job.folder)
+    write_atomic(job.folder / job.html_name.replace(".html", ".ipynb"), nbformat.writes(audit))
+    write_atomic(job.folder / job.html_name, page)
+    write_record(job)
+    (job.folder / FAILED_NOTEBOOK).unlink(missing_ok=True)
 
 
 def _error_message(error: Exception) -> str:

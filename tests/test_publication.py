@@ -1,0 +1,82 @@
+"""Publishing one report: what ships beside the page, in which order, and what a failed step leaves behind."""
+
+from __future__ import annotations
+
+import errno
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cdv_analysis.ingest.editions import STARTER_KIND
+from cdv_analysis.publish import execute, publication
+from cdv_analysis.publish.cache import CACHE_FILE, is_cached
+from cdv_analysis.publish.jobs import Job, Status
+
+PROJECT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = PROJECT / "notebooks"
+
+
+def _starter_job(tmp_path: Path) -> Job:
+    """The short page of a territory with no data: the cheapest real report (assembled, rendered, published)."""
+    (tmp_path / "raw").mkdir(exist_ok=True)
+    return Job("neuf", 2024, str(tmp_path / "raw"), str(tmp_path / "out"), str(tmp_path / "p"), str(NOTEBOOKS),
+               "cle-nouvelle", "Territoire neuf", None, kind=STARTER_KIND)
+
+
+def _copy_without_running(input_path, output_path, *args, **kwargs) -> None:
+    shutil.copy(input_path, output_path)  # stands for papermill: what is tested comes after the execution
+
+
+def _disk_full(processed: Path, folder: Path) -> Path:
+    raise OSError(errno.ENOSPC, "No space left on device", str(folder / publication.DATA_FOLDER / "a.csv"))
+
+
+def test_a_failed_data_copy_keeps_the_previous_page_and_record(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(execute, "_execute", _copy_without_running)
+    monkeypatch.setattr(execute, "publish_data", _disk_full)
+    job = _starter_job(tmp_path)
+    job.folder.mkdir(parents=True)
+    (job.folder / "rapport.html").write_text("page précédente", "utf-8")
+    (job.folder / CACHE_FILE).write_text(json.dumps({"cle": "cle-precedente"}), "utf-8")
+    result = execute.run_job(job)
+    assert result.status == Status.FAILED
+    assert "espace" in result.message or "plein" in result.message, result.message
+    assert not is_cached(job)  # the next build does it again
+    assert json.loads((job.folder / CACHE_FILE).read_text("utf-8")) == {"cle": "cle-precedente"}
+    assert (job.folder / "rapport.html").read_text("utf-8") == "page précédente"
+
+
+def test_a_first_build_whose_data_copy_fails_is_not_cached(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(execute, "_execute", _copy_without_running)
+    monkeypatch.setattr(execute, "publish_data", _disk_full)
+    job = _starter_job(tmp_path)
+    assert execute.run_job(job).status == Status.FAILED
+    assert not (job.folder / CACHE_FILE).exists() and not is_cached(job)
+
+
+def test_a_published_report_is_cached_with_its_data_folder(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(execute, "_execute", _copy_without_running)
+    job = _starter_job(tmp_path)
+    assert execute.run_job(job).status == Status.BUILT
+    assert is_cached(job)
+    assert (job.folder / publication.DATA_FOLDER).is_dir()
+    assert sorted(p.name for p in job.folder.iterdir()) == [CACHE_FILE, "donnees", "rapport.html", "rapport.ipynb"]
+
+
+def test_a_failed_copy_leaves_no_temporary_folder(tmp_path: Path, monkeypatch) -> None:
+    processed, folder = tmp_path / "processed", tmp_path / "rapport"
+    processed.mkdir()
+    (processed / "a.csv").write_text("x\n1\n", encoding="utf-8")
+    (folder / "donnees").mkdir(parents=True)
+    (folder / "donnees" / "ancien.csv").write_text("old", encoding="utf-8")
+
+    def full(source, target, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(target))
+
+    monkeypatch.setattr(publication.shutil, "copy2", full)
+    with pytest.raises(OSError):
+        publication.publish_data(processed, folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["donnees"]
+    assert sorted(p.name for p in (folder / "donnees").iterdir()) == ["ancien.csv"]
