@@ -80,3 +80,19 @@ def test_a_failed_copy_leaves_no_temporary_folder(tmp_path: Path, monkeypatch) -
         publication.publish_data(processed, folder)
     assert sorted(p.name for p in folder.iterdir()) == ["donnees"]
     assert sorted(p.name for p in (folder / "donnees").iterdir()) == ["ancien.csv"]
+
+
+@pytest.mark.parametrize("first,opening", [("01_synthese", 3), ("00_a_completer", 1)])
+def test_own_prose_of_a_first_section_goes_after_its_opening(tmp_path: Path, first: str, opening: int) -> None:
+    """The first section holds the report's parameters and setup cells: the prose goes after its heading,
+    question and reading guide (``opening`` Markdown cells, the other origin's guide dropped), not above them."""
+    from cdv_analysis.publish.assemble import assemble, tailor
+
+    prose = tmp_path / f"{first}.md"
+    prose.write_text("Texte propre au territoire.", "utf-8")
+    book = assemble([NOTEBOOKS / f"{first}.ipynb", NOTEBOOKS / "10_sources.ipynb"])
+    cells = tailor(book, "transcrit", {first: prose}).cells
+    at = next(i for i, c in enumerate(cells) if c.source == "Texte propre au territoire.")
+    assert at == 2 + opening
+    assert [c.cell_type for c in cells[:at + 2]] == ["code", "code", *["markdown"] * (opening + 1), "code"]
+    assert cells[2].source.startswith("## ") and "parameters" in cells[0].metadata["tags"]
