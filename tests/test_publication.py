@@ -96,3 +96,24 @@ def test_own_prose_of_a_first_section_goes_after_its_opening(tmp_path: Path, fir
     assert at == 2 + opening
     assert [c.cell_type for c in cells[:at + 2]] == ["code", "code", *["markdown"] * (opening + 1), "code"]
     assert cells[2].source.startswith("## ") and "parameters" in cells[0].metadata["tags"]
+
+
+@pytest.mark.parametrize("notebook,position", [("05_sante", 3), ("01_synthese", 4), ("02_contexte", 5)])
+def test_a_failing_cell_is_numbered_within_its_section_notebook(notebook: str, position: int) -> None:
+    """« cellule 3 » of « Santé » is the third code cell of notebooks/05_sante.ipynb (parameters and setup
+    included), not the third-and-thirtieth code cell of the assembled report."""
+    import nbformat
+
+    from cdv_analysis.publish.assemble import assemble
+
+    book = assemble([NOTEBOOKS / f"{name}.ipynb" for name in ("01_synthese", "02_contexte", "05_sante")])
+    section = nbformat.read(NOTEBOOKS / f"{notebook}.ipynb", as_version=4)
+    target = [c for c in section.cells if c.cell_type == "code"][position - 1].source
+    assert target.strip()
+    for cell in book.cells:
+        if cell.cell_type == "code":
+            cell.metadata["papermill"] = {"start_time": "t"}
+    failing = next(c for c in book.cells if c.cell_type == "code" and c.source == target
+                   and c.metadata["cdv_notebook"] == notebook)
+    failing.metadata["papermill"]["exception"] = True
+    assert execute._failure_details(book) == (section.metadata["cdv_section"], position)

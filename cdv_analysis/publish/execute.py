@@ -27,8 +27,12 @@ __all__ = ["FAILED_NOTEBOOK", "run_job"]
 FAILED_NOTEBOOK = "rapport.echec.ipynb"
 
 
+_SHARED = {"parameters", "setup"}  # the first two code cells of every section notebook, kept once in a report
+
+
 def _failure_details(book: nbformat.NotebookNode) -> tuple[str, int | None]:
-    """Section and position (among the code cells) of the cell papermill marked as failed.
+    """Section of the cell papermill marked as failed, and its position among the code cells of its section
+    notebook (``notebooks/05_sante.ipynb``, parameters and setup cells included), as its author counts them.
 
     A cell that killed its kernel (or timed out) is not marked failed: execution
     stopped at the last cell that started.
@@ -40,7 +44,11 @@ def _failure_details(book: nbformat.NotebookNode) -> tuple[str, int | None]:
     where = failed[0] if failed else started[-1] if started else None
     if where is None:
         return "", None
-    return cells[where].metadata.get("cdv_section", ""), where + 1
+    notebook = cells[where].metadata.get("cdv_notebook")
+    own = [c for c in cells[:where + 1] if c.metadata.get("cdv_notebook") == notebook]
+    shared = [c for c in cells if _SHARED & set(c.metadata.get("tags", []))
+              and c.metadata.get("cdv_notebook") != notebook]  # kept from the first section, counted in each
+    return cells[where].metadata.get("cdv_section", ""), len(shared) + len(own)
 
 
 _KERNEL_START_ERRORS = ("kernel died", "kernel didn't respond", "address already in use", "timeout waiting for kernel")
