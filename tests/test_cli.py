@@ -136,3 +136,19 @@ def test_real_command_line_process() -> None:
     done = subprocess.run([str(CDV), "rapport"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "Vouliez-vous dire « rapports » ?" in done.stderr
+
+
+def test_liste_announces_the_years_rapports_builds(capsys, tmp_path) -> None:
+    """An INSEE-only territory of three vintages (2018–2020) gets one portrait, of 2020: `cdv liste` says so."""
+    from cdv_analysis.importers import import_insee_qpv
+    from test_portraits import REGION_COMMUNES, insee_region_file
+
+    data = tmp_path / "donnees"
+    data.mkdir()
+    import_insee_qpv(insee_region_file(tmp_path / "in"), data, territory="region", communes=list(REGION_COMMUNES),
+                     vintage=2020)
+    code, out, _ = run(capsys, "liste", "--donnees", str(data))
+    assert code == 0
+    assert "rapports : 2020 ; années couvertes par les données : 2018, 2019, 2020" in out
+    code, _, err = run(capsys, "rapports", "--territoire", "region", "--annee", "2019", "--donnees", str(data))
+    assert code == 1 and "region : 2020" in err  # what `cdv rapports` offers is what `cdv liste` said
