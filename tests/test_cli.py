@@ -152,3 +152,26 @@ def test_liste_announces_the_years_rapports_builds(capsys, tmp_path) -> None:
     assert "rapports : 2020 ; années couvertes par les données : 2018, 2019, 2020" in out
     code, _, err = run(capsys, "rapports", "--territoire", "region", "--annee", "2019", "--donnees", str(data))
     assert code == 1 and "region : 2020" in err  # what `cdv rapports` offers is what `cdv liste` said
+
+
+def _check_value_of_python_3_14(self, action, value) -> None:
+    """argparse's check as CPython 3.14 words it (gh-117766): the choices joined with str(), unquoted."""
+    import argparse
+
+    if action.choices is not None and value not in action.choices:
+        choices = ", ".join(map(str, action.choices))
+        raise argparse.ArgumentError(action, f"invalid choice: {str(value)!r} (choose from {choices})")
+
+
+def test_an_unknown_command_or_import_is_french_whatever_argparse_says(capsys, monkeypatch) -> None:
+    import argparse
+
+    monkeypatch.setattr(argparse.ArgumentParser, "_check_value", _check_value_of_python_3_14)
+    code, _, err = run(capsys, "rapport")
+    assert code == 2
+    assert ("commande inconnue : « rapport » (possibles : liste, valider, rapports, nouveau-territoire, importer). "
+            "Vouliez-vous dire « rapports » ?") in err
+    code, _, err = run(capsys, "importer", "insee", "f.csv")
+    assert code == 2
+    assert ("choix invalide pour jeu : « insee » (possibles : insee-qpv, anct-subventions, programmation, "
+            "questionnaire). Vouliez-vous dire « insee-qpv » ?") in err
