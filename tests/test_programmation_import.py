@@ -254,3 +254,15 @@ def test_a_long_layout_amount_without_its_financer_is_refused(tmp_path: Path, da
     assert f"{sheet}, ligne 3, colonne « Financeur » : valeur «  » ; attendu : le financeur" in plain(
         str(refused.value))
     assert not (data / "cad" / "programmation.2024.csv").exists()
+
+
+def test_a_territoire_yml_with_a_schema_error_refuses_the_import_with_its_place(tmp_path: Path, data: Path) -> None:
+    described = data / "cad" / "territoire.yml"
+    described.write_text(described.read_text("utf-8") + "nombre_communes_epci: beaucoup\n", "utf-8")
+    line = described.read_text("utf-8").splitlines().index("nombre_communes_epci: beaucoup") + 1
+    with pytest.raises(ImportFailed) as refused:
+        import_programmation(douaisis_xlsx(tmp_path / "p.xlsx", with_total=False), data, "cad", 2024)
+    [problem] = refused.value.problems  # a French error on the file and key, not an AttributeError
+    assert (problem.fichier, problem.ligne, problem.colonne, problem.valeur) == (
+        str(described), line, "nombre_communes_epci", "beaucoup")
+    assert not (data / "cad" / "programmation.2024.csv").exists()
