@@ -66,7 +66,9 @@ def tailor(book: nbformat.NotebookNode, origin: str, prose: dict[str, Path]) -> 
         if not text or not positions:
             continue
         marked = [i for i in positions if "texte-territoire" in cells[i].metadata.get("tags", [])]
-        at = marked[0] + 1 if marked else positions[0]
+        # Without a mark: after the opening Markdown cells, past the parameters and setup cells of a first section.
+        at = marked[0] + 1 if marked else next((i for i in positions if cells[i].cell_type == "markdown"),
+                                                positions[0])
         while not marked and at in positions and cells[at].cell_type == "markdown":
             at += 1
         cell = nbformat.v4.new_markdown_cell(text, metadata={

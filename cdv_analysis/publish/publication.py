@@ -24,9 +24,13 @@ def publish_data(processed: Path, report_folder: Path) -> Path:
     target = report_folder / DATA_FOLDER
     report_folder.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{DATA_FOLDER}-", dir=report_folder))
-    for csv in sorted(processed.glob("*.csv")) if processed.is_dir() else []:
-        shutil.copy2(csv, fresh / csv.name)
-    fresh.chmod(0o755)
+    try:
+        for csv in sorted(processed.glob("*.csv")) if processed.is_dir() else []:
+            shutil.copy2(csv, fresh / csv.name)
+        fresh.chmod(0o755)
+    except BaseException:  # disk full, Ctrl-C…: no half-copied folder left in the published report folder
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
     previous = None
     if target.exists():
         previous = Path(tempfile.mkdtemp(prefix=f".{DATA_FOLDER}-ancien-", dir=report_folder))
