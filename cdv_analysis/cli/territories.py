@@ -13,8 +13,9 @@ __all__ = ["command_liste", "command_valider", "command_nouveau_territoire"]
 
 def command_liste(args: argparse.Namespace) -> int:
     from ..rules.formatting import pluriel
-    from ..ingest.load import discover_territories, load_territory
+    from ..ingest.load import discover_territories, load_territory, read_inputs
     from ..ingest.problems import unexpected_failure
+    from ..publish.plan import planned_years  # the years the build itself plans (one portrait, not one per vintage)
 
     data_dir = data_folder(args)
     if not check_data_dir(data_dir):
@@ -27,7 +28,9 @@ def command_liste(args: argparse.Namespace) -> int:
     status = 0
     for tid in ids:
         try:
-            territory = load_territory(tid, data_dir, strict=False)
+            inputs = read_inputs(data_dir / tid)
+            _, report_years, territory = planned_years(tid, data_dir, strict=False, inputs=inputs)
+            territory = territory or load_territory(tid, data_dir, strict=False, inputs=inputs)
         except Exception as error:  # noqa: BLE001 — one broken territory never stops the others
             print(f"- {tid} — ✘ {unexpected_failure(error)}")
             status = 1
@@ -36,7 +39,7 @@ def command_liste(args: argparse.Namespace) -> int:
         flag = "" if not errors else f"  ⚠ {pluriel(errors, 'erreur')} (cdv valider)"
         tables = ", ".join(f"{name} ({len(frame)})" for name, frame in sorted(territory.tables.items()))
         print(f"- {tid} — {territory.nom} ({territory.sigle}){flag}")
-        print(f"    rapports : {years_text(territory.report_years())} ; "
+        print(f"    rapports : {years_text(report_years)} ; "
               f"années couvertes par les données : {years_text(territory.data_years())}")
         print(f"    tables : {tables or 'aucune'}")
     return status
