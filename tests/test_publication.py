@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -168,3 +169,17 @@ def test_the_failed_notebook_is_as_safe_as_the_audit_notebook(tmp_path: Path, mo
     assert job.data_dir not in shipped and str(tmp_path) not in shipped
     assert 'File \\"<donnees>/neuf/actions.csv\\", line 3' in shipped  # still says where it failed
     assert "UserWarning: <donnees>/neuf/a.csv" in shipped
+
+
+def test_the_index_lists_year_folders_and_skips_a_kept_copy(tmp_path: Path, raw_dir) -> None:
+    from cdv_analysis.publish.index import write_index
+
+    out = tmp_path / "reports"
+    for folder in ("call/2022", "call/2022-ancien", "cabbalr/2019", "cabbalr/2021"):
+        (out / folder).mkdir(parents=True)
+        (out / folder / "rapport.html").write_text("<p>page</p>", "utf-8")
+    page = write_index(out, raw_dir).read_text("utf-8")
+    links = re.findall(r'<a href="([^"]+)">Rapport (\d{4})</a>', page)
+    assert links == [("cabbalr/2019/rapport.html", "2019"), ("cabbalr/2021/rapport.html", "2021"),
+                     ("call/2022/rapport.html", "2022")]
+    assert "2022-ancien" not in page and "Aucun rapport" not in page
