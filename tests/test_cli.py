@@ -175,3 +175,16 @@ def test_an_unknown_command_or_import_is_french_whatever_argparse_says(capsys, m
     assert code == 2
     assert ("choix invalide pour jeu : « insee » (possibles : insee-qpv, anct-subventions, programmation, "
             "questionnaire). Vouliez-vous dire « insee-qpv » ?") in err
+
+
+def test_valider_reads_each_territory_once(capsys, raw_dir, monkeypatch) -> None:
+    from cdv_analysis.ingest import load
+
+    reads = []
+    original = load._read_territory
+    monkeypatch.setattr(load, "_read_territory", lambda folder, *a, **k: reads.append(folder.name) or original(folder, *a, **k))
+    code, out, _ = run(capsys, "valider", "--territoire", "call", "--territoire", "cabbalr", "--donnees", str(raw_dir))
+    assert code == 0
+    assert reads == ["call", "cabbalr"]  # validated, then checked on the same tables
+    assert "✔ call : données valides" in out and "✔ cabbalr : données valides" in out
+    assert "incohérences relevées dans les sources" in out  # the checks still run
