@@ -188,6 +188,7 @@ def test_a_failure_inside_a_declared_section_is_reported_against_it(tmp_path: Pa
     result = run_job(job)
     assert result.status == "echec"
     assert result.section == "Essai NPNRU"
+    assert result.cell == 3  # parameters, setup, « 1 / 0 »: the third code cell of 11_essai.ipynb
     assert "ZeroDivisionError" in result.message
 
 

@@ -241,3 +241,28 @@ def test_actions_of_a_scheme_no_section_shows_are_named_once(data: Path) -> None
     assert not warning.is_error and warning.valeur == "contrat_de_ville" and warning.ligne == 2
     assert "40 actions de ce dispositif ne figurent dans aucune section" in warning.attendu
     assert "cdv importer programmation" in warning.attendu
+
+
+def test_a_long_layout_amount_without_its_financer_is_refused(tmp_path: Path, data: Path) -> None:
+    sheet = tmp_path / "prog2024.csv"
+    sheet.write_text("Intitulé;Porteur;Financeur;Montant\nAction A;Asso A;Etat;1000\nAction B;Asso B;;5000\n", "utf-8")
+    with pytest.raises(ImportFailed) as refused:
+        import_programmation(sheet, data, "cad", 2024)
+    [problem] = refused.value.problems  # the 5 000 € of line 3 are not dropped in silence
+    assert (problem.fichier, problem.ligne, problem.colonne, problem.valeur) == (str(sheet), 3, "Financeur", "")
+    assert plain(problem.attendu).startswith("le financeur de ce montant de 5 000,00 € (cellule obligatoire")
+    assert f"{sheet}, ligne 3, colonne « Financeur » : valeur «  » ; attendu : le financeur" in plain(
+        str(refused.value))
+    assert not (data / "cad" / "programmation.2024.csv").exists()
+
+
+def test_a_territoire_yml_with_a_schema_error_refuses_the_import_with_its_place(tmp_path: Path, data: Path) -> None:
+    described = data / "cad" / "territoire.yml"
+    described.write_text(described.read_text("utf-8") + "nombre_communes_epci: beaucoup\n", "utf-8")
+    line = described.read_text("utf-8").splitlines().index("nombre_communes_epci: beaucoup") + 1
+    with pytest.raises(ImportFailed) as refused:
+        import_programmation(douaisis_xlsx(tmp_path / "p.xlsx", with_total=False), data, "cad", 2024)
+    [problem] = refused.value.problems  # a French error on the file and key, not an AttributeError
+    assert (problem.fichier, problem.ligne, problem.colonne, problem.valeur) == (
+        str(described), line, "nombre_communes_epci", "beaucoup")
+    assert not (data / "cad" / "programmation.2024.csv").exists()

@@ -143,8 +143,10 @@ class Programmation(Importer):
             existing = load_territory(data["territory"], self.data_dir, strict=False)
         except Exception:  # noqa: BLE001 — the overlap is then not checked; validation after import says why
             existing = None
+        meta, found = territory_metadata(self.data_dir / data["territory"])
+        problems += found
         warnings = [p for p in problems if not p.is_error]
-        return {**data, "actions": actions, "overlap": anct_overlap(actions, existing, data["year"]),
+        return {**data, "meta": meta, "actions": actions, "overlap": anct_overlap(actions, existing, data["year"]),
                 "warnings": warnings}, problems
 
     def plan(self, checked: dict) -> ImportPlan:
@@ -155,8 +157,7 @@ class Programmation(Importer):
         rows = canonical_rows(actions, vocab, year, source, sheet_name)
         text = pd.DataFrame(rows, columns=TABLES["programmation"].column_names).to_csv(index=False,
                                                                                         lineterminator="\n")
-        folder = self.data_dir / checked["territory"]
-        meta, _ = territory_metadata(folder)
+        meta = checked["meta"]
         target = Target.of(self.data_dir, checked["territory"], meta)
         target.files[f"programmation.{year}.csv"] = (text, len(rows))
         summary = ImportSummary(source, self.path.name)

@@ -142,6 +142,14 @@ def declared_qpv_codes(meta: dict) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+def declared_contract_codes(meta: dict) -> list[str]:
+    """Every contract code a territoire.yml declares (``contrat: {code}`` and the ``code`` of each ``contrats:``),
+    upper case."""
+    entries = [meta.get("contrat")] + list(meta.get("contrats") or [])
+    codes = [str(c["code"]).strip().upper() for c in entries if isinstance(c, dict) and str(c.get("code") or "").strip()]
+    return list(dict.fromkeys(codes))
+
+
 def contract_findings(meta: dict) -> list[tuple[tuple, str, object]]:
     """(key path, French expectation, value) of each inconsistency of the contracts of a territoire.yml.
 

@@ -223,7 +223,7 @@ def _read_territory(folder: Path, inputs: TerritoryInputs | None = None) -> Terr
             combined[column] = combined[column].fillna("").astype(str)
         problems.extend(table_problems(table, combined))
         tables[table] = parse_table(table, combined, meta)
-    problems.extend(referentiel.folder_problems(referentiels, meta, tables, unread))
+    problems.extend(referentiel.folder_problems(referentiels, meta, tables, unread, inputs.files))
     problems = [p if p.territory else replace(p, territory=folder.name) for p in problems]
     return Territory(folder.name, folder, meta, tables, files, problems, digest=inputs.fingerprint)
 

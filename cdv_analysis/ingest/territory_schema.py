@@ -18,7 +18,7 @@ import yaml
 from .ids import MAX_ID, SAFE_ID
 
 __all__ = ["FIELDS", "Field", "Finding", "check_territory_file", "text", "integer", "year", "date", "choice",
-           "identifier", "qpv_code", "list_of", "mapping", "labels_of", "line_of", "impossible_date_line"]
+           "identifier", "qpv_code", "list_of", "mapping", "labels_of", "line_of"]
 
 ROOT = "(racine)"
 
@@ -362,24 +362,3 @@ def line_of(text_: str, path: tuple) -> int | None:
         else:
             break
     return line
-
-
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-
-
-def impossible_date_line(text_: str) -> tuple[int, str] | None:
-    """(line, value) of the first date-like scalar that is no real date (PyYAML raises ValueError on it)."""
-    try:
-        root = yaml.compose(text_, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return None
-    stack = [root] if root is not None else []
-    while stack:
-        node = stack.pop(0)
-        if isinstance(node, yaml.ScalarNode) and node.tag == _TIMESTAMP and _date_text(node.value[:10]) is None:
-            return node.start_mark.line + 1, node.value
-        if isinstance(node, yaml.MappingNode):
-            stack.extend(v for pair in node.value for v in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    return None
