@@ -8,11 +8,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 from ..rules.clean import name_key
 from ..rules.harmonise import vocabulary, vocabulary_entries
-from ..ingest.iorw import decode_text, field_count_problem, read_records, shown_path
+from ..ingest.iorw import decode_text, field_count_problem, read_records, read_yaml, shown_path
 from ..ingest.problems import Problem
 from .base import ImportFailed
 
@@ -68,29 +67,28 @@ def sheet_vocabulary(folder: Path | None = None, extra: dict | None = None) -> t
     """The package vocabulary, extended by ``<folder>/vocabulaire.yml`` (and ``extra``, for tests)."""
     problems, own = [], {}
     path = Path(folder) / TERRITORY_VOCABULARY if folder is not None else None
-    if path is not None and path.is_file():
-        try:
-            own = yaml.safe_load(path.read_text("utf-8")) or {}
-            if not isinstance(own, dict):
-                raise yaml.YAMLError("un dictionnaire est attendu (en_tetes:, financeurs:, types_credit:, piliers:)")
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            problems.append(Problem(shown_path(path), f"du YAML valide ({exc})"))
-            own = {}
+    shown = shown_path(path) if path is not None else "vocabulaires/programmation.yml"
+    if path is not None and path.is_file():  # read as every outside YAML: encodings, size, no repeated key
+        _, own, problems = read_yaml(path, shown, root=path.parent.parent)
+        if own is not None and not isinstance(own, dict):
+            problems.append(Problem(shown, "un dictionnaire YAML (clés en_tetes, financeurs, types_credit, piliers, "
+                                    "ignorer)"))
+        own = own if isinstance(own, dict) else {}
     entries = _merged(_merged(_package_vocabulary(), own), extra or {})
     headers = {}
     for field_name, aliases in (entries.get("en_tetes") or {}).items():
         for alias in [field_name, *(aliases or [])]:
             headers[name_key(alias)] = field_name
     financers = {str(k): str(v) for k, v in (entries.get("financeurs") or {}).items()}
-    known = vocabulary("financeurs").labels
-    for printed, code in financers.items():
-        if code not in known:
-            problems.append(Problem(shown_path(path) if path else "vocabulaires/programmation.yml",
-                                    "un code de financeur parmi : " + ", ".join(known), colonne="financeurs",
-                                    valeur=f"{printed}: {code}"))
-    vocab = SheetVocabulary(headers, financers, {str(k): str(v) for k, v in (entries.get("types_credit") or {}).items()},
-                            {str(k): str(v) for k, v in (entries.get("piliers") or {}).items()},
-                            frozenset(name_key(h) for h in entries.get("ignorer") or []))
+    credit_types = {str(k): str(v) for k, v in (entries.get("types_credit") or {}).items()}
+    pillars = {str(k): str(v) for k, v in (entries.get("piliers") or {}).items()}
+    for key, declared, vocab_name, expected in (("financeurs", financers, "financeurs", "un code de financeur"),
+                                                ("types_credit", credit_types, "types_credit", "un type de crédit"),
+                                                ("piliers", pillars, "piliers", "un code de pilier")):
+        known = vocabulary(vocab_name).labels
+        problems += [Problem(shown, f"{expected} parmi : " + ", ".join(known), colonne=key, valeur=f"{printed}: {code}")
+                     for printed, code in declared.items() if code not in known]
+    vocab = SheetVocabulary(headers, financers, credit_types, pillars, frozenset(name_key(h) for h in entries.get("ignorer") or []))
     return vocab, problems
 
 
