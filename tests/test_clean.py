@@ -55,6 +55,8 @@ def test_parse_pourcentage(printed, expected):
         ("1 263", 1263, None),
         ("2 595", 2595, None),
         ("1.2", 1.2, None),
+        ("0.125", 0.125, None),  # before: 125 (a leading 0 is never followed by a thousands separator)
+        ("53.387", 53_387, None),
         ("1 077€", 1077, None),
         ("plus de 30", 30, "plus de"),
         ("près de 500", 500, "près de"),

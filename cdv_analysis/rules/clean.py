@@ -109,7 +109,7 @@ def _to_float(digits: str, original: str) -> float:
 
     ``,`` is a decimal comma unless several of them occur; a single ``.`` followed by
     exactly three digits is a thousands separator (``53.387 €``), as French printers
-    use it, otherwise a decimal point (``44.5``).
+    use it, otherwise a decimal point (``44.5``, ``0.125``: a leading 0 is never a thousands group).
     """
     sign = -1.0 if digits[:1] in "-−" else 1.0
     digits = digits.lstrip("+-−")
@@ -132,7 +132,7 @@ def _to_float(digits: str, original: str) -> float:
         if not re.fullmatch(r"\d{1,3}(\.\d{3})+", digits):
             raise ParseError(f"« {original} » a plusieurs points")
         digits = digits.replace(".", "")
-    elif dots == 1 and re.fullmatch(r"\d{1,3}\.\d{3}", digits):
+    elif dots == 1 and re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", digits):  # « 0.125 » is always a decimal
         digits = digits.replace(".", "")
     if digits.endswith(".") or digits.startswith("."):
         raise ParseError(f"« {original} » n'est pas un nombre")
