@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -117,3 +118,91 @@ def test_a_failing_cell_is_numbered_within_its_section_notebook(notebook: str, p
                    and c.metadata["cdv_notebook"] == notebook)
     failing.metadata["papermill"]["exception"] = True
     assert execute._failure_details(book) == (section.metadata["cdv_section"], position)
+
+
+HOSTILE_PROSE = 'Le comité a retenu **40 actions**. <img src=x onerror="alert(1)"><script>alert(2)</script>'
+
+
+def test_own_prose_ships_sanitised_beside_the_page(tmp_path: Path, monkeypatch) -> None:
+    """textes/<annee>/*.md is data: the published rapport.ipynb holds it as the page's sanitised HTML."""
+    import nbformat
+
+    monkeypatch.setattr(execute, "_execute", _copy_without_running)
+    job = _starter_job(tmp_path)
+    prose = Path(job.data_dir) / "neuf" / "textes" / "2024" / "00_a_completer.md"
+    prose.parent.mkdir(parents=True)
+    prose.write_text(HOSTILE_PROSE, "utf-8")
+    assert execute.run_job(job).status == Status.BUILT
+    audit = nbformat.read(job.folder / "rapport.ipynb", as_version=4)
+    own = [c.source for c in audit.cells if "texte-territoire" in c.metadata.get("tags", [])]
+    assert len(own) == 1 and "<strong>40 actions</strong>" in own[0]
+    assert "onerror" not in own[0] and "<script" not in own[0]
+    assert "onerror" not in (job.folder / "rapport.html").read_text("utf-8")
+    assert any(c.source.startswith("## ") for c in audit.cells if c.cell_type == "markdown")  # the rest as written
+
+
+def test_the_failed_notebook_is_as_safe_as_the_audit_notebook(tmp_path: Path, monkeypatch) -> None:
+    """rapport.echec.ipynb lies in the public report folder: outputs sanitised, no machine path, traceback kept."""
+    import nbformat
+
+    job = _starter_job(tmp_path)
+
+    def fails(input_path, output_path, *args, **kwargs):
+        book = nbformat.read(input_path, as_version=4)
+        cell = next(c for c in book.cells if c.cell_type == "code" and "setup" not in c.metadata.get("tags", [])
+                    and "parameters" not in c.metadata.get("tags", []))
+        cell.outputs = [
+            nbformat.v4.new_output("display_data", {"text/html": '<p>x</p><img src=x onerror="alert(1)">'}),
+            nbformat.v4.new_output("stream", name="stderr", text=f"UserWarning: {job.data_dir}/neuf/a.csv\n"),
+            nbformat.v4.new_output("error", ename="ValueError", evalue="montant illisible",
+                                   traceback=[f'File "{job.data_dir}/neuf/actions.csv", line 3']),
+        ]
+        cell.metadata["papermill"] = {"exception": True, "start_time": "t"}
+        nbformat.write(book, output_path)
+        raise RuntimeError("ValueError: montant illisible")
+
+    monkeypatch.setattr(execute, "_execute", fails)
+    result = execute.run_job(job)
+    assert result.status == Status.FAILED and result.failed_notebook
+    shipped = (job.folder / execute.FAILED_NOTEBOOK).read_text("utf-8")
+    assert "onerror" not in shipped and "<p>x</p>" in shipped
+    assert job.data_dir not in shipped and str(tmp_path) not in shipped
+    assert 'File \\"<donnees>/neuf/actions.csv\\", line 3' in shipped  # still says where it failed
+    assert "UserWarning: <donnees>/neuf/a.csv" in shipped
+
+
+def test_the_index_lists_year_folders_and_skips_a_kept_copy(tmp_path: Path, raw_dir) -> None:
+    from cdv_analysis.publish.index import write_index
+
+    out = tmp_path / "reports"
+    for folder in ("call/2022", "call/2022-ancien", "cabbalr/2019", "cabbalr/2021"):
+        (out / folder).mkdir(parents=True)
+        (out / folder / "rapport.html").write_text("<p>page</p>", "utf-8")
+    page = write_index(out, raw_dir).read_text("utf-8")
+    links = re.findall(r'<a href="([^"]+)">Rapport (\d{4})</a>', page)
+    assert links == [("cabbalr/2019/rapport.html", "2019"), ("cabbalr/2021/rapport.html", "2021"),
+                     ("call/2022/rapport.html", "2022")]
+    assert "2022-ancien" not in page and "Aucun rapport" not in page
+
+
+def test_a_portrait_is_decided_once_when_planning(tmp_path: Path) -> None:
+    """The sections, subtitle and title follow the plan (whose cache key chose the portrait's notebooks),
+    even if the folder changes before the worker runs the job."""
+    from cdv_analysis.importers import import_insee_qpv
+    from cdv_analysis.publish.plan import plan_jobs
+    from cdv_analysis.publish.render import job_page_title, job_subtitle
+    from cdv_analysis.publish.sections import PORTRAIT_SECTIONS, sections_for
+    from test_importers import insee_file
+
+    data = tmp_path / "donnees"
+    data.mkdir()
+    import_insee_qpv(insee_file(tmp_path / "in"), data, territory="lens", communes=["Lens", "Liévin"], vintage=2020)
+    jobs, _ = plan_jobs(data, tmp_path / "out", tmp_path / "p", NOTEBOOKS, ["lens"], None, False)
+    assert [j.label for j in jobs] == ["lens 2020"]
+    meta = data / "lens" / "territoire.yml"  # the evaluator takes the territory over: no longer a portrait
+    meta.write_text(meta.read_text("utf-8").replace("origine: donnees-ouvertes\n", ""), "utf-8")
+    (data / "lens" / "programmation.2020.csv").write_text("saisi\n", "utf-8")
+    job = jobs[0]
+    assert sections_for(job) == PORTRAIT_SECTIONS and job.portrait
+    assert job_subtitle(job) == "Portrait du contrat de ville — données ouvertes, édition 2020"
+    assert job_page_title(job).endswith(" — édition 2020")

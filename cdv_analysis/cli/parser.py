@@ -32,7 +32,6 @@ _ARGPARSE_FRENCH = (
     ("argument ", "option "),
 )
 _INVALID_VALUE = re.compile(r"option (?P<option>\S+): invalid (?P<kind>int|float) value: '(?P<value>.*)'$")
-_INVALID_CHOICE = re.compile(r"option (?P<option>\S+): invalid choice: '(?P<value>.*?)' \(choose from (?P<choices>.*)\)$")
 _KIND_FRENCH = {"int": "valeur entière", "float": "nombre"}
 
 
@@ -48,13 +47,16 @@ def _french_error(message: str) -> str:
     if invalid:
         return (f"{_KIND_FRENCH[invalid['kind']]} attendue pour {invalid['option']} : "
                 f"« {invalid['value']} »")
-    choice = _INVALID_CHOICE.match(message)
-    if choice:
-        choices = re.findall(r"'([^']*)'", choice["choices"])
-        what = "commande inconnue" if choice["option"] == "COMMANDE" else f"choix invalide pour {choice['option']}"
-        return (f"{what} : « {choice['value']} » (possibles : {', '.join(choices)})."
-                + suggestion(choice["value"], choices))
     return message
+
+
+def _invalid_choice(action: argparse.Action, value: str) -> str:
+    """The French of a value that is not among ``action.choices``, built from the choices themselves
+    (never parsed back from CPython's English, whose quoting changed in 3.14)."""
+    choices = [str(choice) for choice in action.choices]
+    name = action.option_strings[-1] if action.option_strings else str(action.metavar or action.dest)
+    what = "commande inconnue" if name == "COMMANDE" else f"choix invalide pour {name}"
+    return f"{what} : « {value} » (possibles : {', '.join(choices)})." + suggestion(str(value), choices)
 
 
 class _FrenchParser(argparse.ArgumentParser):
@@ -65,6 +67,10 @@ class _FrenchParser(argparse.ArgumentParser):
 
     def format_help(self) -> str:
         return _french(super().format_help())
+
+    def _check_value(self, action: argparse.Action, value) -> None:
+        if action.choices is not None and value not in action.choices:
+            raise argparse.ArgumentError(None, _invalid_choice(action, value))
 
     def error(self, message: str) -> None:  # argparse exits
         self.print_usage(sys.stderr)

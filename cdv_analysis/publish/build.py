@@ -143,7 +143,7 @@ def build_all(data_dir: Path | str | None = None, out_dir: Path | str | None = N
             raise BuildInterrupted(stop.signum, BuildSummary(results, time.perf_counter() - started,
                                                              log=str(log_path))) from None
     results.sort(key=lambda r: (r.territory is None, r.territory or "", r.year or 0))
-    index = write_index(out_dir, results, data_dir)
+    index = write_index(out_dir, data_dir)
     notes = [f"notebooks/{name} n'est déclaré dans aucun rapport : ajoutez-le à SECTIONS dans "
              "cdv_analysis/publish/sections.py (voir CONTRIBUTING.md, « Ajouter une section »)"
              for name in undeclared_notebooks(notebooks)]

@@ -100,7 +100,9 @@ def run_job(job: Job) -> JobResult:
                 if output_path.is_file():
                     executed = nbformat.read(output_path, as_version=4)
                     result.section, result.cell = _failure_details(executed)
-                    failed = write_atomic(job.folder / FAILED_NOTEBOOK, nbformat.writes(executed))
+                    # Beside the public page: as safe as the audit notebook, tracebacks and warnings kept.
+                    failed = write_atomic(job.folder / FAILED_NOTEBOOK, nbformat.writes(
+                        audit_notebook(executed, _machine_paths(job), warnings=True)))
                     result.failed_notebook = str(failed)
                 return result
             executed = nbformat.read(output_path, as_version=4)

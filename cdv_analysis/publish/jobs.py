@@ -46,6 +46,7 @@ class Job:
     subtitle: str = ""
     logo: str = ""  # data URI of the territory's logo for this year, or empty
     origin: str = "transcrit"  # where the figures come from (editions.figures_origin)
+    portrait: bool = False  # known only from open data (portrait.is_open_data_only), decided once when planning
 
     @property
     def folder(self) -> Path:

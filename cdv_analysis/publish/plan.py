@@ -119,7 +119,8 @@ def iter_plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Pat
             blank = not portrait and _no_data_for(loaded, year)
             shown = edition(meta, data_dir / tid, year, default_title, STARTER_KIND if blank else "")
             yield dataclasses.replace(job, title=shown.title, kind=STARTER_KIND if blank else shown.kind,
-                                      subtitle=shown.subtitle, logo=shown.logo, origin=figures_origin(meta, year))
+                                      subtitle=shown.subtitle, logo=shown.logo, origin=figures_origin(meta, year),
+                                      portrait=portrait)
     if not territories and not years:
         job = Job(None, None, str(data_dir), str(out_dir), str(processed_dir), str(notebooks),
                   job_key([notebooks / f"{COMPARISON}.ipynb"], fingerprints, {}, code),

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from ..config import PROJECT_DIR
+from .assemble import PROSE_TAG
 
 __all__ = ["DATA_FOLDER", "publish_data", "audit_notebook", "clear_tables"]
 
@@ -48,12 +49,13 @@ def clear_tables(processed: Path) -> None:
         csv.unlink(missing_ok=True)
 
 
-def audit_notebook(executed, paths: dict[str, Path | str]):
+def audit_notebook(executed, paths: dict[str, Path | str], warnings: bool = False):
     """The executed notebook as it ships beside the page: safe to open or convert, telling no machine path.
 
     Every output a reader's Jupyter or nbconvert would render as HTML is the page's
     sanitised HTML (Markdown outputs rendered then sanitised, HTML outputs
-    sanitised, headings of HTML outputs demoted); warnings (stderr) are dropped;
+    sanitised, headings of HTML outputs demoted), and so is a territory's own prose (Markdown
+    cells tagged ``texte-territoire``, from its data folder); warnings (stderr) are dropped unless ``warnings``;
     each of ``paths`` (label → absolute folder), the temporary folder, the Python
     installation and the home folder are replaced by a label (« <donnees> »).
     """
@@ -63,11 +65,13 @@ def audit_notebook(executed, paths: dict[str, Path | str]):
 
     book = copy.deepcopy(executed)
     for cell in book.cells:
+        if cell.cell_type == "markdown" and PROSE_TAG in cell.metadata.get("tags", []):
+            cell.source = sanitize_html(markdown2html_mistune(cell.source))  # a territory's prose is data
         if cell.cell_type != "code":
             continue
         kept = []
         for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+            if not warnings and output.get("output_type") == "stream" and output.get("name") == "stderr":
                 continue
             data = output.get("data")
             if data is not None:
