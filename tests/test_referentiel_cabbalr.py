@@ -98,12 +98,16 @@ def test_2021_achievements_quote_the_source_s_finding_on_associations(cabbalr):
 
 def test_2021_synthesis_findings_follow_the_rule(cabbalr):
     found = reponses.findings(cabbalr, 2021)
-    # One per question (3), the change since 2019 (no question gives it), then the first headline figure that no
-    # finding gives already: the total (6 931 463 €) and the 141 and 122 projects are in question 1's sentence.
+    # One per question (3), the change since 2019 (no question gives it), then the first headline figure the source
+    # prints that no finding gives already: the total (6 931 463 €) and the 141 and 122 projects are in question 1's
+    # sentence, the selection rate 122 / 141 = 86,5 % is the code's (never credited to the source), 68,3 % is said:
+    # « 59,6% des crédits de la programmation » (003_…, ra2021).
     assert found["regle"].tolist() == ["question"] * 3 + ["evolution", "chiffre_cle"]
-    # (6 931 463 − 5 530 289) / 5 530 289 = +25,3 %; 122 / 141 = 86,5 %.
+    # (6 931 463 − 5 530 289) / 5 530 289 = +25,3 %.
     assert found.iloc[3]["valeur"] == "+25,3\xa0%"
-    assert found.iloc[4]["valeur"] == "86,5\xa0%"
+    assert found.iloc[4]["valeur"] == "59,6\xa0%" and found.iloc[4]["auteur"] == "source"
+    assert found.iloc[4]["source"] == "ra2021"
+    assert "86,5" not in " ".join(found["valeur"])
 
 
 @pytest.fixture(scope="module")

@@ -48,7 +48,7 @@ from .programmation_actions import (
 )
 from .publies import FIGURE_COLUMNS, TABLE_TOPICS, printed_figures, uncovered_topics
 from .subventions import PORTEUR_TYPES, actions_by, funded_actions, health_actions_anct, largest_porteurs
-from .synthese import comparison_table, key_figures, qpv_population
+from .synthese import comparison_table, has_pillar_shares, key_figures, qpv_population
 from .reponses import answers, findings, quoted_ids, quoted_where, representative_statements
 from .sante import actions_by_public, health_actions, health_context, working_groups
 
@@ -81,6 +81,7 @@ __all__ = [
     "health_actions_anct",
     "largest_porteurs",
     "comparison_table",
+    "has_pillar_shares",
     "key_figures",
     "qpv_population",
     "qpv_gaps",

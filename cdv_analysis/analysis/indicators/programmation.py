@@ -214,13 +214,19 @@ def financer_mix(territory: Territory, year: int | str) -> Indicator:
 
 
 def project_selection(territory: Territory, year: int | str) -> pd.DataFrame:
-    """Projects filed and supported (the value printed most often) and the selection rate."""
+    """Projects filed and supported (the value printed most often, with the source, section and ``base`` of the
+    first row printing it) and the selection rate (computed)."""
     projects = of_year(territory.table("projets"), year)
     overall = projects[blank(projects, "pilier", "thematique", "type_porteur", "porteur", "commune")]
-    filed = most_printed(overall.loc[overall["mesure"] == "deposes", "nombre"])
-    supported = most_printed(overall.loc[overall["mesure"] == "soutenus", "nombre"])
-    rate = 100 * supported / filed if filed and supported is not None else None
-    return pd.DataFrame([{"annee": str(year), "deposes": filed, "soutenus": supported, "taux_selection": rate}])
+    row: dict = {"annee": str(year)}
+    for measure in ("deposes", "soutenus"):
+        rows = overall[overall["mesure"] == measure]
+        value = most_printed(rows["nombre"])
+        first = rows[rows["nombre"] == value].iloc[0] if value is not None else {}
+        row.update({measure: value, **{f"{c}_{measure}": text(first.get(c)) for c in ("base", "source", "section")}})
+    filed, supported = row["deposes"], row["soutenus"]
+    row["taux_selection"] = 100 * supported / filed if filed and supported is not None else None
+    return pd.DataFrame([row])
 
 
 def associative_projects(territory: Territory, year: int | str) -> Indicator:

@@ -300,16 +300,19 @@ def _earlier(answer: Answer, figure: pd.Series) -> pd.Series | None:
 
 
 def findings(territory: Territory, annee: int | str) -> pd.DataFrame:
-    """The 5 to 8 findings of the synthesis, each one sentence with its figure and the section it sums up.
+    """Up to 8 findings of the synthesis (5 when the sources give enough), each one sentence with its figure and the
+    section it sums up.
 
     The rule, in this order and never beyond :data:`MAX_FINDINGS`: (1) one finding per evaluative question
     of the référentiel — the evaluator's ``synthese`` sentence (else the question) and its key indicator
     (``chiffre_cle``, its latest vintage, else its first; an earlier vintage of it is shown too); (2) unless a
     programmation question's key figure is already its change, the programmation's change up to the report's
-    year, over the period the report's own sources print, else since the previous printed year; (3) the figures
-    the source itself puts first (``key_figures``, in their order) that no earlier finding gives already, until
-    :data:`MIN_FINDINGS` findings are reached.
+    year, over the period the report's own sources print, else since the previous printed year (with each amount's
+    qualifier and what the amounts cover); (3) the figures the source itself prints (``key_figures`` not
+    ``calcule``, in their order) that no earlier finding gives already, until :data:`MIN_FINDINGS` findings are
+    reached.
     """
+    from .montants import amount_shown, change_between, perimeter_name
     from .programmation import programmation_series
     from .synthese import key_figures
 
@@ -338,14 +341,16 @@ def findings(territory: Territory, annee: int | str) -> pd.DataFrame:
         own = series[series["source"].isin(territory.sources_of_report_year(year))]
         before = own.iloc[0] if len(own) >= 2 else series.iloc[-2]
         now = series.iloc[-1]
-        change = 100 * (now["montant"] - before["montant"]) / before["montant"] if before["montant"] else None
-        if change is not None:
+        change = change_between(before, now)  # the approximate-amount rule: « environ +48 % », never « +47,7 % »
+        if change.pct is not None:
+            what = perimeter_name(now["champ"]) or "programmation du contrat de ville"
+            amounts = f"{amount_shown(before, perimeter=False)} → {amount_shown(now, perimeter=False)}"
             rows.append({"regle": "evolution", "question": "", "numero_question": None, "section": "programmation",
-                         "texte": f"programmation {int(before['annee'])}–{int(now['annee'])}",
-                         "auteur": "calcul", "libelle": f"{before['montant_publie']} → {now['montant_publie']}",
-                         "valeur": fr.variation(change), "n": None, "source": now["source"]})
+                         "texte": f"Évolution {int(before['annee'])}–{int(now['annee'])} ({what})",
+                         "auteur": "calcul", "libelle": amounts + (", montants approchés" if change.approximate else ""),
+                         "valeur": change.shown, "n": None, "source": now["source"]})
     figures = key_figures(territory, annee)
-    for _, figure in figures.iterrows():
+    for _, figure in figures[~figures["calcule"].astype(bool)].iterrows():  # the source's figures, not sums or rates
         if len(rows) >= MIN_FINDINGS:
             break
         if _already_said(figure["valeur_affichee"], rows):

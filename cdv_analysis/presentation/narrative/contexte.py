@@ -17,8 +17,10 @@ from ...rules.formatting import (
     pourcent,
 )
 from ...analysis.indicators._common import Indicator, unpack
+from ...analysis.indicators.montants import computed_amount_shown
+from ...rules.clean import cell_text as _text
 from ...rules.markup import escape_html, escape_markdown, scroll_box
-from ._base import DANS, _empty, _cap, _none, _pct, _verb, _year
+from ._base import DANS, _de, _empty, _cap, _none, _pct, _verb, _year
 
 
 def _value(value: float, unit: str) -> str:
@@ -94,11 +96,11 @@ def key_figures_paragraph(figures: pd.DataFrame, territory_name: str, year: int 
                      f"sur {nombre(rows['projets_deposes']['valeur'])} déposés")
     if "part_pilier_principal" in rows:
         row = rows["part_pilier_principal"]
-        pillar, _, base = str(row["indicateur"]).removeprefix("Part du pilier ").partition(" dans les ")
-        # A share of another total than the headline one says what it is a share of.
-        parts.append(f"le pilier {escape_markdown(pillar.strip())} en reçoit {shown('part_pilier_principal')}"
-                     if not base else f"le pilier {escape_markdown(pillar.strip())} reçoit "
-                     f"{shown('part_pilier_principal')} des {escape_markdown(base)}")
+        pillar = guillemets(escape_markdown(row["libelle_pilier"]))
+        # A share of another total than the headline one says what it is a share of (``base_montant``).
+        parts.append(f"le pilier {pillar} en reçoit {shown('part_pilier_principal')}" if _none(row.get("base_montant"))
+                     else f"le pilier {pillar} reçoit {shown('part_pilier_principal')} des "
+                     f"{euros(row['base_montant'])} répartis par pilier")
     if not parts:
         return ""
     from ..portrait import with_preposition
@@ -126,6 +128,12 @@ def provenance_paragraph(version: str, fingerprint: str, territory: str, year: i
     )
 
 
+def _per_head(row: pd.Series) -> str:
+    """An amount per QPV inhabitant of ``comparison_table``, « environ » when computed from approximate figures."""
+    approximate = _text(row.get("qualificatif_par_habitant")) not in ("", "exact")
+    return computed_amount_shown(row["programmation_par_habitant_qpv"], approximate)
+
+
 def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | None = None) -> str:
     """What the comparison covers, the largest programmation per QPV inhabitant, and what was left out."""
     if comparison is None or comparison.empty:
@@ -142,10 +150,9 @@ def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | Non
             if "champ_programmation" in per_head else set()
         amount = ("le montant publié (programmation du contrat de ville, ou total des financements de la politique "
                   "de la ville tous dispositifs quand le rapport ne publie que celui-ci)") if champs else "la programmation"
-        text += (f" Par habitant des quartiers prioritaires de l'année, {amount} va de "
-                 f"{euros(low['programmation_par_habitant_qpv'])} ({escape_markdown(low['sigle'])}, "
-                 f"{low['annee']}) à {euros(top['programmation_par_habitant_qpv'])} ({escape_markdown(top['sigle'])}, "
-                 f"{top['annee']}).")
+        text += (f" Par habitant des quartiers prioritaires de l'année, {amount} va "
+                 f"{_de(_per_head(low))} ({escape_markdown(low['sigle'])}, {low['annee']}) à {_per_head(top)} "
+                 f"({escape_markdown(top['sigle'])}, {top['annee']}).")
     text += (" Les montants ne recouvrent pas toujours le même périmètre d'un rapport à l'autre : "
              "ils sont repris tels que chaque collectivité les publie.")
     if skipped:

@@ -14,7 +14,8 @@ from ...rules.formatting import (
     variation,
 )
 from ...analysis.indicators._common import Indicator, unpack
-from ._base import guillemets, md, _empty, _cap, _none, _pct, _pillar, _sum_note, _verb, _year
+from ...analysis.indicators.montants import APPROXIMATE_NOTE, amount_shown, change_between, perimeter_name
+from ._base import guillemets, md, _de, _empty, _cap, _none, _pct, _pillar, _sum_note, _verb, _year
 
 
 def pillar_paragraph(pillars: Indicator | pd.DataFrame, year: int | str) -> str:
@@ -182,31 +183,27 @@ def growth_paragraph(growth: pd.DataFrame) -> str:
     it covers (``champ``) and with each amount's qualifier (« près de 3 900 000 € »)."""
     if _empty(growth):
         return ""
-    from ...rules.harmonise import vocabulary
-
     champ = _text(growth["champ"].iloc[0]) if "champ" in growth else ""
-    what = vocabulary("champs").attributes.get(champ, {}).get("court", "programmation du contrat de ville")
+    what = perimeter_name(champ) or "programmation du contrat de ville"
 
     def amount(row: pd.Series) -> str:
-        word = _text(row.get("qualificatif_mot"))
-        return f"{word} {euros(row['montant'])}" if word else euros(row["montant"])
+        return amount_shown(row, perimeter=False)
 
     first, last = growth.iloc[0], growth.iloc[-1]
     if len(growth) == 1:
         return (f"Un seul montant annuel ({md(what)}) est disponible : {amount(first)} "
                 f"en {_year(first['annee'])}.")
-    approximate = "qualificatif" in growth and (growth["qualificatif"].map(_text).replace("", "exact") != "exact").any()
-    change = float(last["variation"])
-    direction = "une hausse" if change > 0 else "une baisse"
+    change, amounts = change_between(first, last), float(last["montant"]) - float(first["montant"])
+    direction = "une hausse" if amounts > 0 else "une baisse"
     text = (f"De {_year(first['annee'])} à {_year(last['annee'])}, le montant ({md(what)}) passe "
             f"de {amount(first)} à {amount(last)}")
-    if change == 0:
+    if amounts == 0 or change.pct is None:
         text += "."
-    elif approximate:
+    elif change.approximate:
         # Approximate amounts give an approximate change: no euro-precise difference, no decimal growth rate.
-        text += f" : {direction} d'environ {pourcent(abs(round(float(last['variation_pct']))), 0)} (montants approchés)."
+        text += f" : {direction} {_de(change.magnitude)} {APPROXIMATE_NOTE}."
     else:
-        text += (f" : {direction} de {euros(abs(change))} ({variation(last['variation_pct'])}), "
+        text += (f" : {direction} de {euros(abs(amounts))} ({change.shown}), "
                  f"soit {variation(last['tcam'])} par an en moyenne.")
     middle = growth.iloc[1:-1]
     if not middle.empty:

@@ -160,7 +160,7 @@ def findings_markdown(frame: pd.DataFrame) -> str:
             who = " *(résumé de l'évaluateur)*" if row["auteur"] == "evaluateur" else ""
             lines.append(f"{row['rang']}. {lead}{figure}{who} — [question {number}](#{anchor}).")
         elif row["regle"] == "evolution":
-            lines.append(f"{row['rang']}. La {md(row['texte'])} varie de {md(row['valeur'])} "
+            lines.append(f"{row['rang']}. {md(row['texte'])} : {md(row['valeur'])} "
                          f"({md(row['libelle'])}) — [{titles['programmation']}](#{heading_id(titles['programmation'])}).")
         else:
             title = titles.get(row["section"], titles["synthese"])

@@ -1,0 +1,195 @@
+"""Review of analysis/presentation (session 3): each figure keeps the perimeter, base, year and qualifier of its
+source; a figure the code computes is never credited to the source.
+
+Figures recomputed by hand from data/raw:
+- CALL 2022 (eval2022): « Total des financements Politique de la Ville sur la CALL … près 3 900 000 euros » (2016),
+  « près 5 760 000 euros » (2022), all schemes; « environ 56 000 habitants » in the QPV. 5 760 000 / 56 000 =
+  102,86 € → « environ 103 € ».
+- CABBALR 2022: programmation 5 955 889 € (ra2022), « 39 000 habitants » (synthese2022, no qualifier):
+  5 955 889 / 39 000 = 152,71 € → « 153 € ». 2021: 6 931 463 €; (5 955 889 − 6 931 463) / 6 931 463 = −14,07 %.
+- CABBALR 2019: pillar tables share out 3 277 425 €, beside a 5 530 289 € programmation.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from cdv_analysis.analysis import indicators as ind  # noqa: E402
+from cdv_analysis.presentation import charts, narrative  # noqa: E402
+
+
+def plain(text: str) -> str:
+    return str(text).replace("\u202f", " ").replace("\u00a0", " ")
+
+
+@pytest.fixture(scope="module")
+def comparison(cabbalr, call):
+    return ind.comparison_table([cabbalr, call]).set_index(["territoire", "annee"], drop=False)
+
+
+@pytest.fixture()
+def draw():
+    import matplotlib.pyplot as plt
+
+    yield lambda function, *args, **kwargs: function(*args, source="Source de test", **kwargs)
+    plt.close("all")
+
+
+# F1 — amount per QPV inhabitant: computed, approximate when its inputs are, named by what the amount covers.
+
+def test_per_inhabitant_keeps_the_qualifier_and_perimeter_of_its_inputs(comparison):
+    call_row, cabbalr_row = comparison.loc[("call", 2022)], comparison.loc[("cabbalr", 2022)]
+    assert call_row["programmation_par_habitant_qpv"] == pytest.approx(5_760_000 / 56_000)
+    assert plain(call_row["programmation_par_habitant_affichee"]) == (
+        "environ 103 € (total des financements politique de la ville (tous dispositifs))")
+    assert plain(cabbalr_row["programmation_par_habitant_affichee"]) == "153 €"  # both exact: no « environ »
+
+
+def test_comparison_paragraph_says_environ_for_the_call(comparison):
+    text = plain(narrative.comparison_paragraph(comparison.reset_index(drop=True)))
+    assert "va d'environ 103 € (CALL, 2022) à 153 € (CABBALR, 2022)." in text
+    assert "de 103 €" not in text
+
+
+def test_per_inhabitant_chart_is_neutral_and_keeps_environ(draw, comparison):
+    chart = draw(charts.comparison_per_inhabitant, comparison.reset_index(drop=True))
+    ax = chart.figure.axes[0]
+    assert [plain(t.get_text()).strip() for t in ax.texts] == ["153 €", "environ 103 €"]
+    assert ax.get_xlabel() == "Montant publié par habitant des QPV"
+    assert "programmation" not in plain(chart.title) + plain(chart.alt)
+    assert "CALL 2022 : environ 103 €" in plain(chart.alt)
+
+
+# F2 — the comparison's pillar shares are of the amounts shared out by pillar, not always of the programmation.
+
+def test_pillar_comparison_names_the_base_of_its_shares(draw, comparison):
+    chart = draw(charts.comparison_pillars, comparison.reset_index(drop=True))
+    xlabel = chart.figure.axes[0].get_xlabel().replace("\n", " ")
+    assert xlabel == "Part de chaque pilier dans les montants répartis par pilier"
+    alt = plain(chart.alt)
+    assert "dans la programmation" not in alt
+    assert "(parts des 3 277 425 € répartis par pilier, non des 5 530 289 € publiés pour l'année)" in alt
+    assert alt.count("parts des ") == 1  # 2021 and 2022 share out the programmation itself
+
+
+# F11 — no pillar breakdown: the notebook's message, not a crash.
+
+def test_no_pillar_shares_is_told_not_a_crash(comparison, draw):
+    call_only = comparison.loc[[("call", 2022)]].reset_index(drop=True)
+    assert ind.has_pillar_shares(comparison.reset_index(drop=True))
+    assert not ind.has_pillar_shares(call_only)  # its « n.d. » display columns are no share
+    # Cohesion sociale missing everywhere, another pillar filled: a chart, no idxmax on an empty column.
+    other = comparison.reset_index(drop=True).assign(part_cohesion_sociale=float("nan"))
+    chart = draw(charts.comparison_pillars, other)
+    assert plain(chart.title) == "Le pilier le mieux doté n'est pas le même d'un rapport à l'autre"
+
+
+def test_comparison_notebook_asks_the_library_whether_there_are_pillar_shares():
+    from pathlib import Path
+
+    import nbformat
+
+    notebook = nbformat.read(Path(__file__).parents[1] / "notebooks" / "comparaison.ipynb", as_version=4)
+    code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    assert "ind.has_pillar_shares(comparison)" in code and 'filter(like="part_")' not in code
+    assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
+    assert '"programmation_par_habitant_affichee"' in code
+
+
+def test_pillar_shares_frame_without_columns():
+    assert not ind.has_pillar_shares(pd.DataFrame({"sigle": ["X"], "annee": [2022]}))
+
+
+# F3 — the synthesis' change: formatted amounts, the perimeter, the approximate-amount rule.
+
+def test_evolution_finding_shows_amounts_as_the_page_does(cabbalr):
+    found = ind.findings(cabbalr, 2022)
+    row = found[found["regle"] == "evolution"].iloc[0]
+    # (5 955 889 − 6 931 463) / 6 931 463 = −14,07 %; the amounts as the key figures show them, not « 6 931 463,00 € ».
+    assert plain(row["valeur"]) == "−14,1 %"
+    assert plain(row["libelle"]) == "6 931 463 € → 5 955 889 €"
+    assert plain(row["texte"]) == "Évolution 2021–2022 (programmation du contrat de ville)"
+    text = plain(narrative.findings_markdown(found)).replace("\\", "")
+    assert "Évolution 2021–2022 (programmation du contrat de ville) : −14,1 % (6 931 463 € → 5 955 889 €)" in text
+    assert ",00 €" not in text
+
+
+def test_evolution_finding_of_approximate_amounts_says_environ(call, monkeypatch):
+    from cdv_analysis.analysis.indicators import reponses
+
+    # Without the référentiel's question 1 (which already gives the printed « 47 % »), the rule adds the change:
+    # « près 3 900 000 euros » (2016) → « près 5 760 000 euros » (2022): 47,7 %, of approximate amounts.
+    monkeypatch.setattr(reponses, "answers", lambda territory, annee: [])
+    row = reponses.findings(call, 2022).iloc[0]
+    assert row["regle"] == "evolution"
+    assert plain(row["valeur"]) == "environ +48 %" and "47,7" not in row["valeur"]
+    assert plain(row["texte"]) == "Évolution 2016–2022 (total des financements politique de la ville (tous dispositifs))"
+    assert plain(row["libelle"]) == "près de 3 900 000 € → près de 5 760 000 €, montants approchés"
+
+
+def test_one_home_for_the_approximate_amount_rule():
+    from cdv_analysis.analysis.indicators.montants import amount_shown, change_between
+
+    before = {"montant": 3_900_000.0, "qualificatif": "approche", "qualificatif_mot": "près de"}
+    now = {"montant": 5_760_000.0, "qualificatif": "exact", "qualificatif_mot": "", "champ": "programmation_contrat"}
+    change = change_between(before, now)
+    assert change.approximate and plain(change.shown) == "environ +48 %" and plain(change.magnitude) == "environ 48 %"
+    exact = change_between({**before, "qualificatif": "exact"}, now)
+    assert plain(exact.shown) == "+47,7 %" and not exact.approximate
+    assert change_between({"montant": 0.0}, now).pct is None
+    assert plain(amount_shown(before)) == "près de 3 900 000 €" and plain(amount_shown(now)) == "5 760 000 €"
+
+
+# F4 — a figure the code computes is never credited to the source.
+
+def test_computed_key_figures_are_marked_and_never_a_source_finding(cabbalr, call):
+    figures = ind.key_figures(cabbalr, 2022).set_index("cle")
+    # 132 / 171 = 77,2 %: computed; 77,2 appears in no source.
+    assert bool(figures.loc["taux_selection", "calcule"]) and figures.loc["taux_selection", "origine"] == (
+        "calcul à partir de la source")
+    assert not figures.loc["projets_soutenus", "calcule"] and not figures.loc["programmation", "calcule"]
+    assert bool(figures.loc["credits_specifiques", "calcule"])  # a sum of the financers' amounts
+    for territory in (cabbalr, call):
+        for year in territory.report_years():
+            found = ind.findings(territory, year)
+            quoted = found[found["regle"] == "chiffre_cle"]
+            computed = set(ind.key_figures(territory, year).query("calcule")["indicateur"])
+            assert not set(quoted["libelle"]) & computed, (territory.id, year)
+            assert (quoted["auteur"] == "source").all() and (quoted["source"] != "").all()
+    found = ind.findings(cabbalr, 2022)
+    assert "77,2" not in " ".join(found["valeur"])
+    last = found.iloc[-1]  # « 39 000 habitants » (synthese2022)
+    assert last["regle"] == "chiffre_cle" and plain(last["valeur"]) == "39 000" and last["source"] == "synthese2022"
+
+
+# F5 — every key figure says where it was read.
+
+def test_key_figures_carry_source_and_section(cabbalr, call):
+    figures = ind.key_figures(cabbalr, 2022).set_index("cle")
+    for key in ("projets_deposes", "projets_soutenus", "taux_selection"):
+        assert figures.loc[key, "source"] == "ra2022", key
+        assert figures.loc[key, "section"] == "La programmation du Contrat de Ville Année 2022 (texte)", key
+    assert figures.loc["projets_associatifs", "section"] == (
+        "Programmation 2022 – Mobilisation des opérateurs associatifs (tableau)")
+    assert figures.loc["part_pilier_principal", "section"] == "Programmation 2022 – Répartition financière par pilier (tableau)"
+    assert (figures["section"] != "").all() and (figures["source"] != "").all()
+    rates = ind.key_figures(call, 2022).set_index("cle")
+    # « LES ASSOCIATIONS: 70 questionnaires » … « 30 % »: the printed rate, read in its passage.
+    row = rates.loc["taux_reponse_associations"]
+    assert row["source"] == "eval2022" and row["section"].endswith("LES ASSOCIATIONS: 70 questionnaires, 10 auditions")
+    assert plain(row["valeur_affichee"]) == "30 %" and not row["calcule"]
+
+
+# F15 — the opening sentence reads the pillar and its base by key, not from the caption.
+
+def test_key_figures_paragraph_reads_the_pillar_by_key(cabbalr):
+    figures = ind.key_figures(cabbalr, 2019)
+    reworded = figures.assign(indicateur="Pilier le mieux doté")  # a caption reworded: the sentence holds
+    text = plain(narrative.key_figures_paragraph(reworded, "la CABBALR", 2019)).replace("\\", "")
+    # 2 312 759 / 3 277 425 = 70,6 % of the amounts shared out by pillar, not of the 5 530 289 € programmation.
+    assert "le pilier « Cohésion sociale » reçoit 70,6 % des 3 277 425 € répartis par pilier" in text
