@@ -39,8 +39,9 @@ def reports_dir() -> Path:
 
 
 def notebooks_dir() -> Path:
-    """``$CDV_NOTEBOOKS``, else the ``notebooks`` folder of the project."""
-    return Path(os.environ.get("CDV_NOTEBOOKS", PROJECT_DIR / "notebooks"))
+    """``$CDV_NOTEBOOKS``, else the ``notebooks`` folder of the project (an empty variable counts as unset)."""
+    env = os.environ.get("CDV_NOTEBOOKS")
+    return Path(env) if env else PROJECT_DIR / "notebooks"
 
 
 def lock_fingerprint() -> str | None:

@@ -123,3 +123,39 @@ def test_the_reports_name_the_lock_hash():
     text = narrative.provenance_paragraph("0.1.0", "ab" * 32, "call", 2022, digest)
     assert f"`{digest[:16]}`" in text and "requirements.lock" in text
     assert "non verrouillées" in narrative.provenance_paragraph("0.1.0", "ab" * 32, "call", 2022, None)
+
+
+def _imported(folder: Path) -> dict[str, str]:
+    """Top-level modules imported by the files of ``folder`` (any depth, in functions too) → a file that does."""
+    import ast
+    import sys
+
+    local = {p.stem for p in (PROJECT / "tests").glob("*.py")} | {p.stem for p in (PROJECT / "benchmarks").glob("*.py")}
+    found = {}
+    for path in sorted(folder.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top not in sys.stdlib_module_names and top not in local and top != "cdv_analysis":
+                    found.setdefault(top, path.relative_to(PROJECT).as_posix())
+    return found
+
+
+def test_every_third_party_import_is_declared():
+    """Imported by the package, its tests or its benchmarks ⇒ declared (not only there through another package)."""
+    from importlib.metadata import packages_distributions
+
+    project = _pyproject()["project"]
+    declared = {_name(r) for r in project["dependencies"]}
+    tests = declared | {_name(r) for r in project["optional-dependencies"]["test"]}
+    distributions = packages_distributions()
+    for folder, allowed in (("cdv_analysis", declared), ("tests", tests), ("benchmarks", tests)):
+        for module, where in _imported(PROJECT / folder).items():
+            names = {d.lower().replace("_", "-") for d in distributions.get(module, [module])}
+            assert names & allowed, f"{where} imports {module} ({', '.join(sorted(names))}), not declared"
