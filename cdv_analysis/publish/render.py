@@ -178,6 +178,7 @@ def _html_exporter():
     config.TagRemovePreprocessor.remove_cell_tags = ("parameters", "injected-parameters", "setup")
     config.TagRemovePreprocessor.enabled = True
     exporter = HTMLExporter(config=config, template_name="basic")
+    exporter.optimistic_validation = True  # the notebook validated once, after its preprocessors, not after each
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
