@@ -105,35 +105,36 @@ class Chart:
         display(Image(self.to_png()))
 
 
-# Text sizes measured while saving an SVG, by text, font and font settings. matplotlib keeps them per renderer,
+# Text sizes measured while saving an SVG, by font settings, then text and font. matplotlib keeps them per renderer,
 # and saving a chart makes two renderers (the constrained layout's, then the SVG's), each measuring every label
 # again with FreeType: a third of a chart's time. The sizes depend on nothing else (TextToPath measures at a fixed
 # scale, then scales), so the page is the same byte for byte.
-_TEXT_SIZES: dict[tuple, tuple[float, float, float]] = {}
+_TEXT_SIZES: dict[tuple, dict[tuple, tuple[float, float, float]]] = {}
 _FONT_SETTINGS = ("font.serif", "font.sans-serif", "font.cursive", "font.fantasy", "font.monospace",
                   "text.hinting_factor", "text.kerning_factor")
-
-
-def _text_size(renderer, text: str, prop, ismath) -> tuple[float, float, float]:
-    """``RendererSVG.get_text_width_height_descent``, measured once per text, font and font settings."""
-    if ismath:  # mathtext (never data: see markup.matplotlib_text) is measured as matplotlib does
-        return renderer._text2path.get_text_width_height_descent(text, prop, ismath)
-    key = (text, prop.copy(), tuple(str(rcParams[name]) for name in _FONT_SETTINGS))
-    size = _TEXT_SIZES.get(key)
-    if size is None:
-        if len(_TEXT_SIZES) >= 20_000:  # bounded: a kernel draws a few hundred charts
-            _TEXT_SIZES.clear()
-        size = _TEXT_SIZES[key] = renderer._text2path.get_text_width_height_descent(text, prop, ismath)
-    return size
+_TEXT_SIZES_KEPT = 4096  # a portrait's charts measure a few hundred texts
 
 
 @contextlib.contextmanager
 def _remembered_text_sizes():
-    """While saving an SVG, text sizes come from :func:`_text_size`."""
+    """While saving an SVG, ``RendererSVG.get_text_width_height_descent`` measures each text and font once."""
     from matplotlib.backends.backend_svg import RendererSVG
 
     measured = RendererSVG.get_text_width_height_descent
-    RendererSVG.get_text_width_height_descent = _text_size
+    settings = tuple(str(rcParams[name]) for name in _FONT_SETTINGS)
+    if sum(map(len, _TEXT_SIZES.values())) > _TEXT_SIZES_KEPT:
+        _TEXT_SIZES.clear()
+    sizes = _TEXT_SIZES.setdefault(settings, {})
+
+    def text_size(renderer, text: str, prop, ismath):
+        if ismath:  # mathtext (never data: see markup.matplotlib_text) is measured as matplotlib does
+            return measured(renderer, text, prop, ismath)
+        key = (text, prop.copy())  # a copy, as matplotlib's own cache keeps: a FontProperties is mutable
+        if key not in sizes:
+            sizes[key] = measured(renderer, text, prop, ismath)
+        return sizes[key]
+
+    RendererSVG.get_text_width_height_descent = text_size
     try:
         yield
     finally:
