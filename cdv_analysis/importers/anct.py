@@ -40,7 +40,7 @@ _TYPES_PORTEUR = (
 
 
 def _most_common(printed: pd.Series) -> str:
-    filled = Counter(printed[printed != ""])
+    filled = Counter(value for value in printed.tolist() if value != "")  # a list: far quicker to count than a Series
     return filled.most_common(1)[0][0] if filled else ""
 
 
