@@ -287,8 +287,6 @@ def read_table(path: Path | str, sheet: str | None = None, key=str.strip, sheet_
     the caller already read them (see :func:`read_bytes`, which reads them
     otherwise, refusing what is not a regular file or beyond :data:`LIMITS`).
     """
-    from openpyxl.utils import get_column_letter
-
     path = Path(path)
     shown = shown_path(path)
     records, problems = _file_records(path, sheet, sheet_choice, data=data, root=root,
@@ -322,7 +320,7 @@ def read_table(path: Path | str, sheet: str | None = None, key=str.strip, sheet_
         for index in (i for i, cell in enumerate(cells) if cell == _UNCOMPUTED):
             problems.append(Problem(shown, "une valeur : la cellule contient une formule jamais calculée (ouvrez le "
                                     "classeur dans Excel ou LibreOffice et enregistrez-le)", ligne=line,
-                                    colonne=header[index] or get_column_letter(index + 1)))
+                                    colonne=header[index] or _column_letter(index)))
             cells[index] = ""
         rows.append(cells)
         lines.append(line)
