@@ -39,7 +39,7 @@ __all__ = ["Edition", "edition", "edition_problems", "figures_origin", "prose_fi
 KINDS = tuple(c for c in codes("genres_rapport") if c != "a_completer")  # vocabulaires/genres_rapport.yml
 STARTER_KIND = "a_completer"  # a territory with no data yet: one short page saying what to fill in
 # Source types whose figures are the territory's own data or imports, not transcribed from a printed document.
-OWN_DATA_SOURCE_TYPES = ("programmation", "import")
+OWN_DATA_SOURCE_TYPES = codes("types_source", donnees_propres=True)  # vocabulaires/types_source.yml
 TRANSCRIBED_TAG = "si-transcrit"
 OWN_DATA_TAG = "si-donnees-propres"
 PROSE_FOLDER = "textes"
