@@ -113,8 +113,9 @@ def test_a_logo_is_bounded_in_pixels_as_in_bytes(tmp_path: Path) -> None:
     assert found["scaled.svg"][2].endswith("celle-ci fait 3 000 × 750 pixels ; réduisez-la")
     assert found["bad.svg"][2].endswith("ou viewBox (« 0 0 200 80 ») ; ici viewBox=« 0 0 -4 5 »")
     assert found["text.svg"][2].endswith("; aucune balise <svg> au début du fichier")
-    assert found["heavy.png"][2] == ("une image de 512 Ko (524 288 octets) au plus : ce fichier en fait "
-                                     f"{600_000 + len(PNG):,}".replace(",", " "))
+    # the unit as every size is written (« ko », formatting.taille_fichier), and the size in octets (review 2.3)
+    assert found["heavy.png"][2] == ("une image de 512\xa0ko (524 288 octets) au plus : ce fichier en fait "
+                                     f"{600_000 + len(PNG):,} octets".replace(",", " "))
     shown = {name: editions.edition({"rapports": {2024: {"logo": name}}}, folder, 2024, "D").logo for name in logos}
     assert {name for name, logo in shown.items() if logo} == set(logos[:6])
     assert shown["ok.webp"].startswith("data:image/webp;base64,") and shown["ok.gif"].startswith("data:image/gif;")
