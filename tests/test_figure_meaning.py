@@ -193,3 +193,28 @@ def test_key_figures_paragraph_reads_the_pillar_by_key(cabbalr):
     text = plain(narrative.key_figures_paragraph(reworded, "la CABBALR", 2019)).replace("\\", "")
     # 2 312 759 / 3 277 425 = 70,6 % of the amounts shared out by pillar, not of the 5 530 289 € programmation.
     assert "le pilier « Cohésion sociale » reçoit 70,6 % des 3 277 425 € répartis par pilier" in text
+
+
+# F6 — a criterion's money row is named by what it measures (measure_label) and a share keeps its base.
+
+def _money_labels(territory, year) -> dict[str, str]:
+    rows = pd.concat([a.indicators for a in ind.answers(territory, year)])
+    rows = rows[rows["table"] == "financements"]
+    return dict(zip(rows["libelle"], rows["valeur"]))
+
+
+def test_criterion_money_rows_say_what_they_cover_and_their_base(cabbalr, call):
+    call_rows = _money_labels(call, 2022)
+    # « Total des financements Politique de la Ville sur la CALL … près 5 760 000 euros »: all schemes.
+    assert call_rows["total des financements politique de la ville (tous dispositifs)"] == "près 5 760 000 euros"
+    assert call_rows[("évolution — total des financements politique de la ville (tous dispositifs) (base : ensemble des "
+                      "financements politique de la ville de 2016 (près de 3 900 000 €))")] == "47 %"
+    assert not any(label.startswith("financements") for label in call_rows)
+    cabbalr_rows = _money_labels(cabbalr, 2022)
+    assert cabbalr_rows["montant programmé (tous financeurs)"] == "5 955 889 €"
+    # « 39 % des crédits de la programmation 2022 » keeps its base.
+    assert cabbalr_rows["montant programmé — crédits spécifiques (base : crédits de la programmation 2022)"] == "39 %"
+    # ITI (FEDER) 2019: « crédits sollicités », not financings.
+    assert "crédits sollicités — ITI – Investissement Territorial Intégré — FEDER" in _money_labels(cabbalr, 2019)
+    finding = ind.findings(call, 2022).iloc[0]  # the référentiel's key figure, found by the new label
+    assert finding["valeur"] == "47 %" and finding["libelle"].startswith("évolution — total des financements")
