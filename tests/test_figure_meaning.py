@@ -218,3 +218,25 @@ def test_criterion_money_rows_say_what_they_cover_and_their_base(cabbalr, call):
     assert "crédits sollicités — ITI – Investissement Territorial Intégré — FEDER" in _money_labels(cabbalr, 2019)
     finding = ind.findings(call, 2022).iloc[0]  # the référentiel's key figure, found by the new label
     assert finding["valeur"] == "47 %" and finding["libelle"].startswith("évolution — total des financements")
+
+
+# F7 — the fonds de concours table says which fund each operation comes under.
+
+def test_fonds_de_concours_name_their_scheme(cabbalr):
+    funds = ind.fonds_de_concours(cabbalr, 2022).set_index("intitule")
+    # « Les fonds de concours Nouveau Programme Renouvellement urbain … » (001_…): Ilot Doyelle, 252 500 €.
+    assert funds.loc["Ilot Doyelle", "montant"] == 252_500
+    assert funds.loc["Ilot Doyelle", "libelle_dispositif"] == "fonds de concours Nouveau Programme de Renouvellement Urbain"
+    others = funds.drop(index="Ilot Doyelle")
+    assert set(others["libelle_dispositif"]) == {"fonds de concours Politique de la Ville"} and len(others) == 7
+    y2019 = ind.fonds_de_concours(cabbalr, 2019).set_index("commune")
+    assert y2019.loc["Lillers", "libelle_dispositif"] == "fonds de concours majoré (opérations situées en QPV)"
+
+
+def test_fonds_de_concours_table_shows_the_scheme():
+    import nbformat
+    from pathlib import Path
+
+    notebook = nbformat.read(Path(__file__).parents[1] / "notebooks" / "03_programmation.ipynb", as_version=4)
+    cell = next(c.source for c in notebook.cells if '"fonds_de_concours"' in c.source)
+    assert '"libelle_dispositif": ("Dispositif", "texte")' in cell
