@@ -240,3 +240,48 @@ def test_fonds_de_concours_table_shows_the_scheme():
     notebook = nbformat.read(Path(__file__).parents[1] / "notebooks" / "03_programmation.ipynb", as_version=4)
     cell = next(c.source for c in notebook.cells if '"fonds_de_concours"' in c.source)
     assert '"libelle_dispositif": ("Dispositif", "texte")' in cell
+
+
+# F8 — the health context keeps the row's precision.
+
+def test_health_context_keeps_the_modalite(call):
+    context = ind.health_context(call, 2022)
+    cds = context[context["indicateur"] == "Centres de Soins (CdS) gérés par Filieris"]
+    # sante.eval2022-sante.csv: the 19 CdS, of which 17 « CdS polyvalents » and 2 « CdS avec spécialistes ».
+    assert list(zip(cds["modalite"], cds["valeur"])) == [("", 19), ("CdS polyvalents", 17), ("CdS avec spécialistes", 2)]
+    import nbformat
+    from pathlib import Path
+
+    notebook = nbformat.read(Path(__file__).parents[1] / "notebooks" / "05_sante.ipynb", as_version=4)
+    cell = next(c.source for c in notebook.cells if '"contexte_sanitaire"' in c.source)
+    assert '"modalite": ("Précision", "texte")' in cell and "health_context(t, annee)" in cell
+
+
+# F9 — health and participation figures cite their document and keep to the report's year.
+
+def test_health_figures_cite_their_document(call, tmp_path):
+    from cdv_analysis.presentation.notebook import ReportContext
+
+    actions = ind.health_actions(call, 2022)
+    assert set(actions["source"]) == {"eval2022"}
+    line = ReportContext(call, 2022, tmp_path).sources_of(actions)
+    # territoire.yml: titre « Contrat de Ville – Rapport d'évaluation 2022 »; sante.eval2022-sante.csv's section.
+    assert line == ("Contrat de Ville – Rapport d'évaluation 2022 (CALL), 04 Focus santé – L'axe santé – La place de "
+                    "la santé dans la programmation Politique de la Ville")
+    for frame in (ind.actions_by_public(call, 2022), ind.working_groups(call, 2022), ind.health_context(call, 2022),
+                  ind.participation_figures(call, 2022)):
+        assert not frame.empty and set(frame["source"]) == {"eval2022"} and (frame["section"] != "").all()
+
+
+def test_health_and_participation_keep_to_the_report_year(cabbalr, call):
+    import dataclasses
+
+    # CALL's health and participation rows as if printed by CABBALR's 2021 report (source ra2021).
+    moved = dataclasses.replace(cabbalr, tables={**cabbalr.tables,
+                                                 "sante": call.table("sante").assign(source="ra2021"),
+                                                 "participation": call.table("participation").assign(source="ra2021")})
+    for function in (ind.health_actions, ind.actions_by_public, ind.working_groups, ind.health_context,
+                     ind.participation_figures):
+        assert not function(moved, 2021).empty, function.__name__
+        assert function(moved, 2022).empty, function.__name__  # not in the 2022 report
+    assert (ind.participation_figures(moved, 2021)["document"] == cabbalr.source_title("ra2021")).all()

@@ -13,10 +13,13 @@ __all__ = ["participation_figures", "council_opinions", "statements", "statement
 NATURE_LABELS = labels("natures")  # vocabulaires/natures.yml
 
 
-def participation_figures(territory: Territory) -> pd.DataFrame:
-    table = territory.table("participation")
+def participation_figures(territory: Territory, annee: int | str | None = None) -> pd.DataFrame:
+    """The participation figures of the report of ``annee`` (its sources' rows; every row when None), each with
+    the title of the document it was read in (``document``)."""
+    table = of_report(territory, territory.table("participation"), annee)
+    table = table.assign(document=table["source"].map(territory.source_title))
     return table[["annee", "perimetre", "theme", "indicateur", "modalite", "valeur", "valeur_publiee", "unite",
-                  "source", "section"]].reset_index(drop=True)
+                  "source", "section", "document"]].reset_index(drop=True)
 
 
 def council_opinions(territory: Territory, annee: int | str | None = None) -> pd.DataFrame:
