@@ -285,3 +285,17 @@ def test_health_and_participation_keep_to_the_report_year(cabbalr, call):
         assert not function(moved, 2021).empty, function.__name__
         assert function(moved, 2022).empty, function.__name__  # not in the 2022 report
     assert (ind.participation_figures(moved, 2021)["document"] == cabbalr.source_title("ra2021")).all()
+
+
+# F10 — the supported projects keep « au titre des crédits de l'ANCT ».
+
+def test_supported_projects_keep_their_perimeter(cabbalr):
+    # 001_… : « Sur les 171 projets déposés, 132 actions ont été soutenues au titre des crédits de l'… ANCT ».
+    selection = ind.project_selection(cabbalr, 2022)
+    assert selection["base_soutenus"].iloc[0] == "au titre des crédits de l'ANCT"
+    text = plain(narrative.selection_paragraph(selection)).replace("\\", "")
+    assert text == "En 2022, sur 171 projets déposés, 132 ont été soutenus (au titre des crédits de l'ANCT), soit 77,2 %."
+    figures = ind.key_figures(cabbalr, 2022).set_index("cle")
+    assert figures.loc["projets_soutenus", "indicateur"] == "Projets soutenus (au titre des crédits de l'ANCT)"
+    opening = plain(narrative.key_figures_paragraph(ind.key_figures(cabbalr, 2022), "la CABBALR", 2022))
+    assert "132 projets ont été soutenus (au titre des crédits de l'ANCT) sur 171 déposés" in opening.replace("\\", "")

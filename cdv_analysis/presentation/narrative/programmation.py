@@ -116,13 +116,15 @@ def selection_paragraph(selection: pd.DataFrame) -> str:
         return ""
     year = f"En {_year(row.get('annee'))}, " if _text(row.get("annee")) else ""
     filed, supported = row["deposes"], row["soutenus"]
+    # What the supported projects were supported under, as the source says it (« au titre des crédits de l'ANCT »).
+    base = f" ({md(_text(row.get('base_soutenus')))})" if _text(row.get("base_soutenus")) else ""
     if _none(filed) or _none(supported):
         known, verb, unknown = (supported, "soutenu", "déposés") if _none(filed) else (filed, "déposé", "soutenus")
-        text = (f"{pluriel(known, f'projet a été {verb}', f'projets ont été {verb}s')} ; "
+        text = (f"{pluriel(known, f'projet a été {verb}', f'projets ont été {verb}s')}{base if known is supported else ''} ; "
                 f"le nombre de projets {unknown} n'est pas publié.")
     else:
         outcome = ("aucun n'a été soutenu" if supported == 0
-                   else f"{nombre(supported)} {_verb(supported, 'a été soutenu', 'ont été soutenus')}")
+                   else f"{nombre(supported)} {_verb(supported, 'a été soutenu', 'ont été soutenus')}") + base
         text = (f"sur {pluriel(filed, 'projet déposé', 'projets déposés')}, {outcome}, "
                 f"soit {pourcent(row['taux_selection'])}.")
     return year + text if year else _cap(text)
