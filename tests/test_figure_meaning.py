@@ -299,3 +299,83 @@ def test_supported_projects_keep_their_perimeter(cabbalr):
     assert figures.loc["projets_soutenus", "indicateur"] == "Projets soutenus (au titre des crédits de l'ANCT)"
     opening = plain(narrative.key_figures_paragraph(ind.key_figures(cabbalr, 2022), "la CABBALR", 2022))
     assert "132 projets ont été soutenus (au titre des crédits de l'ANCT) sur 171 déposés" in opening.replace("\\", "")
+
+
+# F12 — « pourcentages impossibles » belongs to its report's year.
+
+def test_impossible_percentages_finding_has_its_year(call):
+    import dataclasses
+
+    from cdv_analysis.analysis.checks import check_granularity
+
+    template = call.table("enquetes").iloc[[0] * 20].reset_index(drop=True)
+    # 20 answers of one question on a printed n = 10: 14 possible (10 %, 20 %…), 6 impossible (15 %: 1,5 of 10),
+    # fewer than a third, so « pourcentages impossibles » rather than « effectif incohérent ».
+    printed = ["10 %"] * 14 + ["15 %"] * 6
+    items = template.assign(pourcentage_publie=printed, pourcentage=[float(p[:2]) for p in printed],
+                            n_repondants=10, n_origine="publie", annee="2022", modalite=[f"m{i}" for i in range(20)])
+    territory = dataclasses.replace(call, tables={**call.tables, "enquetes": items,
+                                                  "cooperation": call.table("cooperation").iloc[0:0]})
+    (finding,) = [f for f in check_granularity(territory) if f.categorie == "pourcentages impossibles"]
+    assert "6 pourcentages sur 20" in finding.message and finding.annee == "2022"
+
+
+# F13, F14, F16, F17 — one home per rule, no dead code, French that agrees.
+
+def test_own_change_uses_the_one_percentage_change():
+    from cdv_analysis.analysis.indicators._common import Indicator, Value
+    from cdv_analysis.presentation.narrative import programmation as module
+
+    assert not hasattr(module, "pct_or_none")  # stats.pct_change is the one home
+    table = pd.DataFrame({"libelle": ["a", "b"], "montant_precedent": [100.0, 300.0], "montant": [200.0, 400.0],
+                          "variation": [100.0, 100.0]})
+    change = Indicator(table, {"annee": Value(2024), "annee_precedente": Value(2023)})
+    # (600 − 400) / 400 = +50 %
+    assert "de 400 € à 600 € (+50,0 %)" in plain(module.own_change_paragraph(change, "pilier"))
+    zero = Indicator(table.assign(montant_precedent=0.0), change.values)
+    assert "(n.d.)" in plain(module.own_change_paragraph(zero, "pilier"))
+
+
+def test_response_rates_follow_the_decimals_rule(call):
+    text = plain(narrative.response_paragraph(ind.response_rates(call)))
+    # 21 / 70 = 30 % (the key figure and the source: « 30 % »), never « 30,0 % ».
+    assert "21 associations sur 70 (30 %)" in text and "30,0" not in text
+    figures = ind.key_figures(call, 2022).set_index("cle")
+    assert plain(figures.loc["taux_reponse_associations", "valeur_affichee"]) == "30 %"
+
+
+def test_dead_helpers_are_gone_and_homes_reused(call):
+    from cdv_analysis.analysis.indicators import reponses
+    from cdv_analysis.rules.harmonise import COOPERATION_LEVELS
+
+    assert not hasattr(ind, "statements_summary")
+    assert reponses._FIGURE_SECTIONS["financements_tous_financeurs"] == "programmation"
+    means = ind.cooperation_means(call, "communes")
+    text = plain(narrative.cooperation_paragraph(means, ind.cooperation_levels(call, "communes")))
+    assert f"({COOPERATION_LEVELS[4]} et {COOPERATION_LEVELS[5]})" in text
+
+
+def test_question_anchor_is_the_findings_link(call):
+    from cdv_analysis.presentation.narrative.reponses import question_anchor
+
+    found = ind.findings(call, 2022)
+    text = narrative.findings_markdown(found)
+    assert f"(#{question_anchor(1, found.iloc[0]['question_texte'])})" in text
+
+
+def test_evidence_agrees_with_the_number_quoted(cabbalr, call):
+    from cdv_analysis.presentation.narrative.reponses import answer_block
+
+    # CABBALR 2022 question 1: 1 énoncé of 1 actor group, 1 quoted.
+    first = ind.answers(cabbalr, 2022)[0]
+    assert first.evidence["enonces_retenus"] == 1
+    block = plain(answer_block(first, "1")).replace("\\", "")
+    assert "dont 1 cité ici" in block and "1 cités" not in block
+    none = dataclasses_replace_evidence(first, 0)
+    assert "dont aucun cité ici" in plain(answer_block(none, "1")).replace("\\", "")
+
+
+def dataclasses_replace_evidence(answer, retained: int):
+    import dataclasses
+
+    return dataclasses.replace(answer, evidence={**answer.evidence, "enonces_retenus": retained})

@@ -207,7 +207,7 @@ def test_contract_record_cabbalr(cabbalr) -> None:
 
 def test_response_rates_call(call) -> None:
     assert plain(nr.response_paragraph(ind.response_rates(call))) == (
-        "19 communes sur 19 ont répondu (100 %) ; 21 associations sur 70 (30,0 %).")
+        "19 communes sur 19 ont répondu (100 %) ; 21 associations sur 70 (30 %).")  # 21 / 70 = 30 exactly
 
 
 def test_survey_communes_call(call) -> None:

@@ -402,6 +402,7 @@ _FIGURE_SECTIONS = {"programmation": "programmation", "financements_politique_vi
                     "projets_deposes": "programmation", "projets_soutenus": "programmation",
                     "taux_selection": "programmation", "part_pilier_principal": "programmation",
                     "part_credits_specifiques": "programmation", "projets_associatifs": "programmation",
-                    "credits_specifiques": "programmation", "taux_reponse_communes": "gouvernance",
+                    "credits_specifiques": "programmation", "financements_tous_financeurs": "programmation",
+                    "taux_reponse_communes": "gouvernance",
                     "taux_reponse_associations": "gouvernance", "population": "contexte",
                     "population_qpv": "contexte"}

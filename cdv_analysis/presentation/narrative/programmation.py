@@ -14,6 +14,7 @@ from ...rules.formatting import (
     variation,
 )
 from ...analysis.indicators._common import Indicator, unpack
+from ...rules.stats import pct_change
 from ...analysis.indicators.montants import APPROXIMATE_NOTE, amount_shown, change_between, perimeter_name
 from ._base import guillemets, md, _de, _empty, _cap, _none, _pct, _pillar, _sum_note, _verb, _year
 
@@ -285,17 +286,13 @@ def own_change_paragraph(change: Indicator, what: str) -> str:
     table, result = unpack(change)
     before, now = float(table["montant_precedent"].sum()), float(table["montant"].sum())
     text = (f"Par {what}, de {result.get('annee_precedente')} à {result.get('annee')}, la programmation passe de "
-            f"{euros(before)} à {euros(now)} ({variation(pct_or_none(before, now))}).")
+            f"{euros(before)} à {euros(now)} ({variation(pct_change(before, now) if before > 0 else None)}).")
     moved = table.reindex(table["variation"].abs().sort_values(ascending=False).index)
     if len(moved):
         top = moved.iloc[0]
         sign = "+" if top["variation"] > 0 else "−" if top["variation"] < 0 else ""
         text += f" Le plus fort écart concerne {md(_text(top['libelle']))} ({sign}{euros(abs(top['variation']))})."
     return text
-
-
-def pct_or_none(before: float, now: float) -> float | None:
-    return 100 * (now - before) / before if before else None
 
 
 def own_annex_columns(annex: pd.DataFrame) -> dict[str, tuple[str, str]]:
