@@ -237,6 +237,9 @@ TERRITORY_FILE_CASES = [
     ("yml-wrong-type", "id: cabbalr\nnom: N\nsigle: S\ncommunes: 5\nsources:\n  - id: ra2022\n", "une liste"),
     ("yml-contract-text", "id: cabbalr\nnom: N\nsigle: S\ncontrat: x\nsources:\n  - id: ra2022\n",
      "un dictionnaire"),
+    # before: « lecture impossible (TypeError : unhashable type: 'list') » (the id went into a set)
+    ("yml-source-id-list", "id: cabbalr\nnom: N\nsigle: S\nsources:\n  - id: [ra2022]\n",
+     "un identifiant de 64 caractères au plus"),
     ("yml-year-out-of-range", "id: cabbalr\nnom: N\nsigle: S\nsources:\n  - id: ra2022\n    annee_rapport: 3022\n",
      "une année de 1900 à 2100"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -188,3 +189,18 @@ def test_valider_reads_each_territory_once(capsys, raw_dir, monkeypatch) -> None
     assert reads == ["call", "cabbalr"]  # validated, then checked on the same tables
     assert "✔ call : données valides" in out and "✔ cabbalr : données valides" in out
     assert "incohérences relevées dans les sources" in out  # the checks still run
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "120"])
+def test_the_importer_help_names_every_import_whole(capsys, monkeypatch, columns) -> None:
+    """Not only open data: the registry's imports, each name on one line (never cut at its hyphen)."""
+    monkeypatch.setenv("COLUMNS", columns)
+    code, out, _ = run(capsys, "-h")
+    assert code == 0
+    line = " ".join(out.split()[out.split().index("importer"):])
+    assert line.startswith("importer importe un fichier dans un dossier de territoire "
+                           "(insee-qpv, anct-subventions, programmation, questionnaire)")
+    assert not [row for row in out.splitlines() if re.search(r"\w-$", row)]
+    code, out, _ = run(capsys, "importer", "-h")
+    assert not [row for row in out.splitlines() if re.search(r"\w-$", row)]
+    assert "données ouvertes (INSEE, ANCT)" not in out

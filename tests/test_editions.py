@@ -214,7 +214,7 @@ def test_a_new_territory_from_the_shipped_template_works_end_to_end(tmp_path: Pa
                             "--sortie-donnees", str(tmp_path / "processed"), "--silencieux", "--jobs", "1"],
                            capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stdout + built.stderr
-    assert "1 rapport : 1 construit(s)" in built.stdout
+    assert "1 rapport : 1 construit, 0 repris du cache" in built.stdout
     page = (out / "cad" / "2023" / "rapport.html").read_text("utf-8")
     assert "Territoire à compléter — 2023" in page
     assert "Ce qu&#39;il reste à compléter" in page or "Ce qu'il reste à compléter" in page

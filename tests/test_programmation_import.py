@@ -266,3 +266,65 @@ def test_a_territoire_yml_with_a_schema_error_refuses_the_import_with_its_place(
     assert (problem.fichier, problem.ligne, problem.colonne, problem.valeur) == (
         str(described), line, "nombre_communes_epci", "beaucoup")
     assert not (data / "cad" / "programmation.2024.csv").exists()
+
+
+@pytest.mark.parametrize("text, encoding, expected", [
+    # before: « du YAML valide ('utf-8' codec can't decode…) », English and with no line
+    ("# Vocabulaire propre à la CAD, financeurs ajoutés à la main\nfinanceurs:\n  Fondation du Nord: autres\n"
+     "piliers:\n  Pilier écologie: cadre_de_vie\nignorer: [Notes]\n", "cp1252", None),
+    ("financeurs:\n  Fondation du Nord: autres\n  Fondation du Nord: epci\n", "utf-8",
+     (3, None, "du YAML valide (clé « Fondation du Nord » répétée")),
+    ("piliers:\n  Pilier 4: ecologie\n", "utf-8", (None, "piliers", "un code de pilier parmi : ")),
+    ("types_credit:\n  autres: exceptionnel\n", "utf-8", (None, "types_credit", "un type de crédit parmi : ")),
+])
+def test_the_territory_vocabulary_is_read_as_every_outside_yaml(tmp_path: Path, data: Path, text: str,
+                                                                  encoding: str, expected) -> None:
+    own = data / "cad" / "vocabulaire.yml"
+    own.write_bytes(text.encode(encoding))
+    sheet = douaisis_xlsx(tmp_path / "p.xlsx", with_total=False)
+    if expected is None:  # a Windows-1252 file is read as the territory's tables are
+        assert import_programmation(sheet, data, "cad", 2024).ok
+        return
+    with pytest.raises(ImportFailed) as refused:
+        import_programmation(sheet, data, "cad", 2024)
+    [problem] = refused.value.problems
+    assert problem.fichier.endswith("cad/vocabulaire.yml") and (problem.ligne, problem.colonne) == expected[:2]
+    assert problem.attendu.startswith(expected[2]), problem.attendu
+
+
+def test_a_csv_sheet_is_read_within_the_declared_limits(tmp_path: Path, data: Path, monkeypatch) -> None:
+    import dataclasses
+
+    from cdv_analysis.ingest.iorw import limits
+
+    sheet = tmp_path / "programmation-2024.csv"
+    with sheet.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows([[TITLE], HEADERS, *ACTIONS])
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, rows=5))
+    with pytest.raises(ImportFailed) as refused:  # before: the sheet's own reader ignored LIMITS
+        import_programmation(sheet, data, "cad", 2024)
+    [problem] = refused.value.problems
+    assert (problem.fichier, problem.ligne) == (str(sheet), None)
+    assert problem.attendu.startswith("au plus 5 lignes : ce fichier a plus de 5 lignes remplies ; découpez-le")
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, rows=500, file_bytes=1024))
+    with pytest.raises(ImportFailed, match="un fichier d'au plus 1 ko : celui-ci fait 1,"):
+        import_programmation(sheet, data, "cad", 2024)
+    assert not (data / "cad" / "programmation.2024.csv").exists()
+
+
+def test_merged_cells_are_filled_without_loading_the_whole_workbook(tmp_path: Path, data: Path,
+                                                                     monkeypatch) -> None:
+    import openpyxl
+
+    opened = []
+    real = openpyxl.load_workbook
+
+    def spy(*args, **kwargs):
+        opened.append(kwargs.get("read_only", False))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", spy)
+    import_programmation(douaisis_xlsx(tmp_path / "p.xlsx", with_total=False), data, "cad", 2024)
+    assert opened and all(opened)  # before: a second, full load only for the merged ranges
+    rows = _written(data)
+    assert set(rows.loc[rows["dossier"] == "2024-002", "commune"]) == {"Douai"}  # merged over rows 6-7

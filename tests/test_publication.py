@@ -206,3 +206,33 @@ def test_a_portrait_is_decided_once_when_planning(tmp_path: Path) -> None:
     assert sections_for(job) == PORTRAIT_SECTIONS and job.portrait
     assert job_subtitle(job) == "Portrait du contrat de ville — données ouvertes, édition 2020"
     assert job_page_title(job).endswith(" — édition 2020")
+
+
+def test_the_build_summary_agrees_in_number() -> None:
+    from cdv_analysis.publish.build import BuildInterrupted
+    from cdv_analysis.publish.jobs import BuildSummary, JobResult
+
+    def results(built: int, cached: int) -> list[JobResult]:
+        return ([JobResult(f"t {i}", "t", 2000 + i, Status.BUILT) for i in range(built)]
+                + [JobResult(f"c {i}", "c", 2000 + i, Status.CACHED) for i in range(cached)])
+
+    assert BuildSummary(results(1, 0), 2.0).text() == "1 rapport : 1 construit, 0 repris du cache, 0 en échec — 2,0 s"
+    assert BuildSummary(results(3, 2), 2.5).text() == (
+        "5 rapports : 3 construits, 2 repris du cache, 0 en échec — 2,5 s")
+    assert "2 rapports construits avant l'interruption" in BuildInterrupted(2, BuildSummary(results(2, 1))).text()
+    assert "1 rapport construit avant l'interruption" in BuildInterrupted(2, BuildSummary(results(1, 0))).text()
+
+
+def test_an_invalid_territory_is_planned_with_its_errors_counted(tmp_path: Path) -> None:
+    from cdv_analysis.cli import main
+    from cdv_analysis.publish.plan import plan_jobs
+
+    data = tmp_path / "donnees"
+    assert main(["nouveau-territoire", "neuf", "--donnees", str(data)]) == 0
+    table = data / "neuf" / "financements.csv"
+    header = table.read_text("utf-8")
+    table.write_text(header + "programmation,cohesion_sociale,,etat,,4 73x 927 €,,,,,,2023,ra2023,§ 1,,tableau\n",
+                     "utf-8")  # one error: the amount
+    jobs, results = plan_jobs(data, tmp_path / "out", tmp_path / "p", NOTEBOOKS, ["neuf"], None, False)
+    assert jobs == [] and [r.message for r in results] == [
+        "données invalides (1 erreur) : lancez `cdv valider --territoire neuf`"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import textwrap
 
 from .. import __version__
 from .common import suggestion
@@ -59,8 +60,23 @@ def _invalid_choice(action: argparse.Action, value: str) -> str:
     return f"{what} : « {value} » (possibles : {', '.join(choices)})." + suggestion(str(value), choices)
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """Help lines wrapped between words only: « insee-qpv » or « --sortie-donnees » is never cut at its hyphen."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return textwrap.fill(" ".join(text.split()), width, initial_indent=indent, subsequent_indent=indent,
+                             break_on_hyphens=False)
+
+
 class _FrenchParser(argparse.ArgumentParser):
     """argparse speaking French: usage, help and error messages."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def format_usage(self) -> str:
         return _french(super().format_usage())
@@ -111,7 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
                                "un noyau déjà prêt d'un rapport à l'autre)")
     nouveau = add("nouveau-territoire", "crée un dossier de territoire à partir du modèle", command_nouveau_territoire)
     nouveau.add_argument("id", help="identifiant du territoire (nom du dossier)")
-    importer = add("importer", "importe des données ouvertes (INSEE, ANCT) dans les dossiers de territoire",
+    from ..importers import IMPORTERS  # the registry: a new importer is named here without touching this text
+
+    importer = add("importer", f"importe un fichier dans un dossier de territoire ({', '.join(IMPORTERS)})",
                    command_importer)
     _add_importer_arguments(importer)
     return parser

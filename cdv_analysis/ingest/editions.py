@@ -31,6 +31,7 @@ from ..rules.formatting import nombre
 from ..rules.harmonise import codes, label
 from .ids import file_in, shell_word
 from .problems import Problem
+from .schemas import TABLES
 
 __all__ = ["Edition", "edition", "edition_problems", "figures_origin", "prose_files", "KINDS", "STARTER_KIND",
            "OWN_DATA_SOURCE_TYPES", "TRANSCRIBED_TAG", "OWN_DATA_TAG"]
@@ -216,18 +217,19 @@ def prose_files(folder: Path | str, year: int | str) -> dict[str, Path]:
 # ---------------------------------------------------------------------------
 # What a territory created from the template still lacks (the short page of 00_a_completer)
 
-# Each raw table, the section it feeds, and how to fill it (a command when there is one).
+# Each raw table and how to fill it (a command when there is one); the section it feeds is the registry's
+# (``TableSpec.section``), « qualitatif », which feeds several, is announced with the lessons it mostly feeds.
 TABLE_USES = (
-    ("programmation", "Programmation", "cdv importer programmation FICHIER --territoire {id} --annee {annee}"),
-    ("financements", "Programmation", "montants imprimés dans vos documents (data/README.md, « financements »)"),
-    ("projets", "Programmation", "nombres de projets déposés et soutenus"),
-    ("contexte", "Contexte des quartiers", "cdv importer insee-qpv FICHIER --territoire {id}"),
-    ("gouvernance", "Gouvernance et coopérations", "chiffres du pilotage et de la démarche d'évaluation"),
-    ("cooperation", "Gouvernance et coopérations", "niveaux de coopération entre partenaires"),
-    ("enquetes", "Gouvernance et coopérations", "résultats de vos questionnaires"),
-    ("sante", "Santé", "volet santé (ASV, CLS, actions)"),
-    ("participation", "Participation des habitants", "conseils citoyens, participation"),
-    ("qualitatif", "Enseignements et préconisations", "constats, propositions et citations"),
+    ("programmation", "cdv importer programmation FICHIER --territoire {id} --annee {annee}"),
+    ("financements", "montants imprimés dans vos documents (data/README.md, « financements »)"),
+    ("projets", "nombres de projets déposés et soutenus"),
+    ("contexte", "cdv importer insee-qpv FICHIER --territoire {id}"),
+    ("gouvernance", "chiffres du pilotage et de la démarche d'évaluation"),
+    ("cooperation", "niveaux de coopération entre partenaires"),
+    ("enquetes", "résultats de vos questionnaires"),
+    ("sante", "volet santé (ASV, CLS, actions)"),
+    ("participation", "conseils citoyens, participation"),
+    ("qualitatif", "constats, propositions et citations"),
 )
 PLACEHOLDER_MARK = "…"
 
@@ -247,7 +249,8 @@ def to_fill_in(territory, year: int | str) -> pd.DataFrame:
         rows.append({"quoi": f"le genre, le titre et le sous-titre du rapport {year}",
                      "ou": f"{shown}, clé « rapports: {year}: »",
                      "comment": "genre : " + ", ".join(KINDS) + " ; titre, sous_titre, logo facultatifs"})
-    for table, section, how in TABLE_USES:
+    for table, how in TABLE_USES:
+        section = TABLES[table].section or label("sections", "enseignements")
         if not territory.has(table):
             rows.append({"quoi": f"la table « {table} » (section « {section} »)",
                          "ou": f"data/raw/{territory.id}/{table}.*.csv",

@@ -326,7 +326,9 @@ def _cross_checks(meta: dict, findings: list[Finding]) -> None:
         seen = set()
         for index, source in enumerate(sources):
             sid = source.get("id") if isinstance(source, dict) else None
-            if sid is not None and sid in seen:
+            if not isinstance(sid, str | int):  # a list or mapping is reported by ``identifier`` (and unhashable)
+                continue
+            if sid in seen:
                 findings.append(Finding(("sources", index, "id"), "un identifiant de source unique", sid))
             seen.add(sid)
 

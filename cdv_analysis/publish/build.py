@@ -53,7 +53,7 @@ class BuildInterrupted(CdvError):
 
         built = self.summary.count(Status.BUILT)
         return (f"Construction interrompue ({'Ctrl-C' if self.signum == signal.SIGINT else 'signal d’arrêt'}) : "
-                f"{pluriel(built, 'rapport')} {Status.BUILT.wording} avant l'interruption ; les rapports déjà publiés "
+                f"{pluriel(built, 'rapport construit', 'rapports construits')} avant l'interruption ; les rapports déjà publiés "
                 "restent en place. Relancez la commande : seuls les rapports manquants ou périmés seront "
                 "construits.")
 

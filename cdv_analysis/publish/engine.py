@@ -1,6 +1,6 @@
 """Warm kernels for papermill: the ``cdv-chaud`` engine and the worker processes that host it.
 
-Starting a kernel and importing pandas, matplotlib, seaborn and pandera
+Starting a kernel and importing pandas, matplotlib and seaborn
 costs more than running most reports. This engine keeps one kernel per worker
 process, started once with those imports done (as Quarto's keep-alive kernel
 does), and runs every notebook in it through papermill's own client, so the
@@ -54,7 +54,6 @@ def prepare_kernel() -> None:
     """Heavy imports, then a snapshot of the global state every report starts from (in the kernel)."""
     import matplotlib
     import matplotlib.pyplot  # noqa: F401 - activates the inline backend as a notebook does
-    import pandera  # noqa: F401
 
     import cdv_analysis  # noqa: F401
     from cdv_analysis.presentation import charts, narrative, notebook  # noqa: F401

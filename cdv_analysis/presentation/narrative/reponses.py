@@ -6,7 +6,7 @@ import pandas as pd
 
 from ...rules import formatting as fr
 from ...rules.clean import cell_text
-from ...rules.harmonise import label
+from ...rules.harmonise import label, labels
 from ...rules.markup import heading_id  # the page's one rule for heading ids
 from ...analysis.indicators.reponses import says_figure
 from ...ingest.referentiel import STATUSES
@@ -131,9 +131,6 @@ def answer_blocks(answers: list, numbers: dict[str, int] | None = None) -> str:
     return "\n".join(answer_block(a, (numbers or {}).get(a.question.id, "")) for a in answers)
 
 
-_SECTION_TITLES = {"contexte": "Contexte des quartiers", "synthese": "Synthèse"}
-
-
 def findings_markdown(frame: pd.DataFrame) -> str:
     """The synthesis' findings (``indicators.findings``): a numbered list, one sentence each, its figure, a link.
 
@@ -141,9 +138,7 @@ def findings_markdown(frame: pd.DataFrame) -> str:
     """
     if frame is None or frame.empty:
         return ""
-    from ...ingest.referentiel import SECTIONS
-
-    titles = {**SECTIONS, **_SECTION_TITLES}
+    titles = labels("sections")  # vocabulaires/sections.yml
     lines = ["**Ce que l'évaluation trouve.** Les constats ci-dessous suivent une règle : une réponse par question "
              "évaluative (dans l'ordre du référentiel), puis, s'il y a lieu, l'évolution de la programmation, puis "
              "les chiffres que la source met en avant et qu'aucun constat précédent ne donne ; huit au plus. Chacun renvoie "
