@@ -221,3 +221,21 @@ def test_a_new_territory_from_the_shipped_template_works_end_to_end(tmp_path: Pa
     assert "cdv importer programmation FICHIER --territoire cad --annee 2023" in page
     assert "Couverture des chiffres publiés" not in page
     assert "Programmation" in page and "## " not in page
+
+
+def test_paths_a_page_names_follow_the_data_folder(tmp_path: Path) -> None:
+    """Review_ingest 3.3: with CDV_DONNEES=/home/u/mes_donnees the page named « u/mes_donnees/x/sante.csv »
+    (the last three parts), while the starter page wrote « data/raw/x/… » whatever the folder."""
+    import cdv_analysis as cdv
+    from cdv_analysis.cli import main
+
+    data = tmp_path / "u" / "mes_donnees"
+    data.mkdir(parents=True)
+    assert main(["nouveau-territoire", "x", "--donnees", str(data)]) == 0
+    territory = cdv.load_territory("x", data, strict=False)
+    assert territory.expected_file("sante") == "mes_donnees/x/sante.csv"
+    places = editions.to_fill_in(territory, 2024)["ou"].tolist()
+    assert places[0].startswith("mes_donnees/x/territoire.yml, clé")
+    assert "mes_donnees/x/sante.*.csv" in places and "mes_donnees/x/textes/2024/<section>.md" in places
+    assert not any("data/raw" in p or str(tmp_path) in p for p in places)
+    assert cdv.load_territory("call").expected_file("sante") == "data/raw/call/sante.csv"  # the project's data

@@ -238,7 +238,7 @@ def to_fill_in(territory, year: int | str) -> pd.DataFrame:
     """What to fill in before the report has content: (quoi, ou, comment), in the order to do it."""
 
     meta, rows = territory.meta, []
-    shown = f"data/raw/{territory.id}/territoire.yml"
+    shown = territory.shown_file("territoire.yml")  # one rule for the paths a page names
     for key, what in (("nom", "le nom de l'EPCI"), ("sigle", "le sigle")):
         if PLACEHOLDER_MARK in str(meta.get(key, "")) or not meta.get(key):
             rows.append({"quoi": what, "ou": f"{shown}, clé « {key} »", "comment": "remplacer le texte du modèle"})
@@ -253,9 +253,9 @@ def to_fill_in(territory, year: int | str) -> pd.DataFrame:
         section = TABLES[table].section or label("sections", "enseignements")
         if not territory.has(table):
             rows.append({"quoi": f"la table « {table} » (section « {section} »)",
-                         "ou": f"data/raw/{territory.id}/{table}.*.csv",
+                         "ou": territory.shown_file(f"{table}.*.csv"),
                          "comment": how.format(id=shell_word(territory.id), annee=year)})
     rows.append({"quoi": "vos propres paragraphes pour une section du rapport",
-                 "ou": f"data/raw/{territory.id}/{PROSE_FOLDER}/{year}/<section>.md",
+                 "ou": territory.shown_file(f"{PROSE_FOLDER}/{year}/<section>.md"),
                  "comment": "Markdown, par exemple 03_programmation.md ; ils n'apparaissent que dans ce rapport"})
     return pd.DataFrame(rows, columns=["quoi", "ou", "comment"])

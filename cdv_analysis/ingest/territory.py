@@ -9,6 +9,7 @@ from typing import TypeVar
 
 import pandas as pd
 
+from ..config import PROJECT_DIR
 from ..rules.clean import cell_text
 from .metadata import declared_report_years
 from .parsing import parse_table
@@ -134,9 +135,19 @@ class Territory:
                 years.update(int(y) for y in single["annee_debut"].dropna())
         return sorted(years)
 
+    def shown_file(self, name: str) -> str:
+        """A file of the territory's folder as a page names it: from the project when the data are in it
+        (``data/raw/<id>/<name>``), else from the data folder (``mes_donnees/<id>/<name>``); never a path of
+        the machine that built the page."""
+        folder = Path(self.folder).resolve()
+        try:
+            return (folder / name).relative_to(PROJECT_DIR.resolve()).as_posix()
+        except ValueError:
+            return Path(folder.parent.name, folder.name, name).as_posix()
+
     def expected_file(self, table: str) -> str:
-        """Where a missing table would be read from, as ``data/raw/<id>/<table>.csv``."""
-        return Path(*self.folder.parts[-3:], f"{table}.csv").as_posix()
+        """Where a missing table would be read from (``data/raw/<id>/<table>.csv``: :meth:`shown_file`)."""
+        return self.shown_file(f"{table}.csv")
 
     def fingerprint(self) -> str:
         """SHA-256 of the territory's input files (names and bytes) as read, for provenance and caching."""
