@@ -92,9 +92,10 @@ def key_figures_paragraph(figures: pd.DataFrame, territory_name: str, year: int 
         parts.append("le total des financements de la politique de la ville, tous dispositifs et financeurs "
                      f"confondus, représente {shown('financements_politique_ville')}")
     if "projets_deposes" in rows and "projets_soutenus" in rows:
-        supported = rows["projets_soutenus"]["valeur"]
-        parts.append(f"{pluriel(supported, 'projet')} {_verb(supported, 'a été soutenu', 'ont été soutenus')} "
-                     f"sur {nombre(rows['projets_deposes']['valeur'])} déposés")
+        supported, base = rows["projets_soutenus"]["valeur"], _text(rows["projets_soutenus"].get("base"))
+        parts.append(f"{pluriel(supported, 'projet')} {_verb(supported, 'a été soutenu', 'ont été soutenus')}"
+                     + (f" ({escape_markdown(base)})" if base else "")
+                     + f" sur {nombre(rows['projets_deposes']['valeur'])} déposés")
     if "part_pilier_principal" in rows:
         row = rows["part_pilier_principal"]
         pillar = guillemets(escape_markdown(row["libelle_pilier"]))

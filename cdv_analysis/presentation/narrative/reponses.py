@@ -88,7 +88,9 @@ def _evidence(answer) -> str:
     if ev["enonces"]:
         parts.append(f"{fr.pluriel(ev['enonces'], 'énoncé', 'énoncés')} de "
                      f"{fr.pluriel(len(ev['groupes']), 'groupe', 'groupes')} d'acteurs "
-                     f"({md(fr.liste_fr(ev['groupes']))}), dont {ev['enonces_retenus']} cités ici")
+                     f"({md(fr.liste_fr(ev['groupes']))}), dont "
+                     + (fr.pluriel(ev["enonces_retenus"], "cité", "cités") if ev["enonces_retenus"] else "aucun cité")
+                     + " ici")
     text = "**Solidité des éléments.** " + " ; ".join(parts) + "."
     if answer.question.concordance:
         text += f" Concordance (appréciation de l'évaluateur) : {md(answer.question.concordance)}"
@@ -150,7 +152,7 @@ def findings_markdown(frame: pd.DataFrame) -> str:
             if says_figure(row["texte"], row["valeur"]):
                 figure = ""  # the sentence already gives its figure
             number = int(row["numero_question"])
-            anchor = heading_id(question_heading(number, cell_text(row["question_texte"])))
+            anchor = question_anchor(number, cell_text(row["question_texte"]))
             lead = md(row["texte"]).rstrip("\\.").rstrip(".")
             who = " *(résumé de l'évaluateur)*" if row["auteur"] == "evaluateur" else ""
             lines.append(f"{row['rang']}. {lead}{figure}{who} — [question {number}](#{anchor}).")
