@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..rules.formatting import nombre
+from ..rules.formatting import nombre, taille_fichier
 from ..rules.harmonise import codes, label
 from .ids import file_in, shell_word
 from .problems import Problem
@@ -39,7 +39,7 @@ __all__ = ["Edition", "edition", "edition_problems", "figures_origin", "prose_fi
 KINDS = tuple(c for c in codes("genres_rapport") if c != "a_completer")  # vocabulaires/genres_rapport.yml
 STARTER_KIND = "a_completer"  # a territory with no data yet: one short page saying what to fill in
 # Source types whose figures are the territory's own data or imports, not transcribed from a printed document.
-OWN_DATA_SOURCE_TYPES = ("programmation", "import")
+OWN_DATA_SOURCE_TYPES = codes("types_source", donnees_propres=True)  # vocabulaires/types_source.yml
 TRANSCRIBED_TAG = "si-transcrit"
 OWN_DATA_TAG = "si-donnees-propres"
 PROSE_FOLDER = "textes"
@@ -81,11 +81,11 @@ def _logo_file(folder: Path, name: object) -> tuple[Path | None, str]:
     mime = LOGO_TYPES.get(path.suffix.lower()) if path else None
     if mime is None:
         return None, (f"un fichier image du dossier du territoire (.png, .jpg, .gif, .webp ou .svg, "
-                      f"{LOGO_MAX_BYTES // 1024} Ko au plus)")
+                      f"{taille_fichier(LOGO_MAX_BYTES, binaire=True)} au plus)")
     size = path.stat().st_size
     if size > LOGO_MAX_BYTES:
-        return path, (f"une image de {LOGO_MAX_BYTES // 1024} Ko ({nombre(LOGO_MAX_BYTES)} octets) au plus : ce "
-                      f"fichier en fait {nombre(size)}")
+        return path, (f"une image de {taille_fichier(LOGO_MAX_BYTES, binaire=True)} ({nombre(LOGO_MAX_BYTES)} octets)"
+                      f" au plus : ce fichier en fait {nombre(size)} octets")
     data = path.read_bytes()
     found = _svg_size(data) if mime == "image/svg+xml" else _raster_size(data, _LOGO_FORMATS[mime])
     if isinstance(found, str):

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..config import PROJECT_DIR
 from ..rules.clean import cell_text
+from ..rules.harmonise import vocabulary
 from .metadata import declared_report_years
 from .parsing import parse_table
 from .problems import Problem
@@ -20,9 +21,10 @@ __all__ = ["Territory", "memoized", "source_title"]
 
 T = TypeVar("T")
 
-# Short titles by kind of document (territoire.yml « type »); « {annee} » is the report year or the date's year.
-SHORT_TITLES = {"rapport_annuel": "Rapport annuel {annee}", "evaluation_finale": "Rapport d'évaluation finale {annee}",
-                "synthese": "Synthèse de l'évaluation {annee}"}
+# Short titles by kind of document (territoire.yml « type »: vocabulaires/types_source.yml, « titre_court »);
+# « {annee} » is the report year or the date's year.
+SHORT_TITLES = {code: str(entry["titre_court"]) for code, entry in vocabulary("types_source").attributes.items()
+                if entry.get("titre_court")}
 
 
 def source_title(sources: dict[str, dict], source_id: object, section: object = None) -> str:
