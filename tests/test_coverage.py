@@ -16,6 +16,7 @@ from cdv_analysis.publish.publication import publish_data
 
 import source_texts as st
 
+RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 EMBEDDED = (("call", 2022), ("cabbalr", 2019), ("cabbalr", 2021), ("cabbalr", 2022))
 # Lower bounds measured on the embedded reports (shown, total): every table the issue aims at (GOAL_TABLES)
 # is shown in full; projets, cooperation, enquetes and contexte are floors (not goals of the issue).
@@ -30,6 +31,9 @@ MINIMUM_SHOWN = {
                         "contexte": (19, 19)},
 }
 GOAL_SHARE = 95.0  # per cent of the printed figures of each goal table shown in its report
+# Printed twice in the same passage of the source, with the same label: one figure of the coverage, two raw rows.
+PRINTED_TWICE = {("call", 2022, "sante"): 1,  # « maisons de santé pluriprofessionnelles » 1, § « de qui parle-t-on ? »
+                 ("cabbalr", 2019, "projets"): 1}  # ARTOIS INITIATIVE, 2 déposés, bloc « Les Associations »
 
 
 def _figure(value, kind="nombre", printed="", label="centres de santé — Filieris"):
@@ -141,6 +145,31 @@ def test_the_coverage_sentence_agrees_in_number():
         cv.coverage_html(_frame(1, 3)))
     assert "Sur 1 chiffre publié dans les documents sources de cette année, 1 se retrouve dans" in (
         cv.coverage_html(_frame(1, 1)))
+
+
+def _raw_figures(territory: str, year: int, table: str) -> int:
+    """The printed figures of a table, counted from the raw files alone (not with the package's readers): rows of
+    that report year's documents with a value, whose unit is not words or a date, and not « interne »."""
+    import csv
+
+    meta = yaml.safe_load((RAW / territory / "territoire.yml").read_text("utf-8"))
+    sources = {s["id"] for s in meta["sources"] if s.get("annee_rapport") == year}
+    column = {"financements": "montant", "projets": "nombre", "enquetes": "pourcentage",
+              "cooperation": "pourcentage"}.get(table, "valeur")
+    count = 0
+    for path in sorted((RAW / territory).glob(f"{table}.*.csv")):
+        for row in csv.DictReader(path.open(encoding="utf-8")):
+            if row["source"] in sources and row[column].strip() and row.get("unite", "") not in ("texte", "date") \
+                    and row.get("diffusion", "") != "interne":
+                count += 1
+    return count - PRINTED_TWICE.get((territory, year, table), 0)
+
+
+@pytest.mark.parametrize("territory,year", EMBEDDED)
+def test_the_coverage_totals_are_the_figures_of_the_raw_files(territory, year):
+    """MINIMUM_SHOWN's totals were measured on the reports: here they are recounted from the raw files."""
+    totals = {table: printed for table, (_, printed) in MINIMUM_SHOWN[(territory, year)].items()}
+    assert totals == {table: _raw_figures(territory, year, table) for table in totals}
 
 
 def test_publish_data_replaces_the_previous_copy(tmp_path):

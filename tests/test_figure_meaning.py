@@ -193,3 +193,189 @@ def test_key_figures_paragraph_reads_the_pillar_by_key(cabbalr):
     text = plain(narrative.key_figures_paragraph(reworded, "la CABBALR", 2019)).replace("\\", "")
     # 2 312 759 / 3 277 425 = 70,6 % of the amounts shared out by pillar, not of the 5 530 289 € programmation.
     assert "le pilier « Cohésion sociale » reçoit 70,6 % des 3 277 425 € répartis par pilier" in text
+
+
+# F6 — a criterion's money row is named by what it measures (measure_label) and a share keeps its base.
+
+def _money_labels(territory, year) -> dict[str, str]:
+    rows = pd.concat([a.indicators for a in ind.answers(territory, year)])
+    rows = rows[rows["table"] == "financements"]
+    return dict(zip(rows["libelle"], rows["valeur"]))
+
+
+def test_criterion_money_rows_say_what_they_cover_and_their_base(cabbalr, call):
+    call_rows = _money_labels(call, 2022)
+    # « Total des financements Politique de la Ville sur la CALL … près 5 760 000 euros »: all schemes.
+    assert call_rows["total des financements politique de la ville (tous dispositifs)"] == "près 5 760 000 euros"
+    assert call_rows[("évolution — total des financements politique de la ville (tous dispositifs) (base : ensemble des "
+                      "financements politique de la ville de 2016 (près de 3 900 000 €))")] == "47 %"
+    assert not any(label.startswith("financements") for label in call_rows)
+    cabbalr_rows = _money_labels(cabbalr, 2022)
+    assert cabbalr_rows["montant programmé (tous financeurs)"] == "5 955 889 €"
+    # « 39 % des crédits de la programmation 2022 » keeps its base.
+    assert cabbalr_rows["montant programmé — crédits spécifiques (base : crédits de la programmation 2022)"] == "39 %"
+    # ITI (FEDER) 2019: « crédits sollicités », not financings.
+    assert "crédits sollicités — ITI – Investissement Territorial Intégré — FEDER" in _money_labels(cabbalr, 2019)
+    finding = ind.findings(call, 2022).iloc[0]  # the référentiel's key figure, found by the new label
+    assert finding["valeur"] == "47 %" and finding["libelle"].startswith("évolution — total des financements")
+
+
+# F7 — the fonds de concours table says which fund each operation comes under.
+
+def test_fonds_de_concours_name_their_scheme(cabbalr):
+    funds = ind.fonds_de_concours(cabbalr, 2022).set_index("intitule")
+    # « Les fonds de concours Nouveau Programme Renouvellement urbain … » (001_…): Ilot Doyelle, 252 500 €.
+    assert funds.loc["Ilot Doyelle", "montant"] == 252_500
+    assert funds.loc["Ilot Doyelle", "libelle_dispositif"] == "fonds de concours Nouveau Programme de Renouvellement Urbain"
+    others = funds.drop(index="Ilot Doyelle")
+    assert set(others["libelle_dispositif"]) == {"fonds de concours Politique de la Ville"} and len(others) == 7
+    y2019 = ind.fonds_de_concours(cabbalr, 2019).set_index("commune")
+    assert y2019.loc["Lillers", "libelle_dispositif"] == "fonds de concours majoré (opérations situées en QPV)"
+
+
+def test_fonds_de_concours_table_shows_the_scheme():
+    import nbformat
+    from pathlib import Path
+
+    notebook = nbformat.read(Path(__file__).parents[1] / "notebooks" / "03_programmation.ipynb", as_version=4)
+    cell = next(c.source for c in notebook.cells if '"fonds_de_concours"' in c.source)
+    assert '"libelle_dispositif": ("Dispositif", "texte")' in cell
+
+
+# F8 — the health context keeps the row's precision.
+
+def test_health_context_keeps_the_modalite(call):
+    context = ind.health_context(call, 2022)
+    cds = context[context["indicateur"] == "Centres de Soins (CdS) gérés par Filieris"]
+    # sante.eval2022-sante.csv: the 19 CdS, of which 17 « CdS polyvalents » and 2 « CdS avec spécialistes ».
+    assert list(zip(cds["modalite"], cds["valeur"])) == [("", 19), ("CdS polyvalents", 17), ("CdS avec spécialistes", 2)]
+    import nbformat
+    from pathlib import Path
+
+    notebook = nbformat.read(Path(__file__).parents[1] / "notebooks" / "05_sante.ipynb", as_version=4)
+    cell = next(c.source for c in notebook.cells if '"contexte_sanitaire"' in c.source)
+    assert '"modalite": ("Précision", "texte")' in cell and "health_context(t, annee)" in cell
+
+
+# F9 — health and participation figures cite their document and keep to the report's year.
+
+def test_health_figures_cite_their_document(call, tmp_path):
+    from cdv_analysis.presentation.notebook import ReportContext
+
+    actions = ind.health_actions(call, 2022)
+    assert set(actions["source"]) == {"eval2022"}
+    line = ReportContext(call, 2022, tmp_path).sources_of(actions)
+    # territoire.yml: titre « Contrat de Ville – Rapport d'évaluation 2022 »; sante.eval2022-sante.csv's section.
+    assert line == ("Contrat de Ville – Rapport d'évaluation 2022 (CALL), 04 Focus santé – L'axe santé – La place de "
+                    "la santé dans la programmation Politique de la Ville")
+    for frame in (ind.actions_by_public(call, 2022), ind.working_groups(call, 2022), ind.health_context(call, 2022),
+                  ind.participation_figures(call, 2022)):
+        assert not frame.empty and set(frame["source"]) == {"eval2022"} and (frame["section"] != "").all()
+
+
+def test_health_and_participation_keep_to_the_report_year(cabbalr, call):
+    import dataclasses
+
+    # CALL's health and participation rows as if printed by CABBALR's 2021 report (source ra2021).
+    moved = dataclasses.replace(cabbalr, tables={**cabbalr.tables,
+                                                 "sante": call.table("sante").assign(source="ra2021"),
+                                                 "participation": call.table("participation").assign(source="ra2021")})
+    for function in (ind.health_actions, ind.actions_by_public, ind.working_groups, ind.health_context,
+                     ind.participation_figures):
+        assert not function(moved, 2021).empty, function.__name__
+        assert function(moved, 2022).empty, function.__name__  # not in the 2022 report
+    assert (ind.participation_figures(moved, 2021)["document"] == cabbalr.source_title("ra2021")).all()
+
+
+# F10 — the supported projects keep « au titre des crédits de l'ANCT ».
+
+def test_supported_projects_keep_their_perimeter(cabbalr):
+    # 001_… : « Sur les 171 projets déposés, 132 actions ont été soutenues au titre des crédits de l'… ANCT ».
+    selection = ind.project_selection(cabbalr, 2022)
+    assert selection["base_soutenus"].iloc[0] == "au titre des crédits de l'ANCT"
+    text = plain(narrative.selection_paragraph(selection)).replace("\\", "")
+    assert text == "En 2022, sur 171 projets déposés, 132 ont été soutenus (au titre des crédits de l'ANCT), soit 77,2 %."
+    figures = ind.key_figures(cabbalr, 2022).set_index("cle")
+    assert figures.loc["projets_soutenus", "indicateur"] == "Projets soutenus (au titre des crédits de l'ANCT)"
+    opening = plain(narrative.key_figures_paragraph(ind.key_figures(cabbalr, 2022), "la CABBALR", 2022))
+    assert "132 projets ont été soutenus (au titre des crédits de l'ANCT) sur 171 déposés" in opening.replace("\\", "")
+
+
+# F12 — « pourcentages impossibles » belongs to its report's year.
+
+def test_impossible_percentages_finding_has_its_year(call):
+    import dataclasses
+
+    from cdv_analysis.analysis.checks import check_granularity
+
+    template = call.table("enquetes").iloc[[0] * 20].reset_index(drop=True)
+    # 20 answers of one question on a printed n = 10: 14 possible (10 %, 20 %…), 6 impossible (15 %: 1,5 of 10),
+    # fewer than a third, so « pourcentages impossibles » rather than « effectif incohérent ».
+    printed = ["10 %"] * 14 + ["15 %"] * 6
+    items = template.assign(pourcentage_publie=printed, pourcentage=[float(p[:2]) for p in printed],
+                            n_repondants=10, n_origine="publie", annee="2022", modalite=[f"m{i}" for i in range(20)])
+    territory = dataclasses.replace(call, tables={**call.tables, "enquetes": items,
+                                                  "cooperation": call.table("cooperation").iloc[0:0]})
+    (finding,) = [f for f in check_granularity(territory) if f.categorie == "pourcentages impossibles"]
+    assert "6 pourcentages sur 20" in finding.message and finding.annee == "2022"
+
+
+# F13, F14, F16, F17 — one home per rule, no dead code, French that agrees.
+
+def test_own_change_uses_the_one_percentage_change():
+    from cdv_analysis.analysis.indicators._common import Indicator, Value
+    from cdv_analysis.presentation.narrative import programmation as module
+
+    assert not hasattr(module, "pct_or_none")  # stats.pct_change is the one home
+    table = pd.DataFrame({"libelle": ["a", "b"], "montant_precedent": [100.0, 300.0], "montant": [200.0, 400.0],
+                          "variation": [100.0, 100.0]})
+    change = Indicator(table, {"annee": Value(2024), "annee_precedente": Value(2023)})
+    # (600 − 400) / 400 = +50 %
+    assert "de 400 € à 600 € (+50,0 %)" in plain(module.own_change_paragraph(change, "pilier"))
+    zero = Indicator(table.assign(montant_precedent=0.0), change.values)
+    assert "(n.d.)" in plain(module.own_change_paragraph(zero, "pilier"))
+
+
+def test_response_rates_follow_the_decimals_rule(call):
+    text = plain(narrative.response_paragraph(ind.response_rates(call)))
+    # 21 / 70 = 30 % (the key figure and the source: « 30 % »), never « 30,0 % ».
+    assert "21 associations sur 70 (30 %)" in text and "30,0" not in text
+    figures = ind.key_figures(call, 2022).set_index("cle")
+    assert plain(figures.loc["taux_reponse_associations", "valeur_affichee"]) == "30 %"
+
+
+def test_dead_helpers_are_gone_and_homes_reused(call):
+    from cdv_analysis.analysis.indicators import reponses
+    from cdv_analysis.rules.harmonise import COOPERATION_LEVELS
+
+    assert not hasattr(ind, "statements_summary")
+    assert reponses._FIGURE_SECTIONS["financements_tous_financeurs"] == "programmation"
+    means = ind.cooperation_means(call, "communes")
+    text = plain(narrative.cooperation_paragraph(means, ind.cooperation_levels(call, "communes")))
+    assert f"({COOPERATION_LEVELS[4]} et {COOPERATION_LEVELS[5]})" in text
+
+
+def test_question_anchor_is_the_findings_link(call):
+    from cdv_analysis.presentation.narrative.reponses import question_anchor
+
+    found = ind.findings(call, 2022)
+    text = narrative.findings_markdown(found)
+    assert f"(#{question_anchor(1, found.iloc[0]['question_texte'])})" in text
+
+
+def test_evidence_agrees_with_the_number_quoted(cabbalr, call):
+    from cdv_analysis.presentation.narrative.reponses import answer_block
+
+    # CABBALR 2022 question 1: 1 énoncé of 1 actor group, 1 quoted.
+    first = ind.answers(cabbalr, 2022)[0]
+    assert first.evidence["enonces_retenus"] == 1
+    block = plain(answer_block(first, "1")).replace("\\", "")
+    assert "dont 1 cité ici" in block and "1 cités" not in block
+    none = dataclasses_replace_evidence(first, 0)
+    assert "dont aucun cité ici" in plain(answer_block(none, "1")).replace("\\", "")
+
+
+def dataclasses_replace_evidence(answer, retained: int):
+    import dataclasses
+
+    return dataclasses.replace(answer, evidence={**answer.evidence, "enonces_retenus": retained})

@@ -307,7 +307,7 @@ def test_a_csv_sheet_is_read_within_the_declared_limits(tmp_path: Path, data: Pa
     assert (problem.fichier, problem.ligne) == (str(sheet), None)
     assert problem.attendu.startswith("au plus 5 lignes : ce fichier a plus de 5 lignes remplies ; découpez-le")
     monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, rows=500, file_bytes=1024))
-    with pytest.raises(ImportFailed, match="un fichier d'au plus 1 ko : celui-ci fait 1,"):
+    with pytest.raises(ImportFailed, match="un fichier d'au plus 1\xa0ko : celui-ci fait 1,"):
         import_programmation(sheet, data, "cad", 2024)
     assert not (data / "cad" / "programmation.2024.csv").exists()
 

@@ -90,10 +90,10 @@ def test_2021_achievements_quote_the_source_s_finding_on_associations(cabbalr):
     assert 54 + 18 + 2 + 1 == 75 and round(100 * 54 / 75, 1) == 72.0
     assert rea["projets soutenus — associations"] == "75"
     assert rea["projets soutenus — COHESION SOCIALE — associations"] == "54 (72,0\xa0%)"
-    assert rea["financements — Fonds de Cohésion Sociale — crédits spécifiques"] == "92 921 €"
+    assert rea["montant programmé — Fonds de Cohésion Sociale — crédits spécifiques"] == "92 921 €"
     # The three fonds de concours: 68 049 + 32 111 + 69 381 = 169 541 €.
     assert 68_049 + 32_111 + 69_381 == 169_541
-    assert rea["financements — Fonds de concours Politique de la Ville — crédits spécifiques"] == "169 541 €"
+    assert rea["montant programmé — Fonds de concours Politique de la Ville — crédits spécifiques"] == "169 541 €"
 
 
 def test_2021_synthesis_findings_follow_the_rule(cabbalr):
@@ -143,7 +143,7 @@ def test_a_finding_whose_sentence_gives_its_figure_does_not_repeat_it_and_aucun_
     found = reponses.findings(cabbalr, 2019)
     text = findings_markdown(found).replace("\\", "")
     # Question 2's sentence has its 5 530 289 €: no « (financements … : 5 530 289 €) » after it.
-    assert "(financements (tous financeurs)" not in text and "5 530 289 €" in text
+    assert "(montant programmé (tous financeurs)" not in text and "5 530 289 €" in text
     # Question 1's key figure is the QPV's rate (33 %), the one its sentence sets against the agglomeration's.
     assert found.iloc[0]["valeur"] == "33%"
     # Question 4 (« chiffre_cle: aucun »): the protocol has no figure, so none is put beside it.

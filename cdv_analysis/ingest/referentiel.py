@@ -38,6 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..rules.clean import cell_text
+from ..rules.harmonise import label
 from . import iorw
 from .iorw import read_bytes, read_yaml, shown_path
 from .problems import Problem
@@ -47,8 +48,9 @@ __all__ = ["PREFIX", "SECTIONS", "STATUSES", "NO_KEY_FIGURE", "INDICATOR_TABLES"
            "territory_referentiels", "referentiel_of_year"]
 
 PREFIX = "referentiel."
-SECTIONS = {"programmation": "Programmation", "gouvernance": "Gouvernance et coopérations", "sante": "Santé",
-            "participation": "Participation des habitants", "contexte": "Contexte des quartiers"}
+# The sections a question may belong to: code → title (vocabulaires/sections.yml, the titles' one home).
+SECTIONS = {code: label("sections", code) for code in ("programmation", "gouvernance", "sante", "participation",
+                                                       "contexte")}
 NO_KEY_FIGURE = "aucun"  # ``chiffre_cle: aucun``: the synthesis quotes no figure for the question
 STATUSES = {"enoncee": "question posée par la source", "reconstituee": "question reconstituée"}
 # Tables whose rows a criterion may cite as indicators (the long-form indicator tables and the surveys).

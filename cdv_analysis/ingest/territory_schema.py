@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from ..rules.harmonise import codes
 from .ids import MAX_ID, SAFE_ID
 
 __all__ = ["FIELDS", "Field", "Finding", "check_territory_file", "text", "integer", "year", "date", "choice",
@@ -119,6 +120,18 @@ def choice(*values: str) -> Check:
     def check(value, path, findings):
         if str(value) not in values:
             findings.append(Finding(path, "une de ces valeurs : " + ", ".join(values), value))
+        return value
+    return check
+
+
+def source_type() -> Check:
+    """A code of vocabulaires/types_source.yml; another is a warning (its figures count as transcribed)."""
+    known = codes("types_source")
+
+    def check(value, path, findings):
+        if str(value) not in known:
+            findings.append(Finding(path, "un type de source parmi : " + ", ".join(known) + " (sinon ses chiffres "
+                                    "sont comptés comme recopiés d'un document imprimé)", value, error=False))
         return value
     return check
 
@@ -254,7 +267,7 @@ SOURCE = {
     "titre": Field(text()),
     "editeur": Field(text()),
     "date": Field(date()),
-    "type": Field(text(60)),
+    "type": Field(source_type()),
     "annees": Field(list_of(year(), 200)),
     "annee_rapport": Field(year()),
     "url": Field(text(2000)),

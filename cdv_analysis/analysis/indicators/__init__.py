@@ -23,7 +23,7 @@ from .gouvernance import (
     survey_items,
     survey_table,
 )
-from .participation import council_opinions, participation_figures, statements, statements_summary
+from .participation import council_opinions, participation_figures, statements
 from .programmation import (
     actions_by_priority,
     agglomeration_envelopes,
@@ -96,7 +96,6 @@ __all__ = [
     "council_opinions",
     "participation_figures",
     "statements",
-    "statements_summary",
     "actions_by_priority",
     "agglomeration_envelopes",
     "associative_projects",

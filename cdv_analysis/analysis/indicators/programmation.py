@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ...rules.clean import name_key
-from ...rules.harmonise import labels, pillar_label, pillar_order, vocabulary
+from ...rules.harmonise import label, labels, pillar_label, pillar_order, vocabulary
 from ...ingest.load import Territory
 from ...rules.stats import cagr, pct_change
 from ._common import Indicator, Value, best_section, blank, filled, measure_label, most_printed, of_year, text
@@ -272,10 +272,13 @@ def fund_projects(territory: Territory, year: int | str, dispositif: str = "fcs"
 
 
 def fonds_de_concours(territory: Territory, year: int | str) -> pd.DataFrame:
-    """Fonds de concours to communes, one row per funded operation."""
+    """Fonds de concours to communes, one row per funded operation, with the scheme it comes under
+    (``libelle_dispositif``: Politique de la Ville, NPNRU and « majoré » funds are not one fund)."""
     actions = of_year(territory.table("actions"), year)
     funds = actions[actions["dispositif"].str.startswith("fonds_de_concours")]
-    return funds[["dispositif", "commune", "intitule", "montant", "source", "section"]].reset_index(drop=True)
+    funds = funds.assign(libelle_dispositif=funds["dispositif"].map(lambda code: label("dispositifs", code)))
+    return funds[["dispositif", "libelle_dispositif", "commune", "intitule", "montant", "source",
+                  "section"]].reset_index(drop=True)
 
 
 SERIES_COLUMNS = ["annee", "montant", "montant_publie", "qualificatif", "qualificatif_mot", "champ", "support",

@@ -20,6 +20,7 @@ from ...ingest.load import ROW_ORIGIN, Territory
 from ...ingest.territory import memoized
 from ...ingest.referentiel import Question, Referentiel, referentiel_of_year, select_rows
 from ...rules.stats import compatible_counts, wilson_interval
+from ._common import measure_label
 
 __all__ = ["NATURE_RANK", "FINDING_RULES", "Answer", "answers", "findings", "representative_statements", "quoted_ids", "quoted_where", "statement_rows", "says_figure",
            "INDICATOR_COLUMNS"]
@@ -119,6 +120,21 @@ def _amount_and_share(amount: str, share: str) -> str:
     return amount or share
 
 
+def _money_label(row: pd.Series, what: str) -> str:
+    """A money row named by what it measures (``measure_label``: « montant programmé », « total des financements
+    politique de la ville (tous dispositifs) »), its pillar, theme, financer and credit type (``what``), and the
+    base of a share or change (« (base : crédits de la programmation 2022) »)."""
+    head = measure_label(row)
+    champ = cell_text(row.get("champ"))
+    if row["mesure"] == "evolution" and champ:
+        head += " — " + measure_label({"mesure": "programmation", "champ": champ})  # the change of what
+    libelle = head + (f" — {what}" if what else " (tous financeurs)" if head == label("mesures", "programmation")
+                      else "")
+    share = cell_text(row["part_publiee_publie"]) or row["mesure"] == "evolution"
+    base = cell_text(row.get("base"))
+    return f"{libelle} (base : {base})" if share and base else libelle
+
+
 def _indicator_rows(table: str, rows: pd.DataFrame) -> list[dict]:
     out = []
     for _, row in rows.iterrows():
@@ -141,8 +157,7 @@ def _indicator_rows(table: str, rows: pd.DataFrame) -> list[dict]:
             if theme and financer.casefold().startswith(theme.casefold()):
                 financer = ""  # « Fonds de Cohésion Sociale — Fonds de cohésion sociale de la … »: named once
             what = " — ".join(x for x in (cell_text(row["pilier_publie"]), theme, financer, credit) if x)
-            libelle = ("évolution des financements" if row["mesure"] == "evolution" else "financements") + (
-                f" — {what}" if what else " (tous financeurs)")
+            libelle = _money_label(row, what)
             value = _amount_and_share(cell_text(row["montant_publie"]), cell_text(row["part_publiee_publie"]))
         elif table == "projets":
             carriers = label("types_porteur", cell_text(row["type_porteur"])) if cell_text(row["type_porteur"]) else ""
@@ -387,6 +402,7 @@ _FIGURE_SECTIONS = {"programmation": "programmation", "financements_politique_vi
                     "projets_deposes": "programmation", "projets_soutenus": "programmation",
                     "taux_selection": "programmation", "part_pilier_principal": "programmation",
                     "part_credits_specifiques": "programmation", "projets_associatifs": "programmation",
-                    "credits_specifiques": "programmation", "taux_reponse_communes": "gouvernance",
+                    "credits_specifiques": "programmation", "financements_tous_financeurs": "programmation",
+                    "taux_reponse_communes": "gouvernance",
                     "taux_reponse_associations": "gouvernance", "population": "contexte",
                     "population_qpv": "contexte"}

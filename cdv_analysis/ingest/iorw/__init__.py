@@ -24,6 +24,7 @@ from .tables import (
     Records,
     excel_cell as excel_cell,
     field_count_problem,
+    header_index,
     header_key,
     read_records,
     read_table,
@@ -33,7 +34,7 @@ from .writing import write_atomic
 
 __all__ = ["write_atomic", "read_table", "read_records", "read_bytes", "load_yaml", "read_yaml", "LinedDict",
            "decode_text", "shown_path",
-           "header_key", "sniff_separator", "Records", "field_count_problem", "Limits", "LIMITS"]
+           "header_key", "header_index", "sniff_separator", "Records", "field_count_problem", "Limits", "LIMITS"]
 
 
 def __getattr__(name: str):

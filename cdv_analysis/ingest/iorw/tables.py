@@ -239,7 +239,7 @@ def _merged_range(ref: bytes) -> tuple[int, int, int, int]:
     return min_row, min_col, max_row, max_col
 
 
-def _header_index(records: Records) -> int | None:
+def header_index(records: Records) -> int | None:
     """Index of the header row: the first filled row, past a title line written above the table."""
     filled = [i for i, (_, cells) in enumerate(records) if any(c.strip() for c in cells)]
     if not filled:
@@ -293,7 +293,7 @@ def read_table(path: Path | str, sheet: str | None = None, key=str.strip, sheet_
                                       sheet_when_several=sheet_when_several)
     if records is None:
         return None, problems
-    start = _header_index(records)
+    start = header_index(records)
     if start is None:
         return None, problems + [Problem(shown, "un fichier non vide (au moins une ligne d'en-têtes)")]
     header = [key(cell) for cell in records[start][1]]

@@ -8,7 +8,8 @@ from ...rules.clean import name_key
 from ..iorw import read_yaml, shown_path
 from ..problems import Problem
 from .scales import scales
-from .survey import KINDS, VOLETS, QuestionnaireError, _Column
+from ..schemas.registry import VOLETS  # the report sections a questionnaire item may feed
+from .survey import KINDS, QuestionnaireError, _Column
 
 _MAPPING_KEYS = {"type", "libelle", "axe", "volet", "echelle", "niveaux", "options", "reponses", "partenaire", "theme"}
 

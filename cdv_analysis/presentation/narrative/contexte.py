@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -91,9 +92,10 @@ def key_figures_paragraph(figures: pd.DataFrame, territory_name: str, year: int 
         parts.append("le total des financements de la politique de la ville, tous dispositifs et financeurs "
                      f"confondus, représente {shown('financements_politique_ville')}")
     if "projets_deposes" in rows and "projets_soutenus" in rows:
-        supported = rows["projets_soutenus"]["valeur"]
-        parts.append(f"{pluriel(supported, 'projet')} {_verb(supported, 'a été soutenu', 'ont été soutenus')} "
-                     f"sur {nombre(rows['projets_deposes']['valeur'])} déposés")
+        supported, base = rows["projets_soutenus"]["valeur"], _text(rows["projets_soutenus"].get("base"))
+        parts.append(f"{pluriel(supported, 'projet')} {_verb(supported, 'a été soutenu', 'ont été soutenus')}"
+                     + (f" ({escape_markdown(base)})" if base else "")
+                     + f" sur {nombre(rows['projets_deposes']['valeur'])} déposés")
     if "part_pilier_principal" in rows:
         row = rows["part_pilier_principal"]
         pillar = guillemets(escape_markdown(row["libelle_pilier"]))
@@ -110,14 +112,29 @@ def key_figures_paragraph(figures: pd.DataFrame, territory_name: str, year: int 
 
 
 def provenance_paragraph(version: str, fingerprint: str, territory: str, year: int | str,
-                         lock: str | None = None) -> str:
+                         lock: str | None = None, drift: Sequence[tuple[str, str, str]] | None = None) -> str:
     """The reproducibility stamp of the « Sources et méthode » section, worded for a reader: software version,
     data fingerprint, the territory (its name) and year, the locked library versions (``lock``: hash of
-    ``requirements.lock``). Paths and build parameters stay in the executed notebook and the build log."""
-    environment = (f"Les versions exactes des bibliothèques logicielles sont fixées par le fichier "
-                   f"`requirements.lock` du projet (empreinte `{lock[:16]}`). " if lock else
-                   "Les versions des bibliothèques logicielles sont non verrouillées (logiciel installé hors du "
-                   "projet, sans son fichier `requirements.lock`). ")
+    ``requirements.lock``), and the installed versions that differ from them (``drift``: (package, installed,
+    locked); None: those of this process, ``config.environment_drift``). Paths and build parameters stay in the
+    executed notebook and the build log."""
+    if drift is None:
+        from ...config import environment_drift
+
+        drift = environment_drift()
+    if lock and drift:
+        shown = [f"{escape_markdown(name)} {escape_markdown(here)} au lieu de {escape_markdown(locked)}"
+                 for name, here, locked in drift[:5]]
+        if len(drift) > 5:
+            shown.append(pluriel(len(drift) - 5, "autre"))
+        environment = (f"Les versions des bibliothèques logicielles installées ne sont pas toutes celles que fixe "
+                       f"le fichier `requirements.lock` du projet (empreinte `{lock[:16]}`) : {liste_fr(shown)}. ")
+    elif lock:
+        environment = (f"Les versions exactes des bibliothèques logicielles sont fixées par le fichier "
+                       f"`requirements.lock` du projet (empreinte `{lock[:16]}`). ")
+    else:
+        environment = ("Les versions des bibliothèques logicielles sont non verrouillées (logiciel installé hors du "
+                       "projet, sans son fichier `requirements.lock`). ")
     return (
         f"**Reproductibilité.** Ce rapport sur {escape_markdown(territory)} pour l'année {_year(year)} a été produit "
         f"automatiquement par le logiciel libre cdv-analysis, version {escape_markdown(version)}, à partir des "

@@ -14,6 +14,7 @@ from ...rules.formatting import (
     variation,
 )
 from ...analysis.indicators._common import Indicator, unpack
+from ...rules.stats import pct_change
 from ...analysis.indicators.montants import APPROXIMATE_NOTE, amount_shown, change_between, perimeter_name
 from ._base import guillemets, md, _de, _empty, _cap, _none, _pct, _pillar, _sum_note, _verb, _year
 
@@ -116,13 +117,15 @@ def selection_paragraph(selection: pd.DataFrame) -> str:
         return ""
     year = f"En {_year(row.get('annee'))}, " if _text(row.get("annee")) else ""
     filed, supported = row["deposes"], row["soutenus"]
+    # What the supported projects were supported under, as the source says it (« au titre des crédits de l'ANCT »).
+    base = f" ({md(_text(row.get('base_soutenus')))})" if _text(row.get("base_soutenus")) else ""
     if _none(filed) or _none(supported):
         known, verb, unknown = (supported, "soutenu", "déposés") if _none(filed) else (filed, "déposé", "soutenus")
-        text = (f"{pluriel(known, f'projet a été {verb}', f'projets ont été {verb}s')} ; "
+        text = (f"{pluriel(known, f'projet a été {verb}', f'projets ont été {verb}s')}{base if known is supported else ''} ; "
                 f"le nombre de projets {unknown} n'est pas publié.")
     else:
         outcome = ("aucun n'a été soutenu" if supported == 0
-                   else f"{nombre(supported)} {_verb(supported, 'a été soutenu', 'ont été soutenus')}")
+                   else f"{nombre(supported)} {_verb(supported, 'a été soutenu', 'ont été soutenus')}") + base
         text = (f"sur {pluriel(filed, 'projet déposé', 'projets déposés')}, {outcome}, "
                 f"soit {pourcent(row['taux_selection'])}.")
     return year + text if year else _cap(text)
@@ -283,17 +286,13 @@ def own_change_paragraph(change: Indicator, what: str) -> str:
     table, result = unpack(change)
     before, now = float(table["montant_precedent"].sum()), float(table["montant"].sum())
     text = (f"Par {what}, de {result.get('annee_precedente')} à {result.get('annee')}, la programmation passe de "
-            f"{euros(before)} à {euros(now)} ({variation(pct_or_none(before, now))}).")
+            f"{euros(before)} à {euros(now)} ({variation(pct_change(before, now) if before > 0 else None)}).")
     moved = table.reindex(table["variation"].abs().sort_values(ascending=False).index)
     if len(moved):
         top = moved.iloc[0]
         sign = "+" if top["variation"] > 0 else "−" if top["variation"] < 0 else ""
         text += f" Le plus fort écart concerne {md(_text(top['libelle']))} ({sign}{euros(abs(top['variation']))})."
     return text
-
-
-def pct_or_none(before: float, now: float) -> float | None:
-    return 100 * (now - before) / before if before else None
 
 
 def own_annex_columns(annex: pd.DataFrame) -> dict[str, tuple[str, str]]:
