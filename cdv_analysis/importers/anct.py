@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -23,30 +24,22 @@ from .base import FEUILLE, ImportFailed, Importer, ImportPlan, ImportSummary, Op
 __all__ = ["AnctSubsidies", "import_anct_subsidies", "anct_layouts", "readable_name", "ANCT_REQUIRED"]
 
 ANCT_REQUIRED = ("intitule", "code_contrat", "theme", "montant")
-# Checked in order on the name key of « Type de tiers »: a CCAS or a « communauté
-# de communes » must not be taken for a commune.
-_TYPES_PORTEUR = (
-    ("ccas", "ccas|cias|actionsociale"),
-    ("epci", "epci|communaute|intercommunal|metropole|agglomeration"),
-    ("commune", "commune|mairie"),
-    ("association", "association"),
-    ("bailleur", "bailleur|hlm|habitat"),
-    ("etablissement_public", "etablissementpublic"),
-    ("entreprise", "entreprise|societe"),
-    ("departement", "departement"),
-    ("region", "region"),
-    ("etat", "^etat|prefecture"),
-)
-
-
 def _most_common(printed: pd.Series) -> str:
     filled = Counter(printed[printed != ""])
     return filled.most_common(1)[0][0] if filled else ""
 
 
+@cache
+def _porteur_patterns() -> tuple[tuple[str, re.Pattern], ...]:
+    """(code, pattern) of vocabulaires/types_porteur.yml (``motif``), in the order they are tried (``rang``)."""
+    found = [(int(a["rang"]), code, re.compile(str(a["motif"])))
+             for code, a in vocabulary("types_porteur").attributes.items() if a.get("motif")]
+    return tuple((code, pattern) for _, code, pattern in sorted(found))
+
+
 def _type_porteur(printed: str) -> str:
     key = name_key(printed)
-    return next((code for code, pattern in _TYPES_PORTEUR if re.search(pattern, key)), "autre") if key else ""
+    return next((code for code, pattern in _porteur_patterns() if pattern.search(key)), "autre") if key else ""
 
 
 def _anct_folders(data_dir: Path, codes: list[str], labels: dict[str, str]) -> tuple[dict, dict, list[str]]:
