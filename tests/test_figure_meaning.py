@@ -379,3 +379,19 @@ def dataclasses_replace_evidence(answer, retained: int):
     import dataclasses
 
     return dataclasses.replace(answer, evidence={**answer.evidence, "enonces_retenus": retained})
+
+
+# F6's guard: a référentiel whose chiffre_cle names no indicator any more is told, not silently replaced.
+
+def test_valider_warns_of_a_key_figure_that_names_no_indicator(data_copy, capsys):
+    from cdv_analysis.cli import main
+
+    path = data_copy / "cabbalr" / "referentiel.ra2022.yml"
+    path.write_text(path.read_text("utf-8").replace("chiffre_cle: montant programmé (tous financeurs)",
+                                                    "chiffre_cle: financements (tous financeurs)"), "utf-8")
+    assert main(["valider", "--territoire", "cabbalr", "--donnees", str(data_copy)]) == 0  # a warning, not an error
+    out = plain(capsys.readouterr().out)
+    assert (f"avertissement — {path}, ligne 9, colonne « chiffre_cle » : valeur « financements (tous financeurs) » ; "
+            "attendu : le début du libellé d'un indicateur de la question PRG, par exemple « montant programmé (tous "
+            "financeurs) »") in out
+    assert out.count("chiffre_cle") == 1  # the embedded référentiels' other key figures all match

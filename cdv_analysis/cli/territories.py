@@ -66,7 +66,7 @@ def command_valider(args: argparse.Namespace) -> int:
             total_errors += 1
             continue
         errors = [p for p in problems if p.is_error]
-        warnings = [p for p in problems if not p.is_error]
+        warnings = [p for p in problems if not p.is_error] + (_key_figure_warnings(territory) if not errors else [])
         total_errors += len(errors)
         if errors:
             print(f"✘ {tid} : {pluriel(len(errors), 'erreur')}")
@@ -83,6 +83,18 @@ def command_valider(args: argparse.Namespace) -> int:
               "corrigez les fichiers indiqués (les données brutes ne sont jamais modifiées par cdv).")
         return 1
     return 0
+
+
+def _key_figure_warnings(territory) -> list:
+    """The référentiel's ``chiffre_cle`` that name no indicator of their question (``ind.unmatched_key_figures``)."""
+    from ..analysis.indicators import unmatched_key_figures
+    from ..ingest.problems import unexpected_failure
+
+    try:
+        return unmatched_key_figures(territory) if territory is not None else []
+    except Exception as error:  # noqa: BLE001 — the checks of one territory never stop the others
+        print(f"  contrôle des chiffres clés du référentiel interrompu : {unexpected_failure(error)}")
+        return []
 
 
 def _print_findings(territory) -> None:

@@ -49,6 +49,7 @@ from .programmation_actions import (
 from .publies import FIGURE_COLUMNS, TABLE_TOPICS, printed_figures, uncovered_topics
 from .subventions import PORTEUR_TYPES, actions_by, funded_actions, health_actions_anct, largest_porteurs
 from .synthese import comparison_table, has_pillar_shares, key_figures, qpv_population
+from .cles_referentiel import unmatched_key_figures
 from .reponses import answers, findings, quoted_ids, quoted_where, representative_statements
 from .sante import actions_by_public, health_actions, health_context, working_groups
 
@@ -82,6 +83,7 @@ __all__ = [
     "largest_porteurs",
     "comparison_table",
     "has_pillar_shares",
+    "unmatched_key_figures",
     "key_figures",
     "qpv_population",
     "qpv_gaps",

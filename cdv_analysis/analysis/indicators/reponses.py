@@ -23,7 +23,7 @@ from ...rules.stats import compatible_counts, wilson_interval
 from ._common import measure_label
 
 __all__ = ["NATURE_RANK", "FINDING_RULES", "Answer", "answers", "findings", "representative_statements", "quoted_ids", "quoted_where", "statement_rows", "says_figure",
-           "INDICATOR_COLUMNS"]
+           "matches_key", "INDICATOR_COLUMNS"]
 
 # The selection rule, by nature: findings first (constats and the source's conclusions), then appraisals and
 # obstacles, then expectations, then the actors' own words, then proposals; descriptions of the scheme last.
@@ -301,10 +301,17 @@ def _key_indicator(answer: Answer) -> pd.Series | None:
         if _fold(wanted) == NO_KEY_FIGURE:
             return None  # « chiffre_cle: aucun »: no figure sums this question up
 
-        match = rows[rows["libelle"].map(_fold).str.startswith(_fold(wanted))]
+        match = rows[matches_key(rows, wanted)]
         if not match.empty:
             return match.sort_values("millesime", kind="stable").iloc[-1]  # the latest vintage
     return rows.iloc[0]
+
+
+def matches_key(rows: pd.DataFrame, wanted: str) -> pd.Series:
+    """Indicator rows whose label starts with the référentiel's ``chiffre_cle`` (case and accents ignored)."""
+    from ...ingest.referentiel import _fold
+
+    return rows["libelle"].map(_fold).str.startswith(_fold(wanted))
 
 
 def _earlier(answer: Answer, figure: pd.Series) -> pd.Series | None:
