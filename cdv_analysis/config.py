@@ -6,8 +6,10 @@ let a user point the package at other folders without editing code.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import re
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -39,8 +41,9 @@ def reports_dir() -> Path:
 
 
 def notebooks_dir() -> Path:
-    """``$CDV_NOTEBOOKS``, else the ``notebooks`` folder of the project."""
-    return Path(os.environ.get("CDV_NOTEBOOKS", PROJECT_DIR / "notebooks"))
+    """``$CDV_NOTEBOOKS``, else the ``notebooks`` folder of the project (an empty variable counts as unset)."""
+    env = os.environ.get("CDV_NOTEBOOKS")
+    return Path(env) if env else PROJECT_DIR / "notebooks"
 
 
 def lock_fingerprint() -> str | None:
@@ -49,3 +52,60 @@ def lock_fingerprint() -> str | None:
         return hashlib.sha256(LOCK_FILE.read_bytes()).hexdigest()
     except OSError:
         return None
+
+
+_PIN = re.compile(r"^([A-Za-z0-9_.\-]+)==([^ ;\\]+)\s*(?:;\s*([^\\]+?))?\s*\\?$")
+
+
+def package_name(name: str) -> str:
+    """A distribution's name as packaging normalises it (PEP 503): « Jinja2 » → « jinja2 », « jupyter_client » →
+    « jupyter-client »."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def locked_pins(text: str) -> dict[str, list[tuple[str, str]]]:
+    """Pinned (version, environment marker) pairs of each package of a ``requirements.lock`` text."""
+    pins: dict[str, list[tuple[str, str]]] = {}
+    for line in text.splitlines():
+        match = _PIN.match(line)
+        if match:
+            pins.setdefault(package_name(match[1]), []).append((match[2], (match[3] or "").strip()))
+    return pins
+
+
+def version_drift(lock_text: str, installed: dict[str, str]) -> tuple[tuple[str, str, str], ...]:
+    """(package, installed version, locked version) of each installed package whose version is not the one the
+    lock pins for this Python and platform (a package the lock pins but that is not installed is not used here)."""
+    from packaging.markers import Marker
+    from packaging.version import InvalidVersion, Version
+
+    def same(a: str, b: str) -> bool:
+        try:
+            return Version(a) == Version(b)
+        except InvalidVersion:
+            return a == b
+
+    drift = []
+    for name, pins in sorted(locked_pins(lock_text).items()):
+        here = [version for version, marker in pins if not marker or Marker(marker).evaluate()]
+        if here and name in installed and not same(installed[name], here[0]):
+            drift.append((name, installed[name], here[0]))
+    return tuple(drift)
+
+
+@functools.cache
+def environment_drift() -> tuple[tuple[str, str, str], ...]:
+    """:func:`version_drift` of this process's installed packages against the project's ``requirements.lock``
+    (empty outside the project, or when the environment is the locked one: ``make report``)."""
+    from importlib.metadata import distributions
+
+    try:
+        text = LOCK_FILE.read_text("utf-8")
+    except OSError:
+        return ()
+    installed: dict[str, str] = {}
+    for distribution in distributions():  # the first of a name on sys.path is the one imported
+        name = distribution.metadata["Name"]
+        if name:
+            installed.setdefault(package_name(name), distribution.version)
+    return version_drift(text, installed)

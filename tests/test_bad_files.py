@@ -231,12 +231,15 @@ TERRITORY_FILE_CASES = [
      "nom: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n", "ancres et alias YAML (& et *) non acceptés"),
     ("yml-duplicate-key", "id: cabbalr\nnom: Premier\nsigle: S\nnom: Second\nsources:\n  - id: ra2022\n",
      "clé « nom » répétée"),
-    ("yml-too-large", "id: cabbalr\n# " + "x" * 2**20 + "\n", "un fichier d'au plus 1 Mo : celui-ci fait 1\u202f048\u202f591 octets"),
+    ("yml-too-large", "id: cabbalr\n# " + "x" * 2**20 + "\n", "un fichier d'au plus 1\xa0Mo : celui-ci fait 1\u202f048\u202f591 octets"),
     ("yml-impossible-date", "id: cabbalr\nnom: N\nsigle: S\ncontrat:\n  fin: 2022-13-45\nsources:\n  - id: ra2022\n",
      "une date réelle"),
     ("yml-wrong-type", "id: cabbalr\nnom: N\nsigle: S\ncommunes: 5\nsources:\n  - id: ra2022\n", "une liste"),
     ("yml-contract-text", "id: cabbalr\nnom: N\nsigle: S\ncontrat: x\nsources:\n  - id: ra2022\n",
      "un dictionnaire"),
+    # before: « lecture impossible (TypeError : unhashable type: 'list') » (the id went into a set)
+    ("yml-source-id-list", "id: cabbalr\nnom: N\nsigle: S\nsources:\n  - id: [ra2022]\n",
+     "un identifiant de 64 caractères au plus"),
     ("yml-year-out-of-range", "id: cabbalr\nnom: N\nsigle: S\nsources:\n  - id: ra2022\n    annee_rapport: 3022\n",
      "une année de 1900 à 2100"),
 ]
@@ -355,7 +358,7 @@ def test_a_stray_file_is_neither_read_nor_hashed(data_copy):
     problems = cdv.validate_territory("cabbalr", data_copy)
     territory = cdv.load_territory("cabbalr", data_copy, strict=False)
     assert time.monotonic() - started < 60
-    _assert_error(problems, Error("un fichier d'au plus 100 Mo : celui-ci fait 200 Mo ; il n'est pas lu"),
+    _assert_error(problems, Error("un fichier d'au plus 100\xa0Mo : celui-ci fait 200\xa0Mo ; il n'est pas lu"),
                   "actions.enorme.csv")
     _assert_error(problems, Error("fichier ignoré", gravite="avertissement"), "sauvegarde-2022.iso")
     assert territory.fingerprint() == before  # neither file was read
@@ -416,9 +419,9 @@ def _limits(monkeypatch, **values) -> None:
      {"rows": 250}, Error("au plus 250 lignes : ce fichier a une valeur à la ligne 301 ; découpez-le")),
     ("xlsx-uncompressed", "actions.t.xlsx", lambda p: hand_made_xlsx(p, [HEADER, _row("z" * 30_000)]),
      {"uncompressed_bytes": 20 * 1024},
-     Error("un classeur d'au plus 20 ko une fois décompressé : celui-ci en fait 32 ko ; il n'est pas lu")),
+     Error("un classeur d'au plus 20\xa0ko une fois décompressé : celui-ci en fait 32\xa0ko ; il n'est pas lu")),
     ("csv-bytes", "actions.t.csv", _csv_rows(*[_row(f"A{i}") for i in range(5000)]), {"file_bytes": 100 * 1024},
-     Error("un fichier d'au plus 100 ko : celui-ci fait 1")),
+     Error("un fichier d'au plus 100\xa0ko : celui-ci fait 1")),
 ], ids=["csv-rows", "xlsx-rows", "xlsx-uncompressed", "csv-bytes"])
 def test_declared_limits(data_copy, monkeypatch, case, name, write, limits, expected):
     write(data_copy / "cabbalr" / name)

@@ -216,3 +216,15 @@ def test_strict_loading_raises_a_french_error_with_every_problem(data_copy):
 def test_unknown_territory_in_cli(data_copy, capsys):
     assert main(["valider", "--donnees", str(data_copy), "--territoire", "atlantis"]) == 1
     assert "Territoire inconnu : atlantis" in capsys.readouterr().err
+
+
+def test_a_skipped_territory_is_counted_by_its_errors_in_agreed_french(data_copy):
+    from cdv_analysis.ingest.load import load_valid
+
+    _corrupt(data_copy / "cabbalr" / "projets.ra2021.csv", 0, "nombre", "beaucoup")
+    (data_copy / "cabbalr" / "financement.extra.csv").write_text("annee\n2022\n", "utf-8")  # one more warning
+    problems = cdv.validate_territory("cabbalr", data_copy)
+    assert sum(p.is_error for p in problems) == 1 and len(problems) > 1
+    loaded, skipped = load_valid(data_copy)
+    assert [t.id for t in loaded] == ["call"]  # before: « N problème(s) », warnings counted
+    assert skipped == {"cabbalr": "1 erreur de données (voir `cdv valider --territoire cabbalr`)"}

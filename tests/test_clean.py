@@ -55,11 +55,20 @@ def test_parse_pourcentage(printed, expected):
         ("1 263", 1263, None),
         ("2 595", 2595, None),
         ("1.2", 1.2, None),
+        ("0.125", 0.125, None),  # before: 125 (a leading 0 is never followed by a thousands separator)
+        ("53.387", 53_387, None),
         ("1 077€", 1077, None),
         ("plus de 30", 30, "plus de"),
         ("près de 500", 500, "près de"),
         ("trois", 3, None),
         ("16 556 euros/an", 16_556, None),
+        # The words as printed, not rewritten (before: « presque » became « près de », « un peu plus de »
+        # « plus de »); a sign gets the words of qualificatifs.yml; an elided « d' » is written « de ».
+        ("presque 40 %", 40, "presque"),
+        ("Un peu plus de 30 %", 30, "un peu plus de"),
+        ("quasiment 2 000", 2000, "quasiment"),
+        ("< 10", 10, "moins de"),
+        ("plus d'1 million", 1_000_000, "plus de"),
     ],
 )
 def test_parse_figure_keeps_qualifier(printed, value, qualifier):
@@ -145,3 +154,18 @@ def test_normalise_porteur_fixes_commune_inside_name():
     assert normalise_porteur("OFFICE CULTUREL DE NOEUX LES MINES", communes) == "OFFICE CULTUREL DE Nœux-les-Mines"
     # A commune name inside a longer word is not touched.
     assert normalise_porteur("Lillerstown club", communes) == "Lillerstown club"
+
+
+def test_a_value_typed_as_printed_keeps_its_qualifier_words_and_gets_its_code():
+    import pandas as pd
+
+    from cdv_analysis.ingest.parsing import parse_table
+    from cdv_analysis.ingest.schemas import TABLES
+
+    row = dict.fromkeys(TABLES["realisations"].column_names, "")
+    row.update(indicateur="Part des jeunes", annee="2022", source="ra2022")
+    printed = ["presque 40 %", "un peu plus de 30 %", "< 10", "12"]
+    parsed = parse_table("realisations", pd.DataFrame([{**row, "valeur": v} for v in printed]), {})
+    assert parsed["valeur"].tolist() == [40, 30, 10, 12]
+    assert parsed["qualificatif"].tolist() == ["approche", "minimum", "maximum", "exact"]
+    assert parsed["qualificatif_mot"].tolist() == ["presque", "un peu plus de", "moins de", ""]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -136,3 +137,70 @@ def test_real_command_line_process() -> None:
     done = subprocess.run([str(CDV), "rapport"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "Vouliez-vous dire « rapports » ?" in done.stderr
+
+
+def test_liste_announces_the_years_rapports_builds(capsys, tmp_path) -> None:
+    """An INSEE-only territory of three vintages (2018–2020) gets one portrait, of 2020: `cdv liste` says so."""
+    from cdv_analysis.importers import import_insee_qpv
+    from test_portraits import REGION_COMMUNES, insee_region_file
+
+    data = tmp_path / "donnees"
+    data.mkdir()
+    import_insee_qpv(insee_region_file(tmp_path / "in"), data, territory="region", communes=list(REGION_COMMUNES),
+                     vintage=2020)
+    code, out, _ = run(capsys, "liste", "--donnees", str(data))
+    assert code == 0
+    assert "rapports : 2020 ; années couvertes par les données : 2018, 2019, 2020" in out
+    code, _, err = run(capsys, "rapports", "--territoire", "region", "--annee", "2019", "--donnees", str(data))
+    assert code == 1 and "region : 2020" in err  # what `cdv rapports` offers is what `cdv liste` said
+
+
+def _check_value_of_python_3_14(self, action, value) -> None:
+    """argparse's check as CPython 3.14 words it (gh-117766): the choices joined with str(), unquoted."""
+    import argparse
+
+    if action.choices is not None and value not in action.choices:
+        choices = ", ".join(map(str, action.choices))
+        raise argparse.ArgumentError(action, f"invalid choice: {str(value)!r} (choose from {choices})")
+
+
+def test_an_unknown_command_or_import_is_french_whatever_argparse_says(capsys, monkeypatch) -> None:
+    import argparse
+
+    monkeypatch.setattr(argparse.ArgumentParser, "_check_value", _check_value_of_python_3_14)
+    code, _, err = run(capsys, "rapport")
+    assert code == 2
+    assert ("commande inconnue : « rapport » (possibles : liste, valider, rapports, nouveau-territoire, importer). "
+            "Vouliez-vous dire « rapports » ?") in err
+    code, _, err = run(capsys, "importer", "insee", "f.csv")
+    assert code == 2
+    assert ("choix invalide pour jeu : « insee » (possibles : insee-qpv, anct-subventions, programmation, "
+            "questionnaire). Vouliez-vous dire « insee-qpv » ?") in err
+
+
+def test_valider_reads_each_territory_once(capsys, raw_dir, monkeypatch) -> None:
+    from cdv_analysis.ingest import load
+
+    reads = []
+    original = load._read_territory
+    monkeypatch.setattr(load, "_read_territory", lambda folder, *a, **k: reads.append(folder.name) or original(folder, *a, **k))
+    code, out, _ = run(capsys, "valider", "--territoire", "call", "--territoire", "cabbalr", "--donnees", str(raw_dir))
+    assert code == 0
+    assert reads == ["call", "cabbalr"]  # validated, then checked on the same tables
+    assert "✔ call : données valides" in out and "✔ cabbalr : données valides" in out
+    assert "incohérences relevées dans les sources" in out  # the checks still run
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "120"])
+def test_the_importer_help_names_every_import_whole(capsys, monkeypatch, columns) -> None:
+    """Not only open data: the registry's imports, each name on one line (never cut at its hyphen)."""
+    monkeypatch.setenv("COLUMNS", columns)
+    code, out, _ = run(capsys, "-h")
+    assert code == 0
+    line = " ".join(out.split()[out.split().index("importer"):])
+    assert line.startswith("importer importe un fichier dans un dossier de territoire "
+                           "(insee-qpv, anct-subventions, programmation, questionnaire)")
+    assert not [row for row in out.splitlines() if re.search(r"\w-$", row)]
+    code, out, _ = run(capsys, "importer", "-h")
+    assert not [row for row in out.splitlines() if re.search(r"\w-$", row)]
+    assert "données ouvertes (INSEE, ANCT)" not in out

@@ -45,7 +45,10 @@ def test_older_keys_are_one_contract_of_their_generation():
 def test_comparisons_across_generations_say_the_geography_changed():
     assert contrats.geography_change([2021, 2022, 2023]) is None
     note = contrats.geography_change([2022, 2024, 2025])
-    assert "décret n° 2023-1314" in note and "2022 et 2024 et 2025" in note and "codes « QN… »" in note
+    assert "décret n° 2023-1314" in note and "codes « QN… »" in note
+    assert "comparer 2022 à 2024 et 2025, c'est comparer des périmètres différents." in note
+    # before: « une comparaison entre 2019, 2021 et 2022 et 2024 » (review_ingest 3.1)
+    assert "; comparer 2019, 2021 et 2022 à 2024, c'est" in contrats.geography_change([2019, 2021, 2022, 2024])
     assert narrative.geography_note([2023]) == ""
 
 

@@ -11,10 +11,12 @@ import pytest
 import yaml
 
 from cdv_analysis.publish import coverage as cv
+from cdv_analysis.rules import formatting as fr
 from cdv_analysis.publish.publication import publish_data
 
 import source_texts as st
 
+RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 EMBEDDED = (("call", 2022), ("cabbalr", 2019), ("cabbalr", 2021), ("cabbalr", 2022))
 # Lower bounds measured on the embedded reports (shown, total): every table the issue aims at (GOAL_TABLES)
 # is shown in full; projets, cooperation, enquetes and contexte are floors (not goals of the issue).
@@ -29,6 +31,9 @@ MINIMUM_SHOWN = {
                         "contexte": (19, 19)},
 }
 GOAL_SHARE = 95.0  # per cent of the printed figures of each goal table shown in its report
+# Printed twice in the same passage of the source, with the same label: one figure of the coverage, two raw rows.
+PRINTED_TWICE = {("call", 2022, "sante"): 1,  # « maisons de santé pluriprofessionnelles » 1, § « de qui parle-t-on ? »
+                 ("cabbalr", 2019, "projets"): 1}  # ARTOIS INITIATIVE, 2 déposés, bloc « Les Associations »
 
 
 def _figure(value, kind="nombre", printed="", label="centres de santé — Filieris"):
@@ -114,7 +119,57 @@ def test_coverage_block_escapes_labels():
     frame = cv.coverage([cv.Figure("sante", "<b>x</b>", "", 7.5, "nombre", "Santé", "s")], "")
     block = cv.coverage_html(frame)
     assert "&lt;b&gt;x&lt;/b&gt;" in block and "<b>x" not in block
-    assert "0 des 1 chiffres publiés" in block.replace("\u202f", " ")
+    assert "Sur 1 chiffre publié dans les documents sources de cette année, aucun ne se retrouve" in block
+
+
+def _frame(shown: int, total: int) -> pd.DataFrame:
+    return pd.DataFrame({"table": "sante", "libelle": [f"chiffre {i}" for i in range(total)], "chiffre": "7",
+                         "section_source": "p. 3", "repris": [i < shown for i in range(total)], "raison": "non repris"})
+
+
+def _share_cell(block: str) -> str:
+    return re.findall(r'<td class="num">([^<]*)</td>', block)[-1]
+
+
+def test_a_table_not_fully_shown_never_reads_100_per_cent():
+    block = cv.coverage_html(_frame(249, 250))
+    assert _share_cell(block) == "99,6\xa0%"  # 249 / 250 = 99,6 %, not « 100 % »
+    assert "Sur 250 chiffres publiés dans les documents sources de cette année, 249 se retrouvent" in block
+    assert "Chiffres non repris (1)" in block
+    assert [cv.share_shown(*n) for n in ((1999, 2000), (1, 2000), (2, 3), (0, 4), (4, 4))] == [
+        "99,9\xa0%", "0,1\xa0%", "66,7\xa0%", "0\xa0%", "100\xa0%"]
+
+
+def test_the_coverage_sentence_agrees_in_number():
+    assert "Sur 3 chiffres publiés dans les documents sources de cette année, 1 se retrouve dans" in (
+        cv.coverage_html(_frame(1, 3)))
+    assert "Sur 1 chiffre publié dans les documents sources de cette année, 1 se retrouve dans" in (
+        cv.coverage_html(_frame(1, 1)))
+
+
+def _raw_figures(territory: str, year: int, table: str) -> int:
+    """The printed figures of a table, counted from the raw files alone (not with the package's readers): rows of
+    that report year's documents with a value, whose unit is not words or a date, and not « interne »."""
+    import csv
+
+    meta = yaml.safe_load((RAW / territory / "territoire.yml").read_text("utf-8"))
+    sources = {s["id"] for s in meta["sources"] if s.get("annee_rapport") == year}
+    column = {"financements": "montant", "projets": "nombre", "enquetes": "pourcentage",
+              "cooperation": "pourcentage"}.get(table, "valeur")
+    count = 0
+    for path in sorted((RAW / territory).glob(f"{table}.*.csv")):
+        for row in csv.DictReader(path.open(encoding="utf-8")):
+            if row["source"] in sources and row[column].strip() and row.get("unite", "") not in ("texte", "date") \
+                    and row.get("diffusion", "") != "interne":
+                count += 1
+    return count - PRINTED_TWICE.get((territory, year, table), 0)
+
+
+@pytest.mark.parametrize("territory,year", EMBEDDED)
+def test_the_coverage_totals_are_the_figures_of_the_raw_files(territory, year):
+    """MINIMUM_SHOWN's totals were measured on the reports: here they are recounted from the raw files."""
+    totals = {table: printed for table, (_, printed) in MINIMUM_SHOWN[(territory, year)].items()}
+    assert totals == {table: _raw_figures(territory, year, table) for table in totals}
 
 
 def test_publish_data_replaces_the_previous_copy(tmp_path):
@@ -151,7 +206,8 @@ def test_embedded_reports_show_their_coverage_table_and_ship_their_data(embedded
     frame = cv.coverage(cv.printed_figures(embedded_territory(territory), year), cv.page_text(body))
     summary = cv.coverage_summary(frame).set_index("table")
     shown, total = int(frame["repris"].sum()), len(frame)
-    assert f"{shown} des {total} chiffres publiés" in page.replace("\u202f", " ")
+    sentence = f"Sur {fr.pluriel(total, 'chiffre publié', 'chiffres publiés')} dans les documents sources"
+    assert sentence in page and f"année, {fr.nombre(shown)} se retrouve" in page  # the page shows this coverage
     for table, (minimum, printed) in MINIMUM_SHOWN[(territory, year)].items():
         assert summary.loc[table, "total"] == printed
         assert summary.loc[table, "repris"] >= minimum, (table, summary.loc[table].to_dict())

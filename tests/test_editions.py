@@ -113,8 +113,9 @@ def test_a_logo_is_bounded_in_pixels_as_in_bytes(tmp_path: Path) -> None:
     assert found["scaled.svg"][2].endswith("celle-ci fait 3 000 × 750 pixels ; réduisez-la")
     assert found["bad.svg"][2].endswith("ou viewBox (« 0 0 200 80 ») ; ici viewBox=« 0 0 -4 5 »")
     assert found["text.svg"][2].endswith("; aucune balise <svg> au début du fichier")
-    assert found["heavy.png"][2] == ("une image de 512 Ko (524 288 octets) au plus : ce fichier en fait "
-                                     f"{600_000 + len(PNG):,}".replace(",", " "))
+    # the unit as every size is written (« ko », formatting.taille_fichier), and the size in octets (review 2.3)
+    assert found["heavy.png"][2] == ("une image de 512\xa0ko (524 288 octets) au plus : ce fichier en fait "
+                                     f"{600_000 + len(PNG):,} octets".replace(",", " "))
     shown = {name: editions.edition({"rapports": {2024: {"logo": name}}}, folder, 2024, "D").logo for name in logos}
     assert {name for name, logo in shown.items() if logo} == set(logos[:6])
     assert shown["ok.webp"].startswith("data:image/webp;base64,") and shown["ok.gif"].startswith("data:image/gif;")
@@ -124,6 +125,31 @@ def test_framing_follows_the_source_of_the_figures() -> None:
     meta = _meta()
     assert editions.figures_origin(meta, 2024) == "propre"
     assert editions.figures_origin(meta, 2023) == "transcrit"
+
+
+def test_a_source_type_is_a_code_of_its_vocabulary(tmp_path: Path) -> None:
+    """Review_ingest 2.2: « type: rapport-annuel » was accepted without a word; the year then counted as
+    transcribed and its short title fell back to « titre »."""
+    from cdv_analysis.ingest.metadata import read_territory_file
+    from cdv_analysis.ingest.territory import source_title
+    from cdv_analysis.rules.harmonise import codes
+
+    folder = tmp_path / "cad"
+    folder.mkdir()
+    (folder / "territoire.yml").write_text(
+        "id: cad\nnom: CA du Douaisis\nsigle: CAD\nsources:\n  - id: ra2023\n    titre: Bilan\n"
+        "    type: rapport-annuel\n    annee_rapport: 2023\n", "utf-8")
+    _, problems = read_territory_file(folder)
+    [problem] = [p for p in problems if p.colonne == "sources[1].type"]
+    assert (problem.ligne, problem.valeur, problem.is_error) == (7, "rapport-annuel", False)  # a warning
+    assert problem.attendu.startswith("un type de source parmi : rapport_annuel, evaluation_finale, synthese, "
+                                      "programmation, import")
+    assert codes("types_source", donnees_propres=True) == editions.OWN_DATA_SOURCE_TYPES == ("programmation",
+                                                                                             "import")
+    sources = {"ra2023": {"type": "rapport_annuel", "annee_rapport": 2023},
+               "ev": {"type": "evaluation_finale", "date": "2022-06-01"}}
+    assert source_title(sources, "ra2023", "p. 4") == "Rapport annuel 2023, p. 4"
+    assert source_title(sources, "ev") == "Rapport d'évaluation finale 2022"
 
 
 def _book(*cells) -> nbformat.NotebookNode:
@@ -188,6 +214,7 @@ def test_a_failure_inside_a_declared_section_is_reported_against_it(tmp_path: Pa
     result = run_job(job)
     assert result.status == "echec"
     assert result.section == "Essai NPNRU"
+    assert result.cell == 3  # parameters, setup, « 1 / 0 »: the third code cell of 11_essai.ipynb
     assert "ZeroDivisionError" in result.message
 
 
@@ -213,10 +240,28 @@ def test_a_new_territory_from_the_shipped_template_works_end_to_end(tmp_path: Pa
                             "--sortie-donnees", str(tmp_path / "processed"), "--silencieux", "--jobs", "1"],
                            capture_output=True, text=True, timeout=600)
     assert built.returncode == 0, built.stdout + built.stderr
-    assert "1 rapport : 1 construit(s)" in built.stdout
+    assert "1 rapport : 1 construit, 0 repris du cache" in built.stdout
     page = (out / "cad" / "2023" / "rapport.html").read_text("utf-8")
     assert "Territoire à compléter — 2023" in page
     assert "Ce qu&#39;il reste à compléter" in page or "Ce qu'il reste à compléter" in page
     assert "cdv importer programmation FICHIER --territoire cad --annee 2023" in page
     assert "Couverture des chiffres publiés" not in page
     assert "Programmation" in page and "## " not in page
+
+
+def test_paths_a_page_names_follow_the_data_folder(tmp_path: Path) -> None:
+    """Review_ingest 3.3: with CDV_DONNEES=/home/u/mes_donnees the page named « u/mes_donnees/x/sante.csv »
+    (the last three parts), while the starter page wrote « data/raw/x/… » whatever the folder."""
+    import cdv_analysis as cdv
+    from cdv_analysis.cli import main
+
+    data = tmp_path / "u" / "mes_donnees"
+    data.mkdir(parents=True)
+    assert main(["nouveau-territoire", "x", "--donnees", str(data)]) == 0
+    territory = cdv.load_territory("x", data, strict=False)
+    assert territory.expected_file("sante") == "mes_donnees/x/sante.csv"
+    places = editions.to_fill_in(territory, 2024)["ou"].tolist()
+    assert places[0].startswith("mes_donnees/x/territoire.yml, clé")
+    assert "mes_donnees/x/sante.*.csv" in places and "mes_donnees/x/textes/2024/<section>.md" in places
+    assert not any("data/raw" in p or str(tmp_path) in p for p in places)
+    assert cdv.load_territory("call").expected_file("sante") == "data/raw/call/sante.csv"  # the project's data

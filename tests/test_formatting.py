@@ -217,6 +217,10 @@ def test_date_ou_texte_and_taille_fichier() -> None:
     assert date_ou_texte("2022") == "2022" and date_ou_texte(None) == ""
     assert taille_fichier(850) == f"850{NBSP}o" and taille_fichier(2_140) == f"2,1{NBSP}ko"
     assert taille_fichier(1_300_000) == f"1,3{NBSP}Mo"
+    # The declared limits' units (powers of two), same rule and spacing (review_ingest 2.3: three rules before)
+    assert taille_fichier(100 * 2**20, binaire=True) == f"100{NBSP}Mo"
+    assert taille_fichier(3 * 2**19, binaire=True) == f"1,5{NBSP}Mo" and taille_fichier(600, binaire=True) == "600 octets"
+    assert taille_fichier(2**20 + 15, 2**20, binaire=True) == "1\u202f048\u202f591 octets"  # not « 1 Mo » beside « 1 Mo »
 
 
 @pytest.mark.parametrize("n, decimals, singular", [

@@ -269,6 +269,21 @@ def test_anct_goes_to_the_territory_declaring_the_contract(tmp_path, data_copy):
         "(open data)", "editeur": "ANCT", "type": "import", "annees": [2021], "annee_rapport": 2021}
 
 
+def test_anct_goes_to_the_territory_declaring_the_contract_under_contrats(tmp_path, empty):
+    # The code given only by each generation of ``contrats:`` (data/README.md), never under ``contrat:``.
+    (empty / "lens").mkdir()
+    meta = {"id": "lens", "nom": "Communauté d'agglomération de Lens-Liévin", "sigle": "CALL", "contrats": [
+        {"id": "cdv-2015", "generation": "2015", "signature": "2015-06-27", "fin": "2023-12-31", "code": "c0011",
+         "qpv": [{"nom": "Cité 12-14", "code": "QP062001", "communes": ["Lens"]}]},
+        {"id": "quartiers-2030", "generation": "2024", "signature": "2024-03-29", "fin": "2030-12-31",
+         "code": "C0012", "qpv": [{"nom": "Cité 12-14", "code": "QN06207M", "communes": ["Lens"]}]}]}
+    (empty / "lens" / "territoire.yml").write_text(yaml.safe_dump(meta, allow_unicode=True), "utf-8")
+    report = import_anct_subsidies(anct_file(tmp_path / "in"), empty, year=2022)
+    assert report.created == [] and sorted(p.name for p in empty.iterdir()) == ["lens"]  # no duplicate territory
+    actions = cdv.load_territory("lens", empty).table("actions")
+    assert actions["montant"].sum() == pytest.approx(12_500 + 3_000.5 + 1_000 + 2_000)  # C0011 and C0012
+
+
 def test_anct_malformed_amount_and_missing_column_write_nothing(tmp_path, data_copy):
     rows = [list(r) for r in ANCT]
     rows[2][9] = "1 000 euros environ ?"
@@ -292,7 +307,9 @@ def test_type_porteur_mapping():
     cases = {"Association": "association", "Commune": "commune", "CCAS": "ccas", "CIAS": "ccas",
              "Communauté de communes": "epci", "EPCI": "epci", "Etablissement public": "etablissement_public",
              "Bailleur social": "bailleur", "Société": "entreprise", "Entreprise": "entreprise",
-             "Fondation": "autre", "": ""}
+             "Fondation": "autre", "": "",
+             # before: a code of types_porteur.yml that no printed kind could give (review_ingest 2.4)
+             "Conseil citoyen de Lens": "conseil_citoyen", "Centre communal d'action sociale": "ccas"}
     assert {k: _type_porteur(k) for k in cases} == cases
     assert set(cases.values()) - {""} <= set(TYPES_PORTEUR)
 

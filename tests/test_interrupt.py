@@ -140,7 +140,7 @@ def test_interrupted_build_stops_cleanly_and_resumes(published, data_copy):
     again = _run(root)
 
     assert again.returncode == 0, again.stdout + again.stderr
-    assert again.stdout.splitlines()[0].startswith("2 rapports : 1 construit(s), 1 repris du cache, 0 en échec")
+    assert again.stdout.splitlines()[0].startswith("2 rapports : 1 construit, 1 repris du cache, 0 en échec")
     assert again.stderr == ""
     assert good.read_bytes() == good_bytes and good.stat().st_mtime_ns == good_stamp  # served from cache
     assert (root / "rapports" / "cabbalr" / "2021" / "rapport.html").is_file()
@@ -156,7 +156,7 @@ def test_quiet_build_prints_only_the_summary(data_copy):
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stderr == ""
     lines = done.stdout.splitlines()
-    assert lines[0].startswith("1 rapport : 1 construit(s), 0 repris du cache, 0 en échec — ")
+    assert lines[0].startswith("1 rapport : 1 construit, 0 repris du cache, 0 en échec — ")
     assert lines[1:] == [f"Index : {root / 'rapports' / 'index.html'}"]
     log = (root / "rapports" / "construction.log").read_text("utf-8")
     assert "Kernel is running over TCP" in log  # the kernel's own noise, kept for whoever needs it

@@ -124,11 +124,17 @@ def test_matplotlib_text_draws_literally() -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    hostile = "Budget $\\frac{1$"  # two dollars: matplotlib reads mathtext in between, and « \\frac{1 » fails
     figure, axes = plt.subplots()
-    # An unescaped "$\\frac{" is a mathtext parse error when drawn; escaped it is plain text.
-    axes.set_title(matplotlib_text("Budget $\\frac{1"))
-    figure.canvas.draw()
-    plt.close(figure)
+    try:
+        axes.set_title(hostile)
+        with pytest.raises(ValueError):
+            figure.canvas.draw()  # the case is real: drawn as it came, the title breaks the chart
+        axes.set_title(matplotlib_text(hostile))
+        figure.canvas.draw()  # escaped, it is plain text
+        assert axes.get_title() == "Budget \\$\\frac{1\\$"
+    finally:
+        plt.close(figure)
 
 
 PAGE = (

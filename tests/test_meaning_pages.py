@@ -48,7 +48,10 @@ def test_comparison_page_shows_perimeter_base_vintage_and_qualifier(pages):
     # CALL's amount is a total of all schemes: the sentence comparing amounts per inhabitant says both kinds.
     assert ("Par habitant des quartiers prioritaires de l'année, le montant publié (programmation du contrat de "
             "ville, ou total des financements de la politique de la ville tous dispositifs") in text
-    assert "103 € (CALL, 2022) à 153 € (CABBALR, 2022)" in text  # 5 760 000 / 56 000 and 5 955 889 / 39 000
+    # 5 760 000 / 56 000 = 102,86 € of « près de » and « environ » figures, and 5 955 889 / 39 000 = 152,71 €.
+    assert "va d'environ 103 € (CALL, 2022) à 153 € (CABBALR, 2022)" in text
+    assert "environ 103 € (total des financements politique de la ville (tous dispositifs))" in text  # the table
+    assert "la programmation la plus élevée" not in text and "Part de la programmation" not in text
 
 
 def test_call_chart_names_its_perimeter_and_keeps_its_qualifiers(pages):

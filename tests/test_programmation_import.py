@@ -241,3 +241,90 @@ def test_actions_of_a_scheme_no_section_shows_are_named_once(data: Path) -> None
     assert not warning.is_error and warning.valeur == "contrat_de_ville" and warning.ligne == 2
     assert "40 actions de ce dispositif ne figurent dans aucune section" in warning.attendu
     assert "cdv importer programmation" in warning.attendu
+
+
+def test_a_long_layout_amount_without_its_financer_is_refused(tmp_path: Path, data: Path) -> None:
+    sheet = tmp_path / "prog2024.csv"
+    sheet.write_text("Intitulé;Porteur;Financeur;Montant\nAction A;Asso A;Etat;1000\nAction B;Asso B;;5000\n", "utf-8")
+    with pytest.raises(ImportFailed) as refused:
+        import_programmation(sheet, data, "cad", 2024)
+    [problem] = refused.value.problems  # the 5 000 € of line 3 are not dropped in silence
+    assert (problem.fichier, problem.ligne, problem.colonne, problem.valeur) == (str(sheet), 3, "Financeur", "")
+    assert plain(problem.attendu).startswith("le financeur de ce montant de 5 000,00 € (cellule obligatoire")
+    assert f"{sheet}, ligne 3, colonne « Financeur » : valeur «  » ; attendu : le financeur" in plain(
+        str(refused.value))
+    assert not (data / "cad" / "programmation.2024.csv").exists()
+
+
+def test_a_territoire_yml_with_a_schema_error_refuses_the_import_with_its_place(tmp_path: Path, data: Path) -> None:
+    described = data / "cad" / "territoire.yml"
+    described.write_text(described.read_text("utf-8") + "nombre_communes_epci: beaucoup\n", "utf-8")
+    line = described.read_text("utf-8").splitlines().index("nombre_communes_epci: beaucoup") + 1
+    with pytest.raises(ImportFailed) as refused:
+        import_programmation(douaisis_xlsx(tmp_path / "p.xlsx", with_total=False), data, "cad", 2024)
+    [problem] = refused.value.problems  # a French error on the file and key, not an AttributeError
+    assert (problem.fichier, problem.ligne, problem.colonne, problem.valeur) == (
+        str(described), line, "nombre_communes_epci", "beaucoup")
+    assert not (data / "cad" / "programmation.2024.csv").exists()
+
+
+@pytest.mark.parametrize("text, encoding, expected", [
+    # before: « du YAML valide ('utf-8' codec can't decode…) », English and with no line
+    ("# Vocabulaire propre à la CAD, financeurs ajoutés à la main\nfinanceurs:\n  Fondation du Nord: autres\n"
+     "piliers:\n  Pilier écologie: cadre_de_vie\nignorer: [Notes]\n", "cp1252", None),
+    ("financeurs:\n  Fondation du Nord: autres\n  Fondation du Nord: epci\n", "utf-8",
+     (3, None, "du YAML valide (clé « Fondation du Nord » répétée")),
+    ("piliers:\n  Pilier 4: ecologie\n", "utf-8", (None, "piliers", "un code de pilier parmi : ")),
+    ("types_credit:\n  autres: exceptionnel\n", "utf-8", (None, "types_credit", "un type de crédit parmi : ")),
+])
+def test_the_territory_vocabulary_is_read_as_every_outside_yaml(tmp_path: Path, data: Path, text: str,
+                                                                  encoding: str, expected) -> None:
+    own = data / "cad" / "vocabulaire.yml"
+    own.write_bytes(text.encode(encoding))
+    sheet = douaisis_xlsx(tmp_path / "p.xlsx", with_total=False)
+    if expected is None:  # a Windows-1252 file is read as the territory's tables are
+        assert import_programmation(sheet, data, "cad", 2024).ok
+        return
+    with pytest.raises(ImportFailed) as refused:
+        import_programmation(sheet, data, "cad", 2024)
+    [problem] = refused.value.problems
+    assert problem.fichier.endswith("cad/vocabulaire.yml") and (problem.ligne, problem.colonne) == expected[:2]
+    assert problem.attendu.startswith(expected[2]), problem.attendu
+
+
+def test_a_csv_sheet_is_read_within_the_declared_limits(tmp_path: Path, data: Path, monkeypatch) -> None:
+    import dataclasses
+
+    from cdv_analysis.ingest.iorw import limits
+
+    sheet = tmp_path / "programmation-2024.csv"
+    with sheet.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows([[TITLE], HEADERS, *ACTIONS])
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, rows=5))
+    with pytest.raises(ImportFailed) as refused:  # before: the sheet's own reader ignored LIMITS
+        import_programmation(sheet, data, "cad", 2024)
+    [problem] = refused.value.problems
+    assert (problem.fichier, problem.ligne) == (str(sheet), None)
+    assert problem.attendu.startswith("au plus 5 lignes : ce fichier a plus de 5 lignes remplies ; découpez-le")
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, rows=500, file_bytes=1024))
+    with pytest.raises(ImportFailed, match="un fichier d'au plus 1\xa0ko : celui-ci fait 1,"):
+        import_programmation(sheet, data, "cad", 2024)
+    assert not (data / "cad" / "programmation.2024.csv").exists()
+
+
+def test_merged_cells_are_filled_without_loading_the_whole_workbook(tmp_path: Path, data: Path,
+                                                                     monkeypatch) -> None:
+    import openpyxl
+
+    opened = []
+    real = openpyxl.load_workbook
+
+    def spy(*args, **kwargs):
+        opened.append(kwargs.get("read_only", False))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(openpyxl, "load_workbook", spy)
+    import_programmation(douaisis_xlsx(tmp_path / "p.xlsx", with_total=False), data, "cad", 2024)
+    assert opened and all(opened)  # before: a second, full load only for the merged ranges
+    rows = _written(data)
+    assert set(rows.loc[rows["dossier"] == "2024-002", "commune"]) == {"Douai"}  # merged over rows 6-7

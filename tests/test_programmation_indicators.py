@@ -127,3 +127,13 @@ def test_no_chart_drops_a_category() -> None:
     assert shown.iloc[-1]["libelle"].replace("\u202f", " ").replace("\xa0", " ") == "Autres (4 thèmes, 10 000 €)"
     chart = charts.amounts_by_bars(table, source="essai")
     assert "Autres (4 thèmes" in chart.alt
+
+
+def test_the_synthesis_change_from_an_own_programmation_year_shows_its_amount(douaisis) -> None:
+    # Review F3: a year of the own programmation has no printed amount (montant_publie ""): the change reads
+    # 5 000 + 2 000 + 4 000 = 11 000 € (the refused action left out) → 54 500 € (ra2023), never « ( → ) ».
+    # (54 500 − 11 000) / 11 000 = +395,5 %.
+    found = ind.findings(douaisis, 2024)
+    row = found[found["regle"] == "evolution"].iloc[0]
+    assert row["libelle"].replace("\u202f", " ").replace("\xa0", " ") == "11 000 € → 54 500 €"
+    assert row["valeur"].replace("\xa0", " ") == "+395,5 %"

@@ -248,3 +248,12 @@ def test_names_typed_in_open_answers_are_taken_out_kept_interne_and_listed(impor
     assert said["diffusion"].tolist() == ["interne", "", "interne", "interne", "interne"]
     # No answer of the other exports held any: nothing kept from their pages.
     assert all("gardées en diffusion" not in out for survey, out in printed.items() if survey != "associations")
+
+
+def test_the_year_option_help_says_where_the_default_comes_from(capsys):
+    with pytest.raises(SystemExit):
+        main(["importer", "questionnaire", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    # before: « défaut : année du nom du fichier », which this importer never reads
+    assert "questionnaire : année (défaut : celle des dates de réponse)" in text
+    assert "nom du fichier ; questionnaire" not in text

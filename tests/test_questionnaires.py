@@ -210,6 +210,17 @@ def test_mapping_errors_are_located_in_french(tmp_path):
     assert "types.yml, colonne « questions.Q9 » : une colonne de" in message
 
 
+def test_a_mapping_is_read_as_every_outside_yaml(tmp_path):
+    mapping = tmp_path / "types.yml"
+    message = refused("limesurvey-texte.csv", mapping,  # before: the first « type » dropped in silence
+                      "questions:\n  Q9:\n    type: ouverte\n    type: ignorer\n")
+    assert "types.yml, ligne 4 : du YAML valide (clé « type » répétée" in message
+    message = refused("limesurvey-texte.csv", mapping, "croisement: non\ndate: 2024-02-30\n")  # before: ValueError
+    assert "types.yml, ligne 2 : valeur « 2024-02-30 » ; attendu : une date réelle AAAA-MM-JJ" in message
+    message = refused("limesurvey-texte.csv", mapping, "questions:\n  Q9: &a {type: ouverte}\n  Q10: *a\n")
+    assert "types.yml, ligne 2 : du YAML valide (ancres et alias YAML (& et *) non acceptés" in message
+
+
 def test_answer_outside_a_forced_scale_names_line_and_column(tmp_path):
     message = refused("google-forms-communes.csv", tmp_path / "types.yml",
                       "questions:\n  Votre commune dispose-t-elle d'un élu délégué à la Politique de la Ville ?:\n"

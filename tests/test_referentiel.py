@@ -157,6 +157,21 @@ def test_a_yaml_syntax_error_gives_its_line(tmp_path, raw_dir):
     assert len(problems) == 1 and problems[0].ligne == 4 and "YAML valide" in problems[0].attendu
 
 
+def test_a_repeated_key_is_an_error_at_its_line_not_a_silent_loss(tmp_path, raw_dir):
+    text = ("source: eval2022\nquestions:\n  - id: PRG\n    section: programmation\n    question: Q ?\n"
+            "    criteres: [{id: PRG.1, critere: a, enonces: [e22-moy-1]}]\n    criteres: []\n")
+    [problem] = _problems(tmp_path, raw_dir, text)  # before: the first « criteres » dropped, no problem
+    assert problem.fichier.endswith("call/" + CALL_FILE) and problem.ligne == 7
+    assert problem.is_error and "clé « criteres » répétée" in problem.attendu
+
+
+def test_an_impossible_date_is_located_not_a_crash(tmp_path, raw_dir):
+    [problem] = _problems(tmp_path, raw_dir, "source: eval2022\nreference: 2022-13-45\nquestions: []\n")
+    assert problem.fichier.endswith("call/" + CALL_FILE)
+    assert (problem.ligne, problem.valeur, problem.attendu) == (2, "2022-13-45", "une date réelle AAAA-MM-JJ (ex. "
+                                                                                 "2015-06-27)")
+
+
 def test_the_template_is_an_empty_referentiel(tmp_path):
     template = Path(cdv.__file__).parent / "modele" / "referentiel.yml"
     assert rf.read_referentiel(template) == (None, [])

@@ -38,6 +38,27 @@ def _section_titles() -> set[str]:
     return titles
 
 
+def _headings(notebook: str) -> list[str]:
+    cells = json.loads((NOTEBOOKS / f"{notebook}.ipynb").read_text("utf-8"))["cells"]
+    return [line[3:].strip() for cell in cells if cell["cell_type"] == "markdown"
+            for line in "".join(cell["source"]).splitlines() if line.startswith("## ")]
+
+
+def test_section_titles_have_one_home_that_the_notebooks_agree_with() -> None:
+    """Review_ingest 2.1: the titles were written in the registry, the référentiel, the starter page's table
+    list and the synthesis' links; each now reads vocabulaires/sections.yml."""
+    from cdv_analysis.ingest import editions, referentiel
+    from cdv_analysis.rules.harmonise import labels, vocabulary_entries
+
+    titles = labels("sections")
+    for code, entry in vocabulary_entries("sections").items():
+        assert _headings(entry["notebook"])[:1] == [entry["libelle"]], code  # the notebook's opening heading
+    assert {spec.section for spec in TABLES.values() if spec.section} == {
+        titles[c] for c in ("programmation", "gouvernance", "sante", "participation", "contexte")}
+    assert referentiel.SECTIONS == {c: titles[c] for c in referentiel.SECTIONS}
+    assert [table for table, _ in editions.TABLE_USES if table not in TABLES] == []
+
+
 def test_every_template_file_is_a_registered_table() -> None:
     templates = {p.name.split(".")[0] for p in TEMPLATE.glob("*.csv")}
     assert templates == set(TABLES)

@@ -62,3 +62,27 @@ def test_an_acronym_in_brackets_after_other_words_is_still_spelled_out():
         assert spell_out(f"<p>{spelled}</p>") == f"<p>{spelled}</p>"
     # Inside a quotation nothing is added, brackets or not.
     assert spell_out("<p>« les crédits de l'État (CGET) »</p>") == "<p>« les crédits de l'État (CGET) »</p>"
+
+
+def test_an_unclosed_quotation_ends_with_its_paragraph():
+    """A label cut by ``markup.shorten`` (« … ») or a French quotation reopened on each paragraph left the
+    rest of the page without any acronym spelled out (review_ingest 1.10)."""
+    out = html.unescape(spell_out("<p>Le titre « Un appel à sortir de la complexit…</p>"
+                                  "<p>Le QPV et le CLS sont cités.</p>"))
+    assert "<p>Le QPV (quartiers prioritaires de la politique de la ville) et le CLS (contrat local de santé) " \
+           "sont cités.</p>" in out
+    out = html.unescape(spell_out("<p>« Premier paragraphe,</p><p>« le QPV cité. »</p><p>Puis le QPV.</p>"))
+    assert out == ("<p>« Premier paragraphe,</p><p>« le QPV cité. »</p>"
+                   "<p>Puis le QPV (quartiers prioritaires de la politique de la ville).</p>")
+
+
+def test_an_acronym_and_its_number_stay_together_and_brackets_are_never_nested():
+    """The « Financeurs » paragraph of CABBALR 2019 read « (ANCT (Agence …), BOP (budget opérationnel de
+    programme (le BOP 147 porte …)) 147) » (review_analysis F18)."""
+    label = "État – crédits spécifiques (ANCT, BOP 147)"  # financeurs.yml
+    out = html.unescape(spell_out(f"<p>Financeurs : {label}.</p><p>Le BOP 147 et l'ANCT.</p>"))
+    assert out == (f"<p>Financeurs : {label}.</p><p>Le BOP 147 (budget opérationnel de programme, le BOP 147 "
+                   "porte les crédits de la politique de la ville) et l'ANCT (Agence nationale de la cohésion des "
+                   "territoires).</p>")
+    assert html.unescape(spell_out("<p>Le CGET.</p>")) == (
+        "<p>Le CGET (Commissariat général à l'égalité des territoires, devenu l'ANCT en 2020).</p>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import textwrap
 
 from .. import __version__
 from .common import suggestion
@@ -32,7 +33,6 @@ _ARGPARSE_FRENCH = (
     ("argument ", "option "),
 )
 _INVALID_VALUE = re.compile(r"option (?P<option>\S+): invalid (?P<kind>int|float) value: '(?P<value>.*)'$")
-_INVALID_CHOICE = re.compile(r"option (?P<option>\S+): invalid choice: '(?P<value>.*?)' \(choose from (?P<choices>.*)\)$")
 _KIND_FRENCH = {"int": "valeur entière", "float": "nombre"}
 
 
@@ -48,23 +48,45 @@ def _french_error(message: str) -> str:
     if invalid:
         return (f"{_KIND_FRENCH[invalid['kind']]} attendue pour {invalid['option']} : "
                 f"« {invalid['value']} »")
-    choice = _INVALID_CHOICE.match(message)
-    if choice:
-        choices = re.findall(r"'([^']*)'", choice["choices"])
-        what = "commande inconnue" if choice["option"] == "COMMANDE" else f"choix invalide pour {choice['option']}"
-        return (f"{what} : « {choice['value']} » (possibles : {', '.join(choices)})."
-                + suggestion(choice["value"], choices))
     return message
+
+
+def _invalid_choice(action: argparse.Action, value: str) -> str:
+    """The French of a value that is not among ``action.choices``, built from the choices themselves
+    (never parsed back from CPython's English, whose quoting changed in 3.14)."""
+    choices = [str(choice) for choice in action.choices]
+    name = action.option_strings[-1] if action.option_strings else str(action.metavar or action.dest)
+    what = "commande inconnue" if name == "COMMANDE" else f"choix invalide pour {name}"
+    return f"{what} : « {value} » (possibles : {', '.join(choices)})." + suggestion(str(value), choices)
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Help lines wrapped between words only: « insee-qpv » or « --sortie-donnees » is never cut at its hyphen."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return textwrap.fill(" ".join(text.split()), width, initial_indent=indent, subsequent_indent=indent,
+                             break_on_hyphens=False)
 
 
 class _FrenchParser(argparse.ArgumentParser):
     """argparse speaking French: usage, help and error messages."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def format_usage(self) -> str:
         return _french(super().format_usage())
 
     def format_help(self) -> str:
         return _french(super().format_help())
+
+    def _check_value(self, action: argparse.Action, value) -> None:
+        if action.choices is not None and value not in action.choices:
+            raise argparse.ArgumentError(None, _invalid_choice(action, value))
 
     def error(self, message: str) -> None:  # argparse exits
         self.print_usage(sys.stderr)
@@ -105,7 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
                                "un noyau déjà prêt d'un rapport à l'autre)")
     nouveau = add("nouveau-territoire", "crée un dossier de territoire à partir du modèle", command_nouveau_territoire)
     nouveau.add_argument("id", help="identifiant du territoire (nom du dossier)")
-    importer = add("importer", "importe des données ouvertes (INSEE, ANCT) dans les dossiers de territoire",
+    from ..importers import IMPORTERS  # the registry: a new importer is named here without touching this text
+
+    importer = add("importer", f"importe un fichier dans un dossier de territoire ({', '.join(IMPORTERS)})",
                    command_importer)
     _add_importer_arguments(importer)
     return parser

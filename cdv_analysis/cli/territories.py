@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from .common import check_data_dir, data_folder, printable, territories_to_handle, years_text
 
@@ -13,8 +12,9 @@ __all__ = ["command_liste", "command_valider", "command_nouveau_territoire"]
 
 def command_liste(args: argparse.Namespace) -> int:
     from ..rules.formatting import pluriel
-    from ..ingest.load import discover_territories, load_territory
+    from ..ingest.load import discover_territories, load_territory, read_inputs
     from ..ingest.problems import unexpected_failure
+    from ..publish.plan import planned_years  # the years the build itself plans (one portrait, not one per vintage)
 
     data_dir = data_folder(args)
     if not check_data_dir(data_dir):
@@ -27,7 +27,9 @@ def command_liste(args: argparse.Namespace) -> int:
     status = 0
     for tid in ids:
         try:
-            territory = load_territory(tid, data_dir, strict=False)
+            inputs = read_inputs(data_dir / tid)
+            _, report_years, territory = planned_years(tid, data_dir, strict=False, inputs=inputs)
+            territory = territory or load_territory(tid, data_dir, strict=False, inputs=inputs)
         except Exception as error:  # noqa: BLE001 — one broken territory never stops the others
             print(f"- {tid} — ✘ {unexpected_failure(error)}")
             status = 1
@@ -36,7 +38,7 @@ def command_liste(args: argparse.Namespace) -> int:
         flag = "" if not errors else f"  ⚠ {pluriel(errors, 'erreur')} (cdv valider)"
         tables = ", ".join(f"{name} ({len(frame)})" for name, frame in sorted(territory.tables.items()))
         print(f"- {tid} — {territory.nom} ({territory.sigle}){flag}")
-        print(f"    rapports : {years_text(territory.report_years())} ; "
+        print(f"    rapports : {years_text(report_years)} ; "
               f"années couvertes par les données : {years_text(territory.data_years())}")
         print(f"    tables : {tables or 'aucune'}")
     return status
@@ -44,8 +46,8 @@ def command_liste(args: argparse.Namespace) -> int:
 
 def command_valider(args: argparse.Namespace) -> int:
     from ..rules.formatting import pluriel
-    from ..ingest.load import validate_territory
-    from ..ingest.problems import unexpected_failure
+    from ..ingest.load import load_territory
+    from ..ingest.problems import DataError, unexpected_failure
 
     data_dir = data_folder(args)
     ids = territories_to_handle(args, data_dir, "à valider dans {} : rien n'a été fait")
@@ -53,14 +55,18 @@ def command_valider(args: argparse.Namespace) -> int:
         return 1
     total_errors = 0
     for tid in ids:
-        try:
-            problems = validate_territory(tid, data_dir)
+        territory = None
+        try:  # read and validated once: its problems, then the checks of the sources on the same tables
+            territory = load_territory(tid, data_dir, strict=False)
+            problems = territory.problems
+        except DataError as error:  # not a territory folder
+            problems = error.problems
         except Exception as error:  # noqa: BLE001 — one broken territory never stops the others
             print(f"✘ {tid} : {unexpected_failure(error)}")
             total_errors += 1
             continue
         errors = [p for p in problems if p.is_error]
-        warnings = [p for p in problems if not p.is_error]
+        warnings = [p for p in problems if not p.is_error] + (_key_figure_warnings(territory) if not errors else [])
         total_errors += len(errors)
         if errors:
             print(f"✘ {tid} : {pluriel(len(errors), 'erreur')}")
@@ -70,8 +76,8 @@ def command_valider(args: argparse.Namespace) -> int:
             print(f"  erreur — {problem}")
         for problem in warnings:
             print(f"  avertissement — {problem}")
-        if not errors:
-            _print_findings(tid, data_dir)
+        if not errors and territory is not None:
+            _print_findings(territory)
     if total_errors:
         print(f"\n{pluriel(total_errors, 'erreur')} au total : "
               "corrigez les fichiers indiqués (les données brutes ne sont jamais modifiées par cdv).")
@@ -79,19 +85,27 @@ def command_valider(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_findings(tid: str, data_dir: Path) -> None:
+def _key_figure_warnings(territory) -> list:
+    """The référentiel's ``chiffre_cle`` that name no indicator of their question (``ind.unmatched_key_figures``)."""
+    from ..analysis.indicators import unmatched_key_figures
+    from ..ingest.problems import unexpected_failure
+
+    try:
+        return unmatched_key_figures(territory) if territory is not None else []
+    except Exception as error:  # noqa: BLE001 — the checks of one territory never stop the others
+        print(f"  contrôle des chiffres clés du référentiel interrompu : {unexpected_failure(error)}")
+        return []
+
+
+def _print_findings(territory) -> None:
     """Consistency findings of the source reports (warnings: they never fail validation)."""
     from ..rules.formatting import pluriel
-    from ..ingest.load import load_territory
-    from ..ingest.problems import DataError, unexpected_failure
+    from ..ingest.problems import unexpected_failure
 
     from ..analysis.checks import run_checks
 
     try:
-        territory = load_territory(tid, data_dir)
         findings = run_checks(territory)
-    except DataError:
-        return
     except Exception as error:  # noqa: BLE001 — the checks of one territory never stop the others
         print(f"  contrôles de cohérence interrompus : {unexpected_failure(error)}")
         return

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 from ..rules.clean import ParseError, label_case, name_key, parse_montant
 from ..rules.harmonise import vocabulary, vocabulary_entries
+from ..ingest.contrats import declared_contract_codes
 from ..ingest.ids import distinct_slugs
 from ..ingest.load import discover_territories
 from ..presentation.portrait import OPEN_DATA_ORIGIN
@@ -22,36 +24,22 @@ from .base import FEUILLE, ImportFailed, Importer, ImportPlan, ImportSummary, Op
 __all__ = ["AnctSubsidies", "import_anct_subsidies", "anct_layouts", "readable_name", "ANCT_REQUIRED"]
 
 ANCT_REQUIRED = ("intitule", "code_contrat", "theme", "montant")
-# Checked in order on the name key of « Type de tiers »: a CCAS or a « communauté
-# de communes » must not be taken for a commune.
-_TYPES_PORTEUR = (
-    ("ccas", "ccas|cias|actionsociale"),
-    ("epci", "epci|communaute|intercommunal|metropole|agglomeration"),
-    ("commune", "commune|mairie"),
-    ("association", "association"),
-    ("bailleur", "bailleur|hlm|habitat"),
-    ("etablissement_public", "etablissementpublic"),
-    ("entreprise", "entreprise|societe"),
-    ("departement", "departement"),
-    ("region", "region"),
-    ("etat", "^etat|prefecture"),
-)
-
-
 def _most_common(printed: pd.Series) -> str:
-    filled = Counter(printed[printed != ""])
+    filled = Counter(value for value in printed.tolist() if value != "")  # a list: far quicker to count than a Series
     return filled.most_common(1)[0][0] if filled else ""
+
+
+@cache
+def _porteur_patterns() -> tuple[tuple[str, re.Pattern], ...]:
+    """(code, pattern) of vocabulaires/types_porteur.yml (``motif``), in the order they are tried (``rang``)."""
+    found = [(int(a["rang"]), code, re.compile(str(a["motif"])))
+             for code, a in vocabulary("types_porteur").attributes.items() if a.get("motif")]
+    return tuple((code, pattern) for _, code, pattern in sorted(found))
 
 
 def _type_porteur(printed: str) -> str:
     key = name_key(printed)
-    return next((code for code, pattern in _TYPES_PORTEUR if re.search(pattern, key)), "autre") if key else ""
-
-
-def _contract_code(meta: dict) -> str:
-    """The ANCT code a territoire.yml declares (``contrat: {code: …}``), upper case; ``""`` when none."""
-    contract = meta.get("contrat")
-    return str(contract.get("code") or "").strip().upper() if isinstance(contract, dict) else ""
+    return next((code for code, pattern in _porteur_patterns() if pattern.search(key)), "autre") if key else ""
 
 
 def _anct_folders(data_dir: Path, codes: list[str], labels: dict[str, str]) -> tuple[dict, dict, list[str]]:
@@ -66,8 +54,7 @@ def _anct_folders(data_dir: Path, codes: list[str], labels: dict[str, str]) -> t
         if meta is None:  # a bad territoire.yml stops only its own territory (its folder name stays taken)
             messages.append(skipped_territory(tid, found))
             continue
-        code = _contract_code(meta)
-        if code:
+        for code in declared_contract_codes(meta):  # ``contrat:`` and every generation of ``contrats:``
             existing.setdefault(code, tid)
             metas[tid] = meta
     taken = {entry.name.lower() for entry in data_dir.iterdir()} if data_dir.is_dir() else set()
@@ -173,7 +160,7 @@ class AnctSubsidies(Importer):
     The file may be the open-data base of financed actions or the back-office
     export (GISPRO / Dauphin): the layout is recognised from the headers
     (``vocabulaires/formats_anct.yml``). A contract goes to the territory whose
-    territoire.yml declares its code (``contrat: {code: …}``); otherwise a
+    territoire.yml declares its code (``contrat: {code: …}`` or a ``code`` of ``contrats:``); otherwise a
     territory is created, named after the contract. Rows without a contract code
     are counted, with their amount.
     """
@@ -260,8 +247,9 @@ class AnctSubsidies(Importer):
             "remarque": (remarks + (" ; " + objective).where((remarks != "") & (objective != ""), objective)),
         }).reindex(columns=TABLES["actions"].column_names, fill_value="")
         targets = []
-        for code, group in frame[chosen].groupby("code", sort=True):
-            tid = folders[code]
+        by_folder = frame[chosen].assign(folder=frame.loc[chosen, "code"].map(folders))
+        for tid, group in by_folder.groupby("folder", sort=True):  # a territory may declare two contracts' codes
+            code = group["code"].min()  # a new folder is made for one code only
             if tid in metas:
                 target = Target.of(self.data_dir, tid, metas[tid])
             else:

@@ -200,13 +200,23 @@ class Importer(ABC):
 # Shared steps
 
 
+def year_option(path: Path, given: int | str | None, option: str) -> tuple[int | None, list[Problem]]:
+    """The year given as ``option`` (``--annee``): None when it is not given, a problem when it is no year."""
+    text = "" if given is None else str(given).strip()
+    if not text:
+        return None, []
+    if re.fullmatch(r"(19|20)\d\d", text):
+        return int(text), []
+    return None, [Problem(shown_path(path), f"une année sur quatre chiffres pour {option}", valeur=text[:20])]
+
+
 def input_year(path: Path, given: int | str | None, option: str) -> int:
     """The year of an input: ``given`` (an option) else the one year in the file name."""
-    if given is not None and str(given).strip():
-        if re.fullmatch(r"(19|20)\d\d", str(given).strip()):
-            return int(given)
-        raise ImportFailed([Problem(shown_path(path), f"une année sur quatre chiffres pour {option}",
-                                    valeur=str(given))])
+    year, problems = year_option(path, given, option)
+    if problems:
+        raise ImportFailed(problems)
+    if year is not None:
+        return year
     found = set(re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", path.name))
     if len(found) == 1:
         return int(found.pop())

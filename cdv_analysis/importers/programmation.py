@@ -41,6 +41,23 @@ SOURCE_TYPE = "programmation"
 CREDIT_TYPE_LABELS = labels("types_credit")  # vocabulaires/types_credit.yml
 
 
+def _same_action(known: pd.DataFrame, dossier: str, porteur: str, intitule: str, amount: str):
+    """The one rule by which an action of one table is an action of another: same dossier, or same porteur,
+    intitulé and amount rounded to the euro. Gives ``why(dossier, porteur, intitule, amount)``: the French
+    reason, or None."""
+    dossiers = {name_key(d) for d in known[dossier].map(cell_text) if d}
+    triples = {(name_key(p), name_key(i), round(float(m or 0), 0))
+               for p, i, m in zip(known[porteur], known[intitule], known[amount].fillna(0))}
+
+    def why(number: object, holder: object = None, title: object = None, money: float | None = None) -> str | None:
+        if name_key(number) and name_key(number) in dossiers:
+            return f"dossier {number}"
+        if money is not None and (name_key(holder), name_key(title), round(money, 0)) in triples:
+            return "même porteur, même intitulé, même montant"
+        return None
+    return why
+
+
 def anct_overlap(actions: SheetActions, territory, year: int) -> list[tuple[int, str]]:
     """(sheet line, why) of each action also imported from ANCT for ``year``: same dossier, or same porteur,
     intitulé and amount (the ANCT's credits, compared with the sheet's BOP 147 amount)."""
@@ -50,17 +67,13 @@ def anct_overlap(actions: SheetActions, territory, year: int) -> list[tuple[int,
     imported = imported[(imported["dispositif"] == "anct") & (imported["annee"].astype(str) == str(year))]
     if imported.empty:
         return []
-    dossiers = {name_key(n) for n in imported["numero"].map(cell_text) if n}
-    triples = {(name_key(p), name_key(i), round(float(m or 0), 0)) for p, i, m in
-               zip(imported["porteur_publie"], imported["intitule"], imported["montant"].fillna(0))}
+    why = _same_action(imported, "numero", "porteur_publie", "intitule", "montant")
     found = []
     for record in actions.frame.to_dict("records"):
-        dossier = name_key(record.get("dossier"))
-        amount = round(float(record.get("montant_anct", 0.0) or 0.0), 0)
-        if dossier and dossier in dossiers:
-            found.append((record["ligne"], f"dossier {record['dossier']}"))
-        elif (name_key(record.get("porteur")), name_key(record.get("intitule")), amount) in triples:
-            found.append((record["ligne"], "même porteur, même intitulé, même montant"))
+        reason = why(record.get("dossier"), record.get("porteur"), record.get("intitule"),
+                     float(record.get("montant_anct", 0.0) or 0.0))
+        if reason:
+            found.append((record["ligne"], reason))
     return found
 
 
@@ -77,17 +90,14 @@ def own_programmation_overlap(folder: Path, year: int, anct_rows: pd.DataFrame) 
     own = own[own["annee"].astype(str) == str(year)]
     if own.empty:
         return []
-    dossiers = {name_key(d) for d in own["dossier"].map(cell_text) if d}
-    anct = own[own["financeur"] == "anct"]
-    triples = {(name_key(p), name_key(i), round(float(m or 0), 0))
-               for p, i, m in zip(anct["porteur_publie"], anct["intitule"], anct["montant"].fillna(0))}
+    dossier_of = _same_action(own, "dossier", "porteur_publie", "intitule", "montant")
+    anct_of = _same_action(own[own["financeur"] == "anct"], "dossier", "porteur_publie", "intitule", "montant")
     found = []
-    for _, row in anct_rows.iterrows():
-        amount = round(_money_value(row["montant"]), 0)
-        if row["numero"] and name_key(row["numero"]) in dossiers:
-            found.append(f"  - {row['section']} : dossier {row['numero']}")
-        elif (name_key(row["porteur"]), name_key(row["intitule"]), amount) in triples:
-            found.append(f"  - {row['section']} : même porteur, même intitulé, même montant")
+    for _, row in anct_rows.iterrows():  # a dossier number matches any row; the amount only the ANCT's credits
+        reason = dossier_of(row["numero"]) or anct_of(
+            None, row["porteur"], row["intitule"], _money_value(row["montant"]))
+        if reason:
+            found.append(f"  - {row['section']} : {reason}")
     if not found:
         return []
     return [f"{folder.name} : {pluriel(len(found), 'subvention figure', 'subventions figurent')} déjà dans la "
@@ -143,8 +153,10 @@ class Programmation(Importer):
             existing = load_territory(data["territory"], self.data_dir, strict=False)
         except Exception:  # noqa: BLE001 — the overlap is then not checked; validation after import says why
             existing = None
+        meta, found = territory_metadata(self.data_dir / data["territory"])
+        problems += found
         warnings = [p for p in problems if not p.is_error]
-        return {**data, "actions": actions, "overlap": anct_overlap(actions, existing, data["year"]),
+        return {**data, "meta": meta, "actions": actions, "overlap": anct_overlap(actions, existing, data["year"]),
                 "warnings": warnings}, problems
 
     def plan(self, checked: dict) -> ImportPlan:
@@ -155,8 +167,7 @@ class Programmation(Importer):
         rows = canonical_rows(actions, vocab, year, source, sheet_name)
         text = pd.DataFrame(rows, columns=TABLES["programmation"].column_names).to_csv(index=False,
                                                                                         lineterminator="\n")
-        folder = self.data_dir / checked["territory"]
-        meta, _ = territory_metadata(folder)
+        meta = checked["meta"]
         target = Target.of(self.data_dir, checked["territory"], meta)
         target.files[f"programmation.{year}.csv"] = (text, len(rows))
         summary = ImportSummary(source, self.path.name)

@@ -103,7 +103,11 @@ def actions_of(layout: SheetLayout, rows: list[tuple[int, list[str]]], vocab: Sh
                 problems.append(Problem(shown, "un montant en euros (ex. « 1 500,00 € » ou « 1500 »)", ligne=line,
                                         colonne=layout.headers.get(index, ""), valeur=value))
                 continue
-            if amount:
+            if amount and layout.long and not printed:  # an amount with no financer would vanish from the table
+                problems.append(Problem(shown, f"le financeur de ce montant de {euros(amount, 2)} (cellule "
+                                        "obligatoire quand la ligne porte un montant)", ligne=line,
+                                        colonne=layout.headers[column_of["financeur"]], valeur=""))
+            elif amount:
                 record["amounts"][code] = record["amounts"].get(code, 0.0) + amount
         if "cout_total" in column_of:
             value = _cell(cells, column_of["cout_total"])

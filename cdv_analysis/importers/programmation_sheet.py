@@ -4,15 +4,15 @@ past any title and notes, merged cells filled, the data rows (for :mod:`.program
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 from ..rules.clean import name_key
 from ..rules.harmonise import vocabulary, vocabulary_entries
-from ..ingest.iorw import decode_text, field_count_problem, read_records, shown_path
+from ..ingest.iorw import Records, field_count_problem, limits, read_records, read_yaml, shown_path
 from ..ingest.problems import Problem
 from .base import ImportFailed
 
@@ -68,29 +68,28 @@ def sheet_vocabulary(folder: Path | None = None, extra: dict | None = None) -> t
     """The package vocabulary, extended by ``<folder>/vocabulaire.yml`` (and ``extra``, for tests)."""
     problems, own = [], {}
     path = Path(folder) / TERRITORY_VOCABULARY if folder is not None else None
-    if path is not None and path.is_file():
-        try:
-            own = yaml.safe_load(path.read_text("utf-8")) or {}
-            if not isinstance(own, dict):
-                raise yaml.YAMLError("un dictionnaire est attendu (en_tetes:, financeurs:, types_credit:, piliers:)")
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            problems.append(Problem(shown_path(path), f"du YAML valide ({exc})"))
-            own = {}
+    shown = shown_path(path) if path is not None else "vocabulaires/programmation.yml"
+    if path is not None and path.is_file():  # read as every outside YAML: encodings, size, no repeated key
+        _, own, problems = read_yaml(path, shown, root=path.parent.parent)
+        if own is not None and not isinstance(own, dict):
+            problems.append(Problem(shown, "un dictionnaire YAML (clés en_tetes, financeurs, types_credit, piliers, "
+                                    "ignorer)"))
+        own = own if isinstance(own, dict) else {}
     entries = _merged(_merged(_package_vocabulary(), own), extra or {})
     headers = {}
     for field_name, aliases in (entries.get("en_tetes") or {}).items():
         for alias in [field_name, *(aliases or [])]:
             headers[name_key(alias)] = field_name
     financers = {str(k): str(v) for k, v in (entries.get("financeurs") or {}).items()}
-    known = vocabulary("financeurs").labels
-    for printed, code in financers.items():
-        if code not in known:
-            problems.append(Problem(shown_path(path) if path else "vocabulaires/programmation.yml",
-                                    "un code de financeur parmi : " + ", ".join(known), colonne="financeurs",
-                                    valeur=f"{printed}: {code}"))
-    vocab = SheetVocabulary(headers, financers, {str(k): str(v) for k, v in (entries.get("types_credit") or {}).items()},
-                            {str(k): str(v) for k, v in (entries.get("piliers") or {}).items()},
-                            frozenset(name_key(h) for h in entries.get("ignorer") or []))
+    credit_types = {str(k): str(v) for k, v in (entries.get("types_credit") or {}).items()}
+    pillars = {str(k): str(v) for k, v in (entries.get("piliers") or {}).items()}
+    for key, declared, vocab_name, expected in (("financeurs", financers, "financeurs", "un code de financeur"),
+                                                ("types_credit", credit_types, "types_credit", "un type de crédit"),
+                                                ("piliers", pillars, "piliers", "un code de pilier")):
+        known = vocabulary(vocab_name).labels
+        problems += [Problem(shown, f"{expected} parmi : " + ", ".join(known), colonne=key, valeur=f"{printed}: {code}")
+                     for printed, code in declared.items() if code not in known]
+    vocab = SheetVocabulary(headers, financers, credit_types, pillars, frozenset(name_key(h) for h in entries.get("ignorer") or []))
     return vocab, problems
 
 
@@ -143,53 +142,22 @@ def find_header(records: list[tuple[int, list[str]]], vocab: SheetVocabulary) ->
     return None if best is None else (best[1], best[2])
 
 
-def _merged_fill(path: Path, sheet: str | None, records: list[tuple[int, list[str]]], below: int) -> None:
+def _merged_fill(records: Records, below: int) -> None:
     """Cells of a merged range below the header take the value of its top-left cell (as the sheet shows it)."""
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(path, data_only=True)
-    try:
-        names = workbook.sheetnames
-        wanted = [n for n in names if sheet is None or name_key(n) == name_key(sheet)]
-        worksheet = workbook[wanted[0]] if wanted else workbook.active
-        by_line = {line: cells for line, cells in records}
-        for merged in worksheet.merged_cells.ranges:
-            if merged.min_row <= below:
-                continue
-            top = by_line.get(merged.min_row)
-            value = top[merged.min_col - 1] if top and len(top) >= merged.min_col else ""
-            for row in range(merged.min_row, merged.max_row + 1):
-                cells = by_line.get(row)
-                if cells is None:
-                    continue
-                cells.extend([""] * (merged.max_col - len(cells)))
-                for column in range(merged.min_col, merged.max_col + 1):
-                    if not cells[column - 1]:
-                        cells[column - 1] = value
-    finally:
-        workbook.close()
-
-
-def _csv_records(path: Path, shown: str) -> tuple[list[tuple[int, list[str]]] | None, list[Problem], str]:
-    """A CSV's rows and separator: the one of its widest line among the first ones (a title line above the
-    header has none)."""
-    import csv
-    import io
-
-    text, problems = decode_text(path.read_bytes(), shown)
-    if text is None:
-        return None, problems, ""
-    lines = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
-    separator = max((";", ",", "\t"), key=lambda sep: max((line.count(sep) for line in lines), default=0))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    records, end = [], 0
-    try:
-        for record in reader:
-            start, end = end + 1, reader.line_num
-            records.append((start, record))
-    except csv.Error as exc:
-        return None, problems + [Problem(shown, f"un CSV bien formé ({exc})", ligne=reader.line_num)], separator
-    return records, problems, separator
+    by_line = dict(records)
+    lines = sorted(by_line)
+    for min_row, min_col, max_row, max_col in records.merged:
+        if min_row <= below:
+            continue
+        top = by_line.get(min_row)
+        value = top[min_col - 1] if top and len(top) >= min_col else ""
+        max_col = min(max_col, limits.LIMITS.columns)
+        for line in lines[bisect.bisect_left(lines, min_row):bisect.bisect_right(lines, max_row)]:
+            cells = by_line[line]
+            cells.extend([""] * (max_col - len(cells)))
+            for column in range(min_col, max_col + 1):
+                if not cells[column - 1]:
+                    cells[column - 1] = value
 
 
 def read_sheet(path: Path, vocab: SheetVocabulary, sheet: str | None = None
@@ -198,11 +166,7 @@ def read_sheet(path: Path, vocab: SheetVocabulary, sheet: str | None = None
     shown = shown_path(path)
     if not path.is_file():
         raise ImportFailed([Problem(shown, "un fichier existant (.csv ou .xlsx)")])
-    separator = ""
-    if path.suffix.lower() == ".xlsx":
-        records, problems = read_records(path, sheet, sheet_choice=" (option --feuille)")
-    else:
-        records, problems, separator = _csv_records(path, shown)
+    records, problems = read_records(path, sheet, sheet_choice=" (option --feuille)", sniff_lines=HEADER_SEARCH_ROWS)
     if records is None:
         raise ImportFailed(problems)
     found = find_header(records, vocab)
@@ -214,10 +178,9 @@ def read_sheet(path: Path, vocab: SheetVocabulary, sheet: str | None = None
                                                + f" et les financeurs (ajoutez les vôtres dans {TERRITORY_VOCABULARY}"
                                                " du dossier du territoire)")])
     position, layout = found
-    if path.suffix.lower() == ".xlsx":
-        _merged_fill(path, sheet, records, layout.header_line)
+    _merged_fill(records, layout.header_line)
     rows = [(line, cells) for line, cells in records[position + 1:] if any(str(c).strip() for c in cells)]
-    if separator:  # a cell holding the separator unquoted shifts every later cell of its row: refused as such
+    if separator := records.separator:  # a cell holding the separator unquoted shifts every later cell of its row: refused as such
         width = max(layout.headers) + 1
         wider = [field_count_problem(shown, width, len(cells), line, separator) for line, cells in rows
                  if any(str(c).strip() for c in cells[width:])]

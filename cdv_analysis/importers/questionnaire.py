@@ -15,7 +15,8 @@ from ..ingest.load import TERRITORY_FILE
 from ..ingest.problems import Problem
 from ..ingest.questionnaires import QuestionnaireError, Survey, read_export, read_mapping, summary_lines, survey_tables
 from ..ingest.questionnaires.tables import Reread
-from .base import FEUILLE, ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, csv_text, territory_metadata
+from .base import (FEUILLE, ImportFailed, Importer, ImportPlan, ImportSummary, Option, Target, csv_text,
+                   territory_metadata, year_option)
 
 __all__ = ["Questionnaire", "import_questionnaire"]
 
@@ -33,8 +34,7 @@ class Questionnaire(Importer):
     options = (
         Option("--territoire", "territory", "ID", "territoire à remplir"),
         Option("--enquete", "survey", "NOM", "nom du questionnaire (communes, associations, conseils_citoyens…)"),
-        Option("--annee", "year", "AAAA", "année (défaut : année du nom du fichier ; questionnaire : "
-                                          "année des dates de réponse)"),
+        Option("--annee", "year", "AAAA", "année (défaut : celle des dates de réponse)"),
         Option("--correspondances", "mapping", "FICHIER", "fichier YAML des types de questions (questionnaire)"),
         FEUILLE,
     )
@@ -68,13 +68,10 @@ class Questionnaire(Importer):
                 "name": name}, problems
 
     def _year(self, survey: Survey, problems: list[Problem]) -> int | None:
-        given = self.settings.get("year")
-        if given is not None and str(given).strip():
-            text = str(given).strip()
-            if text.isdigit() and len(text) == 4 and text[:2] in {"19", "20"}:
-                return int(text)
-            problems.append(Problem(self.shown, "une année sur quatre chiffres pour --annee", valeur=text[:20]))
-            return None
+        year, refused = year_option(self.path, self.settings.get("year"), "--annee")
+        if year is not None or refused:
+            problems += refused
+            return year
         if len(survey.years) == 1:
             return survey.years[0]
         found = (f"les dates de réponse couvrent {survey.years[0]} à {survey.years[-1]}" if survey.years

@@ -35,7 +35,7 @@ QPV_CODE_PATTERNS = {
 GEOGRAPHY_CHANGE = (
     "La géographie prioritaire a changé au 1er janvier 2024 (décret n° 2023-1314 du 28 décembre 2023) : "
     "les quartiers prioritaires des contrats de ville 2024–2030 (codes « QN… ») ne sont pas ceux des contrats "
-    "de 2015 (codes « QP… ») ; une comparaison entre {years} compare des périmètres différents."
+    "de 2015 (codes « QP… ») ; comparer {before} à {after}, c'est comparer des périmètres différents."
 )
 
 
@@ -128,8 +128,8 @@ def geography_change(years) -> str | None:
         return None
     before = [y for y in years if y < 2024]
     after = [y for y in years if y >= 2024]
-    span = f"{liste_fr(str(y) for y in before)} et {liste_fr(str(y) for y in after)}"
-    return GEOGRAPHY_CHANGE.format(years=span)
+    # one « et » per list: « comparer 2019, 2021 et 2022 à 2024 », never « entre 2019, 2021 et 2022 et 2024 »
+    return GEOGRAPHY_CHANGE.format(before=liste_fr(str(y) for y in before), after=liste_fr(str(y) for y in after))
 
 
 def declared_qpv_codes(meta: dict) -> list[str]:
@@ -139,6 +139,14 @@ def declared_qpv_codes(meta: dict) -> list[str]:
     for listed in lists:
         if isinstance(listed, list):
             codes += [str(q["code"]).strip().upper() for q in listed if isinstance(q, dict) and q.get("code")]
+    return list(dict.fromkeys(codes))
+
+
+def declared_contract_codes(meta: dict) -> list[str]:
+    """Every contract code a territoire.yml declares (``contrat: {code}`` and the ``code`` of each ``contrats:``),
+    upper case."""
+    entries = [meta.get("contrat")] + list(meta.get("contrats") or [])
+    codes = [str(c["code"]).strip().upper() for c in entries if isinstance(c, dict) and str(c.get("code") or "").strip()]
     return list(dict.fromkeys(codes))
 
 

@@ -27,10 +27,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..rules.formatting import nombre
+from ..rules.formatting import nombre, taille_fichier
 from ..rules.harmonise import codes, label
 from .ids import file_in, shell_word
 from .problems import Problem
+from .schemas import TABLES
 
 __all__ = ["Edition", "edition", "edition_problems", "figures_origin", "prose_files", "KINDS", "STARTER_KIND",
            "OWN_DATA_SOURCE_TYPES", "TRANSCRIBED_TAG", "OWN_DATA_TAG"]
@@ -38,7 +39,7 @@ __all__ = ["Edition", "edition", "edition_problems", "figures_origin", "prose_fi
 KINDS = tuple(c for c in codes("genres_rapport") if c != "a_completer")  # vocabulaires/genres_rapport.yml
 STARTER_KIND = "a_completer"  # a territory with no data yet: one short page saying what to fill in
 # Source types whose figures are the territory's own data or imports, not transcribed from a printed document.
-OWN_DATA_SOURCE_TYPES = ("programmation", "import")
+OWN_DATA_SOURCE_TYPES = codes("types_source", donnees_propres=True)  # vocabulaires/types_source.yml
 TRANSCRIBED_TAG = "si-transcrit"
 OWN_DATA_TAG = "si-donnees-propres"
 PROSE_FOLDER = "textes"
@@ -80,11 +81,11 @@ def _logo_file(folder: Path, name: object) -> tuple[Path | None, str]:
     mime = LOGO_TYPES.get(path.suffix.lower()) if path else None
     if mime is None:
         return None, (f"un fichier image du dossier du territoire (.png, .jpg, .gif, .webp ou .svg, "
-                      f"{LOGO_MAX_BYTES // 1024} Ko au plus)")
+                      f"{taille_fichier(LOGO_MAX_BYTES, binaire=True)} au plus)")
     size = path.stat().st_size
     if size > LOGO_MAX_BYTES:
-        return path, (f"une image de {LOGO_MAX_BYTES // 1024} Ko ({nombre(LOGO_MAX_BYTES)} octets) au plus : ce "
-                      f"fichier en fait {nombre(size)}")
+        return path, (f"une image de {taille_fichier(LOGO_MAX_BYTES, binaire=True)} ({nombre(LOGO_MAX_BYTES)} octets)"
+                      f" au plus : ce fichier en fait {nombre(size)} octets")
     data = path.read_bytes()
     found = _svg_size(data) if mime == "image/svg+xml" else _raster_size(data, _LOGO_FORMATS[mime])
     if isinstance(found, str):
@@ -216,18 +217,19 @@ def prose_files(folder: Path | str, year: int | str) -> dict[str, Path]:
 # ---------------------------------------------------------------------------
 # What a territory created from the template still lacks (the short page of 00_a_completer)
 
-# Each raw table, the section it feeds, and how to fill it (a command when there is one).
+# Each raw table and how to fill it (a command when there is one); the section it feeds is the registry's
+# (``TableSpec.section``), « qualitatif », which feeds several, is announced with the lessons it mostly feeds.
 TABLE_USES = (
-    ("programmation", "Programmation", "cdv importer programmation FICHIER --territoire {id} --annee {annee}"),
-    ("financements", "Programmation", "montants imprimés dans vos documents (data/README.md, « financements »)"),
-    ("projets", "Programmation", "nombres de projets déposés et soutenus"),
-    ("contexte", "Contexte des quartiers", "cdv importer insee-qpv FICHIER --territoire {id}"),
-    ("gouvernance", "Gouvernance et coopérations", "chiffres du pilotage et de la démarche d'évaluation"),
-    ("cooperation", "Gouvernance et coopérations", "niveaux de coopération entre partenaires"),
-    ("enquetes", "Gouvernance et coopérations", "résultats de vos questionnaires"),
-    ("sante", "Santé", "volet santé (ASV, CLS, actions)"),
-    ("participation", "Participation des habitants", "conseils citoyens, participation"),
-    ("qualitatif", "Enseignements et préconisations", "constats, propositions et citations"),
+    ("programmation", "cdv importer programmation FICHIER --territoire {id} --annee {annee}"),
+    ("financements", "montants imprimés dans vos documents (data/README.md, « financements »)"),
+    ("projets", "nombres de projets déposés et soutenus"),
+    ("contexte", "cdv importer insee-qpv FICHIER --territoire {id}"),
+    ("gouvernance", "chiffres du pilotage et de la démarche d'évaluation"),
+    ("cooperation", "niveaux de coopération entre partenaires"),
+    ("enquetes", "résultats de vos questionnaires"),
+    ("sante", "volet santé (ASV, CLS, actions)"),
+    ("participation", "conseils citoyens, participation"),
+    ("qualitatif", "constats, propositions et citations"),
 )
 PLACEHOLDER_MARK = "…"
 
@@ -236,7 +238,7 @@ def to_fill_in(territory, year: int | str) -> pd.DataFrame:
     """What to fill in before the report has content: (quoi, ou, comment), in the order to do it."""
 
     meta, rows = territory.meta, []
-    shown = f"data/raw/{territory.id}/territoire.yml"
+    shown = territory.shown_file("territoire.yml")  # one rule for the paths a page names
     for key, what in (("nom", "le nom de l'EPCI"), ("sigle", "le sigle")):
         if PLACEHOLDER_MARK in str(meta.get(key, "")) or not meta.get(key):
             rows.append({"quoi": what, "ou": f"{shown}, clé « {key} »", "comment": "remplacer le texte du modèle"})
@@ -247,12 +249,13 @@ def to_fill_in(territory, year: int | str) -> pd.DataFrame:
         rows.append({"quoi": f"le genre, le titre et le sous-titre du rapport {year}",
                      "ou": f"{shown}, clé « rapports: {year}: »",
                      "comment": "genre : " + ", ".join(KINDS) + " ; titre, sous_titre, logo facultatifs"})
-    for table, section, how in TABLE_USES:
+    for table, how in TABLE_USES:
+        section = TABLES[table].section or label("sections", "enseignements")
         if not territory.has(table):
             rows.append({"quoi": f"la table « {table} » (section « {section} »)",
-                         "ou": f"data/raw/{territory.id}/{table}.*.csv",
+                         "ou": territory.shown_file(f"{table}.*.csv"),
                          "comment": how.format(id=shell_word(territory.id), annee=year)})
     rows.append({"quoi": "vos propres paragraphes pour une section du rapport",
-                 "ou": f"data/raw/{territory.id}/{PROSE_FOLDER}/{year}/<section>.md",
+                 "ou": territory.shown_file(f"{PROSE_FOLDER}/{year}/<section>.md"),
                  "comment": "Markdown, par exemple 03_programmation.md ; ils n'apparaissent que dans ce rapport"})
     return pd.DataFrame(rows, columns=["quoi", "ou", "comment"])

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..rules.formatting import pluriel
 from . import iorw, referentiel
 from .editions import LOGO_MAX_BYTES, LOGO_TYPES, PROSE_FOLDER
 from .ids import shell_word
@@ -223,7 +224,7 @@ def _read_territory(folder: Path, inputs: TerritoryInputs | None = None) -> Terr
             combined[column] = combined[column].fillna("").astype(str)
         problems.extend(table_problems(table, combined))
         tables[table] = parse_table(table, combined, meta)
-    problems.extend(referentiel.folder_problems(referentiels, meta, tables, unread))
+    problems.extend(referentiel.folder_problems(referentiels, meta, tables, unread, inputs.files))
     problems = [p if p.territory else replace(p, territory=folder.name) for p in problems]
     return Territory(folder.name, folder, meta, tables, files, problems, digest=inputs.fingerprint)
 
@@ -287,5 +288,6 @@ def load_valid(data_dir: Path | str | None = None) -> tuple[list[Territory], dic
         try:
             loaded.append(load_territory(tid, data_dir))
         except DataError as error:
-            skipped[tid] = f"{len(error.problems)} problème(s) de données (voir `cdv valider --territoire {shell_word(tid)}`)"
+            errors = sum(p.is_error for p in error.problems)  # its warnings do not keep a territory out
+            skipped[tid] = f"{pluriel(errors, 'erreur')} de données (voir `cdv valider --territoire {shell_word(tid)}`)"
     return loaded, skipped

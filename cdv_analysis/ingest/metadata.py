@@ -10,11 +10,10 @@ from pathlib import Path
 
 
 from ..config import raw_data_dir
-from . import iorw
-from .iorw import decode_text, load_yaml, read_bytes, shown_path
+from .iorw import read_yaml, shown_path
 from .problems import ERROR, WARNING, Problem
 from .schemas import ValidationContext
-from .territory_schema import Finding, check_territory_file, impossible_date_line, line_of
+from .territory_schema import Finding, check_territory_file, line_of
 
 __all__ = ["TERRITORY_FILE", "default_data_dir", "discover_territories", "read_metadata", "declared_report_years",
            "territory_folder", "validation_context", "read_territory_file",
@@ -48,25 +47,14 @@ def _load(folder: Path, raw: bytes | None = None) -> tuple[str | None, object, l
     """
     path = folder / TERRITORY_FILE
     shown = shown_path(path)
-    if raw is None:
-        if not path.is_file():
-            return None, None, [Problem(shown, "un fichier territoire.yml décrivant le territoire "
-                                        "(voir data/README.md)")]
-        raw, problems = read_bytes(path, shown, root=folder.parent, limit=iorw.LIMITS.yaml_bytes)
-        if raw is None:
-            return None, None, problems
-    text, problems = decode_text(raw, shown)
-    if text is None:
-        return None, None, problems
-    unreadable = "les tables du territoire ne sont pas contrôlées tant que ce fichier est illisible"
-    try:
-        value, problems = load_yaml(text, shown)  # no aliases, no repeated keys, bounded size
-        if problems:
-            return text, None, [replace(p, attendu=f"{p.attendu} ; {unreadable}") for p in problems]
-        return text, value, []
-    except (ValueError, OverflowError):  # PyYAML builds dates itself: « 2022-13-45 » raises ValueError
-        line, value = impossible_date_line(text) or (None, None)
-        return text, None, [Problem(shown, "une date réelle AAAA-MM-JJ (ex. 2015-06-27)", ligne=line, valeur=value)]
+    if raw is None and not path.is_file():
+        return None, None, [Problem(shown, "un fichier territoire.yml décrivant le territoire (voir data/README.md)")]
+    # no aliases, no repeated keys, no impossible date, bounded size
+    text, value, problems = read_yaml(path, shown, root=folder.parent, raw=raw)
+    if problems and text is not None:
+        unreadable = "les tables du territoire ne sont pas contrôlées tant que ce fichier est illisible"
+        return text, None, [replace(p, attendu=f"{p.attendu} ; {unreadable}") for p in problems]
+    return text, value, problems
 
 
 def _problems(findings: list[Finding], text: str | None, shown: str) -> list[Problem]:

@@ -36,10 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from ..rules.clean import cell_text
-from .iorw import shown_path
+from ..rules.harmonise import label
+from . import iorw
+from .iorw import read_bytes, read_yaml, shown_path
 from .problems import Problem
 
 __all__ = ["PREFIX", "SECTIONS", "STATUSES", "NO_KEY_FIGURE", "INDICATOR_TABLES", "Question", "Criterion", "Referentiel",
@@ -47,8 +48,9 @@ __all__ = ["PREFIX", "SECTIONS", "STATUSES", "NO_KEY_FIGURE", "INDICATOR_TABLES"
            "territory_referentiels", "referentiel_of_year"]
 
 PREFIX = "referentiel."
-SECTIONS = {"programmation": "Programmation", "gouvernance": "Gouvernance et coopérations", "sante": "Santé",
-            "participation": "Participation des habitants", "contexte": "Contexte des quartiers"}
+# The sections a question may belong to: code → title (vocabulaires/sections.yml, the titles' one home).
+SECTIONS = {code: label("sections", code) for code in ("programmation", "gouvernance", "sante", "participation",
+                                                       "contexte")}
 NO_KEY_FIGURE = "aucun"  # ``chiffre_cle: aucun``: the synthesis quotes no figure for the question
 STATUSES = {"enoncee": "question posée par la source", "reconstituee": "question reconstituée"}
 # Tables whose rows a criterion may cite as indicators (the long-form indicator tables and the surveys).
@@ -94,23 +96,6 @@ class Referentiel:
 
     def of_section(self, section: str) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.section == section)
-
-
-class _LinedDict(dict):
-    line: int = 0
-
-
-class _Loader(yaml.SafeLoader):
-    """A safe loader whose mappings remember their line (1-based), for located messages."""
-
-
-def _mapping(loader: _Loader, node: yaml.MappingNode) -> _LinedDict:
-    result = _LinedDict(loader.construct_mapping(node, deep=True))
-    result.line = node.start_mark.line + 1
-    return result
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
 def referentiel_files(folder: Path) -> list[Path]:
@@ -282,38 +267,32 @@ def _criterion(raw: object, where: str, parent_line: int | None, out: _Collector
 
 
 def read_referentiel(path: Path, sources: set[str] | None = None,
-                     table_columns: dict[str, list[str]] | None = None) -> tuple[Referentiel | None, list[Problem]]:
+                     table_columns: dict[str, list[str]] | None = None,
+                     raw: bytes | None = None) -> tuple[Referentiel | None, list[Problem]]:
     """Read and check one référentiel file (schema only; see :func:`reference_problems`).
 
-    Parsed once per process for the same bytes, sources and columns (a report reads it from several cells).
+    Read as every YAML file from outside (``iorw.read_yaml``: bounded size, no repeated key, no impossible
+    date); ``raw``: its bytes when already read (``load.read_inputs``). Parsed once per process for the same
+    bytes, sources and columns (a report reads it from several cells).
     """
     shown = shown_path(path)
-    try:
-        text = path.read_text("utf-8-sig")
-    except UnicodeDecodeError:
-        return None, [Problem(shown, "un fichier texte encodé en UTF-8")]
-    key = (str(path), shown, text, None if sources is None else frozenset(sources),
+    if raw is None:
+        raw, problems = read_bytes(path, shown, limit=iorw.LIMITS.yaml_bytes)
+        if raw is None:
+            return None, problems
+    key = (str(path), shown, raw, None if sources is None else frozenset(sources),
            None if table_columns is None else tuple((k, tuple(v)) for k, v in table_columns.items()))
     if key not in _READ:
         if len(_READ) >= 64:
             _READ.clear()
-        _READ[key] = _parse_text(text, shown, sources, table_columns)
+        # an empty file, like a fully commented one (the template), is no référentiel and no problem
+        _, data, problems = read_yaml(path, shown, raw=raw, lines=True) if raw.strip() else (None, None, [])
+        _READ[key] = (None, problems) if problems else parse_referentiel(data, shown, sources, table_columns)
     referentiel, problems = _READ[key]
     return referentiel, list(problems)
 
 
 _READ: dict[tuple, tuple[Referentiel | None, list[Problem]]] = {}
-
-
-def _parse_text(text: str, shown: str, sources: set[str] | None,
-                table_columns: dict[str, list[str]] | None) -> tuple[Referentiel | None, list[Problem]]:
-    try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 — a SafeLoader subclass
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        return None, [Problem(shown, "du YAML valide (" + cell_text(getattr(error, "problem", "")) + ")",
-                              ligne=mark.line + 1 if mark else None)]
-    return parse_referentiel(data, shown, sources, table_columns)
 
 
 def select_rows(frame: pd.DataFrame, filtre: dict[str, tuple[str, ...]]) -> pd.DataFrame:
@@ -391,10 +370,11 @@ def referentiel_of_year(territory, year: int | str) -> Referentiel | None:
 
 
 def folder_problems(paths: list[Path], meta: dict, tables: dict[str, pd.DataFrame],
-                    unread: set[str] = frozenset()) -> list[Problem]:
+                    unread: set[str] = frozenset(), files: dict[str, bytes] | None = None) -> list[Problem]:
     """Every problem of a territory's référentiel files: schema, then the ids and filters they cite.
 
-    ``unread``: tables of which a file could not be read (see :func:`reference_problems`).
+    ``unread``: tables of which a file could not be read (see :func:`reference_problems`); ``files``: the bytes
+    already read by name (``load.read_inputs``), so that the file checked is the file fingerprinted.
     """
     from .schemas import TABLES
 
@@ -405,7 +385,7 @@ def folder_problems(paths: list[Path], meta: dict, tables: dict[str, pd.DataFram
         if path.suffix.lower() not in {".yml", ".yaml"}:
             problems.append(Problem(shown_path(path), "un référentiel au format YAML (.yml)"))
             continue
-        found, schema = read_referentiel(path, sources, columns)
+        found, schema = read_referentiel(path, sources, columns, (files or {}).get(path.name))
         problems.extend(schema)
         if found is not None:
             problems.extend(reference_problems(found, tables, unread))

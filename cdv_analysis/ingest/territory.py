@@ -9,7 +9,9 @@ from typing import TypeVar
 
 import pandas as pd
 
+from ..config import PROJECT_DIR
 from ..rules.clean import cell_text
+from ..rules.harmonise import vocabulary
 from .metadata import declared_report_years
 from .parsing import parse_table
 from .problems import Problem
@@ -19,9 +21,10 @@ __all__ = ["Territory", "memoized", "source_title"]
 
 T = TypeVar("T")
 
-# Short titles by kind of document (territoire.yml « type »); « {annee} » is the report year or the date's year.
-SHORT_TITLES = {"rapport_annuel": "Rapport annuel {annee}", "evaluation_finale": "Rapport d'évaluation finale {annee}",
-                "synthese": "Synthèse de l'évaluation {annee}"}
+# Short titles by kind of document (territoire.yml « type »: vocabulaires/types_source.yml, « titre_court »);
+# « {annee} » is the report year or the date's year.
+SHORT_TITLES = {code: str(entry["titre_court"]) for code, entry in vocabulary("types_source").attributes.items()
+                if entry.get("titre_court")}
 
 
 def source_title(sources: dict[str, dict], source_id: object, section: object = None) -> str:
@@ -134,9 +137,19 @@ class Territory:
                 years.update(int(y) for y in single["annee_debut"].dropna())
         return sorted(years)
 
+    def shown_file(self, name: str) -> str:
+        """A file of the territory's folder as a page names it: from the project when the data are in it
+        (``data/raw/<id>/<name>``), else from the data folder (``mes_donnees/<id>/<name>``); never a path of
+        the machine that built the page."""
+        folder = Path(self.folder).resolve()
+        try:
+            return (folder / name).relative_to(PROJECT_DIR.resolve()).as_posix()
+        except ValueError:
+            return Path(folder.parent.name, folder.name, name).as_posix()
+
     def expected_file(self, table: str) -> str:
-        """Where a missing table would be read from, as ``data/raw/<id>/<table>.csv``."""
-        return Path(*self.folder.parts[-3:], f"{table}.csv").as_posix()
+        """Where a missing table would be read from (``data/raw/<id>/<table>.csv``: :meth:`shown_file`)."""
+        return self.shown_file(f"{table}.csv")
 
     def fingerprint(self) -> str:
         """SHA-256 of the territory's input files (names and bytes) as read, for provenance and caching."""

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 import yaml
 
+from ..rules.harmonise import codes
 from .ids import MAX_ID, SAFE_ID
 
 __all__ = ["FIELDS", "Field", "Finding", "check_territory_file", "text", "integer", "year", "date", "choice",
-           "identifier", "qpv_code", "list_of", "mapping", "labels_of", "line_of", "impossible_date_line"]
+           "identifier", "qpv_code", "list_of", "mapping", "labels_of", "line_of"]
 
 ROOT = "(racine)"
 
@@ -119,6 +120,18 @@ def choice(*values: str) -> Check:
     def check(value, path, findings):
         if str(value) not in values:
             findings.append(Finding(path, "une de ces valeurs : " + ", ".join(values), value))
+        return value
+    return check
+
+
+def source_type() -> Check:
+    """A code of vocabulaires/types_source.yml; another is a warning (its figures count as transcribed)."""
+    known = codes("types_source")
+
+    def check(value, path, findings):
+        if str(value) not in known:
+            findings.append(Finding(path, "un type de source parmi : " + ", ".join(known) + " (sinon ses chiffres "
+                                    "sont comptés comme recopiés d'un document imprimé)", value, error=False))
         return value
     return check
 
@@ -254,7 +267,7 @@ SOURCE = {
     "titre": Field(text()),
     "editeur": Field(text()),
     "date": Field(date()),
-    "type": Field(text(60)),
+    "type": Field(source_type()),
     "annees": Field(list_of(year(), 200)),
     "annee_rapport": Field(year()),
     "url": Field(text(2000)),
@@ -326,7 +339,9 @@ def _cross_checks(meta: dict, findings: list[Finding]) -> None:
         seen = set()
         for index, source in enumerate(sources):
             sid = source.get("id") if isinstance(source, dict) else None
-            if sid is not None and sid in seen:
+            if not isinstance(sid, str | int):  # a list or mapping is reported by ``identifier`` (and unhashable)
+                continue
+            if sid in seen:
                 findings.append(Finding(("sources", index, "id"), "un identifiant de source unique", sid))
             seen.add(sid)
 
@@ -362,24 +377,3 @@ def line_of(text_: str, path: tuple) -> int | None:
         else:
             break
     return line
-
-
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-
-
-def impossible_date_line(text_: str) -> tuple[int, str] | None:
-    """(line, value) of the first date-like scalar that is no real date (PyYAML raises ValueError on it)."""
-    try:
-        root = yaml.compose(text_, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return None
-    stack = [root] if root is not None else []
-    while stack:
-        node = stack.pop(0)
-        if isinstance(node, yaml.ScalarNode) and node.tag == _TIMESTAMP and _date_text(node.value[:10]) is None:
-            return node.start_mark.line + 1, node.value
-        if isinstance(node, yaml.MappingNode):
-            stack.extend(v for pair in node.value for v in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    return None

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-import pandera.pandas as pa
 
 from .problems import WARNING, Problem
-from .schemas import TABLES, TEXTUAL_UNITS, ValidationContext, raw_schema
+from .schemas import TABLES, TEXTUAL_UNITS, ValidationContext, raw_schema, schema_holds
 
 __all__ = ["schema_problems", "table_problems"]
 
@@ -26,23 +25,36 @@ def schema_problems(table: str, frame: pd.DataFrame, context: ValidationContext,
                                 gravite=WARNING))
     if frame.empty:  # a header-only file (the shipped template): an empty table, not an error
         return problems
-    try:
-        raw_schema(table, present, context).validate(frame[present], lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-        for _, case in cases.iterrows():
-            index = case["index"]
-            if case["column"] == "valeur" and index is not None and _is_textual(frame, index):
-                continue
-            line = int(frame.loc[index, "ligne"]) if index is not None and not pd.isna(index) else None
-            problems.append(Problem(shown, str(case["check"]), ligne=line, colonne=case["column"],
-                                    valeur=None if pd.isna(case["failure_case"]) else str(case["failure_case"])))
+    for case in _failure_cases(table, frame, present, context):
+        index = case["index"]
+        if case["column"] == "valeur" and index is not None and _is_textual(frame, index):
+            continue
+        line = int(frame.loc[index, "ligne"]) if index is not None and not pd.isna(index) else None
+        problems.append(Problem(shown, str(case["check"]), ligne=line, colonne=case["column"],
+                                valeur=None if pd.isna(case["failure_case"]) else str(case["failure_case"])))
     if spec.one_of and all(c in frame.columns for c in spec.one_of):
         empty = frame[list(spec.one_of)].apply(lambda col: col.str.strip() == "").all(axis=1)
         for line in frame.loc[empty, "ligne"]:
             problems.append(Problem(shown, "au moins une de ces colonnes remplie : " + ", ".join(spec.one_of),
                                     ligne=int(line), colonne=spec.one_of[0], valeur=""))
     return problems
+
+
+def _failure_cases(table: str, frame: pd.DataFrame, present: list[str], context: ValidationContext) -> list:
+    """Pandera's failure cases of the present columns (each with column, check, index, failure_case).
+
+    None when every cell passes (``schema_holds``, the same tests): pandera, slow to import and to run,
+    then only names what fails.
+    """
+    if schema_holds(table, frame, present, context):
+        return []
+    from pandera.errors import SchemaErrors
+
+    try:
+        raw_schema(table, present, context).validate(frame[present], lazy=True)
+    except SchemaErrors as exc:
+        return [case for _, case in exc.failure_cases.iterrows()]
+    return []
 
 
 def _is_textual(frame: pd.DataFrame, index) -> bool:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..errors import CdvError
 from .iorw import shown_path
+from .iorw.writing import temporary_beside
 
 __all__ = ["StagedWrites", "WriteFailed", "write_error_text", "OUTPUT_ERRNOS"]
 
@@ -98,13 +99,7 @@ class StagedWrites:
                 temporary = staged_folder / path.name
                 temporary.write_bytes(payload)
                 return
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            self._files.append((Path(name), path))
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(payload)
-                stream.flush()
-                os.fsync(stream.fileno())
+            self._files.append((temporary_beside(path, payload, sync=True), path))
         except OSError as error:
             raise WriteFailed(path, error) from error
 
@@ -112,8 +107,7 @@ class StagedWrites:
         """Rename every staged file into place (data files first, in the order they were added)."""
         umask = os.umask(0)
         os.umask(umask)
-        for temporary, destination in self._files:
-            os.chmod(temporary, 0o666 & ~umask)  # mkstemp creates 0600 files; published files are read by others
+        for temporary, destination in self._files:  # readable as published files already (temporary_beside)
             os.replace(temporary, destination)
         for destination, staged in self._folders.items():
             os.chmod(staged, 0o777 & ~umask)

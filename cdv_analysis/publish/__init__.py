@@ -5,8 +5,11 @@
 - :mod:`.plan` — which reports to build, which the cache serves;
 - :mod:`.cache` — cache keys and records;
 - :mod:`.assemble` — one report notebook from its sections;
+- :mod:`.engine` — warm kernels for papermill (the « cdv-chaud » engine) and the processes that hold them;
 - :mod:`.execute` — one report in a worker: papermill (with retry), page, published data;
 - :mod:`.render` — the self-contained French page (nbconvert, headings, tables, contents);
+- :mod:`.coverage` — which printed figures the page shows, which it does not and why;
+- :mod:`.publication` — the CSV tables copied beside each page (``donnees/``), the audit notebook;
 - :mod:`.index` — ``reports/index.html``;
 - :mod:`.build` — every report in parallel workers, stopped cleanly by a signal.
 

@@ -10,7 +10,9 @@ import nbformat
 from ..ingest.editions import OWN_DATA_TAG, TRANSCRIBED_TAG
 from ..errors import AssemblyError
 
-__all__ = ["assemble", "tailor"]
+__all__ = ["PROSE_TAG", "assemble", "tailor"]
+
+PROSE_TAG = "texte-territoire"  # a territory's own prose (textes/<annee>/<section>.md), and where it goes
 
 
 def assemble(paths: Iterable[Path], parameters: dict | None = None) -> nbformat.NotebookNode:
@@ -65,13 +67,15 @@ def tailor(book: nbformat.NotebookNode, origin: str, prose: dict[str, Path]) -> 
         positions = [i for i, c in enumerate(cells) if c.metadata.get("cdv_notebook") == section]
         if not text or not positions:
             continue
-        marked = [i for i in positions if "texte-territoire" in cells[i].metadata.get("tags", [])]
-        at = marked[0] + 1 if marked else positions[0]
+        marked = [i for i in positions if PROSE_TAG in cells[i].metadata.get("tags", [])]
+        # Without a mark: after the opening Markdown cells, past the parameters and setup cells of a first section.
+        at = marked[0] + 1 if marked else next((i for i in positions if cells[i].cell_type == "markdown"),
+                                                positions[0])
         while not marked and at in positions and cells[at].cell_type == "markdown":
             at += 1
         cell = nbformat.v4.new_markdown_cell(text, metadata={
             "cdv_section": cells[positions[0]].metadata.get("cdv_section", section), "cdv_notebook": section,
-            "tags": ["texte-territoire"]})
+            "tags": [PROSE_TAG]})
         cells.insert(at, cell)
     book.cells = cells
     return book

@@ -53,7 +53,7 @@ class BuildInterrupted(CdvError):
 
         built = self.summary.count(Status.BUILT)
         return (f"Construction interrompue ({'Ctrl-C' if self.signum == signal.SIGINT else 'signal d’arrêt'}) : "
-                f"{pluriel(built, 'rapport')} {Status.BUILT.wording} avant l'interruption ; les rapports déjà publiés "
+                f"{pluriel(built, 'rapport construit', 'rapports construits')} avant l'interruption ; les rapports déjà publiés "
                 "restent en place. Relancez la commande : seuls les rapports manquants ou périmés seront "
                 "construits.")
 
@@ -143,7 +143,7 @@ def build_all(data_dir: Path | str | None = None, out_dir: Path | str | None = N
             raise BuildInterrupted(stop.signum, BuildSummary(results, time.perf_counter() - started,
                                                              log=str(log_path))) from None
     results.sort(key=lambda r: (r.territory is None, r.territory or "", r.year or 0))
-    index = write_index(out_dir, results, data_dir)
+    index = write_index(out_dir, data_dir)
     notes = [f"notebooks/{name} n'est déclaré dans aucun rapport : ajoutez-le à SECTIONS dans "
              "cdv_analysis/publish/sections.py (voir CONTRIBUTING.md, « Ajouter une section »)"
              for name in undeclared_notebooks(notebooks)]

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .. import __version__
-from ..config import PACKAGE_DIR, lock_fingerprint
+from ..config import PACKAGE_DIR, environment_drift, lock_fingerprint
 from ..ingest.iorw import write_atomic
 from .jobs import Job
 
@@ -27,11 +27,13 @@ def _digest_files(paths: Iterable[Path], digest) -> None:
 
 
 def code_fingerprint() -> str:
-    """Hash of the package's code, vocabularies and templates, and of the locked environment."""
+    """Hash of the package's code, vocabularies and templates, of the lock, and of the installed versions that
+    differ from it."""
     digest = hashlib.sha256()
     _digest_files((p for p in PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".yml", ".j2", ".css"}
                    and "__pycache__" not in p.parts), digest)
     digest.update((lock_fingerprint() or "").encode())  # named on every page: a new lock rebuilds them
+    digest.update(repr(environment_drift()).encode())  # and so are the installed versions that differ from it
     return digest.hexdigest()
 
 

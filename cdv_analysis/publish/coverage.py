@@ -25,7 +25,7 @@ from .sections import QUALITY_ANCHOR
 from ..ingest.schemas import TABLES, TEXTUAL_UNITS, TableSpec, printed_column
 
 __all__ = ["Figure", "GOAL_TABLES", "covered_tables", "printed_figures", "page_text", "coverage",
-           "coverage_summary", "coverage_html", "insert_coverage", "report_hook"]
+           "coverage_summary", "share_shown", "coverage_html", "insert_coverage", "report_hook"]
 
 # The tables the issue asks to cover at 95 % (``Figures.goal`` in the registry).
 GOAL_TABLES = tuple(name for name, spec in TABLES.items() if spec.covered and spec.figures.goal)
@@ -230,6 +230,23 @@ def coverage_summary(frame: pd.DataFrame) -> pd.DataFrame:
     return summary
 
 
+def share_shown(shown: int, total: int) -> str:
+    """« Part reprise » at the report's precision, never « 100 % » (nor « 0 % ») while a figure is missing
+    (nor shown): 249 of 250 reads « 99,6 % », 1 999 of 2 000 « 99,9 % », not the « 100,0 % » of rounding."""
+    part = 100 * shown / total
+    if 0 < shown < total:
+        part = min(max(part, 0.1), 99.9)
+    return fr.pourcent(part, None)
+
+
+def _shown_sentence(shown: int, total: int) -> str:
+    """« Sur 118 chiffres publiés …, 117 se retrouvent dans ce rapport. », agreed in number."""
+    found = ("aucun ne se retrouve" if shown == 0
+             else f"{fr.nombre(shown)} {'se retrouve' if fr.is_singular(shown) else 'se retrouvent'}")
+    return (f"Sur {fr.pluriel(total, 'chiffre publié', 'chiffres publiés')} dans les documents sources de "
+            f"cette année, {found} dans ce rapport.")
+
+
 def coverage_html(frame: pd.DataFrame) -> str:
     """The « Couverture des chiffres publiés » block: counts per table, then the figures not shown with reasons."""
     if frame.empty:
@@ -239,13 +256,12 @@ def coverage_html(frame: pd.DataFrame) -> str:
             "<th scope=\"col\" class=\"num\">Chiffres publiés</th><th scope=\"col\" class=\"num\">Part reprise</th></tr>")
     body = "".join(
         f"<tr><td>{escape_html(TABLES[r.table].label)}</td><td class=\"num\">{fr.nombre(r.repris)}</td>"
-        f"<td class=\"num\">{fr.nombre(r.total)}</td><td class=\"num\">{fr.pourcent(r.part, 0)}</td></tr>"
+        f"<td class=\"num\">{fr.nombre(r.total)}</td><td class=\"num\">{share_shown(r.repris, r.total)}</td></tr>"
         for r in summary.itertuples())
     total, shown = len(frame), int(frame["repris"].sum())
     parts = [
         f'<section class="cdv-coverage"><h3 id="couverture-des-chiffres-publies">{COVERAGE_TITLE}</h3>',
-        f"<p>{fr.nombre(shown)} des {fr.nombre(total)} chiffres publiés dans les documents sources de cette année "
-        "se retrouvent dans ce rapport. Chaque chiffre est cherché dans le texte de la page, mis en forme "
+        f"<p>{_shown_sentence(shown, total)} Chaque chiffre est cherché dans le texte de la page, mis en forme "
         "comme le rapport le fait (« 4 734 927 € », « 68,3 % ») ou tel qu'imprimé dans la source ; un petit "
         "effectif (moins de 1 000) ne compte que s'il apparaît près de deux mots de son libellé.</p>",
         scroll_box(f'<table class="cdv-table"><caption>{COVERAGE_TITLE}, par table</caption>'

@@ -27,8 +27,12 @@ __all__ = ["FAILED_NOTEBOOK", "run_job"]
 FAILED_NOTEBOOK = "rapport.echec.ipynb"
 
 
+_SHARED = {"parameters", "setup"}  # the first two code cells of every section notebook, kept once in a report
+
+
 def _failure_details(book: nbformat.NotebookNode) -> tuple[str, int | None]:
-    """Section and position (among the code cells) of the cell papermill marked as failed.
+    """Section of the cell papermill marked as failed, and its position among the code cells of its section
+    notebook (``notebooks/05_sante.ipynb``, parameters and setup cells included), as its author counts them.
 
     A cell that killed its kernel (or timed out) is not marked failed: execution
     stopped at the last cell that started.
@@ -40,7 +44,11 @@ def _failure_details(book: nbformat.NotebookNode) -> tuple[str, int | None]:
     where = failed[0] if failed else started[-1] if started else None
     if where is None:
         return "", None
-    return cells[where].metadata.get("cdv_section", ""), where + 1
+    notebook = cells[where].metadata.get("cdv_notebook")
+    own = [c for c in cells[:where + 1] if c.metadata.get("cdv_notebook") == notebook]
+    shared = [c for c in cells if _SHARED & set(c.metadata.get("tags", []))
+              and c.metadata.get("cdv_notebook") != notebook]  # kept from the first section, counted in each
+    return cells[where].metadata.get("cdv_section", ""), len(shared) + len(own)
 
 
 _KERNEL_START_ERRORS = ("kernel died", "kernel didn't respond", "address already in use", "timeout waiting for kernel")
@@ -92,7 +100,9 @@ def run_job(job: Job) -> JobResult:
                 if output_path.is_file():
                     executed = nbformat.read(output_path, as_version=4)
                     result.section, result.cell = _failure_details(executed)
-                    failed = write_atomic(job.folder / FAILED_NOTEBOOK, nbformat.writes(executed))
+                    # Beside the public page: as safe as the audit notebook, tracebacks and warnings kept.
+                    failed = write_atomic(job.folder / FAILED_NOTEBOOK, nbformat.writes(
+                        audit_notebook(executed, _machine_paths(job), warnings=True)))
                     result.failed_notebook = str(failed)
                 return result
             executed = nbformat.read(output_path, as_version=4)
@@ -102,20 +112,33 @@ def run_job(job: Job) -> JobResult:
                            "index.html" if job.territory is None else "../../index.html", hook,
                            logo=job.logo, origin="modele" if job.kind == STARTER_KIND else job.origin,
                            page_title=job_page_title(job))
-        audit = audit_notebook(executed, {"donnees": job.data_dir, "sortie_donnees": job.processed_dir,
-                                          "notebooks": job.notebooks, "sortie": job.out_dir})
-        write_atomic(job.folder / job.html_name.replace(".html", ".ipynb"), nbformat.writes(audit))
-        write_atomic(job.folder / job.html_name, page)
-        write_record(job)
-        (job.folder / FAILED_NOTEBOOK).unlink(missing_ok=True)
-        if job.territory is not None:
-            publish_data(Path(job.processed_dir) / job.territory / str(job.year), job.folder)
+        _publish(job, page, audit_notebook(executed, _machine_paths(job)))
     except Exception as error:  # noqa: BLE001
         result.status = Status.FAILED
         result.message = _error_message(error)
     finally:
         result.seconds = time.perf_counter() - started
     return result
+
+
+def _machine_paths(job: Job) -> dict[str, str]:
+    """The build's folders, each replaced by its label in what ships beside the page."""
+    return {"donnees": job.data_dir, "sortie_donnees": job.processed_dir, "notebooks": job.notebooks,
+            "sortie": job.out_dir}
+
+
+def _publish(job: Job, page: str, audit: nbformat.NotebookNode) -> None:
+    """Data folder first, then the audit notebook and the page, the cache record last.
+
+    A failure at any step (disk full…) leaves the previous record in place, so the
+    next build does the report again instead of serving a page without its data.
+    """
+    if job.territory is not None:
+        publish_data(Path(job.processed_dir) / job.territory / str(job.year), job.folder)
+    write_atomic(job.folder / job.html_name.replace(".html", ".ipynb"), nbformat.writes(audit))
+    write_atomic(job.folder / job.html_name, page)
+    write_record(job)
+    (job.folder / FAILED_NOTEBOOK).unlink(missing_ok=True)
 
 
 def _error_message(error: Exception) -> str:

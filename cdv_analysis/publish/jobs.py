@@ -12,18 +12,19 @@ __all__ = ["Status", "Job", "JobResult", "BuildSummary"]
 
 
 class Status(StrEnum):
-    """How a report fared in a build; ``wording`` is the French of each in the build's summary.
+    """How a report fared in a build; ``wording`` is the French of each in the build's summary
+    (singular, plural: « 1 construit », « 3 construits »).
 
     The values are the words results have always held (``result.status == "echec"`` still holds).
     """
 
-    BUILT = "construit", "construit(s)"
-    CACHED = "cache", "repris du cache"
-    FAILED = "echec", "en échec"
+    BUILT = "construit", ("construit", "construits")
+    CACHED = "cache", ("repris du cache", "repris du cache")
+    FAILED = "echec", ("en échec", "en échec")
 
-    wording: str
+    wording: tuple[str, str]
 
-    def __new__(cls, value: str, wording: str):
+    def __new__(cls, value: str, wording: tuple[str, str]):
         member = str.__new__(cls, value)
         member._value_, member.wording = value, wording
         return member
@@ -46,6 +47,7 @@ class Job:
     subtitle: str = ""
     logo: str = ""  # data URI of the territory's logo for this year, or empty
     origin: str = "transcrit"  # where the figures come from (editions.figures_origin)
+    portrait: bool = False  # known only from open data (portrait.is_open_data_only), decided once when planning
 
     @property
     def folder(self) -> Path:
@@ -102,7 +104,7 @@ class BuildSummary:
         """French summary for the command line."""
         from ..rules.formatting import nombre, pluriel
 
-        counts = ", ".join(f"{self.count(status)} {status.wording}" for status in Status)
+        counts = ", ".join(pluriel(self.count(status), *status.wording) for status in Status)
         lines = [f"{pluriel(len(self.results), 'rapport')} : {counts} — {nombre(self.seconds, 1)} s"]
         for result in self.results:
             if result.status == Status.FAILED:

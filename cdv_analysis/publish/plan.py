@@ -22,6 +22,7 @@ from ..ingest.load import (
 from ..ingest.metadata import read_territory_file
 from ..presentation.portrait import evaluation_title, is_open_data_only, portrait_title
 from ..ingest.problems import DataError, unexpected_failure
+from ..rules.formatting import pluriel
 from .cache import code_fingerprint, is_cached, job_key
 from .jobs import Job, JobResult, Status
 from .sections import COMPARISON, PORTRAIT_SECTIONS, SECTIONS, STARTER_SECTIONS
@@ -77,7 +78,7 @@ def iter_plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Pat
 
     def invalid(tid: str, error: DataError) -> JobResult:
         return JobResult(tid, tid, None, Status.FAILED, message=(
-            f"données invalides ({len([p for p in error.problems if p.is_error])} erreur(s)) : "
+            f"données invalides ({pluriel(len([p for p in error.problems if p.is_error]), 'erreur')}) : "
             f"lancez `cdv valider --territoire {shell_word(tid)}`"))
 
     for tid in territories or discover_territories(data_dir):
@@ -119,7 +120,8 @@ def iter_plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Pat
             blank = not portrait and _no_data_for(loaded, year)
             shown = edition(meta, data_dir / tid, year, default_title, STARTER_KIND if blank else "")
             yield dataclasses.replace(job, title=shown.title, kind=STARTER_KIND if blank else shown.kind,
-                                      subtitle=shown.subtitle, logo=shown.logo, origin=figures_origin(meta, year))
+                                      subtitle=shown.subtitle, logo=shown.logo, origin=figures_origin(meta, year),
+                                      portrait=portrait)
     if not territories and not years:
         job = Job(None, None, str(data_dir), str(out_dir), str(processed_dir), str(notebooks),
                   job_key([notebooks / f"{COMPARISON}.ipynb"], fingerprints, {}, code),

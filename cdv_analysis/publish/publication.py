@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from ..config import PROJECT_DIR
+from .assemble import PROSE_TAG
 
 __all__ = ["DATA_FOLDER", "publish_data", "audit_notebook", "clear_tables"]
 
@@ -24,9 +25,13 @@ def publish_data(processed: Path, report_folder: Path) -> Path:
     target = report_folder / DATA_FOLDER
     report_folder.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{DATA_FOLDER}-", dir=report_folder))
-    for csv in sorted(processed.glob("*.csv")) if processed.is_dir() else []:
-        shutil.copy2(csv, fresh / csv.name)
-    fresh.chmod(0o755)
+    try:
+        for csv in sorted(processed.glob("*.csv")) if processed.is_dir() else []:
+            shutil.copy2(csv, fresh / csv.name)
+        fresh.chmod(0o755)
+    except BaseException:  # disk full, Ctrl-C…: no half-copied folder left in the published report folder
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
     previous = None
     if target.exists():
         previous = Path(tempfile.mkdtemp(prefix=f".{DATA_FOLDER}-ancien-", dir=report_folder))
@@ -44,12 +49,13 @@ def clear_tables(processed: Path) -> None:
         csv.unlink(missing_ok=True)
 
 
-def audit_notebook(executed, paths: dict[str, Path | str]):
+def audit_notebook(executed, paths: dict[str, Path | str], warnings: bool = False):
     """The executed notebook as it ships beside the page: safe to open or convert, telling no machine path.
 
     Every output a reader's Jupyter or nbconvert would render as HTML is the page's
     sanitised HTML (Markdown outputs rendered then sanitised, HTML outputs
-    sanitised, headings of HTML outputs demoted); warnings (stderr) are dropped;
+    sanitised, headings of HTML outputs demoted), and so is a territory's own prose (Markdown
+    cells tagged ``texte-territoire``, from its data folder); warnings (stderr) are dropped unless ``warnings``;
     each of ``paths`` (label → absolute folder), the temporary folder, the Python
     installation and the home folder are replaced by a label (« <donnees> »).
     """
@@ -59,11 +65,13 @@ def audit_notebook(executed, paths: dict[str, Path | str]):
 
     book = copy.deepcopy(executed)
     for cell in book.cells:
+        if cell.cell_type == "markdown" and PROSE_TAG in cell.metadata.get("tags", []):
+            cell.source = sanitize_html(markdown2html_mistune(cell.source))  # a territory's prose is data
         if cell.cell_type != "code":
             continue
         kept = []
         for output in cell.get("outputs", []):
-            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+            if not warnings and output.get("output_type") == "stream" and output.get("name") == "stderr":
                 continue
             data = output.get("data")
             if data is not None:

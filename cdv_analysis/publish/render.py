@@ -16,7 +16,7 @@ from ..rules.formatting import date_fr
 from ..rules.markup import align_numeric_columns, demote_headings, heading_id, sanitize_html
 from ..rules.sigles import spell_out
 from .jobs import Job
-from .sections import anchors, is_portrait
+from .sections import anchors
 
 __all__ = ["CONDITIONAL", "drop_empty_sections", "heading_id", "render_html", "page_template", "page_css",
            "job_subtitle", "job_page_title", "job_footer"]
@@ -178,6 +178,7 @@ def _html_exporter():
     config.TagRemovePreprocessor.remove_cell_tags = ("parameters", "injected-parameters", "setup")
     config.TagRemovePreprocessor.enabled = True
     exporter = HTMLExporter(config=config, template_name="basic")
+    exporter.optimistic_validation = True  # the notebook validated once, after its preprocessors, not after each
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
@@ -227,7 +228,7 @@ def job_subtitle(job: Job) -> str:
 
     if job.territory is None:
         return "Comparaison des territoires et des années"
-    if is_portrait(job):
+    if job.portrait:
         return portrait_subtitle(job.year)
     return job.subtitle or f"Rapport d'évaluation {job.year}"
 
@@ -236,7 +237,7 @@ def job_page_title(job: Job) -> str:
     """A short ``<title>`` that tells the pages apart by their first words: « CALL — rapport d'évaluation 2022 »."""
     if job.territory is None:
         return "Comparaison des territoires et des années — Contrats de Ville"
-    if is_portrait(job):
+    if job.portrait:
         return f"{job.title} — édition {job.year}"
     acronym = re.search(r"\(([^()]{2,15})\)$", job.title)
     subtitle = job_subtitle(job)

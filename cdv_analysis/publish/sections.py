@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..ingest.editions import STARTER_KIND
-from ..presentation.portrait import is_open_data_only
 
 if TYPE_CHECKING:
     from .jobs import Job
 
-__all__ = ["Section", "SECTIONS", "STARTER_SECTIONS", "PORTRAIT_SECTIONS", "COMPARISON", "QUALITY_ANCHOR", "anchors", "is_portrait",
+__all__ = ["Section", "SECTIONS", "STARTER_SECTIONS", "PORTRAIT_SECTIONS", "COMPARISON", "QUALITY_ANCHOR", "anchors",
            "sections_for", "undeclared_notebooks"]
 
 
@@ -66,14 +65,10 @@ def anchors() -> dict[str, str]:
             if isinstance(s, Section) and s.anchor}
 
 
-def is_portrait(job: Job) -> bool:
-    return job.territory is not None and is_open_data_only(Path(job.data_dir) / job.territory)
-
-
 def sections_for(job: Job) -> tuple[str, ...]:
     """The section notebooks of a report: a portrait for open-data-only territories, a short page for a
     territory with no data yet, else the evaluation sections that apply to the report's kind and territory."""
-    if is_portrait(job):
+    if job.portrait:
         return PORTRAIT_SECTIONS
     if job.kind == STARTER_KIND:
         return STARTER_SECTIONS

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from ..errors import CdvError
 
@@ -43,28 +44,6 @@ class ParseError(CdvError, ValueError):
 _SPACES = "\u0020\u00a0\u202f\u2009\u2007\u2008\u200a\t"
 _SPACE_RE = re.compile(f"[{_SPACES}]+")
 _FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3}
-_QUALIFIERS = {
-    "un peu plus de": "plus de",
-    "plus de": "plus de",
-    "plus d'": "plus de",
-    "près de": "près de",
-    "pres de": "près de",
-    "près": "près de",
-    "presque": "près de",
-    "quasiment": "près de",
-    "environ": "environ",
-    "autour de": "environ",
-    "de l'ordre de": "environ",
-    "moins de": "moins de",
-    "moins d'": "moins de",
-    "jusqu'à": "jusqu'à",
-    "jusqu'a": "jusqu'à",
-    "au moins": "au moins",
-    "~": "environ",
-    "≈": "environ",
-    ">": "plus de",
-    "<": "moins de",
-}
 _MULTIPLIERS = {
     "milliards": 1e9,
     "milliard": 1e9,
@@ -92,11 +71,36 @@ class Figure:
     qualificatif: str | None = None
 
 
+def _plain(text: str) -> str:
+    """Lower case, without accents, with a straight apostrophe; as long as ``text`` (NFC)."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@cache
+def _qualifier_words() -> tuple[tuple[str, ...], dict[str, str]]:
+    """(printed words and signs, longest first; what a sentence writes for some of them) of
+    ``vocabulaires/qualificatifs.yml``, their one home."""
+    from .harmonise import vocabulary_entries  # harmonise imports this module: read at first use
+
+    entries = vocabulary_entries("qualificatifs").values()
+    written = {_plain(str(k)): str(v) for entry in entries for k, v in (entry.get("ecrit") or {}).items()}
+    words = {_plain(str(alias)) for entry in entries for alias in entry.get("alias") or []} | set(written)
+    return tuple(sorted(words, key=len, reverse=True)), written
+
+
 def _strip_qualifier(text: str) -> tuple[str, str | None]:
-    lowered = text.lower()
-    for printed, qualifier in _QUALIFIERS.items():
-        if lowered.startswith(printed):
-            return text[len(printed):].strip(), qualifier
+    """(the figure, the qualifier printed before it as printed: « presque », « un peu plus de »).
+
+    A sign or a clipped word is written as ``ecrit`` says (« < » → « moins de »); an elided « d' » as « de ».
+    """
+    words, written = _qualifier_words()
+    plain = _plain(text)
+    for word in words:
+        if plain.startswith(word) and not (word[-1].isalpha() and plain[len(word):len(word) + 1].isalpha()):
+            printed = " ".join(text[:len(word)].lower().split())
+            # « plus d'1 million » is written « plus de 1 000 000 » on the page: the elision is undone
+            return text[len(word):].strip(), written.get(word) or re.sub(r"\bd['’]$", "de", printed)
     return text, None
 
 
@@ -105,7 +109,7 @@ def _to_float(digits: str, original: str) -> float:
 
     ``,`` is a decimal comma unless several of them occur; a single ``.`` followed by
     exactly three digits is a thousands separator (``53.387 €``), as French printers
-    use it, otherwise a decimal point (``44.5``).
+    use it, otherwise a decimal point (``44.5``, ``0.125``: a leading 0 is never a thousands group).
     """
     sign = -1.0 if digits[:1] in "-−" else 1.0
     digits = digits.lstrip("+-−")
@@ -128,7 +132,7 @@ def _to_float(digits: str, original: str) -> float:
         if not re.fullmatch(r"\d{1,3}(\.\d{3})+", digits):
             raise ParseError(f"« {original} » a plusieurs points")
         digits = digits.replace(".", "")
-    elif dots == 1 and re.fullmatch(r"\d{1,3}\.\d{3}", digits):
+    elif dots == 1 and re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", digits):  # « 0.125 » is always a decimal
         digits = digits.replace(".", "")
     if digits.endswith(".") or digits.startswith("."):
         raise ParseError(f"« {original} » n'est pas un nombre")

@@ -243,14 +243,30 @@ def mois_fr(value: DateLike | None) -> str:
     return format_skeleton("yMMMM", _as_date(value), locale=LOCALE)
 
 
-def taille_fichier(size: int | None) -> str:
-    """A file size in French units: ``850 o``, ``2,1 ko``, ``1,3 Mo`` (1 ko = 1 000 octets)."""
+def taille_fichier(size: int | None, limite: int | None = None, *, binaire: bool = False) -> str:
+    """A file size in French units, the one rule for every size the package writes.
+
+    A download: ``850 o``, ``2,1 ko``, ``1,3 Mo`` (1 ko = 1 000 octets, one decimal). ``binaire``: the
+    units of the declared limits, which are powers of two (1 ko = 1 024 octets): ``100 Mo``, ``1,5 Mo``,
+    ``600 octets``, a decimal only under 10; with ``limite``, a size that would read as the limit is
+    written in octets (a file of 1 048 591 octets is not « 1 Mo » beside « au plus 1 Mo »).
+    """
     if _missing(size):
         return MISSING
-    for unit, scale in (("Mo", 1e6), ("ko", 1e3)):
+    if not binaire:
+        for unit, scale in (("Mo", 1e6), ("ko", 1e3)):
+            if size >= scale:
+                return f"{nombre(size / scale, 1)}{_NBSP}{unit}"
+        return f"{nombre(size)}{_NBSP}o"
+    for unit, scale in (("Go", 2**30), ("Mo", 2**20), ("ko", 2**10)):
         if size >= scale:
-            return f"{nombre(size / scale, 1)}{_NBSP}{unit}"
-    return f"{nombre(size)}{_NBSP}o"
+            value = size / scale
+            text = f"{nombre(value, 0 if value >= 10 or value.is_integer() else 1)}{_NBSP}{unit}"
+            if limite is not None and text in (taille_fichier(limite, binaire=True),
+                                               taille_fichier(limite, binaire=True).replace(_NBSP, f",0{_NBSP}")):
+                break
+            return text
+    return f"{nombre(size)} octets"
 
 
 def pluriel(n: float | None, singulier: str, pluriel: str | None = None) -> str:

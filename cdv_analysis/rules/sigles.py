@@ -16,6 +16,9 @@ from .markup import escape_html, escape_markdown
 
 __all__ = ["acronyms", "spell_out", "glossary_markdown"]
 
+# Elements whose end closes any quotation left open in them (a label cut short, a French quotation that
+# reopens « on each paragraph).
+_BLOCKS = ("p", "li", "td", "th", "blockquote", "dd", "dt", "div", "figcaption")
 # Elements whose text is left as it is: headings (the table of contents and ids are built from them),
 # charts, code, existing abbreviations.
 _SKIPPED = ("h1", "h2", "h3", "h4", "h5", "h6", "svg", "script", "style", "code", "pre", "abbr", "title",
@@ -35,9 +38,17 @@ def acronyms() -> dict[str, str]:
 
 
 @cache
+def _numbered() -> frozenset[str]:
+    """Printed forms of the acronyms followed by their number (« BOP 147 »: ``numero: true`` in sigles.yml)."""
+    return frozenset(form for code, entry in vocabulary_entries("sigles").items() if entry.get("numero")
+                     for form in (code, *entry.get("alias", [])))
+
+
+@cache
 def _pattern() -> re.Pattern:
     forms = sorted(acronyms(), key=len, reverse=True)  # « CISPD » before « CISP », « Q.P.V. » before « QPV »
-    return re.compile(r"(?<![\w.])(" + "|".join(re.escape(f) for f in forms) + r")(?![\w])")
+    # group 2: a number just after (« BOP 147 »), kept with a numbered acronym before its meaning
+    return re.compile(r"(?<![\w.])(" + "|".join(re.escape(f) for f in forms) + r")((?:[ \u00a0\u202f]+\d+)?)(?![\w])")
 
 
 def _canonical(form: str) -> str:
@@ -77,6 +88,8 @@ def spell_out(body: str) -> str:
             name = re.match(r"</?\s*([a-zA-Z0-9]+)", part)
             if name:
                 tag = name.group(1).lower()
+                if part.startswith("</") and tag in _BLOCKS:
+                    quoted = 0
                 if tag in _SKIPPED and not part.endswith("/>"):
                     if part.startswith("</"):
                         if tag in skipping:
@@ -88,19 +101,25 @@ def spell_out(body: str) -> str:
             continue
 
         def expand(match: re.Match, depth: int) -> str:
-            form = match.group(1)
+            form, number = match.group(1), match.group(2)
             key = _canonical(form)
             if key in seen or depth > 0:
-                return form
-            seen.add(key)
+                return match.group(0)
             meaning = acronyms()[form]
-            if match.string[match.end():match.end() + 1] == ")":
-                before = match.string[:match.start()]
-                if before.rstrip().endswith("(") and _spelled_out_before(form, meaning, before.rstrip()[:-1]):
-                    return form  # « Programme de Réussite Educative (P.R.E.) »: already spelled out just before
+            before, after = match.string[:match.start()], match.string[match.end(1):]
+            clause = escape_html(_MEANING_BRACKET.sub(_AS_CLAUSE, meaning))  # never a bracket in a bracket
+            if after.startswith(")") and before.rstrip().endswith("("):
+                seen.add(key)
+                if _spelled_out_before(form, meaning, before.rstrip()[:-1]):
+                    return match.group(0)  # « Programme de Réussite Educative (P.R.E.) »: spelled out just before
                 # « crédits de l'État (CGET) »: the words before the bracket are not its meaning (issue 16).
-                return f"{form}, {escape_html(_MEANING_BRACKET.sub(_AS_CLAUSE, meaning))}"
-            return f"{form} ({escape_html(meaning)})"
+                return f"{form}, {clause}"
+            if before.count("(") > before.count(")"):
+                return match.group(0)  # among other words in brackets (« (ANCT, BOP 147) »): spelled out later
+            seen.add(key)
+            if number and form in _numbered():
+                return f"{form}{number} ({clause})"  # « BOP 147 (budget opérationnel de programme, …) »
+            return f"{form} ({clause}){number}"
 
         pieces = re.split(r"([«»])", part)
         for j, piece in enumerate(pieces):
@@ -124,5 +143,5 @@ def glossary_markdown() -> str:
     # Each acronym in <abbr>, those inside a meaning too (« le BOP 147 »): the glossary is where they are
     # spelled out, not where they are first used (a portrait's glossary read « le BOP (budget opérationnel de
     # programme (le BOP 147…)) 147 »).
-    return "\n".join(f"- {abbr(code)} : " + _pattern().sub(lambda m: abbr(m.group(1)), escape_markdown(vocab.label(code)))
+    return "\n".join(f"- {abbr(code)} : " + _pattern().sub(lambda m: abbr(m.group(1)) + m.group(2), escape_markdown(vocab.label(code)))
                      for code in sorted(vocab.labels))

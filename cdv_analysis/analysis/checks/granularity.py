@@ -91,6 +91,7 @@ def check_granularity(territory: Territory) -> list[Finding]:
         impossible = [(i, r) for i, r in group.iterrows() if not compatible_counts(r["pourcentage_publie"], n)]
         listed = "; ".join(f"{r['pourcentage_publie']} ({r['modalite']}, {r['question']})" for _, r in impossible[:6])
         table_section = str(group["section"].iloc[0])
+        year = str(group["annee"].iloc[0] or "") if "annee" in group else ""  # the report a finding belongs to
         if len(impossible) >= 3 and 3 * len(impossible) >= len(group):
             # One discrepancy, one finding: the printed n does not fit, and which n fit every printed value.
             candidates = plausible_n(group["pourcentage_publie"].tolist(), n_max=200)
@@ -106,14 +107,14 @@ def check_granularity(territory: Territory) -> list[Finding]:
                 f"les pourcentages publiés (≤ 200) : {fitting}",
                 f"n = {n}", ", ".join(f"n = {c}" for c in candidates[:3]) or None,
                 str(group["source"].iloc[0]), f"{table_section} / {where_n}" if where_n else table_section,
-                territory.id, str(group["annee"].iloc[0] or "") if "annee" in group else ""))
+                territory.id, year))
             continue
         if len(impossible) > 5:
             findings.append(Finding(
                 "pourcentages impossibles",
                 f"{_survey_name(table, enquete)} : {len(impossible)} pourcentages sur {len(group)} ne peuvent résulter "
                 f"d'aucun nombre entier de répondants sur {n}, par exemple {listed}…",
-                f"n = {n}", None, str(group["source"].iloc[0]), table_section, territory.id))
+                f"n = {n}", None, str(group["source"].iloc[0]), table_section, territory.id, year))
             continue
         for _, row in impossible:
             neighbours = sorted(range(n + 1), key=lambda k: abs(100 * k / n - row["pourcentage"]))[:2]

@@ -23,7 +23,7 @@ from .gouvernance import (
     survey_items,
     survey_table,
 )
-from .participation import council_opinions, participation_figures, statements, statements_summary
+from .participation import council_opinions, participation_figures, statements
 from .programmation import (
     actions_by_priority,
     agglomeration_envelopes,
@@ -48,7 +48,8 @@ from .programmation_actions import (
 )
 from .publies import FIGURE_COLUMNS, TABLE_TOPICS, printed_figures, uncovered_topics
 from .subventions import PORTEUR_TYPES, actions_by, funded_actions, health_actions_anct, largest_porteurs
-from .synthese import comparison_table, key_figures, qpv_population
+from .synthese import comparison_table, has_pillar_shares, key_figures, qpv_population
+from .cles_referentiel import unmatched_key_figures
 from .reponses import answers, findings, quoted_ids, quoted_where, representative_statements
 from .sante import actions_by_public, health_actions, health_context, working_groups
 
@@ -81,6 +82,8 @@ __all__ = [
     "health_actions_anct",
     "largest_porteurs",
     "comparison_table",
+    "has_pillar_shares",
+    "unmatched_key_figures",
     "key_figures",
     "qpv_population",
     "qpv_gaps",
@@ -95,7 +98,6 @@ __all__ = [
     "council_opinions",
     "participation_figures",
     "statements",
-    "statements_summary",
     "actions_by_priority",
     "agglomeration_envelopes",
     "associative_projects",

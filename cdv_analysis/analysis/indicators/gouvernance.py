@@ -31,9 +31,10 @@ MEAN_LEVEL_CAVEAT = (
 
 
 def response_rates(territory: Territory) -> pd.DataFrame:
-    """Questionnaires sent and answered, computed response rate and the rate the report prints."""
+    """Questionnaires sent and answered, computed response rate and the rate the report prints (as printed and as a
+    number), with the source and section of the printed rate (else of the number sent)."""
     table = territory.table("gouvernance")
-    columns = ["enquete", "envoyes", "repondants", "taux", "taux_publie"]
+    columns = ["enquete", "envoyes", "repondants", "taux", "taux_publie", "taux_imprime", "source", "section"]
     if table.empty:
         return pd.DataFrame(columns=columns)
     rows = []
@@ -50,9 +51,12 @@ def response_rates(territory: Territory) -> pd.DataFrame:
         if sent is None or answered is None:
             continue
         printed = group[group["indicateur"].str.contains("taux de réponse", case=False)]
+        where = printed if not printed.empty else group[group["indicateur"].str.contains("envoy", case=False)]
         rows.append({"enquete": audience, "envoyes": int(sent), "repondants": int(answered),
                      "taux": 100 * answered / sent,
-                     "taux_publie": printed["valeur_publiee"].iloc[0] if not printed.empty else None})
+                     "taux_publie": printed["valeur_publiee"].iloc[0] if not printed.empty else None,
+                     "taux_imprime": float(printed["valeur"].iloc[0]) if not printed.empty else None,
+                     "source": text(where["source"].iloc[0]), "section": text(where["section"].iloc[0])})
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -8,15 +8,18 @@ from ...rules.harmonise import labels
 from ...ingest.load import Territory
 from ._common import of_report
 
-__all__ = ["participation_figures", "council_opinions", "statements", "statements_summary", "NATURE_LABELS"]
+__all__ = ["participation_figures", "council_opinions", "statements", "NATURE_LABELS"]
 
 NATURE_LABELS = labels("natures")  # vocabulaires/natures.yml
 
 
-def participation_figures(territory: Territory) -> pd.DataFrame:
-    table = territory.table("participation")
+def participation_figures(territory: Territory, annee: int | str | None = None) -> pd.DataFrame:
+    """The participation figures of the report of ``annee`` (its sources' rows; every row when None), each with
+    the title of the document it was read in (``document``)."""
+    table = of_report(territory, territory.table("participation"), annee)
+    table = table.assign(document=table["source"].map(territory.source_title))
     return table[["annee", "perimetre", "theme", "indicateur", "modalite", "valeur", "valeur_publiee", "unite",
-                  "source", "section"]].reset_index(drop=True)
+                  "source", "section", "document"]].reset_index(drop=True)
 
 
 def council_opinions(territory: Territory, annee: int | str | None = None) -> pd.DataFrame:
@@ -43,13 +46,3 @@ def statements(territory: Territory, acteur: str | None = None, nature: str | No
     table = table.assign(titre_source=table["source"].map(territory.source_title))
     return table[["id", "annee", "acteur", "nature", "theme", "numero", "rattache_a", "texte", "source",
                   "titre_source", "section"]].reset_index(drop=True)
-
-
-def statements_summary(territory: Territory, annee: int | str | None = None) -> pd.DataFrame:
-    """Number of statements by actor and nature."""
-    table = statements(territory, annee=annee)
-    if table.empty:
-        return pd.DataFrame()
-    summary = pd.crosstab(table["acteur"], table["nature"].map(NATURE_LABELS).fillna(table["nature"]))
-    summary.columns.name = None
-    return summary

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ...rules.clean import name_key
-from ...rules.harmonise import labels, pillar_label, pillar_order, vocabulary
+from ...rules.harmonise import label, labels, pillar_label, pillar_order, vocabulary
 from ...ingest.load import Territory
 from ...rules.stats import cagr, pct_change
 from ._common import Indicator, Value, best_section, blank, filled, measure_label, most_printed, of_year, text
@@ -214,13 +214,19 @@ def financer_mix(territory: Territory, year: int | str) -> Indicator:
 
 
 def project_selection(territory: Territory, year: int | str) -> pd.DataFrame:
-    """Projects filed and supported (the value printed most often) and the selection rate."""
+    """Projects filed and supported (the value printed most often, with the source, section and ``base`` of the
+    first row printing it) and the selection rate (computed)."""
     projects = of_year(territory.table("projets"), year)
     overall = projects[blank(projects, "pilier", "thematique", "type_porteur", "porteur", "commune")]
-    filed = most_printed(overall.loc[overall["mesure"] == "deposes", "nombre"])
-    supported = most_printed(overall.loc[overall["mesure"] == "soutenus", "nombre"])
-    rate = 100 * supported / filed if filed and supported is not None else None
-    return pd.DataFrame([{"annee": str(year), "deposes": filed, "soutenus": supported, "taux_selection": rate}])
+    row: dict = {"annee": str(year)}
+    for measure in ("deposes", "soutenus"):
+        rows = overall[overall["mesure"] == measure]
+        value = most_printed(rows["nombre"])
+        first = rows[rows["nombre"] == value].iloc[0] if value is not None else {}
+        row.update({measure: value, **{f"{c}_{measure}": text(first.get(c)) for c in ("base", "source", "section")}})
+    filed, supported = row["deposes"], row["soutenus"]
+    row["taux_selection"] = 100 * supported / filed if filed and supported is not None else None
+    return pd.DataFrame([row])
 
 
 def associative_projects(territory: Territory, year: int | str) -> Indicator:
@@ -266,10 +272,13 @@ def fund_projects(territory: Territory, year: int | str, dispositif: str = "fcs"
 
 
 def fonds_de_concours(territory: Territory, year: int | str) -> pd.DataFrame:
-    """Fonds de concours to communes, one row per funded operation."""
+    """Fonds de concours to communes, one row per funded operation, with the scheme it comes under
+    (``libelle_dispositif``: Politique de la Ville, NPNRU and « majoré » funds are not one fund)."""
     actions = of_year(territory.table("actions"), year)
     funds = actions[actions["dispositif"].str.startswith("fonds_de_concours")]
-    return funds[["dispositif", "commune", "intitule", "montant", "source", "section"]].reset_index(drop=True)
+    funds = funds.assign(libelle_dispositif=funds["dispositif"].map(lambda code: label("dispositifs", code)))
+    return funds[["dispositif", "libelle_dispositif", "commune", "intitule", "montant", "source",
+                  "section"]].reset_index(drop=True)
 
 
 SERIES_COLUMNS = ["annee", "montant", "montant_publie", "qualificatif", "qualificatif_mot", "champ", "support",

@@ -20,9 +20,10 @@ from ...ingest.load import ROW_ORIGIN, Territory
 from ...ingest.territory import memoized
 from ...ingest.referentiel import Question, Referentiel, referentiel_of_year, select_rows
 from ...rules.stats import compatible_counts, wilson_interval
+from ._common import measure_label
 
 __all__ = ["NATURE_RANK", "FINDING_RULES", "Answer", "answers", "findings", "representative_statements", "quoted_ids", "quoted_where", "statement_rows", "says_figure",
-           "INDICATOR_COLUMNS"]
+           "matches_key", "INDICATOR_COLUMNS"]
 
 # The selection rule, by nature: findings first (constats and the source's conclusions), then appraisals and
 # obstacles, then expectations, then the actors' own words, then proposals; descriptions of the scheme last.
@@ -119,6 +120,21 @@ def _amount_and_share(amount: str, share: str) -> str:
     return amount or share
 
 
+def _money_label(row: pd.Series, what: str) -> str:
+    """A money row named by what it measures (``measure_label``: « montant programmé », « total des financements
+    politique de la ville (tous dispositifs) »), its pillar, theme, financer and credit type (``what``), and the
+    base of a share or change (« (base : crédits de la programmation 2022) »)."""
+    head = measure_label(row)
+    champ = cell_text(row.get("champ"))
+    if row["mesure"] == "evolution" and champ:
+        head += " — " + measure_label({"mesure": "programmation", "champ": champ})  # the change of what
+    libelle = head + (f" — {what}" if what else " (tous financeurs)" if head == label("mesures", "programmation")
+                      else "")
+    share = cell_text(row["part_publiee_publie"]) or row["mesure"] == "evolution"
+    base = cell_text(row.get("base"))
+    return f"{libelle} (base : {base})" if share and base else libelle
+
+
 def _indicator_rows(table: str, rows: pd.DataFrame) -> list[dict]:
     out = []
     for _, row in rows.iterrows():
@@ -141,8 +157,7 @@ def _indicator_rows(table: str, rows: pd.DataFrame) -> list[dict]:
             if theme and financer.casefold().startswith(theme.casefold()):
                 financer = ""  # « Fonds de Cohésion Sociale — Fonds de cohésion sociale de la … »: named once
             what = " — ".join(x for x in (cell_text(row["pilier_publie"]), theme, financer, credit) if x)
-            libelle = ("évolution des financements" if row["mesure"] == "evolution" else "financements") + (
-                f" — {what}" if what else " (tous financeurs)")
+            libelle = _money_label(row, what)
             value = _amount_and_share(cell_text(row["montant_publie"]), cell_text(row["part_publiee_publie"]))
         elif table == "projets":
             carriers = label("types_porteur", cell_text(row["type_porteur"])) if cell_text(row["type_porteur"]) else ""
@@ -286,10 +301,17 @@ def _key_indicator(answer: Answer) -> pd.Series | None:
         if _fold(wanted) == NO_KEY_FIGURE:
             return None  # « chiffre_cle: aucun »: no figure sums this question up
 
-        match = rows[rows["libelle"].map(_fold).str.startswith(_fold(wanted))]
+        match = rows[matches_key(rows, wanted)]
         if not match.empty:
             return match.sort_values("millesime", kind="stable").iloc[-1]  # the latest vintage
     return rows.iloc[0]
+
+
+def matches_key(rows: pd.DataFrame, wanted: str) -> pd.Series:
+    """Indicator rows whose label starts with the référentiel's ``chiffre_cle`` (case and accents ignored)."""
+    from ...ingest.referentiel import _fold
+
+    return rows["libelle"].map(_fold).str.startswith(_fold(wanted))
 
 
 def _earlier(answer: Answer, figure: pd.Series) -> pd.Series | None:
@@ -300,16 +322,19 @@ def _earlier(answer: Answer, figure: pd.Series) -> pd.Series | None:
 
 
 def findings(territory: Territory, annee: int | str) -> pd.DataFrame:
-    """The 5 to 8 findings of the synthesis, each one sentence with its figure and the section it sums up.
+    """Up to 8 findings of the synthesis (5 when the sources give enough), each one sentence with its figure and the
+    section it sums up.
 
     The rule, in this order and never beyond :data:`MAX_FINDINGS`: (1) one finding per evaluative question
     of the référentiel — the evaluator's ``synthese`` sentence (else the question) and its key indicator
     (``chiffre_cle``, its latest vintage, else its first; an earlier vintage of it is shown too); (2) unless a
     programmation question's key figure is already its change, the programmation's change up to the report's
-    year, over the period the report's own sources print, else since the previous printed year; (3) the figures
-    the source itself puts first (``key_figures``, in their order) that no earlier finding gives already, until
-    :data:`MIN_FINDINGS` findings are reached.
+    year, over the period the report's own sources print, else since the previous printed year (with each amount's
+    qualifier and what the amounts cover); (3) the figures the source itself prints (``key_figures`` not
+    ``calcule``, in their order) that no earlier finding gives already, until :data:`MIN_FINDINGS` findings are
+    reached.
     """
+    from .montants import amount_shown, change_between, perimeter_name
     from .programmation import programmation_series
     from .synthese import key_figures
 
@@ -338,14 +363,16 @@ def findings(territory: Territory, annee: int | str) -> pd.DataFrame:
         own = series[series["source"].isin(territory.sources_of_report_year(year))]
         before = own.iloc[0] if len(own) >= 2 else series.iloc[-2]
         now = series.iloc[-1]
-        change = 100 * (now["montant"] - before["montant"]) / before["montant"] if before["montant"] else None
-        if change is not None:
+        change = change_between(before, now)  # the approximate-amount rule: « environ +48 % », never « +47,7 % »
+        if change.pct is not None:
+            what = perimeter_name(now["champ"]) or "programmation du contrat de ville"
+            amounts = f"{amount_shown(before, perimeter=False)} → {amount_shown(now, perimeter=False)}"
             rows.append({"regle": "evolution", "question": "", "numero_question": None, "section": "programmation",
-                         "texte": f"programmation {int(before['annee'])}–{int(now['annee'])}",
-                         "auteur": "calcul", "libelle": f"{before['montant_publie']} → {now['montant_publie']}",
-                         "valeur": fr.variation(change), "n": None, "source": now["source"]})
+                         "texte": f"Évolution {int(before['annee'])}–{int(now['annee'])} ({what})",
+                         "auteur": "calcul", "libelle": amounts + (", montants approchés" if change.approximate else ""),
+                         "valeur": change.shown, "n": None, "source": now["source"]})
     figures = key_figures(territory, annee)
-    for _, figure in figures.iterrows():
+    for _, figure in figures[~figures["calcule"].astype(bool)].iterrows():  # the source's figures, not sums or rates
         if len(rows) >= MIN_FINDINGS:
             break
         if _already_said(figure["valeur_affichee"], rows):
@@ -382,6 +409,7 @@ _FIGURE_SECTIONS = {"programmation": "programmation", "financements_politique_vi
                     "projets_deposes": "programmation", "projets_soutenus": "programmation",
                     "taux_selection": "programmation", "part_pilier_principal": "programmation",
                     "part_credits_specifiques": "programmation", "projets_associatifs": "programmation",
-                    "credits_specifiques": "programmation", "taux_reponse_communes": "gouvernance",
+                    "credits_specifiques": "programmation", "financements_tous_financeurs": "programmation",
+                    "taux_reponse_communes": "gouvernance",
                     "taux_reponse_associations": "gouvernance", "population": "contexte",
                     "population_qpv": "contexte"}

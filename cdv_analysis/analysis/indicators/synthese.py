@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from ...rules.clean import ParseError, parse_nombre
-from ...rules.formatting import MISSING, euros, nombre, pourcent, variation
+from ...rules.formatting import MISSING, euros, nombre, pourcent
 from ...rules.harmonise import COMPARED_PILLARS, financer_credit_type, label, vocabulary
 from ...ingest.load import Territory
 from ...ingest.territory import memoized
-from ...rules.stats import pct_change
 from ._common import blank, of_year, text
 from .gouvernance import response_rates
+from .montants import APPROXIMATE_NOTE, amount_shown, any_approximate, change_between, computed_amount_shown
 from .subventions import funded_actions
 from .programmation import (
     associative_projects,
@@ -26,7 +26,11 @@ def _cap(value: str) -> str:
     return value[:1].upper() + value[1:]
 
 
-__all__ = ["key_figures", "comparison_table", "qpv_population", "headline_amount", "HEADLINE_CHAMPS"]
+__all__ = ["key_figures", "comparison_table", "has_pillar_shares", "qpv_population", "headline_amount",
+           "HEADLINE_CHAMPS", "PILLAR_SHARE_COLUMNS"]
+
+# The pillar shares of ``comparison_table`` (one column per compared pillar, vocabulaires/piliers.yml).
+PILLAR_SHARE_COLUMNS = [f"part_{code}" for code in COMPARED_PILLARS]
 
 
 def _declared_number(territory: Territory, key: str) -> float | None:
@@ -117,9 +121,15 @@ def _shown(value: float, kind: str, word: str = "") -> str:
 def key_figures(territory: Territory, year: int | str) -> pd.DataFrame:
     """The headline figures of one report, each addressed by its key (``cle``) and carrying its meaning:
     label, value, format, the value as a reader sees it (with its qualifier), qualifier, perimeter
-    (``champ``), base of a share, the year it describes, source and section. Computed once per report
-    (the synthesis shows them, ``findings`` picks from them)."""
+    (``champ``), base of a share, the year it describes, source and section, and whether the code computed
+    it from the source (``calcule``; ``origine`` says so on the page) rather than read it there. Computed once
+    per report (the synthesis shows them, ``findings`` picks from them)."""
     return memoized(territory, ("key_figures", str(year)), lambda: _key_figures(territory, year)).copy()
+
+
+KEY_FIGURE_COLUMNS = ["cle", "indicateur", "valeur", "format", "valeur_affichee", "qualificatif", "champ", "base",
+                      "annee", "source", "section", "calcule", "origine", "libelle_pilier", "base_montant"]
+ORIGINS = {False: "chiffre de la source", True: "calcul à partir de la source"}
 
 
 def _key_figures(territory: Territory, year: int | str) -> pd.DataFrame:
@@ -127,14 +137,15 @@ def _key_figures(territory: Territory, year: int | str) -> pd.DataFrame:
     qualifiers = vocabulary("qualificatifs")
 
     def add(key: str, label: str, value, kind: str, source: str = "", *, qualifier: str = "exact",
-            word: str = "", champ: str = "", base: str = "", described: str = "", section: str = "") -> None:
+            word: str = "", champ: str = "", base: str = "", described: str = "", section: str = "",
+            computed: bool = False, **extra) -> None:
         if value is None or pd.isna(value):
             return
         word = word or str(qualifiers.attributes.get(qualifier, {}).get("mot") or "")
         rows.append({"cle": key, "indicateur": label, "valeur": float(value), "format": kind,
                      "valeur_affichee": _shown(float(value), kind, word), "qualificatif": qualifier,
-                     "champ": champ, "base": base, "annee": described or str(year), "source": source,
-                     "section": section})
+                     "champ": champ, "base": base, "annee": described or str(year), "source": text(source),
+                     "section": text(section), "calcule": computed, "origine": ORIGINS[computed], **extra})
 
     headline = headline_amount(territory, year)
     if headline is not None:
@@ -142,29 +153,35 @@ def _key_figures(territory: Territory, year: int | str) -> pd.DataFrame:
         key = "programmation" if champ == "programmation_contrat" else "financements_politique_ville"
         add(key, _cap(vocabulary("champs").attributes[champ]["court"]), headline["montant"], "euros",
             headline["source"], qualifier=text(headline["qualificatif"]) or "exact",
-            word=text(headline["qualificatif_mot"]), champ=champ, section=text(headline["section"]))
+            word=text(headline["qualificatif_mot"]), champ=champ, section=headline["section"],
+            computed=text(headline["support"]) == "calcul")  # the sum of the own programmation's actions
     selection = project_selection(territory, year).iloc[0]
-    add("projets_deposes", "Projets déposés", selection["deposes"], "nombre")
-    add("projets_soutenus", "Projets soutenus", selection["soutenus"], "nombre")
+    for measure, caption in (("deposes", "Projets déposés"), ("soutenus", "Projets soutenus")):
+        base = selection[f"base_{measure}"]
+        add(f"projets_{measure}", caption + (f" ({base})" if base else ""), selection[measure], "nombre",
+            selection[f"source_{measure}"], base=base, section=selection[f"section_{measure}"])
     add("taux_selection", "Taux de sélection des projets (soutenus sur déposés)", selection["taux_selection"],
-        "pourcent")
+        "pourcent", selection["source_soutenus"], section=selection["section_soutenus"], computed=True)
     pillars = pillar_amounts(territory, year)
     table = pillars.table
     if not table.empty:
         top = table.sort_values("part", ascending=False).iloc[0]
-        base, caption = "", f"Part du pilier « {top['libelle']} »"
+        base, caption, base_amount = "", f"Part du pilier « {top['libelle']} »", None
         if table["montant"].notna().all():
             total = float(table["montant"].sum())
             base = f"montants répartis par pilier ({euros(total)})"
             if headline is None or abs(total - float(headline["montant"])) >= 0.5:
                 caption += f" dans les {euros(total)} répartis par pilier"
-        add("part_pilier_principal", caption, top["part"], "pourcent", top["source"], base=base)
+                base_amount = total  # a share of another total than the headline one
+        add("part_pilier_principal", caption, top["part"], "pourcent", top["source"], base=base,
+            section=top["section"], computed=pd.isna(top["part_publiee"]), libelle_pilier=top["libelle"],
+            base_montant=base_amount)
     printed_share = _printed_specific_share(territory, year)
     if printed_share is not None:
         add("part_credits_specifiques", "Part des crédits spécifiques" + (
             f" ({text(printed_share['base'])})" if text(printed_share["base"]) else ""), printed_share["part_publiee"], "pourcent",
             printed_share["source"], qualifier=text(printed_share["qualificatif"]) or "exact",
-            base=text(printed_share["base"]), section=text(printed_share["section"]))
+            base=text(printed_share["base"]), section=printed_share["section"])
     else:
         computed = credit_types(territory, year)
         credits = computed.table
@@ -175,58 +192,63 @@ def _key_figures(territory: Territory, year: int | str) -> pd.DataFrame:
             add("part_credits_specifiques", f"Part des crédits spécifiques dans les {euros(total)} "
                 + ("de la programmation du territoire, tous financeurs" if own
                    else "des tableaux par pilier qui les distinguent"),
-                100 * credits["specifique"].sum() / total, "pourcent",
-                base=f"crédits spécifiques et de droit commun {where} ({euros(total)})")
+                100 * credits["specifique"].sum() / total, "pourcent", "; ".join(computed.sources),
+                base=f"crédits spécifiques et de droit commun {where} ({euros(total)})",
+                section=computed.values["annee"].section, computed=True)
     associative = associative_projects(territory, year)
-    add("projets_associatifs", "Projets portés par des associations", associative.get("total"), "nombre")
+    printed_total = associative.values["total"]
+    add("projets_associatifs", "Projets portés par des associations", printed_total.value, "nombre",
+        printed_total.source, section=printed_total.section)
     mix = financer_mix(territory, year).table
     if len(mix) >= 2 and mix["montant"].notna().all():
         kinds = mix["type_credit"].map(text).where(mix["type_credit"].map(text) != "",
                                                     mix["financeur"].map(financer_credit_type))
         specific = mix.loc[kinds == "specifique", "montant"]
+        where = dict(section=mix["section"].iloc[0])
         if not specific.empty:  # droit commun (or a financer of unknown credit type) is never counted in it
             add("credits_specifiques", "Crédits spécifiques engagés (tous financeurs)", specific.sum(), "euros",
-                mix["source"].iloc[0], champ="credits_specifiques_programmes")
+                mix["source"].iloc[0], champ="credits_specifiques_programmes", computed=len(specific) > 1, **where)
         if (kinds != "specifique").any():
             add("financements_tous_financeurs", "Financements, tous financeurs (droit commun compris)",
-                mix["montant"].sum(), "euros", mix["source"].iloc[0])
+                mix["montant"].sum(), "euros", mix["source"].iloc[0], computed=True, **where)
     for _, rate in response_rates(territory).iterrows():
         audience = label("acteurs", rate["enquete"])
-        add(f"taux_reponse_{rate['enquete']}", f"Taux de réponse au questionnaire des {audience}", rate["taux"],
-            "pourcent")
+        printed = rate["taux_imprime"] is not None and pd.notna(rate["taux_imprime"])
+        add(f"taux_reponse_{rate['enquete']}", f"Taux de réponse au questionnaire des {audience}",
+            rate["taux_imprime"] if printed else rate["taux"], "pourcent", rate["source"], section=rate["section"],
+            computed=not printed)
     for key, caption in (("population", "Habitants de l'agglomération"),
                             ("population_qpv", "Habitants des quartiers prioritaires")):
         label_text = caption
         value, meaning = _declared(territory, key, year)
-        if key == "population_qpv" and value is None and not meaning:
-            value = qpv_population(territory)
+        summed = key == "population_qpv" and value is None and not meaning
+        if summed:
+            value = qpv_population(territory)  # the sum of imported INSEE counts
         described = text(meaning.get("annee"))
         if described and described != str(year)[-4:]:
             label_text += f" ({described})"
-        printed = text(meaning.get("qualificatif"))  # a code (« approche ») or the printed words (« près de »)
-        code = qualifiers.code(printed) or "exact" if printed else "exact"
-        add(key, label_text, value, "nombre", text(meaning.get("source")), qualifier=code,
-            word=printed if printed and printed not in qualifiers.labels else "", described=described)
-    return pd.DataFrame(rows, columns=["cle", "indicateur", "valeur", "format", "valeur_affichee", "qualificatif",
-                                       "champ", "base", "annee", "source", "section"])
+        code, printed = _declared_qualifier(meaning)
+        add(key, label_text, value, "nombre", text(meaning.get("source")), qualifier=code, word=printed,
+            described=described, section=text(meaning.get("section")), computed=summed)
+    return pd.DataFrame(rows, columns=KEY_FIGURE_COLUMNS)
 
 
-def _year_population(territory: Territory, year: int | str) -> float | None:
-    """The QPV population a report of ``year`` may be divided by: never a later year's (issue 16: the 39 000
-    inhabitants of the 21 quartiers of 2022 are not the 2019 or 2021 population)."""
+def _declared_qualifier(meaning: dict) -> tuple[str, str]:
+    """(code, printed words) of a number declared in territoire.yml: ``qualificatif`` holds a code (« approche »)
+    or the printed words (« près de »); the words are empty when only a code is declared."""
+    printed = text(meaning.get("qualificatif"))
+    qualifiers = vocabulary("qualificatifs")
+    code = (qualifiers.code(printed) or "exact") if printed else "exact"
+    return code, printed if printed and printed not in qualifiers.labels else ""
+
+
+def _year_population(territory: Territory, year: int | str) -> tuple[float | None, str]:
+    """The QPV population a report of ``year`` may be divided by, and its qualifier code: never a later year's
+    (issue 16: the 39 000 inhabitants of the 21 quartiers of 2022 are not the 2019 or 2021 population)."""
     value, meaning = _declared(territory, "population_qpv", year)
-    return qpv_population(territory) if value is None and not meaning else value
-
-
-def _amount_shown(row: pd.Series) -> str:
-    """An amount of ``programmation_series`` as a reader reads it: its qualifier, then what it covers when it
-    is not the programmation of the contract (« près de 5 760 000 € (total des financements …) »)."""
-    word = text(row.get("qualificatif_mot"))
-    shown = f"{word} {euros(row['montant'])}" if word else euros(row["montant"])
-    champ = text(row.get("champ"))
-    if champ and champ != "programmation_contrat":
-        shown += f" ({vocabulary('champs').attributes.get(champ, {}).get('court', champ)})"
-    return shown
+    if value is None and not meaning:
+        return qpv_population(territory), "exact"  # a sum of imported counts
+    return value, _declared_qualifier(meaning)[0]
 
 
 def _share_shown(share: float | None, base: float | None, total: float | None, what: str) -> str:
@@ -247,31 +269,34 @@ def comparison_table(territories: list[Territory]) -> pd.DataFrame:
     for territory in territories:
         series = programmation_series(territory)
         for year in territory.report_years():
-            population = _year_population(territory, year)
+            population, population_qualifier = _year_population(territory, year)
             pillars = pillar_amounts(territory, year).table
             shares = dict(zip(pillars["pilier"], pillars["part"])) if not pillars.empty else {}
             pillar_base = float(pillars["montant"].sum()) if not pillars.empty and pillars["montant"].notna().all() \
                 else None
             this_year = series[series["annee"] == year]
-            total = float(this_year["montant"].iloc[0]) if not this_year.empty else None
+            now = this_year.iloc[0] if not this_year.empty else None
+            total = float(now["montant"]) if now is not None else None
             associative = associative_projects(territory, year).get("part_des_soutenus")
             previous = series[series["annee"] < year]
-            growth = None
-            if total is not None and not previous.empty and previous.iloc[0]["montant"] > 0:
-                growth = pct_change(previous.iloc[0]["montant"], total)
+            first = previous.iloc[0] if now is not None and not previous.empty else None
+            change = change_between(first, now) if first is not None else None
             subsidies = funded_actions(territory, year)["montant"].sum()
             specific, specific_base = _specific_share_and_base(territory, year)
-            approximate = not this_year.empty and (
-                pd.concat([this_year, previous])["qualificatif"].map(text).replace("", "exact") != "exact").any()
+            per_head = total / population if total and population else None
+            # A figure computed from an approximate amount or population is approximate (« environ 103 € »).
+            per_head_approximate = per_head is not None and (
+                any_approximate(now) or population_qualifier != "exact")
             rows.append({
                 "territoire": territory.id, "sigle": territory.sigle, "annee": year,
                 "programmation": total,
-                "programmation_affichee": _amount_shown(this_year.iloc[0]) if not this_year.empty else MISSING,
+                "programmation_affichee": amount_shown(now) if now is not None else MISSING,
                 # What the amount covers and how exact it is: perimeters differ between reports.
-                "champ_programmation": this_year["champ"].iloc[0] if not this_year.empty else None,
-                "qualificatif_programmation": this_year["qualificatif"].iloc[0] if not this_year.empty else None,
+                "champ_programmation": now["champ"] if now is not None else None,
+                "qualificatif_programmation": now["qualificatif"] if now is not None else None,
                 "subventions_anct": float(subsidies) if subsidies else None,
                 **{f"part_{code}": shares.get(code) for code in COMPARED_PILLARS},
+                "base_piliers": pillar_base,  # what the pillar shares are of
                 "part_cohesion_sociale_affichee": _share_shown(shares.get("cohesion_sociale"), pillar_base, total,
                                                                "répartis par pilier"),
                 "part_credits_specifiques": specific,
@@ -279,12 +304,21 @@ def comparison_table(territories: list[Territory]) -> pd.DataFrame:
                                                                   "des tableaux par pilier qui les distinguent"),
                 "part_projets_associatifs": associative,
                 "population_qpv": population,
-                "programmation_par_habitant_qpv": total / population if total and population else None,
-                "evolution_depuis_premiere_annee": growth,
-                # Approximate amounts (« près de ») give an approximate change: « environ +48 % », not « +47,7 % ».
-                "evolution_affichee": MISSING if growth is None else (
-                    f"environ {variation(round(growth), 0)} depuis {int(previous.iloc[0]['annee'])} (montants "
-                    "approchés)" if approximate else f"{variation(growth)} depuis {int(previous.iloc[0]['annee'])}"),
-                "premiere_annee": int(previous.iloc[0]["annee"]) if growth is not None else None,
+                "programmation_par_habitant_qpv": per_head,
+                "qualificatif_par_habitant": None if per_head is None else (
+                    "approche" if per_head_approximate else "exact"),
+                "programmation_par_habitant_affichee": MISSING if per_head is None else computed_amount_shown(
+                    per_head, per_head_approximate, now["champ"]),
+                "evolution_depuis_premiere_annee": None if change is None else change.pct,
+                "evolution_affichee": MISSING if change is None or change.pct is None else (
+                    f"{change.shown} depuis {int(first['annee'])}"
+                    + (f" {APPROXIMATE_NOTE}" if change.approximate else "")),
+                "premiere_annee": int(first["annee"]) if change is not None and change.pct is not None else None,
             })
     return pd.DataFrame(rows)
+
+
+def has_pillar_shares(comparison: pd.DataFrame) -> bool:
+    """Whether any report of ``comparison_table`` shares its amounts out by pillar (the shares' display columns,
+    « n.d. » when missing, are no share)."""
+    return bool(comparison.reindex(columns=PILLAR_SHARE_COLUMNS).notna().any().any())

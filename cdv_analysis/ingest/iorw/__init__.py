@@ -4,9 +4,9 @@ Every input file is read once by ``read_bytes`` (regular files only, within
 :data:`LIMITS`); every input table (territory data, open-data files to import)
 by ``read_table``: CSV in UTF-8, Windows-1252 or Mac Roman with any usual
 separator, or Excel workbooks read to their last filled row; every YAML file
-from outside by ``load_yaml`` (no aliases, no repeated keys). Every output of the package
-(reports, processed tables, imports) goes through ``write_atomic``, so that a
-reader never sees a half-written file.
+from outside by ``read_yaml`` / ``load_yaml`` (no aliases, no repeated keys, no
+impossible date). Every output of the package (reports, processed tables, imports)
+goes through ``write_atomic``, so that a reader never sees a half-written file.
 
 One module per job: ``limits`` (what one input file may hold: :data:`limits.LIMITS`, the one
 value to change or patch), ``files`` (reading files, YAML), ``encodings`` (decoding text),
@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from . import limits
 from .encodings import decode_text
-from .files import load_yaml, read_bytes, shown_path
+from .files import LinedDict, load_yaml, read_bytes, read_yaml, shown_path
 from .limits import Limits
 from .tables import (
+    Records,
     excel_cell as excel_cell,
     field_count_problem,
+    header_index,
     header_key,
     read_records,
     read_table,
@@ -30,8 +32,9 @@ from .tables import (
 )
 from .writing import write_atomic
 
-__all__ = ["write_atomic", "read_table", "read_records", "read_bytes", "load_yaml", "decode_text", "shown_path",
-           "header_key", "sniff_separator", "field_count_problem", "Limits", "LIMITS"]
+__all__ = ["write_atomic", "read_table", "read_records", "read_bytes", "load_yaml", "read_yaml", "LinedDict",
+           "decode_text", "shown_path",
+           "header_key", "header_index", "sniff_separator", "Records", "field_count_problem", "Limits", "LIMITS"]
 
 
 def __getattr__(name: str):

@@ -11,6 +11,7 @@ import yaml
 
 from ..problems import Problem
 from . import limits
+from .encodings import decode_text
 from .limits import _size
 
 
@@ -99,20 +100,78 @@ class _SafeLoader(yaml.SafeLoader):
             seen.add(key)
         return super().construct_mapping(node, deep)
 
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):  # PyYAML builds dates itself: « 2022-13-45 » raises ValueError
+            raise _ImpossibleDate(node) from None
 
-def load_yaml(text: str, shown: str) -> tuple[object, list[Problem]]:
+
+class _ImpossibleDate(yaml.YAMLError):
+    def __init__(self, node):
+        super().__init__(node.value)
+        self.line, self.value = node.start_mark.line + 1, node.value
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
+
+
+class LinedDict(dict):
+    """A YAML mapping read by ``load_yaml(…, lines=True)``: ``line`` is where it starts (1-based)."""
+
+    line: int = 0
+
+
+class _LinedLoader(_SafeLoader):
+    """:class:`_SafeLoader` whose mappings remember their line, for located messages."""
+
+
+def _lined_mapping(loader: _LinedLoader, node: yaml.MappingNode) -> LinedDict:
+    result = LinedDict(loader.construct_mapping(node, deep=True))
+    result.line = node.start_mark.line + 1
+    return result
+
+
+_LinedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _lined_mapping)
+
+
+def load_yaml(text: str, shown: str, *, lines: bool = False) -> tuple[object, list[Problem]]:
     """A YAML document read safely: no tags, anchors or aliases, no repeated key, at most ``limits.LIMITS.yaml_bytes``.
 
-    Gives the value, or None with one located French problem. Every YAML file
-    the package reads from outside (``territoire.yml``…) goes through here.
+    Gives the value, or None with one located French problem (an impossible date such as
+    « 2022-13-45 » included). Every YAML file the package reads from outside (``territoire.yml``,
+    référentiels, vocabulaire.yml, questionnaire mappings) goes through here, most by :func:`read_yaml`.
+    With ``lines``, every mapping is a :class:`LinedDict`.
     """
     size = len(text.encode("utf-8"))
     if size > limits.LIMITS.yaml_bytes:
         return None, [Problem(shown, f"un fichier YAML d'au plus {_size(limits.LIMITS.yaml_bytes)} : celui-ci fait "
                               f"{_size(size)}")]
     try:
-        return yaml.load(text, Loader=_SafeLoader), []  # noqa: S506 — _SafeLoader is a SafeLoader
+        return yaml.load(text, Loader=_LinedLoader if lines else _SafeLoader), []  # noqa: S506 — SafeLoaders
+    except _ImpossibleDate as exc:
+        return None, [Problem(shown, "une date réelle AAAA-MM-JJ (ex. 2015-06-27)", ligne=exc.line, valeur=exc.value)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return None, [Problem(shown, f"du YAML valide ({getattr(exc, 'problem', None) or exc})",
                               ligne=mark.line + 1 if mark else None)]
+
+
+def read_yaml(path: Path | str, shown: str | None = None, *, root: Path | str | None = None, raw: bytes | None = None,
+              lines: bool = False) -> tuple[str | None, object, list[Problem]]:
+    """(text, value, problems) of a YAML file from outside: :func:`read_bytes` (at most
+    ``limits.LIMITS.yaml_bytes``), ``decode_text``, then :func:`load_yaml`.
+
+    ``raw``: the file's bytes when the caller already read them. The text is None when the file could not be
+    read or decoded; the value is None whenever there is a problem.
+    """
+    shown = shown or shown_path(path)
+    if raw is None:
+        raw, problems = read_bytes(path, shown, root=root, limit=limits.LIMITS.yaml_bytes)
+        if raw is None:
+            return None, None, problems
+    text, problems = decode_text(raw, shown)
+    if text is None:
+        return None, None, problems
+    value, problems = load_yaml(text, shown, lines=lines)
+    return text, value, problems

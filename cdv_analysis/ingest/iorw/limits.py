@@ -1,8 +1,10 @@
-"""What one input file may hold (:data:`LIMITS`), and sizes written in French units."""
+"""What one input file may hold (:data:`LIMITS`), and sizes written in French units (``rules.formatting``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from ...rules.formatting import taille_fichier
 
 
 @dataclass(frozen=True)
@@ -21,13 +23,5 @@ LIMITS = Limits()
 
 
 def _size(count: int, limit: int | None = None) -> str:
-    """A size in French units (« 2 Go », « 1,5 Mo »); in bytes when it would read as ``limit``'s."""
-    for unit, scale in (("Go", 2**30), ("Mo", 2**20), ("ko", 2**10)):
-        if count >= scale:
-            value = count / scale
-            text = f"{value:.0f} {unit}" if value >= 10 or value.is_integer() else f"{value:.1f} {unit}"
-            text = text.replace(".", ",")
-            if limit is not None and text in (_size(limit), _size(limit).replace(" ", ",0 ")):
-                break
-            return text
-    return f"{count:_} octets".replace("_", "\u202f")
+    """A size in the limits' units (``formatting.taille_fichier(…, binaire=True)``, the one rule)."""
+    return taille_fichier(count, limit, binaire=True)

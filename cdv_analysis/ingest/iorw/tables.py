@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -22,12 +23,23 @@ from .limits import _size
 _FORMULA_WITHOUT_VALUE_RE = re.compile(
     rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)?\s*</c>')
 _SEPARATORS = (";", ",", "\t")
-Records = list[tuple[int, list[str]]]  # (line number in the file, cells) of each row
+_MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*["\']([A-Z]+\d+:[A-Z]+\d+)["\']')
 
 
-def sniff_separator(header_line: str) -> str:
-    """The separator the header line uses most: ``;`` (French Excel), ``,`` or a tab."""
-    counts = {sep: header_line.count(sep) for sep in _SEPARATORS}
+class Records(list):
+    """(line number in the file, cells) of each filled row, with what the file says of their layout."""
+
+    separator: str = ""  # a CSV's separator
+    merged: tuple[tuple[int, int, int, int], ...] = ()  # a sheet's merged ranges: (min_row, min_col, max_row, max_col)
+
+
+def sniff_separator(header_line: str, *more_lines: str) -> str:
+    """The separator the header line uses most: ``;`` (French Excel), ``,`` or a tab.
+
+    With more lines, the one that the widest of them uses most (a title line above the header has none).
+    """
+    lines = (header_line, *more_lines)
+    counts = {sep: max(line.count(sep) for line in lines) for sep in _SEPARATORS}
     best = max(_SEPARATORS, key=lambda sep: counts[sep])
     return best if counts[best] else ","
 
@@ -52,16 +64,17 @@ def _too_many_columns(shown: str, line: int, count: int) -> Problem:
     return Problem(shown, f"au plus {limits.LIMITS.columns} colonnes : cette ligne en compte {count}", ligne=line)
 
 
-def _csv_records(raw: bytes, shown: str) -> tuple[Records | None, list[Problem]]:
+def _csv_records(raw: bytes, shown: str, sniff_lines: int = 1) -> tuple[Records | None, list[Problem]]:
     if raw.startswith(b"PK\x03\x04"):
         return None, [Problem(shown, "un fichier texte CSV : ce fichier est un classeur (zip) ; "
                               "enregistrez-le avec l'extension .xlsx ou en « CSV UTF-8 »")]
     text, problems = decode_text(raw, shown)
     if text is None:
         return None, problems
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_separator(first_line))
-    records: Records = []
+    first_lines = list(itertools.islice((line for line in text.splitlines() if line.strip()), max(sniff_lines, 1)))
+    records = Records()
+    records.separator = sniff_separator(*(first_lines or [""]))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=records.separator)
     previous_end = 0
     try:
         for record in reader:
@@ -214,10 +227,19 @@ def _xlsx_records(raw: bytes, shown: str, sheet: str | None, sheet_choice: str,
         index = column_index_from_string(letter.decode()) - 1
         cells.extend([""] * (index + 1 - len(cells)))
         cells[index] = _UNCOMPUTED
-    return sorted(rows.items()), []
+    records = Records(sorted(rows.items()))
+    records.merged = tuple(_merged_range(ref) for ref in _MERGE_RE.findall(xml))
+    return records, []
 
 
-def _header_index(records: Records) -> int | None:
+def _merged_range(ref: bytes) -> tuple[int, int, int, int]:
+    from openpyxl.utils.cell import range_boundaries
+
+    min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
+    return min_row, min_col, max_row, max_col
+
+
+def header_index(records: Records) -> int | None:
     """Index of the header row: the first filled row, past a title line written above the table."""
     filled = [i for i, (_, cells) in enumerate(records) if any(c.strip() for c in cells)]
     if not filled:
@@ -228,17 +250,19 @@ def _header_index(records: Records) -> int | None:
 
 
 def read_records(path: Path | str, sheet: str | None = None, sheet_choice: str = "", *, data: bytes | None = None,
-                 root: Path | str | None = None) -> tuple[list[tuple[int, list[str]]] | None, list[Problem]]:
+                 root: Path | str | None = None, sniff_lines: int = 1) -> tuple[Records | None, list[Problem]]:
     """Every filled row of a .csv or .xlsx file as (line number, cells as text), headers not interpreted.
 
-    For layouts whose header spans several rows (Drupal Webform exports); ``read_table`` otherwise.
-    The file is read as :func:`read_table` reads it (``data``, ``root``, :data:`LIMITS`).
+    For layouts whose header spans several rows (Drupal Webform exports) or lies below a title and notes
+    (a service's programmation sheet); ``read_table`` otherwise. The file is read as :func:`read_table` reads
+    it (``data``, ``root``, :data:`LIMITS`). A CSV's separator is the one of the widest of its first
+    ``sniff_lines`` filled lines (``Records.separator``); a workbook's merged ranges are ``Records.merged``.
     """
-    return _file_records(Path(path), sheet, sheet_choice, data=data, root=root)
+    return _file_records(Path(path), sheet, sheet_choice, data=data, root=root, sniff_lines=sniff_lines)
 
 
 def _file_records(path: Path, sheet: str | None, sheet_choice: str, *, data: bytes | None,
-                  root: Path | str | None, sheet_when_several: str | None = None):
+                  root: Path | str | None, sheet_when_several: str | None = None, sniff_lines: int = 1):
     """The one reading step of :func:`read_records` and :func:`read_table`: bytes, then rows as text."""
     shown = shown_path(path)
     if data is None:
@@ -247,7 +271,7 @@ def _file_records(path: Path, sheet: str | None, sheet_choice: str, *, data: byt
             return None, problems
     if path.suffix.lower() == ".xlsx":
         return _xlsx_records(data, shown, sheet, sheet_choice, sheet_when_several)
-    return _csv_records(data, shown)
+    return _csv_records(data, shown, sniff_lines)
 
 
 def read_table(path: Path | str, sheet: str | None = None, key=str.strip, sheet_choice: str = "", *,
@@ -263,15 +287,13 @@ def read_table(path: Path | str, sheet: str | None = None, key=str.strip, sheet_
     the caller already read them (see :func:`read_bytes`, which reads them
     otherwise, refusing what is not a regular file or beyond :data:`LIMITS`).
     """
-    from openpyxl.utils import get_column_letter
-
     path = Path(path)
     shown = shown_path(path)
     records, problems = _file_records(path, sheet, sheet_choice, data=data, root=root,
                                       sheet_when_several=sheet_when_several)
     if records is None:
         return None, problems
-    start = _header_index(records)
+    start = header_index(records)
     if start is None:
         return None, problems + [Problem(shown, "un fichier non vide (au moins une ligne d'en-têtes)")]
     header = [key(cell) for cell in records[start][1]]
@@ -298,7 +320,7 @@ def read_table(path: Path | str, sheet: str | None = None, key=str.strip, sheet_
         for index in (i for i, cell in enumerate(cells) if cell == _UNCOMPUTED):
             problems.append(Problem(shown, "une valeur : la cellule contient une formule jamais calculée (ouvrez le "
                                     "classeur dans Excel ou LibreOffice et enregistrez-le)", ligne=line,
-                                    colonne=header[index] or get_column_letter(index + 1)))
+                                    colonne=header[index] or _column_letter(index)))
             cells[index] = ""
         rows.append(cells)
         lines.append(line)

@@ -31,7 +31,8 @@ from .exports import parse_records, read_export
 from .mapping import read_mapping
 from .questions import default_volet
 from .scales import Scale, scales
-from .survey import KINDS, TOOLS, VOLETS, Question, QuestionnaireError, Survey
+from ..schemas.registry import VOLETS
+from .survey import KINDS, TOOLS, Question, QuestionnaireError, Survey
 from .tables import survey_tables
 
 __all__ = [

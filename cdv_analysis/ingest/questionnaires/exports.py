@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from ...rules.clean import name_key
-from ..iorw import field_count_problem, header_key, read_records, shown_path
+from ..iorw import field_count_problem, header_index, header_key, read_records, shown_path
 from ..problems import Problem
 from .anonymise import _is_identifying, name_masker
 from .mapping import _entry, _used_entries
@@ -72,9 +72,7 @@ def _header_rows(records: list[tuple[int, list[str]]]) -> tuple[int, list[str], 
             if groups and sum(1 for c in groups if c.strip()) <= 1 and len(above) == 1:
                 groups = []  # only a title line above
             return index, list(records[index][1]), groups
-    width = lambda i: sum(1 for c in records[i][1] if c.strip())  # noqa: E731
-    widest = max(width(i) for i in filled[:10])
-    index = next(i for i in filled if width(i) > 1 or widest <= 1)
+    index = header_index(records)  # as every table is read: past a title line
     return index, list(records[index][1]), []
 
 
@@ -127,8 +125,7 @@ def parse_records(records: list[tuple[int, list[str]]], shown: str, mapping: dic
     problems: list[Problem] = []
     # Identifying columns go first: their cells are blanked before anything else looks at a row.
     forced = {i for i, h in enumerate(headers) if _entry(mapping, h).get("type") == "identifiant"}
-    identifying = [i for i, h in enumerate(headers) if i in forced or (_is_identifying(h) and not _entry(mapping, h))
-                   or (_is_identifying(h) and _entry(mapping, h).get("type") == "identifiant")]
+    identifying = [i for i, h in enumerate(headers) if i in forced or (_is_identifying(h) and not _entry(mapping, h))]
     drop = set(identifying)
     rows, lines = [], []
     # Only to find them again in the open answers below; never kept past this function.

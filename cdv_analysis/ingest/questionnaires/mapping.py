@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from ...rules.clean import name_key
-from ..iorw import decode_text, shown_path
+from ..iorw import read_yaml, shown_path
 from ..problems import Problem
 from .scales import scales
-from .survey import KINDS, VOLETS, QuestionnaireError, _Column
+from ..schemas.registry import VOLETS  # the report sections a questionnaire item may feed
+from .survey import KINDS, QuestionnaireError, _Column
 
 _MAPPING_KEYS = {"type", "libelle", "axe", "volet", "echelle", "niveaux", "options", "reponses", "partenaire", "theme"}
 
@@ -41,15 +40,10 @@ def read_mapping(path: Path | str | None) -> dict:
     shown = shown_path(path)
     if not path.is_file():
         raise QuestionnaireError([Problem(shown, "un fichier de correspondances existant (YAML)")])
-    text, problems = decode_text(path.read_bytes(), shown)
-    if text is None:
+    _, mapping, problems = read_yaml(path, shown)  # as every outside YAML: no alias, repeated key, impossible date
+    if problems:
         raise QuestionnaireError(problems)
-    try:
-        mapping = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise QuestionnaireError([Problem(shown, f"du YAML valide ({getattr(exc, 'problem', exc)})",
-                                          ligne=mark.line + 1 if mark else None)]) from None
+    mapping = mapping or {}
     if not isinstance(mapping, dict):
         raise QuestionnaireError([Problem(shown, "un dictionnaire YAML (clés croisement, incompletes, questions)")])
     problems = []

@@ -20,7 +20,6 @@ KINDS = {
     "ignorer": "colonne ignorée",
     "identifiant": "colonne identifiante (jamais lue)",
 }
-VOLETS = ("gouvernance", "sante", "participation")
 TOOLS = {
     "google": "Google Forms",
     "microsoft": "Microsoft Forms",

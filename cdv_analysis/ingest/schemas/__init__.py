@@ -21,7 +21,7 @@ choose from), ``kinds`` (column kinds as pandera checks: :func:`raw_schema`).
 
 from __future__ import annotations
 
-from .kinds import ValidationContext, empty_frame, raw_schema, year_span as year_span
+from .kinds import ValidationContext, empty_frame, raw_schema, schema_holds, year_span as year_span
 from .registry import (
     CHAMPS as CHAMPS,
     DIFFUSION as DIFFUSION,
@@ -37,5 +37,5 @@ from .registry import (
 )
 from .specs import ColumnSpec, Figures, TableSpec, printed_column
 
-__all__ = ["ColumnSpec", "Figures", "TableSpec", "TABLES", "ValidationContext", "raw_schema", "printed_column",
+__all__ = ["ColumnSpec", "Figures", "TableSpec", "TABLES", "ValidationContext", "raw_schema", "schema_holds", "printed_column",
            "empty_frame"]

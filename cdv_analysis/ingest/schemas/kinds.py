@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 
 from ...rules.clean import ParseError, parse_figure, parse_montant, parse_nombre, parse_pourcentage
 from ...rules.harmonise import COOPERATION_LEVELS, vocabulary
 from .registry import QUALIFICATIFS, TABLES
 from .specs import ColumnSpec
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 
 @dataclass
@@ -110,25 +114,61 @@ def _expectation(spec: ColumnSpec, context: ValidationContext) -> tuple[Callable
     return (lambda v: True), "du texte"
 
 
+def _column_tests(table: str, present_columns: Iterable[str],
+                  context: ValidationContext) -> Iterator[tuple[ColumnSpec, Callable[[str], bool] | None, str]]:
+    """Each column of ``table`` a file has, with its element test (None for free text) and its French expectation."""
+    present = set(present_columns)
+    for spec in TABLES[table].columns:
+        if spec.name in present:
+            test, expected = _expectation(spec, context)
+            yield spec, (None if spec.kind == "texte" else test), expected
+
+
 def raw_schema(table: str, present_columns: Iterable[str], context: ValidationContext) -> pa.DataFrameSchema:
     """Pandera schema of the columns of ``table`` that a file actually has.
 
     Missing required columns are reported before validation (``load``), so a
     file missing one column still has its other columns checked.
+    pandera is imported here only: a folder whose cells all pass :func:`schema_holds` never needs it.
     """
-    present = set(present_columns)
+    import pandera.pandas as pa
+
     columns: dict[str, pa.Column] = {}
-    for spec in TABLES[table].columns:
-        if spec.name not in present:
-            continue
+    for spec, test, expected in _column_tests(table, present_columns, context):
         checks = []
         if not spec.nullable:
             checks.append(pa.Check(lambda s: s.str.strip() != "", error="une valeur (cellule obligatoire)"))
-        test, expected = _expectation(spec, context)
-        if spec.kind != "texte":
+        if test is not None:
             checks.append(pa.Check(lambda v, test=test: v.strip() == "" or test(v), element_wise=True, error=expected))
         columns[spec.name] = pa.Column(str, checks=checks, nullable=False, coerce=False)
     return pa.DataFrameSchema(columns, strict=False, name=table)
+
+
+def schema_holds(table: str, frame: pd.DataFrame, present_columns: Iterable[str], context: ValidationContext) -> bool:
+    """True when every cell of the present columns passes :func:`raw_schema`'s checks (the same tests), so that
+    pandera would report nothing: a string, filled when required, accepted by its kind.
+
+    Each distinct cell is tested once: a national open-data file repeats the same amounts, themes and sources.
+    False when in doubt (a cell that is not a string, a column of another dtype, a repeated header): pandera then says what is wrong.
+    """
+    if not frame.columns.is_unique:
+        return False
+    for spec, test, _ in _column_tests(table, present_columns, context):
+        column = frame[spec.name]
+        if not (column.dtype == object or isinstance(column.dtype, pd.StringDtype)):
+            return False
+        cells = column.tolist()
+        if not all(type(cell) is str for cell in cells):
+            return False
+        distinct = set(cells)
+        try:
+            if not spec.nullable and any(not cell.strip() for cell in distinct):
+                return False
+            if test is not None and not all(test(cell) for cell in distinct if cell.strip()):
+                return False
+        except Exception:  # noqa: BLE001 — a test that fails to run: pandera reports it as it always did
+            return False
+    return True
 
 
 def empty_frame(table: str) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...rules.harmonise import codes
+from ...rules.harmonise import codes, labels
 from .specs import ColumnSpec, Figures, TableSpec
 
 SUPPORTS = ("tableau", "texte", "graphique")
@@ -20,6 +20,7 @@ QUALIFICATIFS = codes("qualificatifs")
 CHAMPS = codes("champs")
 DIFFUSION = codes("diffusion")
 NATURES = codes("natures")
+SECTION = labels("sections")  # section code → its title (vocabulaires/sections.yml, their one home)
 
 
 def _common(annee_required: bool = True, support: bool = True) -> tuple[ColumnSpec, ...]:
@@ -95,7 +96,7 @@ TABLES: dict[str, TableSpec] = {
             ),
             "montants de la programmation, des crédits spécifiques et du droit commun",
             one_of=("montant", "part_publiee"),
-            label="Financements", topic="la programmation financière", section="Programmation",
+            label="Financements", topic="la programmation financière", section=SECTION["programmation"],
             figures=Figures(("montant", "part_publiee"),
                             labels=("mesure", "pilier_publie", "thematique", "financeur_publie", "type_credit"),
                             coverage_labels=("mesure", "thematique", "financeur_publie", "pilier_publie"), goal=True),
@@ -117,7 +118,7 @@ TABLES: dict[str, TableSpec] = {
                 *_common(),
             ),
             "nombres de projets déposés, soutenus et de porteurs",
-            label="Projets", topic="les projets déposés et soutenus", section="Programmation",
+            label="Projets", topic="les projets déposés et soutenus", section=SECTION["programmation"],
             figures=Figures(("nombre", "part_publiee"),
                             labels=("mesure", "pilier_publie", "thematique", "type_porteur", "porteur_publie",
                                     "commune_publiee"),
@@ -141,13 +142,13 @@ TABLES: dict[str, TableSpec] = {
                 *_common(support=False),
             ),
             "actions une par une (FCS, fonds de concours, focus, grilles d'actions)",
-            label="Actions", topic="les actions financées", section="Programmation",
+            label="Actions", topic="les actions financées", section=SECTION["programmation"],
         ),
         _indicator_table("realisations", "chiffres de réalisation des actions",
-                         label="Réalisations", topic="les réalisations des actions", section="Programmation",
+                         label="Réalisations", topic="les réalisations des actions", section=SECTION["programmation"],
                          figures=replace(_INDICATOR_FIGURES, goal=True)),
         _indicator_table("gouvernance", "chiffres de la gouvernance et de la démarche d'évaluation",
-                         label="Gouvernance", topic="la gouvernance", section="Gouvernance et coopérations",
+                         label="Gouvernance", topic="la gouvernance", section=SECTION["gouvernance"],
                          figures=replace(_INDICATOR_FIGURES, goal=True), evaluation=True),
         TableSpec(
             "programmation",
@@ -168,7 +169,7 @@ TABLES: dict[str, TableSpec] = {
                 *_common(support=False),
             ),
             "programmation du territoire : une ligne par action et par financeur (cdv importer programmation)",
-            label="Programmation du territoire", topic="la programmation action par action", section="Programmation",
+            label="Programmation du territoire", topic="la programmation action par action", section=SECTION["programmation"],
         ),
         TableSpec(
             "enquetes",
@@ -190,7 +191,7 @@ TABLES: dict[str, TableSpec] = {
             ),
             "résultats des questionnaires",
             one_of=("pourcentage", "effectif"),
-            label="Questionnaires", topic="les questionnaires de l'évaluation", section="Gouvernance et coopérations",
+            label="Questionnaires", topic="les questionnaires de l'évaluation", section=SECTION["gouvernance"],
             figures=Figures(("pourcentage",), labels=("enquete", "question", "modalite"),
                             coverage_labels=("enquete", "question", "modalite")),
         ),
@@ -211,20 +212,20 @@ TABLES: dict[str, TableSpec] = {
             "degrés de coopération entre partenaires (échelle à 5 niveaux)",
             one_of=("pourcentage", "effectif"),
             label="Niveaux de coopération", topic="la coopération entre partenaires",
-            section="Gouvernance et coopérations",
+            section=SECTION["gouvernance"],
             figures=Figures(("pourcentage",), labels=("enquete", "partenaire", "libelle_niveau"),
                             coverage_labels=("enquete", "partenaire", "libelle_niveau")),
         ),
         _indicator_table("sante", "volet santé (ASV, CLS, actions, partenariats)",
-                         label="Santé", topic="la santé", section="Santé",
+                         label="Santé", topic="la santé", section=SECTION["sante"],
                          figures=replace(_INDICATOR_FIGURES, goal=True), evaluation=True),
         _indicator_table("participation", "participation des habitants et conseils citoyens",
                          label="Participation des habitants", topic="la participation des habitants",
-                         section="Participation des habitants", figures=replace(_INDICATOR_FIGURES, goal=True),
+                         section=SECTION["participation"], figures=replace(_INDICATOR_FIGURES, goal=True),
                          evaluation=True),
         _indicator_table("contexte", "indicateurs de contexte (QPV, EPCI, département…)",
                          label="Contexte des quartiers", topic="le contexte des quartiers",
-                         section="Contexte des quartiers",
+                         section=SECTION["contexte"],
                          figures=replace(_INDICATOR_FIGURES, coverage_labels=("perimetre", "indicateur", "modalite"))),
         TableSpec(
             "qualitatif",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import sys
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from matplotlib import rc_context
+from matplotlib import rc_context, rcParams
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter, FuncFormatter
@@ -81,7 +82,7 @@ class Chart:
         """The chart as SVG, rendered once: text kept as text, ids and metadata fixed (identical pages)."""
         if self._svg is None:
             buffer = io.BytesIO()
-            with rc_context({"svg.fonttype": "none", "svg.hashsalt": "cdv-analysis"}):
+            with rc_context({"svg.fonttype": "none", "svg.hashsalt": "cdv-analysis"}), _remembered_text_sizes():
                 self.figure.savefig(buffer, format="svg", metadata={
                     "Title": self.title, "Description": self.alt, "Source": self.source, "Date": None})
             self._svg = buffer.getvalue()
@@ -102,6 +103,42 @@ class Chart:
         from IPython.display import Image, display
 
         display(Image(self.to_png()))
+
+
+# Text sizes measured while saving an SVG, by font settings, then text and font. matplotlib keeps them per renderer,
+# and saving a chart makes two renderers (the constrained layout's, then the SVG's), each measuring every label
+# again with FreeType: a third of a chart's time. The sizes depend on nothing else (TextToPath measures at a fixed
+# scale, then scales), so the page is the same byte for byte.
+_TEXT_SIZES: dict[tuple, dict[tuple, tuple[float, float, float]]] = {}
+_FONT_SETTINGS = ("font.serif", "font.sans-serif", "font.cursive", "font.fantasy", "font.monospace",
+                  "text.hinting_factor", "text.kerning_factor")
+_TEXT_SIZES_KEPT = 4096  # a portrait's charts measure a few hundred texts
+
+
+@contextlib.contextmanager
+def _remembered_text_sizes():
+    """While saving an SVG, ``RendererSVG.get_text_width_height_descent`` measures each text and font once."""
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    measured = RendererSVG.get_text_width_height_descent
+    settings = tuple(str(rcParams[name]) for name in _FONT_SETTINGS)
+    if sum(map(len, _TEXT_SIZES.values())) > _TEXT_SIZES_KEPT:
+        _TEXT_SIZES.clear()
+    sizes = _TEXT_SIZES.setdefault(settings, {})
+
+    def text_size(renderer, text: str, prop, ismath):
+        if ismath:  # mathtext (never data: see markup.matplotlib_text) is measured as matplotlib does
+            return measured(renderer, text, prop, ismath)
+        key = (text, prop.copy())  # a copy, as matplotlib's own cache keeps: a FontProperties is mutable
+        if key not in sizes:
+            sizes[key] = measured(renderer, text, prop, ismath)
+        return sizes[key]
+
+    RendererSVG.get_text_width_height_descent = text_size
+    try:
+        yield
+    finally:
+        RendererSVG.get_text_width_height_descent = measured
 
 
 # Charts are drawn for a narrow column: 4.4 in (422 CSS px) wide, so that shown on a 400 px phone (about 380 px

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...rules.formatting import (
-    euros,
-)
+from ...analysis.indicators.montants import computed_amount_shown
+from ...analysis.indicators.synthese import PILLAR_SHARE_COLUMNS
+from ...rules.clean import cell_text
+from ...rules.formatting import euros
 from ...rules.harmonise import COMPARED_PILLARS, pillar_label
 from ._base import (
     MIN_FONT,
@@ -34,7 +35,7 @@ def _report_labels(comparison: pd.DataFrame) -> list[str]:
 
 def comparison_pillars(comparison: pd.DataFrame, source: str) -> Chart:
     """Pillar shares of every (territory, year) side by side, from ``ind.comparison_table``."""
-    columns = [f"part_{code}" for code in _COMPARISON_PILLARS]
+    columns = PILLAR_SHARE_COLUMNS
     rows = comparison.dropna(subset=columns, how="all")
     _require(rows, "la comparaison des piliers")
     labels = _report_labels(rows)
@@ -52,40 +53,57 @@ def comparison_pillars(comparison: pd.DataFrame, source: str) -> Chart:
     ax.invert_yaxis()
     _percent_axis(ax.xaxis)
     ax.set_xlim(0, 100)
-    ax.set_xlabel("Part de la programmation")
+    # The shares are of the amounts a report shares out by pillar, not always of its programmation (CABBALR
+    # 2019: 70,6 % of the 3 277 425 € shared out, beside a 5 530 289 € programmation).
+    ax.set_xlabel(_label("Part de chaque pilier dans les montants répartis par pilier", 40))
     _legend_above(ax, ncols=2)
     leaders = rows[columns].fillna(0).idxmax(axis=1)
-    lead = rows.loc[rows["part_cohesion_sociale"].idxmax()]
     if (leaders == "part_cohesion_sociale").all():
+        lead = rows.loc[rows["part_cohesion_sociale"].idxmax()]
         title = (f"La cohésion sociale reçoit la plus grande part dans chacun des {len(rows)} rapports, jusqu'à "
                  f"{_pct(lead['part_cohesion_sociale'])} ({lead['sigle']} {lead['annee']})")
     else:
         title = "Le pilier le mieux doté n'est pas le même d'un rapport à l'autre"
-    alt = ("Barres empilées des parts de chaque pilier dans la programmation : " + " ; ".join(
-        f"{label} : " + ", ".join(f"{pillar_label(code).lower()} {_pct(row[col])}"
-                                  for code, col in zip(_COMPARISON_PILLARS, columns) if pd.notna(row[col]))
-        for label, (_, row) in zip(labels, rows.iterrows())) + ".")
+    alt = ("Barres empilées des parts de chaque pilier dans les montants que chaque rapport répartit par pilier : "
+           + " ; ".join(f"{label} : " + ", ".join(f"{pillar_label(code).lower()} {_pct(row[col])}"
+                                                  for code, col in zip(_COMPARISON_PILLARS, columns)
+                                                  if pd.notna(row[col])) + _other_base(row)
+                        for label, (_, row) in zip(labels, rows.iterrows())) + ".")
     return _finish(fig, title, alt, source)
 
 
+def _other_base(row: pd.Series) -> str:
+    """What a report's pillar shares are of, when it is not the programmation beside them (``base_piliers``)."""
+    base, total = row.get("base_piliers"), row.get("programmation")
+    if base is None or pd.isna(base) or (total is not None and pd.notna(total) and abs(base - total) < 0.5):
+        return ""
+    return f" (parts des {euros(base)} répartis par pilier" + (
+        f", non des {euros(total)} publiés pour l'année)" if total is not None and pd.notna(total) else ")")
+
+
 def comparison_per_inhabitant(comparison: pd.DataFrame, source: str) -> Chart:
-    """Programmation per QPV inhabitant for every (territory, year), from ``ind.comparison_table``."""
+    """Published amount per QPV inhabitant for every (territory, year), from ``ind.comparison_table``: a figure
+    the code computes, « environ » when the amount or the population is approximate, named as the amount each
+    report publishes (a programmation or a total of all schemes), never « la programmation »."""
     rows = comparison.dropna(subset=["programmation_par_habitant_qpv"])
-    _require(rows, "la programmation par habitant")
+    _require(rows, "le montant publié par habitant")
     labels = _report_labels(rows)
     lines = sum(label.count("\n") + 1 for label in labels)
     fig, (ax,) = _figure(0.2 * lines + 0.3 * len(rows) + 1.0)
     values = rows["programmation_par_habitant_qpv"].to_numpy(dtype=float)
+    approximate = [cell_text(q) not in ("", "exact") for q in rows.get("qualificatif_par_habitant",
+                                                                         pd.Series("", index=rows.index))]
+    shown = [computed_amount_shown(value, approx) for value, approx in zip(values, approximate)]
     ax.barh(labels, values, color=ACCENT)
-    for y, value in enumerate(values):
-        ax.text(value, y, f" {euros(value)}", va="center", fontsize=MIN_FONT)
+    for y, (value, text) in enumerate(zip(values, shown)):
+        ax.text(value, y, f" {text}", va="center", fontsize=MIN_FONT)
     ax.invert_yaxis()
     _euro_axis(ax.xaxis)
-    ax.set_xlim(0, values.max() * 1.6)
-    ax.set_xlabel("Programmation par habitant des quartiers prioritaires")
-    top = rows.iloc[int(values.argmax())]
-    title = (f"Par habitant des quartiers prioritaires, la programmation la plus élevée est celle de "
-             f"{top['sigle']} en {top['annee']} : {euros(top['programmation_par_habitant_qpv'])}")
-    alt = ("Barres horizontales de la programmation par habitant des quartiers prioritaires : "
-           + " ; ".join(f"{label} : {euros(v)}" for label, v in zip(labels, values)) + ".")
+    ax.set_xlim(0, values.max() * 1.9)
+    ax.set_xlabel("Montant publié par habitant des QPV")
+    top = int(values.argmax())
+    title = (f"Par habitant des quartiers prioritaires, le montant publié le plus élevé est celui de "
+             f"{rows.iloc[top]['sigle']} en {rows.iloc[top]['annee']} : {shown[top]}")
+    alt = ("Barres horizontales du montant publié par chaque rapport, divisé par la population des quartiers "
+           "prioritaires : " + " ; ".join(f"{label} : {text}" for label, text in zip(labels, shown)) + ".")
     return _finish(fig, title, alt, source)

@@ -12,8 +12,8 @@ from ...rules.formatting import (
     variation,
 )
 from ...rules.harmonise import vocabulary
-from ...rules.stats import pct_change
-from ...analysis.indicators._common import Indicator, unpack
+from ...analysis.indicators._common import Indicator, text, unpack
+from ...analysis.indicators.montants import amount_shown, change_between
 from ._base import (
     MIN_FONT,
     ink_on,
@@ -33,7 +33,6 @@ from ._base import (
     _lower_first,
     _pct,
     _percent_axis,
-    _qualifier,
     _require,
     _year,
 )
@@ -153,10 +152,10 @@ def evolution_line(series: pd.DataFrame, source: str, title: str | None = None) 
     years, amounts = series["annee"].astype(int).tolist(), series["montant"].astype(float)
     fig, (ax,) = _figure(3.4)
     ax.plot(years, amounts, marker="o", markersize=7, linewidth=2.5, color=ACCENT)
-    printed = series.get("montant_publie", amounts)
-    for year, amount, as_printed in zip(years, amounts, printed):
+    rows = [row for _, row in series.iterrows()]
+    for year, amount, row in zip(years, amounts, rows):
         # The qualifier (« près de ») on its own line, so that the amounts fit side by side in the narrow column.
-        qualifier = _qualifier(as_printed)
+        qualifier = text(row.get("qualificatif_mot"))
         ax.annotate(_label(qualifier) + ("\n" if qualifier else "") + _label(euros(amount)), (year, amount),
                     xytext=(0, 8), textcoords="offset points", ha="center", va="bottom", fontsize=MIN_FONT)
     ax.set_xticks(years, [str(year) for year in years])
@@ -173,11 +172,9 @@ def evolution_line(series: pd.DataFrame, source: str, title: str | None = None) 
     court = vocabulary("champs").attributes.get(champ, {}).get("court", champ)
     what = "Montant programmé" if programmation else court[:1].upper() + court[1:]
     ax.set_ylabel(_label(what, 28))
-    shown = [_qualifier(p) + euros(a) for p, a in zip(printed, amounts)]
-    approximate = any(_qualifier(p) for p in printed)
-    first, last = amounts.iloc[0], amounts.iloc[-1]
-    change = pct_change(first, last)
-    change_text = f"environ {variation(round(change), 0)}" if approximate else variation(change)
+    shown = [amount_shown(row, perimeter=False) for row in rows]
+    change = change_between(rows[0], rows[-1])
+    change_text, approximate = change.shown, change.approximate
     if len(years) == 1:
         heading = (f"La programmation atteint {shown[-1]} en {years[0]}" if programmation
                    else f"{what} : {shown[-1]} en {years[0]}")

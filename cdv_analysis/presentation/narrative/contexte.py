@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -17,8 +18,10 @@ from ...rules.formatting import (
     pourcent,
 )
 from ...analysis.indicators._common import Indicator, unpack
+from ...analysis.indicators.montants import computed_amount_shown
+from ...rules.clean import cell_text as _text
 from ...rules.markup import escape_html, escape_markdown, scroll_box
-from ._base import DANS, _empty, _cap, _none, _pct, _verb, _year
+from ._base import DANS, _de, _empty, _cap, _none, _pct, _verb, _year
 
 
 def _value(value: float, unit: str) -> str:
@@ -89,16 +92,17 @@ def key_figures_paragraph(figures: pd.DataFrame, territory_name: str, year: int 
         parts.append("le total des financements de la politique de la ville, tous dispositifs et financeurs "
                      f"confondus, représente {shown('financements_politique_ville')}")
     if "projets_deposes" in rows and "projets_soutenus" in rows:
-        supported = rows["projets_soutenus"]["valeur"]
-        parts.append(f"{pluriel(supported, 'projet')} {_verb(supported, 'a été soutenu', 'ont été soutenus')} "
-                     f"sur {nombre(rows['projets_deposes']['valeur'])} déposés")
+        supported, base = rows["projets_soutenus"]["valeur"], _text(rows["projets_soutenus"].get("base"))
+        parts.append(f"{pluriel(supported, 'projet')} {_verb(supported, 'a été soutenu', 'ont été soutenus')}"
+                     + (f" ({escape_markdown(base)})" if base else "")
+                     + f" sur {nombre(rows['projets_deposes']['valeur'])} déposés")
     if "part_pilier_principal" in rows:
         row = rows["part_pilier_principal"]
-        pillar, _, base = str(row["indicateur"]).removeprefix("Part du pilier ").partition(" dans les ")
-        # A share of another total than the headline one says what it is a share of.
-        parts.append(f"le pilier {escape_markdown(pillar.strip())} en reçoit {shown('part_pilier_principal')}"
-                     if not base else f"le pilier {escape_markdown(pillar.strip())} reçoit "
-                     f"{shown('part_pilier_principal')} des {escape_markdown(base)}")
+        pillar = guillemets(escape_markdown(row["libelle_pilier"]))
+        # A share of another total than the headline one says what it is a share of (``base_montant``).
+        parts.append(f"le pilier {pillar} en reçoit {shown('part_pilier_principal')}" if _none(row.get("base_montant"))
+                     else f"le pilier {pillar} reçoit {shown('part_pilier_principal')} des "
+                     f"{euros(row['base_montant'])} répartis par pilier")
     if not parts:
         return ""
     from ..portrait import with_preposition
@@ -108,14 +112,29 @@ def key_figures_paragraph(figures: pd.DataFrame, territory_name: str, year: int 
 
 
 def provenance_paragraph(version: str, fingerprint: str, territory: str, year: int | str,
-                         lock: str | None = None) -> str:
+                         lock: str | None = None, drift: Sequence[tuple[str, str, str]] | None = None) -> str:
     """The reproducibility stamp of the « Sources et méthode » section, worded for a reader: software version,
     data fingerprint, the territory (its name) and year, the locked library versions (``lock``: hash of
-    ``requirements.lock``). Paths and build parameters stay in the executed notebook and the build log."""
-    environment = (f"Les versions exactes des bibliothèques logicielles sont fixées par le fichier "
-                   f"`requirements.lock` du projet (empreinte `{lock[:16]}`). " if lock else
-                   "Les versions des bibliothèques logicielles sont non verrouillées (logiciel installé hors du "
-                   "projet, sans son fichier `requirements.lock`). ")
+    ``requirements.lock``), and the installed versions that differ from them (``drift``: (package, installed,
+    locked); None: those of this process, ``config.environment_drift``). Paths and build parameters stay in the
+    executed notebook and the build log."""
+    if drift is None:
+        from ...config import environment_drift
+
+        drift = environment_drift()
+    if lock and drift:
+        shown = [f"{escape_markdown(name)} {escape_markdown(here)} au lieu de {escape_markdown(locked)}"
+                 for name, here, locked in drift[:5]]
+        if len(drift) > 5:
+            shown.append(pluriel(len(drift) - 5, "autre"))
+        environment = (f"Les versions des bibliothèques logicielles installées ne sont pas toutes celles que fixe "
+                       f"le fichier `requirements.lock` du projet (empreinte `{lock[:16]}`) : {liste_fr(shown)}. ")
+    elif lock:
+        environment = (f"Les versions exactes des bibliothèques logicielles sont fixées par le fichier "
+                       f"`requirements.lock` du projet (empreinte `{lock[:16]}`). ")
+    else:
+        environment = ("Les versions des bibliothèques logicielles sont non verrouillées (logiciel installé hors du "
+                       "projet, sans son fichier `requirements.lock`). ")
     return (
         f"**Reproductibilité.** Ce rapport sur {escape_markdown(territory)} pour l'année {_year(year)} a été produit "
         f"automatiquement par le logiciel libre cdv-analysis, version {escape_markdown(version)}, à partir des "
@@ -124,6 +143,12 @@ def provenance_paragraph(version: str, fingerprint: str, territory: str, year: i
         "Les mêmes données, traitées par la même version, redonnent la même page ; sous chaque tableau et "
         "graphique, le lien « Télécharger les données » (fichier CSV) donne les chiffres qu'il montre."
     )
+
+
+def _per_head(row: pd.Series) -> str:
+    """An amount per QPV inhabitant of ``comparison_table``, « environ » when computed from approximate figures."""
+    approximate = _text(row.get("qualificatif_par_habitant")) not in ("", "exact")
+    return computed_amount_shown(row["programmation_par_habitant_qpv"], approximate)
 
 
 def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | None = None) -> str:
@@ -142,10 +167,9 @@ def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | Non
             if "champ_programmation" in per_head else set()
         amount = ("le montant publié (programmation du contrat de ville, ou total des financements de la politique "
                   "de la ville tous dispositifs quand le rapport ne publie que celui-ci)") if champs else "la programmation"
-        text += (f" Par habitant des quartiers prioritaires de l'année, {amount} va de "
-                 f"{euros(low['programmation_par_habitant_qpv'])} ({escape_markdown(low['sigle'])}, "
-                 f"{low['annee']}) à {euros(top['programmation_par_habitant_qpv'])} ({escape_markdown(top['sigle'])}, "
-                 f"{top['annee']}).")
+        text += (f" Par habitant des quartiers prioritaires de l'année, {amount} va "
+                 f"{_de(_per_head(low))} ({escape_markdown(low['sigle'])}, {low['annee']}) à {_per_head(top)} "
+                 f"({escape_markdown(top['sigle'])}, {top['annee']}).")
     text += (" Les montants ne recouvrent pas toujours le même périmètre d'un rapport à l'autre : "
              "ils sont repris tels que chaque collectivité les publie.")
     if skipped:

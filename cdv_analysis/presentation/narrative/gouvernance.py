@@ -15,6 +15,7 @@ from ...rules.formatting import (
 from ...ingest.ids import slug
 from ...analysis.indicators import MEAN_LEVEL_CAVEAT
 from ...analysis.indicators._common import Indicator, unpack
+from ...rules.harmonise import COOPERATION_LEVELS
 from ...rules.stats import compatible_counts, decimals_of
 from ._base import guillemets, md, INDENT, _cap, _empty, _de, _none, _verb
 
@@ -44,7 +45,7 @@ def response_paragraph(rates: pd.DataFrame) -> str:
     clauses, notes = [], []
     for i, row in enumerate(rates.itertuples()):
         singular, plural = (md(unit) for unit in _units(row.enquete))
-        rate = pourcent(row.taux, 0 if row.taux in (0, 100) else 1)
+        rate = pourcent(row.taux, None)  # formatting.decimales: « 30 % », « 66,7 % »
         verb = f" {_verb(row.repondants, 'a répondu', 'ont répondu')}" if i == 0 else ""
         clauses.append(f"{pluriel(row.repondants, singular, plural)} sur {nombre(row.envoyes)}{verb} ({rate})")
         printed = _text(row.taux_publie)
@@ -144,7 +145,7 @@ def cooperation_paragraph(means: pd.DataFrame, levels: Indicator | pd.DataFrame 
     text = f"Le niveau moyen de coopération le plus élevé est celui {mean(high)}"
     text += f", le plus bas celui {mean(low)}." if len(ranked) > 1 else "."
     by_share = ranked.sort_values("part_niveaux_4_5", ascending=False, kind="stable")
-    text += (" Part des niveaux 4 et 5 (connexion dynamique et cohésion dynamique) : " + liste_fr(
+    text += (f" Part des niveaux 4 et 5 ({COOPERATION_LEVELS[4]} et {COOPERATION_LEVELS[5]}) : " + liste_fr(
         f"{pourcent(row['part_niveaux_4_5'])} pour {guillemets(row['partenaire'])}" for _, row in by_share.iterrows())
         + f". {MEAN_LEVEL_CAVEAT}")
     printed_n, plausible = levels.get("n_publie") or [], levels.get("n_plausibles") or []

@@ -14,7 +14,9 @@ from ...rules.formatting import (
     variation,
 )
 from ...analysis.indicators._common import Indicator, unpack
-from ._base import guillemets, md, _empty, _cap, _none, _pct, _pillar, _sum_note, _verb, _year
+from ...rules.stats import pct_change
+from ...analysis.indicators.montants import APPROXIMATE_NOTE, amount_shown, change_between, perimeter_name
+from ._base import guillemets, md, _de, _empty, _cap, _none, _pct, _pillar, _sum_note, _verb, _year
 
 
 def pillar_paragraph(pillars: Indicator | pd.DataFrame, year: int | str) -> str:
@@ -115,13 +117,15 @@ def selection_paragraph(selection: pd.DataFrame) -> str:
         return ""
     year = f"En {_year(row.get('annee'))}, " if _text(row.get("annee")) else ""
     filed, supported = row["deposes"], row["soutenus"]
+    # What the supported projects were supported under, as the source says it (« au titre des crédits de l'ANCT »).
+    base = f" ({md(_text(row.get('base_soutenus')))})" if _text(row.get("base_soutenus")) else ""
     if _none(filed) or _none(supported):
         known, verb, unknown = (supported, "soutenu", "déposés") if _none(filed) else (filed, "déposé", "soutenus")
-        text = (f"{pluriel(known, f'projet a été {verb}', f'projets ont été {verb}s')} ; "
+        text = (f"{pluriel(known, f'projet a été {verb}', f'projets ont été {verb}s')}{base if known is supported else ''} ; "
                 f"le nombre de projets {unknown} n'est pas publié.")
     else:
         outcome = ("aucun n'a été soutenu" if supported == 0
-                   else f"{nombre(supported)} {_verb(supported, 'a été soutenu', 'ont été soutenus')}")
+                   else f"{nombre(supported)} {_verb(supported, 'a été soutenu', 'ont été soutenus')}") + base
         text = (f"sur {pluriel(filed, 'projet déposé', 'projets déposés')}, {outcome}, "
                 f"soit {pourcent(row['taux_selection'])}.")
     return year + text if year else _cap(text)
@@ -182,31 +186,27 @@ def growth_paragraph(growth: pd.DataFrame) -> str:
     it covers (``champ``) and with each amount's qualifier (« près de 3 900 000 € »)."""
     if _empty(growth):
         return ""
-    from ...rules.harmonise import vocabulary
-
     champ = _text(growth["champ"].iloc[0]) if "champ" in growth else ""
-    what = vocabulary("champs").attributes.get(champ, {}).get("court", "programmation du contrat de ville")
+    what = perimeter_name(champ) or "programmation du contrat de ville"
 
     def amount(row: pd.Series) -> str:
-        word = _text(row.get("qualificatif_mot"))
-        return f"{word} {euros(row['montant'])}" if word else euros(row["montant"])
+        return amount_shown(row, perimeter=False)
 
     first, last = growth.iloc[0], growth.iloc[-1]
     if len(growth) == 1:
         return (f"Un seul montant annuel ({md(what)}) est disponible : {amount(first)} "
                 f"en {_year(first['annee'])}.")
-    approximate = "qualificatif" in growth and (growth["qualificatif"].map(_text).replace("", "exact") != "exact").any()
-    change = float(last["variation"])
-    direction = "une hausse" if change > 0 else "une baisse"
+    change, amounts = change_between(first, last), float(last["montant"]) - float(first["montant"])
+    direction = "une hausse" if amounts > 0 else "une baisse"
     text = (f"De {_year(first['annee'])} à {_year(last['annee'])}, le montant ({md(what)}) passe "
             f"de {amount(first)} à {amount(last)}")
-    if change == 0:
+    if amounts == 0 or change.pct is None:
         text += "."
-    elif approximate:
+    elif change.approximate:
         # Approximate amounts give an approximate change: no euro-precise difference, no decimal growth rate.
-        text += f" : {direction} d'environ {pourcent(abs(round(float(last['variation_pct']))), 0)} (montants approchés)."
+        text += f" : {direction} {_de(change.magnitude)} {APPROXIMATE_NOTE}."
     else:
-        text += (f" : {direction} de {euros(abs(change))} ({variation(last['variation_pct'])}), "
+        text += (f" : {direction} de {euros(abs(amounts))} ({change.shown}), "
                  f"soit {variation(last['tcam'])} par an en moyenne.")
     middle = growth.iloc[1:-1]
     if not middle.empty:
@@ -286,17 +286,13 @@ def own_change_paragraph(change: Indicator, what: str) -> str:
     table, result = unpack(change)
     before, now = float(table["montant_precedent"].sum()), float(table["montant"].sum())
     text = (f"Par {what}, de {result.get('annee_precedente')} à {result.get('annee')}, la programmation passe de "
-            f"{euros(before)} à {euros(now)} ({variation(pct_or_none(before, now))}).")
+            f"{euros(before)} à {euros(now)} ({variation(pct_change(before, now) if before > 0 else None)}).")
     moved = table.reindex(table["variation"].abs().sort_values(ascending=False).index)
     if len(moved):
         top = moved.iloc[0]
         sign = "+" if top["variation"] > 0 else "−" if top["variation"] < 0 else ""
         text += f" Le plus fort écart concerne {md(_text(top['libelle']))} ({sign}{euros(abs(top['variation']))})."
     return text
-
-
-def pct_or_none(before: float, now: float) -> float | None:
-    return 100 * (now - before) / before if before else None
 
 
 def own_annex_columns(annex: pd.DataFrame) -> dict[str, tuple[str, str]]:

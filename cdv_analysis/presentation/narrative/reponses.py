@@ -6,7 +6,7 @@ import pandas as pd
 
 from ...rules import formatting as fr
 from ...rules.clean import cell_text
-from ...rules.harmonise import label
+from ...rules.harmonise import label, labels
 from ...rules.markup import heading_id  # the page's one rule for heading ids
 from ...analysis.indicators.reponses import says_figure
 from ...ingest.referentiel import STATUSES
@@ -88,7 +88,9 @@ def _evidence(answer) -> str:
     if ev["enonces"]:
         parts.append(f"{fr.pluriel(ev['enonces'], 'énoncé', 'énoncés')} de "
                      f"{fr.pluriel(len(ev['groupes']), 'groupe', 'groupes')} d'acteurs "
-                     f"({md(fr.liste_fr(ev['groupes']))}), dont {ev['enonces_retenus']} cités ici")
+                     f"({md(fr.liste_fr(ev['groupes']))}), dont "
+                     + (fr.pluriel(ev["enonces_retenus"], "cité", "cités") if ev["enonces_retenus"] else "aucun cité")
+                     + " ici")
     text = "**Solidité des éléments.** " + " ; ".join(parts) + "."
     if answer.question.concordance:
         text += f" Concordance (appréciation de l'évaluateur) : {md(answer.question.concordance)}"
@@ -129,9 +131,6 @@ def answer_blocks(answers: list, numbers: dict[str, int] | None = None) -> str:
     return "\n".join(answer_block(a, (numbers or {}).get(a.question.id, "")) for a in answers)
 
 
-_SECTION_TITLES = {"contexte": "Contexte des quartiers", "synthese": "Synthèse"}
-
-
 def findings_markdown(frame: pd.DataFrame) -> str:
     """The synthesis' findings (``indicators.findings``): a numbered list, one sentence each, its figure, a link.
 
@@ -139,9 +138,7 @@ def findings_markdown(frame: pd.DataFrame) -> str:
     """
     if frame is None or frame.empty:
         return ""
-    from ...ingest.referentiel import SECTIONS
-
-    titles = {**SECTIONS, **_SECTION_TITLES}
+    titles = labels("sections")  # vocabulaires/sections.yml
     lines = ["**Ce que l'évaluation trouve.** Les constats ci-dessous suivent une règle : une réponse par question "
              "évaluative (dans l'ordre du référentiel), puis, s'il y a lieu, l'évolution de la programmation, puis "
              "les chiffres que la source met en avant et qu'aucun constat précédent ne donne ; huit au plus. Chacun renvoie "
@@ -155,12 +152,12 @@ def findings_markdown(frame: pd.DataFrame) -> str:
             if says_figure(row["texte"], row["valeur"]):
                 figure = ""  # the sentence already gives its figure
             number = int(row["numero_question"])
-            anchor = heading_id(question_heading(number, cell_text(row["question_texte"])))
+            anchor = question_anchor(number, cell_text(row["question_texte"]))
             lead = md(row["texte"]).rstrip("\\.").rstrip(".")
             who = " *(résumé de l'évaluateur)*" if row["auteur"] == "evaluateur" else ""
             lines.append(f"{row['rang']}. {lead}{figure}{who} — [question {number}](#{anchor}).")
         elif row["regle"] == "evolution":
-            lines.append(f"{row['rang']}. La {md(row['texte'])} varie de {md(row['valeur'])} "
+            lines.append(f"{row['rang']}. {md(row['texte'])} : {md(row['valeur'])} "
                          f"({md(row['libelle'])}) — [{titles['programmation']}](#{heading_id(titles['programmation'])}).")
         else:
             title = titles.get(row["section"], titles["synthese"])
