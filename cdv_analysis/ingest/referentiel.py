@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -104,7 +105,12 @@ def referentiel_files(folder: Path) -> list[Path]:
 
 
 def _fold(value: object) -> str:
-    decomposed = unicodedata.normalize("NFKD", cell_text(value).casefold())
+    return _fold_text(cell_text(value))
+
+
+@lru_cache(maxsize=1 << 16)  # the same cells are folded for each criterion that selects rows among them
+def _fold_text(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 

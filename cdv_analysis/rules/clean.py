@@ -234,10 +234,13 @@ def parse_nombre(text: object) -> float:
 # Names
 
 
+_FOLDED_LIGATURES = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "’": "'", "‘": "'"}
+
+
+@cache  # one character at a time, over every cell of a territory: each character is folded once per process
 def _fold_char(char: str) -> str:
-    special = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "’": "'", "‘": "'"}
-    if char in special:
-        return special[char]
+    if char in _FOLDED_LIGATURES:
+        return _FOLDED_LIGATURES[char]
     base = unicodedata.normalize("NFD", char)[0]
     return base.lower()
 
