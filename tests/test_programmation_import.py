@@ -256,6 +256,23 @@ def test_a_long_layout_amount_without_its_financer_is_refused(tmp_path: Path, da
     assert not (data / "cad" / "programmation.2024.csv").exists()
 
 
+def test_each_financer_row_of_a_long_layout_keeps_its_own_line_and_comment(tmp_path: Path, data: Path) -> None:
+    sheet = tmp_path / "prog2024.csv"
+    sheet.write_text("Intitulé;Porteur;Financeur;Montant;Commentaires\n"
+                     "Action A;Asso A;Etat;1000;\n"
+                     "Action A;Asso A;Agglo;2000;reconduction\n"
+                     "Action B;Asso B;Agglo;500;première année\n"
+                     "Action A;Asso A;Agglo;300;avenant\n", "utf-8")
+    import_programmation(sheet, data, "cad", 2024)
+    rows = {(r["intitule"], r["financeur"]): (r["montant"], r["section"], r["remarque"])
+            for r in _written(data).fillna("").to_dict("records")}
+    assert rows == {  # the Agglo's two rows of action A: 2 000 + 300 €, from lines 3 and 5, both comments kept
+        ("Action A", "anct"): ("1000", "prog2024.csv, ligne 2", ""),
+        ("Action A", "epci"): ("2300", "prog2024.csv, lignes 3 et 5", "reconduction ; avenant"),
+        ("Action B", "epci"): ("500", "prog2024.csv, ligne 4", "première année"),
+    }
+
+
 def test_a_territoire_yml_with_a_schema_error_refuses_the_import_with_its_place(tmp_path: Path, data: Path) -> None:
     described = data / "cad" / "territoire.yml"
     described.write_text(described.read_text("utf-8") + "nombre_communes_epci: beaucoup\n", "utf-8")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..rules.clean import ParseError, is_qpv_code, name_key, parse_montant
-from ..rules.formatting import euros
+from ..rules.formatting import euros, liste_fr
 from ..rules.harmonise import vocabulary
 from ..ingest.problems import WARNING, Problem
 from ..ingest.schemas import TYPES_PORTEUR
@@ -148,13 +148,26 @@ def _grouped(records: list[dict]) -> list[dict]:
         key = (name_key(record.get("dossier")),) if record.get("dossier") else (
             name_key(record.get("porteur")), name_key(record.get("intitule")))
         if key not in actions:
-            actions[key] = {**record, "amounts": dict(record["amounts"]), "lignes": [record["ligne"]]}
-            continue
+            actions[key] = {**record, "amounts": {}, "origines": {}}
         action = actions[key]
-        action["lignes"].append(record["ligne"])
         for code, amount in record["amounts"].items():
             action["amounts"][code] = action["amounts"].get(code, 0.0) + amount
-    return [{k: v for k, v in a.items() if k != "lignes"} for a in actions.values()]
+            lines, comments = action["origines"].setdefault(code, ([], []))
+            lines.append(record["ligne"])
+            if record.get("commentaire"):
+                comments.append(record["commentaire"])
+    return list(actions.values())
+
+
+def _origin(record: dict, code: str, sheet_name: str) -> dict:
+    """Where a financer's amount comes from: its own rows of the sheet and their comments (long layout), else the
+    action's row."""
+    origin = (record.get("origines") or {}).get(code)
+    if origin is None:
+        return {"section": f"{sheet_name}, ligne {record['ligne']}", "remarque": record.get("commentaire", "")}
+    lines, comments = origin
+    shown = f"ligne {lines[0]}" if len(lines) == 1 else f"lignes {liste_fr(lines)}"
+    return {"section": f"{sheet_name}, {shown}", "remarque": " ; ".join(comments)}
 
 
 def _total_rows(records: list[dict], layout: SheetLayout, shown: str) -> list[Problem]:
@@ -262,7 +275,8 @@ def canonical_rows(actions: SheetActions, vocab: SheetVocabulary, year: int, sou
         if not amounts:
             rows.append({**base, "financeur": "", "type_credit": "", "montant": ""})
         for code, amount in amounts:
-            rows.append({**base, "financeur": code, "type_credit": vocab.credit_type(code), "montant": _money(amount)})
+            rows.append({**base, **_origin(record, code, sheet_name), "financeur": code,
+                         "type_credit": vocab.credit_type(code), "montant": _money(amount)})
     return rows
 
 
