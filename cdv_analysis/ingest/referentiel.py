@@ -44,7 +44,7 @@ from . import iorw
 from .iorw import read_bytes, read_yaml, shown_path
 from .problems import Problem
 
-__all__ = ["PREFIX", "SECTIONS", "STATUSES", "NO_KEY_FIGURE", "INDICATOR_TABLES", "Question", "Criterion", "Referentiel",
+__all__ = ["PREFIX", "SECTIONS", "STATUSES", "NO_KEY_FIGURE", "no_key_figure", "INDICATOR_TABLES", "Question", "Criterion", "Referentiel",
            "referentiel_files", "parse_referentiel", "read_referentiel", "reference_problems",
            "territory_referentiels", "referentiel_of_year"]
 
@@ -106,6 +106,11 @@ def referentiel_files(folder: Path) -> list[Path]:
 
 def _fold(value: object) -> str:
     return _fold_text(cell_text(value))
+
+
+def no_key_figure(wanted: object) -> bool:
+    """``chiffre_cle: aucun`` (case and accents ignored): the synthesis quotes no figure for the question."""
+    return _fold(wanted) == NO_KEY_FIGURE
 
 
 @lru_cache(maxsize=1 << 16)  # the same cells are folded for each criterion that selects rows among them

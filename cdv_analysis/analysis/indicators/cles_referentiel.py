@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...ingest.load import Territory
 from ...ingest.problems import WARNING, Problem
-from ...ingest.referentiel import NO_KEY_FIGURE, _fold, referentiel_of_year
+from ...ingest.referentiel import no_key_figure, referentiel_of_year
 from ...rules.formatting import guillemets, liste_fr
 from .reponses import answers, matches_key
 
@@ -20,7 +20,7 @@ def unmatched_key_figures(territory: Territory) -> list[Problem]:
         for answer in answers(territory, year):
             question, rows = answer.question, answer.indicators
             wanted = question.chiffre_cle
-            if not wanted or _fold(wanted) == NO_KEY_FIGURE or rows.empty or matches_key(rows, wanted).any():
+            if not wanted or no_key_figure(wanted) or rows.empty or matches_key(rows, wanted).any():
                 continue
             examples = liste_fr(guillemets(label) for label in list(dict.fromkeys(rows["libelle"]))[:3])
             problems[(referentiel.fichier, question.id)] = Problem(

@@ -296,9 +296,9 @@ def _key_indicator(answer: Answer) -> pd.Series | None:
         return None
     wanted = answer.question.chiffre_cle
     if wanted:
-        from ...ingest.referentiel import NO_KEY_FIGURE, _fold
+        from ...ingest.referentiel import no_key_figure
 
-        if _fold(wanted) == NO_KEY_FIGURE:
+        if no_key_figure(wanted):
             return None  # « chiffre_cle: aucun »: no figure sums this question up
 
         match = rows[matches_key(rows, wanted)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ...rules.clean import ParseError, parse_nombre
+from ...rules.clean import ParseError, cell_text, parse_nombre, upper_first
 from ...rules.formatting import MISSING, euros, nombre, pourcent
 from ...rules.harmonise import COMPARED_PILLARS, financer_credit_type, label, vocabulary
 from ...ingest.load import Territory
@@ -22,11 +22,15 @@ from .programmation import (
     project_selection,
 )
 
-def _cap(value: str) -> str:
-    return value[:1].upper() + value[1:]
+PER_HEAD_EXACT = "exact"  # ``qualificatif_par_habitant`` of comparison_table: "exact" or "approche"
 
 
-__all__ = ["key_figures", "comparison_table", "has_pillar_shares", "qpv_population", "headline_amount",
+def per_head_shown(value: float, qualifier: object) -> str:
+    """An amount per QPV inhabitant of ``comparison_table``, « environ » unless its qualifier says it is exact."""
+    return computed_amount_shown(value, cell_text(qualifier) not in ("", PER_HEAD_EXACT))
+
+
+__all__ = ["per_head_shown", "key_figures", "comparison_table", "has_pillar_shares", "qpv_population", "headline_amount",
            "HEADLINE_CHAMPS", "PILLAR_SHARE_COLUMNS"]
 
 # The pillar shares of ``comparison_table`` (one column per compared pillar, vocabulaires/piliers.yml).
@@ -151,7 +155,7 @@ def _key_figures(territory: Territory, year: int | str) -> pd.DataFrame:
     if headline is not None:
         champ = text(headline["champ"]) or "programmation_contrat"
         key = "programmation" if champ == "programmation_contrat" else "financements_politique_ville"
-        add(key, _cap(vocabulary("champs").attributes[champ]["court"]), headline["montant"], "euros",
+        add(key, upper_first(vocabulary("champs").attributes[champ]["court"]), headline["montant"], "euros",
             headline["source"], qualifier=text(headline["qualificatif"]) or "exact",
             word=text(headline["qualificatif_mot"]), champ=champ, section=headline["section"],
             computed=text(headline["support"]) == "calcul")  # the sum of the own programmation's actions
@@ -306,7 +310,7 @@ def comparison_table(territories: list[Territory]) -> pd.DataFrame:
                 "population_qpv": population,
                 "programmation_par_habitant_qpv": per_head,
                 "qualificatif_par_habitant": None if per_head is None else (
-                    "approche" if per_head_approximate else "exact"),
+                    "approche" if per_head_approximate else PER_HEAD_EXACT),
                 "programmation_par_habitant_affichee": MISSING if per_head is None else computed_amount_shown(
                     per_head, per_head_approximate, now["champ"]),
                 "evolution_depuis_premiere_annee": None if change is None else change.pct,

@@ -5,9 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...analysis.indicators.montants import computed_amount_shown
-from ...analysis.indicators.synthese import PILLAR_SHARE_COLUMNS
-from ...rules.clean import cell_text
+from ...analysis.indicators.synthese import PILLAR_SHARE_COLUMNS, per_head_shown
 from ...rules.formatting import euros
 from ...rules.harmonise import COMPARED_PILLARS, pillar_label
 from ._base import (
@@ -91,9 +89,8 @@ def comparison_per_inhabitant(comparison: pd.DataFrame, source: str) -> Chart:
     lines = sum(label.count("\n") + 1 for label in labels)
     fig, (ax,) = _figure(0.2 * lines + 0.3 * len(rows) + 1.0)
     values = rows["programmation_par_habitant_qpv"].to_numpy(dtype=float)
-    approximate = [cell_text(q) not in ("", "exact") for q in rows.get("qualificatif_par_habitant",
-                                                                         pd.Series("", index=rows.index))]
-    shown = [computed_amount_shown(value, approx) for value, approx in zip(values, approximate)]
+    qualifiers = rows.get("qualificatif_par_habitant", pd.Series("", index=rows.index))
+    shown = [per_head_shown(value, qualifier) for value, qualifier in zip(values, qualifiers)]
     ax.barh(labels, values, color=ACCENT)
     for y, (value, text) in enumerate(zip(values, shown)):
         ax.text(value, y, f" {text}", va="center", fontsize=MIN_FONT)

@@ -11,6 +11,7 @@ from ...rules.formatting import (
     pourcent,
     variation,
 )
+from ...rules.clean import upper_first
 from ...rules.harmonise import vocabulary
 from ...analysis.indicators._common import Indicator, text, unpack
 from ...analysis.indicators.montants import amount_shown, change_between
@@ -170,7 +171,7 @@ def evolution_line(series: pd.DataFrame, source: str, title: str | None = None) 
     champ = str(series["champ"].iloc[0]) if "champ" in series and pd.notna(series["champ"].iloc[0]) else ""
     programmation = champ in ("", "programmation_contrat")
     court = vocabulary("champs").attributes.get(champ, {}).get("court", champ)
-    what = "Montant programmé" if programmation else court[:1].upper() + court[1:]
+    what = "Montant programmé" if programmation else upper_first(court)
     ax.set_ylabel(_label(what, 28))
     shown = [amount_shown(row, perimeter=False) for row in rows]
     change = change_between(rows[0], rows[-1])

@@ -18,7 +18,7 @@ from ...rules.formatting import (
     pourcent,
 )
 from ...analysis.indicators._common import Indicator, unpack
-from ...analysis.indicators.montants import computed_amount_shown
+from ...analysis.indicators.synthese import per_head_shown
 from ...rules.clean import cell_text as _text
 from ...rules.markup import escape_html, escape_markdown, scroll_box
 from ._base import DANS, _de, _empty, _cap, _none, _pct, _verb, _year
@@ -147,8 +147,7 @@ def provenance_paragraph(version: str, fingerprint: str, territory: str, year: i
 
 def _per_head(row: pd.Series) -> str:
     """An amount per QPV inhabitant of ``comparison_table``, « environ » when computed from approximate figures."""
-    approximate = _text(row.get("qualificatif_par_habitant")) not in ("", "exact")
-    return computed_amount_shown(row["programmation_par_habitant_qpv"], approximate)
+    return per_head_shown(row["programmation_par_habitant_qpv"], row.get("qualificatif_par_habitant"))
 
 
 def comparison_paragraph(comparison: pd.DataFrame, skipped: dict[str, str] | None = None) -> str:
