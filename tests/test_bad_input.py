@@ -56,6 +56,20 @@ def test_malformed_amount_is_reported_with_file_line_column(data_copy):
     assert f"ligne {line}" in message and "« montant »" in message and "montant en euros" in message
 
 
+def test_a_phrase_is_a_value_only_in_a_textual_unit_whose_other_cells_are_still_checked(data_copy):
+    target = data_copy / "call" / "contexte.eval2022.csv"
+    rows = _rows(target)
+    textual = [i for i, row in enumerate(rows) if row["unite"] == "texte"]
+    numeric = [i for i, row in enumerate(rows) if row["unite"] == "nombre"]
+    assert textual and numeric and any(not rows[i]["valeur"][:1].isdigit() for i in textual)
+    assert _errors(data_copy, "call") == []  # « une cinquantaine de minutes » in unit « texte »: a phrase, accepted
+    rows[numeric[0]]["valeur"] = "une vingtaine"  # the same kind of phrase in unit « nombre »: refused
+    rows[textual[0]]["annee"] = "20x2"  # a textual row keeps every other check
+    _write(target, rows, list(rows[0]))
+    found = {(p.ligne, p.colonne, p.valeur) for p in _errors(data_copy, "call")}
+    assert found == {(numeric[0] + 2, "valeur", "une vingtaine"), (textual[0] + 2, "annee", "20x2")}
+
+
 def test_cli_valider_exit_codes_and_message(data_copy, capsys):
     assert main(["valider", "--donnees", str(data_copy)]) == 0
     capsys.readouterr()

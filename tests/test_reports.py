@@ -115,7 +115,7 @@ def test_cache_key_is_the_content_not_the_path(embedded_reports_copy, tmp_path, 
     yml.write_text(yml.read_text("utf-8") + "\n# modifié\n", "utf-8")
     with in_process():
         second = build_all(data, fresh_out, processed, territories=["call", "cabbalr"], years=[2022], progress=False)
-    assert {(r.territory, r.status) for r in second.results} == {("call", "construit"), ("cabbalr", "cache")}
+    assert {(r.territory, r.status) for r in second.results} == {("call", "construit"), ("cabbalr", "cache")}, [r.message for r in second.results]
 
 
 def test_broken_notebook_fails_alone_and_keeps_the_good_report(embedded_reports_copy, raw_dir, tmp_path, monkeypatch,

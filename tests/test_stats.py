@@ -44,6 +44,17 @@ def test_wilson_matches_newcombe(successes: int, n: int, expected: tuple[float, 
     assert (round(low, 4), round(high, 4)) == expected
 
 
+@pytest.mark.parametrize("confidence", [0.9, 0.95, 0.99])
+def test_wilson_closed_form_matches_scipy(confidence: float) -> None:
+    from scipy.stats import binomtest
+
+    for n in (1, 2, 3, 5, 12, 37, 263, 1000):
+        for successes in sorted({0, 1, n // 3, n // 2, n - 1, n}):
+            expected = binomtest(successes, n).proportion_ci(confidence, method="wilson")
+            assert wilson_interval(successes, n, confidence) == pytest.approx((expected.low, expected.high),
+                                                                              abs=1e-12), (successes, n)
+
+
 def test_wilson_wider_at_higher_confidence() -> None:
     low95, high95 = wilson_interval(81, 263)
     low99, high99 = wilson_interval(81, 263, confidence=0.99)

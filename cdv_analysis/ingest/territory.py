@@ -53,9 +53,16 @@ def _parsed_empty(name: str) -> pd.DataFrame:
     return _EMPTY[name]
 
 
-def memoized(territory: Territory, key: tuple, compute: Callable[[], T]) -> T:
-    """``compute()``, once per report for ``key`` when the territory keeps a memo (see ``Territory.memo``)."""
+def memoized(territory: Territory, key: tuple, compute: Callable[[], T], every_year: bool = False) -> T:
+    """``compute()``, once per report for ``key`` when the territory keeps a memo (see ``Territory.memo``).
+
+    ``every_year``: the result depends on the territory's files only, never on the report's year: it is kept for
+    every report of this process while those files are unchanged (``Territory.files_memo``; a warm kernel builds
+    the three years of a territory from one computation). The caller treats the result as read-only.
+    """
     memo = territory.memo
+    if memo is not None and every_year:
+        memo = territory.files_memo
     if memo is None:
         return compute()
     if key not in memo:
@@ -77,6 +84,9 @@ class Territory:
     # Results a report computes once and several of its cells read (``memoized``); None: nothing is kept.
     # Set by ``notebook.open_report``, whose territory no cell changes; a copy (dataclasses.replace) starts empty.
     memo: dict | None = field(default=None, init=False, repr=False, compare=False)
+    # What depends on the files only (``memoized(..., every_year=True)``), shared by the copies that
+    # ``load.load_territory_cached`` hands out of one validated territory; used only where ``memo`` is set.
+    files_memo: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def nom(self) -> str:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import heapq
 import logging
 import multiprocessing
 import os
 import signal
+import tempfile
 import threading
 import time
 import warnings
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
 from ..config import notebooks_dir, processed_data_dir, reports_dir
@@ -81,17 +81,18 @@ def _stopped_by_signals():
             signal.signal(signum, handler)
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
+def _stop_workers(workers: list[_Worker]) -> None:
     """Stop every worker (each kills its kernels on SIGTERM), then forget the pending reports."""
-    workers = multiprocessing.active_children()
+    processes = multiprocessing.active_children()
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(10)
+        if process.is_alive():
+            process.kill()
+            process.join(5)
     for worker in workers:
-        worker.terminate()
-    for worker in workers:
-        worker.join(10)
-        if worker.is_alive():
-            worker.kill()
-            worker.join(5)
-    pool.shutdown(wait=False, cancel_futures=True)
+        worker.pool.shutdown(wait=False, cancel_futures=True)
 
 
 @contextlib.contextmanager
@@ -134,11 +135,12 @@ def build_all(data_dir: Path | str | None = None, out_dir: Path | str | None = N
     log_path.write_text("", "utf-8")
     engine = None if fresh_kernels else ENGINE_NAME
     results: list[JobResult] = []
-    with _stopped_by_signals(), _logged_to(log_path):
+    with _stopped_by_signals(), _logged_to(log_path), \
+            tempfile.TemporaryDirectory(prefix="cdv-valides-") as handover:  # private (mode 700), removed after
         try:
             plan = iter_plan(data_dir.resolve(), out_dir.resolve(), processed_dir.resolve(), notebooks.resolve(),
-                             territories, years, force, engine)
-            _run_jobs(plan, results, jobs, progress, log_path, warm=engine is not None)
+                             territories, years, force, engine, handover=Path(handover))
+            _run_jobs(plan, results, jobs, progress, log_path, warm=engine is not None, handover=handover)
         except _Stop as stop:
             raise BuildInterrupted(stop.signum, BuildSummary(results, time.perf_counter() - started,
                                                              log=str(log_path))) from None
@@ -157,62 +159,84 @@ def _expected_work(job: Job) -> int:
     return sum(path.stat().st_size for path in (Path(job.data_dir) / job.territory).glob("*.*") if path.is_file())
 
 
+_NOTHING = object()  # the territory of a worker that has run no report yet
+
+
+class _Worker:
+    """One worker process, in a pool of its own: a report goes to the worker whose kernel already holds its
+    territory, validated, with what its other years computed (``Territory.files_memo``)."""
+
+    def __init__(self, log_path: Path, warm: bool, handover: str | None):
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=init_worker, initargs=(str(log_path), warm, handover))
+        self.future = self.pool.submit(os.getpid)  # starts the process now: its kernel warms up during planning
+        self.territory: object = _NOTHING  # of the last report handed to it
+
+    def free(self) -> bool:
+        return self.future is None or self.future.done()
+
+
+def _next_job(waiting: list[tuple[int, int, Job]], worker: _Worker, workers: list[_Worker]) -> tuple[int, int, Job]:
+    """The job a free worker takes: one of its own territory's; else one of a territory no other worker
+    holds; the biggest first, then in planning order (``waiting``: (expected work, order, job))."""
+    held = {other.territory for other in workers if other is not worker}
+    return max(waiting, key=lambda item: (item[2].territory == worker.territory, item[2].territory not in held,
+                                          item[0], -item[1]))
+
+
 def _run_jobs(plan: Iterable[Job | JobResult], results: list[JobResult], jobs: int | None, progress: bool,
-              log_path: Path, warm: bool) -> None:
+              log_path: Path, warm: bool, handover: str | None = None) -> None:
     """Run the planned jobs in worker processes, appending to ``results`` as they finish.
 
     Planning validates every territory to rebuild, one after another: the workers do not wait for it. A worker
-    is started (and warms its kernel) as soon as a job is planned for it, up to ``jobs`` workers, and a free
-    worker gets the biggest job planned so far; once planning ends, the rest go biggest first.
+    is started (and warms its kernel) as soon as a job is planned for it, up to ``jobs`` workers. A free worker
+    takes a report of the territory it last built if one waits (its kernel has the territory validated, and
+    the checks computed for all its years), else the biggest report of a territory no other worker holds,
+    else the biggest.
     """
     from tqdm import tqdm
 
     most = max(1, jobs or os.cpu_count() or 1)
     bar = tqdm(total=0, desc="Rapports", unit="rapport", disable=not progress)
-    pool: ProcessPoolExecutor | None = None
-    waiting: list[tuple[int, int, Job]] = []  # (-expected work, order, job): a heap, biggest first
-    running: set = set()  # futures of the jobs handed out, and of each worker's start
-    workers = 0
+    waiting: list[tuple[int, int, Job]] = []  # (expected work, order, job)
+    workers: list[_Worker] = []
 
-    def collect(future) -> None:
-        running.discard(future)
-        result = future.result()
+    def collect(worker: _Worker) -> None:
+        result = worker.future.result()
+        worker.future = None
         if isinstance(result, JobResult):
             results.append(result)
             bar.set_postfix_str(result.label)
             bar.update()
 
     def hand_out() -> None:
-        for future in [future for future in running if future.done()]:
-            collect(future)
-        while waiting and len(running) < workers:
-            running.add(pool.submit(run_job, heapq.heappop(waiting)[2]))
+        for worker in workers:
+            if worker.future is not None and worker.future.done():
+                collect(worker)
+            if worker.future is None and waiting:
+                item = _next_job(waiting, worker, workers)
+                waiting.remove(item)
+                worker.territory = item[2].territory
+                worker.future = worker.pool.submit(run_job, item[2])
 
     try:
         for item in plan:
             if isinstance(item, JobResult):
                 results.append(item)
                 continue
-            if pool is None:
-                pool = ProcessPoolExecutor(max_workers=most, mp_context=multiprocessing.get_context("spawn"),
-                                           initializer=init_worker, initargs=(str(log_path), warm))
-            heapq.heappush(waiting, (-_expected_work(item), bar.total, item))
+            waiting.append((_expected_work(item), bar.total, item))
             bar.total += 1
             bar.refresh()
-            if workers < most:  # one worker per job, up to ``most``: its start is a task that returns at once
-                running.add(pool.submit(os.getpid))
-                workers += 1
+            if len(workers) < most:  # one worker per job, up to ``most``
+                workers.append(_Worker(log_path, warm, handover))
             hand_out()
-        if pool is None:
-            return
-        while waiting:
-            running.add(pool.submit(run_job, heapq.heappop(waiting)[2]))
-        for future in as_completed(list(running)):
-            collect(future)
+        while waiting or any(worker.future is not None for worker in workers):
+            wait([worker.future for worker in workers if worker.future is not None], return_when=FIRST_COMPLETED)
+            hand_out()
     except BaseException:  # a signal (``_Stop``) or an unexpected error: no worker or kernel is left behind
-        if pool is not None:
-            _stop_workers(pool)
+        _stop_workers(workers)
         raise
     finally:
         bar.close()
-    pool.shutdown(wait=True)
+    for worker in workers:
+        worker.pool.shutdown(wait=True)

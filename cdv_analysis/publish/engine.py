@@ -326,8 +326,11 @@ def _stop_on_sigterm(signum, frame) -> None:  # pragma: no cover - runs in a wor
     os._exit(128 + signum)
 
 
-def init_worker(log_path: str | None, warm: bool) -> None:
+def init_worker(log_path: str | None, warm: bool, handover: str | None = None) -> None:
     """Set up a build worker: its output goes to the log file, SIGTERM stops its kernels, kernels start early.
+
+    ``handover``: the build's folder of territories validated while planning, named in the environment that
+    its kernels inherit (``load.HANDOVER_VARIABLE``).
 
     Kernels inherit the worker's standard streams, so their warnings (unencrypted
     TCP, interrupts at shutdown) land in the log too. SIGINT from the terminal is
@@ -346,6 +349,10 @@ def init_worker(log_path: str | None, warm: bool) -> None:
     from ..lifeline import die_with_parent
 
     die_with_parent()  # a killed cdv takes its workers (and, through their SIGTERM handler, their kernels) along
+    if handover:
+        from ..ingest.load import HANDOVER_VARIABLE
+
+        os.environ[HANDOVER_VARIABLE] = handover
     if warm:
         ensure_registered()
         try:

@@ -10,6 +10,7 @@ from ..ingest.editions import STARTER_KIND, edition, figures_origin
 from .engine import ENGINE_NAME
 from ..ingest.ids import shell_word
 from ..ingest.load import (
+    hand_over,
     TERRITORY_FILE,
     Territory,
     TerritoryInputs,
@@ -64,17 +65,21 @@ def plan_jobs(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Pat
 
 
 def iter_plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Path, territories: list[str] | None,
-              years: list[int] | None, force: bool, engine: str | None = ENGINE_NAME) -> Iterator[Job | JobResult]:
+              years: list[int] | None, force: bool, engine: str | None = ENGINE_NAME,
+              handover: Path | None = None) -> Iterator[Job | JobResult]:
     """Each job to run, or result known in advance (cached report, invalid territory), as soon as it is known.
 
     Each territory's files are read once (``load.read_inputs``): their hash is the
     cache key, and a territory is parsed and validated from those same bytes only
     when one of its reports must be rebuilt, so that a no-change run stays cheap.
     A build runs the first jobs while the next territories are still being validated.
+    ``handover``: the build's private folder where each territory validated is saved for its kernels
+    (``load.hand_over``), before its first job is yielded.
     """
 
     code = code_fingerprint()
     fingerprints = []
+    handed: set[str] = set()
 
     def invalid(tid: str, error: DataError) -> JobResult:
         return JobResult(tid, tid, None, Status.FAILED, message=(
@@ -117,6 +122,9 @@ def iter_plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Pat
                 except Exception as error:  # noqa: BLE001
                     yield JobResult(tid, tid, None, Status.FAILED, message=unexpected_failure(error))
                     break
+            if handover is not None and tid not in handed:
+                hand_over(loaded, handover)
+                handed.add(tid)
             blank = not portrait and _no_data_for(loaded, year)
             shown = edition(meta, data_dir / tid, year, default_title, STARTER_KIND if blank else "")
             yield dataclasses.replace(job, title=shown.title, kind=STARTER_KIND if blank else shown.kind,

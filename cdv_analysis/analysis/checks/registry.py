@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ...ingest.load import Territory
+from ...ingest.territory import memoized
 from .findings import Finding
 from .granularity import check_granularity
 from .passages import (check_copied_tables, check_counts_against_listed_items, check_repeated_counts,
@@ -28,8 +29,12 @@ CHECKS: tuple[Callable[[Territory], list[Finding]], ...] = (
 
 
 def run_checks(territory: Territory, year: int | None = None) -> list[Finding]:
-    """Every finding for a territory (optionally only those about one year or a period ending then)."""
-    findings = [finding for check in CHECKS for finding in check(territory)]
+    """Every finding for a territory (optionally only those about one year or a period ending then).
+
+    The checks read every year of the territory: in a report, they run once for all the territory's reports of
+    the process (``memoized(every_year=True)``; findings are frozen, the list returned is the caller's own)."""
+    findings = list(memoized(territory, ("checks",), lambda: tuple(f for check in CHECKS for f in check(territory)),
+                             every_year=True))
     if year is not None:
         findings = [f for f in findings if not f.annee or str(year) in f.annee or f.annee.endswith(str(year))]
     return findings

@@ -7,6 +7,7 @@ import pandas as pd
 from ...rules.clean import name_key
 from ...rules.harmonise import label, labels, pillar_label, pillar_order, vocabulary
 from ...ingest.load import Territory
+from ...ingest.territory import memoized
 from ...rules.stats import cagr, pct_change
 from ._common import Indicator, Value, best_section, blank, filled, measure_label, most_printed, of_year, text
 from .programmation_actions import has_own_programmation, own_by, own_credit_kinds, own_rows, own_totals
@@ -288,7 +289,13 @@ SERIES_COLUMNS = ["annee", "montant", "montant_publie", "qualificatif", "qualifi
 def programmation_series(territory: Territory) -> pd.DataFrame:
     """Total amount of each year, of ONE perimeter (``champ``): the contract's programmation where printed,
     else the total of politique de la ville financing (all schemes); never a mix of both. A table's total
-    is preferred to a sentence; the qualifier (« près de ») travels with each amount."""
+    is preferred to a sentence; the qualifier (« près de ») travels with each amount. Every year of the
+    territory: computed once for all its reports of a process (``memoized(every_year=True)``)."""
+    return memoized(territory, ("programmation_series",), lambda: _programmation_series(territory),
+                    every_year=True).copy()
+
+
+def _programmation_series(territory: Territory) -> pd.DataFrame:
     money = territory.table("financements")
     totals = money[(money["mesure"] == "programmation") & money["montant"].notna()
                    & blank(money, "pilier", "thematique", "financeur", "type_credit")
