@@ -16,8 +16,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import hashlib
-import os
-import pickle
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -25,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..rules.formatting import pluriel
-from . import iorw, referentiel
+from . import handover, iorw, referentiel
 from .editions import LOGO_MAX_BYTES, LOGO_TYPES, PROSE_FOLDER
 from .ids import shell_word
 from .iorw import header_key, read_bytes, read_table, shown_path
@@ -263,42 +261,6 @@ def load_territory(territory: str | Path, data_dir: Path | str | None = None, st
 # handling several reports of a territory validates it once, while its files' fingerprint holds.
 _VALIDATED: dict[Path, tuple[str, Territory]] = {}
 
-# A build validates every territory while planning, then its kernels would validate them again: instead, each
-# territory planned is saved once (``hand_over``) in the build's own private folder, named by this variable in
-# the kernels' environment, and a kernel takes it from there, under the fingerprint of the files it reads itself.
-HANDOVER_VARIABLE = "CDV_TERRITOIRES_VALIDES"
-
-
-def _handover_file(root: Path | str, folder: Path, fingerprint: str) -> Path:
-    return Path(root) / f"{hashlib.sha256(str(folder).encode()).hexdigest()[:16]}-{fingerprint}.pickle"
-
-
-def hand_over(territory: Territory, root: Path | str) -> None:
-    """Save a territory just validated for the kernels of the build that owns ``root`` (see HANDOVER_VARIABLE)."""
-    if not territory.digest or territory.errors:
-        return
-    clean = dataclasses.replace(territory)  # without what a report memoised
-    try:
-        iorw.write_atomic(_handover_file(root, territory.folder.resolve(), territory.digest),
-                          pickle.dumps(clean, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:  # a full disk…: each kernel validates the territory itself
-        pass
-
-
-def _handed_over(folder: Path, fingerprint: str) -> Territory | None:
-    """The territory the build validated from the same files, if it saved it (None: validate it here)."""
-    root = os.environ.get(HANDOVER_VARIABLE)
-    if not root or not fingerprint:
-        return None
-    path = _handover_file(root, folder, fingerprint)
-    try:
-        with path.open("rb") as stream:
-            territory = pickle.load(stream)  # the build's own folder (mode 700), written before the job was given
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
-    return territory if isinstance(territory, Territory) and territory.digest == fingerprint else None
-
-
 def load_territory_cached(territory: str, data_dir: Path | str) -> Territory:
     """:func:`load_territory`, validated once per process while the folder's files are unchanged.
 
@@ -310,7 +272,7 @@ def load_territory_cached(territory: str, data_dir: Path | str) -> Territory:
     fingerprint = inputs.fingerprint if folder.is_dir() else ""
     known = _VALIDATED.get(folder)
     if known is None or known[0] != fingerprint or not fingerprint:
-        known = (fingerprint, _handed_over(folder, fingerprint) or load_territory(territory, data_dir, inputs=inputs))
+        known = (fingerprint, handover.territory(folder, fingerprint) or load_territory(territory, data_dir, inputs=inputs))
         _VALIDATED[folder] = known
     loaded = known[1]
     if loaded.files_memo is None:

@@ -58,13 +58,22 @@ def memoized(territory: Territory, key: tuple, compute: Callable[[], T], every_y
 
     ``every_year``: the result depends on the territory's files only, never on the report's year: it is kept for
     every report of this process while those files are unchanged (``Territory.files_memo``; a warm kernel builds
-    the three years of a territory from one computation). The caller treats the result as read-only.
+    the three years of a territory from one computation), and in a build, for its other kernels too
+    (``handover``). The caller treats the result as read-only.
     """
     memo = territory.memo
-    if memo is not None and every_year:
-        memo = territory.files_memo
     if memo is None:
         return compute()
+    if every_year and territory.files_memo is not None:
+        memo = territory.files_memo
+        if key not in memo:
+            from . import handover  # a build's other kernel may have computed it from the same files
+
+            memo[key] = handover.kept(territory, key)
+            if memo[key] is handover.NOTHING:
+                memo[key] = compute()
+                handover.keep(territory, key, memo[key])
+        return memo[key]
     if key not in memo:
         memo[key] = compute()
     return memo[key]

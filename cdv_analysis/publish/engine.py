@@ -330,7 +330,7 @@ def init_worker(log_path: str | None, warm: bool, handover: str | None = None) -
     """Set up a build worker: its output goes to the log file, SIGTERM stops its kernels, kernels start early.
 
     ``handover``: the build's folder of territories validated while planning, named in the environment that
-    its kernels inherit (``load.HANDOVER_VARIABLE``).
+    its kernels inherit (``ingest.handover.VARIABLE``).
 
     Kernels inherit the worker's standard streams, so their warnings (unencrypted
     TCP, interrupts at shutdown) land in the log too. SIGINT from the terminal is
@@ -350,9 +350,9 @@ def init_worker(log_path: str | None, warm: bool, handover: str | None = None) -
 
     die_with_parent()  # a killed cdv takes its workers (and, through their SIGTERM handler, their kernels) along
     if handover:
-        from ..ingest.load import HANDOVER_VARIABLE
+        from ..ingest import handover as handed
 
-        os.environ[HANDOVER_VARIABLE] = handover
+        os.environ[handed.VARIABLE] = handover
     if warm:
         ensure_registered()
         try:

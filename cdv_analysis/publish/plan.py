@@ -9,8 +9,8 @@ from pathlib import Path
 from ..ingest.editions import STARTER_KIND, edition, figures_origin
 from .engine import ENGINE_NAME
 from ..ingest.ids import shell_word
+from ..ingest.handover import hand_over
 from ..ingest.load import (
-    hand_over,
     TERRITORY_FILE,
     Territory,
     TerritoryInputs,
@@ -74,7 +74,7 @@ def iter_plan(data_dir: Path, out_dir: Path, processed_dir: Path, notebooks: Pat
     when one of its reports must be rebuilt, so that a no-change run stays cheap.
     A build runs the first jobs while the next territories are still being validated.
     ``handover``: the build's private folder where each territory validated is saved for its kernels
-    (``load.hand_over``), before its first job is yielded.
+    (``handover.hand_over``), before its first job is yielded.
     """
 
     code = code_fingerprint()
