@@ -37,6 +37,7 @@ ENGINE_NAME = "cdv-chaud"
 # A kernel grows by about 0.2 MiB a report (measured over 120 portraits, from 180 MiB, its time per report unchanged);
 # a new kernel costs about 2 s of processor: a national build (436 pages) starts 5 instead of 12.
 REPORTS_PER_KERNEL = 100
+IN_MEMORY_HISTORY = "--HistoryManager.hist_file=:memory:"
 _SETUP_TIMEOUT = 300  # seconds for the imports of a new kernel (a loaded machine can be slow)
 
 logger = logging.getLogger(__name__)
@@ -105,7 +106,9 @@ class WarmKernel:
         self.kernel_name = kernel_name
         self.reports = 0
         self.km = AsyncKernelManager(kernel_name=kernel_name)
-        run_sync(self.km.start_kernel)(cwd=os.getcwd())
+        # History in memory: each cell of each report would otherwise be written to the user's
+        # ~/.ipython history database (a thread and a disk write per cell), for nobody to read.
+        run_sync(self.km.start_kernel)(cwd=os.getcwd(), extra_arguments=[IN_MEMORY_HISTORY])
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.allow_stdin = False
