@@ -261,6 +261,7 @@ def load_territory(territory: str | Path, data_dir: Path | str | None = None, st
 # handling several reports of a territory validates it once, while its files' fingerprint holds.
 _VALIDATED: dict[Path, tuple[str, Territory]] = {}
 
+
 def load_territory_cached(territory: str, data_dir: Path | str) -> Territory:
     """:func:`load_territory`, validated once per process while the folder's files are unchanged.
 
@@ -272,7 +273,8 @@ def load_territory_cached(territory: str, data_dir: Path | str) -> Territory:
     fingerprint = inputs.fingerprint if folder.is_dir() else ""
     known = _VALIDATED.get(folder)
     if known is None or known[0] != fingerprint or not fingerprint:
-        known = (fingerprint, handover.territory(folder, fingerprint) or load_territory(territory, data_dir, inputs=inputs))
+        validated = handover.territory(folder, fingerprint)  # in a build, planning's own validation
+        known = (fingerprint, validated or load_territory(territory, data_dir, inputs=inputs))
         _VALIDATED[folder] = known
     loaded = known[1]
     if loaded.files_memo is None:

@@ -172,9 +172,6 @@ class _Worker:
         self.future = self.pool.submit(os.getpid)  # starts the process now: its kernel warms up during planning
         self.territory: object = _NOTHING  # of the last report handed to it
 
-    def free(self) -> bool:
-        return self.future is None or self.future.done()
-
 
 def _next_job(waiting: list[tuple[int, int, Job]], worker: _Worker, workers: list[_Worker]) -> tuple[int, int, Job]:
     """The job a free worker takes: one of its own territory's; else one of a territory no other worker
